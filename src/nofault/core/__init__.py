@@ -1,0 +1,1 @@
+"""Pure-Python core: the document model, Markdown format, linter, guide and insights."""

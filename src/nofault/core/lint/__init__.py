@@ -1,0 +1,1 @@
+"""The lint engine: rules, configuration, the engine itself and its reports."""

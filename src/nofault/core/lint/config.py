@@ -1,0 +1,170 @@
+"""Lint configuration: `[tool.nofault]` in pyproject.toml or `.nofault.toml`, found upward.
+
+Rules are switched on and off by code (`BLM101`), code prefix (`BLM1`), dotted path
+(`blame.judgemental`) or category (`blame`); the most specific key wins, and at equal
+specificity the command line beats the file and `ignore` beats `select`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from nofault.core.document import DEFAULT_SEVERITIES
+from nofault.core.lint.rule import Level, Rule
+
+CONFIG_FILES = (".nofault.toml", "pyproject.toml")
+
+
+class ConfigError(ValueError):
+    """A configuration file or option that cannot be used; the message names where and what."""
+
+
+def _kebab(name: str) -> str:
+    return name.replace("_", "-")
+
+
+class LintConfig(BaseModel):
+    """Everything that changes what the linter reports."""
+
+    model_config = ConfigDict(
+        extra="forbid", alias_generator=_kebab, populate_by_name=True, frozen=True
+    )
+
+    rules: dict[str, bool] = Field(default_factory=dict)
+    select: list[str] | None = None
+    ignore: list[str] = Field(default_factory=list)
+    fail_level: Level = Level.WARNING
+    severities: list[str] = Field(default_factory=lambda: list(DEFAULT_SEVERITIES))
+    roster: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    required_sections: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "full": ["summary", "impact", "timeline", "contributing_factors", "action_items"],
+            "light": ["summary", "contributing_factors", "action_items"],
+        }
+    )
+    # Set from the command line; compared at a higher precedence than the file's keys.
+    cli_select: list[str] | None = None
+    cli_ignore: list[str] = Field(default_factory=list)
+    source: str | None = None
+
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _flatten(cls, value: Any) -> Any:
+        """Accept nested tables (`[rules.blame] judgemental = false`) as dotted keys."""
+        if not isinstance(value, dict):
+            return value
+        flat: dict[str, Any] = {}
+
+        def walk(prefix: str, node: dict[str, Any]) -> None:
+            for key, item in node.items():
+                name = f"{prefix}.{key}" if prefix else str(key)
+                if isinstance(item, dict):
+                    walk(name, item)
+                else:
+                    flat[name] = item
+
+        walk("", value)
+        return flat
+
+    def with_cli(self, *, select: list[str] | None, ignore: list[str] | None) -> LintConfig:
+        """Return a copy with command-line `--select` and `--ignore` applied on top."""
+        return self.model_copy(update={"cli_select": select or None, "cli_ignore": ignore or []})
+
+    def is_enabled(self, rule: Rule) -> bool:
+        """Tell whether a rule runs: the most specific matching key decides."""
+        best: tuple[int, int, int] = (-1, -1, -1)
+        enabled = True
+        choices: list[tuple[str, bool, int]] = [(k, v, 0) for k, v in self.rules.items()]
+        select = self.cli_select if self.cli_select is not None else self.select
+        if select is not None:
+            best, enabled = (0, -1, 0), False
+            choices += [(k, True, 2 if self.cli_select is not None else 1) for k in select]
+        choices += [(k, False, 1) for k in self.ignore]
+        choices += [(k, False, 2) for k in self.cli_ignore]
+        for key, on, precedence in choices:
+            specificity = rule_key_specificity(key, rule)
+            if specificity is None:
+                continue
+            rank = (specificity, precedence, 0 if on else 1)
+            if rank > best:
+                best, enabled = rank, on
+        return enabled
+
+
+_CODE_PREFIX = re.compile(r"^[A-Z]{3}\d{0,3}$")
+
+
+def rule_key_specificity(key: str, rule: Rule) -> int | None:
+    """Return how specifically `key` names `rule` (higher is more specific), or None."""
+    key = key.strip()
+    if key.upper() == rule.code:
+        return 1000
+    if key.upper() == "ALL":
+        return 0
+    if _CODE_PREFIX.match(key.upper()) and rule.code.startswith(key.upper()):
+        return 100 + len(key)
+    if rule.path == key or rule.path.startswith(key + "."):
+        return len(key.split("."))
+    return None
+
+
+def validate_rule_keys(keys: list[str], rules: list[Rule]) -> list[str]:
+    """Return the keys that name no rule at all (typos worth reporting)."""
+    return [k for k in keys if not any(rule_key_specificity(k, r) is not None for r in rules)]
+
+
+def _read_toml(path: Path) -> dict[str, Any] | None:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    if path.name == "pyproject.toml":
+        tool = data.get("tool", {})
+        return tool.get("nofault") if isinstance(tool, dict) else None
+    return data.get("tool", {}).get("nofault", data) if "tool" in data else data
+
+
+def config_from_mapping(data: dict[str, Any], *, source: str = "<config>") -> LintConfig:
+    """Build a configuration from a mapping, naming the key that is wrong."""
+    try:
+        return LintConfig.model_validate({**data, "source": source})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        if first["type"] == "extra_forbidden":
+            raise ConfigError(f"{source}: unknown setting '{where}'") from exc
+        raise ConfigError(f"{source}: setting '{where}': {first['msg']}") from exc
+
+
+def load_config_file(path: Path) -> LintConfig:
+    """Load one configuration file (a `.nofault.toml` or a `pyproject.toml`)."""
+    data = _read_toml(path)
+    return config_from_mapping(data or {}, source=str(path))
+
+
+@lru_cache(maxsize=256)
+def _find_config(directory: Path) -> Path | None:
+    for folder in (directory, *directory.parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if candidate.is_file():
+                if name == "pyproject.toml" and _read_toml(candidate) is None:
+                    continue
+                return candidate
+    return None
+
+
+def discover_config(start: Path) -> LintConfig:
+    """Find the configuration that governs a file: the nearest one upward, or the defaults."""
+    directory = start if start.is_dir() else start.parent
+    found = _find_config(directory.resolve())
+    return load_config_file(found) if found else LintConfig()

@@ -1,0 +1,200 @@
+"""The lint engine: run every enabled rule over a text and return sorted findings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from nofault.core.lint.config import LintConfig
+from nofault.core.lint.context import LintContext
+from nofault.core.lint.registry import all_rules
+from nofault.core.lint.rule import Category, Hit, Level, Rule, Scope
+from nofault.core.markdown import ParsedText, parse_text
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem found in one file, with where it is and what to write instead."""
+
+    code: str
+    rule: str
+    category: str
+    level: str
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+    suggestion: str
+    excerpt: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the finding as the JSON output's object (without the file)."""
+        data = asdict(self)
+        data.pop("file")
+        return data
+
+
+@dataclass
+class LintResult:
+    """The findings for one file, plus anything rules computed about the whole document."""
+
+    path: str
+    findings: list[Finding]
+    is_postmortem: bool
+    parsed: ParsedText | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def worst(self) -> Level | None:
+        """Return the highest level among the findings, or None when there are none."""
+        levels = [Level(f.level) for f in self.findings]
+        return max(levels, key=lambda lv: lv.rank) if levels else None
+
+
+# Hooks that add whole-document results (the depth score, for example) to a LintResult.
+ResultHook = Any
+_RESULT_HOOKS: list[ResultHook] = []
+
+
+def register_result_hook(hook: ResultHook) -> ResultHook:
+    """Register a function (context, result) -> None that adds to every lint result."""
+    _RESULT_HOOKS.append(hook)
+    return hook
+
+
+_SUPPRESS = re.compile(
+    r"<!--\s*nofault:\s*disable=(?P<codes>[\w.,\s-]+?)(?:\s+(?:--|—|reason[=:])\s*(?P<reason>.*?))?\s*-->",
+    re.IGNORECASE,
+)
+
+
+def _suppressions(parsed: ParsedText) -> list[tuple[int, int, list[str], bool, int]]:
+    """Return (first line, last line, keys, has reason, comment line) for each suppression."""
+    out = []
+    starts = sorted(
+        {(b.start, b.end) for b in parsed.blocks} | {(p.start, p.end) for p in parsed.prose}
+    )
+    for index, line in enumerate(parsed.lines):
+        if "nofault:" not in line:
+            continue
+        m = _SUPPRESS.search(line)
+        if not m:
+            continue
+        keys = [k.strip() for k in re.split(r"[,\s]+", m["codes"]) if k.strip()]
+        has_reason = bool((m["reason"] or "").strip())
+        # The comment's own block if text shares its line, else the next block.
+        own = line[: m.start()].strip() or line[m.end() :].strip()
+        target = next(
+            ((s, e) for s, e in starts if (s <= index < e if own else s > index)), None
+        )
+        if target:
+            out.append((target[0] + 1, target[1], keys, has_reason, index + 1))
+    return out
+
+
+def _excerpt(lines: list[str], hit: Hit) -> str:
+    if not 1 <= hit.line <= len(lines):
+        return ""
+    line = lines[hit.line - 1]
+    if hit.end_line in (None, hit.line) and hit.end_column:
+        return line[hit.column - 1 : hit.end_column - 1]
+    return line.strip()[:200]
+
+
+def lint_parsed(
+    parsed: ParsedText,
+    *,
+    path: str = "-",
+    config: LintConfig | None = None,
+    today: date | None = None,
+    rules: list[Rule] | None = None,
+) -> LintResult:
+    """Run the enabled rules over an already parsed text."""
+    config = config or LintConfig()
+    context = LintContext(parsed=parsed, config=config, path=path, today=today or date.today())
+    active = [r for r in (rules if rules is not None else all_rules()) if config.is_enabled(r)]
+    findings: list[Finding] = []
+    for rule in active:
+        if rule.scope is Scope.DOCUMENT and not parsed.is_postmortem:
+            continue
+        for hit in rule.detector(context, rule):
+            findings.append(_finding(rule, hit, path, parsed.lines))
+    suppressions = _suppressions(parsed)
+    if suppressions:
+        findings = [f for f in findings if not _suppressed(f, suppressions)]
+    findings.sort(key=lambda f: (f.line, f.column, f.code))
+    result = LintResult(path, findings, parsed.is_postmortem, parsed)
+    for hook in _RESULT_HOOKS:
+        hook(context, result)
+    return result
+
+
+def _suppressed(finding: Finding, suppressions: list[tuple[int, int, list[str], bool, int]]) -> bool:
+    from nofault.core.lint.config import rule_key_specificity
+    from nofault.core.lint.registry import get_rule
+
+    rule = get_rule(finding.code)
+    for first, last, keys, _reason, _line in suppressions:
+        if first <= finding.line <= last and rule is not None:
+            if any(rule_key_specificity(k, rule) is not None for k in keys):
+                return True
+    return False
+
+
+def _finding(rule: Rule, hit: Hit, path: str, lines: list[str]) -> Finding:
+    end_line = hit.end_line or hit.line
+    end_column = hit.end_column or (
+        len(lines[end_line - 1]) + 1 if 1 <= end_line <= len(lines) else hit.column
+    )
+    return Finding(
+        code=rule.code,
+        rule=rule.path,
+        category=rule.category.value,
+        level=(hit.level or rule.level).value,
+        file=path,
+        line=hit.line,
+        column=hit.column,
+        end_line=end_line,
+        end_column=end_column,
+        message=hit.message or rule.message,
+        suggestion=rule.suggestion if hit.suggestion is None else hit.suggestion,
+        excerpt=_excerpt(lines, hit),
+    )
+
+
+def lint(
+    text: str | bytes,
+    *,
+    path: str | None = None,
+    config: LintConfig | None = None,
+    today: date | None = None,
+) -> LintResult:
+    """Parse and lint one text; with a path and no config, the config is looked up from it."""
+    if config is None:
+        from nofault.core.lint.config import discover_config
+
+        config = discover_config(Path(path)) if path and path != "-" else LintConfig()
+    return lint_parsed(parse_text(text), path=path or "-", config=config, today=today)
+
+
+def lint_text(
+    text: str, *, path: str | None = None, config: LintConfig | None = None
+) -> list[Finding]:
+    """Lint one text and return its findings (the public API every door uses)."""
+    return lint(text, path=path, config=config).findings
+
+
+def suppression_hits(parsed: ParsedText) -> list[Hit]:
+    """Return a hit at each suppression comment that gives no reason."""
+    return [
+        Hit(line=comment, column=1)
+        for _first, _last, _keys, has_reason, comment in _suppressions(parsed)
+        if not has_reason
+    ]
+
+
+__all__ = ["Category", "Finding", "LintResult", "lint", "lint_parsed", "lint_text"]

@@ -1,0 +1,1 @@
+"""Rule packs: each subpackage registers its rules when imported."""

@@ -1,0 +1,81 @@
+"""Load a rule pack from YAML: rule values as data, detectors named or built from patterns."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nofault.core.lint.context import LintContext
+from nofault.core.lint.registry import register
+from nofault.core.lint.rule import Category, Detector, Examples, Hit, Level, Rule, RuleDoc, Scope
+
+
+class PackError(ValueError):
+    """A rule pack file that is not well formed; the message names the file and the rule."""
+
+
+def pattern_detector(patterns: Iterable[str], *, skip_quotes: bool = True) -> Detector:
+    """Build a detector that reports every match of the patterns in the prose."""
+    compiled = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+    def detect(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
+        for sentence in ctx.sentences:
+            if skip_quotes and sentence.in_quote:
+                continue
+            for m in compiled.finditer(sentence.text):
+                line, column = sentence.position(m.start())
+                end_line, end_column = sentence.position(m.end())
+                yield Hit(line, column, end_line, end_column)
+
+    return detect
+
+
+def load_pack(path: Path, category: Category, detectors: Mapping[str, Detector]) -> list[Rule]:
+    """Read a pack's YAML and register its rules."""
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise PackError(f"{path}: not valid YAML: {exc}") from exc
+    rules = []
+    for entry in entries or []:
+        code = entry.get("code", "?")
+        try:
+            rules.append(register(_rule(entry, category, detectors)))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise PackError(f"{path}: rule {code}: {exc}") from exc
+    return rules
+
+
+def _rule(entry: dict[str, Any], category: Category, detectors: Mapping[str, Detector]) -> Rule:
+    if "patterns" in entry:
+        detector = pattern_detector(entry["patterns"])
+    else:
+        detector = detectors[entry.get("detector", entry["code"])]
+    doc = entry["doc"]
+    examples = entry.get("examples", {})
+    return Rule(
+        code=entry["code"],
+        path=entry["path"],
+        category=category,
+        level=Level(entry["level"]),
+        message=entry["message"].strip(),
+        suggestion=entry.get("suggestion", "").strip(),
+        detector=detector,
+        doc=RuleDoc(
+            what=doc["what"].strip(),
+            why=doc["why"].strip(),
+            example=doc["example"].strip(),
+            instead=doc["instead"].strip(),
+            references=tuple(doc.get("references", [])),
+        ),
+        examples=Examples(
+            flag=tuple(examples.get("flag", [])), pass_=tuple(examples.get("pass", []))
+        ),
+        since=str(entry.get("since", "0.1.0")),
+        source=entry.get("source", ""),
+        scope=Scope(entry.get("scope", "prose")),
+    )

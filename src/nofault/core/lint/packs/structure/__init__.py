@@ -1,0 +1,140 @@
+"""The structure pack: the file reads as a postmortem in nofault's format."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from nofault.core.document import SectionKind
+from nofault.core.lint.context import LintContext
+from nofault.core.lint.engine import suppression_hits
+from nofault.core.lint.packs.loader import load_pack
+from nofault.core.lint.rule import Category, Hit, Rule
+from nofault.core.markdown import (
+    BAD_DATE,
+    CANONICAL_HEADINGS,
+    NOT_TEXT,
+    UNKNOWN_VALUE,
+    UNREADABLE_FRONT_MATTER,
+    iter_sections,
+)
+
+
+def _problems(code: str):  # type: ignore[no-untyped-def]
+    def detect(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
+        for p in ctx.parsed.problems:
+            if p.code == code:
+                yield Hit(p.line, p.column, p.end_line, p.end_column, message=p.message)
+
+    return detect
+
+
+def unknown_severity(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
+    """Flag a severity that the configuration does not define."""
+    severity = ctx.postmortem.severity
+    if severity is None or severity in ctx.config.severities:
+        return
+    line = ctx.front_matter_line("severity")
+    text = ctx.lines[line - 1] if line <= len(ctx.lines) else ""
+    column = text.find(severity) + 1 if severity in text else 1
+    allowed = ", ".join(ctx.config.severities)
+    yield Hit(
+        line, column, line, column + len(severity) if column > 1 else None,
+        message=f"severity {severity!r} is not one of {allowed}",
+    )  # fmt: skip
+
+
+def missing_section(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
+    """Flag each section the review level requires that the document lacks."""
+    pm = ctx.postmortem
+    required = ctx.config.required_sections.get(pm.review_level.value, [])
+    present = {s.kind.value for s in pm.sections}
+    for name in required:
+        if name not in present:
+            try:
+                heading = CANONICAL_HEADINGS[SectionKind(name)]
+            except ValueError:
+                heading = name
+            yield Hit(
+                ctx.title_line(), 1,
+                message=f"missing section '## {heading}' ({pm.review_level.value} review)",
+                suggestion=f"Add a '## {heading}' section; `nofault new` writes one with guidance.",
+            )  # fmt: skip
+
+
+def duplicate_section(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
+    """Flag a second section of a kind nofault reads (only the first one would count)."""
+    seen: dict[SectionKind, int] = {}
+    for section, (start, _end, _heading) in iter_sections(ctx.parsed):
+        if section.kind == SectionKind.OTHER:
+            continue
+        if section.kind in seen:
+            yield Hit(
+                start + 1, 1, start + 1, len(ctx.lines[start]) + 1,
+                message=f"section '{section.heading}' repeats the {section.kind.value.replace('_', ' ')}"
+                f" section at line {seen[section.kind]}",
+            )  # fmt: skip
+        else:
+            seen[section.kind] = start + 1
+
+
+def _find_line(ctx: LintContext, pattern: str, start: int = 0) -> tuple[int, int]:
+    rx = re.compile(pattern)
+    for index in range(start, len(ctx.lines)):
+        m = rx.search(ctx.lines[index])
+        if m:
+            return index + 1, m.start() + 1
+    return ctx.title_line(), 1
+
+
+def duplicate_id(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
+    """Flag contributing factors or action items that share an id."""
+    pm = ctx.postmortem
+    for what, ids, pattern in (
+        ("contributing factor", [f.id for f in pm.contributing_factors], r"\*\*{}\*\*"),
+        ("action item", [a.id for a in pm.action_items], r"^\s*\|\s*{}\s*\|"),
+    ):
+        for ident, count in Counter(ids).items():
+            if count > 1:
+                first = _find_line(ctx, pattern.format(re.escape(ident)))
+                line, col = _find_line(ctx, pattern.format(re.escape(ident)), first[0])
+                yield Hit(line, col, message=f"{what} id {ident!r} is used {count} times")
+
+
+def unknown_factor(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
+    """Flag an action item that names a contributing factor the document does not define."""
+    known = {f.id for f in ctx.postmortem.contributing_factors}
+    for item in ctx.postmortem.action_items:
+        for ref in item.factors:
+            if ref not in known:
+                line, col = _find_line(ctx, rf"^\s*\|\s*{re.escape(item.id)}\s*\|")
+                yield Hit(
+                    line, col,
+                    message=f"action item {item.id} addresses {ref!r}, which is not a contributing "
+                    "factor id in this document",
+                )  # fmt: skip
+
+
+def suppression_reason(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
+    """Flag a suppression comment that does not say why."""
+    yield from suppression_hits(ctx.parsed)
+
+
+RULES = load_pack(
+    Path(__file__).with_name("rules.yaml"),
+    Category.STRUCTURE,
+    {
+        "front_matter": _problems(UNREADABLE_FRONT_MATTER),
+        "unknown_severity": unknown_severity,
+        "bad_date": _problems(BAD_DATE),
+        "missing_section": missing_section,
+        "duplicate_section": duplicate_section,
+        "unknown_value": _problems(UNKNOWN_VALUE),
+        "not_text": _problems(NOT_TEXT),
+        "duplicate_id": duplicate_id,
+        "unknown_factor": unknown_factor,
+        "suppression_reason": suppression_reason,
+    },
+)

@@ -1,0 +1,908 @@
+"""Markdown ⇄ postmortem: YAML front matter, one `##` heading per section, lossless both ways.
+
+`parse_text` reads any Markdown (our canonical format, the common public templates, or plain
+prose) and never raises on bad content: what it cannot read becomes a `Problem` with a line
+and column, and the rest of the document is still read. `render` writes the canonical form.
+
+The parser tokenises with markdown-it-py once, in chunks for very large files so that
+memory stays bounded, and keeps only light `Block` records with line ranges. Section
+bodies are sliced from the source lines, so text is kept verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from pydantic import ValidationError
+
+from nofault.core.document import (
+    ActionItem,
+    ActionItemsSection,
+    ActionStatus,
+    ActionType,
+    AnalysisSection,
+    ContributingFactor,
+    EventKind,
+    FactorCategory,
+    FactorsSection,
+    Link,
+    LinksSection,
+    Postmortem,
+    Section,
+    SectionKind,
+    TextSection,
+    TimelineEvent,
+    TimelineSection,
+    WhyChain,
+)
+
+# --- problems ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something in the file the parser could not read as the format asks; a lint finding."""
+
+    code: str
+    line: int  # 1-based
+    column: int  # 1-based
+    message: str
+    end_line: int | None = None
+    end_column: int | None = None
+
+
+# Problem codes the structure rule pack turns into findings.
+UNREADABLE_FRONT_MATTER = "STR001"
+BAD_DATE = "STR003"
+UNKNOWN_VALUE = "STR006"
+NOT_TEXT = "STR007"
+
+
+# --- blocks -----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Block:
+    """A top-level Markdown block and its 0-based, end-exclusive line range."""
+
+    type: str  # heading, paragraph, bullet_list, ordered_list, table, fence, code, html, ...
+    start: int
+    end: int
+    level: int = 0  # heading level
+    items: list[tuple[int, int]] = field(default_factory=list)  # list item line ranges
+
+
+@dataclass(slots=True)
+class ProseSpan:
+    """Lines of running text (a paragraph, heading or table row) and what surrounds them."""
+
+    start: int  # 0-based first line
+    end: int  # 0-based, exclusive
+    kind: str  # paragraph, heading, table_row, list_item
+    in_quote: bool = False
+
+
+@dataclass
+class ParsedText:
+    """Everything read from one text: the postmortem, its problems, and where the prose is."""
+
+    text: str
+    lines: list[str]
+    postmortem: Postmortem
+    problems: list[Problem]
+    has_front_matter: bool
+    is_postmortem: bool
+    body_start: int  # 0-based line where the Markdown body begins
+    blocks: list[Block]
+    prose: list[ProseSpan]
+    # Line ranges (0-based start, exclusive end, heading line) of each section, in order.
+    section_spans: list[tuple[int, int, int]]
+    front_matter_lines: dict[str, int] = field(default_factory=dict)  # key -> 1-based line
+
+    def section_at(self, line: int) -> Section | None:
+        """Return the section holding the 0-based line, or None for text before any section."""
+        for index, (start, end, _heading) in enumerate(self.section_spans):
+            if start <= line < end:
+                return self.postmortem.sections[index]
+        return None
+
+
+# --- headings ---------------------------------------------------------------------------
+
+CANONICAL_HEADINGS: dict[SectionKind, str] = {
+    SectionKind.SUMMARY: "Summary",
+    SectionKind.IMPACT: "Impact",
+    SectionKind.TIMELINE: "Timeline",
+    SectionKind.DETECTION: "Detection",
+    SectionKind.TRIGGER: "Trigger",
+    SectionKind.RESOLUTION: "Resolution",
+    SectionKind.CONTRIBUTING_FACTORS: "Contributing factors",
+    SectionKind.ANALYSIS: "Analysis",
+    SectionKind.WENT_WELL: "What went well",
+    SectionKind.WENT_WRONG: "What went wrong",
+    SectionKind.LUCKY: "Where we got lucky",
+    SectionKind.SURPRISED: "What surprised us",
+    SectionKind.ACTION_ITEMS: "Action items",
+    SectionKind.LESSONS: "Lessons learned",
+    SectionKind.LINKS: "Links",
+}
+
+# Headings from the common public templates (Google SRE book, PagerDuty, Atlassian, Elastic,
+# Azure …), lower-cased with punctuation removed, mapped onto the model.
+_HEADING_ALIASES: dict[str, SectionKind] = {}
+for _kind, _names in {
+    SectionKind.SUMMARY: "summary|issue summary|executive summary|incident summary|overview|"
+    "tldr|tl dr|summary of impact",
+    SectionKind.IMPACT: "impact|customer impact|user impact|affected users|"
+    "business impact|end user impact|impact assessment",
+    SectionKind.TIMELINE: "timeline|incident timeline|chain of events|sequence of events|"
+    "detailed timeline|timeline of events",
+    SectionKind.DETECTION: "detection|how we detected it|how was it detected|"
+    "how did we find out",
+    SectionKind.TRIGGER: "trigger|triggers|what triggered the incident",
+    SectionKind.RESOLUTION: "resolution|mitigation|mitigation and resolution|"
+    "resolution and recovery|recovery|remediation steps|how we fixed it",
+    SectionKind.CONTRIBUTING_FACTORS: "contributing factors|root cause|root causes|"
+    "causes|contributing conditions|contributing causes|what caused the incident|"
+    "root cause and mitigation|process breakdown|process breakdowns|contributing conditions "
+    "analysis|causes and contributing factors",
+    SectionKind.ANALYSIS: "analysis|five whys|5 whys|the five whys|investigation|"
+    "root cause analysis|causal analysis",
+    SectionKind.WENT_WELL: "what went well|things that went well|went well",
+    SectionKind.WENT_WRONG: "what went wrong|what went badly|what could have gone better|"
+    "what didnt go well|things that went wrong|went wrong",
+    SectionKind.LUCKY: "where we got lucky|where did we get lucky|lucky|where we were lucky",
+    SectionKind.SURPRISED: "what surprised us|surprises|what was surprising|"
+    "what surprised you",
+    SectionKind.ACTION_ITEMS: "action items|action items and followups|action items & "
+    "followups|corrective and preventative measures|corrective and preventive measures|"
+    "next steps|followups|follow ups|follow up actions|remediation|actions|recommendations|"
+    "corrective actions",
+    SectionKind.LESSONS: "lessons learned|lessons learnt|lessons|learnings|key takeaways|"
+    "takeaways",
+    SectionKind.LINKS: "links|supporting information|supporting documents|references|"
+    "related links|resources",
+}.items():
+    for _name in _names.split("|"):
+        _HEADING_ALIASES[_name.strip()] = _kind
+
+
+def heading_kind(heading: str) -> SectionKind:
+    """Map a heading as people write it onto a section kind (OTHER when nofault does not know it)."""
+    key = re.sub(r"\(s\)", "s", heading.lower())
+    key = re.sub(r"[^a-z0-9& ]+", " ", key)
+    key = re.sub(r"\s+", " ", key).strip()
+    return _HEADING_ALIASES.get(key, SectionKind.OTHER)
+
+
+# --- tokenising -------------------------------------------------------------------------
+
+_MD = MarkdownIt("commonmark").enable("table")
+# Only block structure is needed; inline parsing would double the time and memory.
+_MD.disable(["inline", "text_join"], ignoreInvalid=True)
+
+_CHUNK_CHARS = 256 * 1024
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _chunks(lines: list[str], start: int) -> Iterator[tuple[int, int]]:
+    """Split lines into ranges of about _CHUNK_CHARS at blank lines outside code fences."""
+    begin, size, fence = start, 0, ""
+    for index in range(start, len(lines)):
+        line = lines[index]
+        size += len(line) + 1
+        m = _FENCE.match(line)
+        if m:
+            marker = m.group(1)
+            if not fence:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[
+                len(marker) :
+            ].strip():
+                fence = ""
+        if size >= _CHUNK_CHARS and not fence and not line.strip():
+            yield begin, index + 1
+            begin, size = index + 1, 0
+    if begin < len(lines):
+        yield begin, len(lines)
+
+
+def _tokenise(lines: list[str], start: int) -> tuple[list[Block], list[ProseSpan]]:
+    blocks: list[Block] = []
+    prose: list[ProseSpan] = []
+    for chunk_start, chunk_end in _chunks(lines, start):
+        source = "\n".join(lines[chunk_start:chunk_end])
+        quote_depth = 0
+        in_head = False
+        list_stack: list[Block | None] = []
+        for token in _MD.parse(source):
+            t = token.type
+            m = token.map
+            if t in ("thead_open", "thead_close"):
+                in_head = t == "thead_open"
+            if t == "blockquote_open":
+                quote_depth += 1
+            elif t == "blockquote_close":
+                quote_depth -= 1
+            if m is None:
+                if t in ("bullet_list_close", "ordered_list_close"):
+                    list_stack.pop()
+                continue
+            s, e = m[0] + chunk_start, m[1] + chunk_start
+            top = token.level == 0
+            if t in ("bullet_list_open", "ordered_list_open"):
+                block = Block(t[: -len("_open")], s, e) if top else None
+                if block is not None:
+                    blocks.append(block)
+                list_stack.append(block)
+            elif t == "list_item_open":
+                if len(list_stack) == 1 and list_stack[0] is not None:
+                    list_stack[0].items.append((s, e))
+            elif t == "heading_open":
+                if top:
+                    blocks.append(Block("heading", s, e, level=int(token.tag[1])))
+                prose.append(ProseSpan(s, e, "heading", quote_depth > 0))
+            elif t == "paragraph_open":
+                if top:
+                    blocks.append(Block("paragraph", s, e))
+                kind = "list_item" if list_stack else "paragraph"
+                prose.append(ProseSpan(s, e, kind, quote_depth > 0))
+            elif t == "table_open":
+                if top:
+                    blocks.append(Block("table", s, e))
+            elif t == "tr_open" and not in_head:
+                prose.append(ProseSpan(s, e, "table_row", quote_depth > 0))
+            elif top and t in ("fence", "code_block", "html_block", "hr", "blockquote_open"):
+                name = {"code_block": "code", "blockquote_open": "blockquote"}.get(t, t)
+                name = name.replace("_block", "")
+                blocks.append(Block(name, s, e))
+    return blocks, prose
+
+
+# --- front matter -----------------------------------------------------------------------
+
+_FM_KEYS = (
+    "id", "title", "incidents", "severity", "services", "status", "review_level", "authors",
+    "facilitator", "reviewers", "responders", "created", "review_meeting", "published",
+    "started_at", "detected_at", "mitigated_at", "resolved_at", "impact",
+)  # fmt: skip
+_DATE_FIELDS = {"created", "published", "review_meeting", "started_at", "detected_at",
+                "mitigated_at", "resolved_at"}  # fmt: skip
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 booleans (`yes`, `no`, `on`, `off` stay strings) and dates left
+    as strings, so that the model reads them and a bad one names its key instead of failing
+    the whole block."""
+
+
+_BOOL = "tag:yaml.org,2002:bool"
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, "tag:yaml.org,2002:timestamp")]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(  # type: ignore[no-untyped-call]
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _split_front_matter(lines: list[str]) -> tuple[int, int] | None:
+    """Return (first content line, closing line) of a `---` front matter block, if any."""
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return 1, index
+    return None
+
+
+def _describe_validation(error: ValidationError) -> str:
+    first = error.errors()[0]
+    message = str(first["msg"])
+    value = first.get("input")
+    if isinstance(value, str | int | float):
+        return f"{value!r}: {message.lower()}"
+    return message.lower()
+
+
+def _read_front_matter(
+    lines: list[str], start: int, end: int, problems: list[Problem]
+) -> tuple[dict[str, Any], dict[str, object], dict[str, int]]:
+    """Validate front matter key by key, so one bad value never loses the others."""
+    raw = "\n".join(lines[start:end])
+    key_lines: dict[str, int] = {}
+    for index in range(start, end):
+        m = re.match(r"^([A-Za-z_][\w-]*)\s*:", lines[index])
+        if m:
+            key_lines.setdefault(m.group(1), index + 1)
+    try:
+        data = yaml.load(raw, Loader=_Loader) if raw.strip() else {}
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = start + 1 + (mark.line if mark else 0)
+        column = 1 + (mark.column if mark else 0)
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.append(
+            Problem(UNREADABLE_FRONT_MATTER, line, column, f"front matter is not valid YAML: {reason}")
+        )
+        return {}, {}, key_lines
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.append(
+            Problem(
+                UNREADABLE_FRONT_MATTER, start + 1, 1,
+                f"front matter must be a mapping of keys to values, not a {type(data).__name__}",
+            )  # fmt: skip
+        )
+        return {}, {}, key_lines
+    fields: dict[str, Any] = {}
+    extra: dict[str, object] = {}
+    for key, value in data.items():
+        name = str(key).replace("-", "_")
+        line = key_lines.get(str(key), start + 1)
+        if name not in _FM_KEYS:
+            extra[str(key)] = value
+            continue
+        if name == "severity" and value is not None:
+            value = str(value)
+        try:
+            # Validate through the model so field validators (aware times) apply too.
+            fields[name] = getattr(Postmortem.model_validate({name: value}), name)
+        except ValidationError as exc:
+            code = BAD_DATE if name in _DATE_FIELDS else UNKNOWN_VALUE
+            problems.append(Problem(code, line, 1, f"{key}: {_describe_validation(exc)}"))
+    return fields, extra, key_lines
+
+
+# --- section bodies ---------------------------------------------------------------------
+
+
+def _strip_blank(lines: list[str], start: int, end: int) -> tuple[int, int]:
+    while start < end and not lines[start].strip():
+        start += 1
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    return start, end
+
+
+def _join(lines: list[str], start: int, end: int) -> str:
+    start, end = _strip_blank(lines, start, end)
+    return "\n".join(lines[start:end])
+
+
+def split_cells(row: str) -> list[str]:
+    """Split a GFM table row on unescaped pipes and unescape `\\|` in each cell."""
+    row = row.strip()
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|") and not row.endswith("\\|"):
+        row = row[:-1]
+    cells = re.split(r"(?<!\\)\|", row)
+    return [cell.strip().replace("\\|", "|") for cell in cells]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+_TIMELINE_COLUMNS = {
+    "time": "time", "when": "time", "timestamp": "time", "time utc": "time", "date": "time",
+    "event": "text", "description": "text", "what happened": "text", "what": "text",
+    "text": "text", "action": "text", "activity": "text", "details": "text",
+    "kind": "kind", "type": "kind", "category": "kind", "source": "source", "via": "source",
+}  # fmt: skip
+_ACTION_COLUMNS = {
+    "id": "id", "#": "id", "action": "text", "action item": "text", "item": "text",
+    "description": "text", "text": "text", "task": "text", "type": "type", "kind": "type",
+    "owner": "owner", "team": "owner", "person": "person", "assignee": "person",
+    "due": "due", "due date": "due", "deadline": "due", "status": "status", "state": "status",
+    "factors": "factors", "addresses": "factors", "contributing factors": "factors",
+    "tracker": "tracker", "ticket": "tracker", "issue": "tracker", "link": "tracker",
+    "bug": "tracker",
+}  # fmt: skip
+
+
+def _header_map(cells: list[str], names: dict[str, str]) -> list[str | None]:
+    return [names.get(re.sub(r"[^a-z#& ]+", "", c.lower()).strip()) for c in cells]
+
+
+def _table_rows(lines: list[str], block: Block) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    header = split_cells(lines[block.start])
+    rows = [(i, split_cells(lines[i])) for i in range(block.start + 2, block.end) if lines[i].strip()]
+    return header, rows
+
+
+_ENUM_READERS: dict[type, dict[str, Any]] = {}
+
+
+def _enum_value(enum: type, raw: str) -> Any:
+    """Read an enum value leniently: case, spaces, hyphens and apostrophes do not matter."""
+    table = _ENUM_READERS.setdefault(
+        enum, {m.value.replace("_", ""): m for m in enum}  # type: ignore[attr-defined]
+    )
+    key = re.sub(r"[^a-z]", "", raw.lower())
+    return table.get(key)
+
+
+def _enum_problem(enum: type, raw: str, what: str, line: int, col: int) -> Problem:
+    allowed = ", ".join(m.value for m in enum)  # type: ignore[attr-defined]
+    return Problem(UNKNOWN_VALUE, line, col, f"{what} {raw!r} is not one of {allowed}")
+
+
+def _cell_column(row_line: str, index: int) -> int:
+    """Return the 1-based column where cell `index` of a table row starts."""
+    pipes = [m.start() for m in re.finditer(r"(?<!\\)\|", row_line)]
+    leading = row_line.lstrip().startswith("|")
+    boundary = index if leading else index - 1
+    if boundary < 0:
+        return len(row_line) - len(row_line.lstrip()) + 1
+    if boundary < len(pipes):
+        return pipes[boundary] + 2
+    return 1
+
+
+_LIST_TIME = re.compile(
+    r"^[-*+]\s+(?:\*\*)?(?P<time>(?:\d{4}-\d{2}-\d{2}[ T])?\d{1,2}:\d{2}(?::\d{2})?"
+    r"(?:\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Z]{1,5}))?)(?:\*\*)?\s*(?:—|–|-|:)\s+(?P<rest>.*)$"
+)
+_LIST_KIND = re.compile(r"^\[(?P<kind>[a-z_ ]+)\]\s+(?P<text>.*)$")
+_VIA = re.compile(r"^(?P<text>.*?)\s+\(via (?P<source>[^()]+)\)$")
+
+
+def _read_timeline(
+    lines: list[str], blocks: list[Block], problems: list[Problem]
+) -> tuple[str, list[TimelineEvent], Block] | None:
+    for block in blocks:
+        if block.type == "table":
+            header, rows = _table_rows(lines, block)
+            columns = _header_map(header, _TIMELINE_COLUMNS)
+            if "time" not in columns:
+                continue
+            events = []
+            for line_index, cells in rows:
+                values: dict[str, str] = {}
+                for col, name in enumerate(columns):
+                    if name and col < len(cells) and name not in values:
+                        values[name] = cells[col]
+                kind = None
+                if values.get("kind"):
+                    kind = _enum_value(EventKind, values["kind"])
+                    if kind is None:
+                        col = _cell_column(lines[line_index], columns.index("kind"))
+                        problems.append(
+                            _enum_problem(EventKind, values["kind"], "event kind", line_index + 1, col)
+                        )
+                events.append(
+                    TimelineEvent(
+                        time=values.get("time", ""), text=values.get("text", ""), kind=kind,
+                        source=values.get("source") or None,
+                    )  # fmt: skip
+                )
+            return "table", events, block
+        if block.type == "bullet_list" and block.items:
+            events = []
+            for item_start, item_end in block.items:
+                first = lines[item_start]
+                m = _LIST_TIME.match(first.strip())
+                if not m:
+                    break
+                rest = " ".join([m["rest"], *(ln.strip() for ln in lines[item_start + 1 : item_end])])
+                rest = rest.strip()
+                kind = None
+                km = _LIST_KIND.match(rest)
+                if km:
+                    kind = _enum_value(EventKind, km["kind"])
+                    if kind is not None:
+                        rest = km["text"]
+                source = None
+                vm = _VIA.match(rest)
+                if vm:
+                    rest, source = vm["text"], vm["source"]
+                events.append(TimelineEvent(time=m["time"], text=rest, kind=kind, source=source))
+            else:
+                return "list", events, block
+    return None
+
+
+_FACTOR = re.compile(
+    r"^[-*+]\s+(?:\*\*(?P<id>[A-Za-z][\w.-]*)\*\*\s*)?(?:\[(?P<cat>[A-Za-z ]+)\]\s*)?(?P<text>.*)$"
+)
+
+
+def _read_factors(lines: list[str], block: Block, problems: list[Problem]) -> list[ContributingFactor]:
+    factors = []
+    for number, (item_start, item_end) in enumerate(block.items, start=1):
+        first = lines[item_start].strip()
+        text_lines = [first, *(ln.strip() for ln in lines[item_start + 1 : item_end])]
+        m = _FACTOR.match(" ".join(t for t in text_lines if t))
+        if not m:
+            continue
+        category = None
+        if m["cat"]:
+            category = _enum_value(FactorCategory, m["cat"])
+            if category is None:
+                col = lines[item_start].find("[" + m["cat"]) + 2
+                problems.append(
+                    _enum_problem(FactorCategory, m["cat"], "factor category", item_start + 1, col)
+                )
+        factors.append(
+            ContributingFactor(id=m["id"] or f"CF{number}", text=m["text"].strip(), category=category)
+        )
+    return factors
+
+
+def _read_actions(lines: list[str], block: Block, problems: list[Problem]) -> list[ActionItem] | None:
+    header, rows = _table_rows(lines, block)
+    columns = _header_map(header, _ACTION_COLUMNS)
+    if "text" not in columns:
+        return None
+    items = []
+    for number, (line_index, cells) in enumerate(rows, start=1):
+        values: dict[str, tuple[str, int]] = {}
+        for col, name in enumerate(columns):
+            if name and col < len(cells) and name not in values:
+                values[name] = (cells[col], _cell_column(lines[line_index], col))
+        fields: dict[str, Any] = {
+            "id": values.get("id", ("", 0))[0] or f"A{number}",
+            "text": values.get("text", ("", 0))[0],
+        }
+        for name in ("owner", "person", "tracker"):
+            if values.get(name, ("", 0))[0]:
+                fields[name] = values[name][0]
+        raw, col = values.get("type", ("", 0))
+        if raw:
+            fields["type"] = _enum_value(ActionType, raw)
+            if fields["type"] is None:
+                problems.append(_enum_problem(ActionType, raw, "action type", line_index + 1, col))
+        raw, col = values.get("status", ("", 0))
+        if raw:
+            sm = re.match(r"^(?P<status>[^()]+?)\s*(?:\((?P<reason>.*)\))?$", raw)
+            status = _enum_value(ActionStatus, sm["status"]) if sm else None
+            if status is None:
+                problems.append(_enum_problem(ActionStatus, raw, "action status", line_index + 1, col))
+            else:
+                fields["status"] = status
+                if sm and sm["reason"]:
+                    fields["reason"] = sm["reason"]
+        raw, col = values.get("due", ("", 0))
+        if raw:
+            try:
+                fields["due"] = date.fromisoformat(raw)
+            except ValueError:
+                problems.append(
+                    Problem(BAD_DATE, line_index + 1, col, f"due date {raw!r} is not a date (YYYY-MM-DD)")
+                )
+        raw, _ = values.get("factors", ("", 0))
+        if raw:
+            fields["factors"] = [f for f in re.split(r"[,\s]+", raw) if f]
+        items.append(ActionItem(**fields))
+    return items
+
+
+_LINK_ITEM = re.compile(r"^[-*+]\s+\[(?P<title>[^\]]*)\]\((?P<url>[^()\s]*)\)\s*$")
+_WHY_HEADING = re.compile(r"^(?:five|5)\s+whys\b\s*:?\s*(?P<title>.*)$", re.IGNORECASE)
+
+
+def _read_links(lines: list[str], block: Block) -> list[Link] | None:
+    links = []
+    for item_start, item_end in block.items:
+        if item_end - item_start > 1 and any(lines[i].strip() for i in range(item_start + 1, item_end)):
+            return None
+        m = _LINK_ITEM.match(lines[item_start].strip())
+        if not m:
+            return None
+        links.append(Link(title=m["title"], url=m["url"]))
+    return links
+
+
+def _read_chains(lines: list[str], blocks: list[Block], start_index: int) -> tuple[list[WhyChain], int]:
+    """Read consecutive `### Five whys: …` headings each followed by an ordered list."""
+    chains = []
+    index = start_index
+    while index + 1 < len(blocks):
+        heading, answers = blocks[index], blocks[index + 1]
+        if heading.type != "heading" or answers.type != "ordered_list":
+            break
+        m = _WHY_HEADING.match(lines[heading.start].lstrip("#").strip())
+        if not m:
+            break
+        texts = []
+        for item_start, item_end in answers.items:
+            first = re.sub(r"^\d+[.)]\s+", "", lines[item_start].strip())
+            rest = [ln.strip() for ln in lines[item_start + 1 : item_end] if ln.strip()]
+            texts.append(" ".join([first, *rest]))
+        chains.append(WhyChain(title=m["title"], answers=texts))
+        index += 2
+    return chains, index
+
+
+def _build_section(
+    kind: SectionKind, heading: str, level: int, lines: list[str], start: int, end: int,
+    blocks: list[Block], problems: list[Problem],
+) -> Section:  # fmt: skip
+    """Build one section from its body lines [start, end) and the blocks inside them."""
+    common = {"heading": heading, "level": level}
+    if kind == SectionKind.TIMELINE:
+        found = _read_timeline(lines, blocks, problems)
+        if found:
+            style, events, block = found
+            return TimelineSection(
+                **common, style=style, events=events,  # type: ignore[arg-type]
+                body=_join(lines, start, block.start), after=_join(lines, block.end, end),
+            )
+        return TimelineSection(**common, body=_join(lines, start, end))  # type: ignore[arg-type]
+    if kind == SectionKind.CONTRIBUTING_FACTORS:
+        for block in blocks:
+            if block.type == "bullet_list":
+                return FactorsSection(
+                    **common, factors=_read_factors(lines, block, problems),  # type: ignore[arg-type]
+                    body=_join(lines, start, block.start), after=_join(lines, block.end, end),
+                )
+        return FactorsSection(**common, body=_join(lines, start, end))  # type: ignore[arg-type]
+    if kind == SectionKind.ACTION_ITEMS:
+        for block in blocks:
+            if block.type == "table":
+                items = _read_actions(lines, block, problems)
+                if items is not None:
+                    return ActionItemsSection(
+                        **common, items=items, body=_join(lines, start, block.start),  # type: ignore[arg-type]
+                        after=_join(lines, block.end, end),
+                    )
+        return ActionItemsSection(**common, body=_join(lines, start, end))  # type: ignore[arg-type]
+    if kind == SectionKind.LINKS:
+        for block in blocks:
+            if block.type == "bullet_list":
+                links = _read_links(lines, block)
+                if links is not None:
+                    return LinksSection(
+                        **common, links=links, body=_join(lines, start, block.start),  # type: ignore[arg-type]
+                        after=_join(lines, block.end, end),
+                    )
+        return LinksSection(**common, body=_join(lines, start, end))  # type: ignore[arg-type]
+    if kind == SectionKind.ANALYSIS:
+        for index, block in enumerate(blocks):
+            chains, stop = _read_chains(lines, blocks, index)
+            if chains:
+                chain_end = blocks[stop - 1].end
+                return AnalysisSection(
+                    **common, chains=chains, body=_join(lines, start, block.start),  # type: ignore[arg-type]
+                    after=_join(lines, chain_end, end),
+                )
+        return AnalysisSection(**common, body=_join(lines, start, end))  # type: ignore[arg-type]
+    return TextSection(kind=kind, **common, body=_join(lines, start, end))  # type: ignore[arg-type]
+
+
+# --- parse ------------------------------------------------------------------------------
+
+
+def _decode(data: bytes | str) -> tuple[str, Problem | None]:
+    if isinstance(data, str):
+        text = data
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            return "", Problem(
+                NOT_TEXT, line, col, f"file is not UTF-8 text (byte 0x{data[exc.start]:02x})"
+            )
+    if "\x00" in text:
+        index = text.index("\x00")
+        line = text.count("\n", 0, index) + 1
+        return "", Problem(NOT_TEXT, line, 1, "file holds binary data (a NUL byte), not text")
+    return text.lstrip("\ufeff"), None
+
+
+def parse_text(data: bytes | str) -> ParsedText:
+    """Read Markdown into a postmortem, collecting problems instead of raising."""
+    text, problem = _decode(data)
+    problems: list[Problem] = [problem] if problem else []
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+
+    fields: dict[str, Any] = {}
+    extra: dict[str, object] = {}
+    key_lines: dict[str, int] = {}
+    body_start = 0
+    fm = _split_front_matter(lines)
+    if fm is None and lines and lines[0].rstrip() == "---":
+        problems.append(
+            Problem(UNREADABLE_FRONT_MATTER, 1, 1, "front matter opened with '---' is never closed")
+        )
+    if fm is not None:
+        fields, extra, key_lines = _read_front_matter(lines, fm[0], fm[1], problems)
+        body_start = fm[1] + 1
+
+    blocks, prose = _tokenise(lines, body_start)
+    headings = [b for b in blocks if b.type == "heading"]
+
+    # The title: a level-1 heading before any other heading (or front matter's `title`).
+    title = str(fields.pop("title", "") or "")
+    title_block = None
+    if headings and headings[0].level == 1:
+        title_block = headings[0]
+        title = _heading_text(lines[title_block.start])
+        headings = headings[1:]
+
+    # Section level: the shallowest heading level left; deeper headings start a section
+    # only when they name a section nofault knows (as in templates that nest "What went well").
+    section_level = min((h.level for h in headings), default=2)
+    # A nested heading of a kind already seen stays inside its section ("End User Impact"
+    # under "Impact"), so templates never read as having duplicated sections.
+    starts: list[tuple[Block, str, SectionKind]] = []
+    seen: set[SectionKind] = set()
+    for h in headings:
+        text_of = _heading_text(lines[h.start])
+        kind = heading_kind(text_of)
+        nested_known = kind != SectionKind.OTHER and kind not in seen and h.level <= 4
+        if h.level <= section_level or nested_known:
+            starts.append((h, text_of, kind))
+            seen.add(kind)
+
+    preamble_start = title_block.end if title_block else body_start
+    preamble_end = starts[0][0].start if starts else len(lines)
+    sections: list[Section] = []
+    spans: list[tuple[int, int, int]] = []
+    for index, (h, text_of, kind) in enumerate(starts):
+        end = starts[index + 1][0].start if index + 1 < len(starts) else len(lines)
+        inner = [b for b in blocks if h.end <= b.start and b.end <= end]
+        sections.append(_build_section(kind, text_of, h.level, lines, h.end, end, inner, problems))
+        spans.append((h.start, end, h.start))
+
+    known = any(s.kind != SectionKind.OTHER for s in sections)
+    postmortem = Postmortem(
+        **fields, title=title, extra=extra, sections=sections,
+        preamble=_join(lines, preamble_start, preamble_end),
+    )  # fmt: skip
+    return ParsedText(
+        text=text,
+        lines=lines,
+        postmortem=postmortem,
+        problems=problems,
+        has_front_matter=fm is not None,
+        is_postmortem=fm is not None or known or bool(lines and lines[0].rstrip() == "---"),
+        body_start=body_start,
+        blocks=blocks,
+        prose=prose,
+        section_spans=spans,
+        front_matter_lines=key_lines,
+    )
+
+
+def _heading_text(line: str) -> str:
+    text = line.strip().lstrip("#").strip()
+    return re.sub(r"\s+#+\s*$", "", text)
+
+
+def parse(text: str | bytes) -> Postmortem:
+    """Read Markdown into a postmortem (problems are ignored; use `parse_text` to see them)."""
+    return parse_text(text).postmortem
+
+
+# --- render -----------------------------------------------------------------------------
+
+
+def _yaml_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value
+    if isinstance(value, dict):
+        return {k: _yaml_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_yaml_value(v) for v in value]
+    if hasattr(value, "value"):  # enums
+        return value.value
+    return value
+
+
+class _Dumper(yaml.SafeDumper):
+    """SafeDumper that indents list items under their key."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+def render_front_matter(pm: Postmortem) -> str:
+    """Render the metadata block in canonical key order, leaving out empty values."""
+    data: dict[str, Any] = {}
+    dumped = pm.model_dump(mode="python", exclude={"sections", "extra", "title", "preamble"})
+    for key in _FM_KEYS:
+        if key == "title":
+            continue
+        value = dumped.get(key)
+        if key == "impact":
+            value = {k: v for k, v in value.items() if v is not None}
+        if key in ("status", "review_level") or value not in (None, [], {}, ""):
+            data[key] = _yaml_value(value)
+    data.update({k: _yaml_value(v) for k, v in pm.extra.items()})
+    body = yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
+        width=1000,
+    )  # fmt: skip
+    return f"---\n{body}---\n"
+
+
+_TIMELINE_HEADER = "| Time | Event | Kind | Source |\n| --- | --- | --- | --- |"
+_ACTION_HEADER = (
+    "| ID | Action | Type | Owner | Person | Due | Status | Factors | Tracker |\n"
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+)
+
+
+def _render_structure(section: Section) -> str:
+    if isinstance(section, TimelineSection):
+        if section.style == "list":
+            out = []
+            for e in section.events:
+                kind = f"[{e.kind.value}] " if e.kind else ""
+                via = f" (via {e.source})" if e.source else ""
+                out.append(f"- {e.time} — {kind}{e.text}{via}")
+            return "\n".join(out)
+        rows = [
+            f"| {_cell(e.time)} | {_cell(e.text)} | {e.kind.value if e.kind else ''} | "
+            f"{_cell(e.source or '')} |"
+            for e in section.events
+        ]
+        return "\n".join([_TIMELINE_HEADER, *rows]) if section.events else ""
+    if isinstance(section, FactorsSection):
+        return "\n".join(
+            f"- **{f.id}** " + (f"[{f.category.value}] " if f.category else "") + f.text
+            for f in section.factors
+        )
+    if isinstance(section, ActionItemsSection):
+        if not section.items:
+            return ""
+        rows = []
+        for a in section.items:
+            status = a.status.value + (f" ({a.reason})" if a.reason else "")
+            cells = [
+                a.id, a.text, a.type.value if a.type else "", a.owner or "", a.person or "",
+                a.due.isoformat() if a.due else "", status, ", ".join(a.factors), a.tracker or "",
+            ]  # fmt: skip
+            rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        return "\n".join([_ACTION_HEADER, *rows])
+    if isinstance(section, LinksSection):
+        return "\n".join(f"- [{lk.title}]({lk.url})" for lk in section.links)
+    if isinstance(section, AnalysisSection):
+        parts = []
+        for chain in section.chains:
+            title = f"Five whys: {chain.title}" if chain.title else "Five whys"
+            answers = "\n".join(f"{n}. {a}" for n, a in enumerate(chain.answers, start=1))
+            parts.append(f"{'#' * (section.level + 1)} {title}" + (f"\n\n{answers}" if answers else ""))
+        return "\n\n".join(parts)
+    return ""
+
+
+def render_section(section: Section) -> str:
+    """Render one section: heading, text before, structured part, text after."""
+    parts = [f"{'#' * section.level} {section.heading}"]
+    for part in (section.body, _render_structure(section), getattr(section, "after", "")):
+        if part:
+            parts.append(part)
+    return "\n\n".join(parts)
+
+
+def render(pm: Postmortem) -> str:
+    """Render a postmortem as canonical Markdown."""
+    parts = [render_front_matter(pm).rstrip("\n")]
+    if pm.title:
+        parts.append(f"# {pm.title}")
+    if pm.preamble:
+        parts.append(pm.preamble)
+    parts.extend(render_section(s) for s in pm.sections)
+    return "\n\n".join(parts) + "\n"
+
+
+def iter_sections(parsed: ParsedText) -> Iterable[tuple[Section, tuple[int, int, int]]]:
+    """Yield each section with its line span (0-based start, exclusive end, heading line)."""
+    return zip(parsed.postmortem.sections, parsed.section_spans, strict=True)
