@@ -1,0 +1,22 @@
+"""Rule documentation in fixed sections, one text for `nofault rule`, docs/rules and tooltips."""
+
+from __future__ import annotations
+
+from nofault.core.lint.rule import Rule
+
+
+def rule_doc_markdown(rule: Rule) -> str:
+    """Return a rule's documentation page as Markdown."""
+    refs = "\n".join(f"- {ref}" for ref in rule.doc.references) or "- (none)"
+    return (
+        f"# {rule.code}: {rule.path}\n\n"
+        f"Category: `{rule.category.value}` · Level: `{rule.level.value}` · Since: {rule.since}\n\n"
+        f"## What it flags\n\n{rule.doc.what}\n\n"
+        f"## Why it hurts a blameless review\n\n{rule.doc.why}\n\n"
+        f"## Example\n\n```markdown\n{rule.doc.example}\n```\n\n"
+        f"## Use instead\n\n```markdown\n{rule.doc.instead}\n```\n\n"
+        f"## References\n\n{refs}\n"
+        + (f"\nSource of the guidance: {rule.source}\n" if rule.source else "")
+        + f"\nDisable it with `{rule.code} = false` or `\"{rule.path}\" = false` under "
+        "`[tool.nofault.rules]`.\n"
+    )
