@@ -42,6 +42,8 @@ class LintConfig(BaseModel):
     fail_level: Level = Level.WARNING
     severities: list[str] = Field(default_factory=lambda: list(DEFAULT_SEVERITIES))
     roster: list[str] = Field(default_factory=list)
+    # Extra judgemental words or phrases the blame pack flags (`blame-words = ["hero"]`).
+    blame_words: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
     required_sections: dict[str, list[str]] = Field(
         default_factory=lambda: {
@@ -49,6 +51,30 @@ class LintConfig(BaseModel):
             "light": ["summary", "contributing_factors", "action_items"],
         }
     )
+    # Depth and actions packs: the depth score's pass mark and the bar each severity sets.
+    min_depth: dict[str, int] = Field(default_factory=lambda: {"SEV1": 70, "SEV2": 60})
+    min_timeline_events: dict[str, int] = Field(
+        default_factory=lambda: {"SEV1": 8, "SEV2": 6, "SEV3": 4, "SEV4": 2, "SEV5": 2}
+    )
+    min_why_steps: int = 3
+    learning_sections: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "full": ["went_well", "lucky", "surprised"],
+            "light": ["went_well"],
+        }
+    )
+    # Rules (code, path or category) a light review is not held to.
+    light_review_skip: list[str] = Field(
+        default_factory=lambda: [
+            "depth.single-cause",
+            "depth.one-category",
+            "depth.thin-timeline",
+            "depth.impact-not-quantified",
+        ]
+    )
+    system_change_severities: list[str] = Field(default_factory=lambda: ["SEV1", "SEV2"])
+    extra_vague_actions: list[str] = Field(default_factory=list)
+    extra_approval_actions: list[str] = Field(default_factory=list)
     # Set from the command line; compared at a higher precedence than the file's keys.
     cli_select: list[str] | None = None
     cli_ignore: list[str] = Field(default_factory=list)

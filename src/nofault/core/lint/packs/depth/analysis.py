@@ -1,0 +1,361 @@
+"""What a deep review contains, as pure predicates over a postmortem.
+
+The depth rules, the actions rules and the depth score all ask the same questions (is this
+factor a person, does this chain stop at a person, when was the incident detected), so the
+answers live here once. Nothing in this module reports findings or knows about lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nofault.core.document import (
+    ContributingFactor,
+    EventKind,
+    Postmortem,
+    ReviewLevel,
+    SectionKind,
+    TimelineSection,
+    WhyChain,
+)
+from nofault.core.lint.config import LintConfig, rule_key_specificity
+from nofault.core.lint.rule import Rule
+from nofault.core.timeparse import has_timezone, parse_event_time
+
+_HERE = Path(__file__).parent
+
+
+@cache
+def pack_phrases(pack: str, code: str) -> tuple[str, ...]:
+    """Return the `phrases` list a rule carries in its pack's YAML (regular expressions)."""
+    entries: list[dict[str, Any]] = yaml.safe_load(
+        (_HERE.parent / pack / "rules.yaml").read_text(encoding="utf-8")
+    )
+    for entry in entries:
+        if entry["code"] == code:
+            return tuple(entry.get("phrases", ()))
+    raise KeyError(f"{pack}/rules.yaml has no rule {code}")
+
+
+def compile_phrases(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str]:
+    """Join phrase patterns into one case-insensitive pattern matching whole words."""
+    return re.compile(
+        "|".join(rf"(?:(?<![\w-]){p}(?![\w-]))" for p in phrases) or r"(?!x)x", re.IGNORECASE
+    )
+
+
+# --- text -----------------------------------------------------------------------------------
+
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_PLACEHOLDER = re.compile(r"^(?:n/?a|none|nothing|tbd|todo|-+|…|\.\.\.)\.?$", re.IGNORECASE)
+
+
+def has_content(text: str) -> bool:
+    """Tell whether a section's text says something (not only template comments or `TBD`)."""
+    stripped = _COMMENT.sub("", text).strip()
+    return bool(stripped) and not _PLACEHOLDER.match(stripped)
+
+
+def section_text(pm: Postmortem, kind: SectionKind) -> str:
+    """Return all the text of the first section of a kind (body and text after), or ''."""
+    section = pm.section(kind)
+    if section is None:
+        return ""
+    return "\n\n".join(p for p in (section.body, getattr(section, "after", "")) if p)
+
+
+# --- people and non-systemic answers --------------------------------------------------------
+
+
+def people(pm: Postmortem, config: LintConfig) -> list[str]:
+    """Return the names the document and the roster know, longest first."""
+    names = [*pm.people(), *config.roster]
+    return sorted({n.strip() for n in names if n and len(n.strip()) > 1}, key=len, reverse=True)
+
+
+def _name_pattern(names: list[str]) -> re.Pattern[str] | None:
+    if not names:
+        return None
+    return re.compile(
+        r"(?<![\w@-])@?(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])",
+        re.IGNORECASE,
+    )
+
+
+def named_person(text: str, pm: Postmortem, config: LintConfig) -> str | None:
+    """Return the first known person's name the text mentions, or None."""
+    pattern = _name_pattern(people(pm, config))
+    m = pattern.search(text) if pattern else None
+    return m.group(0).lstrip("@") if m else None
+
+
+def human_error(text: str) -> re.Match[str] | None:
+    """Find wording that makes a person, or their attention, the cause."""
+    return compile_phrases(pack_phrases("depth", "DEP103")).search(text)
+
+
+def person_as_factor(factor: ContributingFactor, pm: Postmortem, config: LintConfig) -> str | None:
+    """Say why a factor names a person or human error instead of a condition, or None."""
+    m = human_error(factor.text)
+    if m:
+        return f"'{m.group(0)}'"
+    name = named_person(factor.text, pm, config)
+    if name and re.match(rf"\W*@?{re.escape(name)}\b", factor.text, re.IGNORECASE):
+        return f"the person '{name}'"
+    return None
+
+
+def non_systemic(answer: str, pm: Postmortem, config: LintConfig) -> str | None:
+    """Say why a five-whys answer stops at a person rather than the system, or None."""
+    m = human_error(answer) or compile_phrases(pack_phrases("depth", "DEP104")).search(answer)
+    if m:
+        return f"'{m.group(0)}'"
+    name = named_person(answer, pm, config)
+    if name:
+        return f"the person '{name}'"
+    return None
+
+
+def chain_problem(chain: WhyChain, config: LintConfig) -> bool:
+    """Tell whether a chain is too short to get past the first answer."""
+    return len(chain.answers) < config.min_why_steps
+
+
+def counted_factors(pm: Postmortem, config: LintConfig) -> list[ContributingFactor]:
+    """Return the factors that describe conditions (person and human-error factors left out)."""
+    return [f for f in pm.contributing_factors if person_as_factor(f, pm, config) is None]
+
+
+# --- review level ---------------------------------------------------------------------------
+
+
+def applies(rule: Rule, pm: Postmortem, config: LintConfig) -> bool:
+    """Tell whether a rule holds this review to account (light reviews skip some)."""
+    if pm.review_level is not ReviewLevel.LIGHT:
+        return True
+    return not any(rule_key_specificity(k, rule) is not None for k in config.light_review_skip)
+
+
+def missing_learning_sections(pm: Postmortem, config: LintConfig) -> list[SectionKind]:
+    """Return the learning sections this review level asks for that are absent or empty."""
+    wanted = config.learning_sections.get(pm.review_level.value, [])
+    missing = []
+    for name in wanted:
+        try:
+            kind = SectionKind(name)
+        except ValueError:
+            continue
+        if not has_content(section_text(pm, kind)):
+            missing.append(kind)
+    return missing
+
+
+# --- impact ---------------------------------------------------------------------------------
+
+_MEASURE = re.compile(
+    r"\d[\d,.]*\s*(?:%|percent|k\b|m\b|million|thousand)?\s*(?:of\s+)?(?:the\s+)?"
+    r"(?:\w+\s+){0,2}?"
+    r"(?:users?|customers?|requests?|calls?|orders?|transactions?|payments?|sessions?|accounts?|"
+    r"tenants?|merchants?|sites?|devices?|errors?|queries|jobs?|messages?|events?|builds?|"
+    r"deploys?|regions?|hosts?|pods?|minutes?|mins?|hours?|hrs?|h\b|seconds?|days?|"
+    r"[€$£]|usd|eur|gbp|error budget)"
+    r"|\d[\d,.]*\s*%|[€$£]\s?\d",
+    re.IGNORECASE,
+)
+
+
+def impact_quantified(pm: Postmortem) -> bool:
+    """Tell whether the impact is measured: front-matter figures or numbers in the Impact text."""
+    if pm.impact.is_quantified():
+        return True
+    return bool(_MEASURE.search(_COMMENT.sub("", section_text(pm, SectionKind.IMPACT))))
+
+
+# --- timeline -------------------------------------------------------------------------------
+
+_ZONE_WORD = re.compile(
+    r"\b(?:all\s+)?times?\b[^.\n]*?\b(?P<zone>UTC|GMT|[A-Z]{2,4}T|[+-]\d{2}:?\d{2})\b"
+    r"|\((?P<paren>UTC|GMT|[A-Z]{2,4}T)\)"
+)
+
+
+def timeline_zone(pm: Postmortem, extra: str = "") -> str | None:
+    """Return the zone the timeline declares for all its times ("All times UTC"), if any."""
+    section = pm.section(SectionKind.TIMELINE)
+    texts = [extra]
+    if section is not None:
+        texts += [section.heading, section.body, getattr(section, "after", "")]
+    for text in texts:
+        m = _ZONE_WORD.search(text or "")
+        if m:
+            zone = m["zone"] or m["paren"]
+            if has_timezone(f"00:00 {zone}"):
+                return zone
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class TimedEvent:
+    """A timeline event with its time read as UTC (None when it cannot be read)."""
+
+    index: int
+    at: datetime | None
+    zoned: bool
+    dated: bool
+
+
+_DATE_PREFIX = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})")
+
+
+def _reference(pm: Postmortem) -> date:
+    for event in pm.timeline:
+        m = _DATE_PREFIX.match(event.time)
+        if m:
+            try:
+                return date.fromisoformat(m.group(1))
+            except ValueError:
+                continue
+    for value in (pm.started_at, pm.detected_at, pm.mitigated_at, pm.resolved_at):
+        if value is not None:
+            return value.date()
+    return pm.created or date(2000, 1, 1)
+
+
+def timed_events(pm: Postmortem, zone: str | None = None) -> list[TimedEvent]:
+    """Read every timeline time, carrying the date forward and across midnight."""
+    out: list[TimedEvent] = []
+    day = _reference(pm)
+    previous: datetime | None = None
+    for index, event in enumerate(pm.timeline):
+        zoned = event.has_timezone()
+        text = event.time if zoned or not zone else f"{event.time} {zone}"
+        m = _DATE_PREFIX.match(event.time)
+        dated = bool(m)
+        at = parse_event_time(text, day)
+        # A time-only event well before the previous one is on the next day.
+        if (
+            at is not None
+            and not dated
+            and previous is not None
+            and previous - at > timedelta(hours=12)
+        ):
+            day += timedelta(days=1)
+            at += timedelta(days=1)
+        if at is not None and dated and m:
+            day = date.fromisoformat(m.group(1))
+        if at is not None:
+            previous = at
+        out.append(TimedEvent(index, at, zoned or (zone is not None and at is not None), dated))
+    return out
+
+
+def out_of_order(events: list[TimedEvent]) -> list[tuple[int, int]]:
+    """Return (event, the earlier-listed event it precedes) for each time that goes backwards."""
+    problems = []
+    latest: TimedEvent | None = None
+    for event in events:
+        if event.at is None:
+            continue
+        if latest is not None and latest.at is not None and event.at < latest.at:
+            problems.append((event.index, latest.index))
+        else:
+            latest = event
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseTimes:
+    """When the incident started, was detected, mitigated and resolved, and the gaps between."""
+
+    started: datetime | None
+    detected: datetime | None
+    mitigated: datetime | None
+    resolved: datetime | None
+
+    def _minutes(self, end: datetime | None) -> float | None:
+        if self.started is None or end is None or end < self.started:
+            return None
+        return round((end - self.started).total_seconds() / 60, 1)
+
+    @property
+    def time_to_detect_minutes(self) -> float | None:
+        """Minutes from the start of impact to detection."""
+        return self._minutes(self.detected)
+
+    @property
+    def time_to_mitigate_minutes(self) -> float | None:
+        """Minutes from the start of impact to mitigation."""
+        return self._minutes(self.mitigated)
+
+    @property
+    def time_to_resolve_minutes(self) -> float | None:
+        """Minutes from the start of impact to resolution."""
+        return self._minutes(self.resolved)
+
+    def as_dict(self) -> dict[str, float | None]:
+        """Return the three durations, keyed as the JSON output names them."""
+        return {
+            "time_to_detect_minutes": self.time_to_detect_minutes,
+            "time_to_mitigate_minutes": self.time_to_mitigate_minutes,
+            "time_to_resolve_minutes": self.time_to_resolve_minutes,
+        }
+
+
+def response_times(pm: Postmortem, zone: str | None = None) -> ResponseTimes:
+    """Compute start, detection, mitigation and resolution from the front matter and timeline.
+
+    Front-matter times win; otherwise the first timeline event of the matching kind is used,
+    and the start is the first `start` event, else the first `trigger`, else the first event.
+    """
+    timed = timed_events(pm, zone)
+    events = pm.timeline
+
+    def first(*kinds: EventKind) -> datetime | None:
+        for kind in kinds:
+            for t in timed:
+                if t.at is not None and events[t.index].kind == kind:
+                    return t.at
+        return None
+
+    first_any = next((t.at for t in timed if t.at is not None), None)
+    started = pm.started_at or first(EventKind.START, EventKind.TRIGGER) or first_any
+
+    def utc(value: datetime | None) -> datetime | None:
+        return value.astimezone(UTC) if value is not None else None
+
+    return ResponseTimes(
+        started=utc(started),
+        detected=utc(pm.detected_at or first(EventKind.DETECTION)),
+        mitigated=utc(pm.mitigated_at or first(EventKind.MITIGATION)),
+        resolved=utc(pm.resolved_at or first(EventKind.RESOLUTION)),
+    )
+
+
+def detection_time_known(pm: Postmortem) -> bool:
+    """Tell whether the document says when the problem was detected."""
+    return pm.detected_at is not None or any(e.kind == EventKind.DETECTION for e in pm.timeline)
+
+
+def detection_described(pm: Postmortem) -> bool:
+    """Tell whether the document says how the problem was noticed."""
+    if has_content(section_text(pm, SectionKind.DETECTION)):
+        return True
+    return any(e.kind == EventKind.DETECTION and e.source for e in pm.timeline)
+
+
+def min_timeline_events(pm: Postmortem, config: LintConfig) -> int:
+    """Return how many timeline events this severity asks for (0 when it sets no bar)."""
+    return config.min_timeline_events.get(pm.severity or "", 0)
+
+
+def timeline_section(pm: Postmortem) -> TimelineSection | None:
+    """Return the first timeline section, if any."""
+    section = pm.section(SectionKind.TIMELINE)
+    return section if isinstance(section, TimelineSection) else None

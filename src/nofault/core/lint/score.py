@@ -1,0 +1,260 @@
+"""The depth score: 0 to 100 for how far a postmortem's analysis and follow-through go.
+
+Pure functions over a `Postmortem`, so the linter, the web editor and insights all compute
+the same number. Each part asks one question, answers it with a fraction from 0 to 1 and a
+line of detail, and is weighted by the review level: a light review of a minor incident is
+scored on the few parts it is asked for, so a short review can still score well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from nofault.core.document import Postmortem, ReviewLevel, SectionKind
+from nofault.core.lint.config import LintConfig
+from nofault.core.lint.packs.actions import analysis as act
+from nofault.core.lint.packs.depth import analysis as dep
+from nofault.core.lint.packs.depth.analysis import ResponseTimes, response_times
+
+__all__ = [
+    "WEIGHTS",
+    "DepthScore",
+    "ResponseTimes",
+    "ScorePart",
+    "depth_score",
+    "min_depth",
+    "response_times",
+]
+
+# Points per part for each review level; each row sums to 100. A light review is asked for
+# factors, detection, what went well and sound, covering actions; nothing else costs it.
+WEIGHTS: dict[str, dict[str, float]] = {
+    "full": {
+        "factors": 15, "categories": 10, "chains": 10, "detection": 10, "timeline": 15,
+        "impact": 10, "learning sections": 10, "action coverage": 10, "action quality": 10,
+    },
+    "light": {
+        "factors": 20, "categories": 0, "chains": 0, "detection": 20, "timeline": 0,
+        "impact": 0, "learning sections": 15, "action coverage": 20, "action quality": 25,
+    },
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class ScorePart:
+    """One part of the score: its name, points earned out of its maximum, and why."""
+
+    name: str
+    points: float
+    max: float
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the part as the JSON output's object."""
+        return {"name": self.name, "points": self.points, "max": self.max, "detail": self.detail}
+
+
+@dataclass(frozen=True, slots=True)
+class DepthScore:
+    """A postmortem's depth score, the bar its severity sets, and the parts that make it."""
+
+    score: int
+    min: int | None
+    parts: tuple[ScorePart, ...]
+    times: ResponseTimes
+    review_level: str = "full"
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def passed(self) -> bool:
+        """Tell whether the score reaches the severity's minimum (always, when there is none)."""
+        return self.min is None or self.score >= self.min
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the score in the shape `nofault lint --score` prints and the JSON carries."""
+        return {
+            "score": self.score,
+            "min": self.min,
+            "passed": self.passed,
+            "parts": [p.as_dict() for p in self.parts],
+            "times": self.times.as_dict(),
+        }
+
+
+def min_depth(pm: Postmortem, config: LintConfig) -> int | None:
+    """Return the minimum score the configuration sets for this postmortem's severity."""
+    return config.min_depth.get(pm.severity or "")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def _factors(pm: Postmortem, config: LintConfig, light: bool) -> tuple[float, str]:
+    total = len(pm.contributing_factors)
+    counted = len(dep.counted_factors(pm, config))
+    dropped = total - counted
+    note = f" ({dropped} naming a person or human error, not counted)" if dropped else ""
+    if light:
+        return (1.0 if counted else 0.0), f"{_plural(counted, 'condition')} listed{note}"
+    fraction = {0: 0.0, 1: 1 / 3, 2: 2 / 3}.get(counted, 1.0)
+    return fraction, f"{_plural(counted, 'contributing factor')}; 3 or more score full{note}"
+
+
+def _categories(pm: Postmortem) -> tuple[float, str]:
+    found = sorted({f.category.value for f in pm.contributing_factors if f.category})
+    fraction = {0: 0.0, 1: 0.3, 2: 0.7}.get(len(found), 1.0)
+    return fraction, (f"{len(found)} kinds ({', '.join(found)}); 3 or more score full" if found
+                      else "no factor carries a category")  # fmt: skip
+
+
+def _chains(pm: Postmortem, config: LintConfig) -> tuple[float, str]:
+    chains = pm.why_chains
+    if chains:
+        good = [
+            c for c in chains
+            if not dep.chain_problem(c, config)
+            and c.answers and dep.non_systemic(c.answers[-1], pm, config) is None
+        ]  # fmt: skip
+        return len(good) / len(chains), (
+            f"{len(good)} of {_plural(len(chains), 'five-whys chain')} reach "
+            f"{config.min_why_steps}+ steps and end at the system"
+        )
+    words = len(dep.section_text(pm, SectionKind.ANALYSIS).split())
+    if dep.has_content(dep.section_text(pm, SectionKind.ANALYSIS)) and words >= 60:
+        return 0.7, f"no five-whys chain; an analysis narrative of {words} words"
+    return 0.0, "no five-whys chain and no analysis narrative"
+
+
+def _detection(pm: Postmortem) -> tuple[float, str]:
+    when = dep.detection_time_known(pm)
+    how = dep.detection_described(pm)
+    parts = [
+        "detection time known" if when else "no detection time",
+        "how it was noticed is described" if how else "not said how it was noticed",
+    ]
+    return (0.5 * when + 0.5 * how), "; ".join(parts)
+
+
+def _timeline(pm: Postmortem, config: LintConfig, zone: str | None) -> tuple[float, str]:
+    events = pm.timeline
+    if not events:
+        return 0.0, "no timeline events"
+    minimum = max(dep.min_timeline_events(pm, config), 1)
+    timed = dep.timed_events(pm, zone)
+    zoned = sum(t.zoned for t in timed) / len(timed)
+    ordered = not dep.out_of_order(timed)
+    times = response_times(pm, zone)
+    measured = (times.time_to_detect_minutes is not None) + (
+        times.time_to_resolve_minutes is not None or times.time_to_mitigate_minutes is not None
+    )
+    fraction = (
+        0.55 * min(len(events) / minimum, 1.0) + 0.2 * zoned + 0.1 * ordered + 0.075 * measured
+    )
+    detail = (
+        f"{_plural(len(events), 'event')} (bar {minimum}); {round(zoned * 100)}% with a zone; "
+        f"{'in order' if ordered else 'out of order'}"
+    )
+    return fraction, detail
+
+
+def _impact(pm: Postmortem) -> tuple[float, str]:
+    if dep.impact_quantified(pm):
+        return 1.0, "quantified"
+    if dep.has_content(dep.section_text(pm, SectionKind.IMPACT)):
+        return 0.3, "described but not measured (no duration, count or rate)"
+    return 0.0, "no impact given"
+
+
+def _learning(pm: Postmortem, config: LintConfig) -> tuple[float, str]:
+    wanted = config.learning_sections.get(pm.review_level.value, [])
+    if not wanted:
+        return 1.0, "none required"
+    missing = dep.missing_learning_sections(pm, config)
+    present = len(wanted) - len(missing)
+    detail = f"{present} of {len(wanted)} present"
+    if missing:
+        detail += "; missing " + ", ".join(k.value.replace("_", " ") for k in missing)
+    return present / len(wanted), detail
+
+
+def _coverage(pm: Postmortem) -> tuple[float, str]:
+    factors = pm.contributing_factors
+    items = act.live(pm)
+    if not factors:
+        return 0.0, "no contributing factors to address"
+    covered = len(factors) - len(act.unaddressed_factors(pm))
+    tied = sum(1 for a in items if a.factors)
+    tied_fraction = tied / len(items) if items else 0.0
+    fraction = 0.7 * covered / len(factors) + 0.3 * tied_fraction
+    detail = f"{covered} of {_plural(len(factors), 'factor')} addressed or accepted"
+    if items:
+        detail += f"; {tied} of {_plural(len(items), 'action')} tied to a factor"
+    return fraction, detail
+
+
+def _quality(pm: Postmortem, config: LintConfig, today: date) -> tuple[float, str]:
+    items = act.live(pm)
+    if not items:
+        return 0.0, "no action items"
+    problems = [act.action_problems(a, pm, config, today) for a in items]
+    # Each problem costs a share of the action's credit, two or more cost it all.
+    credit = sum(max(0.0, 1 - 0.5 * len(p)) for p in problems) / len(items)
+    sound = sum(1 for p in problems if not p)
+    counts: dict[str, int] = {}
+    for found in problems:
+        for name in found:
+            counts[name] = counts.get(name, 0) + 1
+    detail = f"{sound} of {_plural(len(items), 'action')} sound"
+    if counts:
+        detail += "; " + ", ".join(f"{n} {name}" for name, n in counts.items())
+    if act.needs_system_change(pm, config) and act.changes_system(pm) is False:
+        credit *= 0.5
+        detail += f"; nothing changes the system on a {pm.severity}"
+    return credit, detail
+
+
+def depth_score(
+    pm: Postmortem,
+    *,
+    config: LintConfig | None = None,
+    today: date | None = None,
+    zone: str | None = None,
+) -> DepthScore:
+    """Score a postmortem's depth from 0 to 100, with each part explained.
+
+    `zone` is the time zone the timeline declares for bare times, when the caller read one
+    from outside the model (the linter reads a `Time (UTC)` table header).
+    """
+    config = config or LintConfig()
+    today = today or date.today()
+    zone = zone or dep.timeline_zone(pm)
+    light = pm.review_level is ReviewLevel.LIGHT
+    weights = WEIGHTS["light" if light else "full"]
+    computed = {
+        "factors": _factors(pm, config, light),
+        "categories": _categories(pm),
+        "chains": _chains(pm, config),
+        "detection": _detection(pm),
+        "timeline": _timeline(pm, config, zone),
+        "impact": _impact(pm),
+        "learning sections": _learning(pm, config),
+        "action coverage": _coverage(pm),
+        "action quality": _quality(pm, config, today),
+    }
+    parts = []
+    for name, weight in weights.items():
+        fraction, detail = computed[name]
+        if weight == 0:
+            detail = "not required for a light review"
+        parts.append(ScorePart(name, round(weight * fraction, 1), float(weight), detail))
+    total = round(sum(weights[name] * computed[name][0] for name in weights))
+    return DepthScore(
+        score=max(0, min(100, total)),
+        min=min_depth(pm, config),
+        parts=tuple(parts),
+        times=response_times(pm, zone),
+        review_level=pm.review_level.value,
+    )
