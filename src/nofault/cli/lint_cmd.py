@@ -13,15 +13,29 @@ import typer
 
 from nofault.cli.console import fail, stdout
 from nofault.cli.main import ExitCode, app
-from nofault.core.lint.config import ConfigError, LintConfig, discover_config, load_config_file
-from nofault.core.lint.config import validate_rule_keys
+from nofault.core.lint.config import (
+    ConfigError,
+    LintConfig,
+    discover_config,
+    load_config_file,
+    validate_rule_keys,
+)
 from nofault.core.lint.engine import LintResult, lint
 from nofault.core.lint.registry import all_rules
 from nofault.core.lint.report import summary, to_github, to_json, to_sarif
 from nofault.core.lint.rule import Level
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
-_SKIP_DIRS = {".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".tox", "site-packages"}
+_SKIP_DIRS = {
+    ".git",
+    ".hg",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    ".tox",
+    "site-packages",
+}
 
 
 class OutputFormat(StrEnum):
@@ -59,7 +73,8 @@ def _print_text(results: list[LintResult], show_score: bool) -> None:
     for result in results:
         for f in result.findings:
             stdout.print(
-                f"[bold]{f.file}[/]:{f.line}:{f.column}: [{colours[f.level]}]{f.code}[/] {f.message}",
+                f"[bold]{f.file}[/]:{f.line}:{f.column}: "
+                f"[{colours[f.level]}]{f.code}[/] {f.message}",
                 markup=True,
             )
             if f.suggestion:
@@ -69,12 +84,14 @@ def _print_text(results: list[LintResult], show_score: bool) -> None:
             verdict = "" if score.get("passed", True) else " [red](below the minimum)[/]"
             minimum = f" / min {score['min']}" if score.get("min") is not None else ""
             stdout.print(
-                f"[bold]{result.path}[/]: depth score [bold]{score['score']}[/]/100{minimum}{verdict}",
+                f"[bold]{result.path}[/]: depth score "
+                f"[bold]{score['score']}[/]/100{minimum}{verdict}",
                 markup=True,
             )
             for part in score.get("parts", []):
                 stdout.print(
-                    f"    {part['name']:<18} {part['points']:>5.1f}/{part['max']:<5.1f} {part['detail']}"
+                    f"    {part['name']:<18} {part['points']:>5.1f}/{part['max']:<5.1f} "
+                    f"{part['detail']}"
                 )
     s = summary(results)
     if s["findings"]:
@@ -96,14 +113,21 @@ def lint_command(
         OutputFormat.TEXT, "--format", "-f", help="Report format.", case_sensitive=False
     ),
     select: list[str] = typer.Option(
-        None, "--select", help="Only these codes, dotted rule paths or categories (comma-separated)."
+        None,
+        "--select",
+        help="Only these codes, dotted rule paths or categories (comma-separated).",
     ),
     ignore: list[str] = typer.Option(
-        None, "--ignore", help="Skip these codes, dotted rule paths or categories (comma-separated)."
+        None,
+        "--ignore",
+        help="Skip these codes, dotted rule paths or categories (comma-separated).",
     ),
     fail_level: Level = typer.Option(
-        None, "--fail-level", help="Exit 1 when a finding is at or above this level "
-        "(default: the config's, else warning).", case_sensitive=False,
+        None,
+        "--fail-level",
+        help="Exit 1 when a finding is at or above this level "
+        "(default: the config's, else warning).",
+        case_sensitive=False,
     ),
     config_file: Path = typer.Option(
         None, "--config", help="Use this .nofault.toml or pyproject.toml instead of looking upward."

@@ -32,8 +32,11 @@ def new(
     ),
     author: list[str] = typer.Option([], "--author", "-a", help="Author (repeatable)."),
     output: Path = typer.Option(
-        None, "--output", "-o", help="File to write, or a folder to write a new file into. "
-        "Without it the postmortem is printed."
+        None,
+        "--output",
+        "-o",
+        help="File to write, or a folder to write a new file into. "
+        "Without it the postmortem is printed.",
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DEFAULT_SEVERITIES: tuple[str, ...] = ("SEV1", "SEV2", "SEV3", "SEV4", "SEV5")
 
@@ -164,6 +164,7 @@ class Incident(_Model):
 
 # --- postmortem parts ------------------------------------------------------------------
 
+
 class Impact(_Model):
     """Measured impact: how long, how many, how much of the error budget."""
 
@@ -268,45 +269,80 @@ class TextSection(_Section):
     ]
 
 
-class TimelineSection(_Section):
+class _StructuredSection(_Section):
+    """A section with a structured part between prose before it (`body`) and after it."""
+
+    after: str = ""
+
+    def structure(self) -> list[object]:
+        """Return the structured items (events, factors, chains, action items or links)."""
+        return []
+
+    @model_validator(mode="after")
+    def _no_after_without_structure(self) -> _StructuredSection:
+        # With nothing structured there is no "after": all the text is one body. One shape
+        # per document is what keeps the Markdown round trip exact.
+        if self.after and not self.structure():
+            body = "\n\n".join(p for p in (self.body, self.after) if p)
+            object.__setattr__(self, "after", "")
+            object.__setattr__(self, "body", body)
+        return self
+
+
+class TimelineSection(_StructuredSection):
     """The timeline: events as a table or as a `- time — text` list, with prose around it."""
 
     kind: Literal[SectionKind.TIMELINE] = SectionKind.TIMELINE
     style: Literal["table", "list"] = "table"
     events: list[TimelineEvent] = Field(default_factory=list)
-    after: str = ""
+
+    def structure(self) -> list[object]:
+        """Return the events."""
+        return list(self.events)
 
 
-class FactorsSection(_Section):
+class FactorsSection(_StructuredSection):
     """Contributing factors as a list, each with an id and a category tag."""
 
     kind: Literal[SectionKind.CONTRIBUTING_FACTORS] = SectionKind.CONTRIBUTING_FACTORS
     factors: list[ContributingFactor] = Field(default_factory=list)
-    after: str = ""
+
+    def structure(self) -> list[object]:
+        """Return the factors."""
+        return list(self.factors)
 
 
-class AnalysisSection(_Section):
+class AnalysisSection(_StructuredSection):
     """Free narrative and any number of five-whys chains."""
 
     kind: Literal[SectionKind.ANALYSIS] = SectionKind.ANALYSIS
     chains: list[WhyChain] = Field(default_factory=list)
-    after: str = ""
+
+    def structure(self) -> list[object]:
+        """Return the chains."""
+        return list(self.chains)
 
 
-class ActionItemsSection(_Section):
+class ActionItemsSection(_StructuredSection):
     """Action items as a table."""
 
     kind: Literal[SectionKind.ACTION_ITEMS] = SectionKind.ACTION_ITEMS
     items: list[ActionItem] = Field(default_factory=list)
-    after: str = ""
+
+    def structure(self) -> list[object]:
+        """Return the items."""
+        return list(self.items)
 
 
-class LinksSection(_Section):
+class LinksSection(_StructuredSection):
     """Links as a list of `[title](url)` items."""
 
     kind: Literal[SectionKind.LINKS] = SectionKind.LINKS
     links: list[Link] = Field(default_factory=list)
-    after: str = ""
+
+    def structure(self) -> list[object]:
+        """Return the links."""
+        return list(self.links)
 
 
 Section = Annotated[

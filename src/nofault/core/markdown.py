@@ -143,8 +143,7 @@ for _kind, _names in {
     "business impact|end user impact|impact assessment",
     SectionKind.TIMELINE: "timeline|incident timeline|chain of events|sequence of events|"
     "detailed timeline|timeline of events",
-    SectionKind.DETECTION: "detection|how we detected it|how was it detected|"
-    "how did we find out",
+    SectionKind.DETECTION: "detection|how we detected it|how was it detected|how did we find out",
     SectionKind.TRIGGER: "trigger|triggers|what triggered the incident",
     SectionKind.RESOLUTION: "resolution|mitigation|mitigation and resolution|"
     "resolution and recovery|recovery|remediation steps|how we fixed it",
@@ -158,14 +157,12 @@ for _kind, _names in {
     SectionKind.WENT_WRONG: "what went wrong|what went badly|what could have gone better|"
     "what didnt go well|things that went wrong|went wrong",
     SectionKind.LUCKY: "where we got lucky|where did we get lucky|lucky|where we were lucky",
-    SectionKind.SURPRISED: "what surprised us|surprises|what was surprising|"
-    "what surprised you",
+    SectionKind.SURPRISED: "what surprised us|surprises|what was surprising|what surprised you",
     SectionKind.ACTION_ITEMS: "action items|action items and followups|action items & "
     "followups|corrective and preventative measures|corrective and preventive measures|"
     "next steps|followups|follow ups|follow up actions|remediation|actions|recommendations|"
     "corrective actions",
-    SectionKind.LESSONS: "lessons learned|lessons learnt|lessons|learnings|key takeaways|"
-    "takeaways",
+    SectionKind.LESSONS: "lessons learned|lessons learnt|lessons|learnings|key takeaways|takeaways",
     SectionKind.LINKS: "links|supporting information|supporting documents|references|"
     "related links|resources",
 }.items():
@@ -174,7 +171,7 @@ for _kind, _names in {
 
 
 def heading_kind(heading: str) -> SectionKind:
-    """Map a heading as people write it onto a section kind (OTHER when nofault does not know it)."""
+    """Map a heading as people write it onto a section kind (OTHER when it is not known)."""
     key = re.sub(r"\(s\)", "s", heading.lower())
     key = re.sub(r"[^a-z0-9& ]+", " ", key)
     key = re.sub(r"\s+", " ", key).strip()
@@ -202,9 +199,11 @@ def _chunks(lines: list[str], start: int) -> Iterator[tuple[int, int]]:
             marker = m.group(1)
             if not fence:
                 fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[
-                len(marker) :
-            ].strip():
+            elif (
+                marker[0] == fence[0]
+                and len(marker) >= len(fence)
+                and not line.strip()[len(marker) :].strip()
+            ):
                 fence = ""
         if size >= _CHUNK_CHARS and not fence and not line.strip():
             yield begin, index + 1
@@ -268,10 +267,26 @@ def _tokenise(lines: list[str], start: int) -> tuple[list[Block], list[ProseSpan
 # --- front matter -----------------------------------------------------------------------
 
 _FM_KEYS = (
-    "id", "title", "incidents", "severity", "services", "status", "review_level", "authors",
-    "facilitator", "reviewers", "responders", "created", "review_meeting", "published",
-    "started_at", "detected_at", "mitigated_at", "resolved_at", "impact",
-)  # fmt: skip
+    "id",
+    "title",
+    "incidents",
+    "severity",
+    "services",
+    "status",
+    "review_level",
+    "authors",
+    "facilitator",
+    "reviewers",
+    "responders",
+    "created",
+    "review_meeting",
+    "published",
+    "started_at",
+    "detected_at",
+    "mitigated_at",
+    "resolved_at",
+    "impact",
+)
 _DATE_FIELDS = {"created", "published", "review_meeting", "started_at", "detected_at",
                 "mitigated_at", "resolved_at"}  # fmt: skip
 
@@ -287,7 +302,7 @@ _Loader.yaml_implicit_resolvers = {
     key: [(tag, rx) for tag, rx in resolvers if tag not in (_BOOL, "tag:yaml.org,2002:timestamp")]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver(  # type: ignore[no-untyped-call]
+_Loader.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
@@ -329,7 +344,9 @@ def _read_front_matter(
         column = 1 + (mark.column if mark else 0)
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         problems.append(
-            Problem(UNREADABLE_FRONT_MATTER, line, column, f"front matter is not valid YAML: {reason}")
+            Problem(
+                UNREADABLE_FRONT_MATTER, line, column, f"front matter is not valid YAML: {reason}"
+            )
         )
         return {}, {}, key_lines
     if data is None:
@@ -337,9 +354,11 @@ def _read_front_matter(
     if not isinstance(data, dict):
         problems.append(
             Problem(
-                UNREADABLE_FRONT_MATTER, start + 1, 1,
+                UNREADABLE_FRONT_MATTER,
+                start + 1,
+                1,
                 f"front matter must be a mapping of keys to values, not a {type(data).__name__}",
-            )  # fmt: skip
+            )
         )
         return {}, {}, key_lines
     fields: dict[str, Any] = {}
@@ -415,7 +434,9 @@ def _header_map(cells: list[str], names: dict[str, str]) -> list[str | None]:
 
 def _table_rows(lines: list[str], block: Block) -> tuple[list[str], list[tuple[int, list[str]]]]:
     header = split_cells(lines[block.start])
-    rows = [(i, split_cells(lines[i])) for i in range(block.start + 2, block.end) if lines[i].strip()]
+    rows = [
+        (i, split_cells(lines[i])) for i in range(block.start + 2, block.end) if lines[i].strip()
+    ]
     return header, rows
 
 
@@ -425,7 +446,8 @@ _ENUM_READERS: dict[type, dict[str, Any]] = {}
 def _enum_value(enum: type, raw: str) -> Any:
     """Read an enum value leniently: case, spaces, hyphens and apostrophes do not matter."""
     table = _ENUM_READERS.setdefault(
-        enum, {m.value.replace("_", ""): m for m in enum}  # type: ignore[attr-defined]
+        enum,
+        {m.value.replace("_", ""): m for m in enum},  # type: ignore[attr-defined]
     )
     key = re.sub(r"[^a-z]", "", raw.lower())
     return table.get(key)
@@ -450,8 +472,19 @@ def _cell_column(row_line: str, index: int) -> int:
 
 _LIST_TIME = re.compile(
     r"^[-*+]\s+(?:\*\*)?(?P<time>(?:\d{4}-\d{2}-\d{2}[ T])?\d{1,2}:\d{2}(?::\d{2})?"
-    r"(?:\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Z]{1,5}))?)(?:\*\*)?\s*(?:—|–|-|:)\s+(?P<rest>.*)$"
+    r"(?:\s*(?:Z\b|[+-]\d{2}:?\d{2}|[A-Z]{2,5}\b))?)(?:\*\*)?(?:\s*(?:—|–|-|:)\s+|\s+)(?P<rest>.*)$"
 )
+
+
+def _escape_bracket(text: str) -> str:
+    """Escape a leading `[` so text is never read back as a `[category]` tag."""
+    return "\\" + text if text.startswith("[") else text
+
+
+def _unescape_bracket(text: str) -> str:
+    return text[1:] if text.startswith("\\[") else text
+
+
 _LIST_KIND = re.compile(r"^\[(?P<kind>[a-z_ ]+)\]\s+(?P<text>.*)$")
 _VIA = re.compile(r"^(?P<text>.*?)\s+\(via (?P<source>[^()]+)\)$")
 
@@ -477,13 +510,17 @@ def _read_timeline(
                     if kind is None:
                         col = _cell_column(lines[line_index], columns.index("kind"))
                         problems.append(
-                            _enum_problem(EventKind, values["kind"], "event kind", line_index + 1, col)
+                            _enum_problem(
+                                EventKind, values["kind"], "event kind", line_index + 1, col
+                            )
                         )
                 events.append(
                     TimelineEvent(
-                        time=values.get("time", ""), text=values.get("text", ""), kind=kind,
+                        time=values.get("time", ""),
+                        text=values.get("text", ""),
+                        kind=kind,
                         source=values.get("source") or None,
-                    )  # fmt: skip
+                    )
                 )
             return "table", events, block
         if block.type == "bullet_list" and block.items:
@@ -493,7 +530,9 @@ def _read_timeline(
                 m = _LIST_TIME.match(first.strip())
                 if not m:
                     break
-                rest = " ".join([m["rest"], *(ln.strip() for ln in lines[item_start + 1 : item_end])])
+                rest = " ".join(
+                    [m["rest"], *(ln.strip() for ln in lines[item_start + 1 : item_end])]
+                )
                 rest = rest.strip()
                 kind = None
                 km = _LIST_KIND.match(rest)
@@ -501,6 +540,7 @@ def _read_timeline(
                     kind = _enum_value(EventKind, km["kind"])
                     if kind is not None:
                         rest = km["text"]
+                rest = _unescape_bracket(rest)
                 source = None
                 vm = _VIA.match(rest)
                 if vm:
@@ -516,7 +556,9 @@ _FACTOR = re.compile(
 )
 
 
-def _read_factors(lines: list[str], block: Block, problems: list[Problem]) -> list[ContributingFactor]:
+def _read_factors(
+    lines: list[str], block: Block, problems: list[Problem]
+) -> list[ContributingFactor]:
     factors = []
     for number, (item_start, item_end) in enumerate(block.items, start=1):
         first = lines[item_start].strip()
@@ -533,12 +575,18 @@ def _read_factors(lines: list[str], block: Block, problems: list[Problem]) -> li
                     _enum_problem(FactorCategory, m["cat"], "factor category", item_start + 1, col)
                 )
         factors.append(
-            ContributingFactor(id=m["id"] or f"CF{number}", text=m["text"].strip(), category=category)
+            ContributingFactor(
+                id=m["id"] or f"CF{number}",
+                text=_unescape_bracket(m["text"].strip()),
+                category=category,
+            )
         )
     return factors
 
 
-def _read_actions(lines: list[str], block: Block, problems: list[Problem]) -> list[ActionItem] | None:
+def _read_actions(
+    lines: list[str], block: Block, problems: list[Problem]
+) -> list[ActionItem] | None:
     header, rows = _table_rows(lines, block)
     columns = _header_map(header, _ACTION_COLUMNS)
     if "text" not in columns:
@@ -566,7 +614,9 @@ def _read_actions(lines: list[str], block: Block, problems: list[Problem]) -> li
             sm = re.match(r"^(?P<status>[^()]+?)\s*(?:\((?P<reason>.*)\))?$", raw)
             status = _enum_value(ActionStatus, sm["status"]) if sm else None
             if status is None:
-                problems.append(_enum_problem(ActionStatus, raw, "action status", line_index + 1, col))
+                problems.append(
+                    _enum_problem(ActionStatus, raw, "action status", line_index + 1, col)
+                )
             else:
                 fields["status"] = status
                 if sm and sm["reason"]:
@@ -577,7 +627,12 @@ def _read_actions(lines: list[str], block: Block, problems: list[Problem]) -> li
                 fields["due"] = date.fromisoformat(raw)
             except ValueError:
                 problems.append(
-                    Problem(BAD_DATE, line_index + 1, col, f"due date {raw!r} is not a date (YYYY-MM-DD)")
+                    Problem(
+                        BAD_DATE,
+                        line_index + 1,
+                        col,
+                        f"due date {raw!r} is not a date (YYYY-MM-DD)",
+                    )
                 )
         raw, _ = values.get("factors", ("", 0))
         if raw:
@@ -593,7 +648,9 @@ _WHY_HEADING = re.compile(r"^(?:five|5)\s+whys\b\s*:?\s*(?P<title>.*)$", re.IGNO
 def _read_links(lines: list[str], block: Block) -> list[Link] | None:
     links = []
     for item_start, item_end in block.items:
-        if item_end - item_start > 1 and any(lines[i].strip() for i in range(item_start + 1, item_end)):
+        if item_end - item_start > 1 and any(
+            lines[i].strip() for i in range(item_start + 1, item_end)
+        ):
             return None
         m = _LINK_ITEM.match(lines[item_start].strip())
         if not m:
@@ -602,7 +659,9 @@ def _read_links(lines: list[str], block: Block) -> list[Link] | None:
     return links
 
 
-def _read_chains(lines: list[str], blocks: list[Block], start_index: int) -> tuple[list[WhyChain], int]:
+def _read_chains(
+    lines: list[str], blocks: list[Block], start_index: int
+) -> tuple[list[WhyChain], int]:
     """Read consecutive `### Five whys: …` headings each followed by an ordered list."""
     chains = []
     index = start_index
@@ -634,49 +693,60 @@ def _build_section(
         if found:
             style, events, block = found
             return TimelineSection(
-                **common, style=style, events=events,  # type: ignore[arg-type]
-                body=_join(lines, start, block.start), after=_join(lines, block.end, end),
+                **common,
+                style=style,
+                events=events,
+                body=_join(lines, start, block.start),
+                after=_join(lines, block.end, end),
             )
-        return TimelineSection(**common, body=_join(lines, start, end))  # type: ignore[arg-type]
+        return TimelineSection(**common, body=_join(lines, start, end))
     if kind == SectionKind.CONTRIBUTING_FACTORS:
         for block in blocks:
             if block.type == "bullet_list":
                 return FactorsSection(
-                    **common, factors=_read_factors(lines, block, problems),  # type: ignore[arg-type]
-                    body=_join(lines, start, block.start), after=_join(lines, block.end, end),
+                    **common,
+                    factors=_read_factors(lines, block, problems),
+                    body=_join(lines, start, block.start),
+                    after=_join(lines, block.end, end),
                 )
-        return FactorsSection(**common, body=_join(lines, start, end))  # type: ignore[arg-type]
+        return FactorsSection(**common, body=_join(lines, start, end))
     if kind == SectionKind.ACTION_ITEMS:
         for block in blocks:
             if block.type == "table":
                 items = _read_actions(lines, block, problems)
                 if items is not None:
                     return ActionItemsSection(
-                        **common, items=items, body=_join(lines, start, block.start),  # type: ignore[arg-type]
+                        **common,
+                        items=items,
+                        body=_join(lines, start, block.start),
                         after=_join(lines, block.end, end),
                     )
-        return ActionItemsSection(**common, body=_join(lines, start, end))  # type: ignore[arg-type]
+        return ActionItemsSection(**common, body=_join(lines, start, end))
     if kind == SectionKind.LINKS:
         for block in blocks:
             if block.type == "bullet_list":
                 links = _read_links(lines, block)
                 if links is not None:
                     return LinksSection(
-                        **common, links=links, body=_join(lines, start, block.start),  # type: ignore[arg-type]
+                        **common,
+                        links=links,
+                        body=_join(lines, start, block.start),
                         after=_join(lines, block.end, end),
                     )
-        return LinksSection(**common, body=_join(lines, start, end))  # type: ignore[arg-type]
+        return LinksSection(**common, body=_join(lines, start, end))
     if kind == SectionKind.ANALYSIS:
         for index, block in enumerate(blocks):
             chains, stop = _read_chains(lines, blocks, index)
             if chains:
                 chain_end = blocks[stop - 1].end
                 return AnalysisSection(
-                    **common, chains=chains, body=_join(lines, start, block.start),  # type: ignore[arg-type]
+                    **common,
+                    chains=chains,
+                    body=_join(lines, start, block.start),
                     after=_join(lines, chain_end, end),
                 )
-        return AnalysisSection(**common, body=_join(lines, start, end))  # type: ignore[arg-type]
-    return TextSection(kind=kind, **common, body=_join(lines, start, end))  # type: ignore[arg-type]
+        return AnalysisSection(**common, body=_join(lines, start, end))
+    return TextSection(kind=kind, **common, body=_join(lines, start, end))
 
 
 # --- parse ------------------------------------------------------------------------------
@@ -733,9 +803,9 @@ def parse_text(data: bytes | str) -> ParsedText:
         title = _heading_text(lines[title_block.start])
         headings = headings[1:]
 
-    # Section level: the shallowest heading level left; deeper headings start a section
-    # only when they name a section nofault knows (as in templates that nest "What went well").
-    section_level = min((h.level for h in headings), default=2)
+    # Section level: the level of the first heading after the title; deeper headings start a
+    # section only when they name a section nofault knows (templates nest "What went well").
+    section_level = headings[0].level if headings else 2
     # A nested heading of a kind already seen stays inside its section ("End User Impact"
     # under "Impact"), so templates never read as having duplicated sections.
     starts: list[tuple[Block, str, SectionKind]] = []
@@ -760,9 +830,12 @@ def parse_text(data: bytes | str) -> ParsedText:
 
     known = any(s.kind != SectionKind.OTHER for s in sections)
     postmortem = Postmortem(
-        **fields, title=title, extra=extra, sections=sections,
+        **fields,
+        title=title,
+        extra=extra,
+        sections=sections,
         preamble=_join(lines, preamble_start, preamble_end),
-    )  # fmt: skip
+    )
     return ParsedText(
         text=text,
         lines=lines,
@@ -821,14 +894,18 @@ def render_front_matter(pm: Postmortem) -> str:
             continue
         value = dumped.get(key)
         if key == "impact":
-            value = {k: v for k, v in value.items() if v is not None}
+            value = {k: v for k, v in (value or {}).items() if v is not None}
         if key in ("status", "review_level") or value not in (None, [], {}, ""):
             data[key] = _yaml_value(value)
     data.update({k: _yaml_value(v) for k, v in pm.extra.items()})
     body = yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
         width=1000,
-    )  # fmt: skip
+    )
     return f"---\n{body}---\n"
 
 
@@ -846,7 +923,7 @@ def _render_structure(section: Section) -> str:
             for e in section.events:
                 kind = f"[{e.kind.value}] " if e.kind else ""
                 via = f" (via {e.source})" if e.source else ""
-                out.append(f"- {e.time} — {kind}{e.text}{via}")
+                out.append(f"- {e.time} — {kind}{_escape_bracket(e.text)}{via}")
             return "\n".join(out)
         rows = [
             f"| {_cell(e.time)} | {_cell(e.text)} | {e.kind.value if e.kind else ''} | "
@@ -856,7 +933,9 @@ def _render_structure(section: Section) -> str:
         return "\n".join([_TIMELINE_HEADER, *rows]) if section.events else ""
     if isinstance(section, FactorsSection):
         return "\n".join(
-            f"- **{f.id}** " + (f"[{f.category.value}] " if f.category else "") + f.text
+            f"- **{f.id}** "
+            + (f"[{f.category.value}] " if f.category else "")
+            + _escape_bracket(f.text)
             for f in section.factors
         )
     if isinstance(section, ActionItemsSection):
@@ -878,7 +957,9 @@ def _render_structure(section: Section) -> str:
         for chain in section.chains:
             title = f"Five whys: {chain.title}" if chain.title else "Five whys"
             answers = "\n".join(f"{n}. {a}" for n, a in enumerate(chain.answers, start=1))
-            parts.append(f"{'#' * (section.level + 1)} {title}" + (f"\n\n{answers}" if answers else ""))
+            parts.append(
+                f"{'#' * (section.level + 1)} {title}" + (f"\n\n{answers}" if answers else "")
+            )
         return "\n\n".join(parts)
     return ""
 

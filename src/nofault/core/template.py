@@ -36,31 +36,61 @@ class TemplateSection:
 
 
 DEFAULT_TEMPLATE: tuple[TemplateSection, ...] = (
-    TemplateSection(SectionKind.SUMMARY, "What happened, to whom, for how long, in two or three "
-                    "sentences a reader outside the team understands.", light=True),
-    TemplateSection(SectionKind.IMPACT, "Who and what was affected and how much: duration, users "
-                    "or requests affected, error budget spent (also in the front matter)."),
-    TemplateSection(SectionKind.TIMELINE, "Times with their zone, from the first trigger to "
-                    "resolution; mark detection, escalation, mitigation and resolution."),
-    TemplateSection(SectionKind.DETECTION, "How the problem was noticed (alert, customer, luck) "
-                    "and how it could have been noticed sooner by the system.", light=True),
-    TemplateSection(SectionKind.CONTRIBUTING_FACTORS, "The conditions that let the trigger do "
-                    "harm, each tagged with a category; look beyond the technical.", light=True),
-    TemplateSection(SectionKind.ANALYSIS, "Why each factor existed: what people knew and saw at "
-                    "the time, what the tools allowed, what the process asked for."),
-    TemplateSection(SectionKind.WENT_WELL, "What helped: tools, practices and people's "
-                    "judgement that limited the impact.", light=True),
+    TemplateSection(
+        SectionKind.SUMMARY,
+        "What happened, to whom, for how long, in two or three "
+        "sentences a reader outside the team understands.",
+        light=True,
+    ),
+    TemplateSection(
+        SectionKind.IMPACT,
+        "Who and what was affected and how much: duration, users "
+        "or requests affected, error budget spent (also in the front matter).",
+    ),
+    TemplateSection(
+        SectionKind.TIMELINE,
+        "Times with their zone, from the first trigger to "
+        "resolution; mark detection, escalation, mitigation and resolution.",
+    ),
+    TemplateSection(
+        SectionKind.DETECTION,
+        "How the problem was noticed (alert, customer, luck) "
+        "and how it could have been noticed sooner by the system.",
+        light=True,
+    ),
+    TemplateSection(
+        SectionKind.CONTRIBUTING_FACTORS,
+        "The conditions that let the trigger do "
+        "harm, each tagged with a category; look beyond the technical.",
+        light=True,
+    ),
+    TemplateSection(
+        SectionKind.ANALYSIS,
+        "Why each factor existed: what people knew and saw at "
+        "the time, what the tools allowed, what the process asked for.",
+    ),
+    TemplateSection(
+        SectionKind.WENT_WELL,
+        "What helped: tools, practices and people's judgement that limited the impact.",
+        light=True,
+    ),
     TemplateSection(SectionKind.WENT_WRONG, "What made the response harder or slower."),
-    TemplateSection(SectionKind.LUCKY, "What limited the damage by chance, and would not next "
-                    "time."),
-    TemplateSection(SectionKind.SURPRISED, "What the team did not expect about how the system "
-                    "or the organisation behaved."),
-    TemplateSection(SectionKind.ACTION_ITEMS, "Changes to the system, each with an owning team, "
-                    "a due date and the factors it addresses.", light=True),
-    TemplateSection(SectionKind.LESSONS, "What the organisation learned that applies beyond "
-                    "this incident."),
-    TemplateSection(SectionKind.LINKS, "Dashboards, chat logs, tickets and related "
-                    "postmortems."),
+    TemplateSection(
+        SectionKind.LUCKY, "What limited the damage by chance, and would not next time."
+    ),
+    TemplateSection(
+        SectionKind.SURPRISED,
+        "What the team did not expect about how the system or the organisation behaved.",
+    ),
+    TemplateSection(
+        SectionKind.ACTION_ITEMS,
+        "Changes to the system, each with an owning team, a due date and the factors it addresses.",
+        light=True,
+    ),
+    TemplateSection(
+        SectionKind.LESSONS, "What the organisation learned that applies beyond this incident."
+    ),
+    TemplateSection(SectionKind.LINKS, "Dashboards, chat logs, tickets and related postmortems."),
 )
 
 

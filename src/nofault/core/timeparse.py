@@ -59,7 +59,12 @@ def parse_event_time(text: str, reference: date | None = None) -> datetime | Non
         return None
     try:
         local = datetime(
-            day.year, day.month, day.day, int(match["h"]), int(match["m"]), int(match["s"] or 0),
+            day.year,
+            day.month,
+            day.day,
+            int(match["h"]),
+            int(match["m"]),
+            int(match["s"] or 0),
             tzinfo=zone,
         )
     except ValueError:

@@ -17,6 +17,6 @@ def rule_doc_markdown(rule: Rule) -> str:
         f"## Use instead\n\n```markdown\n{rule.doc.instead}\n```\n\n"
         f"## References\n\n{refs}\n"
         + (f"\nSource of the guidance: {rule.source}\n" if rule.source else "")
-        + f"\nDisable it with `{rule.code} = false` or `\"{rule.path}\" = false` under "
+        + f'\nDisable it with `{rule.code} = false` or `"{rule.path}" = false` under '
         "`[tool.nofault.rules]`.\n"
     )

@@ -73,7 +73,11 @@ _SUPPRESS = re.compile(
 
 
 def _suppressions(parsed: ParsedText) -> list[tuple[int, int, list[str], bool, int]]:
-    """Return (first line, last line, keys, has reason, comment line) for each suppression."""
+    """Return (first line, last line, keys, has reason, comment line) for each suppression.
+
+    A comment with no block to apply to still appears (with an empty range), so that a
+    missing reason is reported wherever the comment is.
+    """
     out = []
     starts = sorted(
         {(b.start, b.end) for b in parsed.blocks} | {(p.start, p.end) for p in parsed.prose}
@@ -88,11 +92,9 @@ def _suppressions(parsed: ParsedText) -> list[tuple[int, int, list[str], bool, i
         has_reason = bool((m["reason"] or "").strip())
         # The comment's own block if text shares its line, else the next block.
         own = line[: m.start()].strip() or line[m.end() :].strip()
-        target = next(
-            ((s, e) for s, e in starts if (s <= index < e if own else s > index)), None
-        )
-        if target:
-            out.append((target[0] + 1, target[1], keys, has_reason, index + 1))
+        target = next(((s, e) for s, e in starts if (s <= index < e if own else s > index)), None)
+        first, last = (target[0] + 1, target[1]) if target else (0, -1)
+        out.append((first, last, keys, has_reason, index + 1))
     return out
 
 
@@ -133,15 +135,20 @@ def lint_parsed(
     return result
 
 
-def _suppressed(finding: Finding, suppressions: list[tuple[int, int, list[str], bool, int]]) -> bool:
+def _suppressed(
+    finding: Finding, suppressions: list[tuple[int, int, list[str], bool, int]]
+) -> bool:
     from nofault.core.lint.config import rule_key_specificity
     from nofault.core.lint.registry import get_rule
 
     rule = get_rule(finding.code)
     for first, last, keys, _reason, _line in suppressions:
-        if first <= finding.line <= last and rule is not None:
-            if any(rule_key_specificity(k, rule) is not None for k in keys):
-                return True
+        if (
+            first <= finding.line <= last
+            and rule is not None
+            and any(rule_key_specificity(k, rule) is not None for k in keys)
+        ):
+            return True
     return False
 
 

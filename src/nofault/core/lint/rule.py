@@ -77,7 +77,7 @@ class Examples:
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One check: a stable code and path, what it says, how it detects, where its guidance is from."""
+    """One check: a stable code and path, what it says, how it detects, where its advice is from."""
 
     code: str  # BLM101
     path: str  # blame.person-as-cause

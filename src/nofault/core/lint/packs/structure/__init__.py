@@ -11,7 +11,7 @@ from nofault.core.document import SectionKind
 from nofault.core.lint.context import LintContext
 from nofault.core.lint.engine import suppression_hits
 from nofault.core.lint.packs.loader import load_pack
-from nofault.core.lint.rule import Category, Hit, Rule
+from nofault.core.lint.rule import Category, Detector, Hit, Rule
 from nofault.core.markdown import (
     BAD_DATE,
     CANONICAL_HEADINGS,
@@ -22,7 +22,7 @@ from nofault.core.markdown import (
 )
 
 
-def _problems(code: str):  # type: ignore[no-untyped-def]
+def _problems(code: str) -> Detector:
     def detect(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
         for p in ctx.parsed.problems:
             if p.code == code:
@@ -73,7 +73,8 @@ def duplicate_section(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
         if section.kind in seen:
             yield Hit(
                 start + 1, 1, start + 1, len(ctx.lines[start]) + 1,
-                message=f"section '{section.heading}' repeats the {section.kind.value.replace('_', ' ')}"
+                message=f"section '{section.heading}' repeats the "
+                f"{section.kind.value.replace('_', ' ')}"
                 f" section at line {seen[section.kind]}",
             )  # fmt: skip
         else:
