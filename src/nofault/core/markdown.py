@@ -92,7 +92,6 @@ class ProseSpan:
 class ParsedText:
     """Everything read from one text: the postmortem, its problems, and where the prose is."""
 
-    text: str
     lines: list[str]
     postmortem: Postmortem
     problems: list[Problem]
@@ -776,6 +775,7 @@ def parse_text(data: bytes | str) -> ParsedText:
     text, problem = _decode(data)
     problems: list[Problem] = [problem] if problem else []
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    del text  # only the lines are kept: a 50 MB file should not be held twice
     if lines and lines[-1] == "":
         lines.pop()
 
@@ -822,9 +822,15 @@ def parse_text(data: bytes | str) -> ParsedText:
     preamble_end = starts[0][0].start if starts else len(lines)
     sections: list[Section] = []
     spans: list[tuple[int, int, int]] = []
+    cursor = 0  # blocks are in document order: walk them once across all sections
     for index, (h, text_of, kind) in enumerate(starts):
         end = starts[index + 1][0].start if index + 1 < len(starts) else len(lines)
-        inner = [b for b in blocks if h.end <= b.start and b.end <= end]
+        while cursor < len(blocks) and blocks[cursor].start < h.end:
+            cursor += 1
+        inner = []
+        while cursor < len(blocks) and blocks[cursor].end <= end:
+            inner.append(blocks[cursor])
+            cursor += 1
         sections.append(_build_section(kind, text_of, h.level, lines, h.end, end, inner, problems))
         spans.append((h.start, end, h.start))
 
@@ -837,7 +843,6 @@ def parse_text(data: bytes | str) -> ParsedText:
         preamble=_join(lines, preamble_start, preamble_end),
     )
     return ParsedText(
-        text=text,
         lines=lines,
         postmortem=postmortem,
         problems=problems,
