@@ -128,13 +128,15 @@ def _chains(pm: Postmortem, config: LintConfig) -> tuple[float, str]:
     return 0.0, "no five-whys chain and no analysis narrative"
 
 
-def _detection(pm: Postmortem) -> tuple[float, str]:
+def _detection(pm: Postmortem, light: bool) -> tuple[float, str]:
     when = dep.detection_time_known(pm)
     how = dep.detection_described(pm)
     parts = [
         "detection time known" if when else "no detection time",
         "how it was noticed is described" if how else "not said how it was noticed",
     ]
+    if light:  # a light review has no timeline to take the time from
+        return float(how), parts[1]
     return (0.5 * when + 0.5 * how), "; ".join(parts)
 
 
@@ -150,8 +152,9 @@ def _timeline(pm: Postmortem, config: LintConfig, zone: str | None) -> tuple[flo
     measured = (times.time_to_detect_minutes is not None) + (
         times.time_to_resolve_minutes is not None or times.time_to_mitigate_minutes is not None
     )
-    fraction = (
-        0.55 * min(len(events) / minimum, 1.0) + 0.2 * zoned + 0.1 * ordered + 0.075 * measured
+    # How full the timeline is scales how much its zones, order and measurements count.
+    fraction = min(len(events) / minimum, 1.0) * (
+        0.6 + 0.2 * zoned + 0.1 * ordered + 0.05 * measured
     )
     detail = (
         f"{_plural(len(events), 'event')} (bar {minimum}); {round(zoned * 100)}% with a zone; "
@@ -180,16 +183,22 @@ def _learning(pm: Postmortem, config: LintConfig) -> tuple[float, str]:
     return present / len(wanted), detail
 
 
-def _coverage(pm: Postmortem) -> tuple[float, str]:
+def _coverage(pm: Postmortem, config: LintConfig, today: date) -> tuple[float, str]:
     factors = pm.contributing_factors
     items = act.live(pm)
     if not factors:
         return 0.0, "no contributing factors to address"
-    covered = len(factors) - len(act.unaddressed_factors(pm))
+    # A vague item, an approval step or a corrective for a person does not address a factor.
+    weak = {"vague", "adds an approval step", "corrects a person"}
+    credible = [a for a in items if not weak & set(act.action_problems(a, pm, config, today))]
+    covered_ids = {ref for a in credible for ref in a.factors}
+    covered = sum(1 for f in factors if f.id in covered_ids or act.accepted_risk(f, pm))
     tied = sum(1 for a in items if a.factors)
     tied_fraction = tied / len(items) if items else 0.0
     fraction = 0.7 * covered / len(factors) + 0.3 * tied_fraction
-    detail = f"{covered} of {_plural(len(factors), 'factor')} addressed or accepted"
+    detail = (
+        f"{covered} of {_plural(len(factors), 'factor')} addressed by a sound action or accepted"
+    )
     if items:
         detail += f"; {tied} of {_plural(len(items), 'action')} tied to a factor"
     return fraction, detail
@@ -237,11 +246,11 @@ def depth_score(
         "factors": _factors(pm, config, light),
         "categories": _categories(pm),
         "chains": _chains(pm, config),
-        "detection": _detection(pm),
+        "detection": _detection(pm, light),
         "timeline": _timeline(pm, config, zone),
         "impact": _impact(pm),
         "learning sections": _learning(pm, config),
-        "action coverage": _coverage(pm),
+        "action coverage": _coverage(pm, config, today),
         "action quality": _quality(pm, config, today),
     }
     parts = []
