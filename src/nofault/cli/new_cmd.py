@@ -11,6 +11,9 @@ import typer
 from nofault.cli.console import fail, stderr
 from nofault.cli.main import ExitCode, app
 from nofault.core.document import DEFAULT_SEVERITIES, ReviewLevel
+from nofault.core.guide import GuideInputError, load_guide_config
+from nofault.core.guide.config import GuideConfig
+from nofault.core.lint.config import ConfigError, discover_config
 from nofault.core.template import new_postmortem_markdown
 
 
@@ -39,16 +42,28 @@ def new(
         "Without it the postmortem is printed.",
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+    guide: Path = typer.Option(
+        None, "--guide", help="guide.toml whose template to follow (default: `guide` under "
+        "[tool.nofault] in the nearest config)."
+    ),
 ) -> None:
     """Write a new postmortem from the template, every section with a line of guidance."""
+    settings = _guide_settings(guide, output)
     if severity is not None and severity.upper() in DEFAULT_SEVERITIES:
         severity = severity.upper()
+    level = ReviewLevel.LIGHT if light else ReviewLevel.FULL
+    if settings is not None and severity is not None:
+        defined = settings.severity(severity)
+        if defined is not None:
+            severity = defined.name
+            level = ReviewLevel.LIGHT if light else defined.review
     text = new_postmortem_markdown(
         title=title,
         severity=severity,
         incidents=incident,
-        review_level=ReviewLevel.LIGHT if light else ReviewLevel.FULL,
+        review_level=level,
         authors=author,
+        **({"template": settings.postmortem_template} if settings is not None else {}),
     )
     if output is None:
         typer.echo(text, nl=False)
@@ -62,3 +77,18 @@ def new(
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     stderr.print(f"wrote {target}")
+
+
+def _guide_settings(guide: Path | None, output: Path | None) -> GuideConfig | None:
+    """The guide whose template to follow: `--guide`, else `guide =` in the nearest config."""
+    try:
+        if guide is None:
+            config = discover_config(output if output is not None else Path.cwd())
+            if not config.guide:
+                return None
+            base = Path(config.source).parent if config.source else Path.cwd()
+            guide = base / config.guide
+        return load_guide_config(guide)
+    except (GuideInputError, ConfigError) as exc:
+        fail(str(exc))
+        raise typer.Exit(ExitCode.USAGE) from exc

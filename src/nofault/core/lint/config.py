@@ -45,6 +45,7 @@ class LintConfig(BaseModel):
     # Extra judgemental words or phrases the blame pack flags (`blame-words = ["hero"]`).
     blame_words: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
+    guide: str | None = None  # guide.toml whose template `nofault new` writes (relative path)
     required_sections: dict[str, list[str]] = Field(
         default_factory=lambda: {
             "full": ["summary", "impact", "timeline", "contributing_factors", "action_items"],

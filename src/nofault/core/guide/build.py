@@ -1,0 +1,674 @@
+"""Build the Guide from the organisation's values, principles and guide.toml."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from nofault.core.document import ReviewLevel
+from nofault.core.guide.config import GuideConfig, Severity
+from nofault.core.guide.errors import GuideInputError
+from nofault.core.guide.inputs import Inputs, OwnPractice, Statement, StatementKind
+from nofault.core.guide.knowledge import MatchedBy, Practice, Theme, match_statement, theme_keys
+from nofault.core.guide.model import (
+    Block,
+    Callout,
+    Code,
+    Guide,
+    Heading,
+    Items,
+    Paragraph,
+    Part,
+    Quote,
+    Table,
+    Trace,
+)
+from nofault.core.guide.vocabulary import Role, Stage, parse_role, parse_stage
+from nofault.core.lint.rule import Category, Rule
+from nofault.core.markdown import heading_kind
+from nofault.core.template import TemplateSection, new_postmortem_markdown
+
+
+@lru_cache(maxsize=1)
+def process_content() -> dict[str, Any]:
+    """The fixed content of the guide: stages, default responsibilities, facilitation."""
+    text = resources.files("nofault.core.guide").joinpath("data/process.yaml").read_text(
+        encoding="utf-8"
+    )
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+class _Fill(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def slug(text: str) -> str:
+    """Return an anchor-safe slug of a heading."""
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "section"
+
+
+_STAGE_HINTS: tuple[tuple[Stage, str], ...] = (
+    (Stage.INTERVIEW, r"interview|one-to-one|conversation|talk with|account"),
+    (Stage.GATHER, r"timeline|logs?\b|data|evidence|metrics|sources?"),
+    (Stage.REVIEW, r"meeting|review\b|discussion|in the room"),
+    (Stage.PUBLISH, r"publish|announce|share the postmortem|circulate"),
+    (Stage.FOLLOW_THROUGH, r"action items?|follow|fix|tracker|due date"),
+    (Stage.REVISIT, r"revisit|quarter|recurring|patterns?"),
+    (Stage.DRAFT, r"draft|write|written|summary|section"),
+    (Stage.ASSIGN, r"assign|appoint|name the"),
+    (Stage.TRIGGER, r"declare|open the postmortem|trigger"),
+)
+
+
+def infer_stage(text: str) -> Stage | None:
+    """Guess the stage an organisation's own practice shapes from its words, or None."""
+    lowered = text.casefold()
+    return next((stage for stage, pattern in _STAGE_HINTS if re.search(pattern, lowered)), None)
+
+
+@dataclass
+class _Numbered:
+    """A practice with its id, the statements it comes from, and its text filled in."""
+
+    id: str
+    text: str
+    stage: Stage | None
+    role: Role | None
+    sources: list[Statement]
+    own: bool
+
+
+class GuideBuilder:
+    """Builds each part of the guide; one instance per build."""
+
+    def __init__(self, inputs: Inputs, config: GuideConfig, rules: Sequence[Rule],
+                 today: date) -> None:
+        self.inputs = inputs
+        self.config = config
+        self.rules = list(rules)
+        self.today = today
+        self.content = process_content()
+        roles = config.roles
+        folder = config.organisation.postmortem_folder
+        self.fill_map = _Fill({role.value: roles.name(role) for role in Role})
+        self.fill_map.update(
+            organisation=config.organisation.name,
+            periodic_review=config.process.periodic_review,
+            follow_up_every_days=str(config.process.follow_up_every_days),
+            waiver_decider=roles.name(config.waivers.decided_by),
+            postmortem_folder=f" in {folder}" if folder else "",
+        )
+        self.days = "working days" if config.process.working_days else "days"
+        self.practices: list[_Numbered] = []
+        self.by_text: dict[str, _Numbered] = {}
+        self.traces: list[Trace] = []
+        self.warnings: list[str] = []
+
+    def fill(self, text: str) -> str:
+        """Put the organisation's role names and settings into built-in text."""
+        return text.format_map(self.fill_map)
+
+    def role(self, role: Role) -> str:
+        """The organisation's name for a role."""
+        return self.config.roles.name(role)
+
+    # --- practices and traces ----------------------------------------------------------
+
+    def _add_practice(self, text: str, stage: Stage | None, role: Role | None,
+                      source: Statement, own: bool) -> _Numbered:
+        key = " ".join(text.casefold().split())
+        existing = self.by_text.get(key)
+        if existing:
+            if source not in existing.sources:
+                existing.sources.append(source)
+            return existing
+        item = _Numbered(f"P{len(self.practices) + 1}", text, stage, role, [source], own)
+        self.practices.append(item)
+        self.by_text[key] = item
+        return item
+
+    def _own_practice(self, statement: Statement, practice: OwnPractice) -> _Numbered:
+        stage = role = None
+        if practice.stage:
+            stage = parse_stage(practice.stage)
+            if stage is None:
+                raise GuideInputError(
+                    statement.source, practice.line,
+                    f"unknown stage {practice.stage!r} "
+                    f"(known: {', '.join(s.value for s in Stage)})",
+                )
+        else:
+            stage = infer_stage(practice.text)
+        if practice.role:
+            role = parse_role(practice.role)
+            if role is None:
+                raise GuideInputError(
+                    statement.source, practice.line,
+                    f"unknown role {practice.role!r} (known: {', '.join(r.value for r in Role)})",
+                )
+        return self._add_practice(practice.text, stage, role, statement, own=True)
+
+    def trace(self, statement: Statement) -> tuple[Trace, list[_Numbered]]:
+        """Match a statement to themes and number the practices it contributes."""
+        unknown = [t for t in statement.themes if t not in theme_keys()]
+        if unknown:
+            raise GuideInputError(
+                statement.source, statement.line,
+                f"{statement.kind.value} {statement.name!r} names unknown theme "
+                f"{unknown[0]!r} (known: {', '.join(theme_keys())})",
+            )
+        match = match_statement(statement)
+        numbered = [self._own_practice(statement, p) for p in statement.practices]
+        for theme in match.themes:
+            for p in theme.practices:
+                numbered.append(self._add_practice(self.fill(p.text), p.stage, p.role,
+                                                   statement, own=False))
+        stages = {p.stage for p in numbered if p.stage}
+        roles = {p.role for p in numbered if p.role}
+        if any(t.facilitator for t in match.themes) or statement.questions:
+            roles.add(Role.FACILITATOR)
+        if any(t.leaders for t in match.themes):
+            roles.add(Role.SPONSOR)
+        trace = Trace(
+            statement=statement,
+            themes=match.themes,
+            matched_by=match.by,
+            stages=tuple(s for s in Stage if s in stages),
+            roles=tuple(r for r in Role if r in roles),
+            practice_ids=tuple(dict.fromkeys(p.id for p in numbered)),
+        )
+        self.traces.append(trace)
+        return trace, numbered
+
+    # --- parts -------------------------------------------------------------------------
+
+    def build(self) -> Guide:
+        """Build all nine parts."""
+        parts = [
+            self.part_why(),
+            self.part_when(),
+            self.part_process(),
+            self.part_roles(),
+            self.part_template(),
+            self.part_facilitation(),
+            self.part_language(),
+            self.part_anti_patterns(),
+            self.part_traceability(),
+        ]
+        return Guide(
+            title=self.config.organisation.guide_title,
+            organisation=self.config.organisation.name,
+            built_on=self.today,
+            parts=tuple(parts),
+            traces=tuple(self.traces),
+            warnings=tuple(self.warnings),
+        )
+
+    def _practice_line(self, p: _Numbered) -> str:
+        where = []
+        if p.stage:
+            where.append(p.stage.label)
+        if p.role:
+            where.append(self.role(p.role))
+        label = f" ({' · '.join(where)})" if where else ""
+        return f"**{p.id}**{label}: {p.text}"
+
+    def _statement_blocks(self, statement: Statement) -> list[Block]:
+        trace, numbered = self.trace(statement)
+        kind = "Core value" if statement.kind is StatementKind.VALUE else "Leadership principle"
+        blocks: list[Block] = [
+            Heading(f"{kind}: {statement.name}", f"{statement.kind.value}-{slug(statement.name)}"),
+        ]
+        if statement.description:
+            what = ("core values" if statement.kind is StatementKind.VALUE
+                    else "leadership principles")
+            blocks.append(Quote(statement.description,
+                                f"{self.config.organisation.name}'s {what}"))
+        themes = trace.themes
+        if themes:
+            labels = " and ".join(f"**{t.label}**" for t in themes)
+            how = {
+                MatchedBy.EXPLICIT: "as the organisation chose in its file",
+                MatchedBy.NAME: "from its name",
+                MatchedBy.DESCRIPTION: "from its description",
+            }[trace.matched_by]
+            blocks.append(Paragraph(f"Read as {labels} ({how}). "
+                                    + " ".join(t.asks for t in themes)))
+        if numbered:
+            own = [p for p in numbered if p.own]
+            if own and not themes:
+                blocks.append(Paragraph(
+                    f"nofault's knowledge base does not cover this {statement.kind.value}; "
+                    f"the practices below are {self.config.organisation.name}'s own."))
+            blocks.append(Items(tuple(self._practice_line(p) for p in numbered),
+                                label="Practices"))
+        else:
+            blocks.append(Callout(
+                f"nofault does not recognise this {statement.kind.value}, and this guide will "
+                f"not guess what it asks of a postmortem. Write that down in "
+                f"`{statement.source}` (line {statement.line}): add `practices:` (each with "
+                f"the `stage:` and `role:` it shapes) and `questions:`, or name the theme it "
+                f"belongs to with `themes:` (one of: {', '.join(theme_keys())}).",
+                tone="todo",
+                title=f"To complete by {self.config.organisation.name}",
+            ))
+        facilitator = [b for t in themes for b in t.facilitator]
+        if facilitator:
+            blocks.append(Items(tuple(facilitator),
+                                label=f"The {self.role(Role.FACILITATOR)}"))
+        leaders = [b for t in themes for b in t.leaders]
+        if leaders:
+            blocks.append(Items(tuple(leaders), label="Leaders"))
+        questions = [*statement.questions, *(q for t in themes for q in t.questions)]
+        if questions:
+            blocks.append(Items(tuple(questions), label="Questions to ask"))
+        return blocks
+
+    def part_why(self) -> Part:
+        """Part 1: why blameless, in the organisation's words."""
+        org = self.config.organisation.name
+        blocks: list[Block] = [
+            Paragraph(
+                f"{org} reviews its incidents to learn how they happened and to make the next "
+                f"one less likely. A blameless postmortem assumes that everyone involved acted "
+                f"in good faith on what they knew at the time, and looks for the conditions "
+                f"that made the incident possible, not for someone to blame. People who fear "
+                f"blame hide what they know; without what they know, the review cannot learn."),
+            Paragraph(
+                f"This guide is built from {org}'s own core values and leadership principles. "
+                f"Each one is quoted below, followed by what it asks of a postmortem: the "
+                f"practices it adds to the process (numbered P1, P2, … and placed in the stage "
+                f"checklists of Part 3), how the {self.role(Role.FACILITATOR)} and leaders "
+                f"behave, and the questions it asks. Part 9 traces each one to the stages, "
+                f"roles and practices it shaped."),
+        ]
+        for kind, statements in ((StatementKind.VALUE, self.inputs.values),
+                                 (StatementKind.PRINCIPLE, self.inputs.principles)):
+            if not statements:
+                continue
+            title = "Core values" if kind is StatementKind.VALUE else "Leadership principles"
+            blocks.append(Heading(title, f"{kind.plural}", level=3))
+            for statement in statements:
+                for block in self._statement_blocks(statement):
+                    if isinstance(block, Heading):
+                        block = Heading(block.text, block.anchor, level=4)
+                    blocks.append(block)
+        return Part(1, "why-blameless", "Why blameless", tuple(blocks))
+
+    def _deadline(self, days: int) -> str:
+        unit = self.days if days != 1 else self.days.rstrip("s")
+        return f"{days} {unit}"
+
+    def part_when(self) -> Part:
+        """Part 2: when a postmortem is required, by severity, and how to waive one."""
+        cfg = self.config
+        org = cfg.organisation.name
+        rows = []
+        for s in cfg.severities:
+            rows.append((
+                f"**{s.name}**", s.description or "—",
+                "Full" if s.review is ReviewLevel.FULL else "Light",
+                f"{s.assign_within_hours} h", self._deadline(s.draft_due_days),
+                self._deadline(s.review_due_days), self._deadline(s.publish_due_days),
+                self._deadline(s.action_due_days),
+                self._deadline(s.revisit_after_days) if s.revisit_after_days
+                else cfg.process.periodic_review.capitalize(),
+            ))
+        light = [s.title for s in cfg.postmortem_template if s.light]
+        lead = cfg.leadership_review_severities
+        blocks: list[Block] = [
+            Paragraph(
+                f"Every incident at {org} gets a postmortem. The severity decides how deep it "
+                f"goes: a **full review** (every template section and a review meeting) or a "
+                f"**light review** (the key sections only, reviewed in writing"
+                + (f" or in a {cfg.meeting.light_length_minutes}-minute meeting"
+                   if cfg.meeting.light_length_minutes else "")
+                + "). Deadlines count "
+                + (f"{self.days}" if cfg.process.working_days else "calendar days")
+                + " from the moment the incident is resolved; the owner is named within "
+                "the hours given."),
+            Table(("Severity", "Meaning", "Review", "Owner named", "Draft", "Reviewed",
+                   "Published", "Action items due", "Revisit"), tuple(rows), css="deadlines"),
+            Items(tuple(light), label="A light review has these sections"),
+        ]
+        if lead:
+            blocks.append(Paragraph(
+                f"The {self.role(Role.SPONSOR)} attends the review meeting for "
+                f"{', '.join(s.name for s in lead)} incidents."))
+        waivable = cfg.waivable_severities
+        blocks.append(Heading("Waiving a postmortem", "waivers"))
+        if not waivable:
+            blocks.append(Paragraph(f"{org} does not waive postmortems: every incident is "
+                                    "reviewed, if only lightly."))
+        else:
+            blocks.append(Paragraph(
+                f"Only the {self.role(cfg.waivers.decided_by)} can waive a postmortem, and "
+                f"only for {', '.join(s.name for s in waivable)} incidents. The request is made "
+                f"when the incident is resolved, and the decision is recorded "
+                f"{cfg.waivers.record}. A waiver is never granted because a review would be "
+                f"uncomfortable or because the team is busy; those are reasons to ask for help "
+                f"with it."))
+            if cfg.waivers.reasons:
+                blocks.append(Items(tuple(cfg.waivers.reasons), label="Accepted reasons"))
+        return Part(2, "when-required", "When a postmortem is required", tuple(blocks))
+
+    def _targets(self, stage: Stage) -> list[tuple[str, str]]:
+        cfg = self.config
+        out = []
+        for s in cfg.severities:
+            out.append((s.name, self._target(stage, s)))
+        return out
+
+    def _target(self, stage: Stage, s: Severity) -> str:
+        light = s.review is ReviewLevel.LIGHT
+        gather_by = max(1, math.ceil(s.draft_due_days / 2))
+        meeting = self.config.meeting
+        match stage:
+            case Stage.TRIGGER:
+                return "At resolution, before the incident channel closes"
+            case Stage.ASSIGN:
+                return f"Within {s.assign_within_hours} hours"
+            case Stage.GATHER:
+                return f"By {self._deadline(gather_by)}"
+            case Stage.INTERVIEW:
+                if light:
+                    return "Only if the timeline has gaps; a short chat"
+                return f"By {self._deadline(max(gather_by, s.draft_due_days - 1))}"
+            case Stage.DRAFT:
+                return f"By {self._deadline(s.draft_due_days)}"
+            case Stage.REVIEW:
+                if light and not meeting.light_length_minutes:
+                    return (f"Written review by the {self.role(Role.REVIEWER)} by "
+                            f"{self._deadline(s.review_due_days)}")
+                minutes = meeting.light_length_minutes if light else meeting.length_minutes
+                return (f"{minutes}-minute meeting by {self._deadline(s.review_due_days)}; "
+                        f"draft sent {self._deadline(meeting.notice_days)} before")
+            case Stage.PUBLISH:
+                return f"By {self._deadline(s.publish_due_days)}"
+            case Stage.FOLLOW_THROUGH:
+                return (f"Items due within {self._deadline(s.action_due_days)}; status every "
+                        f"{self.config.process.follow_up_every_days} days")
+            case Stage.REVISIT:
+                if s.revisit_after_days:
+                    return f"{self._deadline(s.revisit_after_days)} after publication"
+                return f"In the {self.config.process.periodic_review} review of postmortems"
+        return ""
+
+    def _raci(self) -> dict[Stage, dict[Role, str]]:
+        table: dict[Stage, dict[Role, str]] = {}
+        for stage in Stage:
+            row = {Role(k): str(v) for k, v in self.content["raci"][stage.value].items()}
+            override = self.config.raci.get(stage, {})
+            if override and any("A" in v.upper() for v in override.values()):
+                row = {r: v.replace("A", "") for r, v in row.items()}
+            row.update({r: v.upper() for r, v in override.items()})
+            table[stage] = {r: v for r, v in row.items() if v}
+        return table
+
+    def part_process(self) -> Part:
+        """Part 3: the process, stage by stage."""
+        raci = self._raci()
+        overview = []
+        for number, stage in enumerate(Stage, start=1):
+            data = self.content["stages"][stage.value]
+            leads = [self.role(r) for r, v in raci[stage].items() if "R" in v]
+            overview.append((f"{number}. {stage.label}", self.fill(data["purpose"]),
+                             ", ".join(leads)))
+        blocks: list[Block] = [
+            Paragraph("Nine stages take an incident from resolution to lasting change. Each "
+                      "stage lists its purpose, what it starts from and produces, its time "
+                      "target by severity, and a checklist. Checklist items marked with a "
+                      "practice number come from the organisation's values and principles "
+                      "(Part 1)."),
+            Table(("Stage", "Purpose", "Done by"), tuple(overview)),
+        ]
+        for number, stage in enumerate(Stage, start=1):
+            data = self.content["stages"][stage.value]
+            blocks.append(Heading(f"3.{number} {stage.label}", f"stage-{slug(stage.value)}"))
+            blocks.append(Paragraph(f"**Purpose.** {self.fill(data['purpose'])}"))
+            blocks.append(Paragraph("**Inputs.** " + " ".join(self.fill(i)
+                                                              for i in data["inputs"])))
+            blocks.append(Paragraph("**Outputs.** " + " ".join(self.fill(o)
+                                                               for o in data["outputs"])))
+            targets = self._targets(stage)
+            if len({t for _, t in targets}) == 1:
+                blocks.append(Paragraph(f"**Time target.** {targets[0][1]} (every severity)."))
+            else:
+                blocks.append(Table(("Severity", "Time target"), tuple(targets), css="targets"))
+            checklist = [self.fill(c) for c in data["checklist"]]
+            for p in self.practices:
+                if p.stage is stage:
+                    names = ", ".join(s.name for s in p.sources)
+                    checklist.append(f"{p.text} (**{p.id}**, from {names})")
+            blocks.append(Items(tuple(checklist), label="Checklist", style="checklist"))
+        return Part(3, "process", "The process, stage by stage", tuple(blocks))
+
+    def part_roles(self) -> Part:
+        """Part 4: roles and responsibilities, with the responsibility (RACI) table."""
+        raci = self._raci()
+        blocks: list[Block] = []
+        for role in Role:
+            title = self.role(role)
+            from_values = [f"{p.text} (**{p.id}**)" for p in self.practices if p.role is role]
+            blocks.append(Heading(title, f"role-{role.value}", level=4))
+            blocks.append(Items(tuple(self.fill(t) for t in self.content["roles"][role.value])))
+            if from_values:
+                blocks.append(Items(tuple(from_values),
+                                    label=f"From {self.config.organisation.name}'s values "
+                                    "and principles"))
+        header = ("Stage", *(self.role(r) for r in Role))
+        rows = tuple(
+            (stage.label, *(raci[stage].get(r, "") for r in Role)) for stage in Stage
+        )
+        blocks.append(Heading("Responsibility table", "raci"))
+        blocks.append(Paragraph("**R** does the work · **A** answers for it (one per stage) · "
+                                "**C** is consulted · **I** is kept informed."))
+        blocks.append(Table(header, rows, css="raci"))
+        return Part(4, "roles", "Roles and responsibilities", tuple(blocks))
+
+    def part_template(self) -> Part:
+        """Part 5: the template, exactly as `nofault new` writes it."""
+        template: tuple[TemplateSection, ...] = self.config.postmortem_template
+        for s in template:
+            if s.heading and heading_kind(s.heading) is not s.kind:
+                self.warnings.append(
+                    f"template heading {s.heading!r} for {s.kind.value} is not one `nofault "
+                    f"lint` recognises; it will read that section as unknown")
+        rows = tuple((f"**{s.title}**", s.guidance, "✓" if s.light else "")
+                     for s in template)
+        first = self.config.severities[0].name if self.config.severities else None
+        skeleton = new_postmortem_markdown(
+            title="Short title of the incident", severity=first, incidents=["INC-0000"],
+            authors=[self.role(Role.OWNER)], created=self.today, template=template,
+        )
+        source = self.config.source or "guide.toml"
+        blocks: list[Block] = [
+            Paragraph(
+                "Every postmortem has these sections, in this order. The light review keeps "
+                "only the sections ticked. `nofault new --guide "
+                f"{source}` writes exactly this template (or set `guide = \"{source}\"` under "
+                "`[tool.nofault]` in pyproject.toml), so the guide and the documents cannot "
+                "drift apart."),
+            Table(("Section", "What belongs in it", "Light review"), rows, css="template"),
+            Heading("The file `nofault new` writes", "template-file", level=4),
+            Code(skeleton, "markdown"),
+        ]
+        return Part(5, "template", "The postmortem template", tuple(blocks))
+
+    def part_facilitation(self) -> Part:
+        """Part 6: facilitation: opening, questions, responding to blame, closing."""
+        f = self.content["facilitation"]
+        meeting = self.config.meeting
+        length = meeting.length_minutes
+        shares = (("Opening and ground rules", 0.1), ("Walk through the timeline", 0.25),
+                  ("Contributing factors and analysis", 0.4), ("Action items", 0.15),
+                  ("Closing", 0.1))
+        agenda = tuple((name, f"{max(5, round(length * share / 5) * 5)} min")
+                       for name, share in shares)
+        value_questions = []
+        for trace in self.traces:
+            for q in trace.statement.questions:
+                value_questions.append(f"{q} (from {trace.statement.name})")
+            for theme in trace.themes:
+                if theme.questions:
+                    value_questions.append(f"{theme.questions[0]} (from {trace.statement.name})")
+        blocks: list[Block] = [
+            Paragraph(
+                f"The {self.role(Role.FACILITATOR)} keeps the review blameless and on time. "
+                f"A full review meeting lasts {length} minutes; the draft goes out "
+                f"{self._deadline(meeting.notice_days)} before so that everyone arrives "
+                "having read it."),
+            Table(("Agenda", "Time"), agenda),
+            Heading("Opening the meeting", "opening"),
+            Items(tuple(self.fill(t) for t in f["opening"]), style="numbered"),
+            Heading("Questions that keep a review blameless", "questions"),
+            Items(tuple(f["questions"])),
+        ]
+        if value_questions:
+            blocks.append(Items(tuple(dict.fromkeys(value_questions)),
+                                label=f"Questions from {self.config.organisation.name}'s "
+                                "values and principles"))
+        blocks += [
+            Heading("When blame appears", "responding-to-blame"),
+            Table(("When", "Respond"),
+                  tuple((self.fill(r["when"]), self.fill(r["respond"]))
+                        for r in f["responding_to_blame"])),
+            Heading("Closing the meeting", "closing"),
+            Items(tuple(self.fill(t) for t in f["closing"]), style="numbered"),
+        ]
+        return Part(6, "facilitation", "Facilitation", tuple(blocks))
+
+    def part_language(self) -> Part:
+        """Part 7: blameless language, generated from the blame rule pack."""
+        rules = [r for r in self.rules if r.category is Category.BLAME]
+        blocks: list[Block] = [
+            Paragraph(
+                "Words shape the review. The rules below are the ones `nofault lint` applies "
+                "to every draft, generated from the same definitions, so the guide and the "
+                "linter always say the same thing. Run `nofault rule CODE` for the full "
+                "explanation of any rule."),
+            Items((
+                "Describe conditions and decisions, not people: name roles, not individuals.",
+                "Say what people knew and saw at the time; avoid hindsight ('should have', "
+                "'obviously').",
+                "Write about what happened, not what failed to happen ('the alert did not "
+                "fire' rather than 'the engineer failed to notice').",
+                "Prefer 'contributing factors' to a single 'root cause'.",
+            ), label="In short"),
+        ]
+        if not rules:
+            blocks.append(Callout(
+                "The blame rule pack is not installed in this version of nofault. This part "
+                "lists its rules, with an example and a blameless rewording for each, as soon "
+                "as it is.", title="Rules pending"))
+        else:
+            rows = []
+            for r in rules:
+                flagged = r.examples.flag[0] if r.examples.flag else r.doc.example
+                rows.append((f"`{r.code}`", r.message, flagged or "—",
+                             r.doc.instead or r.suggestion))
+            blocks.append(Table(("Rule", "What it flags", "Instead of", "Write"), tuple(rows),
+                                css="language"))
+            for r in rules:
+                blocks.append(Heading(f"{r.code} · {r.path}", f"rule-{r.code.lower()}", level=4))
+                blocks.append(Paragraph(f"**{r.message.capitalize()}.** {r.doc.what}"))
+                if r.doc.why:
+                    blocks.append(Paragraph(f"**Why it hurts a blameless review.** {r.doc.why}"))
+                pairs = []
+                if r.doc.example:
+                    pairs.append(f"Instead of: {r.doc.example}")
+                if r.doc.instead:
+                    pairs.append(f"Write: {r.doc.instead}")
+                if pairs:
+                    blocks.append(Items(tuple(pairs)))
+        return Part(7, "language", "Blameless language", tuple(blocks))
+
+    def _rules_for(self, categories: Iterable[str], codes: Iterable[str]) -> list[Rule]:
+        wanted = set(categories)
+        codes = set(codes)
+        return [r for r in self.rules if r.category.value in wanted or r.code in codes]
+
+    def part_anti_patterns(self) -> Part:
+        """Part 8: the four anti-patterns, their signs and how nofault detects each."""
+        blocks: list[Block] = [Paragraph(
+            "Four ways postmortems go wrong, what they look like, and what nofault does about "
+            "each.")]
+        for ap in self.content["anti_patterns"]:
+            blocks.append(Heading(ap["name"], f"anti-{slug(ap['name'])}"))
+            blocks.append(Paragraph(ap["summary"]))
+            blocks.append(Items(tuple(ap["signs"]), label="Signs"))
+            blocks.append(Paragraph(f"**How nofault detects it.** {self.fill(ap['detection'])}"))
+            categories = ap.get("categories", [])
+            rules = self._rules_for(categories, ap.get("codes", []))
+            if rules:
+                blocks.append(Items(tuple(f"`{r.code}` {r.path}: {r.message}" for r in rules),
+                                    label="Rules"))
+            missing = [c for c in categories if not any(r.category.value == c for r in rules)]
+            if missing:
+                blocks.append(Paragraph(
+                    "The " + ", ".join(f"`{c}`" for c in missing) + " rule pack is not "
+                    "installed in this version of nofault; its rules will be listed here "
+                    "when it is."))
+        return Part(8, "anti-patterns", "Anti-patterns", tuple(blocks))
+
+    def part_traceability(self) -> Part:
+        """Part 9: each value and principle against the stages, roles and practices it shaped."""
+        rows = []
+        for t in self.traces:
+            kind = "Value" if t.statement.kind is StatementKind.VALUE else "Principle"
+            rows.append((
+                kind, f"**{t.statement.name}**",
+                ", ".join(th.label for th in t.themes) or ("Own practices" if t.complete
+                                                           else "—"),
+                ", ".join(s.label for s in t.stages) or "—",
+                ", ".join(self.role(r) for r in t.roles) or "—",
+                ", ".join(t.practice_ids) if t.complete else "**To complete**",
+            ))
+        done = sum(1 for t in self.traces if t.complete)
+        values = sum(1 for t in self.traces if t.statement.kind is StatementKind.VALUE)
+        summary = (f"{values} core values and {len(self.traces) - values} leadership "
+                   f"principles; {done} of {len(self.traces)} map to at least one concrete "
+                   "practice.")
+        blocks: list[Block] = [
+            Paragraph("Each core value and leadership principle, the stages and roles it "
+                      "shaped, and the practices (Part 1) it added. " + summary),
+            Table(("", "Value or principle", "Read as", "Stages", "Roles", "Practices"),
+                  tuple(rows), css="trace"),
+        ]
+        todo = [t for t in self.traces if not t.complete]
+        if todo:
+            blocks.append(Callout(
+                "These still need the organisation's own practices: "
+                + ", ".join(f"{t.statement.name} ({t.statement.source}:{t.statement.line})"
+                            for t in todo) + ".",
+                tone="todo", title="To complete"))
+        return Part(9, "traceability", "Traceability", tuple(blocks))
+
+
+def make_guide(
+    inputs: Inputs,
+    config: GuideConfig,
+    *,
+    rules: Sequence[Rule] | None = None,
+    today: date | None = None,
+) -> Guide:
+    """Build the guide from values, principles and settings; rules default to all registered."""
+    if rules is None:
+        from nofault.core.lint.registry import all_rules
+
+        rules = all_rules()
+    builder = GuideBuilder(inputs, config, rules, today or date.today())
+    return builder.build()
+
+
+__all__ = ["GuideBuilder", "Practice", "Theme", "infer_stage", "make_guide", "process_content"]

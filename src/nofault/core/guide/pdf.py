@@ -1,0 +1,40 @@
+"""Render a Guide as PDF through WeasyPrint: the HTML page, with page numbers and the name."""
+
+from __future__ import annotations
+
+from nofault.core.guide.model import Guide
+from nofault.core.guide.render import to_html
+
+
+class PdfUnavailable(OSError):
+    """WeasyPrint or the system libraries it needs (Pango) are not installed."""
+
+
+# Page furniture for print: the organisation's name at the top of every page (taken from the
+# cover, so it never passes through CSS string escaping) and "page N of M" at the bottom.
+PDF_CSS = """
+@page { size: A4; margin: 20mm 16mm 20mm 16mm;
+  @top-left { content: string(org); font-size: 8pt; color: #5b6475; }
+  @top-right { content: string(part); font-size: 8pt; color: #5b6475; }
+  @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 8pt;
+                   color: #5b6475; } }
+@page :first { @top-left { content: none; } @top-right { content: none; } }
+#org-name { string-set: org content(); }
+section.part h2 { string-set: part content(); }
+nav.toc { columns: 1; }
+nav.toc a::after { content: leader(".") target-counter(attr(href), page); }
+"""
+
+
+def to_pdf(guide: Guide) -> bytes:
+    """Render the guide to PDF bytes; raise PdfUnavailable when WeasyPrint cannot run."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:  # OSError: Pango or its fonts are missing
+        raise PdfUnavailable(
+            "PDF output needs WeasyPrint and Pango (Debian: apt-get install libpango-1.0-0 "
+            f"libpangoft2-1.0-0 fonts-dejavu-core): {exc}"
+        ) from exc
+    document = HTML(string=to_html(guide, extra_css=PDF_CSS)).render()
+    pdf: bytes = document.write_pdf()
+    return pdf
