@@ -71,6 +71,7 @@ class LintConfig(BaseModel):
             "depth.one-category",
             "depth.thin-timeline",
             "depth.impact-not-quantified",
+            "depth.no-detection-time",
         ]
     )
     system_change_severities: list[str] = Field(default_factory=lambda: ["SEV1", "SEV2"])
