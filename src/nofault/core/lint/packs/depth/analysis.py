@@ -229,7 +229,11 @@ def _reference(pm: Postmortem) -> date:
 
 
 def timed_events(pm: Postmortem, zone: str | None = None) -> list[TimedEvent]:
-    """Read every timeline time, carrying the date forward and across midnight."""
+    """Read every timeline time, carrying the date forward and across midnight.
+
+    Bare times take `zone`, else the zone the timeline declares ("All times UTC").
+    """
+    zone = zone or timeline_zone(pm)
     out: list[TimedEvent] = []
     day = _reference(pm)
     previous: datetime | None = None
