@@ -1,0 +1,1013 @@
+"""The blame pack: language that makes a person, not the system, the cause of an incident.
+
+Word lists live in lexicon.yaml and rule texts in rules.yaml; this module holds the little
+grammar the lists need: who is the subject of a failure verb (a person, a pronoun, a role,
+or a system noun), whether a sentence is quoted, forward-looking, or about the words
+themselves. One pass over the prose finds every rule's hits; a cheap combined pattern
+skips the sentences (most of them) that hold no trigger word at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from nofault.core.document import SectionKind
+from nofault.core.lint.context import LintContext
+from nofault.core.lint.packs.loader import load_pack
+from nofault.core.lint.rule import Category, Detector, Hit, Level, Rule
+from nofault.core.lint.text import Sentence
+
+_HERE = Path(__file__).parent
+LEXICON: dict[str, Any] = yaml.safe_load((_HERE / "lexicon.yaml").read_text(encoding="utf-8"))
+
+
+def _words(key: str) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in LEXICON[key])
+
+
+def _alt(phrases: Iterable[str]) -> str:
+    """Return a regex alternation of phrases, longest first, spaces matching any blank run."""
+    items = sorted({str(p).lower() for p in phrases}, key=len, reverse=True)
+    return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in items)
+
+
+PRONOUNS = _words("pronouns")
+TEAM = _words("team_pronouns")
+ROLES = _words("roles")
+FIRST_NAMES = _words("first_names")
+PATIENT = _words("patient_participles")
+HUMAN_PASSIVES = _words("human_passives")
+OUTCOMES = _words("outcome_verbs")
+CONDUCT = _words("conduct_words")
+HUMAN_ACTIONS = _words("human_actions")
+PARTICIPLES = _words("participles")
+MISSED_TARGETS = _words("missed_targets")
+FAILURE_NOUNS = _words("failure_nouns")
+NOT_NAMES = _words("not_names")
+ORG_UNITS = _words("org_units")
+ING_NOUNS = _words("ing_nouns")
+IMPERATIVES = _words("imperatives")
+SUGGESTIONS: dict[str, str] = {k: " ".join(v.split()) for k, v in LEXICON["suggestions"].items()}
+
+_I = re.IGNORECASE
+_TOKEN = re.compile(r"@?[^\W\d_][\w'’.-]*(?<![.])")
+# Where a clause begins: punctuation or a conjunction. The subject of a verb is the last
+# noun phrase between the clause start and the verb.
+_BOUNDARY = re.compile(
+    r"[,;:()\[\]\"“”—–]|\s-\s|\b(?:and|but|because|so|when|while|after|before|since|although|"
+    r"though|which|that|who|whom|until|once|whereas|if|then|as|where|or|nor|unless|whether)\b",
+    _I,
+)
+_COORDINATORS = {"and", "but", "then", "or", "nor", "so"}
+_SKIP = frozenset(
+    [
+        "had",
+        "has",
+        "have",
+        "did",
+        "does",
+        "do",
+        "also",
+        "then",
+        "still",
+        "again",
+        "never",
+        "not",
+        "just",
+        "simply",
+        "all",
+        "both",
+        "already",
+        "previously",
+        "later",
+        "initially",
+        "subsequently",
+        "ultimately",
+        "actually",
+        "somehow",
+        "probably",
+        "likely",
+        "may",
+        "might",
+        "must",
+        "could",
+        "would",
+        "should",
+        "apparently",
+        "unfortunately",
+        "accidentally",
+        "inadvertently",
+        "mistakenly",
+        "unknowingly",
+        "unwittingly",
+        "themselves",
+        "himself",
+        "herself",
+        "ourselves",
+        "myself",
+        "yourself",
+        "completely",
+        "totally",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "been",
+        "being",
+        "'d",
+        "’d",
+        "even",
+    ]
+)
+_DETERMINERS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "our",
+        "their",
+        "his",
+        "her",
+        "my",
+        "your",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "one",
+        "of",
+        "another",
+        "same",
+        "new",
+        "junior",
+        "senior",
+        "two",
+        "three",
+        "several",
+        "some",
+        "any",
+        "each",
+        "every",
+        "whole",
+        "entire",
+        "other",
+    ]
+)
+
+# Patterns, compiled once. Each carries the name of the kind of finding it makes.
+_CAUSE = re.compile(rf"\b(?:{_alt(LEXICON['cause_verbs'])})\b", _I)
+_OMIT = re.compile(rf"\b(?:{_alt(LEXICON['omission_verbs'])})\b", _I)
+_FAULT_NOUN = _alt(LEXICON["fault_nouns"])
+_POSSESSIVE_FAULT = re.compile(
+    rf"(?:\b(?P<pron>his|her|their|my)|(?P<owner>@?[A-Za-z][\w.-]*)['’]s)\s+(?:own\s+)?"
+    rf"(?:{_FAULT_NOUN})\b",
+    _I,
+)
+_AGENT = re.compile(
+    r"\b(?:(?:caused|broken|brought\s+about|introduced|botched|taken\s+down|brought\s+down)\s+by|"
+    r"due\s+to|because\s+of|thanks\s+to|blame\s+(?:lies|lay|rests|rested|falls|fell)\s+"
+    r"(?:with|on)|(?:the\s+)?fault\s+of|culprit\s+(?:was|is|here\s+was))\s+",
+    _I,
+)
+_RESPONSIBLE = re.compile(
+    rf"\b(?:was|were|is|are)\s+(?:\w+ly\s+)?(?:to\s+blame|at\s+fault|(?:solely\s+|directly\s+)?"
+    rf"responsible\s+for\s+(?:the|this|that|an?|our|its)?\s*(?:{_alt(FAILURE_NOUNS)}))\b",
+    _I,
+)
+_CAUSAL = re.compile(
+    r"\b(?:because|as\s+a\s+result\s+of|thanks\s+to|trace[sd]?\s+(?:\w+\s+)?(?:back\s+)?to|"
+    r"(?:is|was)\s+(?:all\s+|entirely\s+|squarely\s+|solely\s+)?(?:down\s+to|on)|"
+    r"(?:is|was)\s+the\s+(?:reason|cause))\s+",
+    _I,
+)
+_BLAME_WITH = re.compile(
+    r"\b(?:blame|responsibility|fault)\s+(?:for\s+[^,.;]{1,50}?\s+)?(?:lies|lay|rests|rested|"
+    r"sits|sat|falls|fell|belongs|is|was)\s+(?:\w+ly\s+)?(?:with|on|to)\s+",
+    _I,
+)
+_CLEFT = re.compile(r"\bit\s+(?:was|is|['’]s)\s+", _I)
+_WHO_DID = re.compile(
+    r"\bwho\s+(?:approved|deployed|pushed|merged|broke|did|ran|changed|wrote|shipped|touched|"
+    r"disabled|deleted|signed\s+off\s+on)\s+(?:this|that|it|without)\b",
+    _I,
+)
+_ERROR_ADVERB = re.compile(
+    r"\b(?:mistakenly|erroneously|wrongly|wrongfully|incorrectly|improperly|by\s+mistake|"
+    r"in\s+error|(?P<accident>accidentally|by\s+accident|inadvertently|unintentionally))\b",
+    _I,
+)
+_EXPLAINED = re.compile(r"\b(?:because|since|as\s+the|due\s+to|so\s+that|which\s+made)\b", _I)
+_WHY_PERSON = re.compile(
+    r"\b(?:why|how)\s+(?:did|didn['’]t|was|wasn['’]t|were|weren['’]t|could|would)\s+", _I
+)
+_WHY_VERB = re.compile(
+    r"\s*(?:not\s+|never\s+)?(?:forget|ignore|miss|overlook|neglect|fail|skip|disregard|"
+    r"misjudge|misread|misunderstand|check|notice|read|follow|test|verify|escalate|ask|"
+    r"think|realise|realize|bother)\b",
+    _I,
+)
+_PASSIVE_OMISSION = re.compile(
+    r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:never|not)\s+(?:properly\s+|"
+    r"fully\s+|actually\s+|adequately\s+|even\s+)?(?:tested|reviewed|checked|verified|"
+    r"declared|escalated|communicated|followed|read|validated|double-checked|acknowledged|"
+    r"actioned|investigated|noticed)\b",
+    _I,
+)
+_RISK = re.compile(r"[^.;]{0,60}?\b(?:later|worse|longer)\b|[^.;]{0,60},\s*but\b", _I)
+_REASON = re.compile(r"\bfor\s+(?:some|whatever|no\s+good|no|some\s+unknown)\s+reason\b", _I)
+_LET = re.compile(
+    r"\blet\s+(?:[\w'’-]+\s+){1,5}?(?:lapse|slip|fill|expire|run\s+out|go\s+unnoticed|rot|"
+    r"through|happen|fall|sit|linger|drift|grow)\b",
+    _I,
+)
+_WITHOUT = re.compile(
+    r"\bwithout\s+(?:(?:any|proper|first|adequate|sufficient|a|an|the|prior|formal|"
+    r"peer|second|even)\s+)*(?:checking|testing|asking|telling|reviewing|verifying|consulting|"
+    r"notifying|informing|reading|waiting|looking|double-checking|approval|review|sign-off|"
+    r"signoff|qa|tests?|permission|authori[sz]ation|ticket|change\s+request|warning|"
+    r"coordinat\w+|communicat\w+|thinking)\b",
+    _I,
+)
+_POSS_SUBJECT = re.compile(
+    r"(?P<owner>[^\W\d_][\w.-]*)['’]s\s+(?:[\w-]+\s+){1,2}?(?P<verb>[\w-]+ed|broke|took|made|"
+    r"brought|blew|went|let|wiped|ran|knocked|tore|threw|sent)\b",
+    _I,
+)
+_MISTAKE_OWNED = re.compile(
+    r"\b(?:mistake|error|fault|oversight|slip)\s+on\s+(?:[\w-]+['’]s|his|her|their|my)\s+part\b|"
+    r"\b(?:mistake|error|typo|blunder|slip)\s+(?:that\s+)?(?:an?\s+|the\s+)?"
+    r"(?P<who>[^\W\d_][\w'’-]*)\s+made\b",
+    _I,
+)
+_FAILURE_CONTEXT = re.compile(
+    r"\b(?:outages?|incidents?|down|downtime|broke\w*|fail\w*|crash\w*|deleted|lost|loss|wiped|"
+    r"expired|lapsed|errors?|degrad\w*|corrupt\w*|leak\w*|breach\w*|overload\w*|fell\s+over|"
+    r"dragged|stuck|unavailable|charged|wrong|bad|untested|caus\w*|locked|dropped|flushed|"
+    r"rejected|purged|paying|impact\w*|went\s+wrong|blip|regression|lag\w*|backed\s+up|"
+    r"slip|late|unanswered|nobody|problem\w*|issues?)\b",
+    _I,
+)
+_PAST_VERB = re.compile(
+    r"\s*(?:\w+ly\s+|also\s+|then\s+|just\s+|had\s+)?(?:[\w-]+ed|ran|took|made|let|did|didn['’]t|"
+    r"broke|wrote|went|left|put|set|sent|shut|hit|cut|forgot|gave|threw|tore|kept|brought|"
+    r"began|chose|drove|rode|shook|sat|stood|spent|lost|read|was|were|had)\b",
+    _I,
+)
+_HUMAN_ERROR = re.compile(rf"\b(?:{_alt(LEXICON['human_error'])})\b", _I)
+_HE_NEGATED = re.compile(r"\b(?:not|n['’]t|no|rather\s+than|instead\s+of|beyond|never)\s+"
+                         r"(?:\w+\s+){0,2}$", _I)  # fmt: skip
+_ROOT_CAUSE = re.compile(r"\b(?:root\s+cause|cause[ds]?|due\s+to|because|blame)\b", _I)
+
+_MODAL = re.compile(
+    r"\b(?P<m>should|could|ought\s+to)(?:n['’]t|\s+not)?"
+    r"(?:\s+(?:\w+ly|also|still|at\s+least|just|simply|never|perhaps|maybe|really))?"
+    r"(?:\s+have|['’]ve)\b",
+    _I,
+)
+_FAILED_TO = re.compile(
+    r"\b(?:failed|neglected|omitted|refused|failing|neglecting|omitting)\s+to\s+(?P<v>[\w-]+)", _I
+)
+_BOTHER = re.compile(
+    r"\b(?:didn['’]t|did\s+not|never|couldn['’]t|could\s+not|wouldn['’]t)\s+(?:even\s+)?"
+    r"bother(?:ed)?\b|\bnot\s+bother(?:ing)?\s+to\b|\b(?:nobody|no\s+one)\s+(?:even\s+)?bothered\b",
+    _I,
+)
+_IF_ONLY = re.compile(r"\bif\s+only\b", _I)
+_IF_HAD = re.compile(
+    r"\bif\s+(?P<s>(?:(?!had\b)[\w@'’-]+\s+){1,5})had(?:n['’]t|\s+not)?\s+(?:\w+ly\s+)?(?P<v>[\w-]+)"
+    r"(?:\s+(?P<w>[\w-]+))?",
+    _I,
+)
+_HAD_X = re.compile(r"(?:^\W*|[,;:]\s*|\bthat\s+)had\s+", _I)
+_SUPPOSED = re.compile(
+    r"\b(?:was|were)\s+(?:\w+ly\s+|also\s+)?(?:supposed|meant|expected|required)\s+to\b", _I
+)
+_INSTEAD = re.compile(r"\binstead\s+of\s+(?P<v>\w+ing)\b", _I)
+_WHY_DIDNT = re.compile(r"\bwhy\s+(?:didn['’]t|did\s+not|wasn['’]t|weren['’]t)\s+", _I)
+
+_JUDGEMENT = re.compile(rf"\b(?:{_alt(LEXICON['judgemental'])})\b", _I)
+_JUDGEMENT_EXCEPTIONS = re.compile(rf"\b(?:{_alt(LEXICON['judgemental_exceptions'])})\b", _I)
+
+_EASY_VERBS = _alt(LEXICON["easy_verbs"])
+_JUST_HAD_TO = re.compile(
+    r"\b(?:just|simply|merely|only)\s+(?:had|needed|has|have|need)\s+to\b", _I
+)
+_ALL_HAD_TO = re.compile(
+    r"\ball\s+(?:[\w'’-]+\s+){1,3}?(?:had|needed|has|have|need|would\s+have\s+had)\s+to\s+do\s+"
+    r"(?:was|is|would\s+have\s+been)\b",
+    _I,
+)
+_JUST_DO = re.compile(
+    rf"(?:^|\b(?:could|can|should|would|might|you|they|he|she|someone|anyone|please|must|"
+    rf"only\s+had\s+to|only\s+needed\s+to|have\s+to|had\s+to)\s+)(?:just|simply|merely)\s+"
+    rf"(?:{_EASY_VERBS})\b",
+    _I,
+)
+_OBVIOUSLY = re.compile(r"\b(?:obviously|clearly|evidently|plainly)\b", _I)
+_OBVIOUSLY_AFTER = re.compile(
+    r"^\W*(?:\w+\s+){0,3}?(?:didn['’]t|did\s+not|wasn['’]t|was\s+not|weren['’]t|were\s+not|"
+    r"never|forgot|ignored|missed|failed|wrong|should|shouldn['’]t|no\s+one|nobody|"
+    r"overlooked|hadn['’]t|had\s+not|couldn['’]t|neglected)\b",
+    _I,
+)
+
+_HINDSIGHT_PHRASE = re.compile(
+    r"\b(?:in|with)\s+(?:the\s+benefit\s+of\s+)?(?:hindsight|retrospect)\b|\blooking\s+back\b|"
+    r"\bin\s+the\s+cold\s+light\s+of\s+day\b|\bknowing\s+what\s+we\s+know\s+now\b|"
+    r"\bhindsight\s+is\s+20/20\b|\bhindsight\s+is\s+twenty-twenty\b",
+    _I,
+)
+_HINDSIGHT_CUE = re.compile(rf"\b(?:{_alt(LEXICON['hindsight_cues'])})\b", _I)
+_HINDSIGHT = re.compile(
+    r"\b(?:the\s+)?(?:early\s+)?(?:warning\s+)?signs\s+(?:were|was)\s+(?:all\s+)?(?:\w+ly\s+)?"
+    r"(?:clear|obvious|there|everywhere|plain|evident|apparent|unmistakable)\b|"
+    r"\bred\s+flags\s+(?:were|was)\s+(?:all\s+)?(?:there|clear|obvious|everywhere|ignored|missed)\b|"
+    r"\bwriting\s+(?:was\s+)?on\s+the\s+wall\b|\bsaw\s+(?:this|it)\s+coming\b|"
+    r"\bseen\s+(?:this|it)\s+coming\b|"
+    r"\b(?:anyone|anybody|everyone|any\s+(?:\w+\s+)?(?:engineer|person|one|operator|developer|"
+    r"sre|reviewer))\s+(?:would|could|should)\s+have\s+(?:\w+\s+)?(?:seen|noticed|known|caught|"
+    r"spotted|realised|realized|recognised|recognized|predicted|expected|understood|figured|"
+    r"guessed|foreseen)\b|"
+    r"\b(?:should|would|must)\s+have\s+been\s+(?:\w+ly\s+)?(?:obvious|clear|evident|apparent|"
+    r"plain|foreseeable|predictable)\b|"
+    r"\b(?:easily|entirely|completely|totally|clearly|perfectly|eminently|wholly)\s+"
+    r"(?:avoidable|preventable|foreseeable|predictable)\b|"
+    r"\b(?:was|were)\s+(?:\w+\s+)?(?:avoidable|preventable|foreseeable)\b|"
+    r"\b(?:was|were|seemed|is)\s+(?:so\s+)?(?:\w+ly\s+)?(?:obvious|trivial|easy|simple)\s+to\s+"
+    r"(?:avoid|prevent|catch|notice|see|spot|predict|foresee)\b|"
+    r"\bit\s+(?:was|is|seems|seemed)\s+(?:\w+ly\s+)?(?:obvious|clear|evident|apparent)\s+now\b|"
+    r"\b(?:obvious|clear|evident)\s+(?:in\s+hindsight|in\s+retrospect|now|after\s+the\s+fact)\b|"
+    r"\b(?:only|just)\s+a\s+matter\s+of\s+time\b|\bplain\s+as\s+day\b|"
+    r"\b(?:everyone|everybody|anyone|anybody|we\s+all|all\s+of\s+us)\s+(?:could|should|"
+    r"would|could\s+have|should\s+have|would\s+have)\s+(?:\w+\s+)?(?:see|seen|tell|told|known|"
+    r"know)\b|\b(?:we|they|everyone|everybody)\s+all\s+knew\b|\beveryone\s+knew\b|"
+    r"\b(?:yet|but|still)\s+(?:no\s+one|nobody)\s+(?:\w+ly\s+)?(?:acted|noticed|did\s+anything|"
+    r"responded|looked|reacted|intervened|said\s+anything|checked|questioned)\b|"
+    r"\bhindsight\s+makes?\b|\bstaring\s+(?:us|them|him|her|everyone)\s+in\s+the\s+face\b",
+    _I,
+)
+_IT_WAS_CLEAR = re.compile(
+    r"\bit\s+(?:was|is|seems|seemed|should\s+have\s+been)\s+(?:\w+ly\s+)?(?:obvious|clear|"
+    r"evident|apparent)\s+that\b",
+    _I,
+)
+_BLAMEY = re.compile(
+    r"\b(?:should|could|ought|anyone|anybody|mistake|ignored|missed|forgot|overlooked|"
+    r"neglected|careless|failed\s+to\s+(?:notice|see|check|read))\b",
+    _I,
+)
+
+_META = re.compile(
+    rf"\b(?:{_alt(LEXICON['meta_cues'])})(?!\w)|" + "|".join(LEXICON["meta_patterns"]), _I
+)
+
+_ACTION = re.compile(
+    r"\b(?:ran|pushed|deployed|merged|deleted|dropped|changed|executed|applied|typed|edited|"
+    r"modified|removed|updated|shipped|rolled\s+out|restarted|rebooted|committed|truncated|"
+    r"disabled|enabled|killed|reverted|migrated|approved|started|stopped|terminated|scaled|"
+    r"rotated|renamed|moved|flipped|toggled|entered|issued|launched|triggered|accidentally|"
+    r"inadvertently|unintentionally)\b",
+    _I,
+)
+_CONSEQUENCE = re.compile(
+    r"\b(?:caus\w*|trigger\w*|result\w*|led\s+to|lead\s+to|outage|broke\w*|fail\w*|errors?|"
+    r"wrong|incorrect|bad|down|unintended|accident\w*|inadvertent\w*|instead|mistaken\w*)\b",
+    _I,
+)
+
+_QUOTED = re.compile(r"“[^”]{0,200}”|\"[^\"\n]{0,200}\"|‘[^’]{0,120}’|(?<!\w)'[^'\n]{1,120}'(?!\w)")
+
+# Every trigger word of every rule, so a sentence without one costs a single search.
+_TRIGGER = re.compile(
+    "|".join(
+        re.sub(r"\(\?P<\w+>", "(?:", p.pattern)
+        for p in (
+            _CAUSE, _OMIT, _POSSESSIVE_FAULT, _AGENT, _RESPONSIBLE, _HUMAN_ERROR, _MODAL,
+            _FAILED_TO, _BOTHER, _IF_ONLY, _SUPPOSED, _INSTEAD, _WHY_DIDNT, _JUST_HAD_TO,
+            _ALL_HAD_TO, _OBVIOUSLY, _JUDGEMENT, _HINDSIGHT_PHRASE, _HINDSIGHT, _IT_WAS_CLEAR,
+            _ACTION, _CAUSAL, _BLAME_WITH, _WHO_DID, _ERROR_ADVERB, _LET, _WITHOUT, _POSS_SUBJECT,
+            _MISTAKE_OWNED, _WHY_PERSON, _PASSIVE_OMISSION, _REASON,
+        )
+    )
+    + r"|\bhad\b|\bjust\b|\bsimply\b|\bmerely\b",
+    _I,
+)  # fmt: skip
+
+
+# --- who is the subject ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    """The names a document knows: its people, the roster, handles."""
+
+    names: frozenset[str]
+
+    def kind(self, token: str, *, capitalised_name: bool = False) -> str | None:
+        """Return 'person', 'team', 'possessive' or None for one token."""
+        possessive = False
+        base = token
+        if token[-2:] in ("'s", "’s"):
+            base, possessive = token[:-2], True
+        elif token[-1:] in ("'", "’"):
+            base, possessive = token[:-1], True
+        low = base.lower()
+        kind: str | None = None
+        capital = base[:1].isupper()
+        if low in TEAM:
+            kind = "team"
+        elif (
+            low in PRONOUNS
+            or low in ROLES
+            or base.startswith("@")
+            or low in self.names
+            or (capital and (low in FIRST_NAMES or low in ORG_UNITS))
+            or (
+                capitalised_name
+                and capital
+                and base[1:].islower()
+                and low not in NOT_NAMES
+                and low not in IMPERATIVES
+                and base.isalpha()
+            )
+        ):
+            kind = "person"
+        if kind and possessive:
+            return "possessive" if kind == "person" else None
+        return kind
+
+
+@dataclass(slots=True)
+class Subject:
+    """The subject found for a verb: its kind and where it starts in the sentence."""
+
+    kind: str  # person, team, possessive, thing, none
+    start: int
+
+
+def _clause_tokens(text: str, end: int) -> tuple[list[re.Match[str]], str | None, int]:
+    """Return the tokens from the clause start to `end`, the boundary word, its start."""
+    window_start = max(0, end - 120)
+    left = text[window_start:end]
+    last = None
+    for last in _BOUNDARY.finditer(left):  # noqa: B007 - we want the last boundary
+        pass
+    begin = window_start + (last.end() if last else 0)
+    tokens = list(_TOKEN.finditer(text, begin, end))
+    boundary = last.group(0).lower() if last else None
+    return tokens, boundary, window_start + (last.start() if last else 0)
+
+
+def subject_of(
+    text: str,
+    end: int,
+    people: People,
+    *,
+    person_only_verb: bool = False,
+    negative_is_none: bool = False,
+) -> Subject:
+    """Find who or what is the subject of the verb that starts at `end`."""
+    tokens, boundary, boundary_at = _clause_tokens(text, end)
+    while tokens and (
+        tokens[-1].group(0).lower() in _SKIP or tokens[-1].group(0).lower().endswith("ly")
+    ):
+        tokens.pop()
+    if not tokens:
+        if boundary in _COORDINATORS and boundary_at > 0:
+            # "Bob logged in and forgot": the subject of the first clause carries over.
+            prior, _b, _at = _clause_tokens(text, boundary_at)
+            for tok in prior[:3]:
+                word = tok.group(0)
+                if word.lower() in _DETERMINERS:
+                    continue
+                kind = people.kind(word)
+                if kind:
+                    return Subject(kind, tok.start())
+                break
+            return Subject("thing", boundary_at)
+        return Subject("none", end)
+    head = tokens[-1]
+    word = head.group(0)
+    if len(tokens) >= 2 and f"{tokens[-2].group(0)} {word}".lower() == "no one":
+        return Subject("negative" if negative_is_none else "person", tokens[-2].start())
+    if negative_is_none and word.lower() in ("nobody", "noone"):
+        return Subject("negative", head.start())
+    only_names = len(tokens) <= 2 and all(t.group(0)[:1].isupper() for t in tokens)
+    kind = people.kind(word, capitalised_name=person_only_verb and only_names)
+    if kind == "possessive":
+        kind = None  # "Bob's" as a head means a noun went missing; not a subject
+    if kind:
+        start = tokens[0].start() if only_names else head.start()
+        return Subject(kind, start)
+    for tok in tokens[-5:-1]:
+        if people.kind(tok.group(0)) == "possessive":
+            return Subject("possessive", tok.start())
+    # "The author of the migration failed to": the head stands before "of".
+    for index, tok in enumerate(tokens[:-1]):
+        if tok.group(0).lower() == "of" and index > 0:
+            kind = people.kind(tokens[index - 1].group(0))
+            if kind in ("person", "team"):
+                return Subject(kind, tokens[index - 1].start())
+            break
+    # "The developer creating the pull request misjudged": a person heads the clause.
+    content = [t for t in tokens if t.group(0).lower() not in _DETERMINERS]
+    if len(content) >= 2 and people.kind(content[0].group(0)) in ("person", "team"):
+        follower = content[1].group(0).lower()
+        if follower.endswith("ing") or follower in (
+            "who",
+            "that",
+            "on",
+            "from",
+            "in",
+            "with",
+            "at",
+        ):
+            return Subject(people.kind(content[0].group(0)) or "person", content[0].start())
+    # "The person who wrote the job should have": the head stands before "who".
+    if boundary in ("who", "that") and boundary_at > 0:
+        prior = list(_TOKEN.finditer(text, max(0, boundary_at - 40), boundary_at))
+        if prior:
+            kind = people.kind(prior[-1].group(0))
+            if kind in ("person", "team"):
+                return Subject(kind, prior[-1].start())
+    return Subject("thing", head.start())
+
+
+def _np_after(
+    text: str, start: int, people: People, *, names: bool = True
+) -> tuple[str | None, int]:
+    """Classify the noun phrase that starts at `start` ("the new hire", "Bob's change")."""
+    for tok in _TOKEN.finditer(text, start, min(len(text), start + 80)):
+        word = tok.group(0)
+        kind = people.kind(word, capitalised_name=names)
+        if kind:
+            return kind, tok.end()
+        low = word.lower()
+        if low in _DETERMINERS or low in ("on-call", "oncall", "on", "call", "same"):
+            continue
+        if low.endswith("ly"):
+            continue
+        # An adjective before a role ("the junior engineer"): look one word further.
+        nxt = _TOKEN.match(text, tok.end() + 1) if tok.end() + 1 < len(text) else None
+        if nxt and people.kind(nxt.group(0)) in ("person", "possessive"):
+            return people.kind(nxt.group(0)), nxt.end()
+        return None, tok.end()
+    return None, start
+
+
+# --- sentences ---------------------------------------------------------------------------
+
+
+def _mask_quotes(text: str) -> str:
+    if not any(q in text for q in "\"“‘'"):
+        return text
+    return _QUOTED.sub(lambda m: m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1], text)
+
+
+def _next_words(text: str, start: int, count: int) -> list[str]:
+    return [m.group(0).lower() for m in _TOKEN.finditer(text, start, min(len(text), start + 60))][
+        :count
+    ]
+
+
+def _is_participle(word: str) -> bool:
+    return word.endswith("ed") or word in PARTICIPLES
+
+
+@dataclass(slots=True)
+class _Found:
+    rule: str
+    start: int
+    end: int
+    kind: str
+    level: Level | None = None
+
+
+@dataclass
+class _Analysis:
+    hits: dict[str, list[Hit]] = field(default_factory=dict)
+
+
+def _people(ctx: LintContext) -> People:
+    names: set[str] = set()
+    for raw in [*ctx.postmortem.people(), *ctx.config.roster]:
+        for part in re.split(r"[\s,]+", str(raw)):
+            part = part.strip("@<>()").lower()
+            if len(part) >= 2 and part.isalpha() is not False and part not in _DETERMINERS:
+                names.add(part)
+                names.add(part.split(".")[0])
+    return People(frozenset(names))
+
+
+@lru_cache(maxsize=32)
+def _extra_judgement(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile(rf"\b(?:{_alt(words)})\b", _I) if words else None
+
+
+def _find(text: str, section: SectionKind | None, people: People, extra: re.Pattern[str] | None
+          ) -> list[_Found]:  # fmt: skip
+    """Return every finding in one (quote-masked) sentence."""
+    found: list[_Found] = []
+    forward = section in (SectionKind.ACTION_ITEMS,)
+
+    # Human error and its kin.
+    for m in _HUMAN_ERROR.finditer(text):
+        if _HE_NEGATED.search(text, max(0, m.start() - 30), m.start()):
+            continue
+        as_cause = bool(_ROOT_CAUSE.search(text))
+        found.append(_Found("BLM201", m.start(), m.end(), "human_error",
+                            Level.ERROR if as_cause else None))  # fmt: skip
+
+    # Judgemental words.
+    exceptions = [(e.start(), e.end()) for e in _JUDGEMENT_EXCEPTIONS.finditer(text)]
+    for pattern in (_JUDGEMENT, extra):
+        if pattern is None:
+            continue
+        for m in pattern.finditer(text):
+            if any(a <= m.start() < b for a, b in exceptions):
+                continue
+            found.append(_Found("BLM401", m.start(), m.end(), "judgemental"))
+
+    for m in _REASON.finditer(text):
+        if any(people.kind(t.group(0)) in ("person", "team") for t in _TOKEN.finditer(text)):
+            found.append(_Found("BLM401", m.start(), m.end(), "judgemental"))
+
+    # Hindsight.
+    for m in _HINDSIGHT.finditer(text):
+        found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
+    for m in _HINDSIGHT_PHRASE.finditer(text):
+        if _HINDSIGHT_CUE.search(text, m.end()) or _HINDSIGHT_CUE.search(text, 0, m.start()):
+            found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
+    for m in _IT_WAS_CLEAR.finditer(text):
+        if _BLAMEY.search(text, m.end()):
+            found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
+
+    if forward or _is_imperative(text):
+        return [f for f in found if f.rule != "BLM501"]
+    _person_as_cause(text, people, found)
+    _counterfactual(text, people, found)
+    _minimising(text, people, found)
+    return found
+
+
+def _is_imperative(text: str) -> bool:
+    """Tell whether a sentence gives an instruction (guide text, a recommendation)."""
+    words = _TOKEN.findall(text, 0, 120)
+    if not words:
+        return False
+    first = words[0].lower()
+    if first in IMPERATIVES and not (len(words) > 1 and words[1].lower() in ("was", "were", "is")):
+        return True
+    comma = text.find(",", 0, 120)
+    if first in ("when", "if", "before", "after", "while", "once", "during", "to", "for", "in",
+                 "where", "whenever") and comma > 0:  # fmt: skip
+        after = _TOKEN.findall(text, comma, comma + 40)
+        return bool(after) and after[0].lower() in IMPERATIVES
+    return False
+
+
+def _person_as_cause(text: str, people: People, found: list[_Found]) -> None:
+    for pattern, omission in ((_CAUSE, False), (_OMIT, True)):
+        for m in pattern.finditer(text):
+            verb = m.group(0).lower()
+            nxt = _next_words(text, m.end(), 4)
+            if verb == "neglected" and nxt[:1] == ["to"]:
+                continue  # a counterfactual ("neglected to"), reported there
+            if verb == "missed" and any(w in MISSED_TARGETS for w in nxt):
+                continue
+            before = text[max(0, m.start() - 12) : m.start()].lower()
+            passive = re.search(r"\b(?:was|were|been|being|is|are|get|got)\s+$", before)
+            if passive:
+                if verb in ("ignored", "overlooked", "disregarded", "neglected", "misjudged",
+                            "misread", "misunderstood"):  # fmt: skip
+                    if nxt[:1] == ["by"]:
+                        kind, _e = _np_after(text, m.end() + 4, people)
+                        if not kind:
+                            continue
+                    found.append(_Found("BLM101", m.start(), m.end(), "ignored_passive"))
+                continue
+            person_only = verb not in ("crashed", "blew up", "blown up")
+            subj = subject_of(
+                text, m.start(), people, person_only_verb=person_only, negative_is_none=not omission
+            )
+            if subj.kind in ("person", "possessive") or (subj.kind == "team" and omission):
+                found.append(
+                    _Found("BLM101", subj.start, m.end(), "omission" if omission else "cause")
+                )
+    for m in _POSSESSIVE_FAULT.finditer(text):
+        if re.search(
+            r"\b(?:not|n['’]t|no|never)\s+(?:\w+\s+)?$", text[max(0, m.start() - 20) : m.start()]
+        ):
+            continue
+        owner = m.group("owner")
+        if owner is None or people.kind(owner + "'s", capitalised_name=True) == "possessive":
+            found.append(_Found("BLM101", m.start(), m.end(), "possessive"))
+    for m in _AGENT.finditer(text):
+        kind, end = _np_after(text, m.end(), people)
+        if kind in ("person", "possessive"):
+            found.append(_Found("BLM101", m.start(), end, "agent"))
+    for m in _BLAME_WITH.finditer(text):
+        kind, end = _np_after(text, m.end(), people)
+        if kind in ("person", "possessive", "team"):
+            found.append(_Found("BLM101", m.start(), end, "agent"))
+    failure = None
+    for m in _CAUSAL.finditer(text):
+        kind, end = _np_after(text, m.end(), people, names=True)
+        if kind not in ("person", "possessive"):
+            continue
+        if failure is None:
+            failure = bool(_FAILURE_CONTEXT.search(text))
+        if (
+            kind == "possessive"
+            or (failure and _PAST_VERB.match(text, end))
+            or (
+                not _TOKEN.match(text, end + 1)
+                or text[end : end + 2].strip()[:1] in (".", ",", ";", "")
+            )
+        ):
+            found.append(_Found("BLM101", m.start(), end, "agent"))
+    for m in _CLEFT.finditer(text):
+        kind, end = _np_after(text, m.end(), people, names=True)
+        if (
+            kind in ("person", "team")
+            and re.match(r"\s*,?\s*(?:who|that)\b", text[end:])
+            and _FAILURE_CONTEXT.search(text, end)
+        ):
+            found.append(_Found("BLM101", m.start(), end, "agent"))
+    for m in _WHO_DID.finditer(text):
+        found.append(_Found("BLM101", m.start(), m.end(), "agent"))
+    for m in _ERROR_ADVERB.finditer(text):
+        subj = subject_of(text, m.start(), people, person_only_verb=True)
+        kinds = (
+            ("person", "possessive") if m.group("accident") else ("person", "possessive", "team")
+        )
+        if subj.kind == "none":
+            prior = [people.kind(t.group(0)) or "" for t in _TOKEN.finditer(text, 0, m.start())]
+            subj = Subject(next((k for k in prior if k in kinds), "thing"), subj.start)
+        if subj.kind in kinds and not (m.group("accident") and _EXPLAINED.search(text)):
+            found.append(_Found("BLM101", min(subj.start, m.start()), m.end(), "cause"))
+    for m in _WHY_PERSON.finditer(text):
+        kind, end = _np_after(text, m.end(), people)
+        if kind in ("person", "team") and _WHY_VERB.match(text, end):
+            found.append(_Found("BLM101", m.start(), _WHY_VERB.match(text, end).end(), "omission"))  # type: ignore[union-attr]
+    for m in _PASSIVE_OMISSION.finditer(text):
+        if not _EXPLAINED.search(text, m.end()):
+            found.append(_Found("BLM101", m.start(), m.end(), "omission"))
+    for m in _LET.finditer(text):
+        subj = subject_of(text, m.start(), people, person_only_verb=True)
+        if subj.kind in ("person", "possessive", "team"):
+            found.append(_Found("BLM101", subj.start, m.end(), "omission"))
+    for m in _WITHOUT.finditer(text):
+        for tok in _TOKEN.finditer(text, 0, m.start()):
+            kind = people.kind(tok.group(0), capitalised_name=True)
+            if kind in ("person", "possessive") and _PAST_VERB.match(text, tok.end(), m.start()):
+                found.append(_Found("BLM101", tok.start(), m.end(), "omission"))
+                break
+    for m in _POSS_SUBJECT.finditer(text):
+        owner = m.group("owner") + "'s"
+        if people.kind(owner, capitalised_name=True) == "possessive" and _FAILURE_CONTEXT.search(
+            text
+        ):
+            found.append(_Found("BLM101", m.start(), m.end(), "possessive"))
+    for m in _MISTAKE_OWNED.finditer(text):
+        who = m.group("who")
+        if who is None or people.kind(who, capitalised_name=True) in ("person", "team"):
+            found.append(_Found("BLM201", m.start(), m.end(), "human_error"))
+    for m in _RESPONSIBLE.finditer(text):
+        subj = subject_of(text, m.start(), people)
+        if subj.kind in ("person", "possessive"):
+            found.append(_Found("BLM101", subj.start, m.end(), "responsible"))
+
+
+def _counterfactual(text: str, people: People, found: list[_Found]) -> None:
+    for m in _MODAL.finditer(text):
+        modal = m.group("m").lower().split()[0]
+        nxt = _next_words(text, m.end(), 3)
+        if not nxt or text[m.end() : m.end() + 2].strip()[:1] in (".", ",", ";", "!"):
+            subj = subject_of(text, m.start(), people, person_only_verb=True)
+            if subj.kind in ("person", "team", "possessive"):  # "... they should have."
+                found.append(_Found("BLM301", subj.start, m.end(), "modal"))
+            continue
+        verb = nxt[0]
+        if modal == "could" and _RISK.match(text, m.end()):
+            continue  # a risk ("could have noticed it much later") or a weighed alternative
+        if verb == "known" or not _is_participle(verb):
+            continue  # "should have known" is judgemental; "should have an alert" looks ahead
+        subj = subject_of(text, m.start(), people, person_only_verb=True)
+        human = subj.kind in ("person", "team", "possessive")
+        after = nxt[1] if len(nxt) > 1 else ""
+        if verb == "been":
+            if after in ("obvious", "clear", "evident", "apparent", "plain"):
+                continue  # hindsight, reported there
+            if human:
+                if after in PATIENT or (after not in CONDUCT and modal == "could"):
+                    continue
+            elif after in ("faster", "quicker", "sooner", "earlier", "better", "smoother"):
+                pass  # "the response could have been faster"
+            elif (
+                after not in HUMAN_PASSIVES
+                or _by_system(text, m.end(), people)
+                or (subj.kind == "none" and modal == "could")
+            ):
+                continue
+        elif human or subj.kind == "none":
+            if modal == "could" and verb in OUTCOMES:
+                continue
+            if subj.kind == "none" and modal == "could":
+                continue
+        else:
+            continue
+        start = subj.start if human else m.start()
+        found.append(_Found("BLM301", start, m.end(), "modal"))
+    for m in _FAILED_TO.finditer(text):
+        subj = subject_of(text, m.start(), people, person_only_verb=True)
+        verb = m.group("v").lower()
+        omitting = m.group(0)[:4].lower() in ("omit", "negl")
+        if (
+            subj.kind in ("person", "team", "possessive")
+            or (subj.kind == "none" and verb in HUMAN_ACTIONS)
+            or (omitting and subj.kind != "thing")
+            or m.group(0)[:7].lower() == "omittin"
+        ):
+            found.append(_Found("BLM301", min(subj.start, m.start()), m.end(), "failed_to"))
+    for m in _BOTHER.finditer(text):
+        if subject_of(text, m.start(), people, person_only_verb=True).kind != "thing":
+            found.append(_Found("BLM301", m.start(), m.end(), "counterfactual"))
+    for m in _IF_ONLY.finditer(text):
+        found.append(_Found("BLM301", m.start(), m.end(), "counterfactual"))
+    for m in _HAD_X.finditer(text):
+        end = _had_person(text, m.end(), people)
+        if end:
+            found.append(_Found("BLM301", m.start(), end, "conditional"))
+    for pattern in (_IF_HAD,):
+        for m in pattern.finditer(text):
+            words = _TOKEN.findall(m.group("s"))
+            if not words or any(w.lower() in ("had", "have") for w in words):
+                continue
+            kind = people.kind(words[-1], capitalised_name=True) or (
+                people.kind(words[-2]) if len(words) >= 2 else None
+            )
+            if kind == "possessive" and len(words) >= 2:
+                kind = "person"
+            verb = m.group("v").lower()
+            after = (m.group("w") or "").lower()
+            if kind not in ("person", "team") or verb == "had" or not _is_participle(verb):
+                continue
+            if verb == "been" and (after in PATIENT or after not in CONDUCT):
+                continue
+            found.append(_Found("BLM301", m.start(), m.end(), "conditional"))
+    for m in _SUPPOSED.finditer(text):
+        subj = subject_of(text, m.start(), people, person_only_verb=True)
+        if subj.kind in ("person", "possessive"):
+            found.append(_Found("BLM301", subj.start, m.end(), "supposed"))
+    for m in _INSTEAD.finditer(text):
+        if m.group("v").lower() in ING_NOUNS:
+            continue
+        if any(
+            people.kind(t.group(0)) in ("person", "possessive")
+            for t in _TOKEN.finditer(text)
+            if t.group(0).lower() not in ("you", "anyone", "everyone", "nobody")
+        ):
+            found.append(_Found("BLM301", m.start(), m.end(), "instead"))
+    for m in _WHY_DIDNT.finditer(text):
+        kind, end = _np_after(text, m.end(), people)
+        if kind in ("person", "team"):
+            found.append(_Found("BLM301", m.start(), end, "counterfactual"))
+
+
+def _had_person(text: str, start: int, people: People) -> int | None:
+    """After an inverted "had": return the end of "<person> <participle>", or None."""
+    person = False
+    for index, tok in enumerate(_TOKEN.finditer(text, start, min(len(text), start + 80))):
+        word = tok.group(0)
+        low = word.lower()
+        if index > 6:
+            return None
+        if not person:
+            kind = people.kind(word, capitalised_name=index == 0)
+            if kind in ("person", "team", "possessive"):
+                person = True
+            elif _is_participle(low) and low not in _DETERMINERS:
+                return None  # "had the alert fired": a thing did it
+            continue
+        if low in ("not", "never", "only", "just", "also") or low.endswith("ly"):
+            continue
+        if low in ("had", "been"):
+            return None
+        if _is_participle(low):
+            return tok.end()
+    return None
+
+
+def _by_system(text: str, start: int, people: People) -> bool:
+    """Tell whether an agent phrase after `start` names a thing ("been caught by CI")."""
+    m = re.compile(r"\s+[\w-]+\s+(?:by|with|in|through|via)\s+", _I).match(text, start)
+    if not m:
+        return False
+    kind, _e = _np_after(text, m.end(), people)
+    return kind is None
+
+
+def _minimising(text: str, people: People, found: list[_Found]) -> None:
+    for m in _JUST_HAD_TO.finditer(text):
+        subj = subject_of(text, m.start(), people)
+        if subj.kind in ("person", "team", "possessive"):
+            found.append(_Found("BLM402", subj.start, m.end(), "minimising"))
+    for m in _ALL_HAD_TO.finditer(text):
+        found.append(_Found("BLM402", m.start(), m.end(), "minimising"))
+    for m in _JUST_DO.finditer(text):
+        found.append(_Found("BLM402", m.start(), m.end(), "minimising"))
+    for m in _OBVIOUSLY.finditer(text):
+        subj = subject_of(text, m.start(), people)
+        tail = text[m.end() : m.end() + 60]
+        if subj.kind in ("person", "possessive") or (
+            subj.kind != "thing" and _OBVIOUSLY_AFTER.search(tail)
+        ):
+            found.append(_Found("BLM402", m.start(), m.end(), "minimising"))
+
+
+def _hint(text: str, people: People) -> _Found | None:
+    """Find a person's plain action that the sentence ties to the failure (an info hint)."""
+    m = _ACTION.search(text)
+    if not m or not _CONSEQUENCE.search(text):
+        return None
+    subj = subject_of(text, m.start(), people)
+    if subj.kind in ("person", "team", "possessive"):
+        return _Found("BLM102", subj.start, m.end(), "action")
+    return None
+
+
+def _analyse(ctx: LintContext) -> dict[str, list[Hit]]:
+    """Run the blame pack over the prose once and return each rule's hits (cached)."""
+    cache = vars(ctx)
+    if "_blame_hits" in cache:
+        hits: dict[str, list[Hit]] = cache["_blame_hits"]
+        return hits
+    out: dict[str, list[Hit]] = {}
+    people: People | None = None
+    extra = _extra_judgement(tuple(ctx.config.blame_words))
+    for sentence in ctx.sentences:
+        if sentence.in_quote:
+            continue
+        raw = sentence.text
+        if not _TRIGGER.search(raw) and not (extra and extra.search(raw)):
+            continue
+        text = _mask_quotes(raw)
+        if _META.search(text):
+            continue
+        if people is None:
+            people = _people(ctx)
+        found = _find(text, sentence.section, people, extra)
+        if not found and sentence.section is not SectionKind.ACTION_ITEMS:
+            hint = _hint(text, people)
+            if hint:
+                found.append(hint)
+        for f in _dedupe(found):
+            out.setdefault(f.rule, []).append(_hit(sentence, text, f))
+    cache["_blame_hits"] = out
+    return out
+
+
+def _dedupe(found: list[_Found]) -> list[_Found]:
+    """Keep one finding per rule for overlapping spans (the first, widest)."""
+    found.sort(key=lambda f: (f.rule, f.start, -f.end))
+    kept: list[_Found] = []
+    for f in found:
+        if kept and kept[-1].rule == f.rule and f.start < kept[-1].end:
+            continue
+        kept.append(f)
+    return kept
+
+
+def _hit(sentence: Sentence, text: str, f: _Found) -> Hit:
+    line, column = sentence.position(f.start)
+    end_line, end_column = sentence.position(f.end)
+    phrase = " ".join(text[f.start : f.end].split())
+    return Hit(
+        line, column, end_line, end_column,
+        message=f"{_MESSAGES[f.rule]}: “{phrase}”",
+        suggestion=SUGGESTIONS.get(f.kind),
+        level=f.level,
+    )  # fmt: skip
+
+
+def _detector(code: str) -> Detector:
+    def detect(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
+        yield from _analyse(ctx).get(code, ())
+
+    detect.__doc__ = f"Report the blame pack's {code} findings."
+    return detect
+
+
+_CODES = ("BLM101", "BLM102", "BLM201", "BLM301", "BLM401", "BLM402", "BLM501")
+RULES = load_pack(_HERE / "rules.yaml", Category.BLAME, {c: _detector(c) for c in _CODES})
+_MESSAGES = {r.code: r.message for r in RULES}

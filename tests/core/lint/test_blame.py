@@ -1,0 +1,172 @@
+"""The blame pack: hard negatives, names from the document and the roster, configuration."""
+
+from __future__ import annotations
+
+import pytest
+
+from nofault.core.lint.config import LintConfig, config_from_mapping
+from nofault.core.lint.engine import lint
+from nofault.core.lint.text import mask_markup
+
+BLAME = LintConfig(select=["blame"])
+
+
+def blame_codes(text: str, config: LintConfig = BLAME, *, warnings_only: bool = True) -> list[str]:
+    """Return the codes of the blame findings (warning and error unless told otherwise)."""
+    return [
+        f.code
+        for f in lint(text, config=config).findings
+        if f.category == "blame" and (not warnings_only or f.level != "info")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Forward-looking recommendations and action items.
+        "We should add an alert on queue depth.",
+        "We should have a runbook for the failover by the end of the quarter.",
+        "Add a confirmation step before the CLI applies a change to every region.",
+        # Systems as the subject of failure verbs.
+        "The health check failed to detect the outage.",
+        "The job failed to start after the node was drained.",
+        "The cache broke under the load and the retries took the database down.",
+        "The load balancer should have removed the node, but its check passed.",
+        "The alert should have fired at 5%, but the threshold was set to 50%.",
+        "Kafka ignored the retention setting after the upgrade.",
+        # People described neutrally.
+        "The on-call engineer was paged at 02:14.",
+        "Alice restarted the service and traffic recovered.",
+        "We should have been paged, but the alert routed to an old rotation.",
+        "We missed our SLO for March.",
+        # Risks and outcomes, not choices.
+        "Without the cache, the database could have been overwhelmed.",
+        "The outage could have been much worse.",
+        # Descriptive uses of minimising and hindsight words.
+        "The graph clearly showed the spike at 02:10.",
+        "The alert fired just before 02:00.",
+        "In hindsight, the retry policy amplified the load on the database.",
+        "By 14:05 it was clear that the primary was down.",
+        # Technical terms that contain a judgemental word.
+        "The page uses lazy loading for images, and Dynamo uses a sloppy quorum.",
+        # Guide text and glossaries that discuss the words.
+        "Avoid writing 'human error' as a root cause.",
+        "A blameless review asks what made the action reasonable, not who was careless.",
+        "Counterfactuals such as 'should have' describe a world that did not happen.",
+        "The root cause was not human error but a missing validation in the deploy tool.",
+        "No single person caused this incident; several safeguards were missing.",
+    ],
+)
+def test_hard_negatives_pass(text: str) -> None:
+    assert blame_codes(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Alice broke the deploy.", "BLM101"),
+        ("He forgot to renew the certificate.", "BLM101"),
+        ("Bob's mistake took down checkout.", "BLM101"),
+        ("The outage was caused by the new hire.", "BLM101"),
+        ("The outage happened because Dave pushed an untested config.", "BLM101"),
+        ("Root cause: human error.", "BLM201"),
+        ("The engineer should have checked the dashboard.", "BLM301"),
+        ("Had the on-call checked the logs, the outage would have been shorter.", "BLM301"),
+        ("The person who wrote the cron job should have added a lock.", "BLM301"),
+        ("Nobody bothered to check whether the backups restored.", "BLM301"),
+        ("The change was a careless mistake.", "BLM401"),
+        ("She obviously didn't read the runbook.", "BLM402"),
+        ("In hindsight it was obvious that the disk was filling up.", "BLM501"),
+        ("Anyone would have seen that the queue was backing up.", "BLM501"),
+    ],
+)
+def test_blame_is_found(text: str, code: str) -> None:
+    assert code in blame_codes(text)
+
+
+def test_human_error_as_root_cause_is_an_error() -> None:
+    levels = {f.level for f in lint("Root cause: human error.", config=BLAME).findings}
+    assert levels == {"error"}
+    levels = {
+        f.level for f in lint("Was it human error? We never found out.", config=BLAME).findings
+    }
+    assert levels == {"warning"}
+
+
+def test_findings_point_at_the_words_and_suggest_a_rewording() -> None:
+    text = "# Outage\n\nTraffic dropped at 02:00.\nThen Alice broke the deploy.\n"
+    (finding,) = lint(text, config=BLAME).findings
+    assert (finding.line, finding.column) == (4, 6)
+    assert finding.excerpt == "Alice broke"
+    assert "Alice broke" in finding.message
+    assert "tool" in finding.suggestion
+
+
+def test_quotes_code_and_urls_are_not_linted() -> None:
+    text = (
+        "> Bob: I forgot to renew it, sorry.\n\n"
+        "The chat said “he forgot to renew it” and we moved on.\n\n"
+        "Run `he broke the deploy` to reproduce.\n\n"
+        "```\nhuman error\n```\n\n"
+        "See https://example.com/human-error-should-have for details.\n"
+    )
+    assert blame_codes(text) == []
+
+
+def test_action_items_section_is_forward_looking() -> None:
+    text = (
+        "---\nseverity: SEV3\n---\n\n# Outage\n\n## Action items\n\n"
+        "- The on-call engineer should have a checklist that failed to exist before.\n"
+    )
+    assert "BLM301" not in blame_codes(text)
+
+
+def test_names_come_from_front_matter_and_roster() -> None:
+    text = "---\nauthors: [Zed Okonkwo]\nseverity: SEV3\n---\n\n# Outage\n\n## Summary\n\nzed missed the page.\n"
+    assert "BLM101" in blame_codes(text)
+    plain = "Quillon overlooked the page."
+    roster = config_from_mapping({"select": ["blame"], "roster": ["quillon"]})
+    assert "BLM101" in blame_codes(plain, roster)
+
+
+def test_capitalised_system_names_are_not_people() -> None:
+    assert blame_codes("Postgres broke the replication slot.") == []
+    assert "BLM101" in blame_codes("Oluwaseun broke the replication slot.")
+
+
+def test_plain_account_of_a_triggering_action_is_only_a_hint() -> None:
+    text = "An engineer ran the command on the wrong host, which took the database down."
+    assert blame_codes(text) == []
+    assert blame_codes(text, warnings_only=False) == ["BLM102"]
+
+
+def test_disabling_a_rule_by_dotted_path() -> None:
+    text = "The careless change was pushed. He forgot to renew the certificate."
+    config = config_from_mapping({"rules": {"blame": {"judgemental": False}}})
+    codes = blame_codes(text, config)
+    assert "BLM401" not in codes and "BLM101" in codes
+    assert "BLM401" in blame_codes(text)
+
+
+def test_extra_blame_words_from_the_configuration() -> None:
+    config = config_from_mapping({"select": ["blame"], "blame-words": ["hero culture", "slacker"]})
+    assert blame_codes("The slacker on call went to lunch.", config) == ["BLM401"]
+    assert blame_codes("The slacker on call went to lunch.") == []
+
+
+def test_inline_suppression_with_a_reason() -> None:
+    text = (
+        "# Outage\n\n<!-- nofault: disable=BLM301 -- quoting the customer's report -->\n"
+        "The vendor should have told us about the change.\n\n"
+        "The engineer should have checked the dashboard.\n"
+    )
+    findings = [f for f in lint(text, config=BLAME).findings if f.code == "BLM301"]
+    assert [f.line for f in findings] == [6]
+
+
+def test_mask_markup_keeps_offsets() -> None:
+    line = "Bob ran `rm -rf` see <https://x.io/a> and **stop**."
+    masked = mask_markup(line)
+    assert len(masked) == len(line)
+    assert "rm -rf" not in masked and "https" not in masked
+    assert masked.index("stop") == line.index("stop")
