@@ -1,0 +1,47 @@
+"""Prometheus Alertmanager's `webhook_config` (payload version 4): firing and resolved groups."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from nofault.web.integrations.sources import _alertgroup
+from nofault.web.integrations.sources.alertmanager.settings import AlertmanagerSettings
+from nofault.web.integrations.sources.base import (
+    LABEL_SEVERITIES,
+    IncidentEvent,
+    SourceSettings,
+    WrongShape,
+    check_token,
+    load_json_object,
+    validate_shape,
+)
+
+
+class AlertmanagerSource:
+    """Incidents from Alertmanager; one alert group (its `groupKey`) is one incident."""
+
+    name = "alertmanager"
+    label = "Prometheus Alertmanager"
+    settings_model = AlertmanagerSettings
+    default_severity_map = LABEL_SEVERITIES
+
+    def verify(self, headers: Mapping[str, str], body: bytes, settings: SourceSettings) -> None:
+        """Accept the delivery when it carries the configured credential."""
+        assert isinstance(settings, AlertmanagerSettings)
+        check_token(headers, settings)
+
+    def delivery_id(self, headers: Mapping[str, str], body: bytes) -> str:
+        """Return the body's digest: a resend of the same notification has the same one."""
+        return _alertgroup.delivery_id(body)
+
+    def parse(self, body: bytes, settings: SourceSettings | None = None) -> list[IncidentEvent]:
+        """Return the group's trigger (firing) or resolve (resolved) event."""
+        group = validate_shape(
+            _alertgroup.GroupNotification, load_json_object(body), "Alertmanager webhook"
+        )
+        if group.version != "4":
+            raise WrongShape(f'Alertmanager webhook version must be "4", not {group.version!r}')
+        event = _alertgroup.to_event(
+            group, source=self.name, dedup_key=group.groupKey, settings=settings
+        )
+        return [event]

@@ -1,0 +1,49 @@
+"""Grafana unified alerting's webhook contact point (payload version 1)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from nofault.web.integrations.sources import _alertgroup
+from nofault.web.integrations.sources.base import (
+    LABEL_SEVERITIES,
+    IncidentEvent,
+    SourceSettings,
+    WrongShape,
+    check_token,
+    load_json_object,
+    validate_shape,
+)
+from nofault.web.integrations.sources.grafana.settings import GrafanaSettings
+
+
+class GrafanaSource:
+    """Incidents from Grafana alerting; one notification group is one incident.
+
+    Grafana's `groupKey` holds only the group labels (`{}:{}` when grouping by nothing), so
+    two contact points can send the same one: the receiver is part of the key.
+    """
+
+    name = "grafana"
+    label = "Grafana alerting"
+    settings_model = GrafanaSettings
+    default_severity_map = LABEL_SEVERITIES
+
+    def verify(self, headers: Mapping[str, str], body: bytes, settings: SourceSettings) -> None:
+        """Accept the delivery when it carries the configured credential."""
+        assert isinstance(settings, GrafanaSettings)
+        check_token(headers, settings)
+
+    def delivery_id(self, headers: Mapping[str, str], body: bytes) -> str:
+        """Return the body's digest: a resend of the same notification has the same one."""
+        return _alertgroup.delivery_id(body)
+
+    def parse(self, body: bytes, settings: SourceSettings | None = None) -> list[IncidentEvent]:
+        """Return the group's trigger (firing) or resolve (resolved) event."""
+        group = validate_shape(
+            _alertgroup.GroupNotification, load_json_object(body), "Grafana webhook"
+        )
+        if group.version != "1":
+            raise WrongShape(f'Grafana webhook version must be "1", not {group.version!r}')
+        key = f"{group.receiver}|{group.groupKey}"
+        return [_alertgroup.to_event(group, source=self.name, dedup_key=key, settings=settings)]

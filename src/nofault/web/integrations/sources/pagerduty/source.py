@@ -1,0 +1,161 @@
+"""PagerDuty Webhooks V3: HMAC-SHA256 signatures, incident.* events."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping, Sequence
+
+from nofault.web.integrations.sources.base import (
+    PRIORITY_SEVERITIES,
+    EventType,
+    IncidentEvent,
+    MalformedBody,
+    MalformedHeader,
+    SourceDisabled,
+    SourceSettings,
+    Unauthenticated,
+    WrongShape,
+    body_digest,
+    header,
+    load_json_object,
+    map_severity,
+    parse_time,
+    validate_shape,
+)
+from nofault.web.integrations.sources.pagerduty.payload import Envelope, IncidentData, NoteData
+from nofault.web.integrations.sources.pagerduty.settings import PagerDutySettings
+
+SIGNATURE_HEADER = "X-PagerDuty-Signature"
+WEBHOOK_ID_HEADER = "X-Webhook-Id"
+
+# Event types that move the incident; every other incident.* type (priority_updated,
+# reassigned, …) still refreshes what nofault knows, as an annotation.
+_TYPES: Mapping[str, EventType] = {
+    "incident.triggered": EventType.TRIGGER,
+    "incident.reopened": EventType.TRIGGER,
+    "incident.acknowledged": EventType.ACKNOWLEDGE,
+    "incident.unacknowledged": EventType.TRIGGER,
+    "incident.resolved": EventType.RESOLVE,
+}
+
+_SEVERITIES: Mapping[str, str] = dict(PRIORITY_SEVERITIES) | {"high": "SEV2", "low": "SEV4"}
+
+
+def signatures(value: str) -> list[str]:
+    """Return the hex digests of a signature header's `v1=` entries; other versions are skipped."""
+    found = []
+    for entry in value.split(","):
+        version, sep, digest = entry.strip().partition("=")
+        if not sep or not digest:
+            raise MalformedHeader(
+                f"{SIGNATURE_HEADER} entry {entry.strip()!r} is not '<version>=<hex>'"
+            )
+        if version == "v1":
+            found.append(digest.lower())
+    return found
+
+
+class PagerDutySource:
+    """Incidents from PagerDuty's V3 webhook subscriptions."""
+
+    name = "pagerduty"
+    label = "PagerDuty"
+    settings_model = PagerDutySettings
+    default_severity_map = _SEVERITIES
+
+    def verify(self, headers: Mapping[str, str], body: bytes, settings: SourceSettings) -> None:
+        """Accept the delivery if any `v1=` entry is the body's HMAC under any secret."""
+        assert isinstance(settings, PagerDutySettings)
+        if not settings.enabled or not settings.secrets:
+            raise SourceDisabled("PagerDuty has no signing secret configured")
+        value = header(headers, SIGNATURE_HEADER)
+        if not value or not value.strip():
+            raise MalformedHeader(f"missing {SIGNATURE_HEADER} header")
+        offered = signatures(value)
+        if not offered:
+            raise MalformedHeader(f"{SIGNATURE_HEADER} has no v1 signature")
+        if not body:
+            raise MalformedBody("the body is empty")
+        for secret in settings.secrets:
+            key = secret.get_secret_value().encode()
+            expected = hmac.new(key, body, hashlib.sha256).hexdigest()
+            # Compare against every entry, without stopping early, in constant time each.
+            matched = [hmac.compare_digest(expected, digest) for digest in offered]
+            if any(matched):
+                return
+        raise Unauthenticated("no signature matches the body under the configured secrets")
+
+    def delivery_id(self, headers: Mapping[str, str], body: bytes) -> str:
+        """Return the webhook id PagerDuty keeps across retries, else the event id."""
+        webhook_id = header(headers, WEBHOOK_ID_HEADER)
+        if webhook_id:
+            return webhook_id
+        try:
+            return str(load_json_object(body)["event"]["id"])
+        except (KeyError, TypeError, MalformedBody, WrongShape):
+            return body_digest(body)
+
+    def parse(self, body: bytes, settings: SourceSettings | None = None) -> list[IncidentEvent]:
+        """Return the incident event of an incident.* delivery; pings and others give none."""
+        envelope = validate_shape(Envelope, load_json_object(body), "PagerDuty V3")
+        event = envelope.event
+        if event.resource_type != "incident" or not event.event_type.startswith("incident."):
+            return []
+        occurred_at = parse_time(event.occurred_at)
+        if occurred_at is None:
+            raise WrongShape("event.occurred_at is empty")
+        kind = event.data.get("type")
+        if kind == "incident_note":
+            note = validate_shape(NoteData, event.data, "PagerDuty incident_note")
+            if not note.incident.id:
+                raise WrongShape("event.data.incident.id is missing")
+            return [
+                IncidentEvent(
+                    source=self.name,
+                    dedup_key=note.incident.id,
+                    event_id=event.id,
+                    type=EventType.ANNOTATE,
+                    occurred_at=occurred_at,
+                    title=note.incident.summary or "",
+                    link=note.incident.html_url,
+                    note=note.content,
+                    responders=_names([event.agent]),
+                    raw=envelope.model_dump(mode="json"),
+                )
+            ]
+        if kind != "incident":
+            return []
+        data = validate_shape(IncidentData, event.data, "PagerDuty incident")
+        severity, raw_severity = map_severity(
+            [data.priority.summary if data.priority else None, data.urgency],
+            vendor_table=_SEVERITIES,
+            settings=settings,
+        )
+        return [
+            IncidentEvent(
+                source=self.name,
+                dedup_key=data.id,
+                event_id=event.id,
+                type=_TYPES.get(event.event_type, EventType.ANNOTATE),
+                occurred_at=occurred_at,
+                title=data.title or "",
+                severity=severity,
+                raw_severity=raw_severity,
+                started_at=parse_time(data.created_at),
+                services=_names([data.service]),
+                teams=_names(data.teams),
+                responders=_names([*data.assignees, event.agent]),
+                link=data.html_url,
+                raw=envelope.model_dump(mode="json"),
+            )
+        ]
+
+
+def _names(refs: Sequence[object]) -> tuple[str, ...]:
+    names: list[str] = []
+    for ref in refs:
+        summary = getattr(ref, "summary", None)
+        if summary and summary not in names:
+            names.append(summary)
+    return tuple(names)
