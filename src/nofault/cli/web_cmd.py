@@ -1,0 +1,88 @@
+"""`nofault serve` and `nofault demo`: run the web app, and load a demo organisation into it."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from nofault.cli.console import fail, stderr, stdout
+from nofault.cli.main import ExitCode, app
+
+
+def _setup_django() -> None:
+    """Configure Django from the checked settings; a wrong setting stops with its name."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nofault.web.settings")
+    from nofault.web.config import ConfigError
+
+    try:
+        import django
+
+        django.setup()
+    except ConfigError as exc:
+        fail(f"configuration: {exc}")
+        raise typer.Exit(ExitCode.USAGE) from None
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", "-p", min=1, max=65535, help="Port to listen on."),
+    workers: int = typer.Option(
+        0, "--workers", "-w", min=0, help="Worker processes (0: two per CPU core, plus one)."
+    ),
+    migrate: bool = typer.Option(True, "--migrate/--no-migrate", help="Apply migrations first."),
+) -> None:
+    """Run the web app with gunicorn (static files served by WhiteNoise)."""
+    _setup_django()
+    if migrate:
+        stderr.print("Applying database migrations…")
+        _migrate()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    count = workers or (os.cpu_count() or 1) * 2 + 1
+    stdout.print(f"nofault is serving on http://{host}:{port}/ with {count} worker(s)")
+    sys.stdout.flush()
+    from gunicorn.app.base import BaseApplication
+
+    class _Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", count)
+            self.cfg.set("accesslog", None)
+            self.cfg.set("timeout", 60)
+            self.cfg.set("graceful_timeout", 10)
+
+        def load(self) -> object:
+            from nofault.web.wsgi import application
+
+            return application
+
+    _Server().run()
+
+
+@app.command()
+def demo(
+    force: bool = typer.Option(False, "--force", help="Load again even if the demo is there."),
+) -> None:
+    """Load a demo organisation: a user per role, ~20 incidents, postmortems and action items."""
+    _setup_django()
+    _migrate()
+    from nofault.web import demo as demo_data
+
+    loaded = demo_data.demo_load(force=force)
+    if loaded:
+        stdout.print(f"Loaded the demo: {loaded} incidents.")
+    else:
+        stdout.print("The demo is already loaded (use --force to load it again).")
+    stdout.print("Demo logins (username / password):")
+    for username, password, role in demo_data.DEMO_USERS:
+        stdout.print(f"  {username:<12} {password:<20} {role}")

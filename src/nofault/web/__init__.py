@@ -1,0 +1,1 @@
+"""The nofault web app: a Django project, one app per domain noun."""

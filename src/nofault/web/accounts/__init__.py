@@ -1,0 +1,1 @@
+"""People: local accounts, roles, API tokens and login throttling."""

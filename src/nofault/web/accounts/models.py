@@ -1,0 +1,39 @@
+"""A person with a role, and the login attempts the throttle counts."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from nofault.web.choices import Role
+
+
+class User(AbstractUser):
+    """A local account; its role says what it may do everywhere."""
+
+    role = models.CharField(max_length=20, choices=Role.choices(), default=Role.VIEWER)
+
+    def has_role(self, role: str) -> bool:
+        """Tell whether the person holds this role or a higher one."""
+        if self.is_superuser:
+            return True
+        return Role.RANK.get(self.role, -1) >= Role.RANK[role]
+
+    @property
+    def is_org_admin(self) -> bool:
+        """Admins see every incident, restricted ones included."""
+        return self.is_superuser or self.role == Role.ADMIN
+
+    @property
+    def display_name(self) -> str:
+        """The full name when known, else the username."""
+        return self.get_full_name() or self.username
+
+
+class LoginAttempt(models.Model):
+    """One attempt to log in, kept for throttling."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    succeeded = models.BooleanField(default=False)

@@ -1,0 +1,1 @@
+"""Action items: read from each postmortem's table, followed through to closing."""

@@ -1,0 +1,63 @@
+"""An action item as stored: a row of a postmortem's table, plus who closed it and when."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from nofault.web.choices import ActionStatusChoices, ActionTypeChoices
+
+
+class ActionItem(models.Model):
+    """A change the team committed to; the postmortem's Markdown table is its source."""
+
+    postmortem = models.ForeignKey(
+        "postmortems.Postmortem", on_delete=models.CASCADE, related_name="action_items"
+    )
+    key = models.CharField(max_length=64)
+    text = models.TextField()
+    type = models.CharField(
+        max_length=20, choices=ActionTypeChoices.choices(), blank=True, default=""
+    )
+    owner = models.CharField(max_length=200, blank=True, default="", db_index=True)
+    person = models.CharField(max_length=200, blank=True, default="")
+    due = models.DateField(null=True, blank=True, db_index=True)
+    status = models.CharField(
+        max_length=20, choices=ActionStatusChoices.choices(), default="open", db_index=True
+    )
+    reason = models.CharField(max_length=500, blank=True, default="")
+    tracker = models.CharField(max_length=500, blank=True, default="")
+    factors = models.JSONField(default=list, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["postmortem", "key"], name="unique_action_key")
+        ]
+        indexes = [models.Index(fields=["status", "due"])]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.text[:60]}"
+
+    @property
+    def is_open(self) -> bool:
+        """Tell whether work is still outstanding."""
+        return self.status in ActionStatusChoices.OPEN_VALUES
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        """Tell whether the item is open and past its due date."""
+        today = today or timezone.localdate()
+        return self.is_open and self.due is not None and self.due < today

@@ -1,0 +1,83 @@
+"""The action board and list across every visible postmortem; closing records who and when."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from nofault.web.actions import selectors, services
+from nofault.web.actions.forms import ActionFilterForm, StatusForm
+from nofault.web.api_errors import ServiceError
+from nofault.web.choices import ActionStatusChoices
+
+BOARD_LIMIT = 100
+
+
+def _filters(request: HttpRequest) -> tuple[ActionFilterForm, dict[str, str]]:
+    form = ActionFilterForm(request.GET or None)
+    filters: dict[str, str] = {}
+    if form.is_bound and form.is_valid():
+        filters = {k: str(v) for k, v in form.cleaned_data.items() if v}
+    return form, filters
+
+
+def action_board(request: HttpRequest) -> HttpResponse:
+    """Columns by status; overdue cards highlighted."""
+    form, filters = _filters(request)
+    qs = selectors.action_item_list_visible(user=request.user, filters=filters)
+    columns = []
+    for choice in ActionStatusChoices.CHOICES:
+        column_qs = qs.filter(status=choice.value)
+        columns.append(
+            {"choice": choice, "items": list(column_qs[:BOARD_LIMIT]), "count": column_qs.count()}
+        )
+    return render(
+        request,
+        "actions/board.html",
+        {"form": form, "columns": columns, "today": timezone.localdate(), "limit": BOARD_LIMIT},
+    )
+
+
+def action_list(request: HttpRequest) -> HttpResponse:
+    """Every visible action item as a table, filtered."""
+    form, filters = _filters(request)
+    qs = selectors.action_item_list_visible(user=request.user, filters=filters)
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "actions/list.html",
+        {"form": form, "page": page, "today": timezone.localdate(), "query": query.urlencode()},
+    )
+
+
+@require_POST
+def action_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an item's status (closing records who and when)."""
+    item = selectors.action_item_get_visible(user=request.user, pk=pk)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a status.")
+    else:
+        try:
+            services.action_item_set_status(
+                item=item,
+                actor=request.user,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data.get("reason") or None,
+            )
+            messages.success(
+                request, f"{item.key} is now {ActionStatusChoices.label(item.status)}."
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+    target = str(request.POST.get("next") or "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("actions:board")

@@ -1,0 +1,124 @@
+"""Every choice set in one place: values from the core, with labels and colours for pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nofault.core.document import (
+    DEFAULT_SEVERITIES,
+    ActionStatus,
+    ActionType,
+    IncidentStatus,
+    PostmortemStatus,
+    ReviewLevel,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One value with the label and colour pages show it with."""
+
+    value: str
+    label: str
+    colour: str
+
+
+class ChoiceSet:
+    """A closed set of values; `choices` feeds model fields and forms."""
+
+    CHOICES: tuple[Choice, ...] = ()
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        """Return (value, label) pairs for Django fields."""
+        return [(c.value, c.label) for c in cls.CHOICES]
+
+    @classmethod
+    def values(cls) -> list[str]:
+        """Return the values in order."""
+        return [c.value for c in cls.CHOICES]
+
+    @classmethod
+    def label(cls, value: str) -> str:
+        """Return the label for a value (the value itself when unknown)."""
+        return next((c.label for c in cls.CHOICES if c.value == value), value)
+
+    @classmethod
+    def colour(cls, value: str) -> str:
+        """Return the colour name for a value."""
+        return next((c.colour for c in cls.CHOICES if c.value == value), "grey")
+
+
+class Severity(ChoiceSet):
+    """Incident severity, SEV1 the worst."""
+
+    CHOICES = tuple(
+        Choice(s, s, colour)
+        for s, colour in zip(
+            DEFAULT_SEVERITIES, ("red", "orange", "yellow", "blue", "grey"), strict=True
+        )
+    )
+
+
+class IncidentStatusChoices(ChoiceSet):
+    """Where an incident stands in its response."""
+
+    CHOICES = (
+        Choice(IncidentStatus.TRIGGERED.value, "Triggered", "red"),
+        Choice(IncidentStatus.ACKNOWLEDGED.value, "Acknowledged", "orange"),
+        Choice(IncidentStatus.MITIGATED.value, "Mitigated", "yellow"),
+        Choice(IncidentStatus.RESOLVED.value, "Resolved", "green"),
+    )
+
+
+class PostmortemStatusChoices(ChoiceSet):
+    """Where a postmortem stands in its review."""
+
+    CHOICES = (
+        Choice(PostmortemStatus.DRAFT.value, "Draft", "grey"),
+        Choice(PostmortemStatus.IN_REVIEW.value, "In review", "blue"),
+        Choice(PostmortemStatus.PUBLISHED.value, "Published", "green"),
+    )
+
+
+class ReviewLevelChoices(ChoiceSet):
+    """How deep the review goes."""
+
+    CHOICES = (
+        Choice(ReviewLevel.FULL.value, "Full", "blue"),
+        Choice(ReviewLevel.LIGHT.value, "Light", "grey"),
+    )
+
+
+class ActionStatusChoices(ChoiceSet):
+    """Where an action item stands."""
+
+    CHOICES = (
+        Choice(ActionStatus.OPEN.value, "Open", "blue"),
+        Choice(ActionStatus.IN_PROGRESS.value, "In progress", "yellow"),
+        Choice(ActionStatus.DONE.value, "Done", "green"),
+        Choice(ActionStatus.WONT_DO.value, "Won't do", "grey"),
+    )
+    OPEN_VALUES = (ActionStatus.OPEN.value, ActionStatus.IN_PROGRESS.value)
+
+
+class ActionTypeChoices(ChoiceSet):
+    """What an action item changes."""
+
+    CHOICES = tuple(Choice(t.value, t.value.capitalize(), "grey") for t in ActionType)
+
+
+class Role(ChoiceSet):
+    """What a person may do: read, write postmortems, run reviews, administer."""
+
+    VIEWER = "viewer"
+    AUTHOR = "author"
+    FACILITATOR = "facilitator"
+    ADMIN = "admin"
+    CHOICES = (
+        Choice(VIEWER, "Viewer", "grey"),
+        Choice(AUTHOR, "Author", "blue"),
+        Choice(FACILITATOR, "Facilitator", "purple"),
+        Choice(ADMIN, "Admin", "red"),
+    )
+    RANK = {VIEWER: 0, AUTHOR: 1, FACILITATOR: 2, ADMIN: 3}

@@ -1,0 +1,233 @@
+"""Web settings from the environment or a TOML file, checked once at start.
+
+Every setting has an environment variable (`NOFAULT_*`, or `DATABASE_URL`) and the same
+key in lower case in the file named by `NOFAULT_CONFIG` (see docs/web.md for the example).
+The environment wins over the file. A wrong value raises `ConfigError` naming the setting.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlparse
+
+
+class ConfigError(ValueError):
+    """A setting is missing or wrong; the message names it."""
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    """The checked settings the Django project is built from."""
+
+    data_dir: Path
+    secret_key: str
+    debug: bool
+    allowed_hosts: list[str]
+    database: dict[str, Any]
+    behind_tls: bool
+    time_zone: str
+    organisation: str
+    csrf_trusted_origins: list[str] = field(default_factory=list)
+    login_attempts: int = 5
+    login_window_minutes: int = 15
+
+
+# name -> (environment variable, description) ; the documented settings.
+SETTINGS: dict[str, tuple[str, str]] = {
+    "data_dir": ("NOFAULT_DATA_DIR", "folder for the SQLite database and the secret key (./data)"),
+    "database_url": ("DATABASE_URL", "postgres://user:pass@host:port/name; SQLite when unset"),
+    "secret_key": ("NOFAULT_SECRET_KEY", "Django secret key; generated into the data folder"),
+    "debug": ("NOFAULT_DEBUG", "true or false (false)"),
+    "allowed_hosts": ("NOFAULT_ALLOWED_HOSTS", "comma-separated host names (localhost,127.0.0.1)"),
+    "behind_tls": ("NOFAULT_BEHIND_TLS", "true when served over HTTPS: secure cookies, HSTS"),
+    "time_zone": ("NOFAULT_TIME_ZONE", "IANA zone pages are shown in (UTC)"),
+    "organisation": ("NOFAULT_ORGANISATION", "the organisation's name (Example Org)"),
+    "csrf_trusted_origins": ("NOFAULT_CSRF_TRUSTED_ORIGINS", "comma-separated https origins"),
+    "login_attempts": ("NOFAULT_LOGIN_ATTEMPTS", "failed logins allowed per window (5)"),
+    "login_window_minutes": ("NOFAULT_LOGIN_WINDOW_MINUTES", "throttle window in minutes (15)"),
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _bool(name: str, raw: object) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def _int(name: str, raw: object, minimum: int = 1) -> int:
+    try:
+        value = int(str(raw))
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def _list(raw: object) -> list[str]:
+    if isinstance(raw, list):
+        return [str(v).strip() for v in raw if str(v).strip()]
+    return [part.strip() for part in str(raw).split(",") if part.strip()]
+
+
+def parse_database_url(url: str, *, data_dir: Path, name: str = "DATABASE_URL") -> dict[str, Any]:
+    """Turn a database URL into Django's DATABASES entry; SQLite in the data folder when empty."""
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(data_dir / "nofault.sqlite3"),
+            "OPTIONS": {
+                # WAL lets readers go on while one writer writes; IMMEDIATE avoids lock upgrades.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    parsed = urlparse(url)
+    scheme = parsed.scheme.lower()
+    if scheme in ("sqlite", "sqlite3"):
+        path = unquote(parsed.path)
+        if path.startswith("//"):
+            path = path[1:]
+        elif path.startswith("/"):
+            path = path[1:] or ":memory:"
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": path or ":memory:",
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20},
+        }
+    if scheme not in ("postgres", "postgresql", "pgsql", "postgresql+psycopg"):
+        raise ConfigError(
+            f"{name} must start with postgres:// (or be empty for SQLite), not {scheme or url!r}://"
+        )
+    db_name = unquote(parsed.path.lstrip("/"))
+    if not db_name:
+        raise ConfigError(f"{name} names no database: add /NAME after the host")
+    try:
+        port = parsed.port
+    except ValueError:
+        raise ConfigError(f"{name} has a port that is not a number") from None
+    options: dict[str, Any] = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": db_name,
+        "USER": unquote(parsed.username or ""),
+        "PASSWORD": unquote(parsed.password or ""),
+        "HOST": unquote(parsed.hostname or ""),
+        "PORT": str(port or ""),
+        "OPTIONS": options,
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+def _read_file(path_text: str) -> dict[str, Any]:
+    path = Path(path_text)
+    if not path.is_file():
+        raise ConfigError(f"NOFAULT_CONFIG names {path_text!r}, which is not a file")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"NOFAULT_CONFIG file {path_text} is not valid TOML: {exc}") from None
+    section = data.get("nofault", data)
+    if not isinstance(section, dict):
+        raise ConfigError(f"NOFAULT_CONFIG file {path_text}: [nofault] must be a table")
+    unknown = sorted(set(section) - set(SETTINGS))
+    if unknown:
+        raise ConfigError(
+            f"NOFAULT_CONFIG file {path_text}: unknown setting {unknown[0]!r} "
+            f"(known: {', '.join(SETTINGS)})"
+        )
+    return section
+
+
+def _secret_key(data_dir: Path) -> str:
+    key_file = data_dir / "secret_key"
+    if key_file.is_file():
+        return key_file.read_text(encoding="utf-8").strip()
+    key = secrets.token_urlsafe(50)
+    key_file.write_text(key, encoding="utf-8")
+    key_file.chmod(0o600)
+    return key
+
+
+def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> WebConfig:
+    """Read and check every setting; raise ConfigError naming the first wrong one."""
+    env = os.environ if environ is None else environ
+    file_values = _read_file(env["NOFAULT_CONFIG"]) if env.get("NOFAULT_CONFIG") else {}
+
+    def get(key: str, default: object) -> tuple[str, object]:
+        var = SETTINGS[key][0]
+        if var in env:
+            return var, env[var]
+        if key in file_values:
+            return f"{key} (in NOFAULT_CONFIG)", file_values[key]
+        return var, default
+
+    name, raw = get("data_dir", "./data")
+    data_dir = Path(str(raw)).expanduser().resolve()
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"{name}: cannot create the data folder {data_dir}: {exc}") from None
+    if not os.access(data_dir, os.W_OK):
+        raise ConfigError(f"{name}: the data folder {data_dir} is not writable")
+
+    name, raw = get("debug", False)
+    debug = _bool(name, raw)
+    name, raw = get("behind_tls", False)
+    behind_tls = _bool(name, raw)
+    name, raw = get("allowed_hosts", "localhost,127.0.0.1,[::1],testserver")
+    hosts = _list(raw)
+    if not hosts:
+        raise ConfigError(f"{name} must name at least one host")
+    name, raw = get("csrf_trusted_origins", "")
+    origins = _list(raw)
+    for origin in origins:
+        if not origin.startswith(("http://", "https://")):
+            raise ConfigError(f"{name}: {origin!r} must start with http:// or https://")
+    name, raw = get("time_zone", "UTC")
+    time_zone = str(raw)
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(time_zone)
+    except Exception:
+        raise ConfigError(f"{name}: {time_zone!r} is not a known time zone") from None
+    name, raw = get("secret_key", "")
+    secret = str(raw) or _secret_key(data_dir)
+    if len(secret) < 32:
+        raise ConfigError(f"{name} must be at least 32 characters long")
+    name, raw = get("database_url", "")
+    database = parse_database_url(str(raw), data_dir=data_dir, name=name)
+    name, raw = get("login_attempts", 5)
+    attempts = _int(name, raw)
+    name, raw = get("login_window_minutes", 15)
+    window = _int(name, raw)
+    _, org = get("organisation", "Example Org")
+    return WebConfig(
+        data_dir=data_dir,
+        secret_key=secret,
+        debug=debug,
+        allowed_hosts=hosts,
+        database=database,
+        behind_tls=behind_tls,
+        time_zone=time_zone,
+        organisation=str(org),
+        csrf_trusted_origins=origins,
+        login_attempts=attempts,
+        login_window_minutes=window,
+    )

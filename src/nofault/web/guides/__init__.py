@@ -1,0 +1,1 @@
+"""The organisation's guide: values and principles edited here, built by nofault.core.guide."""

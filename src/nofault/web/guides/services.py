@@ -1,0 +1,61 @@
+"""Guide services: keep the inputs, and ask the core to build the guide from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from nofault.web.api_errors import NotAllowedError, ServiceError
+from nofault.web.choices import Role
+from nofault.web.guides.models import GuideInputs
+
+
+class GuideUnavailable(ServiceError):
+    """The core's guide builder is not installed in this version."""
+
+    reason = "guide_unavailable"
+
+
+@dataclass
+class BuiltGuide:
+    """A built guide in one format."""
+
+    content: bytes | str
+    media_type: str
+
+
+def guide_inputs_get() -> GuideInputs:
+    """The organisation's guide inputs (an empty row on first use)."""
+    inputs = GuideInputs.objects.order_by("pk").first()
+    return inputs or GuideInputs.objects.create()
+
+
+def guide_inputs_update(*, actor: Any, values: str, principles: str, config: str) -> GuideInputs:
+    """Replace the values, principles and settings (facilitators and admins)."""
+    if not actor.has_role(Role.FACILITATOR):
+        raise NotAllowedError("only facilitators and admins can change the guide")
+    inputs = guide_inputs_get()
+    inputs.values, inputs.principles, inputs.config = values, principles, config
+    inputs.updated_by, inputs.updated_at = actor, timezone.now()
+    inputs.save()
+    return inputs
+
+
+def guide_build(*, inputs: GuideInputs, fmt: str = "html") -> BuiltGuide:
+    """Build the guide with nofault.core.guide in md, html or pdf."""
+    if fmt not in ("md", "html", "pdf"):
+        raise ServiceError(f"unknown format {fmt!r}", reason="invalid_format")
+    if not (inputs.values.strip() or inputs.principles.strip()):
+        raise ServiceError("add the values or the principles first", reason="no_inputs")
+    try:
+        from nofault.web.guides import adapter
+
+        content, media_type = adapter.build(
+            values=inputs.values, principles=inputs.principles, config=inputs.config, fmt=fmt
+        )
+    except (ImportError, AttributeError, TypeError) as exc:
+        # The core's guide package is missing from this version, or its interface moved on.
+        raise GuideUnavailable(f"the guide builder is not available: {exc}") from None
+    return BuiltGuide(content=content, media_type=media_type)

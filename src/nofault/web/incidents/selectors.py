@@ -1,0 +1,62 @@
+"""Incident queries; every one goes through `incident_list_visible` so access is one rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from nofault.web.incidents.models import Incident
+
+
+def visible_incident_filter(user: Any, prefix: str = "") -> Q:
+    """A Q that keeps only incidents the user may see (restricted: members and admins)."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if getattr(user, "is_org_admin", False):
+        return Q()
+    membership = Incident.members.through.objects.filter(
+        incident_id=OuterRef(f"{prefix}pk" if not prefix else f"{prefix}id"), user_id=user.pk
+    )
+    return Q(**{f"{prefix}restricted": False}) | Q(Exists(membership))
+
+
+def incident_list_visible(
+    *, user: Any, filters: dict[str, str] | None = None
+) -> QuerySet[Incident]:
+    """Incidents the user may see, filtered by severity, status, service, postmortem, overdue."""
+    qs = Incident.objects.filter(visible_incident_filter(user)).select_related("postmortem")
+    f = filters or {}
+    if f.get("severity"):
+        qs = qs.filter(severity=f["severity"])
+    if f.get("status"):
+        qs = qs.filter(status=f["status"])
+    if f.get("service"):
+        qs = qs.filter(services_index__contains=f",{f['service'].strip().lower()},")
+    if f.get("has_postmortem") in ("yes", "no"):
+        qs = qs.filter(postmortem__isnull=f["has_postmortem"] == "no")
+    if f.get("overdue") == "yes":
+        qs = qs.filter(postmortem_due__lt=timezone.localdate()).exclude(
+            postmortem__status="published"
+        )
+    if f.get("q"):
+        qs = qs.filter(Q(title__icontains=f["q"]) | Q(key__icontains=f["q"]))
+    return qs
+
+
+def incident_get_visible(*, user: Any, key: str) -> Incident:
+    """The incident with this key if the user may see it; 404 otherwise (never 403)."""
+    incident = incident_list_visible(user=user).filter(key=key).first()
+    if incident is None:
+        raise Http404("no such incident")
+    return incident
+
+
+def service_names(*, user: Any) -> list[str]:
+    """Every service named by an incident the user may see, sorted."""
+    names: set[str] = set()
+    for services in incident_list_visible(user=user).values_list("services", flat=True)[:5000]:
+        names.update(services or [])
+    return sorted(names)

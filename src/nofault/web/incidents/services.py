@@ -1,0 +1,153 @@
+"""Incident services: create, update, and manage who may see a restricted incident."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from nofault.web.api_errors import NotAllowedError, ServiceError
+from nofault.web.choices import IncidentStatusChoices, Role, Severity
+from nofault.web.incidents.models import Incident
+
+# Days from the incident to its postmortem's due date, by severity.
+REVIEW_DAYS = {"SEV1": 5, "SEV2": 5, "SEV3": 10, "SEV4": 15, "SEV5": 20}
+
+
+def _require_author(actor: Any) -> None:
+    if not actor.has_role(Role.AUTHOR):
+        raise NotAllowedError("only authors, facilitators and admins may change incidents")
+
+
+def _services_index(services: list[str]) -> str:
+    return (
+        "," + ",".join(s.strip().lower() for s in services if s.strip()) + "," if services else ""
+    )
+
+
+def _next_key() -> str:
+    numbers = [
+        int(k.split("-", 1)[1])
+        for k in Incident.objects.filter(key__regex=r"^INC-[0-9]+$")
+        .values_list("key", flat=True)
+        .order_by("-id")[:200]
+    ]
+    top = max(numbers, default=1000)
+    latest = Incident.objects.aggregate(Max("id"))["id__max"] or 0
+    return f"INC-{max(top, 1000 + latest) + 1}"
+
+
+def _check(*, title: str, severity: str, status: str) -> None:
+    if not title.strip():
+        raise ServiceError("an incident needs a title", reason="invalid_title")
+    if len(title) > 300:
+        raise ServiceError("the title is longer than 300 characters", reason="invalid_title")
+    if severity not in Severity.values():
+        raise ServiceError(f"unknown severity {severity!r}", reason="invalid_severity")
+    if status not in IncidentStatusChoices.values():
+        raise ServiceError(f"unknown status {status!r}", reason="invalid_status")
+
+
+@transaction.atomic
+def incident_create(
+    *,
+    actor: Any,
+    title: str,
+    severity: str = "SEV3",
+    status: str = "triggered",
+    services: list[str] | None = None,
+    key: str | None = None,
+    started_at: datetime | None = None,
+    detected_at: datetime | None = None,
+    mitigated_at: datetime | None = None,
+    resolved_at: datetime | None = None,
+    source: str = "manual",
+    external_id: str | None = None,
+    responders: list[dict[str, str]] | None = None,
+    restricted: bool = False,
+    members: list[Any] | None = None,
+    created_at: datetime | None = None,
+) -> Incident:
+    """Record a new incident; its creator becomes a member so a restricted one stays theirs."""
+    _require_author(actor)
+    _check(title=title, severity=severity, status=status)
+    services = [s.strip() for s in (services or []) if s.strip()]
+    created = created_at or timezone.now()
+    key = (key or "").strip() or _next_key()
+    if len(key) > 64:
+        raise ServiceError("the incident key is longer than 64 characters", reason="invalid_key")
+    if Incident.objects.filter(key=key).exists():
+        raise ServiceError(
+            f"an incident {key} already exists", reason="duplicate_key", status_code=409
+        )
+    try:
+        with transaction.atomic():
+            incident = Incident.objects.create(
+                key=key,
+                title=title.strip(),
+                severity=severity,
+                status=status,
+                services=services,
+                services_index=_services_index(services),
+                started_at=started_at,
+                detected_at=detected_at,
+                mitigated_at=mitigated_at,
+                resolved_at=resolved_at,
+                source=source,
+                external_id=external_id,
+                responders=responders or [],
+                restricted=restricted,
+                created_by=actor,
+                created_at=created,
+                postmortem_due=(created + timedelta(days=REVIEW_DAYS.get(severity, 10))).date(),
+            )
+    except IntegrityError:
+        raise ServiceError(
+            f"an incident {key} already exists", reason="duplicate_key", status_code=409
+        ) from None
+    incident.members.add(actor, *(members or []))
+    return incident
+
+
+@transaction.atomic
+def incident_update(*, incident: Incident, actor: Any, **changes: Any) -> Incident:
+    """Change an incident's fields (title, severity, status, services, times, restricted)."""
+    _require_author(actor)
+    allowed = {
+        "title",
+        "severity",
+        "status",
+        "services",
+        "started_at",
+        "detected_at",
+        "mitigated_at",
+        "resolved_at",
+        "restricted",
+        "responders",
+    }
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ServiceError(f"cannot change {sorted(unknown)[0]}", reason="invalid_field")
+    for name, value in changes.items():
+        setattr(incident, name, value)
+    _check(title=incident.title, severity=incident.severity, status=incident.status)
+    if "services" in changes:
+        incident.services = [s.strip() for s in incident.services if s.strip()]
+        incident.services_index = _services_index(incident.services)
+    incident.save()
+    return incident
+
+
+def incident_member_add(*, incident: Incident, actor: Any, user: Any) -> None:
+    """Let one more person see a restricted incident."""
+    _require_author(actor)
+    incident.members.add(user)
+
+
+def incident_member_remove(*, incident: Incident, actor: Any, user: Any) -> None:
+    """Stop a person seeing a restricted incident (admins always see it)."""
+    _require_author(actor)
+    incident.members.remove(user)

@@ -1,0 +1,33 @@
+"""Template filters that show choices with their labels and colours (never hard-coded)."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html
+
+from nofault.web import choices
+
+register = template.Library()
+
+_SETS: dict[str, type[choices.ChoiceSet]] = {
+    "severity": choices.Severity,
+    "incident_status": choices.IncidentStatusChoices,
+    "postmortem_status": choices.PostmortemStatusChoices,
+    "action_status": choices.ActionStatusChoices,
+    "role": choices.Role,
+}
+
+
+@register.filter
+def badge(value: str, kind: str) -> str:
+    """Render a value as a coloured tag with its label: {{ incident.severity|badge:"severity" }}."""
+    choice_set = _SETS[kind]
+    return format_html(
+        '<span class="tag c-{}">{}</span>', choice_set.colour(value), choice_set.label(value)
+    )
+
+
+@register.filter
+def label(value: str, kind: str) -> str:
+    """The label of a value."""
+    return _SETS[kind].label(value)

@@ -1,0 +1,106 @@
+"""Incident pages: list with filters, detail with timeline and postmortem, create, edit."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from nofault.core.markdown import parse_text
+from nofault.web.accounts.models import User
+from nofault.web.api_errors import ServiceError
+from nofault.web.incidents import selectors, services
+from nofault.web.incidents.forms import IncidentFilterForm, IncidentForm, MemberForm
+
+
+def incident_list(request: HttpRequest) -> HttpResponse:
+    """List the incidents the person may see, filtered."""
+    form = IncidentFilterForm(request.GET or None)
+    filters = {k: v for k, v in (form.data.items() if form.is_bound else []) if isinstance(v, str)}
+    qs = selectors.incident_list_visible(user=request.user, filters=filters)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = (
+        "incidents/_rows.html" if request.headers.get("HX-Request") else "incidents/list.html"
+    )
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count},
+    )
+
+
+def incident_detail(request: HttpRequest, key: str) -> HttpResponse:
+    """One incident: its fields, timeline and postmortem."""
+    incident = selectors.incident_get_visible(user=request.user, key=key)
+    pm = getattr(incident, "postmortem", None)
+    timeline = parse_text(pm.source).postmortem.timeline if pm else []
+    return render(
+        request,
+        "incidents/detail.html",
+        {
+            "incident": incident,
+            "postmortem": pm,
+            "timeline": timeline,
+            "member_form": MemberForm(),
+            "members": incident.members.order_by("username"),
+        },
+    )
+
+
+def incident_create(request: HttpRequest) -> HttpResponse:
+    """Record a new incident."""
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            incident = services.incident_create(actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Incident {incident.key} recorded.")
+            return redirect("incidents:detail", key=incident.key)
+    return render(request, "incidents/form.html", {"form": form, "incident": None})
+
+
+def incident_edit(request: HttpRequest, key: str) -> HttpResponse:
+    """Change an incident."""
+    incident = selectors.incident_get_visible(user=request.user, key=key)
+    initial = {
+        "title": incident.title,
+        "severity": incident.severity,
+        "status": incident.status,
+        "services": ", ".join(incident.services),
+        "started_at": incident.started_at,
+        "resolved_at": incident.resolved_at,
+        "restricted": incident.restricted,
+    }
+    form = IncidentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.incident_update(incident=incident, actor=request.user, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Incident saved.")
+            return redirect("incidents:detail", key=incident.key)
+    return render(request, "incidents/form.html", {"form": form, "incident": incident})
+
+
+@require_POST
+def incident_member_add(request: HttpRequest, key: str) -> HttpResponse:
+    """Let another person see this incident."""
+    incident = selectors.incident_get_visible(user=request.user, key=key)
+    form = MemberForm(request.POST)
+    user = User.objects.filter(username=form.data.get("username", "")).first()
+    if user is None:
+        messages.error(request, "No such user.")
+    else:
+        try:
+            services.incident_member_add(incident=incident, actor=request.user, user=user)
+            messages.success(request, f"{user.username} can now see {incident.key}.")
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+    return redirect("incidents:detail", key=incident.key)

@@ -1,0 +1,28 @@
+"""Pages need a login; the API answers for itself (JSON 401/403), static files are public."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+
+PUBLIC_PREFIXES = ("/api/", "/static/", "/accounts/login/", "/healthz")
+
+
+class LoginRequiredMiddleware:
+    """Send anyone not logged in to the login page, except for public paths."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.user.is_authenticated and not request.path.startswith(PUBLIC_PREFIXES):
+            if request.headers.get("HX-Request"):
+                response = HttpResponse(status=401)
+                response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
+                return response
+            return redirect_to_login(request.get_full_path(), resolve_url(settings.LOGIN_URL))
+        return self.get_response(request)

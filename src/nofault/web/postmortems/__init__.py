@@ -1,0 +1,1 @@
+"""Postmortems: the Markdown source as the truth, its revisions, review, comments, approvals."""

@@ -1,0 +1,606 @@
+"""Postmortem services: every change goes through here, and here only the core reads Markdown.
+
+The Markdown source is the truth. Each save parses and lints it with the core, stores what the
+core returned (title, severity, findings, depth score, action items), and records a revision.
+A save names the revision it was based on; a stale one is refused with `ConflictError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from nofault.core import document
+from nofault.core.lint.engine import LintResult, lint
+from nofault.core.lint.registry import get_rule
+from nofault.core.markdown import (
+    UNREADABLE_FRONT_MATTER,
+    ParsedText,
+    parse_text,
+    render,
+    render_front_matter,
+)
+from nofault.core.template import new_postmortem_markdown
+from nofault.web.actions import services as action_services
+from nofault.web.api_errors import ConflictError, NotAllowedError, ServiceError
+from nofault.web.choices import Role, Severity
+from nofault.web.incidents.models import Incident
+from nofault.web.postmortems.models import Approval, Comment, Postmortem, Revision
+
+MAX_SOURCE_CHARS = 1_000_000
+
+
+# --- linting ---------------------------------------------------------------------------
+
+
+@dataclass
+class LintReport:
+    """What the core's linter said about a text, in the shape pages and the API show."""
+
+    findings: list[dict[str, Any]]
+    score: float | None = None
+    score_detail: Any = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def blame_count(self) -> int:
+        """How many findings are about blame."""
+        return sum(1 for f in self.findings if f["category"] == "blame")
+
+
+def _score(extras: dict[str, Any]) -> tuple[float | None, Any]:
+    raw = extras.get("score")
+    if isinstance(raw, bool) or raw is None:
+        return None, raw
+    if isinstance(raw, int | float):
+        return float(raw), raw
+    for name in ("score", "value", "total"):
+        value = getattr(raw, name, None)
+        if value is None and isinstance(raw, dict):
+            value = raw.get(name)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value), raw
+    return None, raw
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if hasattr(value, "model_dump"):
+        return _jsonable(value.model_dump(mode="json"))
+    if hasattr(value, "__dataclass_fields__"):
+        from dataclasses import asdict
+
+        return _jsonable(asdict(value))
+    return str(value)
+
+
+def lint_report(result: LintResult) -> LintReport:
+    """Turn the core's LintResult into plain data (findings as the JSON output's objects)."""
+    findings = [f.as_dict() for f in result.findings]
+    score, detail = _score(result.extras)
+    return LintReport(
+        findings=findings,
+        score=score,
+        score_detail=_jsonable(detail),
+        extras=_jsonable(result.extras),
+    )
+
+
+def postmortem_lint(*, source: str) -> LintReport:
+    """Lint a text with the core, as every door does; nothing is stored."""
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ServiceError("the text is longer than a million characters", reason="too_large")
+    return lint_report(lint(source))
+
+
+def lint_report_cached(pm: Postmortem, source: str) -> LintReport:
+    """The stored findings when the text is the saved one, else a fresh lint."""
+    if source == pm.source:
+        return LintReport(findings=list(pm.findings), score=pm.depth_score)
+    return postmortem_lint(source=source)
+
+
+def rule_doc(code: str) -> str | None:
+    """Return the rule's documentation as Markdown, or None for an unknown code."""
+    from nofault.core.lint.docs import rule_doc_markdown
+
+    rule = get_rule(code)
+    return rule_doc_markdown(rule) if rule else None
+
+
+# --- permissions -----------------------------------------------------------------------
+
+
+def can_edit(*, postmortem: Postmortem, actor: Any) -> bool:
+    """Authors and up may edit a postmortem that is not published."""
+    return bool(actor.has_role(Role.AUTHOR)) and postmortem.status != "published"
+
+
+def _require_edit(postmortem: Postmortem, actor: Any) -> None:
+    if not actor.has_role(Role.AUTHOR):
+        raise NotAllowedError("viewers cannot edit postmortems")
+    if postmortem.status == "published":
+        raise ServiceError(
+            "a published postmortem is read-only; reopen it to edit", reason="published"
+        )
+
+
+# --- writing ---------------------------------------------------------------------------
+
+
+def _diff(old: str, new: str, old_label: str, new_label: str) -> str:
+    return "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True), new.splitlines(keepends=True), old_label, new_label, n=2
+        )
+    )
+
+
+def _extract(pm: Postmortem, parsed: ParsedText, report: LintReport) -> None:
+    doc = parsed.postmortem
+    pm.title = (doc.title or pm.incident.title)[:300]
+    pm.severity = (doc.severity or "")[:16]
+    pm.review_level = doc.review_level.value
+    pm.summary = doc.summary[:4000]
+    pm.services = list(doc.services)
+    pm.authors = list(doc.authors)
+    pm.facilitator = (doc.facilitator or "")[:150]
+    pm.findings = report.findings
+    pm.finding_count = len(report.findings)
+    pm.blame_count = report.blame_count
+    pm.depth_score = report.score
+
+
+def _check_source(source: str) -> None:
+    if not isinstance(source, str):
+        raise ServiceError("the source must be Markdown text", reason="invalid_source")
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ServiceError("the source is longer than a million characters", reason="too_large")
+    if "\x00" in source:
+        raise ServiceError("the source holds a NUL byte", reason="invalid_source")
+
+
+def _write(
+    pm: Postmortem, *, actor: Any, source: str, base_revision: int, message: str
+) -> Postmortem:
+    """Store a new source on top of `base_revision`, or raise ConflictError if it moved on."""
+    _check_source(source)
+    parsed = parse_text(source)
+    report = lint_report(lint(source))
+    old_source = pm.source
+    number = base_revision + 1
+    now = timezone.now()
+    with transaction.atomic():
+        # Compare-and-swap on the revision number: only one of two concurrent saves wins.
+        updated = Postmortem.objects.filter(pk=pm.pk, revision=base_revision).update(
+            revision=F("revision") + 1, source=source, updated_at=now
+        )
+        if updated != 1:
+            raise ConflictError(
+                "someone saved this postmortem since you opened it; compare and merge",
+                reason="conflict",
+            )
+        pm.refresh_from_db(fields=["revision", "source", "updated_at", "status"])
+        _extract(pm, parsed, report)
+        pm.save(
+            update_fields=[
+                "title",
+                "severity",
+                "review_level",
+                "summary",
+                "services",
+                "authors",
+                "facilitator",
+                "findings",
+                "finding_count",
+                "blame_count",
+                "depth_score",
+            ]
+        )
+        Revision.objects.create(
+            postmortem=pm,
+            number=number,
+            author=actor,
+            created_at=now,
+            source=source,
+            diff=_diff(old_source, source, f"revision {base_revision}", f"revision {number}"),
+            message=message[:300],
+        )
+        action_services.action_items_sync(
+            postmortem=pm, items=parsed.postmortem.action_items, actor=actor
+        )
+    return pm
+
+
+@transaction.atomic
+def postmortem_create(*, incident: Incident, actor: Any, source: str | None = None) -> Postmortem:
+    """Start the incident's postmortem from the template (or from a given source)."""
+    if not actor.has_role(Role.AUTHOR):
+        raise NotAllowedError("viewers cannot write postmortems")
+    if Postmortem.objects.filter(incident=incident).exists():
+        raise ServiceError(
+            f"{incident.key} already has a postmortem", reason="exists", status_code=409
+        )
+    if source is None:
+        source = new_postmortem_markdown(
+            title=incident.title,
+            severity=incident.severity,
+            incidents=[incident.key],
+            authors=[actor.username],
+            created=timezone.localdate(),
+        )
+    _check_source(source)
+    pm = Postmortem.objects.create(
+        incident=incident, source="", revision=0, created_by=actor, title=incident.title[:300]
+    )
+    return _write(pm, actor=actor, source=source, base_revision=0, message="created")
+
+
+def postmortem_save(
+    *, postmortem: Postmortem, actor: Any, source: str, base_revision: int, message: str = ""
+) -> Postmortem:
+    """Save a new source; refused with ConflictError when `base_revision` is stale."""
+    _require_edit(postmortem, actor)
+    if base_revision != postmortem.revision:
+        postmortem.refresh_from_db()
+        if base_revision != postmortem.revision:
+            raise ConflictError(
+                "someone saved this postmortem since you opened it; compare and merge",
+                reason="conflict",
+            )
+    if source == postmortem.source:
+        return postmortem
+    return _write(
+        postmortem, actor=actor, source=source, base_revision=base_revision, message=message
+    )
+
+
+def postmortem_restore(*, postmortem: Postmortem, actor: Any, number: int) -> Postmortem:
+    """Make an earlier revision's source the current one (as a new revision)."""
+    revision = postmortem.revisions.filter(number=number).first()
+    if revision is None:
+        raise ServiceError(f"there is no revision {number}", reason="not_found", status_code=404)
+    return postmortem_save(
+        postmortem=postmortem,
+        actor=actor,
+        source=revision.source,
+        base_revision=postmortem.revision,
+        message=f"restored revision {number}",
+    )
+
+
+# --- structured rows -------------------------------------------------------------------
+
+
+def _replace_section(
+    doc: document.Postmortem, kind: document.SectionKind, new: Any, attr: str, rows: list[Any]
+) -> None:
+    for index, section in enumerate(doc.sections):
+        if section.kind == kind:
+            doc.sections[index] = section.model_copy(update={attr: rows})
+            return
+    if rows:
+        doc.sections.append(new(heading=_heading(kind), **{attr: rows}))
+
+
+def _heading(kind: document.SectionKind) -> str:
+    from nofault.core.markdown import CANONICAL_HEADINGS
+
+    return CANONICAL_HEADINGS.get(kind, kind.value)
+
+
+def postmortem_structure_source(
+    *,
+    source: str,
+    timeline: list[document.TimelineEvent] | None = None,
+    factors: list[document.ContributingFactor] | None = None,
+    actions: list[document.ActionItem] | None = None,
+) -> str:
+    """Return the source with its timeline, factors or action items replaced, via the core."""
+    doc = parse_text(source).postmortem.model_copy(deep=True)
+    if timeline is not None:
+        _replace_section(
+            doc, document.SectionKind.TIMELINE, document.TimelineSection, "events", timeline
+        )
+    if factors is not None:
+        _replace_section(
+            doc,
+            document.SectionKind.CONTRIBUTING_FACTORS,
+            document.FactorsSection,
+            "factors",
+            factors,
+        )
+    if actions is not None:
+        _replace_section(
+            doc, document.SectionKind.ACTION_ITEMS, document.ActionItemsSection, "items", actions
+        )
+    return render(doc)
+
+
+def postmortem_structure_save(
+    *,
+    postmortem: Postmortem,
+    actor: Any,
+    base_revision: int,
+    timeline: list[document.TimelineEvent] | None = None,
+    factors: list[document.ContributingFactor] | None = None,
+    actions: list[document.ActionItem] | None = None,
+) -> Postmortem:
+    """Save edited rows of the timeline, factors or action items back into the Markdown."""
+    source = postmortem_structure_source(
+        source=postmortem.source, timeline=timeline, factors=factors, actions=actions
+    )
+    return postmortem_save(
+        postmortem=postmortem,
+        actor=actor,
+        source=source,
+        base_revision=base_revision,
+        message="edited rows",
+    )
+
+
+# --- review workflow -------------------------------------------------------------------
+
+
+def _with_front_matter(source: str, **changes: Any) -> str:
+    """Return the source with front-matter fields changed and the body kept verbatim."""
+    parsed = parse_text(source)
+    if any(p.code == UNREADABLE_FRONT_MATTER for p in parsed.problems):
+        return source
+    try:
+        doc = parsed.postmortem.model_copy(update={})
+        for name, value in changes.items():
+            setattr(doc, name, value)
+    except ValueError:
+        return source
+    body = "\n".join(parsed.lines[parsed.body_start :])
+    front = render_front_matter(doc)
+    if not parsed.has_front_matter:
+        body = "\n" + body
+    return front + body + ("\n" if not body.endswith("\n") else "")
+
+
+def _set_status(pm: Postmortem, actor: Any, status: str, message: str, **front: Any) -> Postmortem:
+    source = _with_front_matter(pm.source, status=document.PostmortemStatus(status), **front)
+    if source != pm.source:
+        pm = _write(pm, actor=actor, source=source, base_revision=pm.revision, message=message)
+    pm.status = status
+    pm.save(update_fields=["status", "submitted_at", "published_at", "published_by"])
+    return pm
+
+
+@transaction.atomic
+def postmortem_submit_for_review(
+    *, postmortem: Postmortem, actor: Any, reviewers: list[Any]
+) -> Postmortem:
+    """Move a draft into review with at least one reviewer assigned."""
+    _require_edit(postmortem, actor)
+    if postmortem.status != "draft":
+        raise ServiceError("only a draft can be submitted for review", reason="not_draft")
+    reviewers = [r for r in reviewers if r.has_role(Role.AUTHOR)]
+    if not reviewers:
+        raise ServiceError(
+            "assign at least one reviewer (an author or above)", reason="no_reviewers"
+        )
+    postmortem.reviewers.set(reviewers)
+    postmortem.approvals.all().delete()
+    postmortem.submitted_at = timezone.now()
+    return _set_status(
+        postmortem,
+        actor,
+        "in_review",
+        "submitted for review",
+        reviewers=[r.username for r in reviewers],
+    )
+
+
+def postmortem_comment_add(*, postmortem: Postmortem, actor: Any, body: str) -> Comment:
+    """Add a remark on the document (anyone who can see it may comment)."""
+    body = body.strip()
+    if not body:
+        raise ServiceError("a comment needs some text", reason="empty_comment")
+    if len(body) > 20_000:
+        raise ServiceError("a comment is limited to 20,000 characters", reason="too_large")
+    return Comment.objects.create(
+        postmortem=postmortem, author=actor, body=body, revision=postmortem.revision
+    )
+
+
+def postmortem_approve(*, postmortem: Postmortem, actor: Any) -> Approval:
+    """Record an assigned reviewer's approval of the postmortem under review."""
+    if postmortem.status != "in_review":
+        raise ServiceError("only a postmortem in review can be approved", reason="not_in_review")
+    if not postmortem.reviewers.filter(pk=actor.pk).exists():
+        raise NotAllowedError("only an assigned reviewer can approve")
+    approval, _ = Approval.objects.update_or_create(
+        postmortem=postmortem,
+        reviewer=actor,
+        defaults={"revision": postmortem.revision, "created_at": timezone.now()},
+    )
+    return approval
+
+
+def missing_approvals(*, postmortem: Postmortem) -> list[Any]:
+    """Assigned reviewers who have not approved yet."""
+    approved = set(postmortem.approvals.values_list("reviewer_id", flat=True))
+    return [r for r in postmortem.reviewers.all() if r.pk not in approved]
+
+
+@transaction.atomic
+def postmortem_publish(
+    *, postmortem: Postmortem, actor: Any, accept_blame_findings: bool = False
+) -> Postmortem:
+    """Publish once every reviewer approved; refuse while blame findings remain unless accepted."""
+    if not actor.has_role(Role.AUTHOR):
+        raise NotAllowedError("viewers cannot publish")
+    if postmortem.status != "in_review":
+        raise ServiceError("only a postmortem in review can be published", reason="not_in_review")
+    missing = missing_approvals(postmortem=postmortem)
+    if missing:
+        names = ", ".join(r.username for r in missing)
+        raise ServiceError(f"waiting for approval from {names}", reason="approvals_missing")
+    if postmortem.blame_count and not accept_blame_findings:
+        raise ServiceError(
+            f"{postmortem.blame_count} blame finding(s) remain; reword them or publish anyway",
+            reason="blame_findings_remain",
+        )
+    postmortem.published_at = timezone.now()
+    postmortem.published_by = actor
+    return _set_status(postmortem, actor, "published", "published", published=timezone.localdate())
+
+
+@transaction.atomic
+def postmortem_reopen(*, postmortem: Postmortem, actor: Any) -> Postmortem:
+    """Return a postmortem to draft (facilitators and admins), clearing its approvals."""
+    if not actor.has_role(Role.FACILITATOR):
+        raise NotAllowedError("only facilitators and admins can reopen a postmortem")
+    postmortem.approvals.all().delete()
+    postmortem.published_at = None
+    postmortem.published_by = None
+    return _set_status(postmortem, actor, "draft", "reopened", published=None)
+
+
+# --- action items through the document -------------------------------------------------
+
+
+def postmortem_action_status_set(
+    *, postmortem: Postmortem, actor: Any, key: str, status: str, reason: str | None = None
+) -> Postmortem:
+    """Change one action item's status in the Markdown table (allowed after publishing too)."""
+    if not actor.has_role(Role.AUTHOR):
+        raise NotAllowedError("viewers cannot change action items")
+    doc = parse_text(postmortem.source).postmortem.model_copy(deep=True)
+    found = False
+    for section in doc.sections:
+        if isinstance(section, document.ActionItemsSection):
+            for index, item in enumerate(section.items):
+                if item.id == key:
+                    section.items[index] = item.model_copy(
+                        update={"status": document.ActionStatus(status), "reason": reason or None}
+                    )
+                    found = True
+    if not found:
+        raise ServiceError(
+            f"no action item {key} in the postmortem", reason="not_found", status_code=404
+        )
+    return _write(
+        postmortem,
+        actor=actor,
+        source=render(doc),
+        base_revision=postmortem.revision,
+        message=f"action item {key}: {status}",
+    )
+
+
+# --- import ----------------------------------------------------------------------------
+
+MAX_IMPORT_FILES = 200
+MAX_IMPORT_FILE_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class ImportOutcome:
+    """What one imported file became."""
+
+    filename: str
+    postmortem: Postmortem | None
+    error: str | None = None
+
+
+def _import_one(*, actor: Any, filename: str, data: bytes) -> ImportOutcome:
+    from nofault.web.incidents import services as incident_services
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return ImportOutcome(filename, None, "not UTF-8 text")
+    try:
+        _check_source(text)
+    except ServiceError as exc:
+        return ImportOutcome(filename, None, exc.message)
+    doc = parse_text(text).postmortem
+    key = doc.incidents[0] if doc.incidents else None
+    incident = Incident.objects.filter(key=key).first() if key else None
+    with transaction.atomic():
+        if incident is None:
+            severity = doc.severity if doc.severity in Severity.values() else "SEV3"
+            incident = incident_services.incident_create(
+                actor=actor,
+                title=doc.title or filename,
+                severity=severity,
+                key=key,
+                services=list(doc.services),
+                status="resolved",
+            )
+        elif incident.restricted and not (
+            actor.is_org_admin or incident.members.filter(pk=actor.pk).exists()
+        ):
+            return ImportOutcome(filename, None, f"incident {key} is not yours to change")
+        existing = Postmortem.objects.filter(incident=incident).first()
+        if existing is None:
+            return ImportOutcome(
+                filename, postmortem_create(incident=incident, actor=actor, source=text)
+            )
+        saved = postmortem_save(
+            postmortem=existing,
+            actor=actor,
+            source=text,
+            base_revision=existing.revision,
+            message=f"imported {filename}",
+        )
+        return ImportOutcome(filename, saved)
+
+
+def postmortem_import(*, actor: Any, filename: str, data: bytes) -> list[ImportOutcome]:
+    """Import a Markdown file, or every .md file in a zip, as postmortems."""
+    if not actor.has_role(Role.AUTHOR):
+        raise NotAllowedError("viewers cannot import postmortems")
+    if not filename.lower().endswith(".zip"):
+        return [_safe_import(actor=actor, filename=filename, data=data)]
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ServiceError("the file is not a readable zip", reason="bad_zip") from None
+    members = [
+        m
+        for m in archive.infolist()
+        if not m.is_dir()
+        and m.filename.lower().endswith((".md", ".markdown"))
+        and not m.filename.split("/")[-1].startswith(".")
+    ]
+    if len(members) > MAX_IMPORT_FILES:
+        raise ServiceError(f"a zip may hold at most {MAX_IMPORT_FILES} files", reason="too_large")
+    outcomes = []
+    for member in members:
+        if member.file_size > MAX_IMPORT_FILE_BYTES:
+            outcomes.append(ImportOutcome(member.filename, None, "larger than 2 MB"))
+            continue
+        outcomes.append(
+            _safe_import(actor=actor, filename=member.filename, data=archive.read(member))
+        )
+    return outcomes
+
+
+def _safe_import(*, actor: Any, filename: str, data: bytes) -> ImportOutcome:
+    try:
+        return _import_one(actor=actor, filename=filename, data=data)
+    except ServiceError as exc:
+        return ImportOutcome(filename, None, exc.message)
+
+
+def today() -> date:
+    """Today in the configured zone."""
+    return timezone.localdate()

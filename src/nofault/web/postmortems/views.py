@@ -1,0 +1,436 @@
+"""Postmortem pages: the editor with live findings, review, revisions, rows, import, export."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+from pydantic import ValidationError
+
+from nofault.core.markdown import parse_text
+from nofault.web.api_errors import ConflictError, ServiceError
+from nofault.web.choices import Role
+from nofault.web.incidents.selectors import incident_get_visible
+from nofault.web.postmortems import exports, selectors, services
+from nofault.web.postmortems.forms import (
+    ActionFormSet,
+    CommentForm,
+    FactorFormSet,
+    ImportForm,
+    LintForm,
+    PublishForm,
+    SourceForm,
+    SubmitForReviewForm,
+    TimelineFormSet,
+    formset_values,
+)
+from nofault.web.postmortems.models import Postmortem
+from nofault.web.rendering import markdown_to_html
+
+_CONTEXT_CHARS = 60
+
+
+def annotate_findings(source: str, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add the offending line split around the flagged words, for highlighting."""
+    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out = []
+    for f in findings:
+        item = dict(f)
+        line_no = int(f.get("line") or 0)
+        if 1 <= line_no <= len(lines):
+            text = lines[line_no - 1]
+            start = max(int(f.get("column") or 1) - 1, 0)
+            end = int(f.get("end_column") or 0) - 1 if f.get("end_line") == line_no else len(text)
+            end = min(max(end, start), len(text))
+            before = text[:start]
+            after = text[end:]
+            item["before"] = (
+                ("…" + before[-_CONTEXT_CHARS:]) if len(before) > _CONTEXT_CHARS else before
+            )
+            item["mark"] = text[start:end][:300]
+            item["after"] = (after[:_CONTEXT_CHARS] + "…") if len(after) > _CONTEXT_CHARS else after
+        out.append(item)
+    return out
+
+
+def _editor_context(pm: Postmortem, request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    source = extra.pop("source", pm.source)
+    report = extra.pop("report", None) or services.lint_report_cached(pm, source)
+    return {
+        "postmortem": pm,
+        "incident": pm.incident,
+        "form": extra.pop("form", None)
+        or SourceForm(initial={"source": source, "base_revision": pm.revision}),
+        "findings": annotate_findings(source, report.findings),
+        "report": report,
+        "preview": markdown_to_html(source),
+        "can_edit": services.can_edit(postmortem=pm, actor=request.user),
+        **extra,
+    }
+
+
+def postmortem_list(request: HttpRequest) -> HttpResponse:
+    """Every visible postmortem, by status."""
+    filters = {k: v for k, v in request.GET.items() if k in ("status", "severity")}
+    qs = selectors.postmortem_list_visible(user=request.user, filters=filters)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "postmortems/list.html", {"page": page, "filters": filters})
+
+
+@require_POST
+def postmortem_create(request: HttpRequest, key: str) -> HttpResponse:
+    """Start the incident's postmortem from the template."""
+    incident = incident_get_visible(user=request.user, key=key)
+    try:
+        pm = services.postmortem_create(incident=incident, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("incidents:detail", key=key)
+    return redirect("postmortems:edit", pk=pm.pk)
+
+
+def postmortem_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The postmortem rendered, with its review panel."""
+    pm = selectors.postmortem_get_visible(user=request.user, pk=pk)
+    return render(request, "postmortems/detail.html", _review_context(pm, request))
+
+
+def _review_context(pm: Postmortem, request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    approvals = {a.reviewer_id: a for a in pm.approvals.all()}
+    reviewers = [(r, approvals.get(r.pk)) for r in pm.reviewers.order_by("username")]
+    return {
+        "postmortem": pm,
+        "incident": pm.incident,
+        "body": markdown_to_html(pm.source),
+        "findings": annotate_findings(pm.source, pm.findings),
+        "reviewers": reviewers,
+        "comments": pm.comments.select_related("author"),
+        "comment_form": CommentForm(),
+        "submit_form": SubmitForReviewForm(),
+        "publish_form": PublishForm(),
+        "can_edit": services.can_edit(postmortem=pm, actor=request.user),
+        "is_reviewer": pm.reviewers.filter(pk=request.user.pk).exists(),
+        "missing": services.missing_approvals(postmortem=pm),
+        "can_reopen": request.user.has_role(Role.FACILITATOR),
+        "action_items": pm.action_items.order_by("position"),
+        **extra,
+    }
+
+
+def postmortem_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The editor: source on the left, live findings and preview on the right."""
+    pm = selectors.postmortem_get_visible(user=request.user, pk=pk)
+    if request.method != "POST":
+        return render(request, "postmortems/editor.html", _editor_context(pm, request))
+    form = SourceForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "postmortems/editor.html", _editor_context(pm, request, form=form), status=400
+        )
+    source = form.cleaned_data["source"].replace("\r\n", "\n")
+    base = form.cleaned_data["base_revision"]
+    try:
+        services.postmortem_save(
+            postmortem=pm,
+            actor=request.user,
+            source=source,
+            base_revision=base,
+            message=form.cleaned_data.get("message") or "",
+        )
+    except ConflictError:
+        pm.refresh_from_db()
+        return render(
+            request, "postmortems/conflict.html", _conflict_context(pm, source, base), status=409
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        ctx = _editor_context(pm, request, form=form, source=source)
+        return render(request, "postmortems/editor.html", ctx, status=exc.status_code)
+    messages.success(request, f"Saved revision {pm.revision}.")
+    return redirect("postmortems:edit", pk=pm.pk)
+
+
+def _conflict_context(pm: Postmortem, mine: str, base: int) -> dict[str, Any]:
+    theirs = pm.source
+    diff = "".join(
+        difflib.unified_diff(
+            theirs.splitlines(keepends=True),
+            mine.splitlines(keepends=True),
+            f"revision {pm.revision} (saved by someone else)",
+            "your text",
+            n=2,
+        )
+    )
+    latest = pm.revisions.select_related("author").first()
+    return {
+        "postmortem": pm,
+        "incident": pm.incident,
+        "mine": mine,
+        "base": base,
+        "diff": diff,
+        "latest": latest,
+        "form": SourceForm(initial={"source": mine, "base_revision": pm.revision}),
+    }
+
+
+@require_POST
+def lint_preview(request: HttpRequest) -> HttpResponse:
+    """HTMX: lint the posted text and return the findings, score and preview."""
+    form = LintForm(request.POST)
+    source = form.data.get("source", "") if form.is_bound else ""
+    try:
+        report = services.postmortem_lint(source=str(source))
+    except ServiceError as exc:
+        return HttpResponse(exc.message, status=exc.status_code, content_type="text/plain")
+    return render(
+        request,
+        "postmortems/_live.html",
+        {
+            "findings": annotate_findings(source, report.findings),
+            "report": report,
+            "preview": markdown_to_html(source),
+        },
+    )
+
+
+def rule_doc(request: HttpRequest, code: str) -> HttpResponse:
+    """A rule's documentation, as opened from a finding."""
+    text = services.rule_doc(code)
+    if text is None:
+        raise Http404("no such rule")
+    template = (
+        "postmortems/_rule_doc.html"
+        if request.headers.get("HX-Request")
+        else "postmortems/rule_doc.html"
+    )
+    return render(
+        request, template, {"code": code, "doc": markdown_to_html(text, front_matter=False)}
+    )
+
+
+def _act(request: HttpRequest, pm: Postmortem, call: Any, success: str) -> HttpResponse:
+    try:
+        call()
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        if exc.reason == "blame_findings_remain":
+            request.session[f"blame_warning_{pm.pk}"] = True
+    else:
+        messages.success(request, success)
+    return redirect("postmortems:detail", pk=pm.pk)
+
+
+@require_POST
+def postmortem_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the draft to review with the chosen reviewers."""
+    pm = selectors.postmortem_get_visible(user=request.user, pk=pk)
+    form = SubmitForReviewForm(request.POST)
+    reviewers = list(form.cleaned_data["reviewers"]) if form.is_valid() else []
+    return _act(
+        request,
+        pm,
+        lambda: services.postmortem_submit_for_review(
+            postmortem=pm, actor=request.user, reviewers=reviewers
+        ),
+        "Submitted for review.",
+    )
+
+
+@require_POST
+def postmortem_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a comment."""
+    pm = selectors.postmortem_get_visible(user=request.user, pk=pk)
+    body = str(request.POST.get("body", ""))
+    return _act(
+        request,
+        pm,
+        lambda: services.postmortem_comment_add(postmortem=pm, actor=request.user, body=body),
+        "Comment added.",
+    )
+
+
+@require_POST
+def postmortem_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve as an assigned reviewer."""
+    pm = selectors.postmortem_get_visible(user=request.user, pk=pk)
+    return _act(
+        request,
+        pm,
+        lambda: services.postmortem_approve(postmortem=pm, actor=request.user),
+        "Approved.",
+    )
+
+
+@require_POST
+def postmortem_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish once approved."""
+    pm = selectors.postmortem_get_visible(user=request.user, pk=pk)
+    accept = request.POST.get("accept_blame_findings") in ("on", "true", "1")
+    return _act(
+        request,
+        pm,
+        lambda: services.postmortem_publish(
+            postmortem=pm, actor=request.user, accept_blame_findings=accept
+        ),
+        "Published.",
+    )
+
+
+@require_POST
+def postmortem_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Return to draft."""
+    pm = selectors.postmortem_get_visible(user=request.user, pk=pk)
+    return _act(
+        request,
+        pm,
+        lambda: services.postmortem_reopen(postmortem=pm, actor=request.user),
+        "Reopened as a draft.",
+    )
+
+
+def revision_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every save, newest first."""
+    pm = selectors.postmortem_get_visible(user=request.user, pk=pk)
+    revisions = pm.revisions.select_related("author")
+    return render(
+        request,
+        "postmortems/revisions.html",
+        {"postmortem": pm, "incident": pm.incident, "revisions": revisions},
+    )
+
+
+def revision_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """One revision: its diff and its source."""
+    pm = selectors.postmortem_get_visible(user=request.user, pk=pk)
+    revision = pm.revisions.filter(number=number).select_related("author").first()
+    if revision is None:
+        raise Http404("no such revision")
+    return render(
+        request,
+        "postmortems/revision.html",
+        {
+            "postmortem": pm,
+            "incident": pm.incident,
+            "revision": revision,
+            "can_edit": services.can_edit(postmortem=pm, actor=request.user),
+        },
+    )
+
+
+@require_POST
+def revision_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Make an earlier revision current again."""
+    pm = selectors.postmortem_get_visible(user=request.user, pk=pk)
+    try:
+        services.postmortem_restore(postmortem=pm, actor=request.user, number=number)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("postmortems:revisions", pk=pm.pk)
+    messages.success(request, f"Restored revision {number} as revision {pm.revision}.")
+    return redirect("postmortems:edit", pk=pm.pk)
+
+
+def postmortem_rows(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit the timeline, contributing factors and action items as rows."""
+    pm = selectors.postmortem_get_visible(user=request.user, pk=pk)
+    doc = parse_text(pm.source).postmortem
+    initial_timeline = [e.model_dump(mode="json") for e in doc.timeline]
+    initial_factors = [f.model_dump(mode="json") for f in doc.contributing_factors]
+    initial_actions = [
+        {
+            **a.model_dump(mode="json", exclude={"factors"}),
+            "factors": ", ".join(a.factors),
+            "due": a.due,
+        }
+        for a in doc.action_items
+    ]
+    data = request.POST if request.method == "POST" else None
+    timeline = TimelineFormSet(data, initial=initial_timeline, prefix="timeline")
+    factors = FactorFormSet(data, initial=initial_factors, prefix="factors")
+    actions = ActionFormSet(data, initial=initial_actions, prefix="actions")
+    status = 200
+    if request.method == "POST":
+        base = int(request.POST.get("base_revision") or -1)
+        if timeline.is_valid() and factors.is_valid() and actions.is_valid():
+            try:
+                services.postmortem_structure_save(
+                    postmortem=pm,
+                    actor=request.user,
+                    base_revision=base,
+                    timeline=formset_values(timeline),
+                    factors=formset_values(factors),
+                    actions=formset_values(actions),
+                )
+            except ConflictError:
+                messages.error(
+                    request, "Someone saved this postmortem since you opened it; reload the rows."
+                )
+                status = 409
+            except (ServiceError, ValidationError) as exc:
+                messages.error(request, getattr(exc, "message", str(exc)))
+                status = 400
+            else:
+                messages.success(request, f"Saved revision {pm.revision}.")
+                return redirect("postmortems:rows", pk=pm.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "postmortems/rows.html",
+        {
+            "postmortem": pm,
+            "incident": pm.incident,
+            "timeline": timeline,
+            "factors": factors,
+            "actions": actions,
+            "can_edit": services.can_edit(postmortem=pm, actor=request.user),
+        },
+        status=status,
+    )
+
+
+def postmortem_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Download as Markdown, HTML or PDF."""
+    pm = selectors.postmortem_get_visible(user=request.user, pk=pk)
+    return export_response(pm, fmt)
+
+
+def export_response(pm: Postmortem, fmt: str) -> HttpResponse:
+    """The download response for one format."""
+    if fmt == "md":
+        response = HttpResponse(pm.source, content_type="text/markdown; charset=utf-8")
+    elif fmt == "html":
+        response = HttpResponse(exports.export_html(pm), content_type="text/html; charset=utf-8")
+    elif fmt == "pdf":
+        import io
+
+        return FileResponse(
+            io.BytesIO(exports.export_pdf(pm)),
+            as_attachment=True,
+            filename=exports.export_filename(pm, "pdf"),
+            content_type="application/pdf",
+        )
+    else:
+        raise Http404("unknown format")
+    response["Content-Disposition"] = f'attachment; filename="{exports.export_filename(pm, fmt)}"'
+    return response
+
+
+def postmortem_import(request: HttpRequest) -> HttpResponse:
+    """Upload a Markdown file or a zip of them."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    outcomes = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            outcomes = services.postmortem_import(
+                actor=request.user, filename=upload.name, data=upload.read()
+            )
+        except ServiceError as exc:
+            form.add_error("file", exc.message)
+    return render(request, "postmortems/import.html", {"form": form, "outcomes": outcomes})

@@ -1,0 +1,30 @@
+// Small behaviours without inline script (the Content-Security-Policy forbids it).
+document.addEventListener("DOMContentLoaded", () => {
+  // Warn before leaving the editor with unsaved changes.
+  const editor = document.querySelector("textarea[data-editor]");
+  if (editor) {
+    let dirty = false;
+    editor.addEventListener("input", () => { dirty = true; });
+    editor.form.addEventListener("submit", () => { dirty = false; });
+    window.addEventListener("beforeunload", (e) => { if (dirty) { e.preventDefault(); } });
+    // Jump to a finding's line when its location is clicked.
+    document.body.addEventListener("click", (e) => {
+      const target = e.target.closest("[data-line]");
+      if (!target) return;
+      const line = parseInt(target.dataset.line, 10);
+      const lines = editor.value.split("\n");
+      let start = 0;
+      for (let i = 0; i < line - 1 && i < lines.length; i++) start += lines[i].length + 1;
+      editor.focus();
+      editor.setSelectionRange(start, start + (lines[line - 1] || "").length);
+      const lineHeight = parseFloat(getComputedStyle(editor).lineHeight) || 18;
+      editor.scrollTop = Math.max(0, (line - 5) * lineHeight);
+    });
+  }
+  // Close the rule doc panel.
+  document.body.addEventListener("click", (e) => {
+    if (e.target.matches("[data-close-rule]")) {
+      document.getElementById("rule-doc").innerHTML = "";
+    }
+  });
+});

@@ -1,0 +1,56 @@
+"""URLs: pages per app, the REST API under /api/, its schema and interactive docs."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from nofault.web.accounts.api import TokenView
+from nofault.web.actions.api import ActionItemViewSet
+from nofault.web.incidents.api import IncidentViewSet
+from nofault.web.postmortems.api import LintView, PostmortemViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("incidents", IncidentViewSet, basename="incident")
+router.register("postmortems", PostmortemViewSet, basename="postmortem")
+router.register("action-items", ActionItemViewSet, basename="action-item")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page is the incident list."""
+    return redirect("incidents:list")
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness for load balancers."""
+    return JsonResponse({"ok": True})
+
+
+def api_not_found(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    """Unknown API paths answer JSON, like every other API error."""
+    return JsonResponse({"reason": "not_found", "detail": "no such API route"}, status=404)
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("nofault.web.accounts.urls")),
+    path("incidents/", include("nofault.web.incidents.urls")),
+    path("postmortems/", include("nofault.web.postmortems.urls")),
+    path("actions/", include("nofault.web.actions.urls")),
+    path("guide/", include("nofault.web.guides.urls")),
+    path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/token/", TokenView.as_view(), name="api-token"),
+    path("api/lint/", LintView.as_view(), name="api-lint"),
+    path("api/", include(router.urls)),
+    path("api/<path:rest>", api_not_found),
+]
+
+handler404 = "nofault.web.errors.not_found"
+handler403 = "nofault.web.errors.forbidden"
+handler500 = "nofault.web.errors.server_error"

@@ -1,0 +1,78 @@
+"""Fixtures for the web tests: a person per role, an outsider, and a restricted incident."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.web.factories import make_incident, make_postmortem, make_user
+
+
+@pytest.fixture
+def author(db: Any) -> Any:
+    """An author."""
+    return make_user("author", "alex")
+
+
+@pytest.fixture
+def reviewer(db: Any) -> Any:
+    """A second author, to review."""
+    return make_user("author", "sam")
+
+
+@pytest.fixture
+def facilitator(db: Any) -> Any:
+    """A facilitator."""
+    return make_user("facilitator", "fran")
+
+
+@pytest.fixture
+def viewer(db: Any) -> Any:
+    """A viewer."""
+    return make_user("viewer", "vic")
+
+
+@pytest.fixture
+def admin(db: Any) -> Any:
+    """An admin."""
+    return make_user("admin", "ada")
+
+
+@pytest.fixture
+def postmortem(author: Any) -> Any:
+    """A draft postmortem with two action items."""
+    return make_postmortem(author)
+
+
+@pytest.fixture
+def api(author: Any) -> APIClient:
+    """An API client authenticated as the author with a token."""
+    from nofault.web.accounts.services import token_issue
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=author)}")
+    return client
+
+
+@pytest.fixture
+def secret(db: Any) -> dict[str, Any]:
+    """A restricted incident with a postmortem, action items and a comment, seen by members only."""
+    from nofault.web.postmortems import services
+
+    owner = make_user("facilitator", "sec-owner")
+    incident = make_incident(
+        owner, title="ZZSECRET credential leak", severity="SEV1", restricted=True,
+        services=["zzsecretsvc"],
+    )
+    source = (
+        "---\nincidents:\n  - " + incident.key + "\n---\n\n# ZZSECRET credential leak\n\n"
+        "## Summary\n\nZZSECRET body text.\n\n## Action items\n\n"
+        "| ID | Action | Type | Owner | Person | Due | Status | Factors | Tracker |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+        "| A1 | ZZSECRET rotate keys | repair | team-zzsecret | x | 2020-01-01 | open |  |  |\n"
+    )
+    pm = make_postmortem(owner, incident, source)
+    services.postmortem_comment_add(postmortem=pm, actor=owner, body="ZZSECRET comment")
+    return {"owner": owner, "incident": incident, "postmortem": pm, "marker": "ZZSECRET"}
