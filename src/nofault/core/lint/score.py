@@ -106,8 +106,9 @@ def _factors(pm: Postmortem, config: LintConfig, light: bool) -> tuple[float, st
 def _categories(pm: Postmortem) -> tuple[float, str]:
     found = sorted({f.category.value for f in pm.contributing_factors if f.category})
     fraction = {0: 0.0, 1: 0.3, 2: 0.7}.get(len(found), 1.0)
-    return fraction, (f"{len(found)} kinds ({', '.join(found)}); 3 or more score full" if found
-                      else "no factor carries a category")  # fmt: skip
+    if not found:
+        return fraction, "no factor carries a category"
+    return fraction, f"{_plural(len(found), 'kind')} ({', '.join(found)}); 3 or more score full"
 
 
 def _chains(pm: Postmortem, config: LintConfig) -> tuple[float, str]:

@@ -64,7 +64,7 @@ def single_cause(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
     elif not factors:
         yield section_hit(
             ctx, SectionKind.CONTRIBUTING_FACTORS,
-            message="no contributing factor is listed as `- **CF1** [category] …`",
+            message="no contributing factor is listed (one list item per factor: - **CF1** …)",
         )  # fmt: skip
 
 
