@@ -141,6 +141,14 @@ def test_lint_sarif_and_github(tmp_path: Path) -> None:
     assert github.startswith("::error file=") and ",line=2,col=11," in github
 
 
+def test_text_output_keeps_brackets_in_messages() -> None:
+    text = "---\nseverity: SEV3\n---\n\n# T\n\n## Contributing factors\n\n- **CF1** [weather] A storm.\n"
+    result = runner.invoke(app, ["lint", "-", "--select", "STR006"], input=text)
+    assert "factor category 'weather' is not one of" in result.stdout
+    escaped = runner.invoke(app, ["lint", "-", "--select", "STR002"], input="---\nseverity: '[b]x[/b]'\n---\n# T\n")
+    assert "severity '[b]x[/b]' is not one of" in escaped.stdout
+
+
 def test_lint_stdin_and_fail_level() -> None:
     result = runner.invoke(app, ["lint", "-", "--select", "STR004"], input=BAD)
     assert result.exit_code == 1 and "-:5:1: STR004" in result.stdout

@@ -10,6 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from nofault.cli.console import fail, stdout
 from nofault.cli.main import ExitCode, app
@@ -73,25 +74,26 @@ def _print_text(results: list[LintResult], show_score: bool) -> None:
     for result in results:
         for f in result.findings:
             stdout.print(
-                f"[bold]{f.file}[/]:{f.line}:{f.column}: "
-                f"[{colours[f.level]}]{f.code}[/] {f.message}",
+                f"[bold]{escape(f.file)}[/]:{f.line}:{f.column}: "
+                f"[{colours[f.level]}]{f.code}[/] {escape(f.message)}",
                 markup=True,
             )
             if f.suggestion:
-                stdout.print(f"    [dim]suggestion:[/] {f.suggestion}", markup=True)
+                stdout.print(f"    [dim]suggestion:[/] {escape(f.suggestion)}", markup=True)
         score = result.extras.get("score")
         if show_score and score:
             verdict = "" if score.get("passed", True) else " [red](below the minimum)[/]"
             minimum = f" / min {score['min']}" if score.get("min") is not None else ""
             stdout.print(
-                f"[bold]{result.path}[/]: depth score "
+                f"[bold]{escape(result.path)}[/]: depth score "
                 f"[bold]{score['score']}[/]/100{minimum}{verdict}",
                 markup=True,
             )
             for part in score.get("parts", []):
                 stdout.print(
                     f"    {part['name']:<18} {part['points']:>5.1f}/{part['max']:<5.1f} "
-                    f"{part['detail']}"
+                    f"{part['detail']}",
+                    markup=False,
                 )
     s = summary(results)
     if s["findings"]:
