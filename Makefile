@@ -5,8 +5,11 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# Debian packages: Pango and fonts for PDFs (WeasyPrint), chromium for the browser tests,
+# PostgreSQL's binaries for the throwaway test cluster. Append what your feature needs.
+SYSTEM_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium postgresql
 
-.PHONY: setup run test lint bench docs clean
+.PHONY: setup system run test lint bench docs clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,18 +19,17 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-## run: write a demo folder of postmortems with `nofault new` and lint it
-run: setup
-	@mkdir -p demo
-	@test -f demo/checkout-errors.md || $(BIN)/nofault new --title "Checkout errors after a config push" \
-		--severity SEV2 --incident INC-1001 --author demo -o demo/checkout-errors.md
-	@test -f demo/cache-miss-storm.md || $(BIN)/nofault new --light --title "Cache miss storm" \
-		--severity SEV4 --incident INC-1002 --author demo -o demo/cache-miss-storm.md
-	$(BIN)/nofault lint demo --score || true
+## system: install the Debian packages in SYSTEM_PACKAGES when any is missing
+system:
+	@bash scripts/system-packages.sh $(SYSTEM_PACKAGES)
 
-## test: the whole test suite
-test: setup
-	$(BIN)/python -m pytest -q
+## run: load the demo organisation once and serve the web app (address and logins printed)
+run: setup system
+	@bash scripts/run.sh
+
+## test: the whole suite on SQLite, then the web and browser tests on PostgreSQL
+test: setup system
+	@bash scripts/test.sh
 
 ## lint: ruff, mypy and the import-direction check (core imports nothing from cli or web)
 lint: setup
