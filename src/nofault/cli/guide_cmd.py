@@ -77,15 +77,17 @@ def build(
         None, "--output", "-o", help="File to write. Without it Markdown or HTML is printed."
     ),
     strict: bool = typer.Option(
-        False, "--strict",
+        False,
+        "--strict",
         help="Fail when a value or principle still maps to no practice (for CI).",
     ),
 ) -> None:
     """Build the guide: the process, roles, template and language, traced to your values."""
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
-        fmt = {"html": GuideFormat.HTML, "htm": GuideFormat.HTML,
-               "pdf": GuideFormat.PDF}.get(suffix, GuideFormat.MD)
+        fmt = {"html": GuideFormat.HTML, "htm": GuideFormat.HTML, "pdf": GuideFormat.PDF}.get(
+            suffix, GuideFormat.MD
+        )
     if fmt is GuideFormat.PDF and output is None:
         fail("PDF output needs a file: add -o guide.pdf")
         raise typer.Exit(ExitCode.USAGE)
@@ -122,7 +124,10 @@ def build(
     stderr.print(f"{traced - len(todo)} of {traced} values and principles map to practices")
     for trace in todo:
         s = trace.statement
-        stderr.print(f"[yellow]to complete:[/] {s.source}:{s.line}: {s.kind.value} {s.name!r} "
-                     "maps to no practice yet; add `practices:` or `themes:`", markup=True)
+        stderr.print(
+            f"[yellow]to complete:[/] {s.source}:{s.line}: {s.kind.value} {s.name!r} "
+            "maps to no practice yet; add `practices:` or `themes:`",
+            markup=True,
+        )
     if strict and todo:
         raise typer.Exit(ExitCode.FINDINGS)

@@ -43,8 +43,10 @@ def new(
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
     guide: Path = typer.Option(
-        None, "--guide", help="guide.toml whose template to follow (default: `guide` under "
-        "[tool.nofault] in the nearest config)."
+        None,
+        "--guide",
+        help="guide.toml whose template to follow (default: `guide` under "
+        "[tool.nofault] in the nearest config).",
     ),
 ) -> None:
     """Write a new postmortem from the template, every section with a line of guidance."""

@@ -23,8 +23,10 @@ STARTER_FILES = ("values.yaml", "principles.yaml", "guide.toml")
 
 def starter_file(name: str) -> str:
     """Return the text of one documented example input file (`nofault guide init` writes them)."""
-    return resources.files("nofault.core.guide").joinpath(f"data/starter/{name}").read_text(
-        encoding="utf-8"
+    return (
+        resources.files("nofault.core.guide")
+        .joinpath(f"data/starter/{name}")
+        .read_text(encoding="utf-8")
     )
 
 

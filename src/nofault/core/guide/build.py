@@ -40,8 +40,10 @@ from nofault.core.template import TemplateSection, new_postmortem_markdown
 @lru_cache(maxsize=1)
 def process_content() -> dict[str, Any]:
     """The fixed content of the guide: stages, default responsibilities, facilitation."""
-    text = resources.files("nofault.core.guide").joinpath("data/process.yaml").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("nofault.core.guide")
+        .joinpath("data/process.yaml")
+        .read_text(encoding="utf-8")
     )
     data: dict[str, Any] = yaml.safe_load(text)
     return data
@@ -91,8 +93,9 @@ class _Numbered:
 class GuideBuilder:
     """Builds each part of the guide; one instance per build."""
 
-    def __init__(self, inputs: Inputs, config: GuideConfig, rules: Sequence[Rule],
-                 today: date) -> None:
+    def __init__(
+        self, inputs: Inputs, config: GuideConfig, rules: Sequence[Rule], today: date
+    ) -> None:
         self.inputs = inputs
         self.config = config
         self.rules = list(rules)
@@ -124,8 +127,9 @@ class GuideBuilder:
 
     # --- practices and traces ----------------------------------------------------------
 
-    def _add_practice(self, text: str, stage: Stage | None, role: Role | None,
-                      source: Statement, own: bool) -> _Numbered:
+    def _add_practice(
+        self, text: str, stage: Stage | None, role: Role | None, source: Statement, own: bool
+    ) -> _Numbered:
         key = " ".join(text.casefold().split())
         existing = self.by_text.get(key)
         if existing:
@@ -143,7 +147,8 @@ class GuideBuilder:
             stage = parse_stage(practice.stage)
             if stage is None:
                 raise GuideInputError(
-                    statement.source, practice.line,
+                    statement.source,
+                    practice.line,
                     f"unknown stage {practice.stage!r} "
                     f"(known: {', '.join(s.value for s in Stage)})",
                 )
@@ -153,7 +158,8 @@ class GuideBuilder:
             role = parse_role(practice.role)
             if role is None:
                 raise GuideInputError(
-                    statement.source, practice.line,
+                    statement.source,
+                    practice.line,
                     f"unknown role {practice.role!r} (known: {', '.join(r.value for r in Role)})",
                 )
         return self._add_practice(practice.text, stage, role, statement, own=True)
@@ -163,7 +169,8 @@ class GuideBuilder:
         unknown = [t for t in statement.themes if t not in theme_keys()]
         if unknown:
             raise GuideInputError(
-                statement.source, statement.line,
+                statement.source,
+                statement.line,
                 f"{statement.kind.value} {statement.name!r} names unknown theme "
                 f"{unknown[0]!r} (known: {', '.join(theme_keys())})",
             )
@@ -171,8 +178,9 @@ class GuideBuilder:
         numbered = [self._own_practice(statement, p) for p in statement.practices]
         for theme in match.themes:
             for p in theme.practices:
-                numbered.append(self._add_practice(self.fill(p.text), p.stage, p.role,
-                                                   statement, own=False))
+                numbered.append(
+                    self._add_practice(self.fill(p.text), p.stage, p.role, statement, own=False)
+                )
         stages = {p.stage for p in numbered if p.stage}
         roles = {p.role for p in numbered if p.role}
         if any(t.facilitator for t in match.themes) or statement.questions:
@@ -230,10 +238,10 @@ class GuideBuilder:
             Heading(f"{kind}: {statement.name}", f"{statement.kind.value}-{slug(statement.name)}"),
         ]
         if statement.description:
-            what = ("core values" if statement.kind is StatementKind.VALUE
-                    else "leadership principles")
-            blocks.append(Quote(statement.description,
-                                f"{self.config.organisation.name}'s {what}"))
+            what = (
+                "core values" if statement.kind is StatementKind.VALUE else "leadership principles"
+            )
+            blocks.append(Quote(statement.description, f"{self.config.organisation.name}'s {what}"))
         themes = trace.themes
         if themes:
             labels = " and ".join(f"**{t.label}**" for t in themes)
@@ -242,30 +250,34 @@ class GuideBuilder:
                 MatchedBy.NAME: "from its name",
                 MatchedBy.DESCRIPTION: "from its description",
             }[trace.matched_by]
-            blocks.append(Paragraph(f"Read as {labels} ({how}). "
-                                    + " ".join(t.asks for t in themes)))
+            blocks.append(
+                Paragraph(f"Read as {labels} ({how}). " + " ".join(t.asks for t in themes))
+            )
         if numbered:
             own = [p for p in numbered if p.own]
             if own and not themes:
-                blocks.append(Paragraph(
-                    f"nofault's knowledge base does not cover this {statement.kind.value}; "
-                    f"the practices below are {self.config.organisation.name}'s own."))
-            blocks.append(Items(tuple(self._practice_line(p) for p in numbered),
-                                label="Practices"))
+                blocks.append(
+                    Paragraph(
+                        f"nofault's knowledge base does not cover this {statement.kind.value}; "
+                        f"the practices below are {self.config.organisation.name}'s own."
+                    )
+                )
+            blocks.append(Items(tuple(self._practice_line(p) for p in numbered), label="Practices"))
         else:
-            blocks.append(Callout(
-                f"nofault does not recognise this {statement.kind.value}, and this guide will "
-                f"not guess what it asks of a postmortem. Write that down in "
-                f"`{statement.source}` (line {statement.line}): add `practices:` (each with "
-                f"the `stage:` and `role:` it shapes) and `questions:`, or name the theme it "
-                f"belongs to with `themes:` (one of: {', '.join(theme_keys())}).",
-                tone="todo",
-                title=f"To complete by {self.config.organisation.name}",
-            ))
+            blocks.append(
+                Callout(
+                    f"nofault does not recognise this {statement.kind.value}, and this guide will "
+                    f"not guess what it asks of a postmortem. Write that down in "
+                    f"`{statement.source}` (line {statement.line}): add `practices:` (each with "
+                    f"the `stage:` and `role:` it shapes) and `questions:`, or name the theme it "
+                    f"belongs to with `themes:` (one of: {', '.join(theme_keys())}).",
+                    tone="todo",
+                    title=f"To complete by {self.config.organisation.name}",
+                )
+            )
         facilitator = [b for t in themes for b in t.facilitator]
         if facilitator:
-            blocks.append(Items(tuple(facilitator),
-                                label=f"The {self.role(Role.FACILITATOR)}"))
+            blocks.append(Items(tuple(facilitator), label=f"The {self.role(Role.FACILITATOR)}"))
         leaders = [b for t in themes for b in t.leaders]
         if leaders:
             blocks.append(Items(tuple(leaders), label="Leaders"))
@@ -283,17 +295,21 @@ class GuideBuilder:
                 f"one less likely. A blameless postmortem assumes that everyone involved acted "
                 f"in good faith on what they knew at the time, and looks for the conditions "
                 f"that made the incident possible, not for someone to blame. People who fear "
-                f"blame hide what they know; without what they know, the review cannot learn."),
+                f"blame hide what they know; without what they know, the review cannot learn."
+            ),
             Paragraph(
                 f"This guide is built from {org}'s own core values and leadership principles. "
                 f"Each one is quoted below, followed by what it asks of a postmortem: the "
                 f"practices it adds to the process (numbered P1, P2, … and placed in the stage "
                 f"checklists of Part 3), how the {self.role(Role.FACILITATOR)} and leaders "
                 f"behave, and the questions it asks. Part 9 traces each one to the stages, "
-                f"roles and practices it shaped."),
+                f"roles and practices it shaped."
+            ),
         ]
-        for kind, statements in ((StatementKind.VALUE, self.inputs.values),
-                                 (StatementKind.PRINCIPLE, self.inputs.principles)):
+        for kind, statements in (
+            (StatementKind.VALUE, self.inputs.values),
+            (StatementKind.PRINCIPLE, self.inputs.principles),
+        ):
             if not statements:
                 continue
             title = "Core values" if kind is StatementKind.VALUE else "Leadership principles"
@@ -315,15 +331,21 @@ class GuideBuilder:
         org = cfg.organisation.name
         rows = []
         for s in cfg.severities:
-            rows.append((
-                f"**{s.name}**", s.description or "—",
-                "Full" if s.review is ReviewLevel.FULL else "Light",
-                f"{s.assign_within_hours} h", self._deadline(s.draft_due_days),
-                self._deadline(s.review_due_days), self._deadline(s.publish_due_days),
-                self._deadline(s.action_due_days),
-                self._deadline(s.revisit_after_days) if s.revisit_after_days
-                else cfg.process.periodic_review.capitalize(),
-            ))
+            rows.append(
+                (
+                    f"**{s.name}**",
+                    s.description or "—",
+                    "Full" if s.review is ReviewLevel.FULL else "Light",
+                    f"{s.assign_within_hours} h",
+                    self._deadline(s.draft_due_days),
+                    self._deadline(s.review_due_days),
+                    self._deadline(s.publish_due_days),
+                    self._deadline(s.action_due_days),
+                    self._deadline(s.revisit_after_days)
+                    if s.revisit_after_days
+                    else cfg.process.periodic_review.capitalize(),
+                )
+            )
         light = [s.title for s in cfg.postmortem_template if s.light]
         lead = cfg.leadership_review_severities
         blocks: list[Block] = [
@@ -331,33 +353,60 @@ class GuideBuilder:
                 f"Every incident at {org} gets a postmortem. The severity decides how deep it "
                 f"goes: a **full review** (every template section and a review meeting) or a "
                 f"**light review** (the key sections only, reviewed in writing"
-                + (f" or in a {cfg.meeting.light_length_minutes}-minute meeting"
-                   if cfg.meeting.light_length_minutes else "")
+                + (
+                    f" or in a {cfg.meeting.light_length_minutes}-minute meeting"
+                    if cfg.meeting.light_length_minutes
+                    else ""
+                )
                 + "). Deadlines count "
                 + (f"{self.days}" if cfg.process.working_days else "calendar days")
                 + " from the moment the incident is resolved; the owner is named within "
-                "the hours given."),
-            Table(("Severity", "Meaning", "Review", "Owner named", "Draft", "Reviewed",
-                   "Published", "Action items due", "Revisit"), tuple(rows), css="deadlines"),
+                "the hours given."
+            ),
+            Table(
+                (
+                    "Severity",
+                    "Meaning",
+                    "Review",
+                    "Owner named",
+                    "Draft",
+                    "Reviewed",
+                    "Published",
+                    "Action items due",
+                    "Revisit",
+                ),
+                tuple(rows),
+                css="deadlines",
+            ),
             Items(tuple(light), label="A light review has these sections"),
         ]
         if lead:
-            blocks.append(Paragraph(
-                f"The {self.role(Role.SPONSOR)} attends the review meeting for "
-                f"{', '.join(s.name for s in lead)} incidents."))
+            blocks.append(
+                Paragraph(
+                    f"The {self.role(Role.SPONSOR)} attends the review meeting for "
+                    f"{', '.join(s.name for s in lead)} incidents."
+                )
+            )
         waivable = cfg.waivable_severities
         blocks.append(Heading("Waiving a postmortem", "waivers"))
         if not waivable:
-            blocks.append(Paragraph(f"{org} does not waive postmortems: every incident is "
-                                    "reviewed, if only lightly."))
+            blocks.append(
+                Paragraph(
+                    f"{org} does not waive postmortems: every incident is "
+                    "reviewed, if only lightly."
+                )
+            )
         else:
-            blocks.append(Paragraph(
-                f"Only the {self.role(cfg.waivers.decided_by)} can waive a postmortem, and "
-                f"only for {', '.join(s.name for s in waivable)} incidents. The request is made "
-                f"when the incident is resolved, and the decision is recorded "
-                f"{cfg.waivers.record}. A waiver is never granted because a review would be "
-                f"uncomfortable or because the team is busy; those are reasons to ask for help "
-                f"with it."))
+            blocks.append(
+                Paragraph(
+                    f"Only the {self.role(cfg.waivers.decided_by)} can waive a postmortem, and "
+                    f"only for {', '.join(s.name for s in waivable)} incidents. The request is "
+                    f"made when the incident is resolved, and the decision is recorded "
+                    f"{cfg.waivers.record}. A waiver is never granted because a review would be "
+                    f"uncomfortable or because the team is busy; those are reasons to ask for help "
+                    f"with it."
+                )
+            )
             if cfg.waivers.reasons:
                 blocks.append(Items(tuple(cfg.waivers.reasons), label="Accepted reasons"))
         return Part(2, "when-required", "When a postmortem is required", tuple(blocks))
@@ -388,16 +437,22 @@ class GuideBuilder:
                 return f"By {self._deadline(s.draft_due_days)}"
             case Stage.REVIEW:
                 if light and not meeting.light_length_minutes:
-                    return (f"Written review by the {self.role(Role.REVIEWER)} by "
-                            f"{self._deadline(s.review_due_days)}")
+                    return (
+                        f"Written review by the {self.role(Role.REVIEWER)} by "
+                        f"{self._deadline(s.review_due_days)}"
+                    )
                 minutes = meeting.light_length_minutes if light else meeting.length_minutes
-                return (f"{minutes}-minute meeting by {self._deadline(s.review_due_days)}; "
-                        f"draft sent {self._deadline(meeting.notice_days)} before")
+                return (
+                    f"{minutes}-minute meeting by {self._deadline(s.review_due_days)}; "
+                    f"draft sent {self._deadline(meeting.notice_days)} before"
+                )
             case Stage.PUBLISH:
                 return f"By {self._deadline(s.publish_due_days)}"
             case Stage.FOLLOW_THROUGH:
-                return (f"Items due within {self._deadline(s.action_due_days)}; status every "
-                        f"{self.config.process.follow_up_every_days} days")
+                return (
+                    f"Items due within {self._deadline(s.action_due_days)}; status every "
+                    f"{self.config.process.follow_up_every_days} days"
+                )
             case Stage.REVISIT:
                 if s.revisit_after_days:
                     return f"{self._deadline(s.revisit_after_days)} after publication"
@@ -422,24 +477,29 @@ class GuideBuilder:
         for number, stage in enumerate(Stage, start=1):
             data = self.content["stages"][stage.value]
             leads = [self.role(r) for r, v in raci[stage].items() if "R" in v]
-            overview.append((f"{number}. {stage.label}", self.fill(data["purpose"]),
-                             ", ".join(leads)))
+            overview.append(
+                (f"{number}. {stage.label}", self.fill(data["purpose"]), ", ".join(leads))
+            )
         blocks: list[Block] = [
-            Paragraph("Nine stages take an incident from resolution to lasting change. Each "
-                      "stage lists its purpose, what it starts from and produces, its time "
-                      "target by severity, and a checklist. Checklist items marked with a "
-                      "practice number come from the organisation's values and principles "
-                      "(Part 1)."),
+            Paragraph(
+                "Nine stages take an incident from resolution to lasting change. Each "
+                "stage lists its purpose, what it starts from and produces, its time "
+                "target by severity, and a checklist. Checklist items marked with a "
+                "practice number come from the organisation's values and principles "
+                "(Part 1)."
+            ),
             Table(("Stage", "Purpose", "Done by"), tuple(overview)),
         ]
         for number, stage in enumerate(Stage, start=1):
             data = self.content["stages"][stage.value]
             blocks.append(Heading(f"3.{number} {stage.label}", f"stage-{slug(stage.value)}"))
             blocks.append(Paragraph(f"**Purpose.** {self.fill(data['purpose'])}"))
-            blocks.append(Paragraph("**Inputs.** " + " ".join(self.fill(i)
-                                                              for i in data["inputs"])))
-            blocks.append(Paragraph("**Outputs.** " + " ".join(self.fill(o)
-                                                               for o in data["outputs"])))
+            blocks.append(
+                Paragraph("**Inputs.** " + " ".join(self.fill(i) for i in data["inputs"]))
+            )
+            blocks.append(
+                Paragraph("**Outputs.** " + " ".join(self.fill(o) for o in data["outputs"]))
+            )
             targets = self._targets(stage)
             if len({t for _, t in targets}) == 1:
                 blocks.append(Paragraph(f"**Time target.** {targets[0][1]} (every severity)."))
@@ -463,16 +523,21 @@ class GuideBuilder:
             blocks.append(Heading(title, f"role-{role.value}", level=4))
             blocks.append(Items(tuple(self.fill(t) for t in self.content["roles"][role.value])))
             if from_values:
-                blocks.append(Items(tuple(from_values),
-                                    label=f"From {self.config.organisation.name}'s values "
-                                    "and principles"))
+                blocks.append(
+                    Items(
+                        tuple(from_values),
+                        label=f"From {self.config.organisation.name}'s values and principles",
+                    )
+                )
         header = ("Stage", *(self.role(r) for r in Role))
-        rows = tuple(
-            (stage.label, *(raci[stage].get(r, "") for r in Role)) for stage in Stage
-        )
+        rows = tuple((stage.label, *(raci[stage].get(r, "") for r in Role)) for stage in Stage)
         blocks.append(Heading("Responsibility table", "raci"))
-        blocks.append(Paragraph("**R** does the work · **A** answers for it (one per stage) · "
-                                "**C** is consulted · **I** is kept informed."))
+        blocks.append(
+            Paragraph(
+                "**R** does the work · **A** answers for it (one per stage) · "
+                "**C** is consulted · **I** is kept informed."
+            )
+        )
         blocks.append(Table(header, rows, css="raci"))
         return Part(4, "roles", "Roles and responsibilities", tuple(blocks))
 
@@ -483,22 +548,27 @@ class GuideBuilder:
             if s.heading and heading_kind(s.heading) is not s.kind:
                 self.warnings.append(
                     f"template heading {s.heading!r} for {s.kind.value} is not one `nofault "
-                    f"lint` recognises; it will read that section as unknown")
-        rows = tuple((f"**{s.title}**", s.guidance, "✓" if s.light else "")
-                     for s in template)
+                    f"lint` recognises; it will read that section as unknown"
+                )
+        rows = tuple((f"**{s.title}**", s.guidance, "✓" if s.light else "") for s in template)
         first = self.config.severities[0].name if self.config.severities else None
         skeleton = new_postmortem_markdown(
-            title="Short title of the incident", severity=first, incidents=["INC-0000"],
-            authors=[self.role(Role.OWNER)], created=self.today, template=template,
+            title="Short title of the incident",
+            severity=first,
+            incidents=["INC-0000"],
+            authors=[self.role(Role.OWNER)],
+            created=self.today,
+            template=template,
         )
         source = self.config.source or "guide.toml"
         blocks: list[Block] = [
             Paragraph(
                 "Every postmortem has these sections, in this order. The light review keeps "
                 "only the sections ticked. `nofault new --guide "
-                f"{source}` writes exactly this template (or set `guide = \"{source}\"` under "
+                f'{source}` writes exactly this template (or set `guide = "{source}"` under '
                 "`[tool.nofault]` in pyproject.toml), so the guide and the documents cannot "
-                "drift apart."),
+                "drift apart."
+            ),
             Table(("Section", "What belongs in it", "Light review"), rows, css="template"),
             Heading("The file `nofault new` writes", "template-file", level=4),
             Code(skeleton, "markdown"),
@@ -510,11 +580,16 @@ class GuideBuilder:
         f = self.content["facilitation"]
         meeting = self.config.meeting
         length = meeting.length_minutes
-        shares = (("Opening and ground rules", 0.1), ("Walk through the timeline", 0.25),
-                  ("Contributing factors and analysis", 0.4), ("Action items", 0.15),
-                  ("Closing", 0.1))
-        agenda = tuple((name, f"{max(5, round(length * share / 5) * 5)} min")
-                       for name, share in shares)
+        shares = (
+            ("Opening and ground rules", 0.1),
+            ("Walk through the timeline", 0.25),
+            ("Contributing factors and analysis", 0.4),
+            ("Action items", 0.15),
+            ("Closing", 0.1),
+        )
+        agenda = tuple(
+            (name, f"{max(5, round(length * share / 5) * 5)} min") for name, share in shares
+        )
         value_questions = []
         for trace in self.traces:
             for q in trace.statement.questions:
@@ -527,7 +602,8 @@ class GuideBuilder:
                 f"The {self.role(Role.FACILITATOR)} keeps the review blameless and on time. "
                 f"A full review meeting lasts {length} minutes; the draft goes out "
                 f"{self._deadline(meeting.notice_days)} before so that everyone arrives "
-                "having read it."),
+                "having read it."
+            ),
             Table(("Agenda", "Time"), agenda),
             Heading("Opening the meeting", "opening"),
             Items(tuple(self.fill(t) for t in f["opening"]), style="numbered"),
@@ -535,14 +611,21 @@ class GuideBuilder:
             Items(tuple(f["questions"])),
         ]
         if value_questions:
-            blocks.append(Items(tuple(dict.fromkeys(value_questions)),
-                                label=f"Questions from {self.config.organisation.name}'s "
-                                "values and principles"))
+            blocks.append(
+                Items(
+                    tuple(dict.fromkeys(value_questions)),
+                    label=f"Questions from {self.config.organisation.name}'s values and principles",
+                )
+            )
         blocks += [
             Heading("When blame appears", "responding-to-blame"),
-            Table(("When", "Respond"),
-                  tuple((self.fill(r["when"]), self.fill(r["respond"]))
-                        for r in f["responding_to_blame"])),
+            Table(
+                ("When", "Respond"),
+                tuple(
+                    (self.fill(r["when"]), self.fill(r["respond"]))
+                    for r in f["responding_to_blame"]
+                ),
+            ),
             Heading("Closing the meeting", "closing"),
             Items(tuple(self.fill(t) for t in f["closing"]), style="numbered"),
         ]
@@ -556,29 +639,40 @@ class GuideBuilder:
                 "Words shape the review. The rules below are the ones `nofault lint` applies "
                 "to every draft, generated from the same definitions, so the guide and the "
                 "linter always say the same thing. Run `nofault rule CODE` for the full "
-                "explanation of any rule."),
-            Items((
-                "Describe conditions and decisions, not people: name roles, not individuals.",
-                "Say what people knew and saw at the time; avoid hindsight ('should have', "
-                "'obviously').",
-                "Write about what happened, not what failed to happen ('the alert did not "
-                "fire' rather than 'the engineer failed to notice').",
-                "Prefer 'contributing factors' to a single 'root cause'.",
-            ), label="In short"),
+                "explanation of any rule."
+            ),
+            Items(
+                (
+                    "Describe conditions and decisions, not people: name roles, not individuals.",
+                    "Say what people knew and saw at the time; avoid hindsight ('should have', "
+                    "'obviously').",
+                    "Write about what happened, not what failed to happen ('the alert did not "
+                    "fire' rather than 'the engineer failed to notice').",
+                    "Prefer 'contributing factors' to a single 'root cause'.",
+                ),
+                label="In short",
+            ),
         ]
         if not rules:
-            blocks.append(Callout(
-                "The blame rule pack is not installed in this version of nofault. This part "
-                "lists its rules, with an example and a blameless rewording for each, as soon "
-                "as it is.", title="Rules pending"))
+            blocks.append(
+                Callout(
+                    "The blame rule pack is not installed in this version of nofault. This part "
+                    "lists its rules, with an example and a blameless rewording for each, as soon "
+                    "as it is.",
+                    title="Rules pending",
+                )
+            )
         else:
             rows = []
             for r in rules:
-                flagged = r.examples.flag[0] if r.examples.flag else r.doc.example
-                rows.append((f"`{r.code}`", r.message, flagged or "—",
-                             r.doc.instead or r.suggestion))
-            blocks.append(Table(("Rule", "What it flags", "Instead of", "Write"), tuple(rows),
-                                css="language"))
+                # The rule's own example and rewording, so the pair always matches.
+                flagged = r.doc.example or (r.examples.flag[0] if r.examples.flag else "")
+                rows.append(
+                    (f"`{r.code}`", r.message, flagged or "—", r.doc.instead or r.suggestion)
+                )
+            blocks.append(
+                Table(("Rule", "What it flags", "Instead of", "Write"), tuple(rows), css="language")
+            )
             for r in rules:
                 blocks.append(Heading(f"{r.code} · {r.path}", f"rule-{r.code.lower()}", level=4))
                 blocks.append(Paragraph(f"**{r.message.capitalize()}.** {r.doc.what}"))
@@ -600,9 +694,12 @@ class GuideBuilder:
 
     def part_anti_patterns(self) -> Part:
         """Part 8: the four anti-patterns, their signs and how nofault detects each."""
-        blocks: list[Block] = [Paragraph(
-            "Four ways postmortems go wrong, what they look like, and what nofault does about "
-            "each.")]
+        blocks: list[Block] = [
+            Paragraph(
+                "Four ways postmortems go wrong, what they look like, and what nofault does about "
+                "each."
+            )
+        ]
         for ap in self.content["anti_patterns"]:
             blocks.append(Heading(ap["name"], f"anti-{slug(ap['name'])}"))
             blocks.append(Paragraph(ap["summary"]))
@@ -611,14 +708,18 @@ class GuideBuilder:
             categories = ap.get("categories", [])
             rules = self._rules_for(categories, ap.get("codes", []))
             if rules:
-                blocks.append(Items(tuple(f"`{r.code}` {r.path}: {r.message}" for r in rules),
-                                    label="Rules"))
+                blocks.append(
+                    Items(tuple(f"`{r.code}` {r.path}: {r.message}" for r in rules), label="Rules")
+                )
             missing = [c for c in categories if not any(r.category.value == c for r in rules)]
             if missing:
-                blocks.append(Paragraph(
-                    "The " + ", ".join(f"`{c}`" for c in missing) + " rule pack is not "
-                    "installed in this version of nofault; its rules will be listed here "
-                    "when it is."))
+                blocks.append(
+                    Paragraph(
+                        "The " + ", ".join(f"`{c}`" for c in missing) + " rule pack is not "
+                        "installed in this version of nofault; its rules will be listed here "
+                        "when it is."
+                    )
+                )
         return Part(8, "anti-patterns", "Anti-patterns", tuple(blocks))
 
     def part_traceability(self) -> Part:
@@ -626,32 +727,49 @@ class GuideBuilder:
         rows = []
         for t in self.traces:
             kind = "Value" if t.statement.kind is StatementKind.VALUE else "Principle"
-            rows.append((
-                kind, f"**{t.statement.name}**",
-                ", ".join(th.label for th in t.themes) or ("Own practices" if t.complete
-                                                           else "—"),
-                ", ".join(s.label for s in t.stages) or "—",
-                ", ".join(self.role(r) for r in t.roles) or "—",
-                ", ".join(t.practice_ids) if t.complete else "**To complete**",
-            ))
+            rows.append(
+                (
+                    kind,
+                    f"**{t.statement.name}**",
+                    ", ".join(th.label for th in t.themes)
+                    or ("Own practices" if t.complete else "—"),
+                    ", ".join(s.label for s in t.stages) or "—",
+                    ", ".join(self.role(r) for r in t.roles) or "—",
+                    ", ".join(t.practice_ids) if t.complete else "**To complete**",
+                )
+            )
         done = sum(1 for t in self.traces if t.complete)
         values = sum(1 for t in self.traces if t.statement.kind is StatementKind.VALUE)
-        summary = (f"{values} core values and {len(self.traces) - values} leadership "
-                   f"principles; {done} of {len(self.traces)} map to at least one concrete "
-                   "practice.")
+        summary = (
+            f"{values} core values and {len(self.traces) - values} leadership "
+            f"principles; {done} of {len(self.traces)} map to at least one concrete "
+            "practice."
+        )
         blocks: list[Block] = [
-            Paragraph("Each core value and leadership principle, the stages and roles it "
-                      "shaped, and the practices (Part 1) it added. " + summary),
-            Table(("", "Value or principle", "Read as", "Stages", "Roles", "Practices"),
-                  tuple(rows), css="trace"),
+            Paragraph(
+                "Each core value and leadership principle, the stages and roles it "
+                "shaped, and the practices (Part 1) it added. " + summary
+            ),
+            Table(
+                ("", "Value or principle", "Read as", "Stages", "Roles", "Practices"),
+                tuple(rows),
+                css="trace",
+            ),
         ]
         todo = [t for t in self.traces if not t.complete]
         if todo:
-            blocks.append(Callout(
-                "These still need the organisation's own practices: "
-                + ", ".join(f"{t.statement.name} ({t.statement.source}:{t.statement.line})"
-                            for t in todo) + ".",
-                tone="todo", title="To complete"))
+            blocks.append(
+                Callout(
+                    "These still need the organisation's own practices: "
+                    + ", ".join(
+                        f"{t.statement.name} ({t.statement.source}:{t.statement.line})"
+                        for t in todo
+                    )
+                    + ".",
+                    tone="todo",
+                    title="To complete",
+                )
+            )
         return Part(9, "traceability", "Traceability", tuple(blocks))
 
 

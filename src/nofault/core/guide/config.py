@@ -62,23 +62,75 @@ class Severity(_Settings):
 
 
 def _sev(name: str, description: str, review: ReviewLevel, *deadlines: int) -> Severity:
-    keys = ("assign_within_hours", "draft_due_days", "review_due_days", "publish_due_days",
-            "action_due_days", "revisit_after_days")
-    return Severity(name=name, description=description, review=review,
-                    **dict(zip(keys, deadlines, strict=True)))
+    keys = (
+        "assign_within_hours",
+        "draft_due_days",
+        "review_due_days",
+        "publish_due_days",
+        "action_due_days",
+        "revisit_after_days",
+    )
+    return Severity(
+        name=name, description=description, review=review, **dict(zip(keys, deadlines, strict=True))
+    )
 
 
 DEFAULT_SEVERITY_SETTINGS: tuple[Severity, ...] = (
-    _sev("SEV1", "Critical: a core service is down or data is at risk for many customers.",
-         ReviewLevel.FULL, 4, 3, 5, 7, 30, 90),
-    _sev("SEV2", "Major: a core feature is degraded or down for some customers.",
-         ReviewLevel.FULL, 24, 5, 7, 10, 30, 90),
-    _sev("SEV3", "Moderate: a minor feature fails or a core one is slow; a workaround exists.",
-         ReviewLevel.FULL, 48, 7, 10, 14, 60, 0),
-    _sev("SEV4", "Minor: little customer impact; an internal tool or a near miss.",
-         ReviewLevel.LIGHT, 72, 10, 10, 14, 60, 0),
-    _sev("SEV5", "Cosmetic or a near miss with no customer impact.",
-         ReviewLevel.LIGHT, 72, 10, 10, 14, 90, 0),
+    _sev(
+        "SEV1",
+        "Critical: a core service is down or data is at risk for many customers.",
+        ReviewLevel.FULL,
+        4,
+        3,
+        5,
+        7,
+        30,
+        90,
+    ),
+    _sev(
+        "SEV2",
+        "Major: a core feature is degraded or down for some customers.",
+        ReviewLevel.FULL,
+        24,
+        5,
+        7,
+        10,
+        30,
+        90,
+    ),
+    _sev(
+        "SEV3",
+        "Moderate: a minor feature fails or a core one is slow; a workaround exists.",
+        ReviewLevel.FULL,
+        48,
+        7,
+        10,
+        14,
+        60,
+        0,
+    ),
+    _sev(
+        "SEV4",
+        "Minor: little customer impact; an internal tool or a near miss.",
+        ReviewLevel.LIGHT,
+        72,
+        10,
+        10,
+        14,
+        60,
+        0,
+    ),
+    _sev(
+        "SEV5",
+        "Cosmetic or a near miss with no customer impact.",
+        ReviewLevel.LIGHT,
+        72,
+        10,
+        10,
+        14,
+        90,
+        0,
+    ),
 )
 
 
@@ -186,8 +238,11 @@ def template_from_settings(settings: TemplateSettings) -> tuple[TemplateSection,
     for section in DEFAULT_TEMPLATE:
         extra = settings.guidance.get(section.kind, "").strip()
         guidance = f"{section.guidance} {extra}" if extra else section.guidance
-        light = (section.kind in settings.light_sections
-                 if settings.light_sections is not None else section.light)
+        light = (
+            section.kind in settings.light_sections
+            if settings.light_sections is not None
+            else section.light
+        )
         heading = settings.headings.get(section.kind, "").strip()
         if heading == CANONICAL_HEADINGS.get(section.kind):
             heading = ""
@@ -276,12 +331,16 @@ def parse_guide_config(text: str, *, source: str = "guide.toml") -> GuideConfig:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        raise GuideInputError(source, int(m.group(1)) if m else None,
-                              f"not valid TOML: {exc}") from exc
+        raise GuideInputError(
+            source, int(m.group(1)) if m else None, f"not valid TOML: {exc}"
+        ) from exc
     lines = TomlLines(text)
     if "severities" in data and not data["severities"]:
-        raise GuideInputError(source, lines.line(("severities",)),
-                              "severities is an empty list: define at least one `[[severities]]`")
+        raise GuideInputError(
+            source,
+            lines.line(("severities",)),
+            "severities is an empty list: define at least one `[[severities]]`",
+        )
     try:
         config = GuideConfig.model_validate({**data, "source": source})
     except ValidationError as exc:
@@ -305,25 +364,35 @@ def _check(config: GuideConfig, lines: TomlLines, source: str) -> None:
         key = severity.name.casefold()
         line = lines.line(("severities", index, "name"))
         if key in seen:
-            raise GuideInputError(source, line, f"severity {severity.name!r} is defined twice "
-                                  f"(also severity number {seen[key] + 1})")
+            raise GuideInputError(
+                source,
+                line,
+                f"severity {severity.name!r} is defined twice "
+                f"(also severity number {seen[key] + 1})",
+            )
         seen[key] = index
-        order = [("draft_due_days", severity.draft_due_days),
-                 ("review_due_days", severity.review_due_days),
-                 ("publish_due_days", severity.publish_due_days)]
+        order = [
+            ("draft_due_days", severity.draft_due_days),
+            ("review_due_days", severity.review_due_days),
+            ("publish_due_days", severity.publish_due_days),
+        ]
         for (a, da), (b, db) in itertools.pairwise(order):
             if db < da:
                 raise GuideInputError(
-                    source, lines.line(("severities", index, b)),
+                    source,
+                    lines.line(("severities", index, b)),
                     f"severity {severity.name}: {b} ({db}) comes before {a} ({da})",
                 )
-    for loc, names in ((("process", "leadership_review"), config.process.leadership_review),
-                       (("waivers", "allowed_for"), config.waivers.allowed_for)):
+    for loc, names in (
+        (("process", "leadership_review"), config.process.leadership_review),
+        (("waivers", "allowed_for"), config.waivers.allowed_for),
+    ):
         for name in names or []:
             if config.severity(name) is None:
                 defined = ", ".join(s.name for s in config.severities)
                 raise GuideInputError(
-                    source, lines.line(loc, needle=name),
+                    source,
+                    lines.line(loc, needle=name),
                     f"{'.'.join(loc)} names severity {name!r}, which is not defined "
                     f"(defined: {defined})",
                 )
@@ -332,10 +401,16 @@ def _check(config: GuideConfig, lines: TomlLines, source: str) -> None:
         for role, letters in row.items():
             bad = set(letters.upper()) - RACI_LETTERS
             if bad or not letters:
-                raise GuideInputError(source, lines.line(("raci", stage.value, role.value)),
-                                      f"raci.{stage.value}.{role.value}: use the letters R, A, "
-                                      f"C and I (got {letters!r})")
+                raise GuideInputError(
+                    source,
+                    lines.line(("raci", stage.value, role.value)),
+                    f"raci.{stage.value}.{role.value}: use the letters R, A, "
+                    f"C and I (got {letters!r})",
+                )
         if len(accountable) > 1:
-            raise GuideInputError(source, lines.line(("raci", stage.value)),
-                                  f"raci.{stage.value}: only one role can be accountable (A); "
-                                  f"got {', '.join(r.value for r in accountable)}")
+            raise GuideInputError(
+                source,
+                lines.line(("raci", stage.value)),
+                f"raci.{stage.value}: only one role can be accountable (A); "
+                f"got {', '.join(r.value for r in accountable)}",
+            )

@@ -86,15 +86,18 @@ def parse_statements(
     items = _parse_markdown(text, kind, source) if markdown else _parse_yaml(text, kind, source)
     if not items:
         raise GuideInputError(
-            source, 1, f"no {kind.plural} found: the list is empty (write at least one "
-            + ("`- **Name**: description` item)" if markdown else "item with a `name:`)")
+            source,
+            1,
+            f"no {kind.plural} found: the list is empty (write at least one "
+            + ("`- **Name**: description` item)" if markdown else "item with a `name:`)"),
         )
     seen: dict[str, Statement] = {}
     for item in items:
         if item.key in seen:
             first = seen[item.key]
             raise GuideInputError(
-                source, item.line,
+                source,
+                item.line,
                 f"duplicate {kind.value} name {item.name!r} (also on line {first.line})",
             )
         seen[item.key] = item
@@ -133,7 +136,8 @@ def _parse_markdown(text: str, kind: StatementKind, source: str) -> list[Stateme
             name = name.strip().strip("*_ ").rstrip(":").strip()
             if not name:
                 raise GuideInputError(
-                    source, number,
+                    source,
+                    number,
                     f"{kind.value} has no name (write `- **Name**: what it means`)",
                 )
             current = _MdItem(name, number, [desc.strip()] if desc.strip() else [])
@@ -169,18 +173,23 @@ def _parse_yaml(text: str, kind: StatementKind, source: str) -> list[Statement]:
                 found = value
             elif _scalar(key) not in ("organisation", "organization", "version"):
                 raise GuideInputError(
-                    source, key.start_mark.line + 1,
+                    source,
+                    key.start_mark.line + 1,
                     f"unknown key {_scalar(key)!r}: list the {kind.plural} under `{kind.plural}:`",
                 )
         if found is None:
-            raise GuideInputError(source, node.start_mark.line + 1,
-                                  f"no `{kind.plural}:` list in this file")
+            raise GuideInputError(
+                source, node.start_mark.line + 1, f"no `{kind.plural}:` list in this file"
+            )
         node = found
         if isinstance(node, yaml.ScalarNode) and not node.value:
             return []
     if not isinstance(node, yaml.SequenceNode):
-        raise GuideInputError(source, node.start_mark.line + 1,
-                              f"expected a list of {kind.plural}, one `- name: …` per item")
+        raise GuideInputError(
+            source,
+            node.start_mark.line + 1,
+            f"expected a list of {kind.plural}, one `- name: …` per item",
+        )
     return [_yaml_statement(item, kind, source) for item in node.value]
 
 
@@ -216,12 +225,21 @@ def _yaml_statement(node: yaml.Node, kind: StatementKind, source: str) -> Statem
         return Statement(kind, name.strip(), desc.strip(), source, line)
     if not isinstance(node, yaml.MappingNode):
         raise GuideInputError(source, line, f"each {kind.value} must be a mapping with a `name:`")
+    if (
+        len(node.value) == 1
+        and _scalar(node.value[0][0]) not in _ITEM_KEYS
+        and isinstance(node.value[0][1], yaml.ScalarNode)
+    ):
+        # The short form `- Ownership: we own our services end to end`.
+        key, value = node.value[0]
+        return Statement(kind, _scalar(key), " ".join(_scalar(value).split()), source, line)
     fields: dict[str, yaml.Node] = {}
     for key, value in node.value:
         name = _scalar(key)
         if name not in _ITEM_KEYS:
             raise GuideInputError(
-                source, _line(key),
+                source,
+                _line(key),
                 f"unknown key {name!r} in a {kind.value} (known: {', '.join(sorted(_ITEM_KEYS))})",
             )
         fields[name] = value
@@ -231,10 +249,19 @@ def _yaml_statement(node: yaml.Node, kind: StatementKind, source: str) -> Statem
         raise GuideInputError(source, line, f"{kind.value} has no name (add `name: …`)")
     desc_node = fields.get("description")
     description = " ".join(_scalar(desc_node).split()) if desc_node is not None else ""
-    themes = tuple(t.casefold().replace(" ", "_").replace("-", "_") for t, _ in
-                   _strings(fields["themes"], source, "themes")) if "themes" in fields else ()
-    questions = tuple(q for q, _ in _strings(fields["questions"], source, "questions")) \
-        if "questions" in fields else ()
+    themes = (
+        tuple(
+            t.casefold().replace(" ", "_").replace("-", "_")
+            for t, _ in _strings(fields["themes"], source, "themes")
+        )
+        if "themes" in fields
+        else ()
+    )
+    questions = (
+        tuple(q for q, _ in _strings(fields["questions"], source, "questions"))
+        if "questions" in fields
+        else ()
+    )
     practices = _practices(fields["practices"], source) if "practices" in fields else ()
     return Statement(kind, name, description, source, line, themes, practices, questions)
 
@@ -254,14 +281,18 @@ def _practices(node: yaml.Node, source: str) -> tuple[OwnPractice, ...]:
         for key, value in item.value:
             if _scalar(key) not in _PRACTICE_KEYS:
                 raise GuideInputError(
-                    source, _line(key),
+                    source,
+                    _line(key),
                     f"unknown key {_scalar(key)!r} in a practice (known: text, stage, role)",
                 )
             values[_scalar(key)] = _scalar(value)
         if not values.get("text"):
             raise GuideInputError(source, _line(item), "practice has no `text:`")
-        out.append(OwnPractice(values["text"], values.get("stage") or None,
-                               values.get("role") or None, _line(item)))
+        out.append(
+            OwnPractice(
+                values["text"], values.get("stage") or None, values.get("role") or None, _line(item)
+            )
+        )
     return tuple(out)
 
 

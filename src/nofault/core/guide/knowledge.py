@@ -64,8 +64,11 @@ class ThemeMatch:
 
 def _theme(key: str, data: dict[str, Any]) -> Theme:
     practices = tuple(
-        Practice(p["text"], Stage(p["stage"]) if p.get("stage") else None,
-                 Role(p["role"]) if p.get("role") else None)
+        Practice(
+            p["text"],
+            Stage(p["stage"]) if p.get("stage") else None,
+            Role(p["role"]) if p.get("role") else None,
+        )
         for p in data.get("practices", [])
     )
     return Theme(
@@ -83,8 +86,10 @@ def _theme(key: str, data: dict[str, Any]) -> Theme:
 @lru_cache(maxsize=1)
 def themes() -> dict[str, Theme]:
     """Return the built-in themes by key, in the knowledge base's order."""
-    text = resources.files("nofault.core.guide").joinpath("data/knowledge.yaml").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("nofault.core.guide")
+        .joinpath("data/knowledge.yaml")
+        .read_text(encoding="utf-8")
     )
     data = yaml.safe_load(text)
     return {key: _theme(key, value) for key, value in data["themes"].items()}
@@ -112,8 +117,11 @@ def match_statement(statement: Statement) -> ThemeMatch:
     """Find the themes a value or principle is about: explicit, by name, by description, or none."""
     known = themes()
     if statement.themes:
-        return ThemeMatch(tuple(known[t] for t in statement.themes if t in known),
-                          MatchedBy.EXPLICIT, statement.themes)
+        return ThemeMatch(
+            tuple(known[t] for t in statement.themes if t in known),
+            MatchedBy.EXPLICIT,
+            statement.themes,
+        )
     name = _normalise(statement.name)
     scored = [(len(h), t, h) for t in known.values() if (h := _hits(name, t))]
     if scored:

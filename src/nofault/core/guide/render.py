@@ -50,8 +50,10 @@ def _md_block(block: Block) -> str:
             body = "\n".join(lines)
             return f"**{_md_text(label)}**\n\n{body}" if label else body
         case Table(header=header, rows=rows):
-            out = ["| " + " | ".join(_md_cell(h) or " " for h in header) + " |",
-                   "|" + "|".join(" --- " for _ in header) + "|"]
+            out = [
+                "| " + " | ".join(_md_cell(h) or " " for h in header) + " |",
+                "|" + "|".join(" --- " for _ in header) + "|",
+            ]
             out += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
             return "\n".join(out)
         case Quote(text=text, cite=cite):
@@ -72,11 +74,13 @@ def _part_title(part: Part) -> str:
 
 def to_markdown(guide: Guide) -> str:
     """Render the guide as Markdown (GitHub-flavoured: tables and task lists)."""
-    out = [f"# {_md_text(guide.title)}",
-           f"*Built by nofault {__version__} on {guide.built_on.isoformat()} for "
-           f"{_md_text(guide.organisation)}.*",
-           "## Contents",
-           "\n".join(f"{p.number}. [{p.title}](#{p.anchor})" for p in guide.parts)]
+    out = [
+        f"# {_md_text(guide.title)}",
+        f"*Built by nofault {__version__} on {guide.built_on.isoformat()} for "
+        f"{_md_text(guide.organisation)}.*",
+        "## Contents",
+        "\n".join(f"{p.number}. [{p.title}](#{p.anchor})" for p in guide.parts),
+    ]
     for part in guide.parts:
         out.append(f'<a id="{part.anchor}"></a>\n\n## {_part_title(part)}')
         out.extend(_md_block(b) for b in part.blocks)
@@ -93,7 +97,7 @@ def inline_html(text: str) -> str:
     out = []
     pos = 0
     for m in _INLINE.finditer(text):
-        out.append(html.escape(text[pos:m.start()]))
+        out.append(html.escape(text[pos : m.start()]))
         if m.group(1) is not None:
             out.append(f"<code>{html.escape(m.group(1))}</code>")
         else:
@@ -126,8 +130,10 @@ def _html_block(block: Block) -> str:
                 "<tr>" + "".join(_td(c, css, i) for i, c in enumerate(row)) + "</tr>"
                 for row in rows
             )
-            return (f'<div class="table-wrap"><table{cls}><thead><tr>{head}</tr></thead>'
-                    f"<tbody>{body}</tbody></table></div>")
+            return (
+                f'<div class="table-wrap"><table{cls}><thead><tr>{head}</tr></thead>'
+                f"<tbody>{body}</tbody></table></div>"
+            )
         case Quote(text=text, cite=cite):
             footer = f"<footer>{inline_html(cite)}</footer>" if cite else ""
             return f"<blockquote><p>{inline_html(text)}</p>{footer}</blockquote>"
@@ -153,9 +159,13 @@ def _toc(guide: Guide) -> Iterator[str]:
         subs = [b for b in part.blocks if isinstance(b, Heading) and b.level == 3]
         yield f'<li><a href="#{_attr(part.anchor)}">{inline_html(part.title)}</a>'
         if subs:
-            yield "<ol>" + "".join(
-                f'<li><a href="#{_attr(b.anchor)}">{inline_html(b.text)}</a></li>' for b in subs
-            ) + "</ol>"
+            yield (
+                "<ol>"
+                + "".join(
+                    f'<li><a href="#{_attr(b.anchor)}">{inline_html(b.text)}</a></li>' for b in subs
+                )
+                + "</ol>"
+            )
         yield "</li>"
     yield "</ol></nav>"
 
@@ -250,10 +260,12 @@ def to_html(guide: Guide, *, extra_css: str = "") -> str:
         body.append(f'<h2><span class="num">{part.number}.</span>{inline_html(part.title)}</h2>')
         body.extend(_html_block(b) for b in part.blocks)
         body.append("</section>")
-    body.append(f'<footer class="built">{html.escape(guide.title)} · generated from '
-                f"{html.escape(guide.organisation)}'s core values and leadership principles "
-                "by nofault. Edit the values, principles or guide.toml and rebuild; do not "
-                "edit this page.</footer>")
+    body.append(
+        f'<footer class="built">{html.escape(guide.title)} · generated from '
+        f"{html.escape(guide.organisation)}'s core values and leadership principles "
+        "by nofault. Edit the values, principles or guide.toml and rebuild; do not "
+        "edit this page.</footer>"
+    )
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="en">\n<head>\n<meta charset="utf-8">\n'

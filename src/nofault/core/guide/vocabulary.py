@@ -63,8 +63,13 @@ DEFAULT_ROLE_NAMES: dict[Role, str] = {
 def parse_stage(text: str) -> Stage | None:
     """Read a stage key as people write it (`follow-through`, `Follow through`), or None."""
     key = "_".join(text.casefold().replace("-", " ").split())
-    aliases = {"follow_up": "follow_through", "meeting": "review", "interviews": "interview",
-               "timeline": "gather", "assign_owner": "assign"}
+    aliases = {
+        "follow_up": "follow_through",
+        "meeting": "review",
+        "interviews": "interview",
+        "timeline": "gather",
+        "assign_owner": "assign",
+    }
     key = aliases.get(key, key)
     return Stage(key) if key in Stage._value2member_map_ else None
 
@@ -72,8 +77,14 @@ def parse_stage(text: str) -> Stage | None:
 def parse_role(text: str) -> Role | None:
     """Read a role key as people write it (`action-owner`, `Action owner`), or None."""
     key = "_".join(text.casefold().replace("-", " ").split())
-    aliases = {"action_item_owner": "action_owner", "participant": "participants",
-               "ic": "incident_commander", "leader": "sponsor", "leadership_sponsor": "sponsor",
-               "postmortem_owner": "owner", "reviewers": "reviewer"}
+    aliases = {
+        "action_item_owner": "action_owner",
+        "participant": "participants",
+        "ic": "incident_commander",
+        "leader": "sponsor",
+        "leadership_sponsor": "sponsor",
+        "postmortem_owner": "owner",
+        "reviewers": "reviewer",
+    }
     key = aliases.get(key, key)
     return Role(key) if key in Role._value2member_map_ else None
