@@ -49,6 +49,11 @@ def process_content() -> dict[str, Any]:
     return data
 
 
+def _and(names: list[str]) -> str:
+    """Join names as a sentence does: "A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 class _Fill(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
@@ -116,6 +121,12 @@ class GuideBuilder:
         self.by_text: dict[str, _Numbered] = {}
         self.traces: list[Trace] = []
         self.warnings: list[str] = []
+
+    @property
+    def possessive(self) -> str:
+        """The organisation's name with its possessive ending ("Acme's", "Tidewater Ferries'")."""
+        name = self.config.organisation.name
+        return f"{name}'" if name.endswith("s") else f"{name}'s"
 
     def fill(self, text: str) -> str:
         """Put the organisation's role names and settings into built-in text."""
@@ -241,7 +252,7 @@ class GuideBuilder:
             what = (
                 "core values" if statement.kind is StatementKind.VALUE else "leadership principles"
             )
-            blocks.append(Quote(statement.description, f"{self.config.organisation.name}'s {what}"))
+            blocks.append(Quote(statement.description, f"{self.possessive} {what}"))
         themes = trace.themes
         if themes:
             labels = " and ".join(f"**{t.label}**" for t in themes)
@@ -259,7 +270,7 @@ class GuideBuilder:
                 blocks.append(
                     Paragraph(
                         f"nofault's knowledge base does not cover this {statement.kind.value}; "
-                        f"the practices below are {self.config.organisation.name}'s own."
+                        f"the practices below are {self.possessive} own."
                     )
                 )
             blocks.append(Items(tuple(self._practice_line(p) for p in numbered), label="Practices"))
@@ -298,7 +309,8 @@ class GuideBuilder:
                 f"blame hide what they know; without what they know, the review cannot learn."
             ),
             Paragraph(
-                f"This guide is built from {org}'s own core values and leadership principles. "
+                f"This guide is built from {self.possessive} own core values and leadership "
+                "principles. "
                 f"Each one is quoted below, followed by what it asks of a postmortem: the "
                 f"practices it adds to the process (numbered P1, P2, … and placed in the stage "
                 f"checklists of Part 3), how the {self.role(Role.FACILITATOR)} and leaders "
@@ -384,7 +396,7 @@ class GuideBuilder:
             blocks.append(
                 Paragraph(
                     f"The {self.role(Role.SPONSOR)} attends the review meeting for "
-                    f"{', '.join(s.name for s in lead)} incidents."
+                    f"{_and([s.name for s in lead])} incidents."
                 )
             )
         waivable = cfg.waivable_severities
@@ -400,7 +412,7 @@ class GuideBuilder:
             blocks.append(
                 Paragraph(
                     f"Only the {self.role(cfg.waivers.decided_by)} can waive a postmortem, and "
-                    f"only for {', '.join(s.name for s in waivable)} incidents. The request is "
+                    f"only for {_and([s.name for s in waivable])} incidents. The request is "
                     f"made when the incident is resolved, and the decision is recorded "
                     f"{cfg.waivers.record}. A waiver is never granted because a review would be "
                     f"uncomfortable or because the team is busy; those are reasons to ask for help "
@@ -526,7 +538,7 @@ class GuideBuilder:
                 blocks.append(
                     Items(
                         tuple(from_values),
-                        label=f"From {self.config.organisation.name}'s values and principles",
+                        label=f"From {self.possessive} values and principles",
                     )
                 )
         header = ("Stage", *(self.role(r) for r in Role))
@@ -614,7 +626,7 @@ class GuideBuilder:
             blocks.append(
                 Items(
                     tuple(dict.fromkeys(value_questions)),
-                    label=f"Questions from {self.config.organisation.name}'s values and principles",
+                    label=f"Questions from {self.possessive} values and principles",
                 )
             )
         blocks += [

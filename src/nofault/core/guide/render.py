@@ -148,7 +148,8 @@ def _html_block(block: Block) -> str:
 def _td(cell: str, css: str, index: int) -> str:
     if css == "raci" and index > 0:
         letters = "".join(sorted(cell, key="RACI".index)) if cell else ""
-        kind = f' class="raci-{letters[0].lower()}"' if letters else ""
+        main = "a" if "A" in letters else letters[:1].lower()
+        kind = f' class="raci-{main}"' if letters else ""
         return f"<td{kind}>{html.escape(letters)}</td>"
     return f"<td>{inline_html(cell)}</td>"
 
@@ -257,7 +258,7 @@ def to_html(guide: Guide, *, extra_css: str = "") -> str:
     ]
     for part in guide.parts:
         body.append(f'<section class="part" id="{_attr(part.anchor)}">')
-        body.append(f'<h2><span class="num">{part.number}.</span>{inline_html(part.title)}</h2>')
+        body.append(f'<h2><span class="num">{part.number}.</span> {inline_html(part.title)}</h2>')
         body.extend(_html_block(b) for b in part.blocks)
         body.append("</section>")
     body.append(
