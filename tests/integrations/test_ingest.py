@@ -64,8 +64,12 @@ def _am_event(status: str, starts: str, ends: str | None = None) -> IncidentEven
 
 
 def test_a_group_that_fires_again_later_is_a_new_episode() -> None:
-    first = fold_all([_am_event("firing", "2020-02-06T00:00:00Z"),
-                      _am_event("resolved", "2020-02-06T00:00:00Z", "2020-02-06T01:00:00Z")])
+    first = fold_all(
+        [
+            _am_event("firing", "2020-02-06T00:00:00Z"),
+            _am_event("resolved", "2020-02-06T00:00:00Z", "2020-02-06T01:00:00Z"),
+        ]
+    )
     assert first is not None and first.status is IncidentStatus.RESOLVED
     again = _am_event("firing", "2020-02-09T00:00:00Z")
     assert starts_new_episode(first, again)
@@ -74,9 +78,14 @@ def test_a_group_that_fires_again_later_is_a_new_episode() -> None:
     # PagerDuty's reopen keeps created_at, so it reopens the same incident.
     pd = fold_all(PD_EVENTS)
     assert pd is not None
-    reopen = IncidentEvent(source="pagerduty", dedup_key="Q2CKYRLH85UNN4", event_id="r",
-                           type=EventType.TRIGGER, occurred_at=pd.resolved_at + timedelta(hours=1),  # type: ignore[operator]
-                           started_at=pd.started_at)
+    reopen = IncidentEvent(
+        source="pagerduty",
+        dedup_key="Q2CKYRLH85UNN4",
+        event_id="r",
+        type=EventType.TRIGGER,
+        occurred_at=pd.resolved_at + timedelta(hours=1),  # type: ignore[operator]
+        started_at=pd.started_at,
+    )
     assert not starts_new_episode(pd, reopen)
     assert fold(pd, reopen).status is IncidentStatus.TRIGGERED
     assert fold(pd, reopen).resolved_at is None

@@ -75,11 +75,13 @@ def test_a_new_vendor_folder_is_found_without_touching_anything_else(
 ) -> None:
     vendor = tmp_path / "acmealerts"
     vendor.mkdir()
-    (vendor / "__init__.py").write_text(textwrap.dedent('''
+    (vendor / "__init__.py").write_text(
+        textwrap.dedent("""
         class _Acme:
             name = "acmealerts"
         SOURCE = _Acme()
-    '''))
+    """)
+    )
     monkeypatch.setattr(sources, "__path__", [*sources.__path__, str(tmp_path)])
     try:
         found = registry.discover(sources, "SOURCE")
@@ -93,7 +95,8 @@ def test_every_payload_file_is_read_by_some_test() -> None:
     others = {f for f in ALL_FILES if f not in read}
     # Trackers' and Slack's shapes are exercised by their stand-in servers; the rest below.
     assert others == {
-        f for f in ALL_FILES
+        f
+        for f in ALL_FILES
         if f.split("/")[0] in {"github", "jira", "slack", "rootly"} or "signature" in f
     }
 
@@ -170,7 +173,10 @@ def test_pagerduty_trigger_ack_resolve_are_one_incident() -> None:
     ]
     assert {e.dedup_key for e in events} == {"Q2CKYRLH85UNN4"}
     assert [e.type for e in events] == [
-        EventType.TRIGGER, EventType.ACKNOWLEDGE, EventType.RESOLVE, EventType.ANNOTATE
+        EventType.TRIGGER,
+        EventType.ACKNOWLEDGE,
+        EventType.RESOLVE,
+        EventType.ANNOTATE,
     ]
     trigger = events[0]
     assert trigger.occurred_at == datetime(2025, 4, 7, 3, 47, 13, 414000, tzinfo=UTC)
@@ -212,7 +218,9 @@ def test_severity_table_is_configurable() -> None:
     am = get_source("alertmanager")
     raw = body("alertmanager/firing.json")
     assert am.parse(raw)[0].severity == "SEV1"
-    assert am.parse(raw, AlertmanagerSettings(severity_map={"critical": "SEV2"}))[0].severity == "SEV2"
+    assert (
+        am.parse(raw, AlertmanagerSettings(severity_map={"critical": "SEV2"}))[0].severity == "SEV2"
+    )
 
 
 # --- Opsgenie ----------------------------------------------------------------------------
@@ -230,8 +238,12 @@ def test_opsgenie_create_from_the_docs() -> None:
 
 @pytest.mark.parametrize(
     ("action", "kind"),
-    [("Acknowledge", EventType.ACKNOWLEDGE), ("Close", EventType.RESOLVE),
-     ("AddNote", EventType.ANNOTATE), ("UnAcknowledge", EventType.TRIGGER)],
+    [
+        ("Acknowledge", EventType.ACKNOWLEDGE),
+        ("Close", EventType.RESOLVE),
+        ("AddNote", EventType.ANNOTATE),
+        ("UnAcknowledge", EventType.TRIGGER),
+    ],
 )
 def test_opsgenie_acknowledge_and_close(action: str, kind: EventType) -> None:
     data = json.loads(body("opsgenie/create.docs-example.json"))
@@ -334,8 +346,10 @@ def test_bearer_and_basic_credentials() -> None:
 
 def test_squadcast_lifecycle() -> None:
     sq = get_source("squadcast")
-    events = [sq.parse(body(f"squadcast/incident.{k}.json"))[0]
-              for k in ("triggered", "acknowledged", "resolved")]
+    events = [
+        sq.parse(body(f"squadcast/incident.{k}.json"))[0]
+        for k in ("triggered", "acknowledged", "resolved")
+    ]
     assert [e.type for e in events] == [EventType.TRIGGER, EventType.ACKNOWLEDGE, EventType.RESOLVE]
     assert {e.dedup_key for e in events} == {"633e670ae998089239c9f293"}
     assert events[0].services == ("Service Test2",)
@@ -369,9 +383,15 @@ def test_every_payload_is_either_read_or_rejected_cleanly_by_every_source(name: 
 @pytest.mark.parametrize("source_name", sorted(INCIDENT_FILES))
 @pytest.mark.parametrize(
     ("raw", "error"),
-    [(b"", MalformedBody), (b"   ", MalformedBody), (b"{not json", MalformedBody),
-     (b"\xff\xfe", MalformedBody), (b"[]", WrongShape), (b"{}", WrongShape),
-     (b'{"event": 1}', WrongShape)],
+    [
+        (b"", MalformedBody),
+        (b"   ", MalformedBody),
+        (b"{not json", MalformedBody),
+        (b"\xff\xfe", MalformedBody),
+        (b"[]", WrongShape),
+        (b"{}", WrongShape),
+        (b'{"event": 1}', WrongShape),
+    ],
 )
 def test_garbage_is_rejected_with_a_reason(
     source_name: str, raw: bytes, error: type[DeliveryRejected]
@@ -409,5 +429,10 @@ def test_times() -> None:
 
 def test_events_must_be_aware() -> None:
     with pytest.raises(ValueError, match="aware"):
-        IncidentEvent(source="x", dedup_key="k", event_id="e", type=EventType.TRIGGER,
-                      occurred_at=datetime(2020, 1, 1))
+        IncidentEvent(
+            source="x",
+            dedup_key="k",
+            event_id="e",
+            type=EventType.TRIGGER,
+            occurred_at=datetime(2020, 1, 1),
+        )
