@@ -63,7 +63,10 @@ def secret(db: Any) -> dict[str, Any]:
 
     owner = make_user("facilitator", "sec-owner")
     incident = make_incident(
-        owner, title="ZZSECRET credential leak", severity="SEV1", restricted=True,
+        owner,
+        title="ZZSECRET credential leak",
+        severity="SEV1",
+        restricted=True,
         services=["zzsecretsvc"],
     )
     source = (

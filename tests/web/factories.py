@@ -63,7 +63,9 @@ def make_incident(actor: User, **fields: Any) -> Incident:
     return incident_services.incident_create(actor=actor, **fields)
 
 
-def make_postmortem(actor: User, incident: Incident | None = None, source: str | None = None) -> Postmortem:
+def make_postmortem(
+    actor: User, incident: Incident | None = None, source: str | None = None
+) -> Postmortem:
     """A postmortem (with two action items) for a new or given incident."""
     incident = incident or make_incident(actor)
     text = source if source is not None else SOURCE.format(key=incident.key, title=incident.title)

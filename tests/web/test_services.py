@@ -56,7 +56,9 @@ def test_every_save_is_a_revision_with_a_diff_and_any_can_be_restored(
 ) -> None:
     original = postmortem.source
     services.postmortem_save(
-        postmortem=postmortem, actor=author, source=original.replace("40 minutes", "45 minutes"),
+        postmortem=postmortem,
+        actor=author,
+        source=original.replace("40 minutes", "45 minutes"),
         base_revision=1,
     )
     revision = postmortem.revisions.get(number=2)
@@ -73,13 +75,17 @@ def test_viewer_cannot_edit(postmortem: Postmortem, viewer: Any) -> None:
         services.postmortem_save(postmortem=postmortem, actor=viewer, source="x", base_revision=1)
 
 
-def test_review_workflow(postmortem: Postmortem, author: Any, reviewer: Any, facilitator: Any) -> None:
+def test_review_workflow(
+    postmortem: Postmortem, author: Any, reviewer: Any, facilitator: Any
+) -> None:
     with pytest.raises(ServiceError):
         services.postmortem_publish(postmortem=postmortem, actor=author)  # still a draft
     services.postmortem_submit_for_review(postmortem=postmortem, actor=author, reviewers=[reviewer])
     assert postmortem.status == "in_review"
     assert "status: in_review" in postmortem.source and "- sam" in postmortem.source
-    services.postmortem_comment_add(postmortem=postmortem, actor=facilitator, body="Clear timeline.")
+    services.postmortem_comment_add(
+        postmortem=postmortem, actor=facilitator, body="Clear timeline."
+    )
     with pytest.raises(NotAllowedError):
         services.postmortem_approve(postmortem=postmortem, actor=facilitator)  # not assigned
     with pytest.raises(ServiceError, match="waiting for approval"):
@@ -90,7 +96,9 @@ def test_review_workflow(postmortem: Postmortem, author: Any, reviewer: Any, fac
     assert postmortem.status == "published" and postmortem.published_by == author
     assert "status: published" in postmortem.source
     with pytest.raises(ServiceError):
-        services.postmortem_save(postmortem=postmortem, actor=author, source="x", base_revision=postmortem.revision)
+        services.postmortem_save(
+            postmortem=postmortem, actor=author, source="x", base_revision=postmortem.revision
+        )
     services.postmortem_reopen(postmortem=postmortem, actor=facilitator)
     assert postmortem.status == "draft"
 
@@ -120,10 +128,15 @@ def test_closing_an_action_item_records_who_and_when_and_updates_the_markdown(
     item.refresh_from_db()
     assert item.status == "done" and item.closed_by == reviewer and item.closed_at is not None
     postmortem.refresh_from_db()
-    assert "| A1 | Send configuration through the canary | prevent | team-checkout | alex | 2020-01-01 | done |" in postmortem.source
+    assert (
+        "| A1 | Send configuration through the canary | prevent | team-checkout | alex | 2020-01-01 | done |"
+        in postmortem.source
+    )
     # Reopening through the Markdown clears it.
     services.postmortem_save(
-        postmortem=postmortem, actor=reviewer, base_revision=postmortem.revision,
+        postmortem=postmortem,
+        actor=reviewer,
+        base_revision=postmortem.revision,
         source=postmortem.source.replace("2020-01-01 | done", "2020-01-01 | open"),
     )
     item.refresh_from_db()
@@ -139,12 +152,16 @@ def test_wont_do_needs_a_reason(postmortem: Postmortem, author: Any) -> None:
     assert item.status == "wont_do" and item.reason == "moot"
 
 
-def test_structured_rows_round_trip_to_the_same_markdown(postmortem: Postmortem, author: Any) -> None:
+def test_structured_rows_round_trip_to_the_same_markdown(
+    postmortem: Postmortem, author: Any
+) -> None:
     from nofault.core.markdown import parse_text
 
     doc = parse_text(postmortem.source).postmortem
     same = services.postmortem_structure_source(
-        source=postmortem.source, timeline=doc.timeline, factors=doc.contributing_factors,
+        source=postmortem.source,
+        timeline=doc.timeline,
+        factors=doc.contributing_factors,
         actions=doc.action_items,
     )
     assert parse_text(same).postmortem == doc

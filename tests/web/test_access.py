@@ -1,0 +1,120 @@
+"""An outsider walks every page and API route and finds nothing of a restricted incident."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.test import APIClient
+
+from nofault.web.accounts.services import token_issue
+from tests.web.factories import make_incident, make_postmortem, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _routes() -> list[tuple[str, str]]:
+    """(namespace, regex route) for every URL pattern."""
+    out: list[tuple[str, str]] = []
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, prefix + str(p.pattern), p.namespace or namespace)
+            elif isinstance(p, URLPattern):
+                out.append((namespace, prefix + str(p.pattern)))
+
+    walk(get_resolver().url_patterns, "", "")
+    return out
+
+
+def _fill(namespace: str, route: str, secret: dict[str, Any]) -> list[str]:
+    pm = secret["postmortem"]
+    item = pm.action_items.first()
+    values = {
+        "key": secret["incident"].key,
+        "pk": str(item.pk if namespace == "actions" else pm.pk),
+        "number": "1",
+        "code": "STR001",
+        "rest": "anything",
+    }
+    if "(?P<format>" in route or route.startswith("accounts/log"):
+        return []  # DRF's format-suffix variants duplicate the plain routes
+    if "(?P<pk>" in route and "action-items" in route:
+        values["pk"] = str(item.pk)
+    formats = ["md", "html", "pdf"] if "fmt" in route else [""]
+    urls = []
+    for fmt in formats:
+        filled = {**values, "fmt": fmt}
+        url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m, f=filled: f[m.group(1)], route)
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m, f=filled: f[m.group(1)], url)
+        url = url.replace("^", "").replace("$", "").replace("\\.", ".").replace("/?", "/")
+        urls.append("/" + url)
+    return urls
+
+
+def _texts(response: Any) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("latin-1")
+    return response.content.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("role", ["viewer", "author", "facilitator"])
+def test_outsider_sees_nothing_of_a_restricted_incident(role: str, secret: dict[str, Any]) -> None:
+    outsider = make_user(role)
+    public = make_incident(secret["owner"], title="Public incident")
+    make_postmortem(secret["owner"], public)
+    page_client = Client()
+    page_client.force_login(outsider)
+    api_client = APIClient()
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=outsider)}")
+    key = secret["incident"].key
+    leaks = []
+    urls = [u for ns, route in _routes() for u in _fill(ns, route, secret)]
+    assert len(urls) > 30
+    extra = [
+        f"/api/incidents/?q={key}",
+        "/api/incidents/?q=credential",
+        "/api/action-items/?owner=team-zz",
+        f"/api/action-items/?postmortem={secret['postmortem'].pk}",
+        "/incidents/?q=credential+leak",
+        "/actions/list/?owner=team-zz",
+        "/postmortems/?status=draft",
+    ]
+    for url in urls + extra:
+        client = api_client if url.startswith("/api/") else page_client
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            body = _texts(response)
+            if "ZZSECRET" in body or "zzsecret" in body or re.search(rf"\b{key}\b", body):
+                leaks.append(f"{method.upper()} {url} -> {response.status_code}")
+            assert response.status_code < 500, f"{method.upper()} {url}"
+    assert leaks == []
+    # Counts leave it out too.
+    assert api_client.get("/api/incidents/").json()["count"] == 1
+    assert api_client.get("/api/postmortems/").json()["count"] == 1
+    assert "(1)" in page_client.get("/incidents/").content.decode()
+    # Nothing changed through those posts.
+    pm = secret["postmortem"]
+    pm.refresh_from_db()
+    assert pm.revision == 1 and pm.status == "draft" and pm.comments.count() == 1
+
+
+def test_members_and_admins_see_it(secret: dict[str, Any]) -> None:
+    member = make_user("viewer")
+    secret["incident"].members.add(member)
+    admin = make_user("admin")
+    for user in (member, admin, secret["owner"]):
+        client = Client()
+        client.force_login(user)
+        assert "ZZSECRET" in client.get(f"/incidents/{secret['incident'].key}/").content.decode()
+        assert "ZZSECRET" in client.get("/actions/").content.decode()
+
+
+def test_anonymous_api_is_refused_as_json(secret: dict[str, Any]) -> None:
+    response = APIClient().get("/api/incidents/")
+    assert response.status_code == 401
+    assert response.json()["reason"] == "unauthenticated"
