@@ -88,3 +88,17 @@ def test_inline_suppression_needs_a_reason() -> None:
     # A suppression covers the block after it, so it can silence the finding on that block.
     chained = "<!-- nofault: disable=STR010 -- testing -->\n<!-- nofault: disable=STR002 -->\n"
     assert lint(chained, config=LintConfig(select=["STR010"])).findings == []
+
+
+def test_severities_come_from_the_organisations_guide(tmp_path: Path) -> None:
+    guide = Path(__file__).parents[3] / "examples" / "tidewater" / "guide.toml"
+    (tmp_path / "guide.toml").write_text(guide.read_text())
+    (tmp_path / ".nofault.toml").write_text('guide = "guide.toml"\n')
+    config = discover_config(tmp_path / "pm.md")
+    assert "Mayday" in config.severities and "SEV1" not in config.severities
+    text = "---\nseverity: Mayday\n---\n# Ferry engine stall\n"
+    assert [f.code for f in lint(text, config=config.with_cli(select=["STR002"], ignore=None)).findings] == []
+    (tmp_path / ".nofault.toml").write_text('guide = "missing.toml"\n')
+    discover_config.__globals__["_find_config"].cache_clear()
+    with pytest.raises(ConfigError, match="missing.toml"):
+        discover_config(tmp_path / "pm.md")

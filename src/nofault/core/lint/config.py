@@ -174,9 +174,22 @@ def config_from_mapping(data: dict[str, Any], *, source: str = "<config>") -> Li
 
 
 def load_config_file(path: Path) -> LintConfig:
-    """Load one configuration file (a `.nofault.toml` or a `pyproject.toml`)."""
-    data = _read_toml(path)
-    return config_from_mapping(data or {}, source=str(path))
+    """Load one configuration file (a `.nofault.toml` or a `pyproject.toml`).
+
+    When it names the organisation's guide and sets no `severities` of its own, the guide's
+    severities are the ones the linter accepts, so the guide and the checks never disagree.
+    """
+    data = _read_toml(path) or {}
+    if data.get("guide") and "severities" not in data:
+        from nofault.core.guide.config import load_guide_config
+
+        guide_path = path.parent / str(data["guide"])
+        try:
+            guide = load_guide_config(guide_path)
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"{path}: guide = {data['guide']!r}: {exc}") from exc
+        data = {**data, "severities": [s.name for s in guide.severities]}
+    return config_from_mapping(data, source=str(path))
 
 
 @lru_cache(maxsize=256)
