@@ -38,6 +38,73 @@ def _alt(phrases: Iterable[str]) -> str:
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in items)
 
 
+_ALNUM = re.compile(r"[a-z0-9]+")
+
+
+_COMMON = frozenset(
+    [
+        *("error", "errors", "mistake", "took", "made", "pushed", "deployed", "shipped", "did"),
+        *("didn", "not", "never", "was", "were", "the", "up", "down", "over", "brought", "blew"),
+        *("knocked", "taken", "blown", "should", "have", "a", "an", "by", "on", "of", "in", "to"),
+        *("it", "that", "for", "call", "part"),
+    ]
+)
+
+
+def _key(phrase: str) -> str:
+    """Return the most distinctive word of a phrase (the longest uncommon one) for a prefilter."""
+    words = _ALNUM.findall(str(phrase).lower())
+    rare = [w for w in words if w not in _COMMON]
+    return max(rare, key=len) if rare else words[0]
+
+
+def _keys(*groups: Iterable[str] | str) -> frozenset[str]:
+    out: set[str] = set()
+    for group in groups:
+        for phrase in group.split() if isinstance(group, str) else group:
+            out.add(_key(phrase))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=16)
+def words_of(text: str) -> frozenset[str]:
+    """Return the set of lower-case alphanumeric words of a text (cached for the sentence)."""
+    return frozenset(_ALNUM.findall(text.lower()))
+
+
+class Gated:
+    """A compiled pattern that runs only when the text holds one of its key words.
+
+    Python's regex engine tries every branch of a long alternation at every position, so a
+    set lookup first makes the common case (a sentence with none of the words) cheap.
+    """
+
+    __slots__ = ("also", "keys", "pattern")
+
+    def __init__(
+        self, pattern: str, keys: frozenset[str], also: str = "", flags: int = re.IGNORECASE
+    ) -> None:
+        self.pattern = re.compile(pattern, flags)
+        self.keys = keys
+        self.also = frozenset(also.split())  # when given, one of these words must be there too
+
+    def ready(self, words: frozenset[str]) -> bool:
+        """Tell whether the words could hold a match."""
+        return not self.keys.isdisjoint(words) and not (self.also and self.also.isdisjoint(words))
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Yield the matches, or nothing when no key word is in the text."""
+        if not self.ready(words_of(text)):
+            return iter(())
+        return self.pattern.finditer(text)
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        """Return the first match, or None when no key word is in the text."""
+        if not self.ready(words_of(text)):
+            return None
+        return self.pattern.search(text, pos, len(text) if endpos is None else endpos)
+
+
 PRONOUNS = _words("pronouns")
 TEAM = _words("team_pronouns")
 ROLES = _words("roles")
@@ -164,50 +231,71 @@ _DETERMINERS = frozenset(
 )
 
 # Patterns, compiled once. Each carries the name of the kind of finding it makes.
-_CAUSE = re.compile(rf"\b(?:{_alt(LEXICON['cause_verbs'])})\b", _I)
-_OMIT = re.compile(rf"\b(?:{_alt(LEXICON['omission_verbs'])})\b", _I)
+_CAUSE = Gated(
+    rf"\b(?:{_alt(LEXICON['cause_verbs'])})\b",
+    _keys(LEXICON["cause_verbs"]),
+)
+_OMIT = Gated(
+    rf"\b(?:{_alt(LEXICON['omission_verbs'])})\b",
+    _keys(LEXICON["omission_verbs"]),
+    also=(
+        "not didn never wasn weren forgot forgotten missed ignored overlooked disregarded "
+        "neglected skipped bypassed ignoring"
+    ),
+)
 _FAULT_NOUN = _alt(LEXICON["fault_nouns"])
-_POSSESSIVE_FAULT = re.compile(
+_POSSESSIVE_FAULT = Gated(
     rf"(?:\b(?P<pron>his|her|their|my)|(?P<owner>@?[A-Za-z][\w.-]*)['’]s)\s+(?:own\s+)?"
     rf"(?:{_FAULT_NOUN})\b",
-    _I,
+    _keys(LEXICON["fault_nouns"]),
+    also="s his her their my",
 )
-_AGENT = re.compile(
+_AGENT = Gated(
     r"\b(?:(?:caused|broken|brought\s+about|introduced|botched|taken\s+down|brought\s+down)\s+by|"
     r"due\s+to|because\s+of|thanks\s+to|blame\s+(?:lies|lay|rests|rested|falls|fell)\s+"
     r"(?:with|on)|(?:the\s+)?fault\s+of|culprit\s+(?:was|is|here\s+was))\s+",
-    _I,
+    _keys("caused broken brought introduced botched taken due because thanks blame fault culprit "),
 )
-_RESPONSIBLE = re.compile(
+_RESPONSIBLE = Gated(
     rf"\b(?:was|were|is|are)\s+(?:\w+ly\s+)?(?:to\s+blame|at\s+fault|(?:solely\s+|directly\s+)?"
     rf"responsible\s+for\s+(?:the|this|that|an?|our|its)?\s*(?:{_alt(FAILURE_NOUNS)}))\b",
-    _I,
+    _keys("blame fault responsible"),
 )
-_CAUSAL = re.compile(
+_CAUSAL = Gated(
     r"\b(?:because|as\s+a\s+result\s+of|thanks\s+to|trace[sd]?\s+(?:\w+\s+)?(?:back\s+)?to|"
     r"(?:is|was)\s+(?:all\s+|entirely\s+|squarely\s+|solely\s+)?(?:down\s+to|on)|"
     r"(?:is|was)\s+the\s+(?:reason|cause))\s+",
-    _I,
+    _keys("because result thanks trace traces traced reason cause on down"),
+    also=("because result thanks trace traces traced reason cause is was"),
 )
-_BLAME_WITH = re.compile(
+_BLAME_WITH = Gated(
     r"\b(?:blame|responsibility|fault)\s+(?:for\s+[^,.;]{1,50}?\s+)?(?:lies|lay|rests|rested|"
     r"sits|sat|falls|fell|belongs|is|was)\s+(?:\w+ly\s+)?(?:with|on|to)\s+",
-    _I,
+    _keys("blame responsibility fault"),
 )
-_CLEFT = re.compile(r"\bit\s+(?:was|is|['’]s)\s+", _I)
-_WHO_DID = re.compile(
+_CLEFT = Gated(
+    r"\bit\s+(?:was|is|['’]s)\s+",
+    _keys("it"),
+    also="who that",
+)
+_WHO_DID = Gated(
     r"\bwho\s+(?:approved|deployed|pushed|merged|broke|did|ran|changed|wrote|shipped|touched|"
     r"disabled|deleted|signed\s+off\s+on)\s+(?:this|that|it|without)\b",
-    _I,
+    _keys("who"),
 )
-_ERROR_ADVERB = re.compile(
+_ERROR_ADVERB = Gated(
     r"\b(?:mistakenly|erroneously|wrongly|wrongfully|incorrectly|improperly|by\s+mistake|"
     r"in\s+error|(?P<accident>accidentally|by\s+accident|inadvertently|unintentionally))\b",
-    _I,
+    _keys(
+        "mistakenly erroneously wrongly wrongfully incorrectly improperly mistake accident "
+        "accidentally inadvertently unintentionally"
+    ),
 )
 _EXPLAINED = re.compile(r"\b(?:because|since|as\s+the|due\s+to|so\s+that|which\s+made)\b", _I)
-_WHY_PERSON = re.compile(
-    r"\b(?:why|how)\s+(?:did|didn['’]t|was|wasn['’]t|were|weren['’]t|could|would)\s+", _I
+_WHY_PERSON = Gated(
+    r"\b(?:why|how)\s+(?:did|didn['’]t|was|wasn['’]t|were|weren['’]t|could|would)\s+",
+    _keys("why how"),
+    also=("did didn was wasn were weren could would"),
 )
 _WHY_VERB = re.compile(
     r"\s*(?:not\s+|never\s+)?(?:forget|ignore|miss|overlook|neglect|fail|skip|disregard|"
@@ -215,38 +303,59 @@ _WHY_VERB = re.compile(
     r"think|realise|realize|bother)\b",
     _I,
 )
-_PASSIVE_OMISSION = re.compile(
+_PASSIVE_OMISSION = Gated(
     r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:never|not)\s+(?:properly\s+|"
     r"fully\s+|actually\s+|adequately\s+|even\s+)?(?:tested|reviewed|checked|verified|"
     r"declared|escalated|communicated|followed|read|validated|double-checked|acknowledged|"
     r"actioned|investigated|noticed)\b",
-    _I,
+    _keys("never not"),
+    also=(
+        "tested reviewed checked verified declared escalated communicated followed read "
+        "validated double acknowledged actioned investigated noticed"
+    ),
 )
 _RISK = re.compile(r"[^.;]{0,60}?\b(?:later|worse|longer)\b|[^.;]{0,60},\s*but\b", _I)
-_REASON = re.compile(r"\bfor\s+(?:some|whatever|no\s+good|no|some\s+unknown)\s+reason\b", _I)
-_LET = re.compile(
+_REASON = Gated(
+    r"\bfor\s+(?:some|whatever|no\s+good|no|some\s+unknown)\s+reason\b",
+    _keys("reason"),
+    also="some whatever no",
+)
+_LET = Gated(
     r"\blet\s+(?:[\w'’-]+\s+){1,5}?(?:lapse|slip|fill|expire|run\s+out|go\s+unnoticed|rot|"
     r"through|happen|fall|sit|linger|drift|grow)\b",
-    _I,
+    _keys("let"),
+    also=("lapse slip fill expire run go rot through happen fall sit linger drift grow"),
 )
-_WITHOUT = re.compile(
+_WITHOUT = Gated(
     r"\bwithout\s+(?:(?:any|proper|first|adequate|sufficient|a|an|the|prior|formal|"
     r"peer|second|even)\s+)*(?:checking|testing|asking|telling|reviewing|verifying|consulting|"
     r"notifying|informing|reading|waiting|looking|double-checking|approval|review|sign-off|"
     r"signoff|qa|tests?|permission|authori[sz]ation|ticket|change\s+request|warning|"
     r"coordinat\w+|communicat\w+|thinking)\b",
-    _I,
+    _keys("without"),
+    also=(
+        "checking testing asking telling reviewing verifying consulting notifying "
+        "informing reading waiting looking double approval review sign signoff qa test "
+        "tests permission authorisation authorization ticket change warning thinking "
+        "coordinating coordination communicating communication"
+    ),
 )
-_POSS_SUBJECT = re.compile(
+_POSS_SUBJECT = Gated(
     r"(?P<owner>[^\W\d_][\w.-]*)['’]s\s+(?:[\w-]+\s+){1,2}?(?P<verb>[\w-]+ed|broke|took|made|"
     r"brought|blew|went|let|wiped|ran|knocked|tore|threw|sent)\b",
-    _I,
+    _keys("s"),
+    also=(
+        "outage incident down downtime broke broken failed failure crashed deleted lost wiped "
+        "expired errors error degraded corrupted leaked overloaded locked dropped flushed "
+        "rejected purged wrong bad untested caused lag outages incidents"
+    ),
 )
-_MISTAKE_OWNED = re.compile(
+_MISTAKE_OWNED = Gated(
     r"\b(?:mistake|error|fault|oversight|slip)\s+on\s+(?:[\w-]+['’]s|his|her|their|my)\s+part\b|"
     r"\b(?:mistake|error|typo|blunder|slip)\s+(?:that\s+)?(?:an?\s+|the\s+)?"
     r"(?P<who>[^\W\d_][\w'’-]*)\s+made\b",
-    _I,
+    _keys("mistake error fault oversight slip typo blunder "),
+    also="part made",
 )
 _FAILURE_CONTEXT = re.compile(
     r"\b(?:outages?|incidents?|down|downtime|broke\w*|fail\w*|crash\w*|deleted|lost|loss|wiped|"
@@ -262,57 +371,96 @@ _PAST_VERB = re.compile(
     r"began|chose|drove|rode|shook|sat|stood|spent|lost|read|was|were|had)\b",
     _I,
 )
-_HUMAN_ERROR = re.compile(rf"\b(?:{_alt(LEXICON['human_error'])})\b", _I)
+_HUMAN_ERROR = Gated(
+    rf"\b(?:{_alt(LEXICON['human_error'])})\b",
+    _keys(LEXICON["human_error"]),
+)
+# "A mistake by", "an error on the part of": keyed on the rarer second word.
+_HUMAN_ERROR_BY = Gated(
+    r"\b(?:mistake|error)(?:\s+made)?\s+(?:by|on\s+the\s+part\s+of)\b",
+    _keys("mistake error"),
+    also="by part",
+)
 _HE_NEGATED = re.compile(r"\b(?:not|n['’]t|no|rather\s+than|instead\s+of|beyond|never)\s+"
                          r"(?:\w+\s+){0,2}$", _I)  # fmt: skip
 _ROOT_CAUSE = re.compile(r"\b(?:root\s+cause|cause[ds]?|due\s+to|because|blame)\b", _I)
 
-_MODAL = re.compile(
+_MODAL = Gated(
     r"\b(?P<m>should|could|ought\s+to)(?:n['’]t|\s+not)?"
     r"(?:\s+(?:\w+ly|also|still|at\s+least|just|simply|never|perhaps|maybe|really))?"
     r"(?:\s+have|['’]ve)\b",
-    _I,
+    _keys("should could ought"),
+    also="have ve",
 )
-_FAILED_TO = re.compile(
-    r"\b(?:failed|neglected|omitted|refused|failing|neglecting|omitting)\s+to\s+(?P<v>[\w-]+)", _I
+_FAILED_TO = Gated(
+    r"\b(?:failed|neglected|omitted|refused|failing|neglecting|omitting)\s+to\s+(?P<v>[\w-]+)",
+    _keys("failed neglected omitted refused failing neglecting omitting "),
 )
-_BOTHER = re.compile(
+_BOTHER = Gated(
     r"\b(?:didn['’]t|did\s+not|never|couldn['’]t|could\s+not|wouldn['’]t)\s+(?:even\s+)?"
     r"bother(?:ed)?\b|\bnot\s+bother(?:ing)?\s+to\b|\b(?:nobody|no\s+one)\s+(?:even\s+)?bothered\b",
-    _I,
+    _keys("bother bothered bothering"),
 )
-_IF_ONLY = re.compile(r"\bif\s+only\b", _I)
-_IF_HAD = re.compile(
+_IF_ONLY = Gated(
+    r"\bif\s+only\b",
+    _keys("only"),
+    also="if",
+)
+_IF_HAD = Gated(
     r"\bif\s+(?P<s>(?:(?!had\b)[\w@'’-]+\s+){1,5})had(?:n['’]t|\s+not)?\s+(?:\w+ly\s+)?(?P<v>[\w-]+)"
     r"(?:\s+(?P<w>[\w-]+))?",
-    _I,
+    _keys("had"),
+    also="if",
 )
-_HAD_X = re.compile(r"(?:^\W*|[,;:]\s*|\bthat\s+)had\s+", _I)
-_SUPPOSED = re.compile(
-    r"\b(?:was|were)\s+(?:\w+ly\s+|also\s+)?(?:supposed|meant|expected|required)\s+to\b", _I
+_HAD_X = Gated(
+    r"(?:^\W*|[,;:]\s*|\bthat\s+)had\s+",
+    _keys("had"),
 )
-_INSTEAD = re.compile(r"\binstead\s+of\s+(?P<v>\w+ing)\b", _I)
-_WHY_DIDNT = re.compile(r"\bwhy\s+(?:didn['’]t|did\s+not|wasn['’]t|weren['’]t)\s+", _I)
+_SUPPOSED = Gated(
+    r"\b(?:was|were)\s+(?:\w+ly\s+|also\s+)?(?:supposed|meant|expected|required)\s+to\b",
+    _keys("supposed meant expected required"),
+    also="was were",
+)
+_INSTEAD = Gated(
+    r"\binstead\s+of\s+(?P<v>\w+ing)\b",
+    _keys("instead"),
+)
+_WHY_DIDNT = Gated(
+    r"\bwhy\s+(?:didn['’]t|did\s+not|wasn['’]t|weren['’]t)\s+",
+    _keys("why"),
+)
 
-_JUDGEMENT = re.compile(rf"\b(?:{_alt(LEXICON['judgemental'])})\b", _I)
-_JUDGEMENT_EXCEPTIONS = re.compile(rf"\b(?:{_alt(LEXICON['judgemental_exceptions'])})\b", _I)
+_JUDGEMENT = Gated(
+    rf"\b(?:{_alt(LEXICON['judgemental'])})\b",
+    _keys(LEXICON["judgemental"]),
+)
+_JUDGEMENT_EXCEPTIONS = Gated(
+    rf"\b(?:{_alt(LEXICON['judgemental_exceptions'])})\b",
+    _keys(LEXICON["judgemental_exceptions"]),
+)
 
 _EASY_VERBS = _alt(LEXICON["easy_verbs"])
-_JUST_HAD_TO = re.compile(
-    r"\b(?:just|simply|merely|only)\s+(?:had|needed|has|have|need)\s+to\b", _I
+_JUST_HAD_TO = Gated(
+    r"\b(?:just|simply|merely|only)\s+(?:had|needed|has|have|need)\s+to\b",
+    _keys("just simply merely only"),
+    also="had needed has have need",
 )
-_ALL_HAD_TO = re.compile(
+_ALL_HAD_TO = Gated(
     r"\ball\s+(?:[\w'’-]+\s+){1,3}?(?:had|needed|has|have|need|would\s+have\s+had)\s+to\s+do\s+"
     r"(?:was|is|would\s+have\s+been)\b",
-    _I,
+    _keys("all"),
+    also="do",
 )
-_JUST_DO = re.compile(
+_JUST_DO = Gated(
     rf"(?:^|\b(?:could|can|should|would|might|you|they|he|she|someone|anyone|please|must|"
     rf"only\s+had\s+to|only\s+needed\s+to|have\s+to|had\s+to)\s+)(?:just|simply|merely)\s+"
     rf"(?:{_EASY_VERBS})\b",
-    _I,
+    _keys("just simply merely"),
 )
-_OBVIOUSLY = re.compile(r"\b(?:obviously|clearly|evidently|plainly)\b", _I)
+_OBVIOUSLY = Gated(
+    r"\b(?:obviously|clearly|evidently|plainly)\b",
+    _keys("obviously clearly evidently plainly"),
+)
 _OBVIOUSLY_AFTER = re.compile(
     r"^\W*(?:\w+\s+){0,3}?(?:didn['’]t|did\s+not|wasn['’]t|was\s+not|weren['’]t|were\s+not|"
     r"never|forgot|ignored|missed|failed|wrong|should|shouldn['’]t|no\s+one|nobody|"
@@ -320,14 +468,14 @@ _OBVIOUSLY_AFTER = re.compile(
     _I,
 )
 
-_HINDSIGHT_PHRASE = re.compile(
+_HINDSIGHT_PHRASE = Gated(
     r"\b(?:in|with)\s+(?:the\s+benefit\s+of\s+)?(?:hindsight|retrospect)\b|\blooking\s+back\b|"
     r"\bin\s+the\s+cold\s+light\s+of\s+day\b|\bknowing\s+what\s+we\s+know\s+now\b|"
     r"\bhindsight\s+is\s+20/20\b|\bhindsight\s+is\s+twenty-twenty\b",
-    _I,
+    _keys("hindsight retrospect looking cold knowing"),
 )
 _HINDSIGHT_CUE = re.compile(rf"\b(?:{_alt(LEXICON['hindsight_cues'])})\b", _I)
-_HINDSIGHT = re.compile(
+_HINDSIGHT = Gated(
     r"\b(?:the\s+)?(?:early\s+)?(?:warning\s+)?signs\s+(?:were|was)\s+(?:all\s+)?(?:\w+ly\s+)?"
     r"(?:clear|obvious|there|everywhere|plain|evident|apparent|unmistakable)\b|"
     r"\bred\s+flags\s+(?:were|was)\s+(?:all\s+)?(?:there|clear|obvious|everywhere|ignored|missed)\b|"
@@ -353,12 +501,28 @@ _HINDSIGHT = re.compile(
     r"\b(?:yet|but|still)\s+(?:no\s+one|nobody)\s+(?:\w+ly\s+)?(?:acted|noticed|did\s+anything|"
     r"responded|looked|reacted|intervened|said\s+anything|checked|questioned)\b|"
     r"\bhindsight\s+makes?\b|\bstaring\s+(?:us|them|him|her|everyone)\s+in\s+the\s+face\b",
-    _I,
+    _keys(
+        "signs flags wall coming anyone anybody everyone everybody avoidable preventable "
+        "foreseeable predictable obvious trivial easy simple clear evident apparent plain "
+        "matter day knew nobody hindsight staring"
+    ),
 )
-_IT_WAS_CLEAR = re.compile(
+# The same, for the alternatives whose only distinctive word is common ("any", "no one").
+_HINDSIGHT_ANY = Gated(
+    r"\bany\s+(?:\w+\s+)?(?:engineer|person|one|operator|developer|sre|reviewer)\s+(?:would|"
+    r"could|should)\s+have\s+(?:\w+\s+)?(?:seen|noticed|known|caught|spotted|realised|realized|"
+    r"recognised|recognized|predicted|expected|understood|figured|guessed|foreseen)\b|"
+    r"\b(?:we\s+all|all\s+of\s+us)\s+(?:could|should|would)\s+(?:have\s+)?(?:\w+\s+)?(?:see|"
+    r"seen|tell|told|known|know)\b|"
+    r"\b(?:yet|but|still)\s+no\s+one\s+(?:\w+ly\s+)?(?:acted|noticed|did\s+anything|responded|"
+    r"looked|reacted|intervened|said\s+anything|checked|questioned)\b",
+    _keys("any all one"),
+    also="would could should acted noticed did responded looked reacted intervened said checked",
+)
+_IT_WAS_CLEAR = Gated(
     r"\bit\s+(?:was|is|seems|seemed|should\s+have\s+been)\s+(?:\w+ly\s+)?(?:obvious|clear|"
     r"evident|apparent)\s+that\b",
-    _I,
+    _keys("obvious clear evident apparent"),
 )
 _BLAMEY = re.compile(
     r"\b(?:should|could|ought|anyone|anybody|mistake|ignored|missed|forgot|overlooked|"
@@ -366,17 +530,24 @@ _BLAMEY = re.compile(
     _I,
 )
 
-_META = re.compile(
-    rf"\b(?:{_alt(LEXICON['meta_cues'])})(?!\w)|" + "|".join(LEXICON["meta_patterns"]), _I
+_META = Gated(
+    rf"\b(?:{_alt(LEXICON['meta_cues'])})(?!\w)|" + "|".join(LEXICON["meta_patterns"]),
+    _keys(LEXICON["meta_cues"], "avoid only done about"),
 )
 
-_ACTION = re.compile(
+_ACTION = Gated(
     r"\b(?:ran|pushed|deployed|merged|deleted|dropped|changed|executed|applied|typed|edited|"
     r"modified|removed|updated|shipped|rolled\s+out|restarted|rebooted|committed|truncated|"
     r"disabled|enabled|killed|reverted|migrated|approved|started|stopped|terminated|scaled|"
     r"rotated|renamed|moved|flipped|toggled|entered|issued|launched|triggered|accidentally|"
     r"inadvertently|unintentionally)\b",
-    _I,
+    _keys(
+        "ran pushed deployed merged deleted dropped changed executed applied typed edited "
+        "modified removed updated shipped rolled restarted rebooted committed truncated "
+        "disabled enabled killed reverted migrated approved started stopped terminated scaled "
+        "rotated renamed moved flipped toggled entered issued launched triggered accidentally "
+        "inadvertently unintentionally "
+    ),
 )
 _CONSEQUENCE = re.compile(
     r"\b(?:caus\w*|trigger\w*|result\w*|led\s+to|lead\s+to|outage|broke\w*|fail\w*|errors?|"
@@ -386,21 +557,31 @@ _CONSEQUENCE = re.compile(
 
 _QUOTED = re.compile(r"“[^”]{0,200}”|\"[^\"\n]{0,200}\"|‘[^’]{0,120}’|(?<!\w)'[^'\n]{1,120}'(?!\w)")
 
-# Every trigger word of every rule, so a sentence without one costs a single search.
-_TRIGGER = re.compile(
-    "|".join(
-        re.sub(r"\(\?P<\w+>", "(?:", p.pattern)
-        for p in (
-            _CAUSE, _OMIT, _POSSESSIVE_FAULT, _AGENT, _RESPONSIBLE, _HUMAN_ERROR, _MODAL,
-            _FAILED_TO, _BOTHER, _IF_ONLY, _SUPPOSED, _INSTEAD, _WHY_DIDNT, _JUST_HAD_TO,
-            _ALL_HAD_TO, _OBVIOUSLY, _JUDGEMENT, _HINDSIGHT_PHRASE, _HINDSIGHT, _IT_WAS_CLEAR,
-            _ACTION, _CAUSAL, _BLAME_WITH, _WHO_DID, _ERROR_ADVERB, _LET, _WITHOUT, _POSS_SUBJECT,
-            _MISTAKE_OWNED, _WHY_PERSON, _PASSIVE_OMISSION, _REASON,
-        )
-    )
-    + r"|\bhad\b|\bjust\b|\bsimply\b|\bmerely\b",
-    _I,
-)  # fmt: skip
+# Every key word of every pattern: a sentence with none of them is skipped at once.
+_ALL_GATES = tuple(g for g in list(globals().values()) if isinstance(g, Gated))
+_NOT_TRIGGERS = frozenset({_META, _ACTION, _JUDGEMENT_EXCEPTIONS})
+_BY_KEY: dict[str, list[Gated]] = {}
+for _gate in _ALL_GATES:
+    for _word in _gate.keys:
+        _BY_KEY.setdefault(_word, []).append(_gate)
+_ALL_KEYS = frozenset(_BY_KEY)
+
+
+def _ready(words: frozenset[str]) -> frozenset[Gated]:
+    """Return the patterns that could match a text with these words."""
+    hits = _ALL_KEYS.intersection(words)
+    if not hits:
+        return frozenset()
+    gates = {g for k in hits for g in _BY_KEY[k]}
+    return frozenset(g for g in gates if not g.also or not g.also.isdisjoint(words))
+
+
+def _it(gate: Gated, text: str, ready: frozenset[Gated]) -> Iterator[re.Match[str]]:
+    return gate.pattern.finditer(text) if gate in ready else iter(())
+
+
+def _first(gate: Gated, text: str, ready: frozenset[Gated]) -> re.Match[str] | None:
+    return gate.pattern.search(text) if gate in ready else None
 
 
 # --- who is the subject ------------------------------------------------------------------
@@ -613,14 +794,19 @@ def _extra_judgement(words: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"\b(?:{_alt(words)})\b", _I) if words else None
 
 
-def _find(text: str, section: SectionKind | None, people: People, extra: re.Pattern[str] | None
-          ) -> list[_Found]:  # fmt: skip
+def _find(
+    text: str,
+    section: SectionKind | None,
+    people: People,
+    extra: re.Pattern[str] | None,
+    ready: frozenset[Gated],
+) -> list[_Found]:
     """Return every finding in one (quote-masked) sentence."""
     found: list[_Found] = []
     forward = section in (SectionKind.ACTION_ITEMS,)
 
     # Human error and its kin.
-    for m in _HUMAN_ERROR.finditer(text):
+    for m in (*_it(_HUMAN_ERROR, text, ready), *_it(_HUMAN_ERROR_BY, text, ready)):
         if _HE_NEGATED.search(text, max(0, m.start() - 30), m.start()):
             continue
         as_cause = bool(_ROOT_CAUSE.search(text))
@@ -628,7 +814,7 @@ def _find(text: str, section: SectionKind | None, people: People, extra: re.Patt
                             Level.ERROR if as_cause else None))  # fmt: skip
 
     # Judgemental words.
-    exceptions = [(e.start(), e.end()) for e in _JUDGEMENT_EXCEPTIONS.finditer(text)]
+    exceptions = [(e.start(), e.end()) for e in _it(_JUDGEMENT_EXCEPTIONS, text, ready)]
     for pattern in (_JUDGEMENT, extra):
         if pattern is None:
             continue
@@ -637,25 +823,26 @@ def _find(text: str, section: SectionKind | None, people: People, extra: re.Patt
                 continue
             found.append(_Found("BLM401", m.start(), m.end(), "judgemental"))
 
-    for m in _REASON.finditer(text):
+    for m in _it(_REASON, text, ready):
         if any(people.kind(t.group(0)) in ("person", "team") for t in _TOKEN.finditer(text)):
             found.append(_Found("BLM401", m.start(), m.end(), "judgemental"))
 
     # Hindsight.
-    for m in _HINDSIGHT.finditer(text):
-        found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
-    for m in _HINDSIGHT_PHRASE.finditer(text):
+    for pattern in (_HINDSIGHT, _HINDSIGHT_ANY):
+        for m in pattern.finditer(text):
+            found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
+    for m in _it(_HINDSIGHT_PHRASE, text, ready):
         if _HINDSIGHT_CUE.search(text, m.end()) or _HINDSIGHT_CUE.search(text, 0, m.start()):
             found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
-    for m in _IT_WAS_CLEAR.finditer(text):
+    for m in _it(_IT_WAS_CLEAR, text, ready):
         if _BLAMEY.search(text, m.end()):
             found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
 
     if forward or _is_imperative(text):
         return [f for f in found if f.rule != "BLM501"]
-    _person_as_cause(text, people, found)
-    _counterfactual(text, people, found)
-    _minimising(text, people, found)
+    _person_as_cause(text, people, found, ready)
+    _counterfactual(text, people, found, ready)
+    _minimising(text, people, found, ready)
     return found
 
 
@@ -675,7 +862,9 @@ def _is_imperative(text: str) -> bool:
     return False
 
 
-def _person_as_cause(text: str, people: People, found: list[_Found]) -> None:
+def _person_as_cause(
+    text: str, people: People, found: list[_Found], ready: frozenset[Gated]
+) -> None:
     for pattern, omission in ((_CAUSE, False), (_OMIT, True)):
         for m in pattern.finditer(text):
             verb = m.group(0).lower()
@@ -703,7 +892,7 @@ def _person_as_cause(text: str, people: People, found: list[_Found]) -> None:
                 found.append(
                     _Found("BLM101", subj.start, m.end(), "omission" if omission else "cause")
                 )
-    for m in _POSSESSIVE_FAULT.finditer(text):
+    for m in _it(_POSSESSIVE_FAULT, text, ready):
         if re.search(
             r"\b(?:not|n['’]t|no|never)\s+(?:\w+\s+)?$", text[max(0, m.start() - 20) : m.start()]
         ):
@@ -711,16 +900,16 @@ def _person_as_cause(text: str, people: People, found: list[_Found]) -> None:
         owner = m.group("owner")
         if owner is None or people.kind(owner + "'s", capitalised_name=True) == "possessive":
             found.append(_Found("BLM101", m.start(), m.end(), "possessive"))
-    for m in _AGENT.finditer(text):
+    for m in _it(_AGENT, text, ready):
         kind, end = _np_after(text, m.end(), people)
         if kind in ("person", "possessive"):
             found.append(_Found("BLM101", m.start(), end, "agent"))
-    for m in _BLAME_WITH.finditer(text):
+    for m in _it(_BLAME_WITH, text, ready):
         kind, end = _np_after(text, m.end(), people)
         if kind in ("person", "possessive", "team"):
             found.append(_Found("BLM101", m.start(), end, "agent"))
     failure = None
-    for m in _CAUSAL.finditer(text):
+    for m in _it(_CAUSAL, text, ready):
         kind, end = _np_after(text, m.end(), people, names=True)
         if kind not in ("person", "possessive"):
             continue
@@ -735,7 +924,7 @@ def _person_as_cause(text: str, people: People, found: list[_Found]) -> None:
             )
         ):
             found.append(_Found("BLM101", m.start(), end, "agent"))
-    for m in _CLEFT.finditer(text):
+    for m in _it(_CLEFT, text, ready):
         kind, end = _np_after(text, m.end(), people, names=True)
         if (
             kind in ("person", "team")
@@ -743,9 +932,9 @@ def _person_as_cause(text: str, people: People, found: list[_Found]) -> None:
             and _FAILURE_CONTEXT.search(text, end)
         ):
             found.append(_Found("BLM101", m.start(), end, "agent"))
-    for m in _WHO_DID.finditer(text):
+    for m in _it(_WHO_DID, text, ready):
         found.append(_Found("BLM101", m.start(), m.end(), "agent"))
-    for m in _ERROR_ADVERB.finditer(text):
+    for m in _it(_ERROR_ADVERB, text, ready):
         subj = subject_of(text, m.start(), people, person_only_verb=True)
         kinds = (
             ("person", "possessive") if m.group("accident") else ("person", "possessive", "team")
@@ -755,41 +944,43 @@ def _person_as_cause(text: str, people: People, found: list[_Found]) -> None:
             subj = Subject(next((k for k in prior if k in kinds), "thing"), subj.start)
         if subj.kind in kinds and not (m.group("accident") and _EXPLAINED.search(text)):
             found.append(_Found("BLM101", min(subj.start, m.start()), m.end(), "cause"))
-    for m in _WHY_PERSON.finditer(text):
+    for m in _it(_WHY_PERSON, text, ready):
         kind, end = _np_after(text, m.end(), people)
         if kind in ("person", "team") and _WHY_VERB.match(text, end):
             found.append(_Found("BLM101", m.start(), _WHY_VERB.match(text, end).end(), "omission"))  # type: ignore[union-attr]
-    for m in _PASSIVE_OMISSION.finditer(text):
+    for m in _it(_PASSIVE_OMISSION, text, ready):
         if not _EXPLAINED.search(text, m.end()):
             found.append(_Found("BLM101", m.start(), m.end(), "omission"))
-    for m in _LET.finditer(text):
+    for m in _it(_LET, text, ready):
         subj = subject_of(text, m.start(), people, person_only_verb=True)
         if subj.kind in ("person", "possessive", "team"):
             found.append(_Found("BLM101", subj.start, m.end(), "omission"))
-    for m in _WITHOUT.finditer(text):
+    for m in _it(_WITHOUT, text, ready):
         for tok in _TOKEN.finditer(text, 0, m.start()):
             kind = people.kind(tok.group(0), capitalised_name=True)
             if kind in ("person", "possessive") and _PAST_VERB.match(text, tok.end(), m.start()):
                 found.append(_Found("BLM101", tok.start(), m.end(), "omission"))
                 break
-    for m in _POSS_SUBJECT.finditer(text):
+    for m in _it(_POSS_SUBJECT, text, ready):
         owner = m.group("owner") + "'s"
         if people.kind(owner, capitalised_name=True) == "possessive" and _FAILURE_CONTEXT.search(
             text
         ):
             found.append(_Found("BLM101", m.start(), m.end(), "possessive"))
-    for m in _MISTAKE_OWNED.finditer(text):
+    for m in _it(_MISTAKE_OWNED, text, ready):
         who = m.group("who")
         if who is None or people.kind(who, capitalised_name=True) in ("person", "team"):
             found.append(_Found("BLM201", m.start(), m.end(), "human_error"))
-    for m in _RESPONSIBLE.finditer(text):
+    for m in _it(_RESPONSIBLE, text, ready):
         subj = subject_of(text, m.start(), people)
         if subj.kind in ("person", "possessive"):
             found.append(_Found("BLM101", subj.start, m.end(), "responsible"))
 
 
-def _counterfactual(text: str, people: People, found: list[_Found]) -> None:
-    for m in _MODAL.finditer(text):
+def _counterfactual(
+    text: str, people: People, found: list[_Found], ready: frozenset[Gated]
+) -> None:
+    for m in _it(_MODAL, text, ready):
         modal = m.group("m").lower().split()[0]
         nxt = _next_words(text, m.end(), 3)
         if not nxt or text[m.end() : m.end() + 2].strip()[:1] in (".", ",", ";", "!"):
@@ -828,7 +1019,7 @@ def _counterfactual(text: str, people: People, found: list[_Found]) -> None:
             continue
         start = subj.start if human else m.start()
         found.append(_Found("BLM301", start, m.end(), "modal"))
-    for m in _FAILED_TO.finditer(text):
+    for m in _it(_FAILED_TO, text, ready):
         subj = subject_of(text, m.start(), people, person_only_verb=True)
         verb = m.group("v").lower()
         omitting = m.group(0)[:4].lower() in ("omit", "negl")
@@ -839,12 +1030,12 @@ def _counterfactual(text: str, people: People, found: list[_Found]) -> None:
             or m.group(0)[:7].lower() == "omittin"
         ):
             found.append(_Found("BLM301", min(subj.start, m.start()), m.end(), "failed_to"))
-    for m in _BOTHER.finditer(text):
+    for m in _it(_BOTHER, text, ready):
         if subject_of(text, m.start(), people, person_only_verb=True).kind != "thing":
             found.append(_Found("BLM301", m.start(), m.end(), "counterfactual"))
-    for m in _IF_ONLY.finditer(text):
+    for m in _it(_IF_ONLY, text, ready):
         found.append(_Found("BLM301", m.start(), m.end(), "counterfactual"))
-    for m in _HAD_X.finditer(text):
+    for m in _it(_HAD_X, text, ready):
         end = _had_person(text, m.end(), people)
         if end:
             found.append(_Found("BLM301", m.start(), end, "conditional"))
@@ -865,11 +1056,11 @@ def _counterfactual(text: str, people: People, found: list[_Found]) -> None:
             if verb == "been" and (after in PATIENT or after not in CONDUCT):
                 continue
             found.append(_Found("BLM301", m.start(), m.end(), "conditional"))
-    for m in _SUPPOSED.finditer(text):
+    for m in _it(_SUPPOSED, text, ready):
         subj = subject_of(text, m.start(), people, person_only_verb=True)
         if subj.kind in ("person", "possessive"):
             found.append(_Found("BLM301", subj.start, m.end(), "supposed"))
-    for m in _INSTEAD.finditer(text):
+    for m in _it(_INSTEAD, text, ready):
         if m.group("v").lower() in ING_NOUNS:
             continue
         if any(
@@ -878,7 +1069,7 @@ def _counterfactual(text: str, people: People, found: list[_Found]) -> None:
             if t.group(0).lower() not in ("you", "anyone", "everyone", "nobody")
         ):
             found.append(_Found("BLM301", m.start(), m.end(), "instead"))
-    for m in _WHY_DIDNT.finditer(text):
+    for m in _it(_WHY_DIDNT, text, ready):
         kind, end = _np_after(text, m.end(), people)
         if kind in ("person", "team"):
             found.append(_Found("BLM301", m.start(), end, "counterfactual"))
@@ -917,16 +1108,16 @@ def _by_system(text: str, start: int, people: People) -> bool:
     return kind is None
 
 
-def _minimising(text: str, people: People, found: list[_Found]) -> None:
-    for m in _JUST_HAD_TO.finditer(text):
+def _minimising(text: str, people: People, found: list[_Found], ready: frozenset[Gated]) -> None:
+    for m in _it(_JUST_HAD_TO, text, ready):
         subj = subject_of(text, m.start(), people)
         if subj.kind in ("person", "team", "possessive"):
             found.append(_Found("BLM402", subj.start, m.end(), "minimising"))
-    for m in _ALL_HAD_TO.finditer(text):
+    for m in _it(_ALL_HAD_TO, text, ready):
         found.append(_Found("BLM402", m.start(), m.end(), "minimising"))
-    for m in _JUST_DO.finditer(text):
+    for m in _it(_JUST_DO, text, ready):
         found.append(_Found("BLM402", m.start(), m.end(), "minimising"))
-    for m in _OBVIOUSLY.finditer(text):
+    for m in _it(_OBVIOUSLY, text, ready):
         subj = subject_of(text, m.start(), people)
         tail = text[m.end() : m.end() + 60]
         if subj.kind in ("person", "possessive") or (
@@ -935,9 +1126,9 @@ def _minimising(text: str, people: People, found: list[_Found]) -> None:
             found.append(_Found("BLM402", m.start(), m.end(), "minimising"))
 
 
-def _hint(text: str, people: People) -> _Found | None:
+def _hint(text: str, people: People, ready: frozenset[Gated]) -> _Found | None:
     """Find a person's plain action that the sentence ties to the failure (an info hint)."""
-    m = _ACTION.search(text)
+    m = _first(_ACTION, text, ready)
     if not m or not _CONSEQUENCE.search(text):
         return None
     subj = subject_of(text, m.start(), people)
@@ -959,16 +1150,23 @@ def _analyse(ctx: LintContext) -> dict[str, list[Hit]]:
         if sentence.in_quote:
             continue
         raw = sentence.text
-        if not _TRIGGER.search(raw) and not (extra and extra.search(raw)):
+        words = words_of(raw)
+        ready = _ready(words)
+        triggered = bool(ready - _NOT_TRIGGERS)
+        if (
+            not triggered
+            and not (extra and extra.search(raw))
+            and (_ACTION not in ready or sentence.section is SectionKind.ACTION_ITEMS)
+        ):
             continue
         text = _mask_quotes(raw)
-        if _META.search(text):
+        if _META in ready and _META.pattern.search(text):
             continue
         if people is None:
             people = _people(ctx)
-        found = _find(text, sentence.section, people, extra)
+        found = _find(text, sentence.section, people, extra, ready) if triggered or extra else []
         if not found and sentence.section is not SectionKind.ACTION_ITEMS:
-            hint = _hint(text, people)
+            hint = _hint(text, people, ready)
             if hint:
                 found.append(hint)
         for f in _dedupe(found):

@@ -1,0 +1,298 @@
+"""Print how fast nofault lints postmortem Markdown, beside markdown-it-py and alex.
+
+    python benchmarks/lint_speed.py [--mb 5] [--big-mb 50] [--alex-dir /tmp/alex-bench]
+
+What it measures, on one generated corpus (seeded, so every run lints the same text):
+  * nofault: `lint()` (parse + every enabled rule) over each postmortem, MB/s.
+  * markdown-it-py: a full CommonMark + tables parse of the same files, MB/s (the floor
+    any Markdown linter pays; target: nofault at least a third of it).
+  * alex (when `npm install alex` has been run in --alex-dir): alex's `markdown()` over the
+    same files in one node process, MB/s, timed inside node so start-up is not counted
+    (target: nofault at least 100 times faster).
+  * the median time to lint one 3,000-word postmortem over many runs (target: < 10 ms).
+  * peak RSS of a fresh process linting one 50 MB file (target: < 300 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from nofault.core.lint.engine import lint
+
+SERVICES = ["checkout", "payments", "search", "auth", "inventory", "notifications", "orders",
+            "billing", "recommendations", "image-resizer", "edge-proxy", "session-store"]  # fmt: skip
+PEOPLE = ["Alice", "Bob", "Priya", "Kenji", "Marta", "Sam", "Oluwaseun", "Lars", "Mei", "Diego"]
+SYSTEMS = ["the load balancer", "the deploy pipeline", "the connection pool", "the cache cluster",
+           "the primary database", "the queue consumer", "the health check", "the autoscaler",
+           "the feature-flag service", "the certificate renewal job", "the DNS resolver"]  # fmt: skip
+
+# Sentences in the voice of real reviews (blameless; some name people neutrally).
+PROSE = [
+    "{sys} started returning errors at {t} after the {svc} deploy.",
+    "Latency on {svc} rose from 120 ms to 2.4 s within four minutes.",
+    "{p} was paged at {t} and acknowledged within three minutes.",
+    "{p} restarted the {svc} pods and traffic recovered.",
+    "The alert fired on the error-rate SLO, but the linked dashboard averaged over an hour.",
+    "{sys} failed to detect the outage because it only checked the TCP port.",
+    "We rolled back the release at {t}; error rates returned to normal by {t2}.",
+    "The runbook described the failover for the old cluster layout, not the current one.",
+    "Retries from the mobile clients amplified the load on {sys} by a factor of six.",
+    "The config change passed review because the diff did not show the default value.",
+    "We should add an alert on queue depth for {svc}.",
+    "The {svc} team owns the follow-up on connection limits.",
+    "Customers saw HTTP 503 responses on about 14% of requests to {svc}.",
+    "The feature flag defaulted to on in every region, which the tooling did not show.",
+    "{sys} should have drained the node, but the readiness probe kept passing.",
+    "Capacity planning assumed last year's peak, and Black Friday traffic was 40% higher.",
+    "The incident commander opened a bridge at {t} and assigned a scribe.",
+    "Two alerts fired at the same time and the second one was hidden below the fold.",
+    "We could have lost data if the replica had been promoted before the lag cleared.",
+    "The deploy tool accepted a config without validation.",
+    "The graph clearly showed the spike at {t}, once the per-minute panel was opened.",
+    "The health check was green throughout because it did not exercise the database path.",
+    "See the [dashboard](https://grafana.example.com/d/{svc}?from=now-6h) for the full view.",
+    "The job `reindex --all` ran for 47 minutes and held a lock on the orders table.",
+]
+# Blameful sentences and hints, drawn for about one sentence in twelve.
+BLAMEFUL = [
+    "{p} forgot to renew the certificate for {svc}.",
+    "The on-call engineer should have escalated to the database team much earlier.",
+    "Root cause: human error during the manual failover.",
+    "In hindsight it was obvious that the disk was filling up.",
+    "It was a careless change that nobody tested in staging.",
+    "An engineer ran the migration against the primary instead of the replica.",
+]
+BLAMEFUL_SHARE = 0.08
+QUOTES = [
+    "> [{t}] {p}: seeing 5xx on {svc}, looking now",
+    "> [{t}] {p2}: rolling back, I think the flag did it",
+]
+WORDS_PER_PARAGRAPH = 60
+
+
+def _fill(template: str, rng: random.Random) -> str:
+    h, m = rng.randrange(24), rng.randrange(60)
+    return template.format(
+        sys=rng.choice(SYSTEMS).capitalize() if template.startswith("{sys}") else rng.choice(SYSTEMS),
+        svc=rng.choice(SERVICES), p=rng.choice(PEOPLE), p2=rng.choice(PEOPLE),
+        t=f"{h:02d}:{m:02d}Z", t2=f"{(h + 1) % 24:02d}:{m:02d}Z",
+    )  # fmt: skip
+
+
+def _paragraph(rng: random.Random, words: int) -> str:
+    out: list[str] = []
+    while sum(len(s.split()) for s in out) < words:
+        pool = BLAMEFUL if rng.random() < BLAMEFUL_SHARE else PROSE
+        out.append(_fill(rng.choice(pool), rng))
+    return "\n".join(textwrap.wrap(" ".join(out), 100))
+
+
+def postmortem(rng: random.Random, words: int) -> str:
+    """Return one realistic postmortem of about `words` words."""
+    svc = rng.choice(SERVICES)
+    parts = [
+        "---",
+        f"id: PM-{rng.randrange(10000)}",
+        f"severity: SEV{rng.randint(1, 4)}",
+        f"incidents: [INC-{rng.randrange(10000)}]",
+        f"authors: [{rng.choice(PEOPLE)}]",
+        f"services: [{svc}]",
+        "status: draft",
+        "---",
+        "",
+        f"# {svc.capitalize()} errors after a config push",
+        "",
+    ]
+    budget = words
+    sections = ["Summary", "Impact", "Contributing factors", "Analysis", "What went well",
+                "What went wrong", "Where we got lucky", "Lessons learned"]  # fmt: skip
+    timeline_rows = max(4, words // 250)
+    share = max(40, (words - timeline_rows * 12 - 60) // (len(sections) + 2))
+    for index, heading in enumerate(sections):
+        parts += [f"## {heading}", ""]
+        for _ in range(max(1, share // WORDS_PER_PARAGRAPH)):
+            parts += [_paragraph(rng, WORDS_PER_PARAGRAPH), ""]
+        if heading == "Impact":
+            parts += ["## Timeline", "", "| Time (UTC) | Event |", "| --- | --- |"]
+            for _ in range(timeline_rows):
+                parts.append(f"| {rng.randrange(24):02d}:{rng.randrange(60):02d} | "
+                             f"{_fill(rng.choice(PROSE), rng)} |")  # fmt: skip
+            parts.append("")
+        if index == 3:
+            parts += [_fill(q, rng) for q in QUOTES] + [""]
+            parts += ["```console", f"$ kubectl -n {svc} rollout undo deploy/{svc}",
+                      "deployment.apps/checkout rolled back", "```", ""]  # fmt: skip
+        budget -= share
+    parts += ["## Action items", "", "| ID | Action | Owner | Due | Type |",
+              "| --- | --- | --- | --- | --- |"]  # fmt: skip
+    for n in range(1, 5):
+        parts.append(f"| A{n} | Add an alert on {rng.choice(SERVICES)} queue depth | "
+                     f"{rng.choice(PEOPLE).lower()} | 2026-0{n}-15 | detect |")  # fmt: skip
+    return "\n".join(parts) + "\n"
+
+
+def build_corpus(megabytes: float, seed: int = 7) -> list[str]:
+    """Return postmortems of 500 to 3,000 words until they add up to `megabytes`."""
+    rng = random.Random(seed)
+    docs: list[str] = []
+    size = 0
+    while size < megabytes * 1_000_000:
+        doc = postmortem(rng, rng.randint(500, 3000))
+        docs.append(doc)
+        size += len(doc.encode())
+    return docs
+
+
+def _rate(docs: list[str], fn, repeat: int = 1) -> float:  # type: ignore[no-untyped-def]
+    size = sum(len(d.encode()) for d in docs) / 1e6
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for doc in docs:
+            fn(doc)
+        best = min(best, time.perf_counter() - start)
+    return size / best
+
+
+_ALEX_SCRIPT = """
+import {markdown} from 'alex'
+import fs from 'node:fs'
+const files = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'))
+let bytes = 0, messages = 0
+const start = process.hrtime.bigint()
+for (const f of files) {
+  const text = fs.readFileSync(f, 'utf8')
+  bytes += Buffer.byteLength(text)
+  messages += markdown(text).messages.length
+}
+const seconds = Number(process.hrtime.bigint() - start) / 1e9
+console.log(JSON.stringify({bytes, seconds, messages}))
+"""
+
+
+def alex_rate(docs: list[str], alex_dir: Path, budget_mb: float) -> tuple[float, float] | None:
+    """Run alex over (up to budget_mb of) the same files in one node process; MB/s, MB."""
+    node = shutil.which("node")
+    if not node or not (alex_dir / "node_modules" / "alex").is_dir():
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        paths, size = [], 0
+        for index, doc in enumerate(docs):
+            if size >= budget_mb * 1e6:
+                break
+            path = Path(tmp) / f"pm{index}.md"
+            path.write_text(doc, encoding="utf-8")
+            paths.append(str(path))
+            size += len(doc.encode())
+        listing = Path(tmp) / "files.json"
+        listing.write_text(json.dumps(paths))
+        script = alex_dir / "nofault-bench.mjs"
+        script.write_text(_ALEX_SCRIPT)
+        out = subprocess.run([node, str(script), str(listing)], cwd=alex_dir, capture_output=True,
+                             text=True, check=True)  # fmt: skip
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    return data["bytes"] / 1e6 / data["seconds"], data["bytes"] / 1e6
+
+
+_RSS_SCRIPT = """
+import resource, sys, time
+from nofault.core.lint.engine import lint
+text = open(sys.argv[1], encoding="utf-8").read()
+start = time.perf_counter()
+result = lint(text)
+seconds = time.perf_counter() - start
+print(len(result.findings), seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def peak_rss(megabytes: float) -> tuple[float, float, int]:
+    """Lint one file of `megabytes` in a fresh process; return MB, seconds and peak RSS (MB)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "big.md"
+        docs = build_corpus(megabytes, seed=11)
+        # One document: the first front matter, then every body one after another.
+        bodies = [d.split("---\n", 2)[2] for d in docs[1:]]
+        path.write_text(docs[0] + "\n".join(bodies), encoding="utf-8")
+        size = path.stat().st_size / 1e6
+        out = subprocess.run([sys.executable, "-c", _RSS_SCRIPT, str(path)], capture_output=True,
+                             text=True, check=True)  # fmt: skip
+    _findings, seconds, rss_kb = out.stdout.split()
+    return size, float(seconds), int(rss_kb) // 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every measurement and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mb", type=float, default=5.0, help="Corpus size in MB (default 5).")
+    parser.add_argument("--big-mb", type=float, default=50.0, help="File size for peak RSS.")
+    parser.add_argument(
+        "--alex-dir", type=Path, default=Path(os.environ.get("ALEX_DIR", "/tmp/alex-bench"))
+    )
+    parser.add_argument("--alex-mb", type=float, default=1.0,
+                        help="MB of the corpus alex lints (it is slow; its MB/s is a rate).")  # fmt: skip
+    parser.add_argument("--runs", type=int, default=200, help="Runs for the 3,000-word median.")
+    args = parser.parse_args(argv)
+
+    docs = build_corpus(args.mb)
+    size = sum(len(d.encode()) for d in docs) / 1e6
+    print(
+        f"corpus: {len(docs)} generated postmortems, {size:.2f} MB (seeded; 500-3,000 words each)"
+    )
+    lint(docs[0])  # load the rule packs before timing
+    findings = sum(len(lint(d).findings) for d in docs[:50])
+    print(f"  ({findings} findings in the first 50 postmortems, all rules enabled)")
+
+    nofault = _rate(docs, lint, repeat=2)
+    md = MarkdownIt("commonmark").enable("table")
+    mdit = _rate(docs, md.parse, repeat=2)
+    print(f"nofault lint       {nofault:7.2f} MB/s   (parse + every rule, one process)")
+    print(f"markdown-it-py     {mdit:7.2f} MB/s   (CommonMark + tables parse only)")
+    verdict = "ok" if nofault >= mdit / 3 else "BELOW TARGET"
+    print(f"  nofault / markdown-it-py = {nofault / mdit:.2f}  (target >= 0.33: {verdict})")
+
+    alex = alex_rate(docs, args.alex_dir, args.alex_mb)
+    if alex is None:
+        print(f"alex               not installed (npm install alex in {args.alex_dir})")
+    else:
+        rate, sample = alex
+        verdict = "ok" if nofault >= 100 * rate else "BELOW TARGET"
+        print(f"alex               {rate:7.3f} MB/s   (alex markdown(), one node process, "
+              f"first {sample:.2f} MB of the same corpus)")  # fmt: skip
+        print(f"  nofault / alex = {nofault / rate:.0f}x  (target >= 100x: {verdict})")
+
+    rng = random.Random(3)
+    one = postmortem(rng, 3000)
+    words = len(one.split())
+    times = []
+    for _ in range(args.runs):
+        start = time.perf_counter()
+        lint(one)
+        times.append((time.perf_counter() - start) * 1000)
+    median = statistics.median(times)
+    verdict = "ok" if median < 10 else "BELOW TARGET"
+    print(f"one postmortem     {median:7.2f} ms median of {args.runs} runs "
+          f"({words} words; target < 10 ms: {verdict})")  # fmt: skip
+
+    if args.big_mb > 0:
+        big, seconds, rss = peak_rss(args.big_mb)
+        verdict = "ok" if rss < 300 else "BELOW TARGET"
+        print(f"peak memory        {rss:7d} MB RSS linting one {big:.1f} MB file in "
+              f"{seconds:.1f} s (fresh process; target < 300 MB: {verdict})")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
