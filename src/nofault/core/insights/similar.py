@@ -150,9 +150,11 @@ class SimilarityIndex:
         self.records = list(records)
         self.words = words
         self.chars = chars
-        self.word_matrix = word_matrix
-        self.char_matrix = char_matrix
-        self._terms = words.get_feature_names_out()
+        # Kept term-major (one row per term): a query touches only the rows of its own terms,
+        # so its cost follows how common its terms are, not the size of the corpus' text.
+        self.word_terms = sp.csr_matrix(word_matrix.T)
+        self.char_terms = sp.csr_matrix(char_matrix.T)
+        self._terms = words.get_feature_names_out() if self.records else np.array([])
         self._days = np.array(
             [r.occurred.toordinal() if r.occurred else _NO_DATE for r in self.records],
             dtype=np.int64,
@@ -188,7 +190,8 @@ class SimilarityIndex:
         """
         if not self.records:
             return []
-        scores = self.scores(draft)
+        q_words = self.words.transform([document_text(draft)])
+        scores = self._scores(q_words, self.chars.transform([short_text(draft)]))
         same = self._keys.get(draft.key)
         if same is not None:
             scores[same] = -1.0
@@ -201,7 +204,6 @@ class SimilarityIndex:
             return []
         best = np.argpartition(-scores, top - 1)[:top]
         best = best[np.argsort(-scores[best], kind="stable")]
-        q_words = self.words.transform([document_text(draft)])
         return [
             SimilarPostmortem(self.records[i], float(scores[i]), self._shared(q_words, int(i)))
             for i in best
@@ -210,19 +212,26 @@ class SimilarityIndex:
 
     def scores(self, draft: PostmortemRecord) -> np.ndarray:
         """Return the similarity of the draft to every indexed postmortem, from 0 to 1."""
-        q_words = self.words.transform([document_text(draft)])
-        q_chars = self.chars.transform([short_text(draft)])
-        by_words = (self.word_matrix @ q_words.T).toarray().ravel()
-        by_chars = (self.char_matrix @ q_chars.T).toarray().ravel()
+        if not self.records:
+            return np.zeros(0)
+        return self._scores(
+            self.words.transform([document_text(draft)]),
+            self.chars.transform([short_text(draft)]),
+        )
+
+    def _scores(self, q_words: sp.csr_matrix, q_chars: sp.csr_matrix) -> np.ndarray:
+        by_words = (q_words @ self.word_terms).toarray().ravel()
+        by_chars = (q_chars @ self.char_terms).toarray().ravel()
         return np.asarray(WORD_WEIGHT * by_words + (1 - WORD_WEIGHT) * by_chars, dtype=np.float64)
 
     def _shared(self, q_words: sp.csr_matrix, index: int, limit: int = 6) -> tuple[str, ...]:
-        row = self.word_matrix.getrow(index).multiply(q_words).tocoo()
-        if row.nnz == 0:
-            return ()
-        order = np.argsort(-row.data, kind="stable")
+        cols = q_words.indices
+        weights = q_words.data * self.word_terms[cols][:, [index]].toarray().ravel()
         chosen: list[str] = []
-        for col in row.col[order]:
+        for k in np.argsort(-weights, kind="stable"):
+            if weights[k] <= 0:
+                break
+            col = cols[k]
             term = str(self._terms[col])
             # A bigram already says what its words say; keep the list short and readable.
             if any(term in c.split() or c in term.split() for c in chosen):
@@ -240,8 +249,8 @@ class SimilarityIndex:
             "records": self.records,
             "words": self.words,
             "chars": self.chars,
-            "word_matrix": self.word_matrix,
-            "char_matrix": self.char_matrix,
+            "word_terms": self.word_terms,
+            "char_terms": self.char_terms,
         }
         return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -256,7 +265,7 @@ class SimilarityIndex:
             raise ValueError("similarity index built with another scikit-learn; rebuild it")
         return cls(
             payload["records"], payload["words"], payload["chars"],
-            payload["word_matrix"], payload["char_matrix"],
+            payload["word_terms"].T, payload["char_terms"].T,
         )  # fmt: skip
 
 

@@ -1,0 +1,188 @@
+"""`nofault similar`, `themes` and `report`: learning across a folder of postmortems."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+import yaml
+
+from nofault.cli.console import fail, stderr, stdout
+from nofault.cli.main import ExitCode, app
+from nofault.core.insights.corpus import load_folder, record_from_markdown
+from nofault.core.insights.records import (
+    IncidentRecord,
+    PostmortemRecord,
+    incident_record_from_mapping,
+)
+from nofault.core.insights.similar import SimilarityIndex
+from nofault.core.insights.themes import find_themes
+from nofault.core.pdf import PdfUnavailable
+
+
+class SimilarFormat(StrEnum):
+    """Output formats of `nofault similar` and `nofault themes`."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+class ReportFormat(StrEnum):
+    """Output formats of `nofault report`."""
+
+    HTML = "html"
+    MD = "md"
+    PDF = "pdf"
+
+
+_CORPUS_HELP = "Folder of Markdown postmortems to learn from (searched recursively)."
+
+
+def _corpus(path: Path, *, lint: bool = False) -> list[PostmortemRecord]:
+    if not path.exists():
+        fail(f"{path} does not exist")
+        raise typer.Exit(ExitCode.USAGE)
+    with stderr.status(f"Reading postmortems under {path}…"):
+        return load_folder(path, lint=lint)
+
+
+@app.command()
+def similar(
+    file: Path = typer.Argument(..., help="The draft postmortem (Markdown)."),
+    corpus: Path = typer.Option(Path("."), "--corpus", "-c", help=_CORPUS_HELP),
+    top: int = typer.Option(5, "--top", "-n", min=1, max=50, help="How many to show."),
+    output_format: SimilarFormat = typer.Option(
+        SimilarFormat.TEXT, "--format", "-f", help="Output format.", case_sensitive=False
+    ),
+    include_later: bool = typer.Option(
+        False, "--include-later", help="Also show postmortems of incidents after this one."
+    ),
+) -> None:
+    """Show the earlier postmortems most like a draft, with their factors and open actions."""
+    if not file.is_file():
+        fail(f"{file} is not a file")
+        raise typer.Exit(ExitCode.USAGE)
+    draft = record_from_markdown(file.read_bytes(), key=str(file))
+    records = [r for r in _corpus(corpus) if (corpus / r.key).resolve() != file.resolve()]
+    matches = SimilarityIndex.build(records).query(
+        draft, top=top, earlier_only=not include_later
+    )
+    if output_format is SimilarFormat.JSON:
+        typer.echo(json.dumps({"draft": str(file), "corpus": len(records),
+                               "similar": [m.as_dict() for m in matches]}, indent=2))  # fmt: skip
+        return
+    if not matches:
+        stdout.print(f"No similar postmortem among {len(records)} in {corpus}.")
+        return
+    for rank, m in enumerate(matches, 1):
+        r = m.record
+        stdout.print(
+            f"[bold]{rank}. {r.label}[/] {r.title} [dim]({r.key}, score {m.score:.2f})[/]",
+            markup=True,
+        )
+        stdout.print(f"   {m.headline()}")
+        if m.shared_terms:
+            stdout.print(f"   [dim]shared terms:[/] {', '.join(m.shared_terms)}", markup=True)
+        for f in r.factors:
+            category = f" [{f.category}]" if f.category else ""
+            stdout.print(f"   - {f.id}{category} {f.text}", markup=False)
+        for a in m.open_actions:
+            due = f", due {a.due.isoformat()}" if a.due else ""
+            stdout.print(f"   ☐ {a.id} {a.text} ({a.status}{due})", markup=False)
+
+
+@app.command()
+def themes(
+    corpus: Path = typer.Option(Path("."), "--corpus", "-c", help=_CORPUS_HELP),
+    minimum: int = typer.Option(
+        2, "--min", min=1, help="Only themes found in at least this many postmortems."
+    ),
+    output_format: SimilarFormat = typer.Option(
+        SimilarFormat.TEXT, "--format", "-f", help="Output format.", case_sensitive=False
+    ),
+) -> None:
+    """Group contributing factors across postmortems into recurring themes."""
+    records = _corpus(corpus)
+    found = find_themes(records, min_postmortems=minimum)
+    if output_format is SimilarFormat.JSON:
+        typer.echo(json.dumps({"postmortems": len(records),
+                               "themes": [t.as_dict() for t in found]}, indent=2))  # fmt: skip
+        return
+    if not found:
+        stdout.print(f"No theme recurs across {len(records)} postmortems in {corpus}.")
+        return
+    for t in found:
+        stdout.print(f"[bold]{t.label}[/] — {t.count} postmortems", markup=True)
+        stdout.print(f"   e.g. {t.example}", markup=False)
+        quarters = ", ".join(f"{q} {n}" for q, n in t.by_quarter.items())
+        services = ", ".join(f"{s} {n}" for s, n in list(t.by_service.items())[:5])
+        categories = ", ".join(f"{c} {n}" for c, n in t.by_category.items())
+        stdout.print(f"   [dim]quarters:[/] {quarters}", markup=True)
+        stdout.print(f"   [dim]services:[/] {services}", markup=True)
+        stdout.print(f"   [dim]categories:[/] {categories}", markup=True)
+
+
+def _incidents(path: Path | None) -> list[IncidentRecord] | None:
+    if path is None:
+        return None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        items = data.get("incidents", data) if isinstance(data, dict) else data
+        return [incident_record_from_mapping(item) for item in items or []]
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        fail(f"cannot read incidents from {path}: {exc}")
+        raise typer.Exit(ExitCode.USAGE) from exc
+
+
+@app.command()
+def report(
+    output_format: ReportFormat = typer.Option(
+        ..., "--format", "-f", help="Report format.", case_sensitive=False
+    ),
+    corpus: Path = typer.Option(Path("."), "--corpus", "-c", help=_CORPUS_HELP),
+    since: str = typer.Option(
+        None, "--since", help="Only incidents from this date (YYYY-MM-DD) on."
+    ),
+    incidents: Path = typer.Option(
+        None, "--incidents", help="YAML or JSON list of incidents, for coverage and recurrence."
+    ),
+    title: str = typer.Option(None, "--title", help="The report's title."),
+    output: Path = typer.Option(
+        None, "--output", "-o", help="File to write (PDF needs one). Without it, stdout."
+    ),
+) -> None:
+    """Write the learning report: themes, metrics with charts, slipped actions, missing reviews."""
+    from nofault.core.insights.report import build_report, to_html, to_markdown, to_pdf
+
+    start = None
+    if since:
+        try:
+            start = date.fromisoformat(since)
+        except ValueError as exc:
+            fail(f"--since {since!r} is not a date (YYYY-MM-DD)")
+            raise typer.Exit(ExitCode.USAGE) from exc
+    if output_format is ReportFormat.PDF and output is None:
+        fail("--format pdf needs --output FILE")
+        raise typer.Exit(ExitCode.USAGE)
+    known = _incidents(incidents)
+    records = _corpus(corpus, lint=True)
+    with stderr.status("Computing themes and metrics…"):
+        built = build_report(records, known, since=start, title=title)
+    if output_format is ReportFormat.PDF:
+        try:
+            data: bytes = to_pdf(built)
+        except PdfUnavailable as exc:
+            fail(str(exc))
+            raise typer.Exit(ExitCode.USAGE) from exc
+        output.write_bytes(data)
+        stderr.print(f"wrote {output}")
+        return
+    text = to_html(built) if output_format is ReportFormat.HTML else to_markdown(built)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    stderr.print(f"wrote {output}")
