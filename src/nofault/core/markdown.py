@@ -12,7 +12,7 @@ bodies are sliced from the source lines, so text is kept verbatim.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -169,11 +169,22 @@ for _kind, _names in {
         _HEADING_ALIASES[_name.strip()] = _kind
 
 
-def heading_kind(heading: str) -> SectionKind:
-    """Map a heading as people write it onto a section kind (OTHER when it is not known)."""
+def heading_key(heading: str) -> str:
+    """Normalise a heading for lookup: lower case, no punctuation, single spaces."""
     key = re.sub(r"\(s\)", "s", heading.lower())
     key = re.sub(r"[^a-z0-9& ]+", " ", key)
-    key = re.sub(r"\s+", " ", key).strip()
+    return re.sub(r"\s+", " ", key).strip()
+
+
+def heading_kind(heading: str, aliases: Mapping[str, SectionKind] | None = None) -> SectionKind:
+    """Map a heading as people write it onto a section kind (OTHER when it is not known).
+
+    `aliases` adds the organisation's own headings (from its guide's template), keyed by
+    `heading_key`; they are looked up before the built-in ones.
+    """
+    key = heading_key(heading)
+    if aliases and key in aliases:
+        return aliases[key]
     return _HEADING_ALIASES.get(key, SectionKind.OTHER)
 
 
@@ -770,8 +781,13 @@ def _decode(data: bytes | str) -> tuple[str, Problem | None]:
     return text.lstrip("\ufeff"), None
 
 
-def parse_text(data: bytes | str) -> ParsedText:
-    """Read Markdown into a postmortem, collecting problems instead of raising."""
+def parse_text(
+    data: bytes | str, *, aliases: Mapping[str, SectionKind] | None = None
+) -> ParsedText:
+    """Read Markdown into a postmortem, collecting problems instead of raising.
+
+    `aliases` maps the organisation's own section headings onto kinds (see `heading_kind`).
+    """
     text, problem = _decode(data)
     problems: list[Problem] = [problem] if problem else []
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -812,7 +828,7 @@ def parse_text(data: bytes | str) -> ParsedText:
     seen: set[SectionKind] = set()
     for h in headings:
         text_of = _heading_text(lines[h.start])
-        kind = heading_kind(text_of)
+        kind = heading_kind(text_of, aliases)
         nested_known = kind != SectionKind.OTHER and kind not in seen and h.level <= 4
         if h.level <= section_level or nested_known:
             starts.append((h, text_of, kind))

@@ -100,5 +100,20 @@ def test_severities_come_from_the_organisations_guide(tmp_path: Path) -> None:
     assert [f.code for f in lint(text, config=config.with_cli(select=["STR002"], ignore=None)).findings] == []
     (tmp_path / ".nofault.toml").write_text('guide = "missing.toml"\n')
     discover_config.__globals__["_find_config"].cache_clear()
-    with pytest.raises(ConfigError, match="missing.toml"):
+    with pytest.raises(ConfigError, match=r"missing\.toml"):
         discover_config(tmp_path / "pm.md")
+
+
+def test_renamed_headings_of_the_guide_are_read_as_their_sections(tmp_path: Path) -> None:
+    guide = Path(__file__).parents[3] / "examples" / "tidewater" / "guide.toml"
+    (tmp_path / "guide.toml").write_text(guide.read_text())
+    (tmp_path / ".nofault.toml").write_text('guide = "guide.toml"\n')
+    text = (
+        "---\nseverity: Mayday\n---\n# Stall\n\n## Key takeaways\n\nEngines need a warm-up check.\n\n"
+        "## Contributing conditions\n\n- **CF1** [technical] The governor stuck.\n"
+    )
+    result = lint(text, path=str(tmp_path / "pm.md"))
+    assert result.parsed is not None
+    kinds = [s.kind.value for s in result.parsed.postmortem.sections]
+    assert kinds == ["lessons", "contributing_factors"]
+    assert [f.id for f in result.parsed.postmortem.contributing_factors] == ["CF1"]

@@ -559,8 +559,8 @@ class GuideBuilder:
         for s in template:
             if s.heading and heading_kind(s.heading) is not s.kind:
                 self.warnings.append(
-                    f"template heading {s.heading!r} for {s.kind.value} is not one `nofault "
-                    f"lint` recognises; it will read that section as unknown"
+                    f"template heading {s.heading!r} for {s.kind.value} is recognised by `nofault "
+                    f"lint` only where the configuration names this guide (guide = …)"
                 )
         rows = tuple((f"**{s.title}**", s.guidance, "✓" if s.light else "") for s in template)
         first = self.config.severities[0].name if self.config.severities else None

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from nofault.core.document import DEFAULT_SEVERITIES
+from nofault.core.document import DEFAULT_SEVERITIES, SectionKind
 from nofault.core.lint.rule import Level, Rule
 
 CONFIG_FILES = (".nofault.toml", "pyproject.toml")
@@ -45,6 +45,8 @@ class LintConfig(BaseModel):
     # Extra judgemental words or phrases the blame pack flags (`blame-words = ["hero"]`).
     blame_words: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
+    # The organisation's own section headings (heading -> section kind), from its guide.
+    headings: dict[str, SectionKind] = Field(default_factory=dict)
     guide: str | None = None  # guide.toml whose template `nofault new` writes (relative path)
     required_sections: dict[str, list[str]] = Field(
         default_factory=lambda: {
@@ -100,6 +102,12 @@ class LintConfig(BaseModel):
 
         walk("", value)
         return flat
+
+    def heading_aliases(self) -> dict[str, SectionKind]:
+        """Return the organisation's headings keyed for `markdown.heading_kind`."""
+        from nofault.core.markdown import heading_key
+
+        return {heading_key(h): kind for h, kind in self.headings.items()}
 
     def with_cli(self, *, select: list[str] | None, ignore: list[str] | None) -> LintConfig:
         """Return a copy with command-line `--select` and `--ignore` applied on top."""
@@ -189,7 +197,20 @@ def load_config_file(path: Path) -> LintConfig:
         except (OSError, ValueError) as exc:
             raise ConfigError(f"{path}: guide = {data['guide']!r}: {exc}") from exc
         data = {**data, "severities": [s.name for s in guide.severities]}
+    if data.get("guide"):
+        data = {**data, "headings": _guide_headings(path.parent / str(data["guide"]), path)}
     return config_from_mapping(data, source=str(path))
+
+
+def _guide_headings(guide_path: Path, source: Path) -> dict[str, SectionKind]:
+    """Return the renamed headings of a guide's template (heading -> section kind)."""
+    from nofault.core.guide.config import load_guide_config
+
+    try:
+        template = load_guide_config(guide_path).postmortem_template
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{source}: guide = {guide_path.name!r}: {exc}") from exc
+    return {section.title: section.kind for section in template}
 
 
 @lru_cache(maxsize=256)

@@ -185,7 +185,8 @@ def lint(
         from nofault.core.lint.config import discover_config
 
         config = discover_config(Path(path)) if path and path != "-" else LintConfig()
-    return lint_parsed(parse_text(text), path=path or "-", config=config, today=today)
+    parsed = parse_text(text, aliases=config.heading_aliases())
+    return lint_parsed(parsed, path=path or "-", config=config, today=today)
 
 
 def lint_text(
