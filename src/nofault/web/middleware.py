@@ -9,7 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 
-PUBLIC_PREFIXES = ("/api/", "/static/", "/accounts/login/", "/healthz")
+PUBLIC_PREFIXES = ("/api/", "/static/", "/accounts/login/", "/healthz", "/webhooks/")
 
 
 class LoginRequiredMiddleware:

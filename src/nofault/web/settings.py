@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "nofault.web.postmortems",
     "nofault.web.actions",
     "nofault.web.guides",
+    "nofault.web.integrations",
 ]
 
 MIDDLEWARE = [

@@ -43,6 +43,7 @@ urlpatterns = [
     path("postmortems/", include("nofault.web.postmortems.urls")),
     path("actions/", include("nofault.web.actions.urls")),
     path("guide/", include("nofault.web.guides.urls")),
+    path("webhooks/", include("nofault.web.integrations.urls")),
     path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/token/", TokenView.as_view(), name="api-token"),

@@ -1,0 +1,67 @@
+"""What the integrations app stores: every webhook delivery, and each alert group's incident."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class DeliveryStatus(models.TextChoices):
+    """Where a webhook delivery stands."""
+
+    RECEIVED = "received", "Received"  # stored and acknowledged, not yet applied
+    PROCESSED = "processed", "Processed"
+    DUPLICATE = "duplicate", "Duplicate"
+    IGNORED = "ignored", "Ignored"  # authentic, but about nothing nofault records (a ping)
+    REJECTED = "rejected", "Rejected"  # answered 4xx; kept for inspection
+    FAILED = "failed", "Failed"  # acknowledged, but applying it raised: retried later
+
+
+class WebhookDelivery(models.Model):
+    """One request an alerting tool sent, stored before it is acknowledged."""
+
+    source = models.CharField(max_length=50, db_index=True)
+    delivery_id = models.CharField(max_length=200, blank=True, default="")
+    received_at = models.DateTimeField(default=timezone.now, db_index=True)
+    headers = models.JSONField(default=dict, blank=True)
+    body = models.BinaryField()
+    status = models.CharField(
+        max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.RECEIVED
+    )
+    http_status = models.PositiveSmallIntegerField(default=202)
+    reason = models.CharField(max_length=500, blank=True, default="")
+    processed_at = models.DateTimeField(null=True, blank=True)
+    incident_keys = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["source", "delivery_id"]),
+            models.Index(fields=["status", "received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} delivery {self.delivery_id or self.pk} ({self.status})"
+
+
+class AlertGroup(models.Model):
+    """One episode of one alert group at a source, and the incident it is."""
+
+    source = models.CharField(max_length=50)
+    dedup_key = models.CharField(max_length=300)
+    episode = models.PositiveIntegerField(default=0)
+    incident = models.OneToOneField(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="alert_group"
+    )
+    state = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "dedup_key", "episode"], name="unique_alert_group_episode"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.dedup_key}#{self.episode}"

@@ -1,0 +1,218 @@
+"""Integration services: receive a webhook delivery, and apply its events to incidents.
+
+A delivery is checked (size, signature, shape) and then stored in its own committed
+transaction before the view answers 2xx, so an acknowledged delivery survives a crash right
+after. Applying it is a second step, idempotent and order-proof (see `ingest.fold`): a
+delivery left `received` or `failed` by a crash is applied again by `delivery_process_pending`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from nofault.core.document import IncidentStatus
+from nofault.web.api_errors import ServiceError
+from nofault.web.choices import Role
+from nofault.web.incidents.models import Incident
+from nofault.web.incidents.services import incident_create, incident_update
+from nofault.web.integrations.config import source_settings
+from nofault.web.integrations.ingest import IncidentState, fold, starts_new_episode
+from nofault.web.integrations.models import AlertGroup, DeliveryStatus, WebhookDelivery
+from nofault.web.integrations.sources import get_source
+from nofault.web.integrations.sources.base import (
+    DeliveryRejected,
+    IncidentEvent,
+    check_size,
+)
+
+log = logging.getLogger(__name__)
+
+SYSTEM_USERNAME = "nofault-integrations"
+# Headers worth keeping for inspection; credentials never are.
+_KEPT_HEADERS = ("content-type", "user-agent", "x-webhook-id", "x-github-event",
+                 "x-pagerduty-signature", "content-length")  # fmt: skip
+
+
+class UnknownSource(DeliveryRejected):
+    """No source plugin has this name."""
+
+    status = 404
+    code = "unknown_source"
+
+
+def _system_actor() -> Any:
+    """Return the account webhooks act as (an author, with no password to log in with)."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    user, _ = user_model.objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"role": Role.AUTHOR, "is_active": True}
+    )
+    return user
+
+
+def delivery_receive(
+    *, source_name: str, headers: Mapping[str, str], body: bytes
+) -> WebhookDelivery:
+    """Check and store a delivery; rejected ones are stored too, with their 4xx and reason."""
+    kept = {k.lower(): v for k, v in headers.items() if k.lower() in _KEPT_HEADERS}
+    source = get_source(source_name)
+    delivery = WebhookDelivery(source=source_name[:50], headers=kept, body=body)
+    try:
+        if source is None:
+            raise UnknownSource(f"no incident source is called {source_name!r}")
+        settings = source_settings(source)
+        check_size(body, settings)
+        source.verify(headers, body, settings)
+        delivery.delivery_id = source.delivery_id(headers, body)[:200]
+        source.parse(body, settings)  # a wrong shape is refused now, not after the 2xx
+    except DeliveryRejected as exc:
+        delivery.status = DeliveryStatus.REJECTED
+        delivery.http_status = exc.status
+        delivery.reason = f"{exc.code}: {exc.reason}"[:500]
+        if len(body) > 64 * 1024:
+            delivery.body = body[: 64 * 1024]  # keep enough to inspect, not the whole flood
+    delivery.save()  # autocommit: on disk before the view answers
+    return delivery
+
+
+def delivery_process(*, delivery: WebhookDelivery) -> WebhookDelivery:
+    """Apply a stored delivery's events to incidents; applying it twice changes nothing."""
+    if delivery.status not in (DeliveryStatus.RECEIVED, DeliveryStatus.FAILED):
+        return delivery
+    source = get_source(delivery.source)
+    assert source is not None
+    try:
+        events = source.parse(bytes(delivery.body), source_settings(source))
+        if not events:
+            delivery.status = DeliveryStatus.IGNORED
+        else:
+            duplicate = (
+                WebhookDelivery.objects.filter(
+                    source=delivery.source,
+                    delivery_id=delivery.delivery_id,
+                    status=DeliveryStatus.PROCESSED,
+                )
+                .exclude(pk=delivery.pk)
+                .exists()
+            )
+            keys = [incident_apply_event(event=e).key for e in events]
+            delivery.incident_keys = keys
+            delivery.status = DeliveryStatus.DUPLICATE if duplicate else DeliveryStatus.PROCESSED
+    except Exception as exc:  # kept and retried: an acknowledged delivery is never dropped
+        log.exception("applying %s failed", delivery)
+        delivery.status = DeliveryStatus.FAILED
+        delivery.reason = f"{type(exc).__name__}: {exc}"[:500]
+    delivery.processed_at = timezone.now()
+    delivery.save(update_fields=["status", "reason", "processed_at", "incident_keys"])
+    return delivery
+
+
+def delivery_process_pending(*, limit: int = 1000) -> int:
+    """Apply deliveries a crash or an error left unapplied; return how many were tried."""
+    pending = WebhookDelivery.objects.filter(
+        status__in=[DeliveryStatus.RECEIVED, DeliveryStatus.FAILED]
+    ).order_by("received_at", "id")[:limit]
+    count = 0
+    for delivery in pending:
+        delivery_process(delivery=delivery)
+        count += 1
+    return count
+
+
+def incident_apply_event(*, event: IncidentEvent) -> Incident:
+    """Create or update the incident an event's alert group is, whatever order events come in."""
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                return _apply(event)
+        except IntegrityError:
+            # Another worker created this group's incident (or took the key) first: re-read.
+            if attempt == 4:
+                raise
+        except ServiceError as exc:
+            if getattr(exc, "reason", "") != "duplicate_key" or attempt == 4:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _apply(event: IncidentEvent) -> Incident:
+    group = (
+        AlertGroup.objects.select_for_update()
+        .filter(source=event.source, dedup_key=event.dedup_key)
+        .order_by("-episode")
+        .select_related("incident")
+        .first()
+    )
+    if group is not None:
+        state = _load_state(group.state)
+        if not starts_new_episode(state, event):
+            new = fold(state, event)
+            if new != state:
+                group.state = _dump_state(new)
+                group.save(update_fields=["state", "updated_at"])
+                _incident_sync(group.incident, new)
+            return group.incident
+        episode = group.episode + 1
+    else:
+        episode = 0
+    state = fold(None, event)
+    incident = incident_create(
+        actor=_system_actor(),
+        **_incident_fields(state),
+        source=event.source,
+        external_id=event.dedup_key[:200],
+    )
+    AlertGroup.objects.create(source=event.source, dedup_key=event.dedup_key, episode=episode,
+                              incident=incident, state=_dump_state(state))  # fmt: skip
+    return incident
+
+
+def _incident_fields(state: IncidentState) -> dict[str, Any]:
+    severity = state.severity or "SEV3"
+    return {
+        "title": (state.title or f"{state.source} alert {state.dedup_key}")[:300],
+        "severity": severity,
+        "status": state.effective_status.value,
+        "services": list(state.services),
+        "started_at": state.started_at,
+        "resolved_at": state.resolved_at,
+        "responders": [{"name": n, "role": "responder"} for n in state.responders],
+    }
+
+
+def _incident_sync(incident: Incident, state: IncidentState) -> None:
+    fields = _incident_fields(state)
+    changes = {k: v for k, v in fields.items() if getattr(incident, k) != v}
+    if changes:
+        incident_update(incident=incident, actor=_system_actor(), **changes)
+
+
+def _dump_state(state: IncidentState) -> dict[str, Any]:
+    data = asdict(state)
+    for key, value in data.items():
+        if isinstance(value, datetime):
+            data[key] = value.isoformat()
+        elif isinstance(value, tuple):
+            data[key] = list(value)
+    return data
+
+
+def _load_state(data: Mapping[str, Any]) -> IncidentState:
+    values: dict[str, Any] = dict(data)
+    for key in ("status_at", "started_at", "acknowledged_at", "resolved_at", "title_at",
+                "severity_at", "link_at"):  # fmt: skip
+        if values.get(key):
+            values[key] = datetime.fromisoformat(values[key])
+    for key in ("services", "teams", "responders"):
+        values[key] = tuple(values.get(key) or ())
+    if values.get("status"):
+        values["status"] = IncidentStatus(values["status"])
+    return IncidentState(**values)

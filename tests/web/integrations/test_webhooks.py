@@ -1,0 +1,188 @@
+"""Webhooks through real HTTP to the running app: stored before the 2xx, idempotent, order-proof."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from nofault.web.incidents.models import Incident
+from nofault.web.integrations.models import AlertGroup, DeliveryStatus, WebhookDelivery
+from nofault.web.integrations.services import delivery_process_pending
+from tests.integrations.conftest import PAYLOADS
+
+VECTORS = json.loads((PAYLOADS / "pagerduty/signature_vectors.json").read_text())
+PD_SECRET = VECTORS["vectors"][2]["secret"]
+SIGNATURES = {
+    v["body_file"]: v["X-PagerDuty-Signature"]
+    for v in VECTORS["vectors"]
+    if v["expected_valid"] and v["secret"] == PD_SECRET
+}
+
+
+@pytest.fixture
+def app(live_server: Any, settings: Any) -> str:
+    settings.NOFAULT_INTEGRATIONS = {
+        "sources": {
+            "pagerduty": {"secrets": [PD_SECRET]},
+            "alertmanager": {"token": "am-token"},
+            "grafana": {"token": "gf-token"},
+            "opsgenie": {"header": "X-Nofault-Token", "token": "og-token"},
+            "squadcast": {"header": "X-Nofault-Token", "token": "sq-token"},
+        }
+    }
+    return str(live_server.url)
+
+
+def post(app: str, source: str, body: bytes, **headers: str) -> httpx.Response:
+    return httpx.post(
+        f"{app}/webhooks/{source}",
+        content=body,
+        headers={"Content-Type": "application/json", **headers},
+    )
+
+
+def pd(app: str, name: str, **extra: str) -> httpx.Response:
+    raw = (PAYLOADS / "pagerduty" / name).read_bytes()
+    return post(app, "pagerduty", raw, **{"X-PagerDuty-Signature": SIGNATURES[name], **extra})
+
+
+def am(app: str, data: dict[str, Any]) -> httpx.Response:
+    return post(app, "alertmanager", json.dumps(data).encode(), Authorization="Bearer am-token")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pagerduty_lifecycle_in_shuffled_order_with_duplicates(app: str) -> None:
+    names = [
+        "incident.triggered.json",
+        "incident.acknowledged.json",
+        "incident.resolved.json",
+        "incident.annotated.json",
+        "pagey.ping.json",
+    ]
+    order = names + names[:3]
+    random.Random(7).shuffle(order)
+    for name in order:
+        response = pd(app, name)
+        assert response.status_code == 202, response.text
+    incident = Incident.objects.get()
+    assert incident.source == "pagerduty" and incident.external_id == "Q2CKYRLH85UNN4"
+    assert incident.status == "resolved" and incident.title == "Test"
+    assert incident.severity == "SEV4" and incident.services == ["Webhook Tester"]
+    assert incident.resolved_at is not None and incident.started_at is not None
+    assert incident.postmortem_due is not None
+    statuses = set(WebhookDelivery.objects.values_list("status", flat=True))
+    assert statuses <= {DeliveryStatus.PROCESSED, DeliveryStatus.DUPLICATE, DeliveryStatus.IGNORED}
+    assert WebhookDelivery.objects.count() == len(order)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_incident_payload_becomes_an_incident(app: str) -> None:
+    for name in ("alertmanager/firing.json",):
+        assert am(app, json.loads((PAYLOADS / name).read_text())).status_code == 202
+    grafana = (PAYLOADS / "grafana/firing.json").read_bytes()
+    assert post(app, "grafana", grafana, Authorization="Bearer gf-token").status_code == 202
+    opsgenie = (PAYLOADS / "opsgenie/create.docs-example.json").read_bytes()
+    assert post(app, "opsgenie", opsgenie, **{"X-Nofault-Token": "og-token"}).status_code == 202
+    for kind in ("triggered", "acknowledged", "resolved"):
+        raw = (PAYLOADS / f"squadcast/incident.{kind}.json").read_bytes()
+        assert post(app, "squadcast", raw, **{"X-Nofault-Token": "sq-token"}).status_code == 202
+    assert sorted(Incident.objects.values_list("source", flat=True)) == [
+        "alertmanager",
+        "grafana",
+        "opsgenie",
+        "squadcast",
+    ]
+    assert Incident.objects.get(source="alertmanager").severity == "SEV1"
+    assert Incident.objects.get(source="squadcast").status == "resolved"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_resolve_before_trigger_and_a_later_refire_is_a_new_incident(app: str) -> None:
+    firing = json.loads((PAYLOADS / "alertmanager/firing.json").read_text())
+    resolved = json.loads(json.dumps(firing))
+    resolved["status"] = "resolved"
+    for alert in resolved["alerts"]:
+        alert["status"] = "resolved"
+        alert["endsAt"] = "2020-02-06T01:00:00Z"
+    assert am(app, resolved).status_code == 202
+    assert am(app, firing).status_code == 202
+    incident = Incident.objects.get()
+    assert incident.status == "resolved"
+    refire = json.loads(json.dumps(firing))
+    for alert in refire["alerts"]:
+        alert["startsAt"] = "2020-03-01T00:00:00Z"
+    assert am(app, refire).status_code == 202
+    assert Incident.objects.count() == 2
+    assert list(AlertGroup.objects.order_by("episode").values_list("episode", flat=True)) == [0, 1]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("source", "body", "headers", "status", "reason"),
+    [
+        (
+            "pagerduty",
+            b'{"event": {}}',
+            {"X-PagerDuty-Signature": "v1=" + "0" * 64},
+            401,
+            "unauthenticated",
+        ),
+        ("pagerduty", b"{}", {}, 400, "malformed_header"),
+        ("alertmanager", b"{not json", {"Authorization": "Bearer am-token"}, 400, "malformed_body"),
+        (
+            "alertmanager",
+            b'{"version": "4"}',
+            {"Authorization": "Bearer am-token"},
+            422,
+            "wrong_shape",
+        ),
+        (
+            "alertmanager",
+            b"x" * (600 * 1024),
+            {"Authorization": "Bearer am-token"},
+            413,
+            "body_too_large",
+        ),
+    ],
+)
+def test_bad_deliveries_get_a_4xx_with_a_reason_and_are_kept(
+    app: str, source: str, body: bytes, headers: dict[str, str], status: int, reason: str
+) -> None:
+    response = post(app, source, body, **headers)
+    assert response.status_code == status
+    assert response.json()["reason"] == reason
+    kept = WebhookDelivery.objects.get()
+    assert kept.status == DeliveryStatus.REJECTED and kept.http_status == status
+    assert kept.reason.startswith(reason)
+    assert Incident.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unknown_source_is_not_found(app: str) -> None:
+    assert post(app, "nosuchtool", b"{}").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unconfigured_source_is_refused(app: str, settings: Any) -> None:
+    settings.NOFAULT_INTEGRATIONS = {"sources": {}}
+    response = pd(app, "incident.triggered.json")
+    assert response.status_code == 403 and response.json()["reason"] == "source_disabled"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_stored_but_not_applied_is_applied_later(app: str) -> None:
+    raw = (PAYLOADS / "pagerduty/incident.triggered.json").read_bytes()
+    WebhookDelivery.objects.create(source="pagerduty", delivery_id="x", body=raw)
+    assert delivery_process_pending() == 1
+    assert Incident.objects.get().external_id == "Q2CKYRLH85UNN4"
+    assert delivery_process_pending() == 0
+
+
+def test_payloads_are_read_from_shared_not_copied() -> None:
+    repo = Path(__file__).resolve().parents[3]
+    assert not list(repo.glob("tests/**/signature_vectors.json"))
