@@ -121,6 +121,7 @@ NOT_NAMES = _words("not_names")
 ORG_UNITS = _words("org_units")
 ING_NOUNS = _words("ing_nouns")
 IMPERATIVES = _words("imperatives")
+OUTCOME_JUDGEMENTS = _words("outcome_judgements")
 SUGGESTIONS: dict[str, str] = {k: " ".join(v.split()) for k, v in LEXICON["suggestions"].items()}
 
 _I = re.IGNORECASE
@@ -262,11 +263,46 @@ _RESPONSIBLE = Gated(
     _keys("blame fault responsible"),
 )
 _CAUSAL = Gated(
-    r"\b(?:because|as\s+a\s+result\s+of|thanks\s+to|trace[sd]?\s+(?:\w+\s+)?(?:back\s+)?to|"
-    r"(?:is|was)\s+(?:all\s+|entirely\s+|squarely\s+|solely\s+)?(?:down\s+to|on)|"
-    r"(?:is|was)\s+the\s+(?:reason|cause))\s+",
-    _keys("because result thanks trace traces traced reason cause on down"),
-    also=("because result thanks trace traces traced reason cause is was"),
+    r"\b(?:because|(?:as\s+a|the)\s+result\s+of|thanks\s+to|"
+    r"trace[sd]?\s+(?:[\w-]+\s+){0,3}?(?:back\s+)?to)\s+",
+    _keys("because result thanks trace traces traced"),
+)
+# "This one is on me", "the cause was the intern", "Root cause: the intern": no verb needed.
+_CAUSAL_IS = Gated(
+    r"\b(?:(?:is|was)\s+(?:all\s+|entirely\s+|squarely\s+|solely\s+)?(?:down\s+to|on)|"
+    r"(?:is|was)\s+the\s+(?:reason|cause)|root\s+cause\s*(?::|was|is|-|—))\s+",
+    _keys("on down reason cause"),
+    also="is was root",
+)
+# "Ahmed is the reason the cache was flushed": the person stands before.
+_IS_REASON = Gated(
+    r"\b(?:is|was)\s+(?:the\s+)?(?:(?:main|real|whole|only)\s+)?(?:reason|cause|culprit)\b",
+    _keys("reason cause culprit"),
+    also="is was",
+)
+# "..., which is why the incident dragged on", "so nobody was paged".
+_CONSEQUENCE_LINK = Gated(
+    r"\b(?:which|that|this)\s+(?:decision\s+|change\s+|action\s+)?(?:is|was)\s+"
+    r"(?:why|what|how)\b|\bso\s+(?:nobody|no\s+one)\b",
+    _keys("why what how nobody one"),
+    also="which that this so",
+)
+_PUNITIVE = Gated(
+    r"\b(?:taken|take|took|taking)\s+(?:disciplinary\s+)?action\s+(?:with|against)\b|"
+    r"\bdisciplin(?:ed|ary)\b|\bcounsell?ed\b|\bretrain(?:ed|ing)?\s+(?:the|him|her|them)\b|"
+    r"\b(?:was|were|been|be|got|get)\s+(?:fired|let\s+go|suspended|written\s+up|reprimanded|"
+    r"sacked|demoted)\b",
+    _keys(
+        "action disciplined disciplinary counseled counselled retrain retrained retraining "
+        "fired let suspended written reprimanded sacked demoted"
+    ),
+)
+# "... took the payments service down": a particle after the object.
+_CAUSE_SPLIT = Gated(
+    r"\b(?:took|brought|knocked|taken|taking|bringing)\s+(?:[\w-]+\s+){1,4}?"
+    r"(?:down|over|offline)\b",
+    _keys("took brought knocked taken taking bringing"),
+    also="down over offline",
 )
 _BLAME_WITH = Gated(
     r"\b(?:blame|responsibility|fault)\s+(?:for\s+[^,.;]{1,50}?\s+)?(?:lies|lay|rests|rested|"
@@ -304,8 +340,8 @@ _WHY_VERB = re.compile(
     _I,
 )
 _PASSIVE_OMISSION = Gated(
-    r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:never|not)\s+(?:properly\s+|"
-    r"fully\s+|actually\s+|adequately\s+|even\s+)?(?:tested|reviewed|checked|verified|"
+    r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:never\s+(?:\w+ly\s+)?|not\s+"
+    r"(?:properly|fully|actually|adequately|even)\s+)(?:tested|reviewed|checked|verified|"
     r"declared|escalated|communicated|followed|read|validated|double-checked|acknowledged|"
     r"actioned|investigated|noticed)\b",
     _keys("never not"),
@@ -357,6 +393,7 @@ _MISTAKE_OWNED = Gated(
     _keys("mistake error fault oversight slip typo blunder "),
     also="part made",
 )
+_GERUND = re.compile(r"\s+(?:not\s+)?[^\W\d_]+ing\b")
 _FAILURE_CONTEXT = re.compile(
     r"\b(?:outages?|incidents?|down|downtime|broke\w*|fail\w*|crash\w*|deleted|lost|loss|wiped|"
     r"expired|lapsed|errors?|degrad\w*|corrupt\w*|leak\w*|breach\w*|overload\w*|fell\s+over|"
@@ -509,9 +546,10 @@ _HINDSIGHT = Gated(
 )
 # The same, for the alternatives whose only distinctive word is common ("any", "no one").
 _HINDSIGHT_ANY = Gated(
-    r"\bany\s+(?:\w+\s+)?(?:engineer|person|one|operator|developer|sre|reviewer)\s+(?:would|"
-    r"could|should)\s+have\s+(?:\w+\s+)?(?:seen|noticed|known|caught|spotted|realised|realized|"
-    r"recognised|recognized|predicted|expected|understood|figured|guessed|foreseen)\b|"
+    r"\bany\s+(?:[\w-]+\s+){1,2}?(?:would|could|should)\s+(?:have\s+)?(?:\w+\s+)?(?:seen|"
+    r"noticed|known|caught|spotted|realised|realized|recognised|recognized|predicted|expected|"
+    r"understood|figured|guessed|foreseen|know|see|notice|catch|spot|realise|realize|"
+    r"recognise|recognize|predict|expect|understand)\b|"
     r"\b(?:we\s+all|all\s+of\s+us)\s+(?:could|should|would)\s+(?:have\s+)?(?:\w+\s+)?(?:see|"
     r"seen|tell|told|known|know)\b|"
     r"\b(?:yet|but|still)\s+no\s+one\s+(?:\w+ly\s+)?(?:acted|noticed|did\s+anything|responded|"
@@ -615,10 +653,10 @@ class People:
             or (
                 capitalised_name
                 and capital
-                and base[1:].islower()
+                and base[1:].replace("-", "").islower()
                 and low not in NOT_NAMES
                 and low not in IMPERATIVES
-                and base.isalpha()
+                and base.replace("-", "").isalpha()
             )
         ):
             kind = "person"
@@ -729,20 +767,35 @@ def _np_after(
     """Classify the noun phrase that starts at `start` ("the new hire", "Bob's change")."""
     for tok in _TOKEN.finditer(text, start, min(len(text), start + 80)):
         word = tok.group(0)
+        low = word.lower()
+        if low in _NEGATIONS:
+            return None, tok.end()
         kind = people.kind(word, capitalised_name=names)
         if kind:
-            return kind, tok.end()
-        low = word.lower()
+            return (None if _modifies_a_thing(text, tok.end()) else kind), tok.end()
         if low in _DETERMINERS or low in ("on-call", "oncall", "on", "call", "same"):
             continue
         if low.endswith("ly"):
             continue
         # An adjective before a role ("the junior engineer"): look one word further.
         nxt = _TOKEN.match(text, tok.end() + 1) if tok.end() + 1 < len(text) else None
-        if nxt and people.kind(nxt.group(0)) in ("person", "possessive"):
-            return people.kind(nxt.group(0)), nxt.end()
+        nxt_kind = people.kind(nxt.group(0)) if nxt else None
+        if nxt and nxt_kind in ("person", "possessive") and not _modifies_a_thing(text, nxt.end()):
+            return nxt_kind, nxt.end()
         return None, tok.end()
     return None, start
+
+
+_NEGATIONS = frozenset(["not", "no", "never", "neither", "nor"])
+_THING_AFTER_PERSON = re.compile(
+    r"\s+(?:errors?|mistakes?|factors?|resources|readable|nature|error-prone|in\s+the\s+loop)\b",
+    _I,
+)
+
+
+def _modifies_a_thing(text: str, end: int) -> bool:
+    """Tell whether a person word is a modifier ("human error", "user-facing")."""
+    return bool(_THING_AFTER_PERSON.match(text, end)) or text[end : end + 1] == "-"
 
 
 # --- sentences ---------------------------------------------------------------------------
@@ -821,6 +874,8 @@ def _find(
         for m in pattern.finditer(text):
             if any(a <= m.start() < b for a, b in exceptions):
                 continue
+            if m.group(0).lower() in OUTCOME_JUDGEMENTS and not _about_someone(text, m, people):
+                continue  # "losing data is unacceptable" judges the outcome, not a person
             found.append(_Found("BLM401", m.start(), m.end(), "judgemental"))
 
     for m in _it(_REASON, text, ready):
@@ -918,6 +973,7 @@ def _person_as_cause(
         if (
             kind == "possessive"
             or (failure and _PAST_VERB.match(text, end))
+            or _GERUND.match(text, end)
             or (
                 not _TOKEN.match(text, end + 1)
                 or text[end : end + 2].strip()[:1] in (".", ",", ";", "")
@@ -928,7 +984,7 @@ def _person_as_cause(
         kind, end = _np_after(text, m.end(), people, names=True)
         if (
             kind in ("person", "team")
-            and re.match(r"\s*,?\s*(?:who|that)\b", text[end:])
+            and re.match(r"(?:\s+[\w-]+){0,2}\s*,?\s*(?:who|that)\b", text[end:])
             and _FAILURE_CONTEXT.search(text, end)
         ):
             found.append(_Found("BLM101", m.start(), end, "agent"))
@@ -971,6 +1027,25 @@ def _person_as_cause(
         who = m.group("who")
         if who is None or people.kind(who, capitalised_name=True) in ("person", "team"):
             found.append(_Found("BLM201", m.start(), m.end(), "human_error"))
+    for m in _it(_CAUSAL_IS, text, ready):
+        kind, end = _np_after(text, m.end(), people, names=True)
+        root = m.group(0).lower().startswith("root")
+        if kind in ("person", "team") and (root or _FAILURE_CONTEXT.search(text)):
+            found.append(_Found("BLM101", m.start(), end, "agent"))
+    for m in _it(_IS_REASON, text, ready):
+        subj = subject_of(text, m.start(), people, person_only_verb=True)
+        if subj.kind in ("person", "possessive"):
+            found.append(_Found("BLM101", subj.start, m.end(), "agent"))
+    for m in _it(_CAUSE_SPLIT, text, ready):
+        subj = subject_of(text, m.start(), people, person_only_verb=True)
+        if subj.kind in ("person", "possessive"):
+            found.append(_Found("BLM101", subj.start, m.end(), "cause"))
+    for m in _it(_CONSEQUENCE_LINK, text, ready):
+        actor = _first_actor(text, m.start(), people)
+        if actor is not None:
+            found.append(_Found("BLM101", actor, m.end(), "agent"))
+    for m in _it(_PUNITIVE, text, ready):
+        found.append(_Found("BLM101", m.start(), m.end(), "punitive"))
     for m in _it(_RESPONSIBLE, text, ready):
         subj = subject_of(text, m.start(), people)
         if subj.kind in ("person", "possessive"):
@@ -1075,6 +1150,40 @@ def _counterfactual(
             found.append(_Found("BLM301", m.start(), end, "counterfactual"))
 
 
+_IT_IS = re.compile(r"\b(?:it|this|that)(?:['’]s|\s+is|\s+was)\s+(?:\w+ly\s+)?$", _I)
+
+
+def _about_someone(text: str, m: re.Match[str], people: People) -> bool:
+    """Tell whether a judgement word is about a person: one is named, or "it's X that ..."."""
+    if _IT_IS.search(text, max(0, m.start() - 30), m.start()):
+        return True
+    return any(
+        people.kind(t.group(0)) in ("person", "possessive")
+        for t in _TOKEN.finditer(text)
+        if t.group(0).lower() not in TEAM
+    )
+
+
+def _first_actor(text: str, end: int, people: People) -> int | None:
+    """Return where a person acts in the text before `end` (a subject or a "by" agent)."""
+    tokens = list(_TOKEN.finditer(text, 0, end))
+    for index, tok in enumerate(tokens):
+        word = tok.group(0)
+        first = index == 0 or (index == 1 and tokens[0].group(0).lower() in _DETERMINERS)
+        following = tokens[index + 1].group(0) if index + 1 < len(tokens) else ""
+        if word.lower() == "by" and following:
+            if people.kind(following, capitalised_name=True) == "person":
+                return tok.start()
+        elif (
+            first
+            and following
+            and people.kind(word, capitalised_name=True) in ("person", "possessive")
+            and _is_participle(following.lower())
+        ):
+            return tok.start()
+    return None
+
+
 def _had_person(text: str, start: int, people: People) -> int | None:
     """After an inverted "had": return the end of "<person> <participle>", or None."""
     person = False
@@ -1118,7 +1227,7 @@ def _minimising(text: str, people: People, found: list[_Found], ready: frozenset
     for m in _it(_JUST_DO, text, ready):
         found.append(_Found("BLM402", m.start(), m.end(), "minimising"))
     for m in _it(_OBVIOUSLY, text, ready):
-        subj = subject_of(text, m.start(), people)
+        subj = subject_of(text, m.start(), people, person_only_verb=True)
         tail = text[m.end() : m.end() + 60]
         if subj.kind in ("person", "possessive") or (
             subj.kind != "thing" and _OBVIOUSLY_AFTER.search(tail)
