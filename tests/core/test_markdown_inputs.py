@@ -98,7 +98,7 @@ def test_windows_line_endings_read_like_unix() -> None:
 
 def test_bad_severity_names_line_and_column() -> None:
     findings = lint("---\nid: PM-1\nseverity: SEV9\n---\n# T\n", path="pm.md").findings
-    bad = [f for f in findings if f.code == "STR002"][0]
+    bad = next(f for f in findings if f.code == "STR002")
     assert (bad.line, bad.column, bad.excerpt) == (3, 11, "SEV9")
     assert bad.message == "severity 'SEV9' is not one of SEV1, SEV2, SEV3, SEV4, SEV5"
 
