@@ -290,12 +290,16 @@ _CONSEQUENCE_LINK = Gated(
 _PUNITIVE = Gated(
     r"\b(?:taken|take|took|taking)\s+(?:disciplinary\s+)?action\s+(?:with|against)\b|"
     r"\bdisciplin(?:ed|ary)\b|\bcounsell?ed\b|\bretrain(?:ed|ing)?\s+(?:the|him|her|them)\b|"
-    r"\b(?:was|were|been|be|got|get)\s+(?:fired|let\s+go|suspended|written\s+up|reprimanded|"
+    r"\b(?:was|were|been|be|got|get)\s+(?:let\s+go|suspended|written\s+up|reprimanded|"
     r"sacked|demoted)\b",
     _keys(
         "action disciplined disciplinary counseled counselled retrain retrained retraining "
-        "fired let suspended written reprimanded sacked demoted"
+        "let suspended written reprimanded sacked demoted"
     ),
+)
+# "was fired" (not "the alert fired").
+_FIRED = Gated(
+    r"\b(?:was|were|been|be|got|get)\s+fired\b", _keys("fired"), also="was were been be got get"
 )
 # "... took the payments service down": a particle after the object.
 _CAUSE_SPLIT = Gated(
@@ -867,10 +871,13 @@ def _find(
                             Level.ERROR if as_cause else None))  # fmt: skip
 
     # Judgemental words.
-    exceptions = [(e.start(), e.end()) for e in _it(_JUDGEMENT_EXCEPTIONS, text, ready)]
-    for pattern in (_JUDGEMENT, extra):
-        if pattern is None:
-            continue
+    judgements = [p for p in (_JUDGEMENT if _JUDGEMENT in ready else None, extra) if p]
+    exceptions = (
+        [(e.start(), e.end()) for e in _it(_JUDGEMENT_EXCEPTIONS, text, ready)]
+        if judgements
+        else []
+    )
+    for pattern in judgements:
         for m in pattern.finditer(text):
             if any(a <= m.start() < b for a, b in exceptions):
                 continue
@@ -883,9 +890,8 @@ def _find(
             found.append(_Found("BLM401", m.start(), m.end(), "judgemental"))
 
     # Hindsight.
-    for pattern in (_HINDSIGHT, _HINDSIGHT_ANY):
-        for m in pattern.finditer(text):
-            found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
+    for m in (*_it(_HINDSIGHT, text, ready), *_it(_HINDSIGHT_ANY, text, ready)):
+        found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
     for m in _it(_HINDSIGHT_PHRASE, text, ready):
         if _HINDSIGHT_CUE.search(text, m.end()) or _HINDSIGHT_CUE.search(text, 0, m.start()):
             found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
@@ -893,11 +899,21 @@ def _find(
         if _BLAMEY.search(text, m.end()):
             found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
 
+    person, counter, minimise = (
+        not ready.isdisjoint(_PERSON_GATES),
+        not ready.isdisjoint(_COUNTER_GATES),
+        not ready.isdisjoint(_MINIMISE_GATES),
+    )
+    if not (person or counter or minimise or found):
+        return found
     if forward or _is_imperative(text):
         return [f for f in found if f.rule != "BLM501"]
-    _person_as_cause(text, people, found, ready)
-    _counterfactual(text, people, found, ready)
-    _minimising(text, people, found, ready)
+    if person:
+        _person_as_cause(text, people, found, ready)
+    if counter:
+        _counterfactual(text, people, found, ready)
+    if minimise:
+        _minimising(text, people, found, ready)
     return found
 
 
@@ -1044,7 +1060,7 @@ def _person_as_cause(
         actor = _first_actor(text, m.start(), people)
         if actor is not None:
             found.append(_Found("BLM101", actor, m.end(), "agent"))
-    for m in _it(_PUNITIVE, text, ready):
+    for m in (*_it(_PUNITIVE, text, ready), *_it(_FIRED, text, ready)):
         found.append(_Found("BLM101", m.start(), m.end(), "punitive"))
     for m in _it(_RESPONSIBLE, text, ready):
         subj = subject_of(text, m.start(), people)
@@ -1246,6 +1262,53 @@ def _hint(text: str, people: People, ready: frozenset[Gated]) -> _Found | None:
     return None
 
 
+# Every word of a guide phrase must be in the sentence before the meta pattern runs.
+_META_PHRASES: dict[str, list[frozenset[str]]] = {}
+for _phrase in [*LEXICON["meta_cues"], "avoid", "only looks", "only seems", "only appears",
+                "what should done", "not about who"]:  # fmt: skip
+    _parts = frozenset(_ALNUM.findall(str(_phrase).lower()))
+    _META_PHRASES.setdefault(_key(str(_phrase)), []).append(_parts)
+
+
+def _meta_possible(words: frozenset[str]) -> bool:
+    """Tell whether a sentence holds every word of some guide phrase."""
+    return any(
+        parts <= words for key in words.intersection(_META_PHRASES) for parts in _META_PHRASES[key]
+    )
+
+
+_PERSON_GATES = frozenset(
+    [
+        _FIRED,
+        _AGENT,
+        _BLAME_WITH,
+        _CAUSAL,
+        _CAUSAL_IS,
+        _CAUSE,
+        _CAUSE_SPLIT,
+        _CLEFT,
+        _CONSEQUENCE_LINK,
+        _ERROR_ADVERB,
+        _IS_REASON,
+        _LET,
+        _MISTAKE_OWNED,
+        _OMIT,
+        _PASSIVE_OMISSION,
+        _POSSESSIVE_FAULT,
+        _POSS_SUBJECT,
+        _PUNITIVE,
+        _RESPONSIBLE,
+        _WHO_DID,
+        _WHY_PERSON,
+        _WITHOUT,
+    ]
+)
+_COUNTER_GATES = frozenset(
+    [_IF_HAD, _BOTHER, _FAILED_TO, _HAD_X, _IF_ONLY, _INSTEAD, _MODAL, _SUPPOSED, _WHY_DIDNT]
+)
+_MINIMISE_GATES = frozenset([_ALL_HAD_TO, _JUST_DO, _JUST_HAD_TO, _OBVIOUSLY])
+
+
 def _analyse(ctx: LintContext) -> dict[str, list[Hit]]:
     """Run the blame pack over the prose once and return each rule's hits (cached)."""
     cache = vars(ctx)
@@ -1269,7 +1332,7 @@ def _analyse(ctx: LintContext) -> dict[str, list[Hit]]:
         ):
             continue
         text = _mask_quotes(raw)
-        if _META in ready and _META.pattern.search(text):
+        if _META in ready and _meta_possible(words) and _META.pattern.search(text):
             continue
         if people is None:
             people = _people(ctx)
