@@ -129,18 +129,19 @@ def _split(
         cuts.append((start, m.start()))
         start = m.end()
     cuts.append((start, len(text)))
+    multiline = "\n" in text
     for a, b in cuts:
         piece = text[a:b]
         stripped = piece.lstrip()
-        if not stripped.strip():
+        if not stripped or stripped.isspace():
             continue
         a += len(piece) - len(stripped)
         piece = stripped.rstrip()
-        before = text[:a]
-        newlines = before.count("\n")
-        first_line = line + newlines
-        first_col = (a - before.rfind("\n") - 1) if newlines else column + a
-        breaks: tuple[int, ...] = ()
-        if "\n" in piece:
-            breaks = tuple(m.start() for m in _NEWLINE.finditer(piece))
+        if multiline:
+            newlines = text.count("\n", 0, a)
+            first_line = line + newlines
+            first_col = (a - text.rfind("\n", 0, a) - 1) if newlines else column + a
+            breaks = tuple(m.start() for m in _NEWLINE.finditer(piece)) if "\n" in piece else ()
+        else:
+            first_line, first_col, breaks = line, column + a, ()
         yield Sentence(piece, span, section, first_line, first_col, breaks)
