@@ -15,6 +15,19 @@ from nofault.web.wsgi import application
 schema = schemathesis.openapi.from_wsgi("/api/schema?format=json", application)
 
 
+@pytest.fixture(autouse=True)
+def _keep_test_connection() -> Any:
+    """Calls straight into the WSGI app must not close the test's connection (as Client does)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def api_token(db: Any) -> str:
     """A token for an author with one incident and postmortem to poke at."""

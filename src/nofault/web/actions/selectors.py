@@ -19,7 +19,7 @@ def action_item_list_visible(
     qs = ActionItem.objects.filter(
         visible_incident_filter(user, "postmortem__incident__")
     ).select_related("postmortem__incident", "closed_by")
-    f = filters or {}
+    f = {k: str(v).replace("\x00", "") for k, v in (filters or {}).items()}
     if f.get("status"):
         qs = qs.filter(status=f["status"])
     if f.get("owner"):

@@ -28,7 +28,7 @@ def incident_list_visible(
 ) -> QuerySet[Incident]:
     """Incidents the user may see, filtered by severity, status, service, postmortem, overdue."""
     qs = Incident.objects.filter(visible_incident_filter(user)).select_related("postmortem")
-    f = filters or {}
+    f = {k: str(v).replace("\x00", "") for k, v in (filters or {}).items()}
     if f.get("severity"):
         qs = qs.filter(severity=f["severity"])
     if f.get("status"):

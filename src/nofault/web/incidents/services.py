@@ -43,6 +43,8 @@ def _next_key() -> str:
 def _check(*, title: str, severity: str, status: str) -> None:
     if not title.strip():
         raise ServiceError("an incident needs a title", reason="invalid_title")
+    if "\x00" in title:
+        raise ServiceError("the title holds a NUL character", reason="invalid_title")
     if len(title) > 300:
         raise ServiceError("the title is longer than 300 characters", reason="invalid_title")
     if severity not in Severity.values():

@@ -18,7 +18,7 @@ def postmortem_list_visible(
     qs = Postmortem.objects.filter(visible_incident_filter(user, "incident__")).select_related(
         "incident"
     )
-    f = filters or {}
+    f = {k: str(v).replace("\x00", "") for k, v in (filters or {}).items()}
     if f.get("status"):
         qs = qs.filter(status=f["status"])
     if f.get("severity"):
