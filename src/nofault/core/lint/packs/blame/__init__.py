@@ -629,6 +629,10 @@ def _first(gate: Gated, text: str, ready: frozenset[Gated]) -> re.Match[str] | N
 # --- who is the subject ------------------------------------------------------------------
 
 
+# Word endings no first name has; keeps "During", "Following", "Unfortunately" out.
+_NOT_NAME_ENDINGS = ("ly", "ing", "ed", "tion", "ment", "ness", "ity", "ies", "ous", "ful")
+
+
 @dataclass(frozen=True, slots=True)
 class People:
     """The names a document knows: its people, the roster, handles."""
@@ -660,6 +664,8 @@ class People:
                 and base[1:].replace("-", "").islower()
                 and low not in NOT_NAMES
                 and low not in IMPERATIVES
+                and low not in _DETERMINERS
+                and not low.endswith(_NOT_NAME_ENDINGS)
                 and base.replace("-", "").isalpha()
             )
         ):
@@ -1011,9 +1017,17 @@ def _person_as_cause(
         kinds = (
             ("person", "possessive") if m.group("accident") else ("person", "possessive", "team")
         )
-        if subj.kind == "none":
-            prior = [people.kind(t.group(0)) or "" for t in _TOKEN.finditer(text, 0, m.start())]
-            subj = Subject(next((k for k in prior if k in kinds), "thing"), subj.start)
+        if subj.kind in ("none", "thing"):
+            # "Two engineers deleted the cluster by accident": the adverb ends the clause, so
+            # its subject is the first noun phrase of the clause (or of the sentence).
+            tokens, _b, _at = _clause_tokens(text, m.start())
+            scope = tokens if subj.kind == "thing" else list(_TOKEN.finditer(text, 0, m.start()))
+            for tok in scope[:4] if subj.kind == "thing" else scope:
+                if people.kind(tok.group(0), capitalised_name=True) in kinds:
+                    subj = Subject(
+                        people.kind(tok.group(0), capitalised_name=True) or "", tok.start()
+                    )
+                    break
         if subj.kind in kinds and not (m.group("accident") and _EXPLAINED.search(text)):
             found.append(_Found("BLM101", min(subj.start, m.start()), m.end(), "cause"))
     for m in _it(_WHY_PERSON, text, ready):
