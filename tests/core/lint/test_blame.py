@@ -170,3 +170,45 @@ def test_mask_markup_keeps_offsets() -> None:
     assert len(masked) == len(line)
     assert "rm -rf" not in masked and "https" not in masked
     assert masked.index("stop") == line.index("stop")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Traffic recovered because Alice restarted the pods.",
+        "The alert fired at 02:14 and the on-call engineer acknowledged it.",
+        "Losing production data is unacceptable, and we are improving our backups.",
+        "One of the inputs was entered incorrectly, which the CLI did not validate.",
+        "If someone deployed a change that broke things, it's not their fault.",
+        "The team could have waited for the hosts to recover, but chose to restore from backup.",
+        "We could have noticed it much later without the customer report.",
+    ],
+)
+def test_more_hard_negatives_pass(text: str) -> None:
+    assert blame_codes(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The outage happened because Dave pushed an untested config.",
+        "Root cause: the intern.",
+        "This one is on me and Ravi; we broke it.",
+        "Tomás disabled the alert last month, so nobody was paged.",
+        "We have taken disciplinary action against the engineer.",
+        "Two engineers deleted the cluster by accident.",
+        "Why did the operator skip the check?",
+        "It appears the change was never tested.",
+    ],
+)
+def test_person_as_cause_in_other_shapes(text: str) -> None:
+    assert "BLM101" in blame_codes(text)
+
+
+def test_sentences_without_trigger_words_cost_one_lookup() -> None:
+    import nofault.core.lint.packs.blame as pack
+
+    words = pack.words_of("The cache warmed up and latency returned to normal by 14:05.")
+    assert pack._ready(words) == frozenset()
+    words = pack.words_of("He forgot to renew the certificate.")
+    assert pack._OMIT in pack._ready(words)
