@@ -212,3 +212,20 @@ def test_sentences_without_trigger_words_cost_one_lookup() -> None:
     assert pack._ready(words) == frozenset()
     words = pack.words_of("He forgot to renew the certificate.")
     assert pack._OMIT in pack._ready(words)
+
+
+def test_every_pattern_belongs_to_a_group_that_runs_it() -> None:
+    import inspect
+
+    import nofault.core.lint.packs.blame as pack
+
+    groups = {
+        "_person_as_cause": pack._PERSON_GATES,
+        "_counterfactual": pack._COUNTER_GATES,
+        "_minimising": pack._MINIMISE_GATES,
+    }
+    for function, gates in groups.items():
+        source = inspect.getsource(getattr(pack, function))
+        used = {name for name, value in vars(pack).items() if isinstance(value, pack.Gated)
+                and (f"_it({name}," in source or f"({name}, " in source)}  # fmt: skip
+        assert {getattr(pack, name) for name in used} <= gates, function

@@ -253,9 +253,13 @@ _POSSESSIVE_FAULT = Gated(
 )
 _AGENT = Gated(
     r"\b(?:(?:caused|broken|brought\s+about|introduced|botched|taken\s+down|brought\s+down)\s+by|"
+    r"blamed\s+on|"
     r"due\s+to|because\s+of|thanks\s+to|blame\s+(?:lies|lay|rests|rested|falls|fell)\s+"
     r"(?:with|on)|(?:the\s+)?fault\s+of|culprit\s+(?:was|is|here\s+was))\s+",
-    _keys("caused broken brought introduced botched taken due because thanks blame fault culprit "),
+    _keys(
+        "caused broken brought introduced botched taken due because thanks blame fault culprit "
+        "blamed"
+    ),
 )
 _RESPONSIBLE = Gated(
     rf"\b(?:was|were|is|are)\s+(?:\w+ly\s+)?(?:to\s+blame|at\s+fault|(?:solely\s+|directly\s+)?"
@@ -432,6 +436,13 @@ _MODAL = Gated(
     r"(?:\s+have|['’]ve)\b",
     _keys("should could ought"),
     also="have ve",
+)
+# "Failure to follow the procedure": the omission as a noun, said of people.
+_FAILURE_TO = Gated(
+    rf"\bfailures?\s+(?:\w+\s+)?to\s+(?:\w+ly\s+)?(?:{_alt(LEXICON['human_actions'])}|use|"
+    rf"adequately|properly)\b",
+    _keys("failure failures"),
+    also="to",
 )
 _FAILED_TO = Gated(
     r"\b(?:failed|neglected|omitted|refused|failing|neglecting|omitting)\s+to\s+(?P<v>[\w-]+)",
@@ -1135,6 +1146,8 @@ def _counterfactual(
             or m.group(0)[:7].lower() == "omittin"
         ):
             found.append(_Found("BLM301", min(subj.start, m.start()), m.end(), "failed_to"))
+    for m in _it(_FAILURE_TO, text, ready):
+        found.append(_Found("BLM301", m.start(), m.end(), "failed_to"))
     for m in _it(_BOTHER, text, ready):
         if subject_of(text, m.start(), people, person_only_verb=True).kind != "thing":
             found.append(_Found("BLM301", m.start(), m.end(), "counterfactual"))
@@ -1291,6 +1304,8 @@ def _meta_possible(words: frozenset[str]) -> bool:
     )
 
 
+# The patterns each group of checks reads: a group runs only when one of them is ready.
+# A new check must add its pattern here (test_blame checks that every pattern is in a group).
 _PERSON_GATES = frozenset(
     [
         _FIRED,
@@ -1318,7 +1333,18 @@ _PERSON_GATES = frozenset(
     ]
 )
 _COUNTER_GATES = frozenset(
-    [_IF_HAD, _BOTHER, _FAILED_TO, _HAD_X, _IF_ONLY, _INSTEAD, _MODAL, _SUPPOSED, _WHY_DIDNT]
+    [
+        _FAILURE_TO,
+        _IF_HAD,
+        _BOTHER,
+        _FAILED_TO,
+        _HAD_X,
+        _IF_ONLY,
+        _INSTEAD,
+        _MODAL,
+        _SUPPOSED,
+        _WHY_DIDNT,
+    ]
 )
 _MINIMISE_GATES = frozenset([_ALL_HAD_TO, _JUST_DO, _JUST_HAD_TO, _OBVIOUSLY])
 
