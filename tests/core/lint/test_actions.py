@@ -124,3 +124,14 @@ def test_corrective_for_a_person() -> None:
     assert hit.excerpt == "Sam" and "Sam" in hit.message
     team = _doc([_row("Run a failover drill for the whole team", kind="learn", person="Sam")])
     assert _findings(team, "ACT109") == []
+
+
+def test_no_system_change_says_when_there_are_no_actions() -> None:
+    text = (
+        "---\nseverity: SEV2\n---\n# Outage\n\n## Action items\n\n"
+        "| ID | Action | Status |\n| --- | --- | --- |\n| A1 | Old idea | wont_do (superseded) |\n"
+    )
+    result = lint(text, path="pm.md", config=config_from_mapping({"select": ["ACT108"]}), today=date(2026, 6, 1))
+    assert [f.message for f in result.findings] == [
+        "no action on this SEV2 changes the system: it has no live action items"
+    ]

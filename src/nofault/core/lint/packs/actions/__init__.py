@@ -114,10 +114,10 @@ def no_system_change(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
     if pm.section(SectionKind.ACTION_ITEMS) is None or not act.needs_system_change(pm, ctx.config):
         return
     if act.changes_system(pm) is False:
+        why = "every one is process or learning" if act.live(pm) else "it has no live action items"
         yield section_hit(
             ctx, SectionKind.ACTION_ITEMS,
-            message=f"no action on this {pm.severity} changes the system: every one is process "
-            "or learning",
+            message=f"no action on this {pm.severity} changes the system: {why}",
         )  # fmt: skip
 
 
