@@ -422,9 +422,10 @@ _HUMAN_ERROR = Gated(
 )
 # "A mistake by", "an error on the part of": keyed on the rarer second word.
 _HUMAN_ERROR_BY = Gated(
-    r"\b(?:mistake|error)(?:\s+made)?\s+(?:by|on\s+the\s+part\s+of)\b",
+    r"\bmistake(?:\s+made)?\s+(?:by|on\s+the\s+part\s+of)\b|"
+    r"\berror\s+(?:made\s+by|on\s+the\s+part\s+of)\b",
     _keys("mistake error"),
-    also="by part",
+    also="by part made",
 )
 _HE_NEGATED = re.compile(r"\b(?:not|n['’]t|no|rather\s+than|instead\s+of|beyond|never)\s+"
                          r"(?:\w+\s+){0,2}$", _I)  # fmt: skip
@@ -524,7 +525,8 @@ _HINDSIGHT_PHRASE = Gated(
     r"\b(?:in|with)\s+(?:the\s+benefit\s+of\s+)?(?:hindsight|retrospect)\b|\blooking\s+back\b|"
     r"\bin\s+the\s+cold\s+light\s+of\s+day\b|\bknowing\s+what\s+we\s+know\s+now\b|"
     r"\bhindsight\s+is\s+20/20\b|\bhindsight\s+is\s+twenty-twenty\b",
-    _keys("hindsight retrospect looking cold knowing"),
+    _keys("hindsight retrospect cold knowing looking"),
+    also="hindsight retrospect back cold knowing",
 )
 _HINDSIGHT_CUE = re.compile(rf"\b(?:{_alt(LEXICON['hindsight_cues'])})\b", _I)
 _HINDSIGHT = Gated(
@@ -1368,7 +1370,12 @@ def _analyse(ctx: LintContext) -> dict[str, list[Hit]]:
         if (
             not triggered
             and not (extra and extra.search(raw))
-            and (_ACTION not in ready or sentence.section is SectionKind.ACTION_ITEMS)
+            # The hint needs a person's action and a consequence in the same sentence.
+            and (
+                _ACTION not in ready
+                or sentence.section is SectionKind.ACTION_ITEMS
+                or not _CONSEQUENCE.search(raw)
+            )
         ):
             continue
         text = _mask_quotes(raw)
