@@ -11,7 +11,9 @@ from rest_framework.routers import DefaultRouter
 from nofault.web.accounts.api import TokenView
 from nofault.web.actions.api import ActionItemViewSet
 from nofault.web.incidents.api import IncidentViewSet
+from nofault.web.insights.api import api_urlpatterns as insights_api
 from nofault.web.postmortems.api import LintView, PostmortemViewSet
+from nofault.web.search.api import api_urlpatterns as search_api
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -44,10 +46,16 @@ urlpatterns = [
     path("actions/", include("nofault.web.actions.urls")),
     path("guide/", include("nofault.web.guides.urls")),
     path("webhooks/", include("nofault.web.integrations.urls")),
+    path("insights/", include("nofault.web.insights.urls")),
+    path("search/", include("nofault.web.search.urls")),
+    path("integrations/", include("nofault.web.integrations.page_urls")),
     path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/token/", TokenView.as_view(), name="api-token"),
     path("api/lint/", LintView.as_view(), name="api-lint"),
+    path("api/insights/", include(insights_api)),
+    path("api/", include(search_api)),
+    path("api/", include("nofault.web.integrations.api_urls")),
     path("api/", include(router.urls)),
     path("api/<path:rest>", api_not_found),
 ]

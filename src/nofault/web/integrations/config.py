@@ -3,7 +3,9 @@
 `NOFAULT_INTEGRATIONS` (or the JSON in the `NOFAULT_INTEGRATIONS` environment variable) maps
 `sources.<name>` to that source's typed settings, e.g.
 `{"sources": {"pagerduty": {"secrets": ["…"]}, "alertmanager": {"token": "…"}}}`.
-A source with no entry is switched off: its webhook answers 403.
+A source with no entry is switched off: its webhook answers 403. `trackers.<name>` (github,
+jira) and `notifiers.<name>` (slack, email) work the same way; `base_url` is the address
+links in tickets and reminders start with.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import Any
 from django.conf import settings as django_settings
 from pydantic import ValidationError
 
+from nofault.web.integrations.notifiers.base import NotifierSettings
 from nofault.web.integrations.sources.base import IncidentSource, SourceSettings
+from nofault.web.integrations.trackers.base import TrackerSettings
 
 
 def integrations_config() -> dict[str, Any]:
@@ -36,3 +40,45 @@ def source_settings(source: IncidentSource) -> SourceSettings:
         return source.settings_model.model_validate(data)
     except ValidationError as exc:
         raise ValueError(f"NOFAULT_INTEGRATIONS sources.{source.name}: {exc}") from exc
+
+
+def tracker_settings(name: str) -> TrackerSettings | None:
+    """Return the named tracker's checked settings, or None when it is not configured."""
+    from nofault.web.integrations.trackers import get_tracker
+
+    tracker = get_tracker(name)
+    data = integrations_config().get("trackers", {}).get(name)
+    if tracker is None or data is None:
+        return None
+    try:
+        settings = tracker.settings_model.model_validate(data)
+    except ValidationError as exc:
+        raise ValueError(f"NOFAULT_INTEGRATIONS trackers.{name}: {exc}") from exc
+    return settings if settings.enabled else None
+
+
+def configured_trackers() -> list[str]:
+    """Return the names of the trackers configured and switched on, in the registry's order."""
+    from nofault.web.integrations.trackers import all_trackers
+
+    return [name for name in all_trackers() if tracker_settings(name) is not None]
+
+
+def notifier_settings(name: str) -> NotifierSettings | None:
+    """Return the named notifier's checked settings, or None when it is not configured."""
+    from nofault.web.integrations.notifiers import get_notifier
+
+    notifier = get_notifier(name)
+    data = integrations_config().get("notifiers", {}).get(name)
+    if notifier is None or data is None:
+        return None
+    try:
+        settings = notifier.settings_model.model_validate(data)
+    except ValidationError as exc:
+        raise ValueError(f"NOFAULT_INTEGRATIONS notifiers.{name}: {exc}") from exc
+    return settings if settings.enabled else None
+
+
+def base_url() -> str:
+    """Return the address links in reminders and tickets start with (`base_url`, or none)."""
+    return str(integrations_config().get("base_url", "")).rstrip("/")

@@ -1,7 +1,8 @@
-"""What the integrations app stores: every webhook delivery, and each alert group's incident."""
+"""What the integrations app stores: webhook deliveries, alert groups' incidents, tracker links."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -65,3 +66,43 @@ class AlertGroup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.dedup_key}#{self.episode}"
+
+
+class TrackerLinkStatus(models.TextChoices):
+    """Where sending an action item to its tracker stands."""
+
+    PENDING = "pending", "Pending"  # asked for; not reached the tracker yet (retried)
+    LINKED = "linked", "Linked"
+    FAILED = "failed", "Failed"  # refused for good (a 4xx): needs a person
+
+
+class TrackerLink(models.Model):
+    """The tracker issue an action item was sent to; the issue carries `key` to stay single."""
+
+    action_item = models.OneToOneField(
+        "actions.ActionItem", on_delete=models.CASCADE, related_name="tracker_link"
+    )
+    tracker = models.CharField(max_length=50)
+    key = models.CharField(max_length=120, unique=True)
+    status = models.CharField(
+        max_length=20, choices=TrackerLinkStatus.choices, default=TrackerLinkStatus.PENDING
+    )
+    ref = models.CharField(max_length=200, blank=True, default="", db_index=True)
+    url = models.URLField(max_length=500, blank=True, default="")
+    issue_state = models.CharField(max_length=20, blank=True, default="")
+    # The tracker's time of the last state applied, so an older webhook cannot undo a newer one.
+    issue_state_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True, default="")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tracker", "ref"])]
+
+    def __str__(self) -> str:
+        return f"{self.tracker} {self.ref or self.key} ({self.status})"

@@ -27,8 +27,10 @@ from nofault.web.integrations.ingest import IncidentState, fold, starts_new_epis
 from nofault.web.integrations.models import AlertGroup, DeliveryStatus, WebhookDelivery
 from nofault.web.integrations.sources import get_source
 from nofault.web.integrations.sources.base import (
+    BodyTooLarge,
     DeliveryRejected,
     IncidentEvent,
+    SourceDisabled,
     check_size,
 )
 
@@ -37,7 +39,7 @@ log = logging.getLogger(__name__)
 SYSTEM_USERNAME = "nofault-integrations"
 # Headers worth keeping for inspection; credentials never are.
 _KEPT_HEADERS = ("content-type", "user-agent", "x-webhook-id", "x-github-event",
-                 "x-pagerduty-signature", "content-length")  # fmt: skip
+                 "x-github-delivery", "x-pagerduty-signature", "content-length")  # fmt: skip
 
 
 class UnknownSource(DeliveryRejected):
@@ -83,9 +85,69 @@ def delivery_receive(
     return delivery
 
 
+TRACKER_PREFIX = "tracker:"
+
+
+def tracker_delivery_receive(
+    *, tracker_name: str, headers: Mapping[str, str], body: bytes
+) -> WebhookDelivery:
+    """Check and store a tracker's webhook delivery (issue closed or reopened), like a source's."""
+    from nofault.web.integrations.config import tracker_settings
+    from nofault.web.integrations.trackers import get_tracker
+
+    kept = {k.lower(): v for k, v in headers.items() if k.lower() in _KEPT_HEADERS}
+    name = f"{TRACKER_PREFIX}{tracker_name}"[:50]
+    delivery = WebhookDelivery(source=name, headers=kept, body=body)
+    tracker = get_tracker(tracker_name)
+    try:
+        if tracker is None:
+            raise UnknownSource(f"no tracker is called {tracker_name!r}")
+        settings = tracker_settings(tracker_name)
+        if settings is None:
+            raise SourceDisabled(f"the {tracker_name} tracker is not configured")
+        if len(body) > 5 * 1024 * 1024:
+            raise BodyTooLarge("a tracker webhook is limited to 5 MiB")
+        tracker.verify_webhook(headers, body, settings)
+        delivery.delivery_id = str(
+            headers.get("X-GitHub-Delivery") or headers.get("X-Atlassian-Webhook-Identifier") or ""
+        )[:200]
+        tracker.parse_webhook(headers, body)  # a wrong shape is refused now, not after the 2xx
+    except DeliveryRejected as exc:
+        delivery.status = DeliveryStatus.REJECTED
+        delivery.http_status = exc.status
+        delivery.reason = f"{exc.code}: {exc.reason}"[:500]
+        if len(body) > 64 * 1024:
+            delivery.body = body[: 64 * 1024]
+    delivery.save()
+    return delivery
+
+
+def _tracker_delivery_apply(delivery: WebhookDelivery) -> None:
+    from nofault.web.integrations.flows import tracker_change_apply
+    from nofault.web.integrations.trackers import get_tracker
+
+    tracker = get_tracker(delivery.source.removeprefix(TRACKER_PREFIX))
+    assert tracker is not None
+    changes = tracker.parse_webhook(delivery.headers, bytes(delivery.body))
+    linked = [tracker_change_apply(change=c, actor=_system_actor()) for c in changes]
+    refs = [link.action_item.key for link in linked if link is not None]
+    delivery.incident_keys = refs
+    delivery.status = DeliveryStatus.PROCESSED if refs else DeliveryStatus.IGNORED
+
+
 def delivery_process(*, delivery: WebhookDelivery) -> WebhookDelivery:
     """Apply a stored delivery's events to incidents; applying it twice changes nothing."""
     if delivery.status not in (DeliveryStatus.RECEIVED, DeliveryStatus.FAILED):
+        return delivery
+    if delivery.source.startswith(TRACKER_PREFIX):
+        try:
+            _tracker_delivery_apply(delivery)
+        except Exception as exc:  # kept and retried, like a source's delivery
+            log.exception("applying %s failed", delivery)
+            delivery.status = DeliveryStatus.FAILED
+            delivery.reason = f"{type(exc).__name__}: {exc}"[:500]
+        delivery.processed_at = timezone.now()
+        delivery.save(update_fields=["status", "reason", "processed_at", "incident_keys"])
         return delivery
     source = get_source(delivery.source)
     assert source is not None

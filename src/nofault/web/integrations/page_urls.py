@@ -1,0 +1,17 @@
+"""Integration pages (behind the login): an action item's tracker issue."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from nofault.web.integrations import views
+
+app_name = "integrations-pages"
+urlpatterns = [
+    path("action-items/<int:pk>/tracker/", views.action_item_tracker, name="action-item-tracker"),
+    path(
+        "action-items/<int:pk>/tracker/send/",
+        views.action_item_tracker_send,
+        name="action-item-tracker-send",
+    ),
+]
