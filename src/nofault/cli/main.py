@@ -49,3 +49,4 @@ def main(
 
 # Each module registers its commands on `app` when imported.
 from nofault.cli import guide_cmd, insights_cmd, lint_cmd, new_cmd, rules_cmd, web_cmd  # noqa: E402, F401
+from nofault.cli import coverage_cmd, remind_cmd  # noqa: E402, F401

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "nofault.web.actions",
     "nofault.web.guides",
     "nofault.web.integrations",
+    "nofault.web.reviews",
 ]
 
 MIDDLEWARE = [

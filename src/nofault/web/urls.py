@@ -49,6 +49,7 @@ urlpatterns = [
     path("insights/", include("nofault.web.insights.urls")),
     path("search/", include("nofault.web.search.urls")),
     path("integrations/", include("nofault.web.integrations.page_urls")),
+    path("reviews/", include("nofault.web.reviews.urls")),
     path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/token/", TokenView.as_view(), name="api-token"),
@@ -56,6 +57,7 @@ urlpatterns = [
     path("api/insights/", include(insights_api)),
     path("api/", include(search_api)),
     path("api/", include("nofault.web.integrations.api_urls")),
+    path("api/", include("nofault.web.reviews.api_urls")),
     path("api/", include(router.urls)),
     path("api/<path:rest>", api_not_found),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -12,9 +12,8 @@ from django.utils import timezone
 from nofault.web.api_errors import NotAllowedError, ServiceError
 from nofault.web.choices import IncidentStatusChoices, Role, Severity
 from nofault.web.incidents.models import Incident
+from nofault.web.reviews.services import review_due_date
 
-# Days from the incident to its postmortem's due date, by severity.
-REVIEW_DAYS = {"SEV1": 5, "SEV2": 5, "SEV3": 10, "SEV4": 15, "SEV5": 20}
 
 
 def _require_author(actor: Any) -> None:
@@ -104,7 +103,7 @@ def incident_create(
                 restricted=restricted,
                 created_by=actor,
                 created_at=created,
-                postmortem_due=(created + timedelta(days=REVIEW_DAYS.get(severity, 10))).date(),
+                postmortem_due=review_due_date(severity=severity, since=created),
             )
     except IntegrityError:
         raise ServiceError(

@@ -64,7 +64,12 @@ def action_item_tracker(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "integrations/action_item_tracker.html",
-        {"item": item, "link": link, "trackers": trackers},
+        {
+            "item": item,
+            "link": link,
+            "trackers": trackers,
+            "recurrences": item.recurrences.select_related("postmortem__incident"),
+        },
     )
 
 

@@ -1,0 +1,1 @@
+"""Reviews: every incident owes its review (policy, waivers, coverage) and follow-through."""

@@ -1,0 +1,58 @@
+"""Review forms: ledger filters, the policy (admins) and a waiver."""
+
+from __future__ import annotations
+
+from django import forms
+
+from nofault.core.guide.vocabulary import Role as GuideRole
+from nofault.core.policy import CoverageState
+from nofault.web.choices import Choice, ChoiceSet, Severity
+
+
+class CoverageChoices(ChoiceSet):
+    """An incident's review state on the ledger."""
+
+    CHOICES = (
+        Choice(CoverageState.MISSING.value, "Missing", "red"),
+        Choice(CoverageState.OVERDUE.value, "Overdue", "red"),
+        Choice(CoverageState.DRAFTING.value, "Drafting", "yellow"),
+        Choice(CoverageState.IN_REVIEW.value, "In review", "blue"),
+        Choice(CoverageState.PUBLISHED.value, "Published", "green"),
+        Choice(CoverageState.WAIVED.value, "Waived", "purple"),
+    )
+
+
+class LedgerFilterForm(forms.Form):
+    """Filter the ledger by state, severity, team and text."""
+
+    state = forms.ChoiceField(
+        choices=[("", "Any state"), *CoverageChoices.choices()], required=False
+    )
+    severity = forms.ChoiceField(
+        choices=[("", "Any severity"), *Severity.choices()], required=False
+    )
+    team = forms.CharField(required=False, max_length=200)
+    q = forms.CharField(required=False, max_length=200)
+
+
+class WaiverForm(forms.Form):
+    """Waive a review: the role the decider acts in, and the reason."""
+
+    role = forms.ChoiceField(choices=[(r.value, r.value.replace("_", " ")) for r in GuideRole])
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class EscalationForm(forms.Form):
+    """How reminders escalate, and who the sponsor is."""
+
+    facilitator_after_days = forms.IntegerField(min_value=0, max_value=365)
+    sponsor_after_days = forms.IntegerField(min_value=0, max_value=365)
+    repeat_every_hours = forms.IntegerField(min_value=1, max_value=24 * 30)
+    digest_weekday = forms.IntegerField(min_value=0, max_value=6)
+    recurrence_window_days = forms.IntegerField(min_value=1, max_value=3650)
+    sponsor = forms.CharField(required=False, max_length=150)
+    teams = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="One 'service = team' per line.",
+    )

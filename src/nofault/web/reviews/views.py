@@ -1,0 +1,125 @@
+"""Review pages: the coverage ledger, the review policy (admins edit it), waivers."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from nofault.web.api_errors import ServiceError
+from nofault.web.choices import Role, Severity
+from nofault.web.incidents.selectors import incident_get_visible
+from nofault.web.reviews import selectors, services
+from nofault.web.reviews.forms import EscalationForm, LedgerFilterForm, WaiverForm
+from nofault.web.reviews.models import ServiceTeam
+
+
+def ledger(request: HttpRequest) -> HttpResponse:
+    """Every visible incident with its review state, and coverage by severity, team and month."""
+    form = LedgerFilterForm(request.GET or None)
+    filters: dict[str, str] = {}
+    if form.is_bound and form.is_valid():
+        filters = {k: str(v) for k, v in form.cleaned_data.items() if v}
+    qs = selectors.coverage_list(user=request.user, filters=filters).select_related("review_waiver")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    policy = selectors.review_policy()
+    rows = [(incident, policy.rule(incident.severity)) for incident in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reviews/ledger.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "summary": selectors.coverage_summary(user=request.user),
+            "query": query.urlencode(),
+            "waiver_form": WaiverForm(),
+            "can_waive": request.user.has_role(Role.FACILITATOR),
+        },
+    )
+
+
+def policy_page(request: HttpRequest) -> HttpResponse:
+    """The review policy per severity and the reminder delays; admins change them here."""
+    settings = selectors.policy_settings()
+    is_admin = request.user.has_role(Role.ADMIN)
+    teams = "\n".join(f"{t.service} = {t.team}" for t in ServiceTeam.objects.all())
+    form = EscalationForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "facilitator_after_days": settings.facilitator_after_days,
+            "sponsor_after_days": settings.sponsor_after_days,
+            "repeat_every_hours": settings.repeat_every_hours,
+            "digest_weekday": settings.digest_weekday,
+            "recurrence_window_days": settings.recurrence_window_days,
+            "sponsor": settings.sponsor,
+            "teams": teams,
+        },
+    )
+    if request.method == "POST":
+        if not is_admin:
+            messages.error(request, "Only admins can change the review policy.")
+            return redirect("reviews:policy")
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            mapping: dict[str, str] = {}
+            for line in str(data.pop("teams")).splitlines():
+                service, sep, team = line.partition("=")
+                if sep:
+                    mapping[service.strip()] = team.strip()
+            severities = {
+                name: {
+                    "level": request.POST.get(f"{name}-level", ""),
+                    "due_days": int(request.POST.get(f"{name}-due_days") or 0),
+                    "waivable": request.POST.get(f"{name}-waivable") == "on",
+                }
+                for name in Severity.values()
+            }
+            try:
+                services.review_policy_update(actor=request.user, severities=severities, **data)
+                services.service_teams_set(actor=request.user, mapping=mapping)
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "The review policy is saved.")
+                return redirect("reviews:policy")
+    policy = selectors.review_policy(settings)
+    rules = [(name, policy.rule(name), name in (settings.overrides or {}))
+             for name in Severity.values()]  # fmt: skip
+    return render(
+        request,
+        "reviews/policy.html",
+        {"form": form, "rules": rules, "policy": policy, "is_admin": is_admin},
+    )
+
+
+@require_POST
+def waive(request: HttpRequest, key: str) -> HttpResponse:
+    """Waive an incident's review, with the deciding role and the reason."""
+    incident = incident_get_visible(user=request.user, key=key)
+    form = WaiverForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "A waiver needs a role and a reason.")
+    else:
+        try:
+            services.review_waive(incident=incident, actor=request.user, **form.cleaned_data)
+            messages.success(request, f"{incident.key}'s review is waived; the ledger shows why.")
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+    return redirect("reviews:ledger")
+
+
+@require_POST
+def withdraw(request: HttpRequest, key: str) -> HttpResponse:
+    """Withdraw a waiver."""
+    incident = incident_get_visible(user=request.user, key=key)
+    try:
+        services.review_waiver_withdraw(incident=incident, actor=request.user)
+        messages.success(request, f"{incident.key} owes its review again.")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    return redirect("reviews:ledger")
