@@ -67,9 +67,7 @@ def similar(
         raise typer.Exit(ExitCode.USAGE)
     draft = record_from_markdown(file.read_bytes(), key=str(file))
     records = [r for r in _corpus(corpus) if (corpus / r.key).resolve() != file.resolve()]
-    matches = SimilarityIndex.build(records).query(
-        draft, top=top, earlier_only=not include_later
-    )
+    matches = SimilarityIndex.build(records).query(draft, top=top, earlier_only=not include_later)
     if output_format is SimilarFormat.JSON:
         typer.echo(json.dumps({"draft": str(file), "corpus": len(records),
                                "similar": [m.as_dict() for m in matches]}, indent=2))  # fmt: skip
@@ -153,6 +151,12 @@ def report(
     output: Path = typer.Option(
         None, "--output", "-o", help="File to write (PDF needs one). Without it, stdout."
     ),
+    server: str = typer.Option(
+        None, "--server", help="Fetch the report from a nofault web app (its URL) instead."
+    ),
+    token: str = typer.Option(
+        None, "--token", envvar="NOFAULT_TOKEN", help="API token for --server (or NOFAULT_TOKEN)."
+    ),
 ) -> None:
     """Write the learning report: themes, metrics with charts, slipped actions, missing reviews."""
     from nofault.core.insights.report import build_report, to_html, to_markdown, to_pdf
@@ -167,6 +171,14 @@ def report(
     if output_format is ReportFormat.PDF and output is None:
         fail("--format pdf needs --output FILE")
         raise typer.Exit(ExitCode.USAGE)
+    if server:
+        body = _report_from_server(server, token, output_format, start, title)
+        if output is None:
+            typer.echo(body.decode("utf-8"), nl=False)
+        else:
+            output.write_bytes(body)
+            stderr.print(f"wrote {output}")
+        return
     known = _incidents(incidents)
     records = _corpus(corpus, lint=True)
     with stderr.status("Computing themes and metrics…"):
@@ -186,3 +198,35 @@ def report(
         return
     output.write_text(text, encoding="utf-8")
     stderr.print(f"wrote {output}")
+
+
+def _report_from_server(
+    server: str,
+    token: str | None,
+    output_format: ReportFormat,
+    since: date | None,
+    title: str | None,
+) -> bytes:
+    """Fetch the report the web app computes over what the token's owner may see."""
+    import httpx
+
+    if not token:
+        fail("--server needs --token (or NOFAULT_TOKEN): create one on your profile page")
+        raise typer.Exit(ExitCode.USAGE)
+    params = {"fmt": output_format.value}
+    if since:
+        params["since"] = since.isoformat()
+    if title:
+        params["title"] = title
+    url = server.rstrip("/") + "/api/insights/report"
+    try:
+        with stderr.status(f"Fetching the report from {server}…"):
+            response = httpx.get(url, params=params, timeout=300,
+                                 headers={"Authorization": f"Token {token}"})  # fmt: skip
+    except httpx.HTTPError as exc:
+        fail(f"cannot reach {server}: {exc}")
+        raise typer.Exit(ExitCode.USAGE) from exc
+    if response.status_code != 200:
+        fail(f"{server} answered {response.status_code}: {response.text[:300]}")
+        raise typer.Exit(ExitCode.USAGE)
+    return response.content

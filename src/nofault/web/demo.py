@@ -327,6 +327,9 @@ def demo_load(*, force: bool = False) -> int:
         guide_services.guide_inputs_update(
             actor=admin, values=_EXAMPLE_VALUES, principles=_EXAMPLE_PRINCIPLES, config=""
         )
+    from nofault.web.insights.demo import demo_insights_load
+
+    demo_insights_load()
     return created
 
 

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "nofault.web.guides",
     "nofault.web.integrations",
     "nofault.web.reviews",
+    "nofault.web.insights",
+    "nofault.web.search",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,232 @@
+"""Database rows to the core's insight records, including what only the web app knows.
+
+The core's records (`nofault.core.insights.records`) are filled here from rows, never from
+Markdown at query time: the per-save `PostmortemDigest` holds what was read from the text
+(factors, timeline, analysis, team, related incidents, blame at first draft and at
+publication); the rows hold when each action item was closed, and which incidents have no
+postmortem at all. Reads use `values_list` so 100,000 rows map in about a second.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from django.db.models import QuerySet
+
+from nofault.core.document import Postmortem as PostmortemDocument
+from nofault.core.insights.records import (
+    ActionRecord,
+    FactorRecord,
+    IncidentRecord,
+    PostmortemRecord,
+    record_from_postmortem,
+)
+from nofault.web.actions.models import ActionItem
+from nofault.web.incidents.selectors import incident_list_visible
+from nofault.web.postmortems.models import Postmortem
+from nofault.web.postmortems.selectors import postmortem_list_visible
+
+__all__ = [
+    "incident_records",
+    "postmortem_key",
+    "postmortem_pk",
+    "postmortem_records",
+    "record_from_source",
+    "team_of",
+]
+
+_PM_FIELDS = (
+    "pk",
+    "incident__key",
+    "title",
+    "incident__severity",
+    "incident__services",
+    "status",
+    "created_at",
+    "published_at",
+    "incident__started_at",
+    "incident__detected_at",
+    "incident__mitigated_at",
+    "incident__resolved_at",
+    "summary",
+    "depth_score",
+    "blame_count",
+    "digest__team",
+    "digest__factors",
+    "digest__timeline",
+    "digest__analysis",
+    "digest__related_incidents",
+    "digest__blame_first_draft",
+    "digest__blame_at_publication",
+)
+_ACTION_FIELDS = (
+    "postmortem_id",
+    "key",
+    "text",
+    "status",
+    "due",
+    "closed_at",
+    "created_at",
+    "owner",
+)
+
+
+def postmortem_key(pk: int) -> str:
+    """The record key of a stored postmortem."""
+    return f"pm{pk}"
+
+
+def postmortem_pk(key: str) -> int | None:
+    """The primary key a record key names, or None for a draft that is not stored."""
+    return int(key[2:]) if key.startswith("pm") and key[2:].isdigit() else None
+
+
+def team_of(team: object, owners: Iterable[str | None]) -> str:
+    """The owning team: the front matter's `team`, else the most common action item owner."""
+    if team:
+        return str(team)[:200]
+    counted = Counter(o for o in owners if o)
+    return counted.most_common(1)[0][0][:200] if counted else ""
+
+
+def _day(moment: datetime | None) -> date | None:
+    return moment.astimezone(UTC).date() if moment else None
+
+
+def _period(qs: QuerySet[Any], field: str, since: date | None, until: date | None) -> QuerySet[Any]:
+    if since:
+        qs = qs.filter(**{f"{field}__gte": datetime.combine(since, time.min, tzinfo=UTC)})
+    if until:
+        qs = qs.filter(**{f"{field}__lte": datetime.combine(until, time.max, tzinfo=UTC)})
+    return qs
+
+
+def _actions(pks: list[int]) -> dict[int, list[ActionRecord]]:
+    out: dict[int, list[ActionRecord]] = {}
+    for start in range(0, len(pks), 5_000):
+        rows = ActionItem.objects.filter(postmortem_id__in=pks[start : start + 5_000])
+        for pm_id, key, text, status, due, closed_at, created_at, owner in rows.order_by(
+            "postmortem_id", "position", "id"
+        ).values_list(*_ACTION_FIELDS):
+            out.setdefault(pm_id, []).append(
+                ActionRecord(
+                    id=key,
+                    text=text,
+                    status=status,
+                    due=due,
+                    closed=_day(closed_at) if status == "done" else None,
+                    created=_day(created_at),
+                    owner=owner or None,
+                )
+            )
+    return out
+
+
+def postmortem_records(
+    *,
+    user: Any = None,
+    since: date | None = None,
+    until: date | None = None,
+    statuses: Iterable[str] | None = None,
+    pks: Iterable[int] | None = None,
+) -> list[PostmortemRecord]:
+    """Records of the postmortems the user may see (every one when `user` is None).
+
+    `since`/`until` keep incidents created in that period; `statuses` keeps those states.
+    """
+    if user is None:
+        qs: QuerySet[Postmortem] = Postmortem.objects.all()
+    else:
+        qs = postmortem_list_visible(user=user)
+    qs = _period(qs, "incident__created_at", since, until)
+    if statuses is not None:
+        qs = qs.filter(status__in=list(statuses))
+    if pks is not None:
+        qs = qs.filter(pk__in=list(pks))
+    rows = list(qs.order_by("pk").values_list(*_PM_FIELDS))
+    actions = _actions([r[0] for r in rows])
+    records = []
+    for (
+        pk, incident, title, severity, services, status, created, published, started, detected,
+        mitigated, resolved, summary, depth, blame, team, factors, timeline, analysis, related,
+        blame_first, blame_published,
+    ) in rows:  # fmt: skip
+        records.append(
+            PostmortemRecord(
+                key=postmortem_key(pk),
+                title=title,
+                id=incident,
+                incidents=(incident,),
+                severity=severity or None,
+                services=tuple(services or ()),
+                team=team or None,
+                status=status,
+                created=_day(created),
+                published=_day(published),
+                started_at=started,
+                detected_at=detected,
+                mitigated_at=mitigated,
+                resolved_at=resolved,
+                summary=summary,
+                analysis=analysis or "",
+                timeline=tuple(timeline or ()),
+                factors=tuple(FactorRecord(f[0], f[1], f[2] or None) for f in factors or ()),
+                actions=tuple(actions.get(pk, ())),
+                related_incidents=tuple(related or ()),
+                depth_score=depth,
+                blame_findings=(
+                    blame_published
+                    if status == "published" and blame_published is not None
+                    else blame
+                ),
+                blame_findings_first_draft=blame_first,
+            )
+        )
+    return records
+
+
+def incident_records(
+    *, user: Any = None, since: date | None = None, until: date | None = None
+) -> list[IncidentRecord]:
+    """Records of every incident the user may see, with or without a postmortem.
+
+    Every incident owes a review (the web app sets a due date for each); none is waived.
+    """
+    qs = incident_list_visible(user=user) if user is not None else None
+    if qs is None:
+        from nofault.web.incidents.models import Incident
+
+        qs = Incident.objects.all()
+    qs = _period(qs, "created_at", since, until)
+    rows = qs.order_by("pk").values_list(
+        "key", "title", "severity", "services", "started_at", "detected_at", "mitigated_at",
+        "resolved_at", "postmortem__digest__team", "postmortem__digest__related_incidents",
+    )  # fmt: skip
+    return [
+        IncidentRecord(
+            id=key,
+            title=title,
+            severity=severity,
+            services=tuple(services or ()),
+            team=team or None,
+            started_at=started,
+            detected_at=detected,
+            mitigated_at=mitigated,
+            resolved_at=resolved,
+            related_to=tuple(related or ()),
+        )
+        for (
+            key, title, severity, services, started, detected, mitigated, resolved, team, related,
+        ) in rows
+    ]  # fmt: skip
+
+
+def record_from_source(source: str, *, key: str, pk: int | None = None) -> PostmortemRecord:
+    """A record of a text being written (the editor's unsaved draft), for similar incidents."""
+    from nofault.core.markdown import parse_text
+
+    doc: PostmortemDocument = parse_text(source).postmortem
+    return record_from_postmortem(doc, key=postmortem_key(pk) if pk is not None else key)

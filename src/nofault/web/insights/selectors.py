@@ -1,0 +1,338 @@
+"""Insight queries: figures and charts, themes, similar incidents, the report and pulse results.
+
+Everything is limited to what the person may see, through the incidents app's visibility
+rule; computed figures are cached per visibility scope (see `services`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count
+from django.utils import timezone
+
+from nofault.core.insights.charts import bar_chart, line_chart, stacked_bar_chart
+from nofault.core.insights.metrics import compute_metrics, metrics_by
+from nofault.core.insights.report import LearningReport, build_report
+from nofault.core.insights.similar import SimilarPostmortem
+from nofault.core.insights.themes import find_themes, quarter_of
+from nofault.web.incidents.models import Incident
+from nofault.web.insights import services
+from nofault.web.insights.models import PulseComments, PulseParticipation, PulseTally
+from nofault.web.insights.pulse import MIN_ANSWERS, STATEMENTS
+from nofault.web.insights.records import (
+    incident_records,
+    postmortem_key,
+    postmortem_pk,
+    postmortem_records,
+    record_from_source,
+)
+from nofault.web.postmortems.models import Postmortem
+from nofault.web.postmortems.selectors import postmortem_list_visible
+
+PERIODS: dict[str, tuple[str, int | None]] = {
+    "90d": ("Last 90 days", 90),
+    "12m": ("Last 12 months", 365),
+    "3y": ("Last 3 years", 3 * 365),
+    "all": ("All time", None),
+}
+DEFAULT_PERIOD = "12m"
+DIMENSIONS = ("severity", "service", "team", "month")
+MAX_GROUP_ROWS = 25
+
+
+def visibility_scope(*, user: Any) -> str:
+    """A name for what the person may see: `all`, `public`, or public plus their memberships."""
+    if getattr(user, "is_org_admin", False):
+        return "all"
+    ids = sorted(
+        Incident.objects.filter(restricted=True, members=user).values_list("id", flat=True)
+    )
+    if not ids:
+        return "public"
+    return "m" + hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:16]
+
+
+def period_bounds(period: str, today: date | None = None) -> tuple[str, date | None, date]:
+    """The period's name, first day (None: all time) and last day."""
+    today = today or timezone.localdate()
+    if period not in PERIODS:
+        period = DEFAULT_PERIOD
+    days = PERIODS[period][1]
+    return period, (today - timedelta(days=days) if days else None), today
+
+
+# --- figures ------------------------------------------------------------------------------
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else round(value * 100)
+
+
+def _compute_figures(user: Any, since: date | None, today: date) -> dict[str, Any]:
+    pms = postmortem_records(user=user, since=since, until=today)
+    incs = incident_records(user=user, since=since, until=today)
+    overall = compute_metrics(pms, incs, today=today)
+    groups = {dim: metrics_by(dim, pms, incs, today=today) for dim in DIMENSIONS}
+    months = list(groups["month"])
+    by_severity_month: dict[str, list[float]] = {}
+    for severity in groups["severity"]:
+        only_pms = [p for p in pms if (p.severity or "unknown") == severity]
+        only_incs = [i for i in incs if (i.severity or "unknown") == severity]
+        per_month = metrics_by("month", only_pms, only_incs, today=today)
+        by_severity_month[severity] = [
+            float(per_month[m].incidents) if m in per_month else 0.0 for m in months
+        ]
+    by_month = groups["month"]
+    charts = {
+        "incidents": stacked_bar_chart(
+            "Incidents per month, by severity", months, by_severity_month
+        ),
+        "coverage": line_chart(
+            "Review coverage and actions done on time, per month (%)", months,
+            {"coverage": [_pct(m.review_coverage) for m in by_month.values()],
+             "on time": [_pct(m.on_time_rate) for m in by_month.values()]},
+            unit="%",
+        ),
+        "response": line_chart(
+            "Median minutes to detect, mitigate and resolve, per month", months,
+            {"detect": [m.median_minutes_to_detect for m in by_month.values()],
+             "mitigate": [m.median_minutes_to_mitigate for m in by_month.values()],
+             "resolve": [m.median_minutes_to_resolve for m in by_month.values()]},
+            unit=" min",
+        ),
+        "blame": line_chart(
+            "Blame findings per postmortem: first draft and published, per month", months,
+            {"first draft": [m.blame_per_postmortem_first_draft for m in by_month.values()],
+             "published": [m.blame_per_postmortem_published for m in by_month.values()]},
+        ),
+        "on_time_by_team": bar_chart(
+            "Action items done on time, by team",
+            {t: _pct(m.on_time_rate) for t, m in list(groups["team"].items())[:MAX_GROUP_ROWS]},
+            unit="%",
+        ),
+        "overdue_by_team": bar_chart(
+            "Overdue action items, by team",
+            {t: float(m.overdue) for t, m in list(groups["team"].items())[:MAX_GROUP_ROWS]},
+        ),
+    }  # fmt: skip
+    tables: dict[str, list[tuple[str, dict[str, object]]]] = {}
+    for dim, found in groups.items():
+        rows = list(found.items())
+        if dim in ("service", "team") and len(rows) > MAX_GROUP_ROWS:
+            rows = sorted(rows, key=lambda kv: -kv[1].incidents)[:MAX_GROUP_ROWS]
+        tables[dim] = [(k, m.as_dict()) for k, m in rows]
+    return {
+        "since": since.isoformat() if since else None,
+        "until": today.isoformat(),
+        "overall": overall.as_dict(),
+        "tables": tables,
+        "charts": charts,
+    }
+
+
+def insight_figures(*, user: Any, period: str = DEFAULT_PERIOD) -> dict[str, Any]:
+    """The metrics by severity, service, team and month, and their charts, for the period."""
+    period, since, today = period_bounds(period)
+    key = f"figures:{visibility_scope(user=user)}:{period}:{today.isoformat()}"
+    return services.cached_json(key, lambda: _compute_figures(user, since, today))
+
+
+# --- themes -------------------------------------------------------------------------------
+
+
+def _compute_themes(user: Any, since: date | None, today: date) -> dict[str, Any]:
+    pms = postmortem_records(user=user, since=since, until=today)
+    found = find_themes(pms)
+    themes = []
+    for t in found[:40]:
+        data = t.as_dict()
+        data["members"] = [
+            {**m, "pk": postmortem_pk(str(m["postmortem"]))}
+            for m in data["members"][:30]  # type: ignore[index]
+        ]
+        themes.append(data)
+    quarters = sorted({q for t in found[:6] for q in t.by_quarter})
+    chart_top = bar_chart(
+        "Recurring themes: incidents per theme", {t.label: float(t.count) for t in found[:10]}
+    )
+    chart_quarters = stacked_bar_chart(
+        "The five most frequent themes, incidents per quarter",
+        quarters,
+        {t.label: [float(t.by_quarter.get(q, 0)) for q in quarters] for t in found[:5]},
+    )
+    return {
+        "postmortems": len(pms),
+        "factors": sum(len(p.factors) for p in pms),
+        "themes": themes,
+        "charts": {"top": chart_top, "quarters": chart_quarters} if found else {},
+    }
+
+
+def insight_themes(*, user: Any, period: str = DEFAULT_PERIOD) -> dict[str, Any]:
+    """Recurring themes among the contributing factors of the period, most frequent first."""
+    period, since, today = period_bounds(period)
+    key = f"themes:{visibility_scope(user=user)}:{period}:{today.isoformat()}"
+    return services.cached_json(key, lambda: _compute_themes(user, since, today))
+
+
+# --- similar incidents ---------------------------------------------------------------------
+
+
+def similar_for_postmortem(
+    *, user: Any, postmortem: Postmortem, source: str | None = None, top: int = 5
+) -> list[SimilarPostmortem]:
+    """The earlier postmortems most like this one (or its unsaved text) that the user may see.
+
+    The index is queried for more than `top`, matches the user may not see are dropped, and
+    the rest are read fresh from the database so action statuses are current.
+    """
+    index = services.similarity_index_get()
+    if index is None or not len(index):
+        return []
+    draft = record_from_source(source or postmortem.source, key="", pk=postmortem.pk)
+    matches = index.query(draft, top=max(top * 10, 50))
+    pks = [pk for m in matches if (pk := postmortem_pk(m.record.key)) is not None]
+    visible = set(
+        postmortem_list_visible(user=user).filter(pk__in=pks).values_list("pk", flat=True)
+    )
+    chosen = [m for m in matches if postmortem_pk(m.record.key) in visible][:top]
+    fresh = {r.key: r for r in postmortem_records(pks=[postmortem_pk(m.record.key) or 0
+                                                       for m in chosen])}  # fmt: skip
+    return [replace(m, record=fresh[m.record.key]) for m in chosen if m.record.key in fresh]
+
+
+# --- the learning report -------------------------------------------------------------------
+
+
+def learning_report(
+    *, user: Any, since: date | None = None, title: str | None = None
+) -> LearningReport:
+    """The quarterly learning report over what the user may see, from `since` to today."""
+    today = timezone.localdate()
+    # Rows are picked by creation day; the core keeps incidents by the day they happened.
+    load_from = since - timedelta(days=31) if since else None
+    pms = postmortem_records(user=user, since=load_from, until=today)
+    incs = incident_records(user=user, since=load_from, until=today)
+    return build_report(pms, incs, since=since, today=today, title=title)
+
+
+# --- pulse ---------------------------------------------------------------------------------
+
+
+def pulse_answered(*, postmortem: Postmortem, user: Any) -> bool:
+    """Tell whether this person has answered this review's pulse."""
+    return PulseParticipation.objects.filter(postmortem=postmortem, user=user).exists()
+
+
+def _summary(counts: dict[str, dict[int, int]]) -> list[dict[str, Any]]:
+    out = []
+    for s in STATEMENTS:
+        dist = counts.get(s.key, {})
+        total = sum(dist.values())
+        mean = sum(score * n for score, n in dist.items()) / total if total else None
+        out.append({
+            "key": s.key, "text": s.text, "answers": total,
+            "mean": round(mean, 2) if mean is not None else None,
+            "distribution": [dist.get(score, 0) for score in range(1, 6)],
+        })  # fmt: skip
+    return out
+
+
+def pulse_results(*, postmortem: Postmortem) -> dict[str, Any]:
+    """A review's pulse in aggregate: shown only once at least `MIN_ANSWERS` people answered."""
+    answered = PulseParticipation.objects.filter(postmortem=postmortem).count()
+    if answered < MIN_ANSWERS:
+        return {"answered": answered, "shown": False, "needed": MIN_ANSWERS}
+    counts: dict[str, dict[int, int]] = defaultdict(dict)
+    for statement, score, n in PulseTally.objects.filter(postmortem=postmortem).values_list(
+        "statement", "score", "count"
+    ):
+        counts[statement][score] = n
+    box = PulseComments.objects.filter(postmortem=postmortem).first()
+    return {
+        "answered": answered,
+        "shown": True,
+        "needed": MIN_ANSWERS,
+        "statements": _summary(counts),
+        "comments": sorted(box.comments, key=str.casefold) if box else [],
+    }
+
+
+def pulse_trend(*, user: Any) -> dict[str, Any]:
+    """Mean score per statement, per team and quarter, where at least `MIN_ANSWERS` answered."""
+    visible = postmortem_list_visible(user=user)
+    quarter_of_pm: dict[int, tuple[str, str]] = {}
+    people: dict[tuple[str, str], int] = defaultdict(int)
+    for pk, team, created, n in (
+        visible.filter(pulse_participations__isnull=False)
+        .annotate(n=Count("pulse_participations"))
+        .values_list("pk", "digest__team", "incident__created_at", "n")
+    ):
+        bucket = (team or "unknown", quarter_of(timezone.localdate(created)))
+        quarter_of_pm[pk] = bucket
+        people[bucket] += n
+    sums: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(dict)
+    for pk, statement, score, n in PulseTally.objects.filter(
+        postmortem_id__in=list(quarter_of_pm)
+    ).values_list("postmortem_id", "statement", "score", "count"):
+        acc = sums[quarter_of_pm[pk]].setdefault(statement, [0, 0])
+        acc[0] += score * n
+        acc[1] += n
+    teams: dict[str, dict[str, dict[str, float | None]]] = defaultdict(dict)
+    for bucket, answered in sorted(people.items()):
+        if answered < MIN_ANSWERS:
+            continue
+        team, quarter = bucket
+        means: dict[str, float | None] = {}
+        for s in STATEMENTS:
+            total, count = sums[bucket].get(s.key, [0, 0])
+            means[s.key] = round(total / count, 2) if count else None
+        teams[team][quarter] = means
+    quarters = sorted({q for per in teams.values() for q in per})
+    charts = {
+        team: line_chart(
+            f"Pulse of {team}'s reviews, mean score per quarter (1–5)",
+            sorted(per),
+            {s.text.rstrip("."): [per[q][s.key] for q in sorted(per)] for s in STATEMENTS},
+        )
+        for team, per in sorted(teams.items())
+    }
+    return {"teams": dict(teams), "quarters": quarters, "charts": charts}
+
+
+def pulse_reviews(*, user: Any, limit: int = 30) -> list[dict[str, Any]]:
+    """Recent reviews the person may see whose pulse is open, with whether they answered."""
+    reviews = list(
+        postmortem_list_visible(user=user)
+        .filter(status__in=("in_review", "published"))
+        .annotate(answered=Count("pulse_participations"))
+        .order_by("-updated_at")[:limit]
+    )
+    mine = set(
+        PulseParticipation.objects.filter(
+            user=user, postmortem_id__in=[r.pk for r in reviews]
+        ).values_list("postmortem_id", flat=True)
+    )
+    return [{"postmortem": r, "answered": r.answered, "mine": r.pk in mine} for r in reviews]
+
+
+__all__ = [
+    "DEFAULT_PERIOD",
+    "PERIODS",
+    "insight_figures",
+    "insight_themes",
+    "learning_report",
+    "period_bounds",
+    "postmortem_key",
+    "pulse_answered",
+    "pulse_results",
+    "pulse_reviews",
+    "pulse_trend",
+    "similar_for_postmortem",
+    "visibility_scope",
+]

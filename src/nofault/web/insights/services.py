@@ -1,0 +1,277 @@
+"""Insight services: digest a postmortem, count data versions, cache figures, rebuild the index.
+
+Caching, stated once: figures (the insights page, themes) are computed by the core over the
+period shown and stored in `InsightCache` per period and per visibility scope (what a person
+may see: everything for admins, the public incidents plus those they are a member of for
+everyone else). A cached value is served while the data version it saw is current, and for
+at most `STALE_SECONDS` after the data moved on, so a busy organisation recomputes each view
+at most once per window. The similarity index is rebuilt when a postmortem is published
+(inline for small organisations, on a background thread above `INLINE_REBUILD_LIMIT`) and by
+the `insights_refresh` management command on a schedule.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from nofault.core.insights.records import record_from_postmortem
+from nofault.core.insights.similar import SimilarityIndex
+from nofault.core.markdown import parse_text
+from nofault.web.api_errors import ServiceError
+from nofault.web.insights.models import (
+    InsightCache,
+    PostmortemDigest,
+    PulseComments,
+    PulseParticipation,
+    PulseTally,
+)
+from nofault.web.insights.pulse import STATEMENTS, pulse_open_for
+from nofault.web.insights.records import postmortem_records, team_of
+from nofault.web.postmortems.models import Postmortem
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "data-version"
+INDEX_KEY = "similarity-index"
+# Index statuses: what a reviewer has seen (drafts are still moving).
+INDEXED_STATUSES = ("in_review", "published")
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def stale_seconds() -> int:
+    """How long a cached figure may be served after the data changed."""
+    return _setting("NOFAULT_INSIGHTS_STALE_SECONDS", 600)
+
+
+def inline_rebuild_limit() -> int:
+    """Up to this many postmortems the index is rebuilt inline on publish."""
+    return _setting("NOFAULT_INSIGHTS_INLINE_REBUILD_LIMIT", 3_000)
+
+
+# --- digest ------------------------------------------------------------------------------
+
+
+def _blame_in(source: str) -> int:
+    from nofault.core.lint.engine import lint
+
+    return sum(1 for f in lint(source).findings if f.category == "blame")
+
+
+def _is_draft_text(source: str) -> bool:
+    """Tell whether a text is a real draft, not the untouched template: it has factors or events."""
+    doc = parse_text(source).postmortem
+    return bool(doc.contributing_factors or doc.timeline)
+
+
+def _first_draft_blame(pm: Postmortem) -> int | None:
+    """Blame findings of the first revision that is a real draft, read from the revisions."""
+    for revision in pm.revisions.order_by("number").only("source")[:50]:
+        if _is_draft_text(revision.source):
+            return _blame_in(revision.source)
+    return None
+
+
+def _publication_blame(pm: Postmortem) -> int:
+    """Blame findings of the published text, read from the revisions."""
+    revision = pm.revisions.filter(message="published").order_by("-number").first()
+    if revision is None or revision.source == pm.source:
+        return pm.blame_count
+    return _blame_in(revision.source)
+
+
+def postmortem_digest_refresh(
+    *, postmortem: Postmortem, status_changed: bool = False
+) -> PostmortemDigest:
+    """Read the postmortem's text once more and store what the insights and search need."""
+    pm = postmortem
+    doc = parse_text(pm.source).postmortem
+    record = record_from_postmortem(doc, key=str(pm.pk))
+    digest = PostmortemDigest.objects.filter(postmortem=pm).first() or PostmortemDigest(
+        postmortem=pm
+    )
+    digest.revision = pm.revision
+    digest.team = team_of(record.team, (a.owner for a in doc.action_items))
+    digest.factors = [[f.id, f.text, f.category or ""] for f in record.factors]
+    categories = sorted({f.category for f in record.factors if f.category})
+    digest.categories_index = ("," + ",".join(categories) + ",") if categories else ""
+    digest.timeline = list(record.timeline)[:500]
+    digest.analysis = record.analysis[:50_000]
+    digest.related_incidents = list(record.related_incidents)
+    if digest.blame_first_draft is None:
+        # The first draft is the first saved text with factors or a timeline (revision 1 is
+        # often the blank template); its findings are the ones the live linter then helps fix.
+        if not digest.pk and pm.revision > 1:
+            digest.blame_first_draft = _first_draft_blame(pm)  # an older row: read revisions
+        elif record.factors or record.timeline:
+            digest.blame_first_draft = pm.blame_count
+    if pm.status == "published" and (status_changed or digest.blame_at_publication is None):
+        digest.blame_at_publication = pm.blame_count if status_changed else _publication_blame(pm)
+    digest.save()
+    return digest
+
+
+# --- data version and cache ----------------------------------------------------------------
+
+
+def data_version_bump() -> None:
+    """Say that incidents, postmortems or action items changed (cached figures go stale)."""
+    updated = InsightCache.objects.filter(key=VERSION_KEY).update(version=F("version") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                InsightCache.objects.create(key=VERSION_KEY, version=1, data=b"")
+        except IntegrityError:
+            InsightCache.objects.filter(key=VERSION_KEY).update(version=F("version") + 1)
+
+
+def data_version() -> int:
+    """The current data version."""
+    row = InsightCache.objects.filter(key=VERSION_KEY).values_list("version", flat=True).first()
+    return int(row or 0)
+
+
+def cached_json(key: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The cached value under `key` if fresh enough (see the module docstring), else computed."""
+    version = data_version()
+    row = InsightCache.objects.filter(key=key).first()
+    if row is not None:
+        fresh = row.version == version
+        young = timezone.now() - row.built_at < timedelta(seconds=stale_seconds())
+        if fresh or young:
+            value: dict[str, Any] = json.loads(bytes(row.data))
+            value["_built_at"] = row.built_at.isoformat()
+            value["_stale"] = not fresh
+            return value
+    value = compute()
+    built = timezone.now()
+    InsightCache.objects.update_or_create(
+        key=key,
+        defaults={"version": version, "built_at": built, "data": json.dumps(value).encode()},
+    )
+    value["_built_at"] = built.isoformat()
+    value["_stale"] = False
+    return value
+
+
+def insight_cache_clear() -> None:
+    """Forget every cached figure and the index (tests, and after a restore)."""
+    InsightCache.objects.exclude(key=VERSION_KEY).delete()
+    _LOADED.clear()
+
+
+# --- similarity index ----------------------------------------------------------------------
+
+_LOADED: dict[str, tuple[Any, SimilarityIndex]] = {}
+_REBUILDING = threading.Lock()
+
+
+def similarity_index_rebuild() -> SimilarityIndex:
+    """Fit the similarity index over every postmortem in review or published, and store it."""
+    records = postmortem_records(statuses=INDEXED_STATUSES)
+    index = SimilarityIndex.build(records)
+    built = timezone.now()
+    InsightCache.objects.update_or_create(
+        key=INDEX_KEY,
+        defaults={"version": data_version(), "built_at": built, "data": index.dumps()},
+    )
+    _LOADED[INDEX_KEY] = (built, index)
+    return index
+
+
+def _rebuild_in_background() -> None:
+    if not _REBUILDING.acquire(blocking=False):
+        return  # one rebuild at a time; the running one will see the new postmortem or the next
+
+    def run() -> None:
+        try:
+            similarity_index_rebuild()
+        except Exception:  # pragma: no cover - logged, the old index keeps serving
+            logger.exception("rebuilding the similarity index failed")
+        finally:
+            _REBUILDING.release()
+            connection.close()
+
+    threading.Thread(target=run, name="nofault-similarity-index", daemon=True).start()
+
+
+def similarity_index_schedule_rebuild() -> None:
+    """Rebuild the index after this transaction: inline when small, else on a thread."""
+
+    def go() -> None:
+        if Postmortem.objects.filter(status__in=INDEXED_STATUSES).count() <= inline_rebuild_limit():
+            similarity_index_rebuild()
+        else:
+            _rebuild_in_background()
+
+    transaction.on_commit(go)
+
+
+def similarity_index_get() -> SimilarityIndex | None:
+    """The stored index (kept loaded in this process); built inline the first time when small."""
+    built = InsightCache.objects.filter(key=INDEX_KEY).values_list("built_at", flat=True).first()
+    if built is None:
+        if Postmortem.objects.filter(status__in=INDEXED_STATUSES).count() <= inline_rebuild_limit():
+            return similarity_index_rebuild()
+        _rebuild_in_background()
+        return None
+    loaded = _LOADED.get(INDEX_KEY)
+    if loaded is not None and loaded[0] == built:
+        return loaded[1]
+    data = InsightCache.objects.filter(key=INDEX_KEY).values_list("data", flat=True).first()
+    try:
+        index = SimilarityIndex.loads(bytes(data or b""))
+    except (ValueError, EOFError, ImportError, AttributeError):
+        return similarity_index_rebuild()
+    _LOADED[INDEX_KEY] = (built, index)
+    return index
+
+
+# --- pulse ---------------------------------------------------------------------------------
+
+
+def pulse_answer(
+    *, postmortem: Postmortem, actor: Any, scores: dict[str, int], comment: str = ""
+) -> None:
+    """Record one person's anonymous answer: a participation mark, tallies, a sorted comment."""
+    if not pulse_open_for(postmortem=postmortem):
+        raise ServiceError("the pulse opens once the review is in review or published",
+                           reason="pulse_closed")  # fmt: skip
+    missing = [s.key for s in STATEMENTS if s.key not in scores]
+    if missing:
+        raise ServiceError("answer every statement (1 to 5)", reason="invalid_pulse")
+    for key, value in scores.items():
+        if key not in {s.key for s in STATEMENTS} or not 1 <= int(value) <= 5:
+            raise ServiceError("answer every statement with 1 to 5", reason="invalid_pulse")
+    comment = comment.replace("\x00", "").strip()
+    if len(comment) > 2_000:
+        raise ServiceError("a comment is limited to 2,000 characters", reason="too_large")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                PulseParticipation.objects.create(postmortem=postmortem, user=actor)
+        except IntegrityError:
+            raise ServiceError("you have already answered this pulse", reason="already_answered",
+                               status_code=409) from None  # fmt: skip
+        for key, value in scores.items():
+            tally, _ = PulseTally.objects.get_or_create(
+                postmortem=postmortem, statement=key, score=int(value)
+            )
+            PulseTally.objects.filter(pk=tally.pk).update(count=F("count") + 1)
+        if comment:
+            box, _ = PulseComments.objects.select_for_update().get_or_create(postmortem=postmortem)
+            box.comments = sorted([*box.comments, comment], key=str.casefold)
+            box.save(update_fields=["comments"])
+    data_version_bump()

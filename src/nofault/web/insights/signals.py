@@ -1,0 +1,41 @@
+"""Keep digests, the data version and the similarity index in step with every save.
+
+Receivers, not edits to the other apps' services: every path that changes a postmortem,
+an incident or an action item (pages, API, webhooks, imports) saves through the ORM.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from nofault.web.actions.models import ActionItem
+from nofault.web.incidents.models import Incident
+from nofault.web.insights import services
+from nofault.web.postmortems.models import Postmortem
+
+
+@receiver(post_save, sender=Postmortem, dispatch_uid="insights-postmortem-saved")
+def postmortem_saved(sender: Any, instance: Postmortem, **kwargs: Any) -> None:
+    """Digest the saved text; a publication schedules an index rebuild."""
+    if kwargs.get("raw") or not instance.source:
+        return
+    fields = kwargs.get("update_fields")
+    status_changed = fields is not None and "status" in fields
+    services.postmortem_digest_refresh(postmortem=instance, status_changed=status_changed)
+    services.data_version_bump()
+    if status_changed and instance.status == "published":
+        services.similarity_index_schedule_rebuild()
+
+
+@receiver(post_save, sender=Incident, dispatch_uid="insights-incident-saved")
+@receiver(post_save, sender=ActionItem, dispatch_uid="insights-action-saved")
+@receiver(post_delete, sender=Incident, dispatch_uid="insights-incident-deleted")
+@receiver(post_delete, sender=ActionItem, dispatch_uid="insights-action-deleted")
+@receiver(post_delete, sender=Postmortem, dispatch_uid="insights-postmortem-deleted")
+def data_changed(sender: Any, **kwargs: Any) -> None:
+    """Cached figures go stale."""
+    if not kwargs.get("raw"):
+        services.data_version_bump()

@@ -1,0 +1,204 @@
+"""Search: full-text matches with filters and highlights, limited to what the person may see.
+
+SQLite uses the FTS5 table (bm25 rank, `snippet` and `highlight`); PostgreSQL the generated
+`tsvector` column (`websearch_to_tsquery`, `ts_rank_cd`, `ts_headline`). Both run in two
+steps: the ranked page of ids first, then highlights for those ids only, so highlighting
+costs the same however many entries match. Visibility is the incidents app's rule, applied
+in the same query, so restricted incidents are absent from results and counts alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from html import escape
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils.safestring import SafeString, mark_safe
+
+from nofault.web.incidents.selectors import visible_incident_filter
+from nofault.web.search.models import SearchEntry
+
+FILTERS = ("kind", "severity", "service", "team", "category", "status", "since", "until")
+COUNT_CAP = 1_000
+PAGE_SIZE = 20
+# Private-use characters mark matches inside the database, so the text can be escaped after.
+_START, _STOP = "\ue000", "\ue001"
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One entry that matched, with its title and a snippet highlighted as safe HTML."""
+
+    kind: str
+    object_id: int
+    url: str
+    title: SafeString
+    snippet: SafeString
+    severity: str
+    status: str
+    team: str
+    occurred: date | None
+    incident_key: str
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of hits, how many entries matched (capped) and the query as understood."""
+
+    query: str
+    hits: list[SearchHit]
+    total: int
+    capped: bool
+    offset: int
+    filters: dict[str, str] = field(default_factory=dict)
+
+
+def _marked(text: str) -> SafeString:
+    html = escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>")
+    return mark_safe(html)
+
+
+def fts5_query(text: str) -> str:
+    """Turn what a person typed into a safe FTS5 query: every word, the last one as a prefix."""
+    words = _WORD.findall(text)[:32]
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def _clean(filters: dict[str, str] | None) -> dict[str, str]:
+    out = {}
+    for key in FILTERS:
+        value = str((filters or {}).get(key) or "").replace("\x00", "").strip()[:200]
+        if value:
+            out[key] = value
+    return out
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _filtered(user: Any, f: dict[str, str]) -> QuerySet[SearchEntry]:
+    qs = SearchEntry.objects.filter(visible_incident_filter(user, "incident__"))
+    if f.get("kind"):
+        qs = qs.filter(kind=f["kind"])
+    if f.get("severity"):
+        qs = qs.filter(severity=f["severity"])
+    if f.get("service"):
+        qs = qs.filter(services_index__contains=f",{f['service'].lower()},")
+    if f.get("team"):
+        qs = qs.filter(team__iexact=f["team"])
+    if f.get("category"):
+        qs = qs.filter(categories_index__contains=f",{f['category'].lower()},")
+    if f.get("status"):
+        qs = qs.filter(status=f["status"])
+    if since := _date(f.get("since")):
+        qs = qs.filter(occurred__gte=since)
+    if until := _date(f.get("until")):
+        qs = qs.filter(occurred__lte=until)
+    return qs
+
+
+def _matching(qs: QuerySet[SearchEntry], query: str) -> QuerySet[SearchEntry] | None:
+    if connection.vendor == "postgresql":
+        tsq = "websearch_to_tsquery('english', %s)"
+        return qs.extra(where=[f"search_searchentry.document @@ {tsq}"], params=[query]).annotate(
+            rank=RawSQL(f"ts_rank_cd(search_searchentry.document, {tsq})", (query,))
+        )
+    fts = fts5_query(query)
+    if not fts:
+        return None
+    return qs.extra(
+        tables=["search_fts"],
+        where=["search_fts.rowid = search_searchentry.id", "search_fts MATCH %s"],
+        params=[fts],
+        select={"rank": "-bm25(search_fts, 4.0, 1.0)"},
+    )
+
+
+def _highlights(ids: list[int], query: str) -> dict[int, tuple[str, str]]:
+    if not ids or not query:
+        return {}
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            options = (
+                f"StartSel={_START}, StopSel={_STOP}, MaxWords=30, MinWords=12, "
+                'MaxFragments=2, FragmentDelimiter=" … "'
+            )
+            cursor.execute(
+                "SELECT e.id, ts_headline('english', e.title, q, %s), "
+                "ts_headline('english', left(e.body, 20000), q, %s) "
+                f"FROM search_searchentry e, websearch_to_tsquery('english', %s) q "
+                f"WHERE e.id IN ({marks})",
+                [f"HighlightAll=true, StartSel={_START}, StopSel={_STOP}", options, query, *ids],
+            )
+        else:
+            cursor.execute(
+                "SELECT rowid, highlight(search_fts, 0, %s, %s), "
+                "snippet(search_fts, 1, %s, %s, ' … ', 24) FROM search_fts "
+                f"WHERE search_fts MATCH %s AND rowid IN ({marks})",
+                [_START, _STOP, _START, _STOP, fts5_query(query), *ids],
+            )
+        return {int(row[0]): (row[1] or "", row[2] or "") for row in cursor.fetchall()}
+
+
+def search(
+    *,
+    user: Any,
+    query: str,
+    filters: dict[str, str] | None = None,
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+) -> SearchResult:
+    """Entries the user may see that match the words and the filters, best first."""
+    query = query.replace("\x00", "").strip()[:500]
+    f = _clean(filters)
+    offset = max(0, min(int(offset), 10_000))
+    limit = max(1, min(int(limit), 100))
+    base = _filtered(user, f)
+    matched = _matching(base, query) if query else None
+    if query and matched is None:
+        return SearchResult(query, [], 0, False, offset, f)
+    qs: QuerySet[SearchEntry] = matched if matched is not None else base
+    order = ("-rank", "-occurred", "-id") if matched is not None else ("-occurred", "-id")
+    page = list(
+        qs.order_by(*order).values_list(
+            "id", "kind", "object_id", "url", "title", "body", "severity", "status", "team",
+            "occurred", "incident__key",
+        )[offset : offset + limit]
+    )  # fmt: skip
+    total = len(qs.order_by().values_list("id", flat=True)[: COUNT_CAP + 1])
+    marks = _highlights([row[0] for row in page], query) if matched is not None else {}
+    hits = []
+    for pk, kind, object_id, url, title, body, severity, status, team, occurred, key in page:
+        marked_title, snippet = marks.get(pk, (title, body[:240]))
+        hits.append(
+            SearchHit(
+                kind=kind, object_id=object_id, url=url, title=_marked(marked_title),
+                snippet=_marked(snippet or body[:240]), severity=severity, status=status,
+                team=team, occurred=occurred, incident_key=key,
+            )
+        )  # fmt: skip
+    return SearchResult(query, hits, min(total, COUNT_CAP), total > COUNT_CAP, offset, f)
+
+
+def facet_values(*, user: Any) -> dict[str, list[str]]:
+    """The teams and services the filters offer, from entries the user may see."""
+    qs = SearchEntry.objects.filter(visible_incident_filter(user, "incident__"))
+    teams = sorted(
+        t for t in qs.exclude(team="").values_list("team", flat=True).distinct()[:200] if t
+    )
+    return {"teams": teams}

@@ -1,0 +1,47 @@
+"""The search page: words, filters, highlighted matches; HTMX swaps the results as you type."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from nofault.core.document import FactorCategory
+from nofault.web.choices import (
+    ActionStatusChoices,
+    IncidentStatusChoices,
+    PostmortemStatusChoices,
+    Severity,
+)
+from nofault.web.search import selectors
+
+
+def _int(raw: str | None) -> int:
+    return int(raw) if raw and raw.isdigit() else 0
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Search incidents, postmortems and action items the person may see."""
+    query = request.GET.get("q", "")
+    filters = {k: request.GET.get(k, "") for k in selectors.FILTERS}
+    result = selectors.search(
+        user=request.user, query=query, filters=filters, offset=_int(request.GET.get("offset"))
+    )
+    statuses = sorted(
+        set(IncidentStatusChoices.values())
+        | set(PostmortemStatusChoices.values())
+        | set(ActionStatusChoices.values())
+    )
+    context = {
+        "result": result,
+        "q": result.query,
+        "f": result.filters,
+        "severities": Severity.values(),
+        "categories": [c.value for c in FactorCategory],
+        "statuses": statuses,
+        "kinds": [k for k, _ in selectors.SearchEntry.KINDS],
+        "facets": selectors.facet_values(user=request.user),
+        "next_offset": result.offset + selectors.PAGE_SIZE,
+        "has_more": result.offset + selectors.PAGE_SIZE < result.total,
+    }
+    template = "search/_results.html" if request.headers.get("HX-Request") else "search/page.html"
+    return render(request, template, context)
