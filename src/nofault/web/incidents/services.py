@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +15,6 @@ from nofault.web.api_errors import NotAllowedError, ServiceError
 from nofault.web.choices import IncidentStatusChoices, Role, Severity
 from nofault.web.incidents.models import Incident
 from nofault.web.reviews.services import review_due_date
-
 
 
 def _require_author(actor: Any) -> None:
@@ -77,38 +78,42 @@ def incident_create(
     _check(title=title, severity=severity, status=status)
     services = [s.strip() for s in (services or []) if s.strip()]
     created = created_at or timezone.now()
-    key = (key or "").strip() or _next_key()
-    if len(key) > 64:
-        raise ServiceError("the incident key is longer than 64 characters", reason="invalid_key")
-    if Incident.objects.filter(key=key).exists():
-        raise ServiceError(
-            f"an incident {key} already exists", reason="duplicate_key", status_code=409
-        )
-    try:
-        with transaction.atomic():
-            incident = Incident.objects.create(
-                key=key,
-                title=title.strip(),
-                severity=severity,
-                status=status,
-                services=services,
-                services_index=_services_index(services),
-                started_at=started_at,
-                detected_at=detected_at,
-                mitigated_at=mitigated_at,
-                resolved_at=resolved_at,
-                source=source,
-                external_id=external_id,
-                responders=responders or [],
-                restricted=restricted,
-                created_by=actor,
-                created_at=created,
-                postmortem_due=review_due_date(severity=severity, since=created),
+    given = (key or "").strip()
+    # A generated key (max + 1) can be taken by a concurrent create: take the next one then.
+    for attempt in range(1 if given else 50):
+        key = given or _next_key()
+        if len(key) > 64:
+            raise ServiceError("the incident key is longer than 64 characters", "invalid_key")
+        if not Incident.objects.filter(key=key).exists():
+            try:
+                with transaction.atomic():
+                    incident = Incident.objects.create(
+                        key=key,
+                        title=title.strip(),
+                        severity=severity,
+                        status=status,
+                        services=services,
+                        services_index=_services_index(services),
+                        started_at=started_at,
+                        detected_at=detected_at,
+                        mitigated_at=mitigated_at,
+                        resolved_at=resolved_at,
+                        source=source,
+                        external_id=external_id,
+                        responders=responders or [],
+                        restricted=restricted,
+                        created_by=actor,
+                        created_at=created,
+                        postmortem_due=review_due_date(severity=severity, since=created),
+                    )
+                break
+            except IntegrityError:
+                pass
+        if given or attempt == 49:
+            raise ServiceError(
+                f"an incident {key} already exists", reason="duplicate_key", status_code=409
             )
-    except IntegrityError:
-        raise ServiceError(
-            f"an incident {key} already exists", reason="duplicate_key", status_code=409
-        ) from None
+        time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
     incident.members.add(actor, *(members or []))
     return incident
 
