@@ -40,14 +40,18 @@ def _for_review(check: _Check) -> Detector:
 
 def _declared_zone(ctx: LintContext) -> str | None:
     """Return the zone the timeline declares, reading its table header too ("Time (UTC)")."""
-    span = section_span(ctx, SectionKind.TIMELINE)
-    header = ""
-    if span is not None:
-        for block in ctx.parsed.blocks:
-            if block.type == "table" and span[0] < block.start < span[1]:
-                header = ctx.lines[block.start]
-                break
-    return a.timeline_zone(ctx.postmortem, header)
+    cache = vars(ctx)  # three rules and the score ask; the answer is the same for one lint
+    if "_declared_zone" not in cache:
+        span = section_span(ctx, SectionKind.TIMELINE)
+        header = ""
+        if span is not None:
+            for block in ctx.blocks_between(*span):
+                if block.type == "table":
+                    header = ctx.lines[block.start]
+                    break
+        cache["_declared_zone"] = a.timeline_zone(ctx.postmortem, header)
+    zone: str | None = cache["_declared_zone"]
+    return zone
 
 
 def single_cause(ctx: LintContext, rule: Rule) -> Iterator[Hit]:

@@ -7,15 +7,12 @@ import re
 from nofault.core.document import SectionKind
 from nofault.core.lint.context import LintContext
 from nofault.core.lint.rule import Hit
-from nofault.core.markdown import Block, iter_sections
+from nofault.core.markdown import Block
 
 
 def section_span(ctx: LintContext, kind: SectionKind) -> tuple[int, int] | None:
     """Return the 0-based (heading line, end) of the first section of a kind."""
-    for section, (start, end, _heading) in iter_sections(ctx.parsed):
-        if section.kind == kind:
-            return start, end
-    return None
+    return ctx.section_span(kind)
 
 
 def section_hit(ctx: LintContext, kind: SectionKind, message: str | None = None) -> Hit:
@@ -29,11 +26,26 @@ def _blocks(ctx: LintContext, kind: SectionKind, block_type: str) -> list[Block]
     span = section_span(ctx, kind)
     if span is None:
         return []
-    return [b for b in ctx.parsed.blocks if span[0] < b.start < span[1] and b.type == block_type]
+    return [b for b in ctx.blocks_between(*span) if b.type == block_type]
+
+
+def _memo(ctx: LintContext) -> dict[tuple[object, ...], object]:
+    """Return this lint's memo of locations (one per context, so never stale)."""
+    memo: dict[tuple[object, ...], object] = vars(ctx).setdefault("_locate_memo", {})
+    return memo
 
 
 def _item_lines(ctx: LintContext, kind: SectionKind, block_type: str) -> list[int]:
     """Return the 0-based first line of each list item or table row of a section's first block."""
+    key = ("items", kind, block_type)
+    memo = _memo(ctx)
+    if key not in memo:
+        memo[key] = _find_item_lines(ctx, kind, block_type)
+    found: list[int] = memo[key]  # type: ignore[assignment]
+    return found
+
+
+def _find_item_lines(ctx: LintContext, kind: SectionKind, block_type: str) -> list[int]:
     for block in _blocks(ctx, kind, block_type):
         if block_type == "table":
             rows = [i for i in range(block.start + 2, block.end) if ctx.lines[i].strip()]
@@ -53,6 +65,67 @@ def _by_id(ctx: LintContext, kind: SectionKind, pattern: str) -> int | None:
         if rx.search(ctx.lines[index]):
             return index
     return None
+
+
+# What an id can look like in each place, for the one-pass index below; ids of any other
+# shape fall back to scanning the section (rare, and still correct).
+_FACTOR_ID = re.compile(r"[A-Za-z][\w.-]*")
+_FACTOR_MARK = re.compile(r"(?=\*\*([A-Za-z][\w.-]*)\*\*)")
+_ROW_START = re.compile(r"\s*\|?\s*")
+
+
+def _id_index(ctx: LintContext, kind: SectionKind) -> dict[str, int]:
+    """Map every id a section's lines could be found by to the first line that holds it.
+
+    One pass over the section instead of one per factor or action item: a review with
+    thousands of action items would otherwise scan its table once per item.
+    """
+    key = ("ids", kind)
+    memo = _memo(ctx)
+    if key in memo:
+        found: dict[str, int] = memo[key]  # type: ignore[assignment]
+        return found
+    index: dict[str, int] = {}
+    span = section_span(ctx, kind)
+    if span is not None:
+        lines = ctx.lines
+        for number in range(span[0], span[1]):
+            line = lines[number]
+            if kind is SectionKind.CONTRIBUTING_FACTORS:
+                if "**" in line:
+                    for m in _FACTOR_MARK.finditer(line):
+                        index.setdefault(m.group(1), number)
+            elif "|" in line:
+                for ident in _row_ids(line):
+                    index.setdefault(ident, number)
+    memo[key] = index
+    return index
+
+
+def _row_ids(line: str) -> set[str]:
+    """Return every X without pipes or outer blanks that `^\\s*\\|?\\s*X\\s*\\|` matches."""
+    out: set[str] = set()
+    lead = len(line) - len(line.lstrip())
+    after_pipe = _ROW_START.match(line)
+    for start in {lead, after_pipe.end() if after_pipe else lead}:
+        # Without a pipe of its own, X ends at the first pipe after its start.
+        pipe = line.find("|", start)
+        candidate = line[start:pipe].rstrip() if pipe >= 0 else ""
+        if candidate:
+            out.add(candidate)
+    return out
+
+
+def _factor_line(ctx: LintContext, ident: str) -> int | None:
+    if _FACTOR_ID.fullmatch(ident):
+        return _id_index(ctx, SectionKind.CONTRIBUTING_FACTORS).get(ident)
+    return _by_id(ctx, SectionKind.CONTRIBUTING_FACTORS, rf"\*\*{re.escape(ident)}\*\*")
+
+
+def _action_line(ctx: LintContext, ident: str) -> int | None:
+    if ident and ident == ident.strip() and "|" not in ident:
+        return _id_index(ctx, SectionKind.ACTION_ITEMS).get(ident)
+    return _by_id(ctx, SectionKind.ACTION_ITEMS, rf"^\s*\|?\s*{re.escape(ident)}\s*\|")
 
 
 def _hit_at(
@@ -79,7 +152,7 @@ def factor_hit(
     message: str | None = None,
 ) -> Hit:
     """Return a hit on the contributing factor at `position` (0-based) with id `ident`."""
-    index = _by_id(ctx, SectionKind.CONTRIBUTING_FACTORS, rf"\*\*{re.escape(ident)}\*\*")
+    index = _factor_line(ctx, ident)
     if index is None:
         items = _item_lines(ctx, SectionKind.CONTRIBUTING_FACTORS, "bullet_list")
         index = items[position] if position < len(items) else None
@@ -94,7 +167,7 @@ def action_hit(
     message: str | None = None,
 ) -> Hit:
     """Return a hit on the action item row at `position` (0-based) with id `ident`."""
-    index = _by_id(ctx, SectionKind.ACTION_ITEMS, rf"^\s*\|?\s*{re.escape(ident)}\s*\|")
+    index = _action_line(ctx, ident)
     if index is None:
         rows = _item_lines(ctx, SectionKind.ACTION_ITEMS, "table")
         index = rows[position] if position < len(rows) else None
@@ -105,8 +178,11 @@ def event_hit(
     ctx: LintContext, position: int, needle: str | None = None, message: str | None = None
 ) -> Hit:
     """Return a hit on the timeline event at `position` (0-based)."""
-    section = ctx.postmortem.section(SectionKind.TIMELINE)
-    style = getattr(section, "style", "table")
+    key = ("timeline style",)
+    memo = _memo(ctx)
+    if key not in memo:
+        memo[key] = getattr(ctx.postmortem.section(SectionKind.TIMELINE), "style", "table")
+    style = memo[key]
     rows = _item_lines(ctx, SectionKind.TIMELINE, "table" if style == "table" else "bullet_list")
     index = rows[position] if position < len(rows) else None
     return _hit_at(ctx, index, needle, message=message)
@@ -123,7 +199,7 @@ def chain_hit(
     span = section_span(ctx, SectionKind.ANALYSIS)
     if span is None:
         return Hit(ctx.title_line(), 1, message=message)
-    blocks = [b for b in ctx.parsed.blocks if span[0] < b.start < span[1]]
+    blocks = ctx.blocks_between(*span)
     found = -1
     for position, block in enumerate(blocks):
         if block.type != "heading" or not re.search(
