@@ -222,56 +222,177 @@ def _chunks(lines: list[str], start: int) -> Iterator[tuple[int, int]]:
         yield begin, len(lines)
 
 
+# A line that cannot open or interrupt any block markdown-it knows (heading, list, quote,
+# fence, thematic break, table, HTML, setext underline, link reference) when it starts with
+# none of these after its indentation.
+_UNSAFE_START = re.compile(r"[ \t]*(?:[#>*+\-_=`~<|:\[]|\d{1,9}[.)])")
+_PLACEHOLDER = "x"
+
+
+def _is_plain(lines: list[str], begin: int, end: int) -> bool:
+    """Tell whether lines[begin:end], after a blank line, can only be a plain paragraph."""
+    if lines[begin][:1] in ("", " ", "\t"):
+        return False
+    for index in range(begin, end):
+        line = lines[index]
+        if ">" in line or _UNSAFE_START.match(line):
+            return False
+    return True
+
+
+_Reduced = tuple[list[str], list[int], list[int], dict[int, list[tuple[int, int]]]]
+
+
+def _reduce(lines: list[str], begin: int, end: int) -> _Reduced:
+    """Collapse each run of plain paragraphs in lines[begin:end] into one placeholder line.
+
+    A plain paragraph is a group of non-blank lines, after a blank line (or the start),
+    whose first line starts at column 0 and none of whose lines could start or end any
+    other block. Such a group is a top-level paragraph (no list item, quote or table goes on
+    past a blank line to an unindented line), or it lies inside a fence or an HTML block
+    that it cannot close (none of its lines starts with a fence marker or holds a `>`). So
+    markdown-it reads the placeholder as it would have read the run: as one top-level
+    paragraph, or as lines inside the same block. The run's paragraphs are then recorded
+    without markdown-it trying every block rule on each of their lines.
+
+    Returns the reduced lines, the original first line and end of each reduced line, and
+    the paragraphs each placeholder (by reduced index) stands for.
+    """
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    runs: dict[int, list[tuple[int, int]]] = {}
+    run: list[tuple[int, int]] = []
+    blanks: list[int] = []  # blank lines since the last paragraph of the run
+
+    def keep(number: int) -> None:
+        out.append(lines[number])
+        starts.append(number)
+        ends.append(number + 1)
+
+    def flush() -> None:
+        if run:
+            runs[len(out)] = list(run)
+            out.append(_PLACEHOLDER)
+            starts.append(run[0][0])
+            ends.append(run[-1][1])
+            run.clear()
+        for number in blanks:
+            keep(number)
+        blanks.clear()
+
+    index = begin
+    while index < end:
+        if not lines[index].strip(" \t"):
+            blanks.append(index)
+            index += 1
+            continue
+        stop = index + 1
+        while stop < end and lines[stop].strip(" \t"):
+            stop += 1
+        # Every group starts after a blank line or at the start of the chunk.
+        if _is_plain(lines, index, stop):
+            if not run:
+                flush()  # the blank lines before the run stay
+            run.append((index, stop))
+            blanks.clear()  # blank lines inside a run are part of its placeholder
+        else:
+            flush()
+            for number in range(index, stop):
+                keep(number)
+        index = stop
+    flush()
+    return out, starts, ends, runs
+
+
 def _tokenise(lines: list[str], start: int) -> tuple[list[Block], list[ProseSpan]]:
     blocks: list[Block] = []
     prose: list[ProseSpan] = []
     for chunk_start, chunk_end in _chunks(lines, start):
-        source = "\n".join(lines[chunk_start:chunk_end])
-        quote_depth = 0
-        in_head = False
-        list_stack: list[Block | None] = []
-        for token in _MD.parse(source):
-            t = token.type
-            m = token.map
-            if t in ("thead_open", "thead_close"):
-                in_head = t == "thead_open"
-            if t == "blockquote_open":
-                quote_depth += 1
-            elif t == "blockquote_close":
-                quote_depth -= 1
-            if m is None:
-                if t in ("bullet_list_close", "ordered_list_close"):
-                    list_stack.pop()
-                continue
-            s, e = m[0] + chunk_start, m[1] + chunk_start
-            top = token.level == 0
-            if t in ("bullet_list_open", "ordered_list_open"):
-                block = Block(t[: -len("_open")], s, e) if top else None
-                if block is not None:
-                    blocks.append(block)
-                list_stack.append(block)
-            elif t == "list_item_open":
-                if len(list_stack) == 1 and list_stack[0] is not None:
-                    list_stack[0].items.append((s, e))
-            elif t == "heading_open":
-                if top:
-                    blocks.append(Block("heading", s, e, level=int(token.tag[1])))
-                prose.append(ProseSpan(s, e, "heading", quote_depth > 0))
-            elif t == "paragraph_open":
-                if top:
-                    blocks.append(Block("paragraph", s, e))
-                kind = "list_item" if list_stack else "paragraph"
-                prose.append(ProseSpan(s, e, kind, quote_depth > 0))
-            elif t == "table_open":
-                if top:
-                    blocks.append(Block("table", s, e))
-            elif t == "tr_open" and not in_head:
-                prose.append(ProseSpan(s, e, "table_row", quote_depth > 0))
-            elif top and t in ("fence", "code_block", "html_block", "hr", "blockquote_open"):
-                name = {"code_block": "code", "blockquote_open": "blockquote"}.get(t, t)
-                name = name.replace("_block", "")
-                blocks.append(Block(name, s, e))
+        _tokenise_chunk(lines, chunk_start, chunk_end, blocks, prose, reduce=True)
     return blocks, prose
+
+
+class _NotReducible(Exception):
+    """A placeholder landed somewhere a plain paragraph cannot be; read the chunk in full."""
+
+
+def _tokenise_chunk(
+    lines: list[str], chunk_start: int, chunk_end: int, blocks: list[Block],
+    prose: list[ProseSpan], *, reduce: bool,
+) -> None:  # fmt: skip
+    if reduce:
+        source_lines, starts, ends, runs = _reduce(lines, chunk_start, chunk_end)
+    else:
+        source_lines = lines[chunk_start:chunk_end]
+        starts = list(range(chunk_start, chunk_end))
+        ends = [n + 1 for n in starts]
+        runs = {}
+    count = len(source_lines)
+    mark = (len(blocks), len(prose))
+    try:
+        _read_tokens("\n".join(source_lines), starts, ends, count, chunk_end, runs, blocks, prose)
+    except _NotReducible:
+        del blocks[mark[0] :], prose[mark[1] :]
+        _tokenise_chunk(lines, chunk_start, chunk_end, blocks, prose, reduce=False)
+
+
+def _read_tokens(
+    source: str, starts: list[int], ends: list[int], count: int, chunk_end: int,
+    runs: dict[int, list[tuple[int, int]]], blocks: list[Block], prose: list[ProseSpan],
+) -> None:  # fmt: skip
+    quote_depth = 0
+    in_head = False
+    list_stack: list[Block | None] = []
+    for token in _MD.parse(source):
+        t = token.type
+        m = token.map
+        if t in ("thead_open", "thead_close"):
+            in_head = t == "thead_open"
+        if t == "blockquote_open":
+            quote_depth += 1
+        elif t == "blockquote_close":
+            quote_depth -= 1
+        if m is None:
+            if t in ("bullet_list_close", "ordered_list_close"):
+                list_stack.pop()
+            continue
+        s = starts[m[0]] if m[0] < count else chunk_end
+        e = ends[m[1] - 1] if m[1] > m[0] else s
+        top = token.level == 0
+        if t == "paragraph_open" and m[0] in runs:
+            if not top or quote_depth or list_stack or m[1] != m[0] + 1:
+                raise _NotReducible
+            for a, b in runs[m[0]]:
+                blocks.append(Block("paragraph", a, b))
+                prose.append(ProseSpan(a, b, "paragraph", False))
+            continue
+        if t in ("bullet_list_open", "ordered_list_open"):
+            block = Block(t[: -len("_open")], s, e) if top else None
+            if block is not None:
+                blocks.append(block)
+            list_stack.append(block)
+        elif t == "list_item_open":
+            if len(list_stack) == 1 and list_stack[0] is not None:
+                list_stack[0].items.append((s, e))
+        elif t == "heading_open":
+            if top:
+                blocks.append(Block("heading", s, e, level=int(token.tag[1])))
+            prose.append(ProseSpan(s, e, "heading", quote_depth > 0))
+        elif t == "paragraph_open":
+            if top:
+                blocks.append(Block("paragraph", s, e))
+            kind = "list_item" if list_stack else "paragraph"
+            prose.append(ProseSpan(s, e, kind, quote_depth > 0))
+        elif t == "table_open":
+            if top:
+                blocks.append(Block("table", s, e))
+        elif t == "tr_open" and not in_head:
+            prose.append(ProseSpan(s, e, "table_row", quote_depth > 0))
+        elif top and t in ("fence", "code_block", "html_block", "hr", "blockquote_open"):
+            name = {"code_block": "code", "blockquote_open": "blockquote"}.get(t, t)
+            name = name.replace("_block", "")
+            blocks.append(Block(name, s, e))
 
 
 # --- front matter -----------------------------------------------------------------------

@@ -7,6 +7,7 @@ lint result by a hook registered here (see `nofault.core.lint.score`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -52,6 +53,25 @@ def _declared_zone(ctx: LintContext) -> str | None:
         cache["_declared_zone"] = a.timeline_zone(ctx.postmortem, header)
     zone: str | None = cache["_declared_zone"]
     return zone
+
+
+_ROOT_CAUSE = re.compile(
+    "|".join(f"(?:{p})" for p in a.pack_entry("depth", "DEP102")["prose_patterns"]),
+    re.IGNORECASE,
+)
+
+
+def root_cause(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
+    """Flag prose that names "the root cause" or "the sole cause" of the incident."""
+    for sentence in ctx.sentences:
+        # Every pattern holds "cause": one substring test skips the regex for most sentences
+        # (casefold, so that the test is never stricter than the pattern's IGNORECASE).
+        if sentence.in_quote or "cause" not in sentence.text.casefold():
+            continue
+        for m in _ROOT_CAUSE.finditer(sentence.text):
+            line, column = sentence.position(m.start())
+            end_line, end_column = sentence.position(m.end())
+            yield Hit(line, column, end_line, end_column)
 
 
 def single_cause(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
@@ -224,7 +244,8 @@ RULES = load_pack(
             "impact_not_quantified": impact_not_quantified,
             "learning_sections": learning_sections,
         }.items()
-    },
+    }
+    | {"root_cause": root_cause},
 )
 
 

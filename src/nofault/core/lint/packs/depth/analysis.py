@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -33,19 +33,35 @@ _HERE = Path(__file__).parent
 
 
 @cache
-def pack_phrases(pack: str, code: str) -> tuple[str, ...]:
-    """Return the `phrases` list a rule carries in its pack's YAML (regular expressions)."""
+def _pack_entries(pack: str) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = yaml.safe_load(
         (_HERE.parent / pack / "rules.yaml").read_text(encoding="utf-8")
     )
-    for entry in entries:
+    return entries
+
+
+def pack_entry(pack: str, code: str) -> dict[str, Any]:
+    """Return a rule's entry in its pack's YAML."""
+    for entry in _pack_entries(pack):
         if entry["code"] == code:
-            return tuple(entry.get("phrases", ()))
+            return entry
     raise KeyError(f"{pack}/rules.yaml has no rule {code}")
+
+
+@cache
+def pack_phrases(pack: str, code: str) -> tuple[str, ...]:
+    """Return the `phrases` list a rule carries in its pack's YAML (regular expressions)."""
+    return tuple(pack_entry(pack, code).get("phrases", ()))
 
 
 def compile_phrases(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str]:
     """Join phrase patterns into one case-insensitive pattern matching whole words."""
+    return _compile_phrases(tuple(phrases))
+
+
+@lru_cache(maxsize=256)
+def _compile_phrases(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    # Cached: the detectors and the score ask for the same few lists once per factor or item.
     return re.compile(
         "|".join(rf"(?:(?<![\w-]){p}(?![\w-]))" for p in phrases) or r"(?!x)x", re.IGNORECASE
     )
@@ -81,8 +97,11 @@ def people(pm: Postmortem, config: LintConfig) -> list[str]:
 
 
 def _name_pattern(names: list[str]) -> re.Pattern[str] | None:
-    if not names:
-        return None
+    return _compile_names(tuple(names)) if names else None
+
+
+@lru_cache(maxsize=64)
+def _compile_names(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(
         r"(?<![\w@-])@?(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])",
         re.IGNORECASE,
