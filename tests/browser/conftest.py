@@ -22,8 +22,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """One headless chromium for the session."""
-    if not shutil.which(CHROMIUM):
-        pytest.skip(f"no chromium at {CHROMIUM} (make test installs Debian's)")
+    # `make test` installs Debian's chromium; without it the browser tests fail, not skip.
+    assert shutil.which(CHROMIUM), f"no chromium at {CHROMIUM}: run `make system`"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -208,11 +208,16 @@ def test_settings_checks_name_the_setting(tmp_path: Any) -> None:
     )
 
 
-def test_sqlite_runs_in_wal_mode(db: Any) -> None:
+def test_the_database_is_the_one_configured(db: Any) -> None:
+    """SQLite runs in WAL mode by default; DATABASE_URL switches to PostgreSQL."""
+    import os
+
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only")
+    if os.environ.get("DATABASE_URL"):
+        assert connection.vendor == "postgresql"
+        return
+    assert connection.vendor == "sqlite"
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         mode = cursor.fetchone()[0]
