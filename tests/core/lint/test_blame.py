@@ -229,3 +229,84 @@ def test_every_pattern_belongs_to_a_group_that_runs_it() -> None:
         used = {name for name, value in vars(pack).items() if isinstance(value, pack.Gated)
                 and (f"_it({name}," in source or f"({name}, " in source)}  # fmt: skip
         assert {getattr(pack, name) for name in used} <= gates, function
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # Error adverbs on a person's deed, including a subject left unsaid.
+        ("During the cutover an operator mistakenly pointed the script at the primary.", "BLM101"),
+        ("While cleaning up old branches, accidentally deleted the release tag.", "BLM101"),
+        (
+            "Traffic spiked and while restarting pods inadvertently drained the whole pool.",
+            "BLM101",
+        ),
+        # Omissions, awareness, faulty work, wrong objects, absence, inaction.
+        ("They never asked the storage team before resizing the volume.", "BLM101"),
+        ("Because we did not deploy the fix to the EU region, the bug came back.", "BLM101"),
+        ("She wasn't fully aware which cluster her shell was pointed at.", "BLM101"),
+        ("Without being aware of the freeze, the contractor shipped on Friday.", "BLM101"),
+        ("@kmiller committed the broken config to main.", "BLM101"),
+        ("The operator unplugged the wrong cable.", "BLM101"),
+        ("omar went awol right after the deploy", "BLM101"),
+        ("No action was taken for another forty minutes.", "BLM101"),
+        # Past conditionals about a step people did not take; work that left something out.
+        ("Had the restore been tested last quarter, the gap would have been found.", "BLM301"),
+        ("The hotfix failed to account for tenants on the legacy plan.", "BLM301"),
+        # Judgements of work; action items that ask people to try harder.
+        ("The schema change was hastily reviewed and merged.", "BLM401"),
+        ("Sloppy testing let the regression through.", "BLM401"),
+        ("Action item: remind engineers to double-check the region before deploys.", "BLM401"),
+        # Hindsight as predicates and questions.
+        ("Why were the capacity warnings dismissed?", "BLM501"),
+        ("Many of these risks were foreseeable, and the launch went ahead anyway.", "BLM501"),
+    ],
+)
+def test_generalising_shapes_are_found(text: str, code: str) -> None:
+    assert code in blame_codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The writing team owning a slip, or a judgement given with its reason.
+        "By mistake we were reading the old config file, so the hostnames were stale.",
+        "We mistakenly assumed the replica was current; the lag metric read zero because the exporter had stalled.",
+        # Systems and passives with error adverbs.
+        "The cleanup job, while running, accidentally deleted the release tag.",
+        "The job restarted and accidentally deleted the lock file.",
+        "Several pods were accidentally evicted when the node pool was resized.",
+        # Non-agentive or explained omissions.
+        "We did not receive any alerts during the outage.",
+        "Because of a gap in the alert routing, we did not learn of the outage until 09:10.",
+        "The engineer did not page the database team, since the runbook listed it as low priority.",
+        "We were not aware of the outage until a customer reported it.",
+        "Most engineers are not aware of this failure mode, so we will document it.",
+        # Conditionals about a system's state; mechanical failures of a change.
+        "If the disk had been larger, the compaction would have finished.",
+        "If the request had been retried by the client, it would have succeeded.",
+        "The fix failed to apply cleanly on the release branch.",
+        # Judgements of things, not work; obvious about detection; questions about systems.
+        "The service was poorly configured for bursty traffic, so requests queued.",
+        "Poor network conditions between the regions slowed replication.",
+        "The impact was immediately obvious on the dashboards.",
+        "It was not obvious from the logs which request triggered the crash.",
+        "Why was the alert threshold set to 50%?",
+        # Faulty or wrong things handled by systems, fixed by people, or with context.
+        "The pipeline deployed the faulty build to the canary hosts first.",
+        "Alice reverted the faulty build at 14:20.",
+        "The script deleted the wrong directory because the path variable was empty.",
+        "The on-call engineer picked the wrong runbook because both had the same title.",
+        "An engineer ran the command on the wrong host, which took the database down.",
+        # Things that vanish; delays with a condition; action items that change the system.
+        "The metrics vanished from the dashboard when the exporter crashed.",
+        "Nothing was done to the primary until the backup had been verified.",
+        "Make sure the deploy tool shows the target region before it runs.",
+        "Ensure the on-call engineer has access to the database console.",
+        # Hedges, weighed alternatives and guide text.
+        "Nobody was paged for the replica lag, though arguably we should have?",
+        "Remind people that an outcome can feel embarrassing only because we now know the end.",
+    ],
+)
+def test_generalising_shapes_keep_hard_negatives(text: str) -> None:
+    assert blame_codes(text) == []

@@ -358,7 +358,7 @@ _PASSIVE_OMISSION = Gated(
         "validated double acknowledged actioned investigated noticed"
     ),
 )
-_RISK = re.compile(r"[^.;]{0,60}?\b(?:later|worse|longer)\b|[^.;]{0,60},\s*but\b", _I)
+_RISK = re.compile(r"[^.;]{0,60}?\b(?:later|worse|longer)\b|[^.;]{0,160},\s*but\b", _I)
 _REASON = Gated(
     r"\bfor\s+(?:some|whatever|no\s+good|no|some\s+unknown)\s+reason\b",
     _keys("reason"),
@@ -482,6 +482,128 @@ _WHY_DIDNT = Gated(
     r"\bwhy\s+(?:didn['’]t|did\s+not|wasn['’]t|weren['’]t)\s+",
     _keys("why"),
 )
+
+# --- shapes that generalise: structure and word classes rather than single phrases -------
+
+
+def _past(verb: str) -> str:
+    """Return the regular past form of a base verb ("check" -> "checked")."""
+    if verb.endswith("e"):
+        return verb + "d"
+    if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        return verb[:-1] + "ied"
+    return verb + "ed"
+
+
+_DEEDS = [str(v) for v in LEXICON["negated_deeds"]]
+# "The reviewer did not actually run it", "they never asked": an omission by a person.
+_NEGATED_DEED = Gated(
+    rf"\b(?:did\s+not|didn['’]t|never)\s+(?:(?:\w+ly|even|once|first)\s+)?"
+    rf"(?:{_alt(_DEEDS)}|{_alt([_past(v) for v in _DEEDS] + LEXICON['negated_deeds_past'])})"
+    rf"\b",
+    _keys("not didn never"),
+    also=" ".join(
+        {w for v in _DEEDS for w in _ALNUM.findall(v)}
+        | {w for v in _DEEDS for w in _ALNUM.findall(_past(v))}
+        | set(LEXICON["negated_deeds_past"])
+    ),
+)
+# Explanations that make an omission the system's doing ("because of a gap in routing").
+_SYSTEM_REASON = re.compile(r"\b(?:because\s+of|due\s+to|owing\s+to|given|thanks\s+to)\b", _I)
+# "He wasn't fully aware", "the developer was unaware", "without being aware".
+_UNAWARE = Gated(
+    r"\b(?P<be>was|were)(?:n['’]t|\s+not)\s+(?:\w+ly\s+|even\s+)?aware\b|"
+    r"\b(?P<be2>was|were)\s+(?:\w+ly\s+)?unaware\b|"
+    r"\bwithout\s+(?:being\s+|having\s+been\s+)?(?:\w+ly\s+)?aware\b",
+    _keys("aware unaware"),
+)
+# "If the review had been done in March, ... would have": a step people did not take.
+_IF_HAD_BEEN = Gated(
+    r"(?:\bif\s+(?:(?!had\b)[\w@'’-]+\s+){1,6}|(?:^\W*|[,;:]\s*)had\s+(?:[\w@'’-]+\s+){1,5}?)"
+    rf"(?:had\s+)?been\s+(?:\w+ly\s+|not\s+)?(?:{_alt(LEXICON['deed_participles'])})\b",
+    _keys("been"),
+    also="had",
+)
+_WOULD_HAVE = re.compile(
+    r"\b(?:would|could|might)(?:n['’]t|\s+not)?\s+(?:\w+\s+)?(?:have|['’]ve)\b", _I
+)
+_ARTIFACTS = _words("artifacts")
+# "The patch failed to account for ...": a change people made left something out.
+_ARTIFACT_FAILED = Gated(
+    rf"\b(?:failed|neglected|omitted)\s+to\s+(?:{_alt(LEXICON['consider_verbs'])})\b",
+    _keys("failed neglected omitted"),
+    also=" ".join(str(v) for v in LEXICON["consider_verbs"]),
+)
+# "@kim merged the buggy migration": a person as the author of work called faulty.
+_FAULTY_WORK = Gated(
+    rf"\b(?:{_alt(LEXICON['authoring_verbs'])})\s+(?:(?:a|an|the|this|that|his|her|their|"
+    rf"some|two|three|several)\s+)?(?:[\w-]+\s+)?(?:{_alt(LEXICON['faulty'])})\b",
+    _keys(LEXICON["faulty"]),
+)
+# "Inadequately reviewed", "poor planning": a judgement of how people did their work.
+_POOR_WORK = Gated(
+    rf"\b(?:{_alt(LEXICON['work_adverbs'])})\s+(?:{_alt(LEXICON['work_participles'])})\b|"
+    rf"\b(?:{_alt(LEXICON['work_adjectives'])})\s+(?:{_alt(LEXICON['work_nouns'])})\b",
+    _keys(LEXICON["work_adverbs"], LEXICON["work_adjectives"]),
+)
+# "The DBA dropped the wrong index": a wrong thing as the direct object of a person's deed.
+# ("ran the command on the wrong host" puts "wrong" in a place, not the deed: a hint only.)
+_WRONG_OBJECT = Gated(
+    r"\b(?:[\w-]+ed|ran|took|chose|hit|cut|shut|put|set|sent|wrote|tore|threw|broke|pulled|"
+    r"picked|unplugged)\s+(?:(?:\w+ly)\s+)?the\s+wrong\s+[\w-]+",
+    _keys("wrong"),
+    also="the",
+)
+# "The on-call vanished for an hour": a person's absence as the problem.
+_ABSENT = Gated(
+    rf"\b(?:{_alt(LEXICON['absence'])})\b",
+    _keys(LEXICON["absence"]),
+)
+# "Nothing was done for another two hours": inaction over a stretch of time.
+_INACTION = Gated(
+    r"\b(?:nothing\s+(?:was|were|got)\s+done|no\s+(?:further\s+)?action\s+was\s+taken|"
+    r"(?:nobody|no\s+one)\s+(?:did\s+anything|acted|responded|reacted|looked))\s+for\s+"
+    r"(?:(?:another|over|more\s+than|almost|nearly|about|around|roughly|a\s+further|the\s+next|"
+    r"at\s+least)\s+)?(?:[\w-]+\s+){0,2}?(?:minutes?|hours?|days?|weeks?|mins?|hrs?)\b",
+    _keys("nothing action nobody"),
+    also="for",
+)
+# "Why was the impact misjudged?": a question that asks why people judged wrongly.
+_WHY_MISJUDGED = Gated(
+    r"\bwhy\s+(?:was|were|had|has|have)\s+(?:[\w@'’-]+\s+){1,6}?(?:been\s+)?(?:misjudged|"
+    r"ignored|overlooked|disregarded|underestimated|dismissed|neglected|misread|misunderstood|"
+    r"brushed\s+aside|waved\s+off)\b",
+    _keys("why"),
+    also=(
+        "misjudged ignored overlooked disregarded underestimated dismissed neglected misread "
+        "misunderstood brushed waved"
+    ),
+)
+# "Some of these were obvious": risks called obvious, as a predicate that ends the clause.
+_WERE_OBVIOUS = Gated(
+    r"\b(?:was|were|are|is|seemed|seem|looked|look)\s+(?:all\s+|so\s+|pretty\s+|quite\s+|"
+    r"very\s+|fairly\s+|rather\s+|really\s+)?(?:obvious|foreseeable|predictable)"
+    r"(?=\s*(?:[,.;:!?)]|$)|\s+(?:and|but|yet|in\s+hindsight|in\s+retrospect|now|such\s+as|"
+    r"even|enough)\b)",
+    _keys("obvious foreseeable predictable"),
+)
+_RISK_NOUNS = re.compile(
+    r"\b(?:these|those|risks?|signs?|signals?|problems|issues|flaws?|gaps?|mistakes|errors|"
+    r"warnings?|symptoms|dangers?|consequences|shortcomings|weaknesses|red\s+flags|"
+    r"(?:some|many|most|all|several|a\s+few)\s+of\s+(?:these|those|them))\b",
+    _I,
+)
+_DETECTION_TIME = re.compile(
+    r"\b(?:by\s+\d|once|after|when|within|as\s+soon\s+as|immediately|quickly|soon)\b|\d:\d", _I
+)
+# "Make sure engineers double-check the region": an action item that asks people to try harder.
+_VIGILANCE = Gated(
+    r"(?:^|^[\w\s-]{1,20}:\s*)\W*(?:make\s+sure|ensure|remind|require|tell|ask)\s+(?:that\s+)?(?:the\s+|all\s+|our\s+|"
+    r"every\s+|each\s+)?(?P<who>(?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:to\s+)?(?:always\s+|carefully\s+|"
+    rf"properly\s+|manually\s+)?(?:{_alt(LEXICON['vigilance_verbs'])})\b",
+    _keys("sure ensure remind require tell ask"),
+)
+_JUDGEMENT_VERBS = _words("judgement_verbs")
 
 _JUDGEMENT = Gated(
     rf"\b(?:{_alt(LEXICON['judgemental'])})\b",
@@ -893,16 +1015,28 @@ def _find(
     judgements = [p for p in (_JUDGEMENT if _JUDGEMENT in ready else None, extra) if p]
     exceptions = (
         [(e.start(), e.end()) for e in _it(_JUDGEMENT_EXCEPTIONS, text, ready)]
-        if judgements
+        if judgements or _POOR_WORK in ready
         else []
     )
     for pattern in judgements:
         for m in pattern.finditer(text):
             if any(a <= m.start() < b for a, b in exceptions):
                 continue
-            if m.group(0).lower() in OUTCOME_JUDGEMENTS and not _about_someone(text, m, people):
-                continue  # "losing data is unacceptable" judges the outcome, not a person
+            if m.group(0).lower() in OUTCOME_JUDGEMENTS and (
+                not _about_someone(text, m, people) or _is_imperative(text)
+            ):
+                # "Losing data is unacceptable" judges the outcome, not a person; "remind
+                # them that hindsight makes it feel embarrassing" is guide text.
+                continue
             found.append(_Found("BLM401", m.start(), m.end(), "judgemental"))
+
+    for m in _it(_POOR_WORK, text, ready):
+        if not any(a <= m.start() < b for a, b in exceptions):
+            found.append(_Found("BLM401", m.start(), m.end(), "work"))
+    for m in _it(_VIGILANCE, text, ready):
+        who = m.group("who").split()[-1]
+        if people.kind(who, capitalised_name=True) == "person" and who.lower() != "you":
+            found.append(_Found("BLM401", m.start(), m.end(), "vigilance"))
 
     for m in _it(_REASON, text, ready):
         if any(people.kind(t.group(0)) in ("person", "team") for t in _TOKEN.finditer(text)):
@@ -913,6 +1047,13 @@ def _find(
         found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
     for m in _it(_HINDSIGHT_PHRASE, text, ready):
         if _HINDSIGHT_CUE.search(text, m.end()) or _HINDSIGHT_CUE.search(text, 0, m.start()):
+            found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
+    for m in _it(_WHY_MISJUDGED, text, ready):
+        found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
+    for m in _it(_WERE_OBVIOUS, text, ready):
+        tokens, _b, at = _clause_tokens(text, m.start())
+        subject = text[tokens[0].start() if tokens else at : m.start()]
+        if _RISK_NOUNS.search(subject) and not _DETECTION_TIME.search(text):
             found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
     for m in _it(_IT_WAS_CLEAR, text, ready):
         if _BLAMEY.search(text, m.end()):
@@ -1027,9 +1168,19 @@ def _person_as_cause(
         found.append(_Found("BLM101", m.start(), m.end(), "agent"))
     for m in _it(_ERROR_ADVERB, text, ready):
         subj = subject_of(text, m.start(), people, person_only_verb=True)
+        # "We by mistake passed the wrong flag" owns a slip; "we wrongly assessed it as
+        # low-impact" judges a decision with hindsight.
+        judged = bool(set(_next_words(text, m.end(), 2)) & _JUDGEMENT_VERBS)
         kinds = (
-            ("person", "possessive") if m.group("accident") else ("person", "possessive", "team")
+            ("person", "possessive")
+            if m.group("accident") or not judged
+            else ("person", "possessive", "team")
         )
+        if _elided_actor(text, m):
+            found.append(_Found("BLM101", m.start(), m.end(), "cause"))
+            continue
+        if subj.kind == "team" and _EXPLAINED.search(text, m.end()):
+            continue  # "we mistakenly assumed it was in sync, because the metric read zero"
         if subj.kind in ("none", "thing"):
             # "Two engineers deleted the cluster by accident": the adverb ends the clause, so
             # its subject is the first noun phrase of the clause (or of the sentence).
@@ -1093,6 +1244,77 @@ def _person_as_cause(
         subj = subject_of(text, m.start(), people)
         if subj.kind in ("person", "possessive"):
             found.append(_Found("BLM101", subj.start, m.end(), "responsible"))
+    for m in _it(_NEGATED_DEED, text, ready):
+        subj = _actor(text, m.start(), people)
+        if subj.kind not in ("person", "possessive", "team") or _EXPLAINED.search(text, m.end()):
+            continue
+        if subj.kind == "team" and _SYSTEM_REASON.search(text, 0, m.start()):
+            continue  # "because of a gap in routing, we did not learn of it until 09:10"
+        found.append(_Found("BLM101", subj.start, m.end(), "omission"))
+    for m in _it(_UNAWARE, text, ready):
+        if _EXPLAINED.search(text, m.end()):
+            continue  # what the person could see is given: that is the blameless account
+        if m.group("be") or m.group("be2"):
+            subj = _actor(text, m.start(), people)
+            if subj.kind not in ("person", "possessive"):
+                continue
+            found.append(_Found("BLM101", subj.start, m.end(), "awareness"))
+        else:
+            found.append(_Found("BLM101", m.start(), m.end(), "awareness"))
+    for m in _it(_FAULTY_WORK, text, ready):
+        subj = _actor(text, m.start(), people)
+        if subj.kind in ("person", "possessive"):
+            found.append(_Found("BLM101", subj.start, m.end(), "cause"))
+    for m in _it(_WRONG_OBJECT, text, ready):
+        subj = _actor(text, m.start(), people)
+        if subj.kind in ("person", "possessive") and not _EXPLAINED.search(text, m.end()):
+            found.append(_Found("BLM101", subj.start, m.end(), "cause"))
+    for m in _it(_ABSENT, text, ready):
+        subj = _actor(text, m.start(), people)
+        if subj.kind in ("person", "possessive"):
+            found.append(_Found("BLM101", subj.start, m.end(), "absent"))
+    for m in _it(_INACTION, text, ready):
+        found.append(_Found("BLM101", m.start(), m.end(), "omission"))
+
+
+def _actor(text: str, end: int, people: People) -> Subject:
+    """Find the subject of a person-only verb; a lower-case first name counts (chat logs)."""
+    subj = subject_of(text, end, people, person_only_verb=True)
+    if subj.kind == "thing":
+        tokens, _b, _at = _clause_tokens(text, end)
+        if len(tokens) == 1 and tokens[0].group(0) in FIRST_NAMES:
+            return Subject("person", tokens[0].start())
+    return subj
+
+
+_ELIDED_VERB = re.compile(
+    r"\s+(?:[\w-]+ed|ran|took|made|wrote|put|set|sent|shut|cut|hit|threw|tore|left)\s+"
+    r"(?:a|an|the|all|every|both|some|his|her|their|our|its|this|that|these|those|\d+)\b",
+    _I,
+)
+
+
+# What may stand before a clause whose subject is left out: the sentence start, "and",
+# "then", and a leading "while debugging the queue," (a log or chat shorthand).
+_SUBORDINATE = r"(?:while|whilst|when|after|before)\s+[\w-]+ing\b[^,;.]{0,40}?,?\s*"
+_ELIDED_BEFORE = re.compile(
+    rf"(?:(?:^|[.;:]\s*|\bthen\s+)(?:{_SUBORDINATE})?|\band\s+{_SUBORDINATE})(?:then\s+)?\W*$",
+    _I,
+)
+
+
+def _elided_actor(text: str, m: re.Match[str]) -> bool:
+    """Tell whether an error adverb opens a clause with no subject before a deed.
+
+    "While troubleshooting, accidentally pushed a change": the actor is a person left
+    unsaid; a passive ("were accidentally deleted") or a system has a subject before the
+    adverb and is not matched here.
+    """
+    return (
+        bool(m.group("accident") or m.group(0).lower() == "mistakenly")
+        and bool(_ELIDED_VERB.match(text, m.end()))
+        and bool(_ELIDED_BEFORE.search(text, 0, m.start()))
+    )
 
 
 def _counterfactual(
@@ -1101,6 +1323,8 @@ def _counterfactual(
     for m in _it(_MODAL, text, ready):
         modal = m.group("m").lower().split()[0]
         nxt = _next_words(text, m.end(), 3)
+        if text[m.end() : m.end() + 2].strip()[:1] == "?":
+            continue  # "(I think we should have?)": a hedge, not a verdict
         if not nxt or text[m.end() : m.end() + 2].strip()[:1] in (".", ",", ";", "!"):
             subj = subject_of(text, m.start(), people, person_only_verb=True)
             if subj.kind in ("person", "team", "possessive"):  # "... they should have."
@@ -1176,6 +1400,13 @@ def _counterfactual(
             if verb == "been" and (after in PATIENT or after not in CONDUCT):
                 continue
             found.append(_Found("BLM301", m.start(), m.end(), "conditional"))
+    for m in _it(_IF_HAD_BEEN, text, ready):
+        if _WOULD_HAVE.search(text, m.end()) and not _by_system(text, m.end() - 1, people):
+            found.append(_Found("BLM301", m.start(), m.end(), "conditional"))
+    for m in _it(_ARTIFACT_FAILED, text, ready):
+        tokens, _b, _at = _clause_tokens(text, m.start())
+        if any(t.group(0).lower() in _ARTIFACTS for t in tokens):
+            found.append(_Found("BLM301", m.start(), m.end(), "failed_to"))
     for m in _it(_SUPPOSED, text, ready):
         subj = subject_of(text, m.start(), people, person_only_verb=True)
         if subj.kind in ("person", "possessive"):
@@ -1332,6 +1563,12 @@ _PERSON_GATES = frozenset(
         _WHO_DID,
         _WHY_PERSON,
         _WITHOUT,
+        _NEGATED_DEED,
+        _UNAWARE,
+        _FAULTY_WORK,
+        _ABSENT,
+        _INACTION,
+        _WRONG_OBJECT,
     ]
 )
 _COUNTER_GATES = frozenset(
@@ -1346,6 +1583,8 @@ _COUNTER_GATES = frozenset(
         _MODAL,
         _SUPPOSED,
         _WHY_DIDNT,
+        _IF_HAD_BEEN,
+        _ARTIFACT_FAILED,
     ]
 )
 _MINIMISE_GATES = frozenset([_ALL_HAD_TO, _JUST_DO, _JUST_HAD_TO, _OBVIOUSLY])
