@@ -172,3 +172,30 @@ def test_demo_shows_every_insight(db: Any) -> None:
     draft = Postmortem.objects.filter(status="draft", incident__key="INC-1005").first()
     html = client.post(f"/insights/similar/{draft.pk}/").content.decode()
     assert "This looks like" in html
+
+
+def test_a_waived_review_counts_as_covered_and_is_not_missing(
+    published: Any, author: Any, facilitator: Any, viewer: Any
+) -> None:
+    """Coverage is reviews published or waived per incident, read from the reviews app."""
+    from nofault.web.reviews.services import review_waive, review_waiver_withdraw
+
+    # The fixture serves a cached figure until the data version moves: a waiver must move it.
+    drill = make_incident(author, title="Planned failover drill", severity="SEV4")
+    make_incident(author, title="Nobody wrote this one up", severity="SEV4")
+    assert selectors.insight_figures(user=viewer)["overall"]["review_coverage"] == pytest.approx(
+        1 / 3, abs=1e-3
+    )
+    review_waive(incident=drill, actor=facilitator, role="sponsor",
+                 reason="It was a planned drill with its own write-up.")  # fmt: skip
+    records = {i.id: i for i in incident_records()}
+    assert records[drill.key].review_waived
+    assert not records[published.incident.key].review_waived
+    figures = selectors.insight_figures(user=viewer)
+    assert figures["overall"]["review_coverage"] == pytest.approx(2 / 3, abs=1e-3)
+    missing = [m.incident for m in selectors.learning_report(user=viewer).missing]
+    assert drill.key not in missing and len(missing) == 1
+    review_waiver_withdraw(incident=drill, actor=facilitator)
+    assert selectors.insight_figures(user=viewer)["overall"]["review_coverage"] == pytest.approx(
+        1 / 3, abs=1e-3
+    )

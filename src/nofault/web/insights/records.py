@@ -3,8 +3,9 @@
 The core's records (`nofault.core.insights.records`) are filled here from rows, never from
 Markdown at query time: the per-save `PostmortemDigest` holds what was read from the text
 (factors, timeline, analysis, team, related incidents, blame at first draft and at
-publication); the rows hold when each action item was closed, and which incidents have no
-postmortem at all. Reads use `values_list` so 100,000 rows map in about a second.
+publication); the rows hold when each action item was closed, which incidents have no
+postmortem at all, and which reviews were waived (the reviews app's `Waiver`). Reads use
+`values_list` so 100,000 rows map in about a second.
 """
 
 from __future__ import annotations
@@ -193,7 +194,8 @@ def incident_records(
 ) -> list[IncidentRecord]:
     """Records of every incident the user may see, with or without a postmortem.
 
-    Every incident owes a review (the web app sets a due date for each); none is waived.
+    Every incident owes a review (the web app sets a due date for each); one the reviews app
+    holds a waiver for counts as waived (covered, and not a missing review).
     """
     qs = incident_list_visible(user=user) if user is not None else None
     if qs is None:
@@ -204,6 +206,7 @@ def incident_records(
     rows = qs.order_by("pk").values_list(
         "key", "title", "severity", "services", "started_at", "detected_at", "mitigated_at",
         "resolved_at", "postmortem__digest__team", "postmortem__digest__related_incidents",
+        "review_waiver__id",
     )  # fmt: skip
     return [
         IncidentRecord(
@@ -216,10 +219,12 @@ def incident_records(
             detected_at=detected,
             mitigated_at=mitigated,
             resolved_at=resolved,
+            review_waived=waiver is not None,
             related_to=tuple(related or ()),
         )
         for (
             key, title, severity, services, started, detected, mitigated, resolved, team, related,
+            waiver,
         ) in rows
     ]  # fmt: skip
 

@@ -1,7 +1,8 @@
 """Keep digests, the data version and the similarity index in step with every save.
 
 Receivers, not edits to the other apps' services: every path that changes a postmortem,
-an incident or an action item (pages, API, webhooks, imports) saves through the ORM.
+an incident, an action item or a review waiver (pages, API, webhooks, imports) saves through
+the ORM.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from nofault.web.actions.models import ActionItem
 from nofault.web.incidents.models import Incident
 from nofault.web.insights import services
 from nofault.web.postmortems.models import Postmortem
+from nofault.web.reviews.models import Waiver
 
 
 @receiver(post_save, sender=Postmortem, dispatch_uid="insights-postmortem-saved")
@@ -35,6 +37,8 @@ def postmortem_saved(sender: Any, instance: Postmortem, **kwargs: Any) -> None:
 @receiver(post_delete, sender=Incident, dispatch_uid="insights-incident-deleted")
 @receiver(post_delete, sender=ActionItem, dispatch_uid="insights-action-deleted")
 @receiver(post_delete, sender=Postmortem, dispatch_uid="insights-postmortem-deleted")
+@receiver(post_save, sender=Waiver, dispatch_uid="insights-waiver-saved")
+@receiver(post_delete, sender=Waiver, dispatch_uid="insights-waiver-deleted")
 def data_changed(sender: Any, **kwargs: Any) -> None:
     """Cached figures go stale."""
     if not kwargs.get("raw"):
