@@ -527,6 +527,10 @@ _IF_HAD_BEEN = Gated(
 _WOULD_HAVE = re.compile(
     r"\b(?:would|could|might)(?:n['’]t|\s+not)?\s+(?:\w+\s+)?(?:have|['’]ve)\b", _I
 )
+# A risk, not a reproach: the other path would have been worse.
+_WORSE = re.compile(
+    r"\b(?:worse|more|larger|bigger|longer|higher|greater|lost|wider|broader|even)\b", _I
+)
 _ARTIFACTS = _words("artifacts")
 # "The patch failed to account for ...": a change people made left something out.
 _ARTIFACT_FAILED = Gated(
@@ -549,15 +553,16 @@ _POOR_WORK = Gated(
 # "The DBA dropped the wrong index": a wrong thing as the direct object of a person's deed.
 # ("ran the command on the wrong host" puts "wrong" in a place, not the deed: a hint only.)
 _WRONG_OBJECT = Gated(
-    r"\b(?:[\w-]+ed|ran|took|chose|hit|cut|shut|put|set|sent|wrote|tore|threw|broke|pulled|"
+    r"\b(?P<v>[\w-]+ed|ran|took|chose|hit|cut|shut|put|set|sent|wrote|tore|threw|broke|pulled|"
     r"picked|unplugged)\s+(?:(?:\w+ly)\s+)?the\s+wrong\s+[\w-]+",
     _keys("wrong"),
     also="the",
 )
+_REMEDY_VERBS = _words("remedy_verbs")
 # "The on-call vanished for an hour": a person's absence as the problem.
 _ABSENT = Gated(
     rf"\b(?:{_alt(LEXICON['absence'])})\b",
-    _keys(LEXICON["absence"]),
+    _keys("disappeared vanished missing awol nowhere ghosted mia dark silent"),
 )
 # "Nothing was done for another two hours": inaction over a stretch of time.
 _INACTION = Gated(
@@ -600,8 +605,14 @@ _DETECTION_TIME = re.compile(
 _VIGILANCE = Gated(
     r"(?:^|^[\w\s-]{1,20}:\s*)\W*(?:make\s+sure|ensure|remind|require|tell|ask)\s+(?:that\s+)?(?:the\s+|all\s+|our\s+|"
     r"every\s+|each\s+)?(?P<who>(?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:to\s+)?(?:always\s+|carefully\s+|"
-    rf"properly\s+|manually\s+)?(?:{_alt(LEXICON['vigilance_verbs'])})\b",
+    rf"properly\s+|manually\s+)?(?:{_alt(LEXICON['vigilance_verbs'])}|"
+    r"(?P<pre>reads?|reviews?|looks?\s+at))\b",
     _keys("sure ensure remind require tell ask"),
+)
+_BEFORE_STEP = re.compile(
+    r"[^.;]{0,60}?\bbefore\s+(?:\w+ing|(?:the|a|an|his|her|their|each|every|any)\s+(?:next\s+)?"
+    r"(?:on-call|oncall|shift|deploy\w*|release|rollout|change|merge|rotation|migration)\b)",
+    _I,
 )
 _JUDGEMENT_VERBS = _words("judgement_verbs")
 
@@ -1035,6 +1046,8 @@ def _find(
             found.append(_Found("BLM401", m.start(), m.end(), "work"))
     for m in _it(_VIGILANCE, text, ready):
         who = m.group("who").split()[-1]
+        if m.group("pre") and not _BEFORE_STEP.match(text, m.end()):
+            continue  # "ensure everyone reads the review" shares it; "... before deploying" guards
         if people.kind(who, capitalised_name=True) == "person" and who.lower() != "you":
             found.append(_Found("BLM401", m.start(), m.end(), "vigilance"))
 
@@ -1049,7 +1062,8 @@ def _find(
         if _HINDSIGHT_CUE.search(text, m.end()) or _HINDSIGHT_CUE.search(text, 0, m.start()):
             found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
     for m in _it(_WHY_MISJUDGED, text, ready):
-        found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
+        if not _thing_agent(text, m.end(), people):
+            found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
     for m in _it(_WERE_OBVIOUS, text, ready):
         tokens, _b, at = _clause_tokens(text, m.start())
         subject = text[tokens[0].start() if tokens else at : m.start()]
@@ -1266,6 +1280,8 @@ def _person_as_cause(
         if subj.kind in ("person", "possessive"):
             found.append(_Found("BLM101", subj.start, m.end(), "cause"))
     for m in _it(_WRONG_OBJECT, text, ready):
+        if m.group("v").lower() in _REMEDY_VERBS:
+            continue  # "Alice noticed the wrong value and fixed it": finding it, not doing it
         subj = _actor(text, m.start(), people)
         if subj.kind in ("person", "possessive") and not _EXPLAINED.search(text, m.end()):
             found.append(_Found("BLM101", subj.start, m.end(), "cause"))
@@ -1274,7 +1290,8 @@ def _person_as_cause(
         if subj.kind in ("person", "possessive"):
             found.append(_Found("BLM101", subj.start, m.end(), "absent"))
     for m in _it(_INACTION, text, ready):
-        found.append(_Found("BLM101", m.start(), m.end(), "omission"))
+        if not _EXPLAINED.search(text, m.end()):
+            found.append(_Found("BLM101", m.start(), m.end(), "omission"))
 
 
 def _actor(text: str, end: int, people: People) -> Subject:
@@ -1401,11 +1418,16 @@ def _counterfactual(
                 continue
             found.append(_Found("BLM301", m.start(), m.end(), "conditional"))
     for m in _it(_IF_HAD_BEEN, text, ready):
-        if _WOULD_HAVE.search(text, m.end()) and not _by_system(text, m.end() - 1, people):
+        would = _WOULD_HAVE.search(text, m.end())
+        if would and not _thing_agent(text, m.end(), people):
+            if _WORSE.search(text, would.end()) or _WORSE.search(text, m.end(), would.start()):
+                continue  # "if it had been deployed at noon, more users would have been hit"
             found.append(_Found("BLM301", m.start(), m.end(), "conditional"))
     for m in _it(_ARTIFACT_FAILED, text, ready):
         tokens, _b, _at = _clause_tokens(text, m.start())
-        if any(t.group(0).lower() in _ARTIFACTS for t in tokens):
+        if any(t.group(0).lower() in _ARTIFACTS for t in tokens) and not _EXPLAINED.search(
+            text, m.end()
+        ):
             found.append(_Found("BLM301", m.start(), m.end(), "failed_to"))
     for m in _it(_SUPPOSED, text, ready):
         subj = subject_of(text, m.start(), people, person_only_verb=True)
@@ -1482,6 +1504,15 @@ def _had_person(text: str, start: int, people: People) -> int | None:
         if _is_participle(low):
             return tok.end()
     return None
+
+
+_BY = re.compile(r"\s+(?:by|via|through)\s+", _I)
+
+
+def _thing_agent(text: str, end: int, people: People) -> bool:
+    """Tell whether a participle ending at `end` has a thing as its agent ("ignored by X")."""
+    m = _BY.match(text, end)
+    return m is not None and _np_after(text, m.end(), people)[0] is None
 
 
 def _by_system(text: str, start: int, people: People) -> bool:
