@@ -6,8 +6,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 # Debian packages: Pango and fonts for PDFs (WeasyPrint), chromium for the browser tests,
-# PostgreSQL's binaries for the throwaway test cluster. Append what your feature needs.
-SYSTEM_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium postgresql
+# PostgreSQL's binaries for the throwaway test cluster, wrk for the web load benchmark.
+# Append what your feature needs.
+SYSTEM_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium postgresql wrk
 
 .PHONY: setup system run test lint bench docs clean
 
@@ -39,7 +40,7 @@ lint: setup
 	$(BIN)/lint-imports
 
 ## bench: accuracy, speed and memory figures (see benchmarks/)
-bench: setup
+bench: setup system
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 ## docs: regenerate docs/rules/CODE.md from the rules themselves

@@ -1,0 +1,340 @@
+"""Web pages under load: incident list, postmortem page, action board against a constant view.
+
+Run: .venv/bin/python benchmarks/web_load.py [--quick] [--reuse] [--workers N] [--duration S]
+
+Fills PostgreSQL with benchmarks/web_data.py (100,000 incidents with postmortems, about
+300,000 action items; `--reuse` takes an existing `nofault_bench` kept with `--keep`), starts
+the real server (`nofault serve`: gunicorn, WhiteNoise) on a free loopback port with
+`--workers` sync workers, logs in as an author (not an admin, so every query applies the
+access rule for restricted incidents) and drives it with wrk over loopback, one endpoint after
+the other in the same run: a constant Django view (served only by the benchmark's URLconf,
+through the same middleware), the incident list, a postmortem page (a different published
+postmortem each request) and the action board; the constant view runs again at the end so
+drift shows. Targets: each page at least a third of the constant view's requests per second.
+Then the live-lint request (POST /postmortems/lint/, as the editor sends it) for a 3,000-word
+postmortem, from one connection as one author typing: target p99 under 50 ms.
+Everything is bounded (wrk runs for `--duration` seconds per endpoint) and the server is
+stopped at the end; the database is dropped unless `--keep`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import web_data
+
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+RATIO_TARGET = 1 / 3
+LINT_P99_TARGET_MS = 50.0
+
+
+@dataclass
+class Result:
+    """One wrk run."""
+
+    name: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+
+
+def _ms(value: str, unit: str) -> float:
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
+
+
+def parse_wrk(name: str, out: str) -> Result:
+    """Read requests per second, the 50% and 99% latencies and errors from wrk's output."""
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.M))
+    p50 = _ms(*re.match(r"([\d.]+)(\w+)", lat["50"]).groups())  # type: ignore[union-attr]
+    p99 = _ms(*re.match(r"([\d.]+)(\w+)", lat["99"]).groups())  # type: ignore[union-attr]
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    errors = int(bad.group(1)) if bad else 0
+    if socket_errors:
+        errors += sum(int(g) for g in socket_errors.groups())
+    if requests == 0:  # every request timed out: no latency to report
+        errors = max(errors, 1)
+    return Result(name, rps, p50, p99, requests, errors)
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(url: str, port: int, workers: int, data_dir: str) -> subprocess.Popen[bytes]:
+    """Start `nofault serve` on loopback with the benchmark's URLconf; wait until it answers."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "NOFAULT_DATA_DIR": data_dir,
+        "NOFAULT_SECRET_KEY": "bench-" + "x" * 40,
+        "DJANGO_SETTINGS_MODULE": "web_bench.settings",
+        "PYTHONPATH": os.pathsep.join(p for p in (str(HERE), os.environ.get("PYTHONPATH")) if p),
+    }
+    command = [str(BIN / "nofault"), "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(workers), "--no-migrate"]  # fmt: skip
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the server stopped: {server.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return server
+        except OSError:
+            time.sleep(0.2)
+    stop_server(server)
+    raise SystemExit("the server did not start within 60 s")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server we started (its own process group), waiting at most 15 s."""
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(5)
+
+
+def log_in(base: str, username: str, password: str) -> dict[str, str]:
+    """Log in through the login form; return the session and CSRF cookies."""
+    import httpx
+
+    with httpx.Client(base_url=base, follow_redirects=False, timeout=30) as client:
+        page = client.get("/accounts/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+        assert token, "no CSRF token on the login page"
+        answer = client.post(
+            "/accounts/login/",
+            data={"username": username, "password": password,
+                  "csrfmiddlewaretoken": token.group(1)},
+            headers={"Referer": base + "/accounts/login/"},
+        )  # fmt: skip
+        if answer.status_code != 302 or "sessionid" not in client.cookies:
+            raise SystemExit(f"login failed: HTTP {answer.status_code}")
+        return {"sessionid": client.cookies["sessionid"], "csrftoken": client.cookies["csrftoken"]}
+
+
+def check_pages(base: str, cookies: dict[str, str], paths: list[str]) -> None:
+    """Each page answers 200 with its content before it is measured."""
+    import httpx
+
+    with httpx.Client(base_url=base, cookies=cookies, timeout=60) as client:
+        for path in paths:
+            answer = client.get(path)
+            if answer.status_code != 200:
+                raise SystemExit(f"{path} answered HTTP {answer.status_code}")
+
+
+def lua_string(text: str) -> str:
+    """A Lua long string holding `text` exactly."""
+    level = "=" * 8
+    return f"[{level}[\n{text}]{level}]"
+
+
+def run_wrk(
+    name: str, base: str, cookies: dict[str, str], *, script: str, connections: int,
+    duration: float, workdir: Path,
+) -> Result:  # fmt: skip
+    """Warm up for a second, then run wrk for `duration` seconds with one thread."""
+    lua = workdir / f"{re.sub(r'[^a-z]+', '-', name.lower())}.lua"
+    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    lua.write_text(f'wrk.headers["Cookie"] = "{cookie}"\n' + script)
+    command = ["wrk", "--latency", "-t1", f"-c{connections}", "--timeout", "10s", "-s", str(lua)]
+    subprocess.run([*command, "-d1s", base], capture_output=True, check=True, timeout=60)
+    out = subprocess.run(
+        [*command, f"-d{max(1, round(duration))}s", base],
+        capture_output=True, text=True, check=True, timeout=duration + 60,
+    ).stdout  # fmt: skip
+    return parse_wrk(name, out)
+
+
+def paths_script(paths: list[str]) -> str:
+    """A wrk script that requests the paths in turn."""
+    listed = ", ".join(f'"{p}"' for p in paths)
+    return (
+        f"local paths = {{{listed}}}\nlocal i = 0\n"
+        "request = function()\n  i = i % #paths + 1\n"
+        "  return wrk.format('GET', paths[i])\nend\n"
+    )
+
+
+def lint_script(source: str, csrf: str) -> str:
+    """A wrk script posting the editor's live-lint form."""
+    from urllib.parse import urlencode
+
+    body = urlencode({"source": source})
+    return (
+        'wrk.method = "POST"\n'
+        'wrk.path = "/postmortems/lint/"\n'
+        'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+        'wrk.headers["HX-Request"] = "true"\n'
+        f'wrk.headers["X-CSRFToken"] = "{csrf}"\n'
+        f"wrk.body = {lua_string(body)}\n"
+    )
+
+
+def sample_postmortems(count: int) -> list[int]:
+    """Published postmortems of unrestricted incidents, spread over the table."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT p.id FROM postmortems_postmortem p JOIN incidents_incident i "
+            "ON i.id = p.incident_id WHERE p.status = 'published' AND NOT i.restricted "
+            "ORDER BY p.id"
+        )
+        ids = [row[0] for row in cur.fetchall()]
+    return random.Random(11).sample(ids, min(count, len(ids)))
+
+
+def data_summary() -> str:
+    """Row counts of the tables the pages read."""
+    from django.db import connection
+
+    tables = {"incidents": "incidents_incident", "postmortems": "postmortems_postmortem",
+              "action items": "actions_actionitem", "revisions": "postmortems_revision",
+              "search entries": "search_searchentry"}  # fmt: skip
+    parts = []
+    with connection.cursor() as cur:
+        for label, table in tables.items():
+            cur.execute(f'SELECT count(*) FROM "{table}"')
+            parts.append(f"{cur.fetchone()[0]:,} {label}")
+    return ", ".join(parts)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    web_data.add_arguments(parser)
+    parser.add_argument("--reuse", action="store_true",
+                        help="Use the existing database (made with web_data.py --keep).")  # fmt: skip
+    parser.add_argument("--workers", "--server-workers", dest="server_workers", type=int,
+                        default=(os.cpu_count() or 1) * 2 + 1,
+                        help="gunicorn workers (default: nofault serve's, 2 per core + 1).")  # fmt: skip
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections.")
+    parser.add_argument("--duration", type=float, default=15.0, help="Seconds per endpoint.")
+    parser.add_argument("--lint-duration", type=float, default=15.0)
+    parser.add_argument("--strict", action="store_true", help="Exit 1 when a target is missed.")
+    args = parser.parse_args()
+    if args.quick:
+        args.duration, args.lint_duration = min(args.duration, 5.0), min(args.lint_duration, 5.0)
+    options = web_data.data_options(args)
+    if shutil.which("wrk") is None:
+        print("skipped: wrk is not installed (make system installs it)")
+        return 0
+    if not web_data.postgres_reachable(args.server):
+        print(f"skipped: no PostgreSQL at {args.server} (set --server or NOFAULT_BENCH_SERVER)")
+        return 0
+    started = time.perf_counter()
+    url = web_data.database_url(args.server, args.database)
+    server = None
+    data_dir = tempfile.mkdtemp(prefix="nofault-bench-")
+    os.environ["NOFAULT_DATA_DIR"] = data_dir
+    try:
+        if args.reuse:
+            web_data.setup_django(url)
+            generated = "reused"
+        else:
+            print(f"Generating data into {url} (seed {args.seed})", flush=True)
+            result = web_data.generate(**options)
+            generated = f"generated in {result.seconds:.0f} s"
+        size = data_summary()
+        pm_ids = sample_postmortems(200)
+        from django.db import connections
+
+        connections.close_all()
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_server(url, port, args.server_workers, data_dir)
+        cookies = log_in(base, "bench", web_data.PASSWORD)
+        pages = {
+            "constant view": ["/bench/constant"],
+            "incident list": ["/incidents/"],
+            "postmortem page": [f"/postmortems/{pk}/" for pk in pm_ids],
+            "action board": ["/actions/"],
+        }
+        check_pages(base, cookies, [p[0] for p in pages.values()])
+        workdir = Path(tempfile.mkdtemp(prefix="nofault-wrk-"))
+        results: list[Result] = []
+        for name, paths in [*pages.items(), ("constant view (again)", pages["constant view"])]:
+            results.append(
+                run_wrk(name, base, cookies, script=paths_script(paths),
+                        connections=args.connections, duration=args.duration, workdir=workdir)
+            )  # fmt: skip
+            r = results[-1]
+            print(f"  measured {name}: {r.rps:,.0f} req/s", flush=True)
+        from lint_speed import postmortem as long_postmortem
+
+        source = long_postmortem(random.Random(3), 3000)
+        lint = run_wrk("live lint (3,000 words)", base, cookies,
+                       script=lint_script(source, cookies["csrftoken"]), connections=1,
+                       duration=args.lint_duration, workdir=workdir)  # fmt: skip
+    finally:
+        if server is not None:
+            stop_server(server)
+        if not args.keep and not args.reuse:
+            from django.db import connections
+
+            connections.close_all()
+            web_data.drop_database(args.server, args.database)
+
+    bare = (results[0].rps + results[-1].rps) / 2
+    print()
+    print(f"Data: {size} ({generated}; seed {args.seed}).")
+    print(f"Server: nofault serve (gunicorn sync workers, WhiteNoise) with {args.server_workers} "
+          f"workers on 127.0.0.1, PostgreSQL on {args.server.rsplit('@', 1)[-1]}, "
+          f"{os.cpu_count()} CPU cores shared with the load generator.")  # fmt: skip
+    print(f"Load: wrk, 1 thread, {args.connections} connections, {args.duration:.0f} s per "
+          "endpoint after a 1 s warm-up, one endpoint after the other, logged in as an author "
+          "(session cookie); the postmortem page cycles through 200 published postmortems.")  # fmt: skip
+    print()
+    print(f"{'endpoint':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs constant':>13}  target")
+    failed = False
+    for r in results:
+        ratio = r.rps / bare
+        is_page = not r.name.startswith("constant")
+        ok = ratio >= RATIO_TARGET and not r.errors
+        failed |= is_page and not ok
+        verdict = ("ok" if ok else "MISSED") + " (>= 1/3)" if is_page else ""
+        errors = f"  {r.errors} errors" if r.errors else ""
+        print(f"{r.name:<26}{r.rps:>9,.0f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{ratio:>12.2f}x  "
+              f"{verdict}{errors}")  # fmt: skip
+    lint_ok = lint.p99_ms < LINT_P99_TARGET_MS and not lint.errors and lint.requests > 0
+    failed |= not lint_ok
+    print(f"{lint.name:<26}{lint.rps:>9,.0f}{lint.p50_ms:>9.1f}{lint.p99_ms:>9.1f}{'':>13}  "
+          f"{'ok' if lint_ok else 'MISSED'} (p99 < {LINT_P99_TARGET_MS:.0f} ms; 1 connection, "
+          f"{args.lint_duration:.0f} s)")  # fmt: skip
+    print(f"\nTotal {time.perf_counter() - started:.0f} s.")
+    if failed:
+        print("A target was missed." + ("" if args.strict else " (--strict exits 1 then.)"))
+    return 1 if failed and args.strict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
