@@ -282,6 +282,8 @@ def test_generalising_shapes_are_found(text: str, code: str) -> None:
         "The engineer did not page the database team, since the runbook listed it as low priority.",
         "We were not aware of the outage until a customer reported it.",
         "Most engineers are not aware of this failure mode, so we will document it.",
+        "She did not check the dashboard before the deploy because the pipeline reported success.",
+        "The team was not aware of the dependency on the legacy auth service.",
         # Conditionals about a system's state; mechanical failures of a change.
         "If the disk had been larger, the compaction would have finished.",
         "If the request had been retried by the client, it would have succeeded.",

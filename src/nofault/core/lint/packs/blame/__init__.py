@@ -509,6 +509,7 @@ _NEGATED_DEED = Gated(
     ),
 )
 # Explanations that make an omission the system's doing ("because of a gap in routing").
+_DECLINED = re.compile(r"did\s+not|didn|never", _I)
 _SYSTEM_REASON = re.compile(r"\b(?:because\s+of|due\s+to|owing\s+to|given|thanks\s+to)\b", _I)
 # "He wasn't fully aware", "the developer was unaware", "without being aware".
 _UNAWARE = Gated(
@@ -1133,6 +1134,13 @@ def _person_as_cause(
             subj = subject_of(
                 text, m.start(), people, person_only_verb=person_only, negative_is_none=not omission
             )
+            if (
+                omission
+                and _DECLINED.match(verb)
+                and _EXPLAINED.search(text, m.end())
+                and not _SYSTEM_REASON.search(text, m.end())
+            ):
+                continue  # "did not check the dashboard because the pipeline reported success"
             if subj.kind in ("person", "possessive") or (subj.kind == "team" and omission):
                 found.append(
                     _Found("BLM101", subj.start, m.end(), "omission" if omission else "cause")
@@ -1270,8 +1278,9 @@ def _person_as_cause(
             continue  # what the person could see is given: that is the blameless account
         if m.group("be") or m.group("be2"):
             subj = _actor(text, m.start(), people)
-            if subj.kind not in ("person", "possessive"):
-                continue
+            head = text[subj.start : m.start()].split()
+            if subj.kind not in ("person", "possessive") or head[-1:] in (["team"], ["teams"]):
+                continue  # "the team was not aware" is the writing team's account, as "we"
             found.append(_Found("BLM101", subj.start, m.end(), "awareness"))
         else:
             found.append(_Found("BLM101", m.start(), m.end(), "awareness"))
