@@ -12,10 +12,12 @@ bodies are sliced from the source lines, so text is kept verbatim.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, overload
 
 import yaml
 from markdown_it import MarkdownIt
@@ -75,7 +77,9 @@ class Block:
     start: int
     end: int
     level: int = 0  # heading level
-    items: list[tuple[int, int]] = field(default_factory=list)  # list item line ranges
+    # List item line ranges (lists only; other blocks share one empty tuple, to keep a
+    # large file's hundreds of thousands of blocks light).
+    items: Sequence[tuple[int, int]] = ()
 
 
 @dataclass(slots=True)
@@ -88,11 +92,84 @@ class ProseSpan:
     in_quote: bool = False
 
 
+class LineView(Sequence[str]):
+    """The lines of one text, sliced from it on demand instead of kept as a million strings.
+
+    Large files use it: a 50 MB postmortem as a list of line strings takes about 80 MB more
+    than the text itself, and the caller usually holds that text anyway.
+    """
+
+    __slots__ = ("_starts", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        starts = array("q", [0])
+        find = text.find
+        at = find("\n")
+        while at >= 0:
+            starts.append(at + 1)
+            at = find("\n", at + 1)
+        # The sentinel: one past the newline that ends the last line. A final newline's
+        # own entry is it already (no empty line after it, as split-and-pop gives).
+        if text and not text.endswith("\n"):
+            starts.append(len(text) + 1)
+        self._starts = starts
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return [self[i] for i in range(start, stop, step)]
+            if start >= stop:
+                return []
+            return self.join(start, stop).split("\n")
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("line index out of range")
+        return self._text[self._starts[index] : self._starts[index + 1] - 1]
+
+    def __iter__(self) -> Iterator[str]:
+        text, starts = self._text, self._starts
+        for index in range(len(starts) - 1):
+            yield text[starts[index] : starts[index + 1] - 1]
+
+    def join(self, start: int, end: int) -> str:
+        """Return lines[start:end] joined with newlines, as one slice of the text."""
+        if start >= end:
+            return ""
+        return self._text[self._starts[start] : self._starts[end] - 1]
+
+    def find(self, needle: str) -> Iterator[int]:
+        """Yield the 0-based index of each line that holds `needle` (one text scan)."""
+        text, starts = self._text, self._starts
+        at = text.find(needle)
+        while at >= 0:
+            line = bisect_right(starts, at) - 1
+            if line >= len(self):
+                return
+            yield line
+            at = text.find(needle, starts[line + 1])
+
+
+# Texts of more characters than this are read through a LineView.
+LINE_VIEW_ABOVE_CHARS = 2_000_000
+
+
 @dataclass
 class ParsedText:
     """Everything read from one text: the postmortem, its problems, and where the prose is."""
 
-    lines: list[str]
+    lines: Sequence[str]
     postmortem: Postmortem
     problems: list[Problem]
     has_front_matter: bool
@@ -198,7 +275,7 @@ _CHUNK_CHARS = 256 * 1024
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
-def _chunks(lines: list[str], start: int) -> Iterator[tuple[int, int]]:
+def _chunks(lines: Sequence[str], start: int) -> Iterator[tuple[int, int]]:
     """Split lines into ranges of about _CHUNK_CHARS at blank lines outside code fences."""
     begin, size, fence = start, 0, ""
     for index in range(start, len(lines)):
@@ -229,7 +306,7 @@ _UNSAFE_START = re.compile(r"[ \t]*(?:[#>*+\-_=`~<|:\[]|\d{1,9}[.)])")
 _PLACEHOLDER = "x"
 
 
-def _is_plain(lines: list[str], begin: int, end: int) -> bool:
+def _is_plain(lines: Sequence[str], begin: int, end: int) -> bool:
     """Tell whether lines[begin:end], after a blank line, can only be a plain paragraph."""
     if lines[begin][:1] in ("", " ", "\t"):
         return False
@@ -243,7 +320,7 @@ def _is_plain(lines: list[str], begin: int, end: int) -> bool:
 _Reduced = tuple[list[str], list[int], list[int], dict[int, list[tuple[int, int]]]]
 
 
-def _reduce(lines: list[str], begin: int, end: int) -> _Reduced:
+def _reduce(lines: Sequence[str], begin: int, end: int) -> _Reduced:
     """Collapse each run of plain paragraphs in lines[begin:end] into one placeholder line.
 
     A plain paragraph is a group of non-blank lines, after a blank line (or the start),
@@ -305,7 +382,7 @@ def _reduce(lines: list[str], begin: int, end: int) -> _Reduced:
     return out, starts, ends, runs
 
 
-def _tokenise(lines: list[str], start: int) -> tuple[list[Block], list[ProseSpan]]:
+def _tokenise(lines: Sequence[str], start: int) -> tuple[list[Block], list[ProseSpan]]:
     blocks: list[Block] = []
     prose: list[ProseSpan] = []
     for chunk_start, chunk_end in _chunks(lines, start):
@@ -318,13 +395,13 @@ class _NotReducible(Exception):
 
 
 def _tokenise_chunk(
-    lines: list[str], chunk_start: int, chunk_end: int, blocks: list[Block],
+    lines: Sequence[str], chunk_start: int, chunk_end: int, blocks: list[Block],
     prose: list[ProseSpan], *, reduce: bool,
 ) -> None:  # fmt: skip
     if reduce:
         source_lines, starts, ends, runs = _reduce(lines, chunk_start, chunk_end)
     else:
-        source_lines = lines[chunk_start:chunk_end]
+        source_lines = list(lines[chunk_start:chunk_end])
         starts = list(range(chunk_start, chunk_end))
         ends = [n + 1 for n in starts]
         runs = {}
@@ -343,7 +420,7 @@ def _read_tokens(
 ) -> None:  # fmt: skip
     quote_depth = 0
     in_head = False
-    list_stack: list[Block | None] = []
+    list_stack: list[list[tuple[int, int]] | None] = []  # the items of each open list
     for token in _MD.parse(source):
         t = token.type
         m = token.map
@@ -368,13 +445,13 @@ def _read_tokens(
                 prose.append(ProseSpan(a, b, "paragraph", False))
             continue
         if t in ("bullet_list_open", "ordered_list_open"):
-            block = Block(t[: -len("_open")], s, e) if top else None
-            if block is not None:
-                blocks.append(block)
-            list_stack.append(block)
+            items: list[tuple[int, int]] | None = [] if top else None
+            if items is not None:
+                blocks.append(Block(t[: -len("_open")], s, e, items=items))
+            list_stack.append(items)
         elif t == "list_item_open":
             if len(list_stack) == 1 and list_stack[0] is not None:
-                list_stack[0].items.append((s, e))
+                list_stack[0].append((s, e))
         elif t == "heading_open":
             if top:
                 blocks.append(Block("heading", s, e, level=int(token.tag[1])))
@@ -438,7 +515,7 @@ _Loader.add_implicit_resolver(
 )
 
 
-def _split_front_matter(lines: list[str]) -> tuple[int, int] | None:
+def _split_front_matter(lines: Sequence[str]) -> tuple[int, int] | None:
     """Return (first content line, closing line) of a `---` front matter block, if any."""
     if not lines or lines[0].rstrip() != "---":
         return None
@@ -458,7 +535,7 @@ def _describe_validation(error: ValidationError) -> str:
 
 
 def _read_front_matter(
-    lines: list[str], start: int, end: int, problems: list[Problem]
+    lines: Sequence[str], start: int, end: int, problems: list[Problem]
 ) -> tuple[dict[str, Any], dict[str, object], dict[str, int]]:
     """Validate front matter key by key, so one bad value never loses the others."""
     raw = "\n".join(lines[start:end])
@@ -514,7 +591,7 @@ def _read_front_matter(
 # --- section bodies ---------------------------------------------------------------------
 
 
-def _strip_blank(lines: list[str], start: int, end: int) -> tuple[int, int]:
+def _strip_blank(lines: Sequence[str], start: int, end: int) -> tuple[int, int]:
     while start < end and not lines[start].strip():
         start += 1
     while end > start and not lines[end - 1].strip():
@@ -522,8 +599,10 @@ def _strip_blank(lines: list[str], start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _join(lines: list[str], start: int, end: int) -> str:
+def _join(lines: Sequence[str], start: int, end: int) -> str:
     start, end = _strip_blank(lines, start, end)
+    if isinstance(lines, LineView):
+        return lines.join(start, end)
     return "\n".join(lines[start:end])
 
 
@@ -563,7 +642,9 @@ def _header_map(cells: list[str], names: dict[str, str]) -> list[str | None]:
     return [names.get(re.sub(r"[^a-z#& ]+", "", c.lower()).strip()) for c in cells]
 
 
-def _table_rows(lines: list[str], block: Block) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _table_rows(
+    lines: Sequence[str], block: Block
+) -> tuple[list[str], list[tuple[int, list[str]]]]:
     header = split_cells(lines[block.start])
     rows = [
         (i, split_cells(lines[i])) for i in range(block.start + 2, block.end) if lines[i].strip()
@@ -621,7 +702,7 @@ _VIA = re.compile(r"^(?P<text>.*?)\s+\(via (?P<source>[^()]+)\)$")
 
 
 def _read_timeline(
-    lines: list[str], blocks: list[Block], problems: list[Problem]
+    lines: Sequence[str], blocks: list[Block], problems: list[Problem]
 ) -> tuple[str, list[TimelineEvent], Block] | None:
     for block in blocks:
         if block.type == "table":
@@ -688,7 +769,7 @@ _FACTOR = re.compile(
 
 
 def _read_factors(
-    lines: list[str], block: Block, problems: list[Problem]
+    lines: Sequence[str], block: Block, problems: list[Problem]
 ) -> list[ContributingFactor]:
     factors = []
     for number, (item_start, item_end) in enumerate(block.items, start=1):
@@ -716,7 +797,7 @@ def _read_factors(
 
 
 def _read_actions(
-    lines: list[str], block: Block, problems: list[Problem]
+    lines: Sequence[str], block: Block, problems: list[Problem]
 ) -> list[ActionItem] | None:
     header, rows = _table_rows(lines, block)
     columns = _header_map(header, _ACTION_COLUMNS)
@@ -776,7 +857,7 @@ _LINK_ITEM = re.compile(r"^[-*+]\s+\[(?P<title>[^\]]*)\]\((?P<url>[^()\s]*)\)\s*
 _WHY_HEADING = re.compile(r"^(?:five|5)\s+whys\b\s*:?\s*(?P<title>.*)$", re.IGNORECASE)
 
 
-def _read_links(lines: list[str], block: Block) -> list[Link] | None:
+def _read_links(lines: Sequence[str], block: Block) -> list[Link] | None:
     links = []
     for item_start, item_end in block.items:
         if item_end - item_start > 1 and any(
@@ -791,7 +872,7 @@ def _read_links(lines: list[str], block: Block) -> list[Link] | None:
 
 
 def _read_chains(
-    lines: list[str], blocks: list[Block], start_index: int
+    lines: Sequence[str], blocks: list[Block], start_index: int
 ) -> tuple[list[WhyChain], int]:
     """Read consecutive `### Five whys: …` headings each followed by an ordered list."""
     chains = []
@@ -814,7 +895,7 @@ def _read_chains(
 
 
 def _build_section(
-    kind: SectionKind, heading: str, level: int, lines: list[str], start: int, end: int,
+    kind: SectionKind, heading: str, level: int, lines: Sequence[str], start: int, end: int,
     blocks: list[Block], problems: list[Problem],
 ) -> Section:  # fmt: skip
     """Build one section from its body lines [start, end) and the blocks inside them."""
@@ -911,10 +992,15 @@ def parse_text(
     """
     text, problem = _decode(data)
     problems: list[Problem] = [problem] if problem else []
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    del text  # only the lines are kept: a 50 MB file should not be held twice
-    if lines and lines[-1] == "":
-        lines.pop()
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines: Sequence[str]
+    if len(text) > LINE_VIEW_ABOVE_CHARS:
+        lines = LineView(text)  # shares the caller's string when it has no carriage returns
+    else:
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+    del text
 
     fields: dict[str, Any] = {}
     extra: dict[str, object] = {}

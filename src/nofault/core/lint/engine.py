@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import sys
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -12,7 +15,7 @@ from nofault.core.lint.config import LintConfig
 from nofault.core.lint.context import LintContext
 from nofault.core.lint.registry import all_rules
 from nofault.core.lint.rule import Category, Hit, Level, Rule, Scope
-from nofault.core.markdown import ParsedText, parse_text
+from nofault.core.markdown import LineView, ParsedText, parse_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +75,16 @@ _SUPPRESS = re.compile(
 )
 
 
+def _comment_lines(lines: Sequence[str]) -> Iterator[int]:
+    """Yield the 0-based index of each line that could hold a suppression comment."""
+    if isinstance(lines, LineView):
+        yield from lines.find("nofault:")  # one scan of the text, no line strings
+        return
+    for index, line in enumerate(lines):
+        if "nofault:" in line:
+            yield index
+
+
 def _suppressions(parsed: ParsedText) -> list[tuple[int, int, list[str], bool, int]]:
     """Return (first line, last line, keys, has reason, comment line) for each suppression.
 
@@ -79,26 +92,31 @@ def _suppressions(parsed: ParsedText) -> list[tuple[int, int, list[str], bool, i
     missing reason is reported wherever the comment is.
     """
     out = []
-    starts = sorted(
-        {(b.start, b.end) for b in parsed.blocks} | {(p.start, p.end) for p in parsed.prose}
-    )
-    for index, line in enumerate(parsed.lines):
-        if "nofault:" not in line:
-            continue
+    starts: list[tuple[int, int]] | None = None  # built only when a comment is found
+    for index in _comment_lines(parsed.lines):
+        line = parsed.lines[index]
         m = _SUPPRESS.search(line)
         if not m:
             continue
+        if starts is None:
+            starts = sorted(
+                {(b.start, b.end) for b in parsed.blocks} | {(p.start, p.end) for p in parsed.prose}
+            )
         keys = [k.strip() for k in re.split(r"[,\s]+", m["codes"]) if k.strip()]
         has_reason = bool((m["reason"] or "").strip())
         # The comment's own block if text shares its line, else the next block.
         own = line[: m.start()].strip() or line[m.end() :].strip()
-        target = next(((s, e) for s, e in starts if (s <= index < e if own else s > index)), None)
+        after = bisect_right(starts, (index, sys.maxsize))  # the first block starting below
+        if own:
+            target = next(((s, e) for s, e in starts[:after] if s <= index < e), None)
+        else:
+            target = starts[after] if after < len(starts) else None
         first, last = (target[0] + 1, target[1]) if target else (0, -1)
         out.append((first, last, keys, has_reason, index + 1))
     return out
 
 
-def _excerpt(lines: list[str], hit: Hit) -> str:
+def _excerpt(lines: Sequence[str], hit: Hit) -> str:
     if not 1 <= hit.line <= len(lines):
         return ""
     line = lines[hit.line - 1]
@@ -152,7 +170,7 @@ def _suppressed(
     return False
 
 
-def _finding(rule: Rule, hit: Hit, path: str, lines: list[str]) -> Finding:
+def _finding(rule: Rule, hit: Hit, path: str, lines: Sequence[str]) -> Finding:
     end_line = hit.end_line or hit.line
     end_column = hit.end_column or (
         len(lines[end_line - 1]) + 1 if 1 <= end_line <= len(lines) else hit.column
