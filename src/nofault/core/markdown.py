@@ -515,6 +515,24 @@ _Loader.add_implicit_resolver(
 )
 
 
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """The same loader on libyaml's parser, about ten times faster on front matter.
+
+    Its resolvers are the Python ones above, so it reads the same values; its error marks
+    are coarser, so a block it refuses is read again by `_Loader` for the message.
+    """
+
+
+_FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+def _load_yaml(raw: str) -> Any:
+    try:
+        return yaml.load(raw, Loader=_FastLoader)
+    except (yaml.YAMLError, ValueError, RecursionError):
+        return yaml.load(raw, Loader=_Loader)
+
+
 def _split_front_matter(lines: Sequence[str]) -> tuple[int, int] | None:
     """Return (first content line, closing line) of a `---` front matter block, if any."""
     if not lines or lines[0].rstrip() != "---":
@@ -545,7 +563,7 @@ def _read_front_matter(
         if m:
             key_lines.setdefault(m.group(1), index + 1)
     try:
-        data = yaml.load(raw, Loader=_Loader) if raw.strip() else {}
+        data = _load_yaml(raw) if raw.strip() else {}
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = start + 1 + (mark.line if mark else 0)
