@@ -38,6 +38,13 @@ def serve(
     workers: int = typer.Option(
         0, "--workers", "-w", min=0, help="Worker processes (0: two per CPU core, plus one)."
     ),
+    threads: int = typer.Option(
+        4,
+        "--threads",
+        "-t",
+        min=1,
+        help="Threads per worker: while one waits on the database another runs (1: sync workers).",
+    ),
     migrate: bool = typer.Option(True, "--migrate/--no-migrate", help="Apply migrations first."),
 ) -> None:
     """Run the web app with gunicorn (static files served by WhiteNoise)."""
@@ -49,7 +56,9 @@ def serve(
 
     call_command("collectstatic", interactive=False, verbosity=0)
     count = workers or (os.cpu_count() or 1) * 2 + 1
-    stdout.print(f"nofault is serving on http://{host}:{port}/ with {count} worker(s)")
+    stdout.print(
+        f"nofault is serving on http://{host}:{port}/ with {count} worker(s) × {threads} thread(s)"
+    )
     sys.stdout.flush()
     from gunicorn.app.base import BaseApplication
 
@@ -57,6 +66,9 @@ def serve(
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", count)
+            # gthread: requests are mostly database waits, so threads overlap them.
+            self.cfg.set("worker_class", "gthread" if threads > 1 else "sync")
+            self.cfg.set("threads", threads)
             self.cfg.set("accesslog", None)
             self.cfg.set("timeout", 60)
             self.cfg.set("graceful_timeout", 10)

@@ -1,20 +1,23 @@
 """Integration services: receive a webhook delivery, and apply its events to incidents.
 
-A delivery is checked (size, signature, shape) and then stored in its own committed
-transaction before the view answers 2xx, so an acknowledged delivery survives a crash right
-after. Applying it is a second step, idempotent and order-proof (see `ingest.fold`): a
-delivery left `received` or `failed` by a crash is applied again by `delivery_process_pending`.
+A delivery is checked (size, signature, shape), then applied and stored in one transaction
+that is committed before the view answers 2xx, so an acknowledged delivery survives a crash
+right after (one commit per delivery, not three). Applying is idempotent and order-proof (see
+`ingest.fold`); when it fails for good, the delivery is stored on its own, `failed`, and
+`delivery_process_pending` applies it again, as it does one a crash left `received`.
 """
 
 from __future__ import annotations
 
 import logging
+import random
+import time
 from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from nofault.core.document import IncidentStatus
@@ -60,13 +63,14 @@ def _system_actor() -> Any:
     return user
 
 
-def delivery_receive(
+def _delivery_check(
     *, source_name: str, headers: Mapping[str, str], body: bytes
-) -> WebhookDelivery:
-    """Check and store a delivery; rejected ones are stored too, with their 4xx and reason."""
+) -> tuple[WebhookDelivery, list[IncidentEvent]]:
+    """Return the (unsaved) delivery, refused with its 4xx and reason or not, and its events."""
     kept = {k.lower(): v for k, v in headers.items() if k.lower() in _KEPT_HEADERS}
     source = get_source(source_name)
     delivery = WebhookDelivery(source=source_name[:50], headers=kept, body=body)
+    events: list[IncidentEvent] = []
     try:
         if source is None:
             raise UnknownSource(f"no incident source is called {source_name!r}")
@@ -74,15 +78,77 @@ def delivery_receive(
         check_size(body, settings)
         source.verify(headers, body, settings)
         delivery.delivery_id = source.delivery_id(headers, body)[:200]
-        source.parse(body, settings)  # a wrong shape is refused now, not after the 2xx
+        events = source.parse(body, settings)  # a wrong shape is refused now, not after the 2xx
     except DeliveryRejected as exc:
         delivery.status = DeliveryStatus.REJECTED
         delivery.http_status = exc.status
         delivery.reason = f"{exc.code}: {exc.reason}"[:500]
         if len(body) > 64 * 1024:
             delivery.body = body[: 64 * 1024]  # keep enough to inspect, not the whole flood
-    delivery.save()  # autocommit: on disk before the view answers
+    return delivery, events
+
+
+def delivery_accept(
+    *, source_name: str, headers: Mapping[str, str], body: bytes
+) -> WebhookDelivery:
+    """Check a delivery, apply it and store it in one commit; a refused one is stored with its 4xx.
+
+    Whatever applying does (succeeds, or fails and is kept `failed` for a retry), the delivery
+    is committed before this returns, so the view's 2xx always follows a stored delivery.
+    """
+    delivery, events = _delivery_check(source_name=source_name, headers=headers, body=body)
+    if delivery.status == DeliveryStatus.REJECTED:
+        delivery.save()
+        return delivery
+    failure = _apply_and_save(delivery, events)
+    if failure is not None:
+        # Stored on its own, `failed`, for `delivery_process_pending`. If even this fails, the
+        # view answers 5xx and the sender sends the delivery again.
+        delivery.pk, delivery._state.adding = None, True
+        delivery.status = DeliveryStatus.FAILED
+        delivery.reason = f"{type(failure).__name__}: {failure}"[:500]
+        delivery.incident_keys, delivery.processed_at = [], timezone.now()
+        delivery.save()
     return delivery
+
+
+_ATTEMPTS = 5
+# Deadlock detected, serialization failure: the transaction is safe to run again.
+_RETRY_SQLSTATES = {"40P01", "40001"}
+_OUTCOME = ["status", "reason", "processed_at", "incident_keys"]
+
+
+def _apply_and_save(delivery: WebhookDelivery, events: list[IncidentEvent]) -> Exception | None:
+    """Apply the events and save the delivery in one transaction; return why it failed, if it did.
+
+    A conflict (another request created the alert group's incident first, or the database
+    broke a deadlock by cancelling this transaction) runs the whole transaction again.
+    """
+    stored = delivery.pk is not None
+    for attempt in range(_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                _events_apply(delivery, events)
+                delivery.save(update_fields=_OUTCOME if stored else None)
+            return None
+        except Exception as exc:
+            if not stored:
+                delivery.pk, delivery._state.adding = None, True  # its insert was rolled back
+            if not _retryable(exc) or attempt == _ATTEMPTS - 1:
+                log.error("applying %s failed", delivery, exc_info=exc)
+                return exc
+            time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+    raise AssertionError("unreachable")
+
+
+def _retryable(exc: Exception) -> bool:
+    if isinstance(exc, IntegrityError):
+        return True
+    if isinstance(exc, ServiceError):
+        return getattr(exc, "reason", "") == "duplicate_key"
+    if isinstance(exc, OperationalError):
+        return getattr(exc.__cause__, "sqlstate", None) in _RETRY_SQLSTATES
+    return False
 
 
 TRACKER_PREFIX = "tracker:"
@@ -153,28 +219,36 @@ def delivery_process(*, delivery: WebhookDelivery) -> WebhookDelivery:
     assert source is not None
     try:
         events = source.parse(bytes(delivery.body), source_settings(source))
-        if not events:
-            delivery.status = DeliveryStatus.IGNORED
-        else:
-            duplicate = (
-                WebhookDelivery.objects.filter(
-                    source=delivery.source,
-                    delivery_id=delivery.delivery_id,
-                    status=DeliveryStatus.PROCESSED,
-                )
-                .exclude(pk=delivery.pk)
-                .exists()
-            )
-            keys = [incident_apply_event(event=e).key for e in events]
-            delivery.incident_keys = keys
-            delivery.status = DeliveryStatus.DUPLICATE if duplicate else DeliveryStatus.PROCESSED
     except Exception as exc:  # kept and retried: an acknowledged delivery is never dropped
-        log.exception("applying %s failed", delivery)
+        failure: Exception | None = exc
+    else:
+        failure = _apply_and_save(delivery, events)
+    if failure is not None:
         delivery.status = DeliveryStatus.FAILED
-        delivery.reason = f"{type(exc).__name__}: {exc}"[:500]
-    delivery.processed_at = timezone.now()
-    delivery.save(update_fields=["status", "reason", "processed_at", "incident_keys"])
+        delivery.reason = f"{type(failure).__name__}: {failure}"[:500]
+        delivery.processed_at = timezone.now()
+        delivery.save(update_fields=_OUTCOME)
     return delivery
+
+
+def _events_apply(delivery: WebhookDelivery, events: list[IncidentEvent]) -> None:
+    """Apply the events in the caller's transaction and set the delivery's outcome (unsaved)."""
+    if not events:
+        delivery.status = DeliveryStatus.IGNORED
+    else:
+        duplicate = (
+            WebhookDelivery.objects.filter(
+                source=delivery.source,
+                delivery_id=delivery.delivery_id,
+                status=DeliveryStatus.PROCESSED,
+            )
+            .exclude(pk=delivery.pk)
+            .exists()
+        )
+        keys = [_apply(e).key for e in events]
+        delivery.incident_keys = keys
+        delivery.status = DeliveryStatus.DUPLICATE if duplicate else DeliveryStatus.PROCESSED
+    delivery.processed_at = timezone.now()
 
 
 def delivery_process_pending(*, limit: int = 1000) -> int:
@@ -187,22 +261,6 @@ def delivery_process_pending(*, limit: int = 1000) -> int:
         delivery_process(delivery=delivery)
         count += 1
     return count
-
-
-def incident_apply_event(*, event: IncidentEvent) -> Incident:
-    """Create or update the incident an event's alert group is, whatever order events come in."""
-    for attempt in range(5):
-        try:
-            with transaction.atomic():
-                return _apply(event)
-        except IntegrityError:
-            # Another worker created this group's incident (or took the key) first: re-read.
-            if attempt == 4:
-                raise
-        except ServiceError as exc:
-            if getattr(exc, "reason", "") != "duplicate_key" or attempt == 4:
-                raise
-    raise AssertionError("unreachable")
 
 
 def _apply(event: IncidentEvent) -> Incident:

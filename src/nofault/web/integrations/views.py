@@ -17,8 +17,8 @@ from nofault.web.integrations import flows
 from nofault.web.integrations.config import configured_trackers
 from nofault.web.integrations.models import DeliveryStatus, TrackerLink, WebhookDelivery
 from nofault.web.integrations.services import (
+    delivery_accept,
     delivery_process,
-    delivery_receive,
     tracker_delivery_receive,
 )
 from nofault.web.integrations.trackers import all_trackers
@@ -31,9 +31,7 @@ def _answer(delivery: WebhookDelivery) -> HttpResponse:
             {"reason": reason, "detail": detail, "delivery": delivery.pk},
             status=delivery.http_status,
         )
-    # Stored and committed: from here a crash loses nothing. Apply now for freshness; a
-    # failure here is recorded on the delivery and retried by `delivery_process_pending`.
-    delivery = delivery_process(delivery=delivery)
+    # Stored and committed: from here a crash loses nothing.
     return JsonResponse(
         {"status": delivery.status, "delivery": delivery.pk, "incidents": delivery.incident_keys},
         status=202,
@@ -43,17 +41,20 @@ def _answer(delivery: WebhookDelivery) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def webhook(request: HttpRequest, source: str) -> HttpResponse:
-    """Receive one delivery: 4xx with a reason if refused, 202 once it is safely stored."""
-    return _answer(delivery_receive(source_name=source, headers=request.headers, body=request.body))
+    """Receive one delivery: 4xx with a reason if refused, 202 once it is applied and stored."""
+    return _answer(delivery_accept(source_name=source, headers=request.headers, body=request.body))
 
 
 @csrf_exempt
 @require_POST
 def tracker_webhook(request: HttpRequest, tracker: str) -> HttpResponse:
     """Receive a tracker's issue webhook: a closed issue closes its action item, reopen reopens."""
-    return _answer(
-        tracker_delivery_receive(tracker_name=tracker, headers=request.headers, body=request.body)
+    delivery = tracker_delivery_receive(
+        tracker_name=tracker, headers=request.headers, body=request.body
     )
+    # Stored and committed: apply now for freshness; a failure is recorded on the delivery
+    # and retried by `delivery_process_pending`.
+    return _answer(delivery_process(delivery=delivery))
 
 
 def action_item_tracker(request: HttpRequest, pk: int) -> HttpResponse:

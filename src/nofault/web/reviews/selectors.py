@@ -6,12 +6,16 @@ shows) only for its members and admins, exactly as on the incident list.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Case, CharField, Count, Exists, OuterRef, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -42,6 +46,10 @@ def guide_config() -> GuideConfig:
     from nofault.web.guides.models import GuideInputs
 
     inputs = GuideInputs.objects.order_by("pk").values_list("config", flat=True).first()
+    return _guide_config_from(inputs)
+
+
+def _guide_config_from(inputs: str | None) -> GuideConfig:
     if not (inputs or "").strip():
         return GuideConfig()
     try:
@@ -53,8 +61,57 @@ def guide_config() -> GuideConfig:
 
 def review_policy(settings: PolicySettings | None = None) -> ReviewPolicy:
     """Return the policy in force: the guide's, with the admins' per-severity changes."""
-    settings = settings or policy_settings()
+    if settings is None:
+        return _review_policy_current()
     return ReviewPolicy.from_guide(guide_config()).with_overrides(settings.overrides or {})
+
+
+# The policy in force, per process, under what it was built from. Every webhook-created
+# incident needs it for its due date; reading both rows and parsing the guide's TOML each time
+# cost two queries and the parse. The key is the rows' content itself (the overrides' text and
+# the guide settings' digest), read in one query: an admin's change, a rollback or a flushed
+# test database are all seen at once, in every process, with no signal to miss.
+_policy_cache: dict[tuple[Any, ...], ReviewPolicy] = {}
+_policy_lock = threading.Lock()
+
+
+def _policy_stamp() -> tuple[Any, ...]:
+    from nofault.web.guides.models import GuideInputs
+
+    ops = connection.ops
+    policy_table = ops.quote_name(PolicySettings._meta.db_table)
+    guide_table = ops.quote_name(GuideInputs._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT CAST(overrides AS TEXT) FROM {policy_table} ORDER BY id LIMIT 1), "
+            f"(SELECT MD5(config) FROM {guide_table} ORDER BY id LIMIT 1)"
+        )
+        row = cursor.fetchone()
+    return tuple(row) if row else ()
+
+
+def _review_policy_current() -> ReviewPolicy:
+    stamp = _policy_stamp()
+    policy = _policy_cache.get(stamp)
+    if policy is not None:
+        return policy
+    from nofault.web.guides.models import GuideInputs
+
+    # Built from the values it is filed under, so an entry always matches its key even when
+    # an admin saves between the stamp and these reads.
+    overrides_text = stamp[0] if stamp else None
+    config = GuideInputs.objects.order_by("pk").values_list("config", flat=True).first()
+    overrides = json.loads(overrides_text) if overrides_text else {}
+    policy = ReviewPolicy.from_guide(_guide_config_from(config)).with_overrides(overrides or {})
+    digest = (
+        hashlib.md5(config.encode(), usedforsecurity=False).hexdigest()
+        if config is not None
+        else None
+    )
+    with _policy_lock:
+        _policy_cache.clear()  # one entry: the policy in force now
+        _policy_cache[(overrides_text, digest)] = policy
+    return policy
 
 
 def escalation_policy(settings: PolicySettings | None = None) -> EscalationPolicy:
