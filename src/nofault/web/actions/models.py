@@ -47,7 +47,8 @@ class ActionItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["postmortem", "key"], name="unique_action_key")
         ]
-        indexes = [models.Index(fields=["status", "due"])]
+        # A board column is one status in (due, id) order: read straight off this index.
+        indexes = [models.Index(fields=["status", "due", "id"], name="action_status_due_id")]
 
     def __str__(self) -> str:
         return f"{self.key}: {self.text[:60]}"

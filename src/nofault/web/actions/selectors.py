@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from nofault.web.actions.models import ActionItem
 from nofault.web.incidents.selectors import visible_incident_filter
+from nofault.web.postmortems.models import Postmortem
 
 
 def action_item_list_visible(
@@ -19,6 +20,31 @@ def action_item_list_visible(
     qs = ActionItem.objects.filter(
         visible_incident_filter(user, "postmortem__incident__")
     ).select_related("postmortem__incident", "closed_by")
+    return _filtered(qs, filters)
+
+
+def action_item_counts_visible(
+    *, user: Any, statuses: list[str], filters: dict[str, str] | None = None, cap: int
+) -> dict[str, int]:
+    """How many visible items have each status, counting no further than `cap` + 1.
+
+    The same items as `action_item_list_visible`, told apart the other way round: every
+    item except those of postmortems the user may not see (restricted incidents they are
+    no member of, a small set read once), so a count reads the status index and joins
+    nothing per item.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return dict.fromkeys(statuses, 0)
+    qs = _filtered(ActionItem.objects.order_by(), filters)
+    visible = visible_incident_filter(user, "incident__")
+    if visible:  # an empty Q (admins) hides nothing
+        hidden = list(Postmortem.objects.exclude(visible).values_list("id", flat=True))
+        if hidden:
+            qs = qs.exclude(postmortem_id__in=hidden)
+    return {status: qs.filter(status=status).values("id")[: cap + 1].count() for status in statuses}
+
+
+def _filtered(qs: QuerySet[ActionItem], filters: dict[str, str] | None) -> QuerySet[ActionItem]:
     f = {k: str(v).replace("\x00", "") for k, v in (filters or {}).items()}
     if f.get("status"):
         qs = qs.filter(status=f["status"])

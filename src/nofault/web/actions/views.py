@@ -15,7 +15,10 @@ from nofault.web.actions.forms import ActionFilterForm, StatusForm
 from nofault.web.api_errors import ServiceError
 from nofault.web.choices import ActionStatusChoices
 
-BOARD_LIMIT = 100
+BOARD_LIMIT = 20
+# Columns count at most this many items: an exact count of a column of 100,000 items costs
+# a scan of them all through the access join; "1,000+" says as much to a reader.
+BOARD_COUNT_CAP = 1000
 
 
 def _filters(request: HttpRequest) -> tuple[ActionFilterForm, dict[str, str]]:
@@ -27,14 +30,36 @@ def _filters(request: HttpRequest) -> tuple[ActionFilterForm, dict[str, str]]:
 
 
 def action_board(request: HttpRequest) -> HttpResponse:
-    """Columns by status; overdue cards highlighted."""
+    """Columns by status, the first cards of each and how many more; overdue cards highlighted."""
     form, filters = _filters(request)
     qs = selectors.action_item_list_visible(user=request.user, filters=filters)
+    firsts = {
+        choice.value: list(qs.filter(status=choice.value)[:BOARD_LIMIT])
+        for choice in ActionStatusChoices.CHOICES
+    }
+    # Only a full column has more to count.
+    counts = selectors.action_item_counts_visible(
+        user=request.user,
+        statuses=[status for status, items in firsts.items() if len(items) == BOARD_LIMIT],
+        filters=filters,
+        cap=BOARD_COUNT_CAP,
+    )
     columns = []
     for choice in ActionStatusChoices.CHOICES:
-        column_qs = qs.filter(status=choice.value)
+        items = firsts[choice.value]
+        count = counts.get(choice.value, len(items))
+        plus = "+" if count > BOARD_COUNT_CAP else ""
+        count = min(count, BOARD_COUNT_CAP)
+        more = count - len(items)
         columns.append(
-            {"choice": choice, "items": list(column_qs[:BOARD_LIMIT]), "count": column_qs.count()}
+            {
+                "choice": choice,
+                "items": items,
+                "count": count,
+                "count_label": f"{count:,}{plus}",
+                "more": more,
+                "more_label": f"{more:,}{plus}",
+            }
         )
     return render(
         request,
