@@ -9,9 +9,9 @@ long files; each is checked against the plain path here. A 10 MB file also goes 
 from __future__ import annotations
 
 import random
+import resource
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -73,7 +73,7 @@ def test_line_view_reads_as_split_lines() -> None:
 def _postmortems() -> list[str]:
     sys.path.insert(0, str(Path(__file__).parents[3] / "benchmarks"))
     try:
-        from lint_speed import postmortem  # type: ignore[import-not-found]
+        from lint_speed import postmortem
     finally:
         sys.path.pop(0)
     rng = random.Random(9)
@@ -93,10 +93,10 @@ def test_large_file_paths_give_the_same_result(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(lint_context, "STREAM_SENTENCES_ABOVE_LINES", 0)
     for doc, before in zip(docs, plain, strict=True):
         after = lint(doc)
-        assert isinstance(after.parsed.lines, LineView)  # type: ignore[union-attr]
+        assert isinstance(after.parsed.lines, LineView)
         assert after.findings == before.findings
         assert after.extras == before.extras
-        assert after.parsed.postmortem == before.parsed.postmortem  # type: ignore[union-attr]
+        assert after.parsed.postmortem == before.parsed.postmortem
     assert list(parse_text("a\r\nb\rc\n").lines) == ["a", "b", "c"]
 
 
@@ -108,14 +108,16 @@ def test_nofault_lint_reads_a_10_mb_file(tmp_path: Path) -> None:
         text += "\n" + "\n".join(bodies)
     path = tmp_path / "big.md"
     path.write_text(text, encoding="utf-8")
-    start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(
         [str(Path(sys.executable).with_name("nofault")), "lint", "--format", "json", str(path)],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
     )
-    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert out.returncode in (0, 1), out.stderr[-2000:]
     assert '"findings"' in out.stdout
-    assert seconds < 120, f"linting 10 MB took {seconds:.0f} s"
+    # CPU time, not wall time: a loaded CI machine stretches the one but not the other.
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    assert cpu < 60, f"linting 10 MB took {cpu:.0f} s of CPU"

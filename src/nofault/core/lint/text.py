@@ -130,6 +130,7 @@ def _split(
         start = m.end()
     cuts.append((start, len(text)))
     multiline = "\n" in text
+    newlines, counted = 0, 0  # newlines in text[:counted], counted on as the cuts advance
     for a, b in cuts:
         piece = text[a:b]
         stripped = piece.lstrip()
@@ -138,7 +139,9 @@ def _split(
         a += len(piece) - len(stripped)
         piece = stripped.rstrip()
         if multiline:
-            newlines = text.count("\n", 0, a)
+            # Counting from the previous cut keeps a long paragraph linear, not quadratic.
+            newlines += text.count("\n", counted, a)
+            counted = a
             first_line = line + newlines
             first_col = (a - text.rfind("\n", 0, a) - 1) if newlines else column + a
             breaks = tuple(m.start() for m in _NEWLINE.finditer(piece)) if "\n" in piece else ()
