@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -13,14 +15,64 @@ from nofault.web.accounts.models import User
 from nofault.web.api_errors import ServiceError
 from nofault.web.incidents import selectors, services
 from nofault.web.incidents.forms import IncidentFilterForm, IncidentForm, MemberForm
+from nofault.web.incidents.models import Incident
+
+INCIDENTS_PER_PAGE = 50
+INCIDENTS_COUNT_CAP = 1000
+
+
+@dataclass
+class IncidentPage:
+    """One page of incidents and whether another follows: no count of every visible incident."""
+
+    rows: list[Incident]
+    number: int
+    has_next: bool
+
+    def __iter__(self) -> Iterator[Incident]:
+        return iter(self.rows)
+
+    @property
+    def has_previous(self) -> bool:
+        """Tell whether a newer page comes before this one."""
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        """Tell whether there is a page to link to."""
+        return self.has_previous or self.has_next
+
+    @property
+    def previous_page_number(self) -> int:
+        """The newer page's number."""
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        """The older page's number."""
+        return self.number + 1
 
 
 def incident_list(request: HttpRequest) -> HttpResponse:
-    """List the incidents the person may see, filtered."""
+    """List the incidents the person may see, filtered, a page at a time."""
     form = IncidentFilterForm(request.GET or None)
     filters = {k: v for k, v in (form.data.items() if form.is_bound else []) if isinstance(v, str)}
     qs = selectors.incident_list_visible(user=request.user, filters=filters)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # Counting every visible incident for "page N of M" cost more than the page itself:
+    # the heading counts up to a cap ("1,000+") and one row read past the page tells
+    # whether an older page follows.
+    try:
+        number = max(1, int(request.GET.get("page") or 1))
+    except ValueError:
+        number = 1
+    start = (number - 1) * INCIDENTS_PER_PAGE
+    rows = list(qs[start : start + INCIDENTS_PER_PAGE + 1])
+    page = IncidentPage(
+        rows=rows[:INCIDENTS_PER_PAGE], number=number, has_next=len(rows) > INCIDENTS_PER_PAGE
+    )
+    total = 0
+    if not request.headers.get("HX-Request"):  # the rows alone show no total
+        total = qs.order_by().values("id")[: INCIDENTS_COUNT_CAP + 1].count()
     query = request.GET.copy()
     query.pop("page", None)
     template = (
@@ -29,7 +81,12 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "total": f"{INCIDENTS_COUNT_CAP:,}+" if total > INCIDENTS_COUNT_CAP else f"{total:,}",
+        },
     )
 
 
