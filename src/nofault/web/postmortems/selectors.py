@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import Http404
 
 from nofault.web.incidents.selectors import visible_incident_filter
 from nofault.web.postmortems.models import Postmortem
+from nofault.web.rendering import markdown_to_html
+
+BODY_CACHE_SECONDS = 24 * 60 * 60
 
 
 def postmortem_list_visible(
@@ -32,3 +37,19 @@ def postmortem_get_visible(*, user: Any, pk: int) -> Postmortem:
     if pm is None:
         raise Http404("no such postmortem")
     return pm
+
+
+def postmortem_body_html(*, postmortem: Postmortem) -> str:
+    """The postmortem's Markdown as sanitised HTML, rendered once per revision and source.
+
+    Rendering and sanitising cost more than the rest of the page; the key holds the
+    revision and a digest of the source, so a save (or any change of the source) renders
+    afresh and an old entry is never shown.
+    """
+    digest = hashlib.blake2b(postmortem.source.encode(), digest_size=12).hexdigest()
+    key = f"postmortem-body:{postmortem.pk}:{postmortem.revision}:{digest}"
+    html = cache.get(key)
+    if html is None:
+        html = markdown_to_html(postmortem.source)
+        cache.set(key, html, BODY_CACHE_SECONDS)
+    return str(html)

@@ -106,7 +106,7 @@ def _review_context(pm: Postmortem, request: HttpRequest, **extra: Any) -> dict[
     return {
         "postmortem": pm,
         "incident": pm.incident,
-        "body": markdown_to_html(pm.source),
+        "body": selectors.postmortem_body_html(postmortem=pm),
         "findings": annotate_findings(pm.source, pm.findings),
         "reviewers": reviewers,
         "comments": pm.comments.select_related("author"),
