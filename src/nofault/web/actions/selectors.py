@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -38,8 +40,11 @@ def action_item_counts_visible(
     qs = _filtered(ActionItem.objects.order_by(), filters)
     visible = visible_incident_filter(user, "incident__")
     if visible:  # an empty Q (admins) hides nothing
-        hidden = list(Postmortem.objects.exclude(visible).values_list("id", flat=True))
-        if hidden:
+        hidden = Postmortem.objects.exclude(visible).order_by().values_list("id", flat=True)
+        if connection.vendor == "postgresql":
+            # Read once, sent as one array parameter and hashed: not re-run for every count.
+            qs = qs.exclude(postmortem_id__in=RawSQL("SELECT unnest(%s::bigint[])", [list(hidden)]))
+        else:
             qs = qs.exclude(postmortem_id__in=hidden)
     return {status: qs.filter(status=status).values("id")[: cap + 1].count() for status in statuses}
 
