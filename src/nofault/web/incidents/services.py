@@ -107,7 +107,8 @@ def incident_create(
             )
         if sequenced or not Incident.objects.filter(key=key).exists():
             try:
-                with transaction.atomic():
+                # A sequenced key needs no savepoint to fall back to: nothing else takes it.
+                with transaction.atomic(savepoint=not sequenced):
                     incident = Incident.objects.create(
                         key=key,
                         title=title.strip(),
@@ -129,7 +130,8 @@ def incident_create(
                     )
                 break
             except IntegrityError:
-                pass
+                if sequenced:
+                    raise
         if given or attempt == 49:
             raise ServiceError(
                 f"an incident {key} already exists", reason="duplicate_key", status_code=409

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from nofault.web.api_errors import ServiceError
@@ -28,6 +29,9 @@ def ledger(request: HttpRequest) -> HttpResponse:
     rows = [(incident, policy.rule(incident.severity)) for incident in page]
     query = request.GET.copy()
     query.pop("page", None)
+    # The waiver form is the same on every row: its widgets are rendered once, not per row.
+    waiver_form = WaiverForm()
+    waiver_fields = format_html("{} {}", waiver_form["role"], waiver_form["reason"])
     return render(
         request,
         "reviews/ledger.html",
@@ -37,7 +41,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "summary": selectors.coverage_summary(user=request.user),
             "query": query.urlencode(),
-            "waiver_form": WaiverForm(),
+            "waiver_fields": waiver_fields,
             "can_waive": request.user.has_role(Role.FACILITATOR),
         },
     )
