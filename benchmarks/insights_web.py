@@ -622,7 +622,7 @@ def _search_queries() -> list[dict[str, str]]:
     return queries
 
 
-def measure(*, size: int, rounds: int, say: Callable[[str], None]) -> dict[str, str]:
+def measure(*, size: int, rounds: int, parts: str, say: Callable[[str], None]) -> dict[str, str]:
     """Time the search, similar incidents and insights pages; return the figures."""
     from django.test import Client
     from django.utils import timezone
@@ -630,25 +630,31 @@ def measure(*, size: int, rounds: int, say: Callable[[str], None]) -> dict[str, 
     from nofault.web.accounts.models import User
     from nofault.web.incidents import services as incident_services
     from nofault.web.insights import services as insight_services
-    from nofault.web.insights.models import InsightCache
     from nofault.web.postmortems import services as pm_services
     from nofault.web.postmortems.models import Postmortem
 
-    figures: dict[str, str] = {}
+    class Figures(dict[str, str]):
+        def __setitem__(self, name: str, value: str) -> None:
+            say(f"{name}: {value}")  # as measured, in case a later step is stopped
+            super().__setitem__(name, value)
+
+    figures = Figures()
     clients = {}
     for name in ("admin", "member"):
         clients[name] = Client()
         clients[name].force_login(User.objects.get(username=name))
 
     # Search: each query `rounds` times, API and page, admin and member.
-    queries = _search_queries()
-    for who in ("admin", "member"):
+    queries = _search_queries() if "search" in parts else []
+    for who in ("admin", "member") if queries else ():
         for label, url in (("API /api/search", "/api/search"), ("page /search/", "/search/")):
             timings = [_timed(clients[who], "get", url, q) for _ in range(rounds) for q in queries]
             figures[f"search, {label}, {who}"] = _stats(timings)
 
     # Similar incidents: a new draft written through the services; its text varied and POSTed.
     admin = User.objects.get(username="admin")
+    if "similar" not in parts:
+        return figures if "pages" not in parts else _pages(clients, size, figures)
     t = time.perf_counter()
     index = insight_services.similarity_index_rebuild()
     figures["similarity index build (publish thread / nightly)"] = (
@@ -661,14 +667,20 @@ def measure(*, size: int, rounds: int, say: Callable[[str], None]) -> dict[str, 
         f"{time.perf_counter() - t:.2f} s"
     )
     now = timezone.now()
-    incident = incident_services.incident_create(
-        actor=admin, key="INC-BENCH-DRAFT", title="Checkout errors in eu-west", severity="SEV2",
-        services=["checkout"], status="resolved", started_at=now - timedelta(hours=5),
-        detected_at=now - timedelta(hours=4), resolved_at=now - timedelta(hours=2),
-    )  # fmt: skip
     drafts = list(generate(40, today=timezone.localdate(), seed=99))
-    pm = pm_services.postmortem_create(incident=incident, actor=admin,
-                                       source=drafts[0].source.replace(drafts[0].key, incident.key))  # fmt: skip
+    pm = Postmortem.objects.filter(incident__key="INC-BENCH-DRAFT").first()  # a kept database
+    if pm is None:
+        incident = incident_services.incident_create(
+            actor=admin, key="INC-BENCH-DRAFT", title="Checkout errors in eu-west",
+            severity="SEV2", services=["checkout"], status="resolved",
+            started_at=now - timedelta(hours=5), detected_at=now - timedelta(hours=4),
+            resolved_at=now - timedelta(hours=2),
+        )  # fmt: skip
+        pm = pm_services.postmortem_create(
+            incident=incident, actor=admin,
+            source=drafts[0].source.replace(drafts[0].key, incident.key),
+        )  # fmt: skip
+    incident = pm.incident
     assert Postmortem.objects.filter(pk=pm.pk, status="draft").exists()
     url = f"/insights/similar/{pm.pk}/"
     for who in ("admin", "member"):
@@ -678,7 +690,13 @@ def measure(*, size: int, rounds: int, say: Callable[[str], None]) -> dict[str, 
         ]  # fmt: skip
         figures[f"five similar for a new draft (editor partial), {who}"] = _stats(timings)
 
-    # Insights page and themes: cold (figures computed from rows) and warm (from the cache).
+    return figures if "pages" not in parts else _pages(clients, size, figures)
+
+
+def _pages(clients: dict[str, Any], size: int, figures: dict[str, str]) -> dict[str, str]:
+    """Insights page and themes: cold (figures computed from rows) and warm (from the cache)."""
+    from nofault.web.insights.models import InsightCache
+
     def forget() -> None:
         InsightCache.objects.filter(key__regex=r"^(figures|themes):").delete()
 
@@ -733,7 +751,7 @@ def run_backend(args: argparse.Namespace) -> int:
     else:
         say(f"reusing {Postmortem.objects.count():,} postmortems already loaded")
     verify(60, say=say)
-    figures = measure(size=args.size, rounds=args.rounds, say=say)
+    figures = measure(size=args.size, rounds=args.rounds, parts=args.parts, say=say)
     width = max(len(k) for k in figures)
     say(f"figures with {args.size:,} postmortems on {connection.vendor}:")
     for name, value in figures.items():
@@ -748,6 +766,7 @@ def main() -> int:
     parser.add_argument("--pg-size", type=int, default=100_000)
     parser.add_argument("--sqlite-size", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3, help="times each search query runs")
+    parser.add_argument("--parts", default="search,similar,pages", help="what to measure")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
     parser.add_argument("--reuse", action="store_true", help="reuse a kept database")
     parser.add_argument("--backend", choices=("postgres", "sqlite"), help=argparse.SUPPRESS)
@@ -764,7 +783,8 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "nofault.web.settings",
         "NOFAULT_DEBUG": "false",
     }
-    child = [sys.executable, str(Path(__file__).resolve()), "--rounds", str(args.rounds)]
+    child = [sys.executable, str(Path(__file__).resolve()), "--rounds", str(args.rounds),
+             "--parts", args.parts]  # fmt: skip
     if args.only in (None, "postgres"):
         exists = _pg_admin(f"SELECT 1 FROM pg_database WHERE datname = '{PG_DB}'", fetch=True)
         if exists and not args.reuse:

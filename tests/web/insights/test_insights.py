@@ -199,3 +199,18 @@ def test_a_waived_review_counts_as_covered_and_is_not_missing(
     assert selectors.insight_figures(user=viewer)["overall"]["review_coverage"] == pytest.approx(
         1 / 3, abs=1e-3
     )
+
+
+def test_a_large_similarity_index_is_stored_in_parts(published: Any, monkeypatch: Any) -> None:
+    """PostgreSQL refuses one value over ~500 MB: the index is written and read in parts."""
+    from nofault.web.insights.models import InsightCache
+
+    monkeypatch.setattr(services, "BLOB_PART", 1_000)
+    built = services.similarity_index_rebuild()
+    parts = InsightCache.objects.filter(key__startswith=f"{services.INDEX_KEY}#").count()
+    assert parts > 1
+    services._LOADED.clear()
+    loaded = services.similarity_index_get()
+    assert loaded is not None and len(loaded) == len(built) == 1
+    services.similarity_index_rebuild()  # a rebuild replaces the parts, never appends
+    assert InsightCache.objects.filter(key__startswith=f"{services.INDEX_KEY}#").count() == parts

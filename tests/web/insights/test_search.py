@@ -173,3 +173,22 @@ def test_page_htmx_partial(published: Any, viewer: Any) -> None:
     )
     partial = client.get("/search/?q=canary", HTTP_HX_REQUEST="true").content.decode()
     assert "<form" not in partial and "result" in partial
+
+
+def test_ranking_is_bounded_but_counts_are_not(author: Any, viewer: Any, monkeypatch: Any) -> None:
+    """PostgreSQL ranks only the most recent matches; the count still covers every match."""
+    from datetime import UTC, datetime
+
+    from nofault.web.search import selectors
+
+    monkeypatch.setattr(selectors, "RANK_CANDIDATES", 2)
+    for year in (2021, 2022, 2023, 2024):
+        make_incident(author, title=f"Zebra outage of {year}",
+                      started_at=datetime(year, 5, 1, tzinfo=UTC))  # fmt: skip
+    result = search(user=viewer, query="zebra")
+    assert result.total == 4
+    years = sorted(str(h.occurred.year) for h in result.hits if h.occurred)
+    expected = (
+        ["2023", "2024"] if connection.vendor == "postgresql" else ["2021", "2022", "2023", "2024"]
+    )
+    assert years == expected

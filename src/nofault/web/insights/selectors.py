@@ -188,19 +188,26 @@ def similar_for_postmortem(
 ) -> list[SimilarPostmortem]:
     """The earlier postmortems most like this one (or its unsaved text) that the user may see.
 
-    The index is queried for more than `top`, matches the user may not see are dropped, and
-    the rest are read fresh from the database so action statuses are current.
+    Matches the user may not see are dropped (the index is asked again for more, up to ten
+    times `top`), and the rest are read fresh from the database so action statuses are current.
     """
     index = services.similarity_index_get()
     if index is None or not len(index):
         return []
     draft = record_from_source(source or postmortem.source, key="", pk=postmortem.pk)
-    matches = index.query(draft, top=max(top * 10, 50))
-    pks = [pk for m in matches if (pk := postmortem_pk(m.record.key)) is not None]
-    visible = set(
-        postmortem_list_visible(user=user).filter(pk__in=pks).values_list("pk", flat=True)
-    )
-    chosen = [m for m in matches if postmortem_pk(m.record.key) in visible][:top]
+    # Each match found is explained (its shared terms), which costs more than the scoring at
+    # 100,000 postmortems: ask for `top` first and for more only when some were hidden.
+    asked = top
+    while True:
+        matches = index.query(draft, top=asked)
+        pks = [pk for m in matches if (pk := postmortem_pk(m.record.key)) is not None]
+        visible = set(
+            postmortem_list_visible(user=user).filter(pk__in=pks).values_list("pk", flat=True)
+        )
+        chosen = [m for m in matches if postmortem_pk(m.record.key) in visible][:top]
+        if len(chosen) >= top or len(matches) < asked or asked >= max(top * 10, 50):
+            break
+        asked *= 2
     fresh = {r.key: r for r in postmortem_records(pks=[postmortem_pk(m.record.key) or 0
                                                        for m in chosen])}  # fmt: skip
     return [replace(m, record=fresh[m.record.key]) for m in chosen if m.record.key in fresh]

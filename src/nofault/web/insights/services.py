@@ -178,15 +178,45 @@ _LOADED: dict[str, tuple[Any, SimilarityIndex]] = {}
 _REBUILDING = threading.Lock()
 
 
+# The index is stored in parts: over 100,000 postmortems it is ~400 MB, and PostgreSQL
+# refuses one value that large (a bytea parameter is sent as hex, twice its size, over 1 GB).
+BLOB_PART = 32 * 1024 * 1024
+
+
+def _blob_store(key: str, data: bytes, *, version: int, built: Any) -> None:
+    """Store a large value as parts `key#0`, `key#1`, …; the row `key` holds how many."""
+    parts = [data[i : i + BLOB_PART] for i in range(0, len(data), BLOB_PART)] or [b""]
+    with transaction.atomic():
+        InsightCache.objects.filter(key__startswith=f"{key}#").delete()
+        for n, part in enumerate(parts):
+            InsightCache.objects.create(key=f"{key}#{n}", version=version, built_at=built,
+                                        data=part)  # fmt: skip
+        InsightCache.objects.update_or_create(
+            key=key,
+            defaults={"version": version, "built_at": built, "data": str(len(parts)).encode()},
+        )
+
+
+def _blob_load(key: str) -> bytes:
+    """The value `_blob_store` stored (or an older value stored whole in the row `key`)."""
+    head = bytes(InsightCache.objects.filter(key=key).values_list("data", flat=True).first() or b"")
+    if not head.isdigit():
+        return head
+    count = int(head)
+    parts = dict(
+        InsightCache.objects.filter(key__in=[f"{key}#{n}" for n in range(count)]).values_list(
+            "key", "data"
+        )
+    )
+    return b"".join(bytes(parts[f"{key}#{n}"]) for n in range(count))
+
+
 def similarity_index_rebuild() -> SimilarityIndex:
     """Fit the similarity index over every postmortem in review or published, and store it."""
     records = postmortem_records(statuses=INDEXED_STATUSES)
     index = SimilarityIndex.build(records)
     built = timezone.now()
-    InsightCache.objects.update_or_create(
-        key=INDEX_KEY,
-        defaults={"version": data_version(), "built_at": built, "data": index.dumps()},
-    )
+    _blob_store(INDEX_KEY, index.dumps(), version=data_version(), built=built)
     _LOADED[INDEX_KEY] = (built, index)
     return index
 
@@ -230,10 +260,9 @@ def similarity_index_get() -> SimilarityIndex | None:
     loaded = _LOADED.get(INDEX_KEY)
     if loaded is not None and loaded[0] == built:
         return loaded[1]
-    data = InsightCache.objects.filter(key=INDEX_KEY).values_list("data", flat=True).first()
     try:
-        index = SimilarityIndex.loads(bytes(data or b""))
-    except (ValueError, EOFError, ImportError, AttributeError):
+        index = SimilarityIndex.loads(_blob_load(INDEX_KEY))
+    except (ValueError, EOFError, ImportError, AttributeError, KeyError):
         return similarity_index_rebuild()
     _LOADED[INDEX_KEY] = (built, index)
     return index
