@@ -1023,6 +1023,7 @@ def _find(
     people: People,
     extra: re.Pattern[str] | None,
     ready: frozenset[Gated],
+    text_words: frozenset[str],
 ) -> list[_Found]:
     """Return every finding in one (quote-masked) sentence."""
     found: list[_Found] = []
@@ -1097,9 +1098,9 @@ def _find(
     if forward or _is_imperative(text):
         return [f for f in found if f.rule != "BLM501"]
     if person:
-        _person_as_cause(text, people, found, ready)
+        _person_as_cause(text, people, found, ready, text_words)
     if counter:
-        _counterfactual(text, people, found, ready)
+        _counterfactual(text, people, found, ready, text_words)
     if minimise:
         _minimising(text, people, found, ready)
     return found
@@ -1122,10 +1123,14 @@ def _is_imperative(text: str) -> bool:
 
 
 def _person_as_cause(
-    text: str, people: People, found: list[_Found], ready: frozenset[Gated]
+    text: str,
+    people: People,
+    found: list[_Found],
+    ready: frozenset[Gated],
+    text_words: frozenset[str],
 ) -> None:
     for pattern, omission in ((_CAUSE, False), (_OMIT, True)):
-        for m in pattern.finditer(text):
+        for m in pattern.pattern.finditer(text) if pattern.ready(text_words) else ():
             verb = m.group(0).lower()
             nxt = _next_words(text, m.end(), 4)
             if verb == "neglected" and nxt[:1] == ["to"]:
@@ -1357,7 +1362,11 @@ def _elided_actor(text: str, m: re.Match[str]) -> bool:
 
 
 def _counterfactual(
-    text: str, people: People, found: list[_Found], ready: frozenset[Gated]
+    text: str,
+    people: People,
+    found: list[_Found],
+    ready: frozenset[Gated],
+    text_words: frozenset[str],
 ) -> None:
     for m in _it(_MODAL, text, ready):
         modal = m.group("m").lower().split()[0]
@@ -1423,7 +1432,7 @@ def _counterfactual(
         if end:
             found.append(_Found("BLM301", m.start(), end, "conditional"))
     for pattern in (_IF_HAD,):
-        for m in pattern.finditer(text):
+        for m in pattern.pattern.finditer(text) if pattern.ready(text_words) else ():
             words = _TOKEN.findall(m.group("s"))
             if not words or any(w.lower() in ("had", "have") for w in words):
                 continue
@@ -1656,7 +1665,7 @@ def _analyse(ctx: LintContext) -> dict[str, list[Hit]]:
         if sentence.in_quote:
             continue
         raw = sentence.text
-        words = words_of(raw)
+        words = frozenset(_ALNUM.findall(raw.lower()))
         ready = _ready(words)
         triggered = bool(ready - _NOT_TRIGGERS)
         if (
@@ -1675,7 +1684,12 @@ def _analyse(ctx: LintContext) -> dict[str, list[Hit]]:
             continue
         if people is None:
             people = _people(ctx)
-        found = _find(text, sentence.section, people, extra, ready) if triggered or extra else []
+        if triggered or extra:
+            # _CAUSE, _OMIT and _IF_HAD are gated on the quote-masked words, the rest on raw.
+            masked = words if text is raw else frozenset(_ALNUM.findall(text.lower()))
+            found = _find(text, sentence.section, people, extra, ready, masked)
+        else:
+            found = []
         if not found and sentence.section is not SectionKind.ACTION_ITEMS:
             hint = _hint(text, people, ready)
             if hint:
