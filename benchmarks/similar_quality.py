@@ -63,9 +63,11 @@ def main() -> int:
         "nofault (words+chars, synonyms)": lambda i: built.scores(records[i]),
         "baseline (plain word TF-IDF)": lambda i: (plain @ plain[i].T).toarray().ravel(),
     }
-    print(f"labelled set: {len(pairs)} related pairs, "
-          f"{sum('unrelated' in p for p in pairs)} unrelated (shared-word) pairs, "
-          f"{len(records)} postmortems in the index")
+    print(
+        f"labelled set: {len(pairs)} related pairs, "
+        f"{sum('unrelated' in p for p in pairs)} unrelated (shared-word) pairs, "
+        f"{len(records)} postmortems in the index"
+    )
     print(f"{'index':<34} {'recall@5':>9} {'unrelated above related':>24}")
     for name, row in rows.items():
         recall, above, queries, decoys = evaluate(row, keys, pairs)

@@ -145,7 +145,9 @@ def test_text_output_keeps_brackets_in_messages() -> None:
     text = "---\nseverity: SEV3\n---\n\n# T\n\n## Contributing factors\n\n- **CF1** [weather] A storm.\n"
     result = runner.invoke(app, ["lint", "-", "--select", "STR006"], input=text)
     assert "factor category 'weather' is not one of" in result.stdout
-    escaped = runner.invoke(app, ["lint", "-", "--select", "STR002"], input="---\nseverity: '[b]x[/b]'\n---\n# T\n")
+    escaped = runner.invoke(
+        app, ["lint", "-", "--select", "STR002"], input="---\nseverity: '[b]x[/b]'\n---\n# T\n"
+    )
     assert "severity '[b]x[/b]' is not one of" in escaped.stdout
 
 

@@ -19,9 +19,15 @@ PAIRS = Path(__file__).parents[1] / "data" / "similar_pairs" / "postmortems"
 def _corpus(tmp_path: Path) -> Path:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for name in ("001-cert-expiry-b.md", "001-cert-expiry-x.md", "002-dns-outage-a.md",
-                 "002-dns-outage-b.md", "003-db-pool-a.md", "005-config-push-no-validation-a.md",
-                 "005-config-push-no-validation-b.md"):
+    for name in (
+        "001-cert-expiry-b.md",
+        "001-cert-expiry-x.md",
+        "002-dns-outage-a.md",
+        "002-dns-outage-b.md",
+        "003-db-pool-a.md",
+        "005-config-push-no-validation-a.md",
+        "005-config-push-no-validation-b.md",
+    ):
         shutil.copy(PAIRS / name, corpus / name)
     return corpus
 
@@ -69,8 +75,20 @@ def test_report_markdown_to_stdout_and_pdf_to_file(tmp_path: Path) -> None:
     assert md.exit_code == 0, md.output
     assert "## Recurring themes" in md.stdout and "7 incidents" in md.stdout
     out = tmp_path / "report.pdf"
-    pdf = runner.invoke(app, ["report", "--corpus", str(corpus), "--format", "pdf", "-o", str(out),
-                              "--title", "Quarterly learning"])
+    pdf = runner.invoke(
+        app,
+        [
+            "report",
+            "--corpus",
+            str(corpus),
+            "--format",
+            "pdf",
+            "-o",
+            str(out),
+            "--title",
+            "Quarterly learning",
+        ],
+    )
     assert pdf.exit_code == 0, pdf.output
     text = PdfReader(io.BytesIO(out.read_bytes())).pages[0].extract_text()
     assert "Quarterly learning" in text
@@ -85,8 +103,10 @@ def test_report_html_with_incidents_file(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out = tmp_path / "r.html"
-    result = runner.invoke(app, ["report", "-c", str(corpus), "-f", "html",
-                                 "--incidents", str(incidents), "-o", str(out)])
+    result = runner.invoke(
+        app,
+        ["report", "-c", str(corpus), "-f", "html", "--incidents", str(incidents), "-o", str(out)],
+    )
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
     assert "2 incidents" in page and "INC-404" in page
@@ -95,5 +115,9 @@ def test_report_html_with_incidents_file(tmp_path: Path) -> None:
 def test_report_usage_errors(tmp_path: Path) -> None:
     corpus = _corpus(tmp_path)
     assert runner.invoke(app, ["report", "-c", str(corpus), "-f", "pdf"]).exit_code == 2
-    assert runner.invoke(app, ["report", "-c", str(corpus), "-f", "md",
-                               "--since", "last week"]).exit_code == 2
+    assert (
+        runner.invoke(
+            app, ["report", "-c", str(corpus), "-f", "md", "--since", "last week"]
+        ).exit_code
+        == 2
+    )

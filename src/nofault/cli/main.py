@@ -48,5 +48,13 @@ def main(
 
 
 # Each module registers its commands on `app` when imported.
-from nofault.cli import guide_cmd, insights_cmd, lint_cmd, new_cmd, rules_cmd, web_cmd  # noqa: E402, F401
-from nofault.cli import coverage_cmd, remind_cmd  # noqa: E402, F401
+from nofault.cli import (  # noqa: E402, F401
+    coverage_cmd,
+    guide_cmd,
+    insights_cmd,
+    lint_cmd,
+    new_cmd,
+    remind_cmd,
+    rules_cmd,
+    web_cmd,
+)

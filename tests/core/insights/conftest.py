@@ -30,13 +30,19 @@ def pm(
 
 
 def action(
-    status: str = "open", due: str | None = None, closed: str | None = None,
-    created: str | None = None, ident: str = "A1",
+    status: str = "open",
+    due: str | None = None,
+    closed: str | None = None,
+    created: str | None = None,
+    ident: str = "A1",
 ) -> ActionRecord:
     """An action record from ISO date strings."""
     d = date.fromisoformat
     return ActionRecord(
-        id=ident, text=f"action {ident}", status=status,
-        due=d(due) if due else None, closed=d(closed) if closed else None,
+        id=ident,
+        text=f"action {ident}",
+        status=status,
+        due=d(due) if due else None,
+        closed=d(closed) if closed else None,
         created=d(created) if created else None,
     )

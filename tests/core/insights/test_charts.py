@@ -32,8 +32,9 @@ def test_bar_chart_has_one_bar_per_value_and_labels_as_text() -> None:
 
 
 def test_stacked_bar_chart_draws_each_nonzero_segment() -> None:
-    svg = stacked_bar_chart("Incidents", ["Jan", "Feb", "Mar"],
-                            {"SEV1": [1, 0, 2], "SEV2": [3, 1, 0]})
+    svg = stacked_bar_chart(
+        "Incidents", ["Jan", "Feb", "Mar"], {"SEV1": [1, 0, 2], "SEV2": [3, 1, 0]}
+    )
     root = _parse(svg)
     assert len(_marks(root, "bar")) == 4
     texts = [t.text for t in root.iter(f"{{{NS['svg']}}}text")]
@@ -50,8 +51,9 @@ def test_line_chart_breaks_at_missing_values() -> None:
 def test_same_chart_same_bytes_and_distinct_ids() -> None:
     a = bar_chart("A", {"x": 1})
     assert a == bar_chart("A", {"x": 1})
-    assert ET.fromstring(a).get("aria-labelledby") != ET.fromstring(
-        bar_chart("B", {"x": 1})).get("aria-labelledby")
+    assert ET.fromstring(a).get("aria-labelledby") != ET.fromstring(bar_chart("B", {"x": 1})).get(
+        "aria-labelledby"
+    )
 
 
 def test_empty_data_is_still_valid_svg() -> None:

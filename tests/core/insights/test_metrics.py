@@ -59,7 +59,11 @@ PMS = [
 def test_overall_metrics_match_the_hand_computation() -> None:
     m = compute_metrics(PMS, today=TODAY)
     assert (m.incidents, m.postmortems, m.published) == (3, 3, 2)
-    assert (m.reviews_owed, m.reviews_done, m.review_coverage) == (3, 2, pytest.approx(2 / 3, abs=1e-4))
+    assert (m.reviews_owed, m.reviews_done, m.review_coverage) == (
+        3,
+        2,
+        pytest.approx(2 / 3, abs=1e-4),
+    )
     assert m.median_days_to_publish == 5.0  # 3 and 7
     assert (m.actions, m.actions_done, m.actions_on_time, m.actions_due) == (4, 2, 1, 3)
     assert m.on_time_rate == pytest.approx(1 / 3, abs=1e-4)
@@ -106,7 +110,8 @@ def test_incident_records_count_incidents_without_a_postmortem() -> None:
 def test_slipped_actions_are_overdue_or_done_late() -> None:
     slipped = slipped_actions(PMS, today=TODAY)
     assert [(s.postmortem.key, s.action.id, s.days_late) for s in slipped] == [
-        ("one", "A3", 60), ("one", "A2", 10),
+        ("one", "A3", 60),
+        ("one", "A2", 10),
     ]
 
 

@@ -15,8 +15,14 @@ from tests.core.insights.test_metrics import PMS, TODAY
 
 def test_markdown_report_has_the_sections_a_leader_reads() -> None:
     md = to_markdown(build_report(PMS, today=TODAY))
-    for heading in ("## In short", "## Recurring themes", "## Metrics", "### By severity",
-                    "## Action items that slipped", "## Reviews that are missing"):
+    for heading in (
+        "## In short",
+        "## Recurring themes",
+        "## Metrics",
+        "### By severity",
+        "## Action items that slipped",
+        "## Reviews that are missing",
+    ):
         assert heading in md
     assert "2 of 3 owed reviews published or waived (67%)" in md
     assert "| INC-1 | action A3 |" in md

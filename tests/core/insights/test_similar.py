@@ -59,8 +59,13 @@ def test_the_headline_counts_open_actions() -> None:
 
 
 def test_later_incidents_and_the_draft_itself_are_left_out() -> None:
-    later = pm("later-cert", "The certificate expired again", "TLS certificate expired.",
-               ("No alert watched certificate expiry.",), started="2026-06-01T10:00:00")
+    later = pm(
+        "later-cert",
+        "The certificate expired again",
+        "TLS certificate expired.",
+        ("No alert watched certificate expiry.",),
+        started="2026-06-01T10:00:00",
+    )
     index = SimilarityIndex.build([*CORPUS, later, DRAFT])
     keys = [h.record.key for h in index.query(DRAFT)]
     assert "later-cert" not in keys and "draft" not in keys

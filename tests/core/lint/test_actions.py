@@ -131,7 +131,12 @@ def test_no_system_change_says_when_there_are_no_actions() -> None:
         "---\nseverity: SEV2\n---\n# Outage\n\n## Action items\n\n"
         "| ID | Action | Status |\n| --- | --- | --- |\n| A1 | Old idea | wont_do (superseded) |\n"
     )
-    result = lint(text, path="pm.md", config=config_from_mapping({"select": ["ACT108"]}), today=date(2026, 6, 1))
+    result = lint(
+        text,
+        path="pm.md",
+        config=config_from_mapping({"select": ["ACT108"]}),
+        today=date(2026, 6, 1),
+    )
     assert [f.message for f in result.findings] == [
         "no action on this SEV2 changes the system: it has no live action items"
     ]

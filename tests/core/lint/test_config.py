@@ -97,7 +97,9 @@ def test_severities_come_from_the_organisations_guide(tmp_path: Path) -> None:
     config = discover_config(tmp_path / "pm.md")
     assert "Mayday" in config.severities and "SEV1" not in config.severities
     text = "---\nseverity: Mayday\n---\n# Ferry engine stall\n"
-    assert [f.code for f in lint(text, config=config.with_cli(select=["STR002"], ignore=None)).findings] == []
+    assert [
+        f.code for f in lint(text, config=config.with_cli(select=["STR002"], ignore=None)).findings
+    ] == []
     (tmp_path / ".nofault.toml").write_text('guide = "missing.toml"\n')
     discover_config.__globals__["_find_config"].cache_clear()
     with pytest.raises(ConfigError, match=r"missing\.toml"):

@@ -77,9 +77,7 @@ def bar_chart(
     return "".join(parts)
 
 
-def _axis_and_legend(
-    series: Sequence[str], x0: int, y0: int, plot_w: int, width: int
-) -> list[str]:
+def _axis_and_legend(series: Sequence[str], x0: int, y0: int, plot_w: int, width: int) -> list[str]:
     parts = [f'<line x1="{x0}" y1="{y0}" x2="{x0 + plot_w}" y2="{y0}" stroke="#5b6475"/>']
     x = x0
     for i, name in enumerate(series):

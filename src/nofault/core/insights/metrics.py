@@ -202,9 +202,7 @@ def _compute(cases: list[_Case], today: date) -> Metrics:
     on_time = [a for a in closed if a.due and a.closed and a.closed <= a.due]
     due = [a for a in actions if a.due and ((a.status == "done" and a.closed) or
                                             a.is_overdue(today))]  # fmt: skip
-    close_days = [
-        float((a.closed - a.created).days) for a in closed if a.closed and a.created
-    ]
+    close_days = [float((a.closed - a.created).days) for a in closed if a.closed and a.created]
     recurrences = sum(
         1 for c in cases
         if c.incident.related_to or (c.postmortem is not None and c.postmortem.related_incidents)

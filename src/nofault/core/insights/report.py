@@ -326,9 +326,9 @@ def to_html(r: LearningReport) -> str:
     parts = [
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
         f"<title>{escape(r.title)}</title><style>{CSS}</style></head><body><main>",
-        f"<h1>{escape(r.title)}</h1><p class=\"meta\">Period: {escape(period)}. "
+        f'<h1>{escape(r.title)}</h1><p class="meta">Period: {escape(period)}. '
         "Written by nofault from the organisation's postmortems.</p>",
-        "<h2>In short</h2><ul class=\"headline\">",
+        '<h2>In short</h2><ul class="headline">',
         *(f"<li>{escape(line)}</li>" for line in _headline(r)),
         "</ul>",
         f"<figure>{r.charts['incidents']}</figure>",

@@ -76,7 +76,7 @@ class SimilarPostmortem:
         return tuple(a for a in self.record.actions if a.is_open)
 
     def headline(self) -> str:
-        """Say it the way the author should hear it: "This looks like INC-123; ...". """
+        """Say it the way the author should hear it: "This looks like INC-123; ..."."""
         open_count = len(self.open_actions)
         total = len(self.record.actions)
         if not total:
@@ -103,12 +103,14 @@ class SimilarPostmortem:
             "score": round(self.score, 4),
             "shared_terms": list(self.shared_terms),
             "headline": self.headline(),
-            "factors": [
-                {"id": f.id, "text": f.text, "category": f.category} for f in r.factors
-            ],
+            "factors": [{"id": f.id, "text": f.text, "category": f.category} for f in r.factors],
             "actions": [
-                {"id": a.id, "text": a.text, "status": a.status,
-                 "due": a.due.isoformat() if a.due else None}
+                {
+                    "id": a.id,
+                    "text": a.text,
+                    "status": a.status,
+                    "due": a.due.isoformat() if a.due else None,
+                }
                 for a in r.actions
             ],
         }
@@ -125,8 +127,13 @@ def _vectorizers(size: int) -> tuple[TfidfVectorizer, TfidfVectorizer]:
     # Terms seen once are noise at scale and cost memory; on a small corpus they are signal.
     min_df = 2 if size >= 5_000 else 1
     words = TfidfVectorizer(
-        lowercase=False, stop_words="english", ngram_range=(1, 2), sublinear_tf=True,
-        min_df=min_df, max_df=0.5 if size >= 50 else 1.0, dtype=np.float32,
+        lowercase=False,
+        stop_words="english",
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+        min_df=min_df,
+        max_df=0.5 if size >= 50 else 1.0,
+        dtype=np.float32,
         token_pattern=r"(?u)\b[^\W\d_][\w-]+\b",
     )
     chars = TfidfVectorizer(
@@ -278,4 +285,3 @@ def similar_postmortems(
 ) -> list[SimilarPostmortem]:
     """Build an index over the corpus and return the postmortems most like the draft."""
     return SimilarityIndex.build(corpus).query(draft, top=top, earlier_only=earlier_only)
-

@@ -130,7 +130,10 @@ def _vectors(texts: list[str]) -> tuple[sp.csr_matrix, TfidfVectorizer, sp.csr_m
     if len(texts) > CHAR_LIMIT:
         return word_matrix, words, word_matrix
     chars = TfidfVectorizer(
-        lowercase=False, analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
+        lowercase=False,
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        sublinear_tf=True,
         dtype=np.float32,
     )
     char_matrix = chars.fit_transform(texts)
