@@ -136,7 +136,8 @@ class StandIn:
         return answer
 
     def route(self, request: Recorded) -> tuple[int, dict[str, str], bytes]:
-        raise NotImplementedError
+        """Answer one request as the vendor would; each stand-in (Slack, Jira, GitHub) defines it."""
+        raise TypeError(f"{type(self).__name__} must define route()")
 
 
 def _json(status: int, data: Any, **headers: str) -> tuple[int, dict[str, str], bytes]:
