@@ -24,11 +24,9 @@ from . import burst
 
 BURST = int(os.environ.get("NOFAULT_BURST", "2000"))
 # Concurrent writers need a real database server: the SQLite test database is in memory,
-# shared between threads, and locks whole tables. `make test` runs these on PostgreSQL.
-postgres_only = pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="the burst and crash tests run on PostgreSQL (DATABASE_URL)",
-)
+# shared between threads, and locks whole tables. These are collected only on PostgreSQL
+# (tests/web/conftest.py deselects them elsewhere); `make test` runs them in its PostgreSQL pass.
+postgres_only = pytest.mark.postgresql
 
 
 @postgres_only
@@ -81,16 +79,11 @@ def test_a_server_killed_mid_burst_loses_no_acknowledged_delivery(
     db = settings.DATABASES["default"]
     env = {**os.environ, "NOFAULT_DATA_DIR": str(tmp_path),
            "NOFAULT_INTEGRATIONS": json.dumps({"sources": {"alertmanager": {"token": burst.TOKEN}}})}  # fmt: skip
-    if db["ENGINE"].endswith("sqlite3"):
-        env.pop("DATABASE_URL", None)
-        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
-        if "memory" in str(db["NAME"]):
-            pytest.skip("the crash test needs a database file another process can open")
-    else:
-        env["DATABASE_URL"] = (
-            f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        )
+    assert db["ENGINE"].endswith("postgresql"), "collected only on PostgreSQL"
+    env["DATABASE_URL"] = (
+        f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}"
+    )
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
