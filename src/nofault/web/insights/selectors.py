@@ -16,12 +16,13 @@ from django.db.models import Count
 from django.utils import timezone
 
 from nofault.core.insights.charts import bar_chart, line_chart, stacked_bar_chart
-from nofault.core.insights.metrics import compute_metrics, metrics_by
+from nofault.core.insights.metrics import compute_metrics
 from nofault.core.insights.report import LearningReport, build_report
 from nofault.core.insights.similar import SimilarPostmortem
 from nofault.core.insights.themes import find_themes, quarter_of
 from nofault.web.incidents.models import Incident
 from nofault.web.insights import services
+from nofault.web.insights.figures import figures_by_dimension, incidents_by_severity_and_month
 from nofault.web.insights.models import PulseComments, PulseParticipation, PulseTally
 from nofault.web.insights.pulse import MIN_ANSWERS, STATEMENTS
 from nofault.web.insights.records import (
@@ -74,19 +75,16 @@ def _pct(value: float | None) -> float | None:
 
 
 def _compute_figures(user: Any, since: date | None, today: date) -> dict[str, Any]:
-    pms = postmortem_records(user=user, since=since, until=today)
-    incs = incident_records(user=user, since=since, until=today)
-    overall = compute_metrics(pms, incs, today=today)
-    groups = {dim: metrics_by(dim, pms, incs, today=today) for dim in DIMENSIONS}
+    # Aggregated by the database (`figures`), with the core's definitions of every metric.
+    by_dimension = figures_by_dimension(user=user, since=since, until=today, today=today)
+    overall = by_dimension["overall"].get("") or compute_metrics([], [], today=today)
+    groups = {dim: by_dimension[dim] for dim in DIMENSIONS}
     months = list(groups["month"])
-    by_severity_month: dict[str, list[float]] = {}
-    for severity in groups["severity"]:
-        only_pms = [p for p in pms if (p.severity or "unknown") == severity]
-        only_incs = [i for i in incs if (i.severity or "unknown") == severity]
-        per_month = metrics_by("month", only_pms, only_incs, today=today)
-        by_severity_month[severity] = [
-            float(per_month[m].incidents) if m in per_month else 0.0 for m in months
-        ]
+    counts = incidents_by_severity_and_month(user=user, since=since, until=today)
+    by_severity_month: dict[str, list[float]] = {
+        severity: [float(counts.get(severity, {}).get(m, 0)) for m in months]
+        for severity in groups["severity"]
+    }
     by_month = groups["month"]
     charts = {
         "incidents": stacked_bar_chart(

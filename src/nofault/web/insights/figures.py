@@ -1,0 +1,357 @@
+"""The insights page's metrics, aggregated in SQL: one statement, whatever the period.
+
+The core's `compute_metrics` / `metrics_by` (see `nofault.core.insights.metrics`) define every
+figure; they need one record per incident, postmortem and action item, which over 100,000
+postmortems takes seconds to read and walk in Python. Here the database computes, per
+incident, the values those definitions read (its severity, services, team and month, whether
+its review is published or waived, days to publish, minutes to detect, mitigate and resolve,
+depth and blame, and its postmortem's action item counts), then groups them once per
+dimension, and Python only turns each group's sums into the same `Metrics` values:
+
+- counts and sums are exact (integers); means are `round(sum / n, 2)` as the core's `fmean`;
+- a median is the core's too: each value rounded as the core rounds it (minutes to 0.1, days
+  whole), then the middle one or the mean of the two middle ones. Rounding keeps the order,
+  so the database returns the two middle raw values of each group (PostgreSQL: an ordered
+  `array_agg`; SQLite: a small aggregate registered on the connection) and Python rounds them.
+
+`tests/web/insights` checks that these figures equal the core's on the same rows.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from django.db import connection
+
+from nofault.core.insights.metrics import Metrics
+from nofault.core.insights.records import OPEN_STATUSES
+from nofault.web.actions.models import ActionItem
+from nofault.web.incidents.models import Incident
+from nofault.web.incidents.selectors import visible_incident_filter
+from nofault.web.insights.models import PostmortemDigest
+from nofault.web.postmortems.models import Postmortem
+from nofault.web.reviews.models import Waiver
+
+__all__ = ["FIGURE_DIMENSIONS", "figures_by_dimension"]
+
+UNKNOWN = "unknown"
+# The groups the page shows; "overall" has one group, named "".
+FIGURE_DIMENSIONS = ("overall", "severity", "service", "team", "month")
+
+
+# A case's columns that count once per incident in a group, and once per postmortem.
+_CASE_COLUMNS = ("incident", "done", "recurs", "detect_s", "mitigate_s", "resolve_s")
+_POSTMORTEM_COLUMNS = ("pm", "published", "publish_days", "depth", "blame_first",
+                       "blame_published", "actions_n", "done_n", "on_time_n", "due_n",
+                       "overdue_n")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Sql:
+    """The few expressions that differ between PostgreSQL and SQLite."""
+
+    postgres: bool
+
+    def day(self, column: str) -> str:
+        """The UTC day of a timestamp."""
+        return f"(({column}) AT TIME ZONE 'UTC')::date" if self.postgres else f"date({column})"
+
+    def days_between(self, start: str, end: str) -> str:
+        """Whole days from the UTC day of `start` to the UTC day of `end`."""
+        if self.postgres:
+            return f"({self.day(end)} - {self.day(start)})"
+        return f"CAST(julianday(date({end})) - julianday(date({start})) AS INTEGER)"
+
+    def month(self, column: str) -> str:
+        """`YYYY-MM` of a timestamp, in UTC."""
+        if self.postgres:
+            return f"to_char(({column}) AT TIME ZONE 'UTC', 'YYYY-MM')"
+        return f"strftime('%%Y-%%m', {column})"  # `%%`: the statement has parameters
+
+    def seconds(self, start: str, end: str) -> str:
+        """Exact seconds from `start` to `end`; NULL when either is unknown or `end` is earlier."""
+        if self.postgres:
+            return f"CASE WHEN {end} >= {start} THEN EXTRACT(EPOCH FROM ({end} - {start})) END"
+        return f"nofault_seconds({start}, {end})"
+
+    def non_empty_list(self, column: str) -> str:
+        """Whether a JSON column holds a list with at least one item."""
+        if self.postgres:
+            return f"(jsonb_typeof({column}) = 'array' AND jsonb_array_length({column}) > 0)"
+        return f"(json_type({column}) = 'array' AND json_array_length({column}) > 0)"
+
+    def list_items(self, column: str) -> str:
+        """A table source of the items of a JSON list, or of ["unknown"] when it is empty."""
+        items = (
+            f"CASE WHEN {self.non_empty_list(column)} THEN {column} "
+            f"ELSE {'%s::jsonb' if self.postgres else '%s'} END"
+        )
+        if self.postgres:
+            return f"jsonb_array_elements_text({items}) AS item(value)"
+        return f"json_each({items}) AS item"
+
+    def middle(self, value: str) -> str:
+        """How many known values, and the lower and upper middle one (`n`, `lo`, `hi`)."""
+        if self.postgres:
+            ordered = f"(array_agg({value} ORDER BY {value}) FILTER (WHERE {value} IS NOT NULL))"
+            return (
+                f"count({value}), {ordered}[(count({value}) + 1) / 2], "
+                f"{ordered}[(count({value}) + 2) / 2]"
+            )
+        return f"count({value}), nofault_middle_low({value}), nofault_middle_high({value})"
+
+
+class _Middle:
+    """SQLite aggregate: the lower (or upper) middle of the known values."""
+
+    upper = False
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+
+    def step(self, value: Any) -> None:
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self) -> Any:
+        if not self.values:
+            return None
+        self.values.sort()
+        n = len(self.values)
+        return self.values[n // 2 if self.upper else (n - 1) // 2]
+
+
+class _MiddleHigh(_Middle):
+    upper = True
+
+
+def _sqlite_moment(value: str) -> datetime:
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _sqlite_seconds(start: str | None, end: str | None) -> float | None:
+    if start is None or end is None:
+        return None
+    a, b = _sqlite_moment(start), _sqlite_moment(end)
+    return (b - a).total_seconds() if b >= a else None
+
+
+def _prepare_sqlite() -> None:
+    connection.ensure_connection()
+    raw = connection.connection
+    raw.create_function("nofault_seconds", 2, _sqlite_seconds, deterministic=True)
+    raw.create_aggregate("nofault_middle_low", 1, _Middle)
+    raw.create_aggregate("nofault_middle_high", 1, _MiddleHigh)
+
+
+def _visible_incidents(user: Any, since: date | None, until: date | None) -> tuple[str, Any]:
+    qs = Incident.objects.filter(visible_incident_filter(user))
+    if since:
+        qs = qs.filter(created_at__gte=datetime.combine(since, time.min, tzinfo=UTC))
+    if until:
+        qs = qs.filter(created_at__lte=datetime.combine(until, time.max, tzinfo=UTC))
+    sql, params = qs.order_by().values("id").query.sql_with_params()
+    return sql, params
+
+
+def _statement(
+    user: Any, since: date | None, until: date | None, today: date
+) -> tuple[str, list[Any]]:
+    s = _Sql(postgres=connection.vendor == "postgresql")
+    incidents, visible_params = _visible_incidents(user, since, until)
+    i_t, p_t, d_t = (m._meta.db_table for m in (Incident, Postmortem, PostmortemDigest))
+    w_t, a_t = Waiver._meta.db_table, ActionItem._meta.db_table
+    day = today if s.postgres else today.isoformat()
+    open_marks = ", ".join(["%s"] * len(OPEN_STATUSES))
+    opens = sorted(OPEN_STATUSES)
+    closed_day = s.day("a.closed_at")
+    is_open = f"a.status IN ({open_marks})"
+    # Per postmortem: its action items' counts (`ActionRecord`: done, on time, due, overdue).
+    actions = (
+        f"SELECT a.postmortem_id AS pm, count(*) AS n, "
+        f"sum(CASE WHEN a.status = 'done' THEN 1 ELSE 0 END) AS done_n, "
+        f"sum(CASE WHEN a.status = 'done' AND a.due IS NOT NULL AND a.closed_at IS NOT NULL "
+        f"AND {closed_day} <= a.due THEN 1 ELSE 0 END) AS on_time_n, "
+        f"sum(CASE WHEN a.due IS NOT NULL AND ((a.status = 'done' AND a.closed_at IS NOT NULL) "
+        f"OR ({is_open} AND a.due < %s)) THEN 1 ELSE 0 END) AS due_n, "
+        f"sum(CASE WHEN {is_open} AND a.due IS NOT NULL AND a.due < %s THEN 1 ELSE 0 END) "
+        f"AS overdue_n FROM {a_t} a WHERE a.postmortem_id IN "
+        f"(SELECT p2.id FROM {p_t} p2 WHERE p2.incident_id IN ({incidents})) "
+        f"GROUP BY a.postmortem_id"
+    )
+    actions_params = [*opens, day, *opens, day, *visible_params]
+    published = "p.status = 'published'"
+    cases = (
+        f"SELECT i.id AS incident, "
+        f"COALESCE(NULLIF(i.severity, ''), '{UNKNOWN}') AS severity, "
+        f"COALESCE(NULLIF(d.team, ''), '{UNKNOWN}') AS team, "
+        f"COALESCE({s.month('COALESCE(i.started_at, i.detected_at, i.resolved_at, p.created_at, p.published_at)')}, '{UNKNOWN}') AS month, "  # noqa: E501
+        f"i.services AS services, p.id AS pm, "
+        f"CASE WHEN {published} THEN 1 ELSE 0 END AS published, "
+        f"CASE WHEN w.id IS NOT NULL OR {published} THEN 1 ELSE 0 END AS done, "
+        f"CASE WHEN p.published_at IS NOT NULL AND i.resolved_at IS NOT NULL AND "
+        f"{s.days_between('i.resolved_at', 'p.published_at')} >= 0 THEN "
+        f"{s.days_between('i.resolved_at', 'p.published_at')} END AS publish_days, "
+        f"CASE WHEN {s.non_empty_list('d.related_incidents')} THEN 1 ELSE 0 END AS recurs, "
+        f"{s.seconds('i.started_at', 'i.detected_at')} AS detect_s, "
+        f"{s.seconds('i.started_at', 'i.mitigated_at')} AS mitigate_s, "
+        f"{s.seconds('i.started_at', 'i.resolved_at')} AS resolve_s, "
+        f"p.depth_score AS depth, d.blame_first_draft AS blame_first, "
+        f"CASE WHEN {published} THEN COALESCE(d.blame_at_publication, p.blame_count) END "
+        f"AS blame_published, "
+        f"COALESCE(a.n, 0) AS actions_n, COALESCE(a.done_n, 0) AS done_n, "
+        f"COALESCE(a.on_time_n, 0) AS on_time_n, COALESCE(a.due_n, 0) AS due_n, "
+        f"COALESCE(a.overdue_n, 0) AS overdue_n "
+        f"FROM {i_t} i LEFT JOIN {p_t} p ON p.incident_id = i.id "
+        f"LEFT JOIN {d_t} d ON d.postmortem_id = p.id "
+        f"LEFT JOIN {w_t} w ON w.incident_id = i.id "
+        f"LEFT JOIN ({actions}) a ON a.pm = p.id "
+        f"WHERE i.id IN ({incidents})"
+    )
+    cases_params = [*actions_params, *visible_params]
+    # An incident listing one service twice counts twice in that service's incident-level
+    # figures but its postmortem once, as the core does (it groups cases, then dedupes the
+    # postmortems of a group): the second copy's postmortem columns are NULL.
+    plain = ", ".join(f"c.{name}" for name in (*_CASE_COLUMNS, *_POSTMORTEM_COLUMNS))
+    once = ", ".join(
+        [*(f"c.{name}" for name in _CASE_COLUMNS),
+         *(f"CASE WHEN c.copy = 1 THEN c.{name} END" for name in _POSTMORTEM_COLUMNS)]
+    )  # fmt: skip
+    keyed = (
+        f"SELECT 'overall' AS dim, '' AS k, {plain} FROM cases c "
+        f"UNION ALL SELECT 'severity', c.severity, {plain} FROM cases c "
+        f"UNION ALL SELECT 'team', c.team, {plain} FROM cases c "
+        f"UNION ALL SELECT 'month', c.month, {plain} FROM cases c "
+        f"UNION ALL SELECT 'service', c.value, {once} FROM (SELECT item.value AS value, c.*, "
+        "row_number() OVER (PARTITION BY c.incident, item.value) AS copy "
+        f"FROM cases c, {s.list_items('c.services')}) c"
+    )
+    keyed_params = [json.dumps([UNKNOWN])]
+    groups = (
+        "SELECT dim, k, count(*) AS incidents, count(pm) AS postmortems, "
+        "sum(published) AS published, sum(done) AS reviews_done, "
+        f"{s.middle('publish_days')}, "
+        "sum(actions_n), sum(done_n), sum(on_time_n), sum(due_n), sum(overdue_n), "
+        "sum(recurs), "
+        f"{s.middle('detect_s')}, {s.middle('mitigate_s')}, {s.middle('resolve_s')}, "
+        f"{'sum(depth::numeric)' if s.postgres else 'sum(depth)'}, count(depth), "
+        "sum(blame_first), count(blame_first), sum(blame_published), count(blame_published) "
+        "FROM keyed GROUP BY dim, k"
+    )
+    closes = (
+        f"SELECT k.dim, k.k, {s.middle('x.days')} FROM keyed k JOIN "
+        f"(SELECT a.postmortem_id AS pm, {s.days_between('a.created_at', 'a.closed_at')} AS days "
+        f"FROM {a_t} a WHERE a.status = 'done' AND a.closed_at IS NOT NULL "
+        f"AND a.created_at IS NOT NULL AND a.postmortem_id IN (SELECT pm FROM cases)) x "
+        "ON x.pm = k.pm GROUP BY k.dim, k.k"
+    )
+    materialized = "MATERIALIZED "
+    sql = (
+        f"WITH cases AS {materialized}({cases}), keyed AS {materialized}({keyed}), "
+        f"groups AS ({groups}), closes AS ({closes}) "
+        "SELECT g.*, c.* FROM groups g LEFT JOIN closes c ON c.dim = g.dim AND c.k = g.k"
+    )
+    return sql, [*cases_params, *keyed_params]
+
+
+def _median(n: int, low: Any, high: Any, unit: float) -> float | None:
+    """The core's `_median` of values each rounded as the core rounds them (see module doc)."""
+    if not n:
+        return None
+
+    def rounded(value: Any) -> float:
+        return round(float(value) / unit, 1) if unit != 1 else float(value)
+
+    return round(float((rounded(low) + rounded(high)) / 2), 1)
+
+
+def _mean(total: Any, n: int) -> float | None:
+    if not n:
+        return None
+    return round(float(total) / n, 2) if not isinstance(total, int) else round(total / n, 2)
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _metrics(row: tuple[Any, ...]) -> Metrics:
+    (
+        incidents, postmortems, published, reviews_done, pub_n, pub_lo, pub_hi, actions, done,
+        on_time, due, overdue, recurrences, det_n, det_lo, det_hi, mit_n, mit_lo, mit_hi,
+        res_n, res_lo, res_hi, depth_sum, depth_n, first_sum, first_n, pub_sum, pub_count,
+        _dim, _key, close_n, close_lo, close_hi,
+    ) = row  # fmt: skip
+    ints = [int(v or 0) for v in (published, reviews_done, actions, done, on_time, due, overdue,
+                                   recurrences)]  # fmt: skip
+    published, reviews_done, actions, done, on_time, due, overdue, recurrences = ints
+    return Metrics(
+        incidents=incidents,
+        postmortems=postmortems,
+        published=published,
+        reviews_owed=incidents,  # every incident owes a review (see `records.incident_records`)
+        reviews_done=reviews_done,
+        review_coverage=_ratio(reviews_done, incidents),
+        median_days_to_publish=_median(pub_n, pub_lo, pub_hi, 1),
+        actions=actions,
+        actions_done=done,
+        actions_on_time=on_time,
+        actions_due=due,
+        on_time_rate=_ratio(on_time, due),
+        median_days_to_close=_median(close_n or 0, close_lo, close_hi, 1),
+        overdue=overdue,
+        recurrences=recurrences,
+        recurrence_rate=_ratio(recurrences, incidents),
+        median_minutes_to_detect=_median(det_n, det_lo, det_hi, 60),
+        median_minutes_to_mitigate=_median(mit_n, mit_lo, mit_hi, 60),
+        median_minutes_to_resolve=_median(res_n, res_lo, res_hi, 60),
+        mean_depth_score=_mean(depth_sum, depth_n),
+        blame_per_postmortem_first_draft=_mean(int(first_sum or 0), first_n),
+        blame_per_postmortem_published=_mean(int(pub_sum or 0), pub_count),
+    )
+
+
+def figures_by_dimension(
+    *, user: Any, since: date | None, until: date | None, today: date
+) -> dict[str, dict[str, Metrics]]:
+    """Metrics overall and per severity, service, team and month, as `metrics_by` gives them.
+
+    Over the incidents the user may see created from `since` to `until`, with their
+    postmortems and action items; each dimension's groups come in sorted order.
+    """
+    sql, params = _statement(user, since, until, today)
+    if connection.vendor == "sqlite":
+        _prepare_sqlite()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    out: dict[str, dict[str, Metrics]] = {dim: {} for dim in FIGURE_DIMENSIONS}
+    for row in rows:
+        dim, key = row[0], row[1]
+        out[dim][str(key)] = _metrics(row[2:])
+    return {dim: dict(sorted(groups.items())) for dim, groups in out.items()}
+
+
+def incidents_by_severity_and_month(
+    *, user: Any, since: date | None, until: date | None
+) -> dict[str, dict[str, int]]:
+    """How many incidents per severity and month (the stacked chart), as `metrics_by` counts."""
+    s = _Sql(postgres=connection.vendor == "postgresql")
+    incidents, params = _visible_incidents(user, since, until)
+    i_t, p_t = Incident._meta.db_table, Postmortem._meta.db_table
+    moment = "COALESCE(i.started_at, i.detected_at, i.resolved_at, p.created_at, p.published_at)"
+    sql = (
+        f"SELECT COALESCE(NULLIF(i.severity, ''), '{UNKNOWN}'), "
+        f"COALESCE({s.month(moment)}, '{UNKNOWN}'), count(*) "
+        f"FROM {i_t} i LEFT JOIN {p_t} p ON p.incident_id = i.id WHERE i.id IN ({incidents}) "
+        "GROUP BY 1, 2"
+    )
+    out: dict[str, dict[str, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for severity, month, count in cursor.fetchall():
+            out.setdefault(str(severity), {})[str(month)] = int(count)
+    return out
