@@ -126,8 +126,33 @@ def postmortem_digest_refresh(
 # --- data version and cache ----------------------------------------------------------------
 
 
+# PostgreSQL: a sequence, which no transaction locks, so concurrent writers never wait on one
+# another here (a shared row would hold every writer until the one before it committed).
+VERSION_SEQUENCE = "insights_data_version"
+
+
+def _sequence_next() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT nextval('{VERSION_SEQUENCE}')")
+
+
+def _bumps_after_commit() -> bool:
+    return any(entry[1] is _sequence_next for entry in connection.run_on_commit)
+
+
 def data_version_bump() -> None:
-    """Say that incidents, postmortems or action items changed (cached figures go stale)."""
+    """Say that incidents, postmortems or action items changed (cached figures go stale).
+
+    On PostgreSQL a sequence moves at once, seen inside this transaction and out (nextval
+    ignores transactions), and once more after the commit: a figure computed from the old
+    rows while this transaction was open is then stale too. On SQLite writers are serial
+    anyway, and the version row changes in the writer's transaction, with the data.
+    """
+    if connection.vendor == "postgresql":
+        _sequence_next()
+        if connection.in_atomic_block and not _bumps_after_commit():
+            transaction.on_commit(_sequence_next, robust=True)
+        return
     updated = InsightCache.objects.filter(key=VERSION_KEY).update(version=F("version") + 1)
     if not updated:
         try:
@@ -139,6 +164,10 @@ def data_version_bump() -> None:
 
 def data_version() -> int:
     """The current data version."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT last_value FROM {VERSION_SEQUENCE}")
+            return int(cursor.fetchone()[0])
     row = InsightCache.objects.filter(key=VERSION_KEY).values_list("version", flat=True).first()
     return int(row or 0)
 

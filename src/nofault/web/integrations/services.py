@@ -17,7 +17,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, OperationalError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from nofault.core.document import IncidentStatus
@@ -52,14 +52,32 @@ class UnknownSource(DeliveryRejected):
     code = "unknown_source"
 
 
+# The account, kept per process once a commit has shown it exists; looked up again after a
+# minute (a role changed in another process), and at once when an account is saved or deleted
+# here, after a flush, or after any failure to apply (it may have been deleted elsewhere).
+_SYSTEM_ACTOR_SECONDS = 60.0
+_system_actor_kept: dict[str, tuple[float, Any]] = {}
+
+
+def system_actor_forget(**kwargs: Any) -> None:
+    """Look the webhooks' account up again next time (a signal receiver)."""
+    _system_actor_kept.clear()
+
+
 def _system_actor() -> Any:
     """Return the account webhooks act as (an author, with no password to log in with)."""
+    kept = _system_actor_kept.get(connection.alias)
+    if kept is not None and time.monotonic() - kept[0] < _SYSTEM_ACTOR_SECONDS:
+        return kept[1]
     from django.contrib.auth import get_user_model
 
     user_model = get_user_model()
     user, _ = user_model.objects.get_or_create(
         username=SYSTEM_USERNAME, defaults={"role": Role.AUTHOR, "is_active": True}
     )
+    # Kept only once committed: a rolled-back transaction may take a new account with it.
+    alias = connection.alias
+    transaction.on_commit(lambda: _system_actor_kept.update({alias: (time.monotonic(), user)}))
     return user
 
 
@@ -132,6 +150,7 @@ def _apply_and_save(delivery: WebhookDelivery, events: list[IncidentEvent]) -> E
                 delivery.save(update_fields=_OUTCOME if stored else None)
             return None
         except Exception as exc:
+            _system_actor_kept.clear()
             if not stored:
                 delivery.pk, delivery._state.adding = None, True  # its insert was rolled back
             if not _retryable(exc) or attempt == _ATTEMPTS - 1:
@@ -195,7 +214,11 @@ def _tracker_delivery_apply(delivery: WebhookDelivery) -> None:
     tracker = get_tracker(delivery.source.removeprefix(TRACKER_PREFIX))
     assert tracker is not None
     changes = tracker.parse_webhook(delivery.headers, bytes(delivery.body))
-    linked = [tracker_change_apply(change=c, actor=_system_actor()) for c in changes]
+    try:
+        linked = [tracker_change_apply(change=c, actor=_system_actor()) for c in changes]
+    except Exception:
+        _system_actor_kept.clear()
+        raise
     refs = [link.action_item.key for link in linked if link is not None]
     delivery.incident_keys = refs
     delivery.status = DeliveryStatus.PROCESSED if refs else DeliveryStatus.IGNORED

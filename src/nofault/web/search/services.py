@@ -26,10 +26,25 @@ def _occurred(incident: Incident) -> Any:
     return moment.astimezone(UTC).date() if moment else None
 
 
-def _save(kind: str, object_id: int, **values: Any) -> None:
+_ENTRY_FIELDS = ("incident", "title", "body", "severity", "services_index", "categories_index",
+                 "team", "status", "occurred", "url")  # fmt: skip
+
+
+def _clip(values: dict[str, Any]) -> dict[str, Any]:
     values["title"] = (values.get("title") or "")[:500]
     values["body"] = (values.get("body") or "")[:MAX_BODY]
-    SearchEntry.objects.update_or_create(kind=kind, object_id=object_id, defaults=values)
+    return values
+
+
+def _save(kind: str, object_id: int, **values: Any) -> None:
+    """Insert or update the entry in one statement."""
+    entry = SearchEntry(kind=kind, object_id=object_id, **_clip(values))
+    SearchEntry.objects.bulk_create(
+        [entry],
+        update_conflicts=True,
+        unique_fields=["kind", "object_id"],
+        update_fields=[name for name in _ENTRY_FIELDS if name in values],
+    )
 
 
 def _digest(pm: Postmortem) -> Any:
@@ -38,22 +53,50 @@ def _digest(pm: Postmortem) -> Any:
     return PostmortemDigest.objects.filter(postmortem=pm).first()
 
 
-def search_entry_incident_write(*, incident: Incident) -> None:
-    """Write the incident's entry."""
-    _save(
-        "incident",
-        incident.pk,
-        incident=incident,
-        title=f"{incident.key} {incident.title}",
-        body=" ".join(incident.services or []),
-        severity=incident.severity,
-        services_index=_services_index(incident.services),
-        categories_index="",
-        team="",
-        status=incident.status,
-        occurred=_occurred(incident),
-        url=f"/incidents/{incident.key}/",
+def _incident_values(incident: Incident) -> dict[str, Any]:
+    return _clip(
+        {
+            "title": f"{incident.key} {incident.title}",
+            "body": " ".join(incident.services or []),
+            "severity": incident.severity,
+            "services_index": _services_index(incident.services),
+            "categories_index": "",
+            "team": "",
+            "status": incident.status,
+            "occurred": _occurred(incident),
+            "url": f"/incidents/{incident.key}/",
+        }
     )
+
+
+# What an incident lends its postmortem's and action items' entries; the rest is theirs.
+_LENT = ("title", "severity", "services_index", "occurred")
+
+
+def search_entry_incident_write(*, incident: Incident, created: bool = False) -> bool:
+    """Write the incident's entry; return whether what it lends its postmortem's entry changed.
+
+    A new incident's entry is inserted; otherwise the entry is read, and written only when it
+    differs (one or two statements, however often an alert is resent).
+    """
+    values = _incident_values(incident)
+    if created:
+        _save("incident", incident.pk, incident=incident, **values)
+        return True
+    held = (
+        SearchEntry.objects.filter(kind="incident", object_id=incident.pk)
+        .values(*values, "incident_id")
+        .first()
+    )
+    if held is None:
+        _save("incident", incident.pk, incident=incident, **values)
+        return True
+    if held.pop("incident_id") != incident.pk:
+        values["incident"] = incident
+    changed = {name: value for name, value in values.items() if held.get(name) != value}
+    if changed:
+        SearchEntry.objects.filter(kind="incident", object_id=incident.pk).update(**changed)
+    return any(name in changed for name in _LENT)
 
 
 def search_entry_postmortem_write(*, postmortem: Postmortem) -> None:

@@ -15,11 +15,12 @@ from nofault.web.search import services
 
 @receiver(post_save, sender=Incident, dispatch_uid="search-incident-saved")
 def incident_saved(sender: Any, instance: Incident, **kwargs: Any) -> None:
-    """Its entry, and those of its postmortem and items (severity and services are theirs)."""
+    """Its entry, and those of its postmortem and items when what they show of it changed."""
     if kwargs.get("raw"):
         return
-    services.search_entry_incident_write(incident=instance)
-    if not kwargs.get("created"):
+    created = bool(kwargs.get("created"))
+    lent_changed = services.search_entry_incident_write(incident=instance, created=created)
+    if lent_changed and not created:
         pm = Postmortem.objects.filter(incident=instance).first()
         if pm is not None and pm.source:
             services.search_entry_postmortem_write(postmortem=pm)
