@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from nofault.core.insights.metrics import Metrics
 from nofault.core.insights.records import OPEN_STATUSES
@@ -40,10 +40,11 @@ __all__ = ["FIGURE_DIMENSIONS", "figures_by_dimension"]
 UNKNOWN = "unknown"
 # The groups the page shows; "overall" has one group, named "".
 FIGURE_DIMENSIONS = ("overall", "severity", "service", "team", "month")
+SORT_MEMORY = "64MB"
 
 
 # A case's columns that count once per incident in a group, and once per postmortem.
-_CASE_COLUMNS = ("incident", "done", "recurs", "detect_s", "mitigate_s", "resolve_s")
+_CASE_COLUMNS = ("done", "recurs", "detect_s", "mitigate_s", "resolve_s")
 _POSTMORTEM_COLUMNS = ("pm", "published", "publish_days", "depth", "blame_first",
                        "blame_published", "actions_n", "done_n", "on_time_n", "due_n",
                        "overdue_n")  # fmt: skip
@@ -169,26 +170,14 @@ def _statement(
     opens = sorted(OPEN_STATUSES)
     closed_day = s.day("a.closed_at")
     is_open = f"a.status IN ({open_marks})"
-    # Per postmortem: its action items' counts (`ActionRecord`: done, on time, due, overdue).
-    actions = (
-        f"SELECT a.postmortem_id AS pm, count(*) AS n, "
-        f"sum(CASE WHEN a.status = 'done' THEN 1 ELSE 0 END) AS done_n, "
-        f"sum(CASE WHEN a.status = 'done' AND a.due IS NOT NULL AND a.closed_at IS NOT NULL "
-        f"AND {closed_day} <= a.due THEN 1 ELSE 0 END) AS on_time_n, "
-        f"sum(CASE WHEN a.due IS NOT NULL AND ((a.status = 'done' AND a.closed_at IS NOT NULL) "
-        f"OR ({is_open} AND a.due < %s)) THEN 1 ELSE 0 END) AS due_n, "
-        f"sum(CASE WHEN {is_open} AND a.due IS NOT NULL AND a.due < %s THEN 1 ELSE 0 END) "
-        f"AS overdue_n FROM {a_t} a WHERE a.postmortem_id IN "
-        f"(SELECT p2.id FROM {p_t} p2 WHERE p2.incident_id IN ({incidents})) "
-        f"GROUP BY a.postmortem_id"
-    )
-    actions_params = [*opens, day, *opens, day, *visible_params]
     published = "p.status = 'published'"
-    cases = (
+    moment = "COALESCE(i.started_at, i.detected_at, i.resolved_at, p.created_at, p.published_at)"
+    # One narrow row per incident the user may see in the period, with its postmortem's values.
+    base = (
         f"SELECT i.id AS incident, "
         f"COALESCE(NULLIF(i.severity, ''), '{UNKNOWN}') AS severity, "
         f"COALESCE(NULLIF(d.team, ''), '{UNKNOWN}') AS team, "
-        f"COALESCE({s.month('COALESCE(i.started_at, i.detected_at, i.resolved_at, p.created_at, p.published_at)')}, '{UNKNOWN}') AS month, "  # noqa: E501
+        f"COALESCE({s.month(moment)}, '{UNKNOWN}') AS month, "
         f"i.services AS services, p.id AS pm, "
         f"CASE WHEN {published} THEN 1 ELSE 0 END AS published, "
         f"CASE WHEN w.id IS NOT NULL OR {published} THEN 1 ELSE 0 END AS done, "
@@ -201,17 +190,38 @@ def _statement(
         f"{s.seconds('i.started_at', 'i.resolved_at')} AS resolve_s, "
         f"p.depth_score AS depth, d.blame_first_draft AS blame_first, "
         f"CASE WHEN {published} THEN COALESCE(d.blame_at_publication, p.blame_count) END "
-        f"AS blame_published, "
-        f"COALESCE(a.n, 0) AS actions_n, COALESCE(a.done_n, 0) AS done_n, "
-        f"COALESCE(a.on_time_n, 0) AS on_time_n, COALESCE(a.due_n, 0) AS due_n, "
-        f"COALESCE(a.overdue_n, 0) AS overdue_n "
+        f"AS blame_published "
         f"FROM {i_t} i LEFT JOIN {p_t} p ON p.incident_id = i.id "
         f"LEFT JOIN {d_t} d ON d.postmortem_id = p.id "
         f"LEFT JOIN {w_t} w ON w.incident_id = i.id "
-        f"LEFT JOIN ({actions}) a ON a.pm = p.id "
         f"WHERE i.id IN ({incidents})"
     )
-    cases_params = [*actions_params, *visible_params]
+    # Their action items (`ActionRecord`): done, on time, due with a known outcome, overdue,
+    # and days from creation to close for the done ones.
+    items = (
+        f"SELECT a.postmortem_id AS pm, "
+        f"CASE WHEN a.status = 'done' THEN 1 ELSE 0 END AS done_n, "
+        f"CASE WHEN a.status = 'done' AND a.due IS NOT NULL AND a.closed_at IS NOT NULL "
+        f"AND {closed_day} <= a.due THEN 1 ELSE 0 END AS on_time_n, "
+        f"CASE WHEN a.due IS NOT NULL AND ((a.status = 'done' AND a.closed_at IS NOT NULL) "
+        f"OR ({is_open} AND a.due < %s)) THEN 1 ELSE 0 END AS due_n, "
+        f"CASE WHEN {is_open} AND a.due IS NOT NULL AND a.due < %s THEN 1 ELSE 0 END "
+        f"AS overdue_n, "
+        f"CASE WHEN a.status = 'done' AND a.closed_at IS NOT NULL AND a.created_at IS NOT NULL "
+        f"THEN {s.days_between('a.created_at', 'a.closed_at')} END AS close_days "
+        f"FROM {a_t} a JOIN base b ON b.pm = a.postmortem_id"
+    )
+    items_params = [*opens, day, *opens, day]
+    per_postmortem = (
+        "SELECT pm, count(*) AS n, sum(done_n) AS done_n, sum(on_time_n) AS on_time_n, "
+        "sum(due_n) AS due_n, sum(overdue_n) AS overdue_n FROM items GROUP BY pm"
+    )
+    cases = (
+        "SELECT b.*, COALESCE(a.n, 0) AS actions_n, COALESCE(a.done_n, 0) AS done_n, "
+        "COALESCE(a.on_time_n, 0) AS on_time_n, COALESCE(a.due_n, 0) AS due_n, "
+        "COALESCE(a.overdue_n, 0) AS overdue_n "
+        f"FROM base b LEFT JOIN ({per_postmortem}) a ON a.pm = b.pm"
+    )
     # An incident listing one service twice counts twice in that service's incident-level
     # figures but its postmortem once, as the core does (it groups cases, then dedupes the
     # postmortems of a group): the second copy's postmortem columns are NULL.
@@ -242,19 +252,16 @@ def _statement(
         "FROM keyed GROUP BY dim, k"
     )
     closes = (
-        f"SELECT k.dim, k.k, {s.middle('x.days')} FROM keyed k JOIN "
-        f"(SELECT a.postmortem_id AS pm, {s.days_between('a.created_at', 'a.closed_at')} AS days "
-        f"FROM {a_t} a WHERE a.status = 'done' AND a.closed_at IS NOT NULL "
-        f"AND a.created_at IS NOT NULL AND a.postmortem_id IN (SELECT pm FROM cases)) x "
-        "ON x.pm = k.pm GROUP BY k.dim, k.k"
+        f"SELECT k.dim, k.k, {s.middle('x.close_days')} FROM keyed k JOIN items x "
+        "ON x.pm = k.pm WHERE x.close_days IS NOT NULL GROUP BY k.dim, k.k"
     )
-    materialized = "MATERIALIZED "
+    m = "MATERIALIZED "
     sql = (
-        f"WITH cases AS {materialized}({cases}), keyed AS {materialized}({keyed}), "
-        f"groups AS ({groups}), closes AS ({closes}) "
+        f"WITH base AS {m}({base}), items AS {m}({items}), cases AS {m}({cases}), "
+        f"keyed AS {m}({keyed}), groups AS ({groups}), closes AS ({closes}) "
         "SELECT g.*, c.* FROM groups g LEFT JOIN closes c ON c.dim = g.dim AND c.k = g.k"
     )
-    return sql, [*cases_params, *keyed_params]
+    return sql, [*visible_params, *items_params, *keyed_params]
 
 
 def _median(n: int, low: Any, high: Any, unit: float) -> float | None:
@@ -325,7 +332,10 @@ def figures_by_dimension(
     sql, params = _statement(user, since, until, today)
     if connection.vendor == "sqlite":
         _prepare_sqlite()
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The medians sort each group's values: in memory, not in temporary files.
+            cursor.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     out: dict[str, dict[str, Metrics]] = {dim: {} for dim in FIGURE_DIMENSIONS}
