@@ -28,8 +28,12 @@ _BLANKERS = [
     ("~~", re.compile(r"~~")),
 ]
 _LINE_PREFIX = re.compile(r"^(?:\s*>)*\s*(?:[-*+]|\d{1,9}[.)])?\s*(?:\[[ xX]\]\s)?|^\s*#{1,6}\s")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]*[A-Z0-9@])|\n\s*\n")
-_NEWLINE = re.compile(r"\n")
+# A break: . ! or ? then closing quotes and space before a capital, or a blank line. The
+# match starts at the mark (not after it, by a lookbehind) and opens with one character
+# class, so the scan skips at C speed to the few positions that can begin a break.
+_SENTENCE_END = re.compile(
+    r"[.!?\n](?:(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]*[A-Z0-9@])|(?<=\n)\s*\n)"
+)
 _ABBREVIATION = re.compile(
     r"(?:\b(?:e\.g|i\.e|etc|vs|approx|incl|Mr|Mrs|Ms|Dr|No|St|Jr|Sr|cf|al)\.|\b[A-Z]\.)$"
 )
@@ -77,27 +81,40 @@ class Sentence:
         return self.span.in_quote
 
 
-def _segments(parsed: ParsedText, span: ProseSpan) -> Iterator[tuple[int, int, str]]:
-    """Yield (line, column, masked text) of each run of prose in a span (cells apart)."""
-    lines = parsed.lines[span.start : span.end]
-    if span.kind == "table_row":
-        row = lines[0]
-        masked = mask_markup(row)
-        for m in re.finditer(r"(?:[^|\\]|\\.)+", masked):
-            if m.group(0).strip():
-                yield span.start, m.start(), m.group(0)
-        return
-    out = []
-    for index, line in enumerate(lines):
-        prefix = _LINE_PREFIX.match(line) if index == 0 or span.in_quote else None
-        if index > 0 and span.kind == "heading":
-            break
+_CELL = re.compile(r"(?:[^|\\]|\\.)+")
+_CLOSING_HASHES = re.compile(r"\s#+\s*$")
+
+
+def _blank_closing_hashes(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))
+
+
+def _segments(parsed: ParsedText, span: ProseSpan) -> list[tuple[int, int, str]]:
+    """Return (line, column, masked text) of each run of prose in a span (cells apart)."""
+    lines = parsed.lines
+    kind = span.kind
+    if kind == "table_row":
+        masked = mask_markup(lines[span.start])
+        return [(span.start, m.start(), m.group(0))
+                for m in _CELL.finditer(masked) if m.group(0).strip()]  # fmt: skip
+    first = lines[span.start]
+    prefix = _LINE_PREFIX.match(first)
+    if prefix and prefix.end():
+        first = " " * prefix.end() + first[prefix.end() :]
+    if kind == "heading":
+        return [(span.start, 0, mask_markup(_CLOSING_HASHES.sub(_blank_closing_hashes, first)))]
+    if span.end - span.start == 1:
+        return [(span.start, 0, mask_markup(first))]
+    if not span.in_quote:
+        rest = lines[span.start + 1 : span.end]
+        return [(span.start, 0, mask_markup("\n".join([first, *rest])))]
+    out = [first]
+    for line in lines[span.start + 1 : span.end]:
+        prefix = _LINE_PREFIX.match(line)
         if prefix and prefix.end():
             line = " " * prefix.end() + line[prefix.end() :]
-        if span.kind == "heading":
-            line = re.sub(r"\s#+\s*$", lambda m: " " * len(m.group(0)), line)
         out.append(line)
-    yield span.start, 0, mask_markup("\n".join(out))
+    return [(span.start, 0, mask_markup("\n".join(out)))]
 
 
 def sentences(parsed: ParsedText, *, include_quotes: bool = True) -> Iterator[Sentence]:
@@ -119,32 +136,47 @@ def sentences(parsed: ParsedText, *, include_quotes: bool = True) -> Iterator[Se
 
 def _split(
     text: str, span: ProseSpan, section: SectionKind | None, line: int, column: int
-) -> Iterator[Sentence]:
+) -> list[Sentence]:
     start = 0
     cuts = []
     for m in _SENTENCE_END.finditer(text):
-        # Only the few characters before the break can be an abbreviation ("e.g.", "Dr.").
-        if _ABBREVIATION.search(text, max(start, m.start() - 12), m.start()):
+        # A break after . ! or ? keeps the mark in the sentence; a blank line does not.
+        at = m.start()
+        end = at if text[at] == "\n" else at + 1
+        # Only the few characters before the break can be an abbreviation ("e.g.", "Dr."),
+        # and every one ends in a full stop.
+        if text.find(".", end - 2, end) >= 0 and _ABBREVIATION.search(
+            text, max(start, end - 12), end
+        ):
             continue
-        cuts.append((start, m.start()))
+        cuts.append((start, end))
         start = m.end()
     cuts.append((start, len(text)))
-    multiline = "\n" in text
+    out: list[Sentence] = []
+    if "\n" not in text:
+        for a, b in cuts:
+            piece = text[a:b]
+            stripped = piece.lstrip()
+            if stripped:
+                out.append(Sentence(stripped.rstrip(), span, section, line,
+                                    column + a + len(piece) - len(stripped), ()))  # fmt: skip
+        return out
     newlines, counted = 0, 0  # newlines in text[:counted], counted on as the cuts advance
     for a, b in cuts:
         piece = text[a:b]
         stripped = piece.lstrip()
-        if not stripped or stripped.isspace():
+        if not stripped:
             continue
         a += len(piece) - len(stripped)
         piece = stripped.rstrip()
-        if multiline:
-            # Counting from the previous cut keeps a long paragraph linear, not quadratic.
-            newlines += text.count("\n", counted, a)
-            counted = a
-            first_line = line + newlines
-            first_col = (a - text.rfind("\n", 0, a) - 1) if newlines else column + a
-            breaks = tuple(m.start() for m in _NEWLINE.finditer(piece)) if "\n" in piece else ()
-        else:
-            first_line, first_col, breaks = line, column + a, ()
-        yield Sentence(piece, span, section, first_line, first_col, breaks)
+        # Counting from the previous cut keeps a long paragraph linear, not quadratic.
+        newlines += text.count("\n", counted, a)
+        counted = a
+        first_col = (a - text.rfind("\n", 0, a) - 1) if newlines else column + a
+        breaks: list[int] = []
+        at = piece.find("\n")
+        while at >= 0:
+            breaks.append(at)
+            at = piece.find("\n", at + 1)
+        out.append(Sentence(piece, span, section, line + newlines, first_col, tuple(breaks)))
+    return out

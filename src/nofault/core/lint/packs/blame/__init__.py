@@ -764,22 +764,32 @@ _OPENS_ALSO: dict[str, tuple[Gated, ...]] = {
 _NONE: frozenset[Gated] = frozenset()
 
 
+# Per set of key words found: the gates they open at once, and those that also need an
+# `also` word. A pure function of the lexicon, kept for the process (bounded in size).
+_OPENED: dict[frozenset[str], tuple[frozenset[Gated], tuple[Gated, ...]]] = {}
+_OPENED_MAX = 4096
+
+
 def _ready(words: frozenset[str]) -> frozenset[Gated]:
     """Return the patterns that could match a text with these words."""
-    hits = _ALL_KEYS.intersection(words)
+    return _ready_keys(_ALL_KEYS.intersection(words), words)
+
+
+def _ready_keys(hits: frozenset[str], words: frozenset[str]) -> frozenset[Gated]:
+    """Return the patterns that could match a text with these words, given its key words."""
     if not hits:
         return _NONE
-    gates: set[Gated] = set()
-    for k in hits:
-        gates.update(_OPENS[k])
-        for g in _OPENS_ALSO[k]:
-            if not g.also.isdisjoint(words):
-                gates.add(g)
-    return frozenset(gates)
-
-
-def _it(gate: Gated, text: str, ready: frozenset[Gated]) -> Iterator[re.Match[str]]:
-    return gate.pattern.finditer(text) if gate in ready else iter(())
+    entry = _OPENED.get(hits)
+    if entry is None:
+        opened = frozenset(g for k in hits for g in _OPENS[k])
+        entry = (opened, tuple({g: None for k in hits for g in _OPENS_ALSO[k]}))
+        if len(_OPENED) < _OPENED_MAX:
+            _OPENED[hits] = entry
+    opened, also = entry
+    if not also:
+        return opened
+    more = [g for g in also if not g.also.isdisjoint(words)]
+    return opened.union(more) if more else opened
 
 
 def _first(gate: Gated, text: str, ready: frozenset[Gated]) -> re.Match[str] | None:
@@ -978,9 +988,7 @@ def _mask_quotes(text: str) -> str:
 
 
 def _next_words(text: str, start: int, count: int) -> list[str]:
-    return [m.group(0).lower() for m in _TOKEN.finditer(text, start, min(len(text), start + 60))][
-        :count
-    ]
+    return [w.lower() for w in _TOKEN.findall(text, start, min(len(text), start + 60))[:count]]
 
 
 def _is_participle(word: str) -> bool:
@@ -1030,7 +1038,10 @@ def _find(
     forward = section in (SectionKind.ACTION_ITEMS,)
 
     # Human error and its kin.
-    for m in (*_it(_HUMAN_ERROR, text, ready), *_it(_HUMAN_ERROR_BY, text, ready)):
+    for m in (
+        *(_HUMAN_ERROR.pattern.finditer(text) if _HUMAN_ERROR in ready else ()),
+        *(_HUMAN_ERROR_BY.pattern.finditer(text) if _HUMAN_ERROR_BY in ready else ()),
+    ):
         if _HE_NEGATED.search(text, max(0, m.start() - 30), m.start()):
             continue
         as_cause = bool(_ROOT_CAUSE.search(text))
@@ -1040,8 +1051,8 @@ def _find(
     # Judgemental words.
     judgements = [p for p in (_JUDGEMENT if _JUDGEMENT in ready else None, extra) if p]
     exceptions = (
-        [(e.start(), e.end()) for e in _it(_JUDGEMENT_EXCEPTIONS, text, ready)]
-        if judgements or _POOR_WORK in ready
+        [(e.start(), e.end()) for e in _JUDGEMENT_EXCEPTIONS.pattern.finditer(text)]
+        if _JUDGEMENT_EXCEPTIONS in ready and (judgements or _POOR_WORK in ready)
         else []
     )
     for pattern in judgements:
@@ -1056,35 +1067,38 @@ def _find(
                 continue
             found.append(_Found("BLM401", m.start(), m.end(), "judgemental"))
 
-    for m in _it(_POOR_WORK, text, ready):
+    for m in _POOR_WORK.pattern.finditer(text) if _POOR_WORK in ready else ():
         if not any(a <= m.start() < b for a, b in exceptions):
             found.append(_Found("BLM401", m.start(), m.end(), "work"))
-    for m in _it(_VIGILANCE, text, ready):
+    for m in _VIGILANCE.pattern.finditer(text) if _VIGILANCE in ready else ():
         who = m.group("who").split()[-1]
         if m.group("pre") and not _BEFORE_STEP.match(text, m.end()):
             continue  # "ensure everyone reads the review" shares it; "... before deploying" guards
         if people.kind(who, capitalised_name=True) == "person" and who.lower() != "you":
             found.append(_Found("BLM401", m.start(), m.end(), "vigilance"))
 
-    for m in _it(_REASON, text, ready):
+    for m in _REASON.pattern.finditer(text) if _REASON in ready else ():
         if any(people.kind(t.group(0)) in ("person", "team") for t in _TOKEN.finditer(text)):
             found.append(_Found("BLM401", m.start(), m.end(), "judgemental"))
 
     # Hindsight.
-    for m in (*_it(_HINDSIGHT, text, ready), *_it(_HINDSIGHT_ANY, text, ready)):
+    for m in (
+        *(_HINDSIGHT.pattern.finditer(text) if _HINDSIGHT in ready else ()),
+        *(_HINDSIGHT_ANY.pattern.finditer(text) if _HINDSIGHT_ANY in ready else ()),
+    ):
         found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
-    for m in _it(_HINDSIGHT_PHRASE, text, ready):
+    for m in _HINDSIGHT_PHRASE.pattern.finditer(text) if _HINDSIGHT_PHRASE in ready else ():
         if _HINDSIGHT_CUE.search(text, m.end()) or _HINDSIGHT_CUE.search(text, 0, m.start()):
             found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
-    for m in _it(_WHY_MISJUDGED, text, ready):
+    for m in _WHY_MISJUDGED.pattern.finditer(text) if _WHY_MISJUDGED in ready else ():
         if not _thing_agent(text, m.end(), people):
             found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
-    for m in _it(_WERE_OBVIOUS, text, ready):
+    for m in _WERE_OBVIOUS.pattern.finditer(text) if _WERE_OBVIOUS in ready else ():
         tokens, _b, at = _clause_tokens(text, m.start())
         subject = text[tokens[0].start() if tokens else at : m.start()]
         if _RISK_NOUNS.search(subject) and not _DETECTION_TIME.search(text):
             found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
-    for m in _it(_IT_WAS_CLEAR, text, ready):
+    for m in _IT_WAS_CLEAR.pattern.finditer(text) if _IT_WAS_CLEAR in ready else ():
         if _BLAMEY.search(text, m.end()):
             found.append(_Found("BLM501", m.start(), m.end(), "hindsight"))
 
@@ -1163,7 +1177,7 @@ def _person_as_cause(
                 found.append(
                     _Found("BLM101", subj.start, m.end(), "omission" if omission else "cause")
                 )
-    for m in _it(_POSSESSIVE_FAULT, text, ready):
+    for m in _POSSESSIVE_FAULT.pattern.finditer(text) if _POSSESSIVE_FAULT in ready else ():
         if re.search(
             r"\b(?:not|n['’]t|no|never)\s+(?:\w+\s+)?$", text[max(0, m.start() - 20) : m.start()]
         ):
@@ -1171,16 +1185,16 @@ def _person_as_cause(
         owner = m.group("owner")
         if owner is None or people.kind(owner + "'s", capitalised_name=True) == "possessive":
             found.append(_Found("BLM101", m.start(), m.end(), "possessive"))
-    for m in _it(_AGENT, text, ready):
+    for m in _AGENT.pattern.finditer(text) if _AGENT in ready else ():
         kind, end = _np_after(text, m.end(), people)
         if kind in ("person", "possessive"):
             found.append(_Found("BLM101", m.start(), end, "agent"))
-    for m in _it(_BLAME_WITH, text, ready):
+    for m in _BLAME_WITH.pattern.finditer(text) if _BLAME_WITH in ready else ():
         kind, end = _np_after(text, m.end(), people)
         if kind in ("person", "possessive", "team"):
             found.append(_Found("BLM101", m.start(), end, "agent"))
     failure = None
-    for m in _it(_CAUSAL, text, ready):
+    for m in _CAUSAL.pattern.finditer(text) if _CAUSAL in ready else ():
         kind, end = _np_after(text, m.end(), people, names=True)
         if kind not in ("person", "possessive"):
             continue
@@ -1196,7 +1210,7 @@ def _person_as_cause(
             )
         ):
             found.append(_Found("BLM101", m.start(), end, "agent"))
-    for m in _it(_CLEFT, text, ready):
+    for m in _CLEFT.pattern.finditer(text) if _CLEFT in ready else ():
         kind, end = _np_after(text, m.end(), people, names=True)
         if (
             kind in ("person", "team")
@@ -1204,9 +1218,9 @@ def _person_as_cause(
             and _FAILURE_CONTEXT.search(text, end)
         ):
             found.append(_Found("BLM101", m.start(), end, "agent"))
-    for m in _it(_WHO_DID, text, ready):
+    for m in _WHO_DID.pattern.finditer(text) if _WHO_DID in ready else ():
         found.append(_Found("BLM101", m.start(), m.end(), "agent"))
-    for m in _it(_ERROR_ADVERB, text, ready):
+    for m in _ERROR_ADVERB.pattern.finditer(text) if _ERROR_ADVERB in ready else ():
         subj = subject_of(text, m.start(), people, person_only_verb=True)
         # "We by mistake passed the wrong flag" owns a slip; "we wrongly assessed it as
         # low-impact" judges a decision with hindsight.
@@ -1234,64 +1248,67 @@ def _person_as_cause(
                     break
         if subj.kind in kinds and not (m.group("accident") and _EXPLAINED.search(text)):
             found.append(_Found("BLM101", min(subj.start, m.start()), m.end(), "cause"))
-    for m in _it(_WHY_PERSON, text, ready):
+    for m in _WHY_PERSON.pattern.finditer(text) if _WHY_PERSON in ready else ():
         kind, end = _np_after(text, m.end(), people)
         if kind in ("person", "team") and _WHY_VERB.match(text, end):
             found.append(_Found("BLM101", m.start(), _WHY_VERB.match(text, end).end(), "omission"))  # type: ignore[union-attr]
-    for m in _it(_PASSIVE_OMISSION, text, ready):
+    for m in _PASSIVE_OMISSION.pattern.finditer(text) if _PASSIVE_OMISSION in ready else ():
         if not _EXPLAINED.search(text, m.end()):
             found.append(_Found("BLM101", m.start(), m.end(), "omission"))
-    for m in _it(_LET, text, ready):
+    for m in _LET.pattern.finditer(text) if _LET in ready else ():
         subj = subject_of(text, m.start(), people, person_only_verb=True)
         if subj.kind in ("person", "possessive", "team"):
             found.append(_Found("BLM101", subj.start, m.end(), "omission"))
-    for m in _it(_WITHOUT, text, ready):
+    for m in _WITHOUT.pattern.finditer(text) if _WITHOUT in ready else ():
         for tok in _TOKEN.finditer(text, 0, m.start()):
             kind = people.kind(tok.group(0), capitalised_name=True)
             if kind in ("person", "possessive") and _PAST_VERB.match(text, tok.end(), m.start()):
                 found.append(_Found("BLM101", tok.start(), m.end(), "omission"))
                 break
-    for m in _it(_POSS_SUBJECT, text, ready):
+    for m in _POSS_SUBJECT.pattern.finditer(text) if _POSS_SUBJECT in ready else ():
         owner = m.group("owner") + "'s"
         if people.kind(owner, capitalised_name=True) == "possessive" and _FAILURE_CONTEXT.search(
             text
         ):
             found.append(_Found("BLM101", m.start(), m.end(), "possessive"))
-    for m in _it(_MISTAKE_OWNED, text, ready):
+    for m in _MISTAKE_OWNED.pattern.finditer(text) if _MISTAKE_OWNED in ready else ():
         who = m.group("who")
         if who is None or people.kind(who, capitalised_name=True) in ("person", "team"):
             found.append(_Found("BLM201", m.start(), m.end(), "human_error"))
-    for m in _it(_CAUSAL_IS, text, ready):
+    for m in _CAUSAL_IS.pattern.finditer(text) if _CAUSAL_IS in ready else ():
         kind, end = _np_after(text, m.end(), people, names=True)
         root = m.group(0).lower().startswith("root")
         if kind in ("person", "team") and (root or _FAILURE_CONTEXT.search(text)):
             found.append(_Found("BLM101", m.start(), end, "agent"))
-    for m in _it(_IS_REASON, text, ready):
+    for m in _IS_REASON.pattern.finditer(text) if _IS_REASON in ready else ():
         subj = subject_of(text, m.start(), people, person_only_verb=True)
         if subj.kind in ("person", "possessive"):
             found.append(_Found("BLM101", subj.start, m.end(), "agent"))
-    for m in _it(_CAUSE_SPLIT, text, ready):
+    for m in _CAUSE_SPLIT.pattern.finditer(text) if _CAUSE_SPLIT in ready else ():
         subj = subject_of(text, m.start(), people, person_only_verb=True)
         if subj.kind in ("person", "possessive"):
             found.append(_Found("BLM101", subj.start, m.end(), "cause"))
-    for m in _it(_CONSEQUENCE_LINK, text, ready):
+    for m in _CONSEQUENCE_LINK.pattern.finditer(text) if _CONSEQUENCE_LINK in ready else ():
         actor = _first_actor(text, m.start(), people)
         if actor is not None:
             found.append(_Found("BLM101", actor, m.end(), "agent"))
-    for m in (*_it(_PUNITIVE, text, ready), *_it(_FIRED, text, ready)):
+    for m in (
+        *(_PUNITIVE.pattern.finditer(text) if _PUNITIVE in ready else ()),
+        *(_FIRED.pattern.finditer(text) if _FIRED in ready else ()),
+    ):
         found.append(_Found("BLM101", m.start(), m.end(), "punitive"))
-    for m in _it(_RESPONSIBLE, text, ready):
+    for m in _RESPONSIBLE.pattern.finditer(text) if _RESPONSIBLE in ready else ():
         subj = subject_of(text, m.start(), people)
         if subj.kind in ("person", "possessive"):
             found.append(_Found("BLM101", subj.start, m.end(), "responsible"))
-    for m in _it(_NEGATED_DEED, text, ready):
+    for m in _NEGATED_DEED.pattern.finditer(text) if _NEGATED_DEED in ready else ():
         subj = _actor(text, m.start(), people)
         if subj.kind not in ("person", "possessive", "team") or _EXPLAINED.search(text, m.end()):
             continue
         if subj.kind == "team" and _SYSTEM_REASON.search(text, 0, m.start()):
             continue  # "because of a gap in routing, we did not learn of it until 09:10"
         found.append(_Found("BLM101", subj.start, m.end(), "omission"))
-    for m in _it(_UNAWARE, text, ready):
+    for m in _UNAWARE.pattern.finditer(text) if _UNAWARE in ready else ():
         if _EXPLAINED.search(text, m.end()):
             continue  # what the person could see is given: that is the blameless account
         if m.group("be") or m.group("be2"):
@@ -1302,21 +1319,21 @@ def _person_as_cause(
             found.append(_Found("BLM101", subj.start, m.end(), "awareness"))
         else:
             found.append(_Found("BLM101", m.start(), m.end(), "awareness"))
-    for m in _it(_FAULTY_WORK, text, ready):
+    for m in _FAULTY_WORK.pattern.finditer(text) if _FAULTY_WORK in ready else ():
         subj = _actor(text, m.start(), people)
         if subj.kind in ("person", "possessive"):
             found.append(_Found("BLM101", subj.start, m.end(), "cause"))
-    for m in _it(_WRONG_OBJECT, text, ready):
+    for m in _WRONG_OBJECT.pattern.finditer(text) if _WRONG_OBJECT in ready else ():
         if m.group("v").lower() in _REMEDY_VERBS:
             continue  # "Alice noticed the wrong value and fixed it": finding it, not doing it
         subj = _actor(text, m.start(), people)
         if subj.kind in ("person", "possessive") and not _EXPLAINED.search(text, m.end()):
             found.append(_Found("BLM101", subj.start, m.end(), "cause"))
-    for m in _it(_ABSENT, text, ready):
+    for m in _ABSENT.pattern.finditer(text) if _ABSENT in ready else ():
         subj = _actor(text, m.start(), people)
         if subj.kind in ("person", "possessive"):
             found.append(_Found("BLM101", subj.start, m.end(), "absent"))
-    for m in _it(_INACTION, text, ready):
+    for m in _INACTION.pattern.finditer(text) if _INACTION in ready else ():
         if not _EXPLAINED.search(text, m.end()):
             found.append(_Found("BLM101", m.start(), m.end(), "omission"))
 
@@ -1368,7 +1385,7 @@ def _counterfactual(
     ready: frozenset[Gated],
     text_words: frozenset[str],
 ) -> None:
-    for m in _it(_MODAL, text, ready):
+    for m in _MODAL.pattern.finditer(text) if _MODAL in ready else ():
         modal = m.group("m").lower().split()[0]
         nxt = _next_words(text, m.end(), 3)
         if text[m.end() : m.end() + 2].strip()[:1] == "?":
@@ -1409,7 +1426,7 @@ def _counterfactual(
             continue
         start = subj.start if human else m.start()
         found.append(_Found("BLM301", start, m.end(), "modal"))
-    for m in _it(_FAILED_TO, text, ready):
+    for m in _FAILED_TO.pattern.finditer(text) if _FAILED_TO in ready else ():
         subj = subject_of(text, m.start(), people, person_only_verb=True)
         verb = m.group("v").lower()
         omitting = m.group(0)[:4].lower() in ("omit", "negl")
@@ -1420,14 +1437,14 @@ def _counterfactual(
             or m.group(0)[:7].lower() == "omittin"
         ):
             found.append(_Found("BLM301", min(subj.start, m.start()), m.end(), "failed_to"))
-    for m in _it(_FAILURE_TO, text, ready):
+    for m in _FAILURE_TO.pattern.finditer(text) if _FAILURE_TO in ready else ():
         found.append(_Found("BLM301", m.start(), m.end(), "failed_to"))
-    for m in _it(_BOTHER, text, ready):
+    for m in _BOTHER.pattern.finditer(text) if _BOTHER in ready else ():
         if subject_of(text, m.start(), people, person_only_verb=True).kind != "thing":
             found.append(_Found("BLM301", m.start(), m.end(), "counterfactual"))
-    for m in _it(_IF_ONLY, text, ready):
+    for m in _IF_ONLY.pattern.finditer(text) if _IF_ONLY in ready else ():
         found.append(_Found("BLM301", m.start(), m.end(), "counterfactual"))
-    for m in _it(_HAD_X, text, ready):
+    for m in _HAD_X.pattern.finditer(text) if _HAD_X in ready else ():
         end = _had_person(text, m.end(), people)
         if end:
             found.append(_Found("BLM301", m.start(), end, "conditional"))
@@ -1448,23 +1465,23 @@ def _counterfactual(
             if verb == "been" and (after in PATIENT or after not in CONDUCT):
                 continue
             found.append(_Found("BLM301", m.start(), m.end(), "conditional"))
-    for m in _it(_IF_HAD_BEEN, text, ready):
+    for m in _IF_HAD_BEEN.pattern.finditer(text) if _IF_HAD_BEEN in ready else ():
         would = _WOULD_HAVE.search(text, m.end())
         if would and not _thing_agent(text, m.end(), people):
             if _WORSE.search(text, would.end()) or _WORSE.search(text, m.end(), would.start()):
                 continue  # "if it had been deployed at noon, more users would have been hit"
             found.append(_Found("BLM301", m.start(), m.end(), "conditional"))
-    for m in _it(_ARTIFACT_FAILED, text, ready):
+    for m in _ARTIFACT_FAILED.pattern.finditer(text) if _ARTIFACT_FAILED in ready else ():
         tokens, _b, _at = _clause_tokens(text, m.start())
         if any(t.group(0).lower() in _ARTIFACTS for t in tokens) and not _EXPLAINED.search(
             text, m.end()
         ):
             found.append(_Found("BLM301", m.start(), m.end(), "failed_to"))
-    for m in _it(_SUPPOSED, text, ready):
+    for m in _SUPPOSED.pattern.finditer(text) if _SUPPOSED in ready else ():
         subj = subject_of(text, m.start(), people, person_only_verb=True)
         if subj.kind in ("person", "possessive"):
             found.append(_Found("BLM301", subj.start, m.end(), "supposed"))
-    for m in _it(_INSTEAD, text, ready):
+    for m in _INSTEAD.pattern.finditer(text) if _INSTEAD in ready else ():
         if m.group("v").lower() in ING_NOUNS:
             continue
         if any(
@@ -1473,7 +1490,7 @@ def _counterfactual(
             if t.group(0).lower() not in ("you", "anyone", "everyone", "nobody")
         ):
             found.append(_Found("BLM301", m.start(), m.end(), "instead"))
-    for m in _it(_WHY_DIDNT, text, ready):
+    for m in _WHY_DIDNT.pattern.finditer(text) if _WHY_DIDNT in ready else ():
         kind, end = _np_after(text, m.end(), people)
         if kind in ("person", "team"):
             found.append(_Found("BLM301", m.start(), end, "counterfactual"))
@@ -1556,15 +1573,15 @@ def _by_system(text: str, start: int, people: People) -> bool:
 
 
 def _minimising(text: str, people: People, found: list[_Found], ready: frozenset[Gated]) -> None:
-    for m in _it(_JUST_HAD_TO, text, ready):
+    for m in _JUST_HAD_TO.pattern.finditer(text) if _JUST_HAD_TO in ready else ():
         subj = subject_of(text, m.start(), people)
         if subj.kind in ("person", "team", "possessive"):
             found.append(_Found("BLM402", subj.start, m.end(), "minimising"))
-    for m in _it(_ALL_HAD_TO, text, ready):
+    for m in _ALL_HAD_TO.pattern.finditer(text) if _ALL_HAD_TO in ready else ():
         found.append(_Found("BLM402", m.start(), m.end(), "minimising"))
-    for m in _it(_JUST_DO, text, ready):
+    for m in _JUST_DO.pattern.finditer(text) if _JUST_DO in ready else ():
         found.append(_Found("BLM402", m.start(), m.end(), "minimising"))
-    for m in _it(_OBVIOUSLY, text, ready):
+    for m in _OBVIOUSLY.pattern.finditer(text) if _OBVIOUSLY in ready else ():
         subj = subject_of(text, m.start(), people, person_only_verb=True)
         tail = text[m.end() : m.end() + 60]
         if subj.kind in ("person", "possessive") or (
@@ -1665,9 +1682,13 @@ def _analyse(ctx: LintContext) -> dict[str, list[Hit]]:
         if sentence.in_quote:
             continue
         raw = sentence.text
-        words = frozenset(_ALNUM.findall(raw.lower()))
-        ready = _ready(words)
-        triggered = bool(ready - _NOT_TRIGGERS)
+        tokens = _ALNUM.findall(raw.lower())
+        keys = _ALL_KEYS.intersection(tokens)
+        if not keys and not (extra and extra.search(raw)):
+            continue  # no pattern can match, and the hint needs one (most sentences)
+        words = frozenset(tokens)
+        ready = _ready_keys(keys, words)
+        triggered = not _NOT_TRIGGERS.issuperset(ready)
         if (
             not triggered
             and not (extra and extra.search(raw))
