@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django import template
+from django.forms import BoundField
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from nofault.web import choices
+from nofault.web.rendering import widget_html
 
 register = template.Library()
 
@@ -31,3 +34,9 @@ def badge(value: str, kind: str) -> str:
 def label(value: str, kind: str) -> str:
     """The label of a value."""
     return _SETS[kind].label(value)
+
+
+@register.filter
+def widget(field: BoundField) -> SafeString:
+    """A form field's widget, rendered once per value: {{ form.severity|widget }}."""
+    return widget_html(field)
