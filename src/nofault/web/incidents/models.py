@@ -48,7 +48,13 @@ class Incident(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["severity", "status"])]
+        indexes = [
+            models.Index(fields=["severity", "status"]),
+            # The few restricted incidents, read without the table when counts leave them out.
+            models.Index(
+                fields=["id"], condition=models.Q(restricted=True), name="incident_restricted_id"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.key}: {self.title}"

@@ -8,17 +8,23 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from nofault.core.markdown import parse_text
 from nofault.web.accounts.models import User
 from nofault.web.api_errors import ServiceError
-from nofault.web.incidents import selectors, services
+from nofault.web.incidents import fragments, selectors, services
 from nofault.web.incidents.forms import IncidentFilterForm, IncidentForm, MemberForm
 from nofault.web.incidents.models import Incident
 
 INCIDENTS_PER_PAGE = 50
 INCIDENTS_COUNT_CAP = 1000
+# What a row shows: the postmortem's source and findings are not read for a list.
+LIST_COLUMNS = (
+    "key", "title", "severity", "status", "services", "restricted", "postmortem_due",
+    "created_at", "postmortem__id", "postmortem__incident_id", "postmortem__status",
+)  # fmt: skip
 
 
 @dataclass
@@ -66,7 +72,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     except ValueError:
         number = 1
     start = (number - 1) * INCIDENTS_PER_PAGE
-    rows = list(qs[start : start + INCIDENTS_PER_PAGE + 1])
+    rows = list(qs.only(*LIST_COLUMNS)[start : start + INCIDENTS_PER_PAGE + 1])
     page = IncidentPage(
         rows=rows[:INCIDENTS_PER_PAGE], number=number, has_next=len(rows) > INCIDENTS_PER_PAGE
     )
@@ -84,6 +90,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
+            "rows": fragments.incident_rows(page.rows, timezone.localdate()),
             "query": query.urlencode(),
             "total": f"{INCIDENTS_COUNT_CAP:,}+" if total > INCIDENTS_COUNT_CAP else f"{total:,}",
         },
