@@ -48,7 +48,12 @@ class ActionItem(models.Model):
             models.UniqueConstraint(fields=["postmortem", "key"], name="unique_action_key")
         ]
         # A board column is one status in (due, id) order: read straight off this index.
-        indexes = [models.Index(fields=["status", "due", "id"], name="action_status_due_id")]
+        # A column's count leaves out the postmortems a person may not see: counted off
+        # (status, postmortem) without reading the items.
+        indexes = [
+            models.Index(fields=["status", "due", "id"], name="action_status_due_id"),
+            models.Index(fields=["status", "postmortem"], name="action_status_postmortem"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.key}: {self.text[:60]}"
@@ -60,5 +65,9 @@ class ActionItem(models.Model):
 
     def is_overdue(self, today: date | None = None) -> bool:
         """Tell whether the item is open and past its due date."""
-        today = today or timezone.localdate()
-        return self.is_open and self.due is not None and self.due < today
+        return action_is_overdue(self.status, self.due, today or timezone.localdate())
+
+
+def action_is_overdue(status: str, due: date | None, today: date) -> bool:
+    """Tell whether an item in this status and due then is open and past its due date."""
+    return status in ActionStatusChoices.OPEN_VALUES and due is not None and due < today

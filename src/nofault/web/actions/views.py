@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from nofault.web.actions import selectors, services
+from nofault.web.actions import fragments, selectors, services
 from nofault.web.actions.forms import ActionFilterForm, StatusForm
 from nofault.web.api_errors import ServiceError
-from nofault.web.choices import ActionStatusChoices
+from nofault.web.choices import ActionStatusChoices, Role
 
 BOARD_LIMIT = 20
 # Columns count at most this many items: an exact count of a column of 100,000 items costs
@@ -32,11 +32,10 @@ def _filters(request: HttpRequest) -> tuple[ActionFilterForm, dict[str, str]]:
 def action_board(request: HttpRequest) -> HttpResponse:
     """Columns by status, the first cards of each and how many more; overdue cards highlighted."""
     form, filters = _filters(request)
-    qs = selectors.action_item_list_visible(user=request.user, filters=filters)
-    firsts = {
-        choice.value: list(qs.filter(status=choice.value)[:BOARD_LIMIT])
-        for choice in ActionStatusChoices.CHOICES
-    }
+    statuses = ActionStatusChoices.values()
+    firsts = selectors.action_item_cards_visible(
+        user=request.user, statuses=statuses, filters=filters, limit=BOARD_LIMIT
+    )
     # Only a full column has more to count.
     counts = selectors.action_item_counts_visible(
         user=request.user,
@@ -44,6 +43,8 @@ def action_board(request: HttpRequest) -> HttpResponse:
         filters=filters,
         cap=BOARD_COUNT_CAP,
     )
+    today = timezone.localdate()
+    can_change = _can_change(request)
     columns = []
     for choice in ActionStatusChoices.CHOICES:
         items = firsts[choice.value]
@@ -54,8 +55,7 @@ def action_board(request: HttpRequest) -> HttpResponse:
         columns.append(
             {
                 "choice": choice,
-                "items": items,
-                "count": count,
+                "cards": fragments.action_cards(items, today=today, can_change=can_change),
                 "count_label": f"{count:,}{plus}",
                 "more": more,
                 "more_label": f"{more:,}{plus}",
@@ -64,21 +64,34 @@ def action_board(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "actions/board.html",
-        {"form": form, "columns": columns, "today": timezone.localdate(), "limit": BOARD_LIMIT},
+        {"form": form, "columns": columns, "status_form": fragments.STATUS_FORM_ID},
     )
+
+
+def _can_change(request: HttpRequest) -> bool:
+    return getattr(request.user, "role", None) != Role.VIEWER
 
 
 def action_list(request: HttpRequest) -> HttpResponse:
     """Every visible action item as a table, filtered."""
     form, filters = _filters(request)
     qs = selectors.action_item_list_visible(user=request.user, filters=filters)
-    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    page = Paginator(qs.values(*selectors.CARD_FIELDS), 100).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    rows = fragments.action_rows(
+        page.object_list, today=timezone.localdate(), can_change=_can_change(request)
+    )
     return render(
         request,
         "actions/list.html",
-        {"form": form, "page": page, "today": timezone.localdate(), "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "status_form": fragments.STATUS_FORM_ID,
+        },
     )
 
 

@@ -59,6 +59,9 @@ class Postmortem(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-id"]
+        # From an incident to its postmortem's id without reading the row (the access
+        # filter's hidden postmortems).
+        indexes = [models.Index(fields=["incident", "id"], name="postmortem_incident_id")]
 
     def __str__(self) -> str:
         return self.title or f"Postmortem for {self.incident_id}"
