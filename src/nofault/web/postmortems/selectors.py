@@ -31,9 +31,15 @@ def postmortem_list_visible(
     return qs
 
 
-def postmortem_get_visible(*, user: Any, pk: int) -> Postmortem:
-    """One visible postmortem, or 404 (never a 403 that would tell it exists)."""
-    pm = postmortem_list_visible(user=user).filter(pk=pk).first()
+def postmortem_get_visible(*, user: Any, pk: int, with_people: bool = False) -> Postmortem:
+    """One visible postmortem, or 404 (never a 403 that would tell it exists).
+
+    `with_people` reads who published it in the same query, for the page that shows it.
+    """
+    qs = postmortem_list_visible(user=user)
+    if with_people:
+        qs = qs.select_related("published_by")
+    pm = qs.filter(pk=pk).first()
     if pm is None:
         raise Http404("no such postmortem")
     return pm

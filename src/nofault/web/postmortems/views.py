@@ -16,14 +16,13 @@ from nofault.core.markdown import parse_text
 from nofault.web.api_errors import ConflictError, ServiceError
 from nofault.web.choices import Role
 from nofault.web.incidents.selectors import incident_get_visible
-from nofault.web.postmortems import exports, selectors, services
+from nofault.web.postmortems import exports, fragments, selectors, services
 from nofault.web.postmortems.forms import (
     ActionFormSet,
     CommentForm,
     FactorFormSet,
     ImportForm,
     LintForm,
-    PublishForm,
     SourceForm,
     SubmitForReviewForm,
     TimelineFormSet,
@@ -61,12 +60,14 @@ def annotate_findings(source: str, findings: list[dict[str, Any]]) -> list[dict[
 def _editor_context(pm: Postmortem, request: HttpRequest, **extra: Any) -> dict[str, Any]:
     source = extra.pop("source", pm.source)
     report = extra.pop("report", None) or services.lint_report_cached(pm, source)
+    findings = annotate_findings(source, report.findings)
     return {
         "postmortem": pm,
         "incident": pm.incident,
         "form": extra.pop("form", None)
         or SourceForm(initial={"source": source, "base_revision": pm.revision}),
-        "findings": annotate_findings(source, report.findings),
+        "findings": findings,
+        "findings_html": fragments.findings_html(findings),
         "report": report,
         "preview": markdown_to_html(source),
         "can_edit": services.can_edit(postmortem=pm, actor=request.user),
@@ -96,30 +97,38 @@ def postmortem_create(request: HttpRequest, key: str) -> HttpResponse:
 
 def postmortem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The postmortem rendered, with its review panel."""
-    pm = selectors.postmortem_get_visible(user=request.user, pk=pk)
+    pm = selectors.postmortem_get_visible(user=request.user, pk=pk, with_people=True)
     return render(request, "postmortems/detail.html", _review_context(pm, request))
 
 
 def _review_context(pm: Postmortem, request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    approvals = {a.reviewer_id: a for a in pm.approvals.all()}
-    reviewers = [(r, approvals.get(r.pk)) for r in pm.reviewers.order_by("username")]
-    return {
+    findings = annotate_findings(pm.source, pm.findings)
+    context = {
         "postmortem": pm,
         "incident": pm.incident,
         "body": selectors.postmortem_body_html(postmortem=pm),
-        "findings": annotate_findings(pm.source, pm.findings),
-        "reviewers": reviewers,
+        "findings": findings,
+        "findings_html": fragments.findings_html(findings),
         "comments": pm.comments.select_related("author"),
         "comment_form": CommentForm(),
-        "submit_form": SubmitForReviewForm(),
-        "publish_form": PublishForm(),
         "can_edit": services.can_edit(postmortem=pm, actor=request.user),
-        "is_reviewer": pm.reviewers.filter(pk=request.user.pk).exists(),
-        "missing": services.missing_approvals(postmortem=pm),
         "can_reopen": request.user.has_role(Role.FACILITATOR),
-        "action_items": pm.action_items.order_by("position"),
+        "action_items": pm.action_items.order_by("position").only(
+            "postmortem_id", "key", "text", "status", "due"
+        ),
         **extra,
     }
+    if pm.status == "draft":
+        context["submit_form"] = SubmitForReviewForm()
+    elif pm.status == "in_review":  # who reviews and who approved: only a review shows them
+        approvals = {a.reviewer_id: a for a in pm.approvals.all()}
+        reviewers = list(pm.reviewers.order_by("username"))
+        context.update(
+            reviewers=[(r, approvals.get(r.pk)) for r in reviewers],
+            is_reviewer=any(r.pk == request.user.pk for r in reviewers),
+            missing=[r for r in reviewers if r.pk not in approvals],
+        )
+    return context
 
 
 def postmortem_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -187,11 +196,13 @@ def lint_preview(request: HttpRequest) -> HttpResponse:
         report = services.postmortem_lint(source=str(source))
     except ServiceError as exc:
         return HttpResponse(exc.message, status=exc.status_code, content_type="text/plain")
+    findings = annotate_findings(source, report.findings)
     return render(
         request,
         "postmortems/_live.html",
         {
-            "findings": annotate_findings(source, report.findings),
+            "findings": findings,
+            "findings_html": fragments.findings_html(findings),
             "report": report,
             "preview": markdown_to_html(source),
         },
