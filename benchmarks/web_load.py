@@ -12,7 +12,8 @@ through the same middleware), the incident list, a postmortem page (a different 
 postmortem each request) and the action board; the constant view runs again at the end so
 drift shows. Targets: each page at least a third of the constant view's requests per second.
 Then the live-lint request (POST /postmortems/lint/, as the editor sends it) for a 3,000-word
-postmortem, from one connection as one author typing: target p99 under 50 ms.
+postmortem, from one connection as one author typing: each request carries one more word in
+the same paragraph, so no two texts are the same; target p99 under 50 ms.
 Everything is bounded (wrk runs for `--duration` seconds per endpoint) and the server is
 stopped at the end; the database is dropped unless `--keep`.
 """
@@ -185,18 +186,31 @@ def paths_script(paths: list[str]) -> str:
     )
 
 
-def lint_script(source: str, csrf: str) -> str:
-    """A wrk script posting the editor's live-lint form."""
-    from urllib.parse import urlencode
+def typing_point(source: str) -> int:
+    """Where the simulated author types: the end of a paragraph in the middle of the text."""
+    middle = source.find("\n\n", len(source) // 2)
+    return middle if middle != -1 else len(source)
 
-    body = urlencode({"source": source})
+
+def lint_script(source: str, csrf: str) -> str:
+    """A wrk script posting the editor's live-lint form as one author types: each request
+    has one more word at the same place (the text is never the same twice)."""
+    from urllib.parse import quote_plus
+
+    at = typing_point(source)
+    head = "source=" + quote_plus(source[:at])
+    tail = quote_plus(source[at:])
     return (
-        'wrk.method = "POST"\n'
-        'wrk.path = "/postmortems/lint/"\n'
         'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
         'wrk.headers["HX-Request"] = "true"\n'
         f'wrk.headers["X-CSRFToken"] = "{csrf}"\n'
-        f"wrk.body = {lua_string(body)}\n"
+        f"local head = {lua_string(head)}\n"
+        f"local tail = {lua_string(tail)}\n"
+        "local words = 0\n"
+        "request = function()\n"
+        "  words = words + 1\n"
+        '  return wrk.format("POST", "/postmortems/lint/", nil, head .. "+w" .. words .. tail)\n'
+        "end\n"
     )
 
 
