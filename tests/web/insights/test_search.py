@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from rest_framework.test import APIClient
 
@@ -192,3 +193,55 @@ def test_ranking_is_bounded_but_counts_are_not(author: Any, viewer: Any, monkeyp
         ["2023", "2024"] if connection.vendor == "postgresql" else ["2021", "2022", "2023", "2024"]
     )
     assert years == expected
+
+
+def test_recent_matches_are_read_newest_first_across_stretches_of_time(
+    author: Any, viewer: Any, monkeypatch: Any
+) -> None:
+    """Counts and the ranked candidates are the same however the dates spread out."""
+    from datetime import UTC, datetime, timedelta
+
+    from nofault.web.search import selectors
+
+    monkeypatch.setattr(selectors, "RANK_CANDIDATES", 3)
+    monkeypatch.setattr(selectors, "FIRST_WINDOW_DAYS", 2)
+    now = datetime.now(UTC)
+    ages = (0, 1, 5, 40, 41, 400, 3_000)
+    for days in ages:
+        make_incident(author, title=f"Walrus outage {days} days ago",
+                      started_at=now - timedelta(days=days, hours=1))  # fmt: skip
+    result = search(user=viewer, query="walrus")
+    assert result.total == len(ages) and not result.capped
+    shown = sorted(h.occurred for h in result.hits if h.occurred)
+    if connection.vendor == "postgresql":  # the three most recent are ranked
+        assert len(shown) == 3 and shown[0] >= (now - timedelta(days=5, hours=2)).date()
+    else:
+        assert len(shown) == len(ages)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 4)
+    capped = search(user=viewer, query="walrus")
+    assert capped.total == 4 and capped.capped
+
+
+def test_list_filters_match_whole_names(author: Any, viewer: Any) -> None:
+    make_incident(author, title="Narwhal outage", services=["pay", "checkout-api"])
+    make_incident(author, title="Narwhal slowdown", services=["payments"])
+    assert search(user=viewer, query="narwhal", filters={"service": "pay"}).total == 1
+    assert search(user=viewer, query="narwhal", filters={"service": "PAYMENTS"}).total == 1
+    assert search(user=viewer, query="narwhal", filters={"service": "checkout"}).total == 0
+    assert search(user=viewer, query="narwhal", filters={"service": "pay,checkout-api"}).total == 1
+
+
+def test_team_filter_offers_only_teams_the_person_may_see(
+    secret: dict[str, Any], published: Any
+) -> None:
+    from nofault.web.search.selectors import facet_values
+
+    outsider = make_user("author")
+    assert "team-checkout" in facet_values(user=outsider)["teams"]
+    assert "team-zzsecret" not in facet_values(user=outsider)["teams"]
+    assert "team-zzsecret" not in login(outsider).get("/search/").content.decode()
+    member = make_user("viewer")
+    secret["incident"].members.add(member)
+    for user in (member, make_user("admin")):
+        assert "team-zzsecret" in facet_values(user=user)["teams"]
+    assert facet_values(user=AnonymousUser())["teams"] == []

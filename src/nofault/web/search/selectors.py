@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from html import escape
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from nofault.web.incidents.models import Incident
 from nofault.web.incidents.selectors import visible_incident_filter
 from nofault.web.search.models import SearchEntry
 
@@ -95,18 +97,40 @@ def _date(value: str | None) -> date | None:
         return None
 
 
+def _visible(user: Any) -> QuerySet[SearchEntry]:
+    """Entries the user may see: those whose incident the incidents app's rule does not hide.
+
+    Written as "not one of the hidden incidents" so the database reads the few hidden ids
+    once (a hashed list), rather than joining every matching entry to its incident.
+    """
+    rule = visible_incident_filter(user)
+    if not rule:  # the rule keeps every incident (admins)
+        return SearchEntry.objects.all()
+    hidden = Incident.objects.exclude(rule).order_by().values("id")
+    return SearchEntry.objects.exclude(incident_id__in=hidden)
+
+
+def _listed(qs: QuerySet[SearchEntry], name: str, value: str) -> QuerySet[SearchEntry]:
+    """Entries whose `<name>_index` (",a,b,") lists this value."""
+    if connection.vendor == "postgresql" and "," not in value:
+        # The same test on the generated array column, which a GIN index serves (0003).
+        return qs.extra(where=[f"search_searchentry.{name}_list @> ARRAY[%s]::text[]"],
+                        params=[value])  # fmt: skip
+    return qs.filter(**{f"{name}_index__contains": f",{value},"})
+
+
 def _filtered(user: Any, f: dict[str, str]) -> QuerySet[SearchEntry]:
-    qs = SearchEntry.objects.filter(visible_incident_filter(user, "incident__"))
+    qs = _visible(user)
     if f.get("kind"):
         qs = qs.filter(kind=f["kind"])
     if f.get("severity"):
         qs = qs.filter(severity=f["severity"])
     if f.get("service"):
-        qs = qs.filter(services_index__contains=f",{f['service'].lower()},")
+        qs = _listed(qs, "services", f["service"].lower())
     if f.get("team"):
         qs = qs.filter(team__iexact=f["team"])
     if f.get("category"):
-        qs = qs.filter(categories_index__contains=f",{f['category'].lower()},")
+        qs = _listed(qs, "categories", f["category"].lower())
     if f.get("status"):
         qs = qs.filter(status=f["status"])
     if since := _date(f.get("since")):
@@ -133,20 +157,47 @@ def _matching(qs: QuerySet[SearchEntry], query: str) -> QuerySet[SearchEntry] | 
     )
 
 
-def _ranked(matched: QuerySet[SearchEntry], query: str) -> QuerySet[SearchEntry]:
-    """The matches with a `rank`; on PostgreSQL only the `RANK_CANDIDATES` most recent."""
-    if connection.vendor != "postgresql":
-        return matched
-    # `+ 0` keeps the planner on the GIN index: walking the date index backwards would test
-    # (and decompress) every entry until enough match.
-    # The ids are read first (not a subquery: `extra` names the outer table, not an alias).
-    recent = list(
-        matched.order_by(
-            RawSQL("search_searchentry.occurred + 0", ()).desc(nulls_last=True),
-            RawSQL("search_searchentry.id + 0", ()).desc(),
-        ).values_list("id", flat=True)[:RANK_CANDIDATES]
+# PostgreSQL reads the most recent matches a stretch of time at a time, newest first: each
+# stretch is one index lookup (the GIN index and the date index, ANDed) that reads only the
+# entries matching in that stretch. The first covers `FIRST_WINDOW_DAYS`; each next one is
+# sized from how many matched per day so far, so a common word stops after a few weeks and
+# a rare one reads all its matches in a few steps (after `MAX_WINDOWS`, everything older).
+FIRST_WINDOW_DAYS = 30
+MAX_WINDOWS = 4
+
+
+def _recent_ids(matched: QuerySet[SearchEntry], *, limit: int) -> list[int]:
+    """Ids of the `limit` most recent matches (newest first, then highest id), on PostgreSQL."""
+    # `+ 0` keeps the planner off walking the date index in order: that would test (and
+    # decompress) every entry's tsvector until enough match.
+    order = (
+        RawSQL("search_searchentry.occurred + 0", ()).desc(nulls_last=True),
+        RawSQL("search_searchentry.id + 0", ()).desc(),
     )
-    return SearchEntry.objects.filter(id__in=recent).annotate(
+    today = timezone.now().date()
+    ids: list[int] = []
+    newer: date | None = None
+    older: date | None = today - timedelta(days=FIRST_WINDOW_DAYS)
+    for step in range(1, MAX_WINDOWS + 1):
+        part = matched
+        if older is not None:
+            part = part.filter(occurred__gte=older)
+        if newer is not None:
+            part = part.filter(Q(occurred__lt=newer) | Q(occurred__isnull=True) if older is None
+                               else Q(occurred__lt=newer))  # fmt: skip
+        ids += part.order_by(*order).values_list("id", flat=True)[: limit - len(ids)]
+        if len(ids) >= limit or older is None:
+            break
+        covered = max(1, (today - older).days)
+        days = covered * 8 if not ids else (limit - len(ids)) * covered * 5 // (len(ids) * 4) + 1
+        newer = older
+        older = None if step + 1 == MAX_WINDOWS else older - timedelta(days=min(days, 36_500))
+    return ids
+
+
+def _ranked(ids: list[int], query: str) -> QuerySet[SearchEntry]:
+    """These entries with their PostgreSQL `ts_rank_cd` as `rank`."""
+    return SearchEntry.objects.filter(id__in=ids).annotate(
         rank=RawSQL(f"ts_rank_cd(search_searchentry.document, {_TSQ})", (query,))
     )
 
@@ -195,8 +246,14 @@ def search(
     matched = _matching(base, query) if query else None
     if query and matched is None:
         return SearchResult(query, [], 0, False, offset, f)
-    qs: QuerySet[SearchEntry] = matched if matched is not None else base
-    shown = _ranked(matched, query) if matched is not None else base
+    shown: QuerySet[SearchEntry] = matched if matched is not None else base
+    if matched is not None and connection.vendor == "postgresql":
+        # One pass finds the count (up to the cap) and the most recent matches to rank.
+        recent = _recent_ids(matched, limit=COUNT_CAP + 1)
+        total = len(recent)
+        shown = _ranked(recent[:RANK_CANDIDATES], query)
+    else:
+        total = len(shown.order_by().values_list("id", flat=True)[: COUNT_CAP + 1])
     order = ("-rank", "-occurred", "-id") if matched is not None else ("-occurred", "-id")
     page = list(
         shown.order_by(*order).values_list(
@@ -204,7 +261,6 @@ def search(
             "occurred", "incident__key",
         )[offset : offset + limit]
     )  # fmt: skip
-    total = len(qs.order_by().values_list("id", flat=True)[: COUNT_CAP + 1])
     marks = _highlights([row[0] for row in page], query) if matched is not None else {}
     hits = []
     for pk, kind, object_id, url, title, body, severity, status, team, occurred, key in page:
@@ -219,10 +275,30 @@ def search(
     return SearchResult(query, hits, min(total, COUNT_CAP), total > COUNT_CAP, offset, f)
 
 
+MAX_TEAMS = 200
+
+
 def facet_values(*, user: Any) -> dict[str, list[str]]:
-    """The teams and services the filters offer, from entries the user may see."""
-    qs = SearchEntry.objects.filter(visible_incident_filter(user, "incident__"))
-    teams = sorted(
-        t for t in qs.exclude(team="").values_list("team", flat=True).distinct()[:200] if t
+    """The teams the filters offer, from entries the user may see.
+
+    A skip scan over the `team` index: each step asks for the next larger team name with an
+    entry the user may see, so it costs about one index lookup per team, not a read of every
+    entry (there are several per postmortem).
+    """
+    table = SearchEntry._meta.db_table
+    rule = visible_incident_filter(user)
+    hidden, params = ("", ())
+    if rule:  # leave out entries of incidents the rule hides (see `_visible`)
+        hidden_ids = Incident.objects.exclude(rule).order_by().values("id")
+        sql, params = hidden_ids.query.sql_with_params()
+        hidden = f" AND e.incident_id NOT IN ({sql})"
+    step = f"SELECT min(e.team) FROM {table} e WHERE e.team > %s{hidden}"
+    query = (
+        f"WITH RECURSIVE teams(team) AS ({step.replace('%s', chr(39) * 2, 1)} "
+        f"UNION ALL SELECT ({step.replace('%s', 'teams.team', 1)}) FROM teams "
+        f"WHERE teams.team IS NOT NULL) "
+        f"SELECT team FROM teams WHERE team IS NOT NULL LIMIT {MAX_TEAMS}"
     )
-    return {"teams": teams}
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, *params])
+        return {"teams": [row[0] for row in cursor.fetchall()]}
