@@ -8,7 +8,8 @@ Two runs, each in its own process (Django is set up once per process):
 - PostgreSQL (postgres://postgres@127.0.0.1:5432, database `nofault_bench_insights`, created
   here and dropped at the end unless `--keep`; `--reuse` keeps a loaded database from an
   earlier `--keep` run) with 100,000 postmortems;
-- SQLite in a temporary folder with 10,000 postmortems.
+- SQLite in a temporary folder with 10,000 postmortems (with `--keep`, in
+  `$TMPDIR/nofault-bench-insights-sqlite`, which `--reuse` reads again).
 
 The data. `benchmarks/web_data.py` (the web load benchmark's generator) had not landed when
 this was written, so the rows are generated here, seeded, and written with bulk inserts that
@@ -44,9 +45,11 @@ bounded and the script stops by itself):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -67,6 +70,7 @@ from insights_speed import CATEGORIES, COMPONENTS, CONDITIONS, FAILURES, FRAMES 
 
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 PG_DB = "nofault_bench_insights"
+SQLITE_DIR = "nofault-bench-insights-sqlite"  # under the temporary folder, with --keep
 SEED = 8
 SEVERITIES = ("SEV1", "SEV2", "SEV2", "SEV3", "SEV3", "SEV3", "SEV4")
 TEAMS = ("team-platform", "team-payments", "team-data", "team-web", "team-mobile", "team-core",
@@ -801,11 +805,20 @@ def main() -> int:
                     _pg_admin(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
                     print(f"dropped database {PG_DB}")
     if args.only in (None, "sqlite"):
-        with tempfile.TemporaryDirectory(prefix="nofault-bench-") as data_dir:
+        kept = Path(tempfile.gettempdir()) / SQLITE_DIR
+        if kept.exists() and not args.reuse:
+            shutil.rmtree(kept)
+        with (
+            contextlib.nullcontext(str(kept)) if args.keep or args.reuse
+            else tempfile.TemporaryDirectory(prefix="nofault-bench-")
+        ) as data_dir:  # fmt: skip
+            Path(data_dir).mkdir(exist_ok=True)
             env = {k: v for k, v in base.items() if k != "DATABASE_URL"}
             env["NOFAULT_DATA_DIR"] = data_dir
             status |= subprocess.run([*child, "--backend", "sqlite", "--size",
                                       str(args.sqlite_size)], env=env, timeout=1_800).returncode  # fmt: skip
+            if args.keep:
+                print(f"kept the SQLite database in {data_dir}")
     return status
 
 

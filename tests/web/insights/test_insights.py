@@ -214,3 +214,33 @@ def test_a_large_similarity_index_is_stored_in_parts(published: Any, monkeypatch
     assert loaded is not None and len(loaded) == len(built) == 1
     services.similarity_index_rebuild()  # a rebuild replaces the parts, never appends
     assert InsightCache.objects.filter(key__startswith=f"{services.INDEX_KEY}#").count() == parts
+
+
+def test_a_large_organisation_is_served_the_last_figures_while_new_ones_are_computed(
+    published: Any, author: Any, viewer: Any, settings: Any, monkeypatch: Any
+) -> None:
+    """Past the inline limit, stale figures are shown at once and refreshed on a thread."""
+    threads: list[Any] = []
+    monkeypatch.setattr(services, "_start_thread", lambda target, name: threads.append(target))
+    settings.NOFAULT_INSIGHTS_INLINE_REBUILD_LIMIT = 0
+    first = selectors.insight_figures(user=viewer)  # nothing cached yet: computed inline
+    assert first["overall"]["incidents"] == 1 and not first["_stale"] and not threads
+    make_incident(author, title="Another")
+    stale = selectors.insight_figures(user=viewer)
+    assert stale["_stale"] and stale["overall"]["incidents"] == 1 and len(threads) == 1
+    assert selectors.insight_figures(user=viewer)["_stale"] and len(threads) == 1  # one at once
+    assert services.insight_refreshing()
+    threads.pop()()  # the thread's work, here in the test's transaction
+    assert not services.insight_refreshing()
+    fresh = selectors.insight_figures(user=viewer)
+    assert not fresh["_stale"] and fresh["overall"]["incidents"] == 2 and not threads
+    # A new day: yesterday's figures are served, marked stale, while today's are computed.
+    from nofault.web.insights.models import InsightCache
+
+    row = InsightCache.objects.get(key__startswith="figures:")
+    InsightCache.objects.filter(pk=row.pk).update(key=row.key[:-10] + "2000-01-01")
+    assert selectors.insight_figures(user=viewer)["_stale"] and len(threads) == 1
+    threads.pop()()
+    assert [r.key[-10:] for r in InsightCache.objects.filter(key__startswith="figures:")] == [
+        timezone.localdate().isoformat()
+    ]

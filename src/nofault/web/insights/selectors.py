@@ -136,8 +136,10 @@ def _compute_figures(user: Any, since: date | None, today: date) -> dict[str, An
 def insight_figures(*, user: Any, period: str = DEFAULT_PERIOD) -> dict[str, Any]:
     """The metrics by severity, service, team and month, and their charts, for the period."""
     period, since, today = period_bounds(period)
-    key = f"figures:{visibility_scope(user=user)}:{period}:{today.isoformat()}"
-    return services.cached_json(key, lambda: _compute_figures(user, since, today))
+    family = f"figures:{visibility_scope(user=user)}:{period}:"
+    return services.cached_json(
+        family + today.isoformat(), lambda: _compute_figures(user, since, today), family=family
+    )
 
 
 # --- themes -------------------------------------------------------------------------------
@@ -174,8 +176,10 @@ def _compute_themes(user: Any, since: date | None, today: date) -> dict[str, Any
 def insight_themes(*, user: Any, period: str = DEFAULT_PERIOD) -> dict[str, Any]:
     """Recurring themes among the contributing factors of the period, most frequent first."""
     period, since, today = period_bounds(period)
-    key = f"themes:{visibility_scope(user=user)}:{period}:{today.isoformat()}"
-    return services.cached_json(key, lambda: _compute_themes(user, since, today))
+    family = f"themes:{visibility_scope(user=user)}:{period}:"
+    return services.cached_json(
+        family + today.isoformat(), lambda: _compute_themes(user, since, today), family=family
+    )
 
 
 # --- similar incidents ---------------------------------------------------------------------

@@ -5,9 +5,11 @@ period shown and stored in `InsightCache` per period and per visibility scope (w
 may see: everything for admins, the public incidents plus those they are a member of for
 everyone else). A cached value is served while the data version it saw is current, and for
 at most `STALE_SECONDS` after the data moved on, so a busy organisation recomputes each view
-at most once per window. The similarity index is rebuilt when a postmortem is published
-(inline for small organisations, on a background thread above `INLINE_REBUILD_LIMIT`) and by
-the `insights_refresh` management command on a schedule.
+at most once per window; past that (or on a new day), a large organisation is still served
+the last value, marked stale, while a thread computes the new one. The similarity index is
+rebuilt when a postmortem is published (inline for small organisations, on a background
+thread above `INLINE_REBUILD_LIMIT`) and by the `insights_refresh` management command on a
+schedule.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from nofault.core.insights.records import record_from_postmortem
 from nofault.core.insights.similar import SimilarityIndex
 from nofault.core.markdown import parse_text
 from nofault.web.api_errors import ServiceError
+from nofault.web.incidents.models import Incident
 from nofault.web.insights.models import (
     InsightCache,
     PostmortemDigest,
@@ -57,7 +60,7 @@ def stale_seconds() -> int:
 
 
 def inline_rebuild_limit() -> int:
-    """Up to this many postmortems the index is rebuilt inline on publish."""
+    """Up to this many postmortems (incidents, for figures) work is done inline, not on a thread."""
     return _setting("NOFAULT_INSIGHTS_INLINE_REBUILD_LIMIT", 3_000)
 
 
@@ -172,24 +175,87 @@ def data_version() -> int:
     return int(row or 0)
 
 
-def cached_json(key: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The cached value under `key` if fresh enough (see the module docstring), else computed."""
+_REFRESHING: set[str] = set()
+_REFRESHING_LOCK = threading.Lock()
+
+
+def _start_thread(target: Callable[[], None], name: str) -> None:
+    def run() -> None:
+        try:
+            target()
+        finally:
+            connection.close()  # the thread's own connection
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+
+
+def _store_json(key: str, family: str, value: dict[str, Any], *, version: int) -> Any:
+    built = timezone.now()
+    InsightCache.objects.update_or_create(
+        key=key,
+        defaults={"version": version, "built_at": built, "data": json.dumps(value).encode()},
+    )
+    if family:  # the same figure for earlier days is of no more use
+        InsightCache.objects.filter(key__startswith=family).exclude(key=key).delete()
+    return built
+
+
+def _served(row: InsightCache, *, stale: bool) -> dict[str, Any]:
+    value: dict[str, Any] = json.loads(bytes(row.data))
+    value["_built_at"] = row.built_at.isoformat()
+    value["_stale"] = stale
+    return value
+
+
+def _refresh_in_background(key: str, family: str, compute: Callable[[], dict[str, Any]]) -> None:
+    with _REFRESHING_LOCK:
+        if key in _REFRESHING:
+            return  # one refresh per figure at a time
+        _REFRESHING.add(key)
+
+    def run() -> None:
+        try:
+            version = data_version()
+            _store_json(key, family, compute(), version=version)
+        except Exception:  # pragma: no cover - logged, the stale figure keeps serving
+            logger.exception("refreshing %s failed", key)
+        finally:
+            with _REFRESHING_LOCK:
+                _REFRESHING.discard(key)
+
+    _start_thread(run, f"nofault-insights-{key}")
+
+
+def insight_refreshing() -> bool:
+    """Tell whether a figure is being computed on a background thread."""
+    with _REFRESHING_LOCK:
+        return bool(_REFRESHING)
+
+
+def cached_json(
+    key: str, compute: Callable[[], dict[str, Any]], *, family: str = ""
+) -> dict[str, Any]:
+    """The cached value under `key` if fresh enough (see the module docstring), else computed.
+
+    `family` is the start of the keys of the same figure on other days (the key ends with
+    the day). Past `INLINE_REBUILD_LIMIT` incidents, a value that is no longer fresh enough
+    (or one from an earlier day) is still served, marked stale, while a background thread
+    computes the new one: the page never waits for the figures after the first time.
+    """
     version = data_version()
     row = InsightCache.objects.filter(key=key).first()
     if row is not None:
         fresh = row.version == version
         young = timezone.now() - row.built_at < timedelta(seconds=stale_seconds())
         if fresh or young:
-            value: dict[str, Any] = json.loads(bytes(row.data))
-            value["_built_at"] = row.built_at.isoformat()
-            value["_stale"] = not fresh
-            return value
+            return _served(row, stale=not fresh)
+    if row is None and family:
+        row = InsightCache.objects.filter(key__startswith=family).order_by("-built_at").first()
+    if row is not None and Incident.objects.count() > inline_rebuild_limit():
+        _refresh_in_background(key, family, compute)
+        return _served(row, stale=True)
     value = compute()
-    built = timezone.now()
-    InsightCache.objects.update_or_create(
-        key=key,
-        defaults={"version": version, "built_at": built, "data": json.dumps(value).encode()},
-    )
+    built = _store_json(key, family, value, version=version)
     value["_built_at"] = built.isoformat()
     value["_stale"] = False
     return value
