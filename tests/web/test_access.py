@@ -118,3 +118,30 @@ def test_anonymous_api_is_refused_as_json(secret: dict[str, Any]) -> None:
     response = APIClient().get("/api/incidents/")
     assert response.status_code == 401
     assert response.json()["reason"] == "unauthenticated"
+
+
+def test_board_cards_and_counts_leave_out_what_a_person_may_not_see() -> None:
+    """The board's one-statement cards and capped counts apply the access rule as the list does."""
+    from nofault.web.actions import selectors
+
+    owner = make_user("author")
+    open_pm = make_postmortem(owner)
+    hidden_pm = make_postmortem(owner, make_incident(owner, title="ZZSECRET", restricted=True))
+    member, outsider, admin = make_user("viewer"), make_user("author"), make_user("admin")
+    hidden_pm.incident.members.add(member)
+    statuses = ["open", "in_progress", "done", "wont_do"]
+    for user, expected_pms in (
+        (outsider, {open_pm.pk}),
+        (member, {open_pm.pk, hidden_pm.pk}),
+        (admin, {open_pm.pk, hidden_pm.pk}),
+    ):
+        listed = selectors.action_item_list_visible(user=user)
+        cards = selectors.action_item_cards_visible(user=user, statuses=statuses, limit=20)
+        assert {c["postmortem_id"] for rows in cards.values() for c in rows} == expected_pms
+        assert sorted(c["id"] for rows in cards.values() for c in rows) == sorted(
+            listed.values_list("id", flat=True)
+        )
+        for cap in (0, 1, 100):
+            counts = selectors.action_item_counts_visible(user=user, statuses=statuses, cap=cap)
+            for status in statuses:
+                assert counts[status] == min(listed.filter(status=status).count(), cap + 1)

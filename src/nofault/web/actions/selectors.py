@@ -11,8 +11,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from nofault.web.actions.models import ActionItem
+from nofault.web.incidents.models import Incident
 from nofault.web.incidents.selectors import visible_incident_filter
-from nofault.web.postmortems.models import Postmortem
 
 
 def action_item_list_visible(
@@ -79,8 +79,7 @@ def action_item_counts_visible(
     if not statuses:
         return {}
     qs = _filtered(ActionItem.objects.order_by(), filters)
-    visible = visible_incident_filter(user, "incident__")
-    hidden = Postmortem.objects.exclude(visible).order_by().values("id") if visible else None
+    hidden = _hidden_postmortems(user)
     if connection.vendor != "postgresql":
         if hidden is not None:  # an empty Q (admins) hides nothing
             qs = qs.exclude(postmortem_id__in=list(hidden.values_list("id", flat=True)))
@@ -88,12 +87,13 @@ def action_item_counts_visible(
     # One statement: the hidden postmortems are read once (a materialised CTE, hashed by
     # each count), each status (a VALUES row) counted off its index up to the cap.
     if hidden is not None:
-        qs = qs.exclude(postmortem_id__in=RawSQL("SELECT id FROM nofault_hidden", []))
+        hidden_ids = RawSQL('SELECT "h"."id" FROM "nofault_hidden" AS "h"', [])
+        qs = qs.exclude(postmortem_id__in=hidden_ids)
     sql: list[str] = []
     params: list[Any] = []
     if hidden is not None:
         hidden_sql, hidden_params = hidden.query.sql_with_params()
-        sql.append(f"WITH nofault_hidden AS MATERIALIZED ({hidden_sql}) ")
+        sql.append(f'WITH "nofault_hidden" ("id") AS MATERIALIZED ({hidden_sql}) ')
         params.extend(hidden_params)
     part = qs.filter(status=RawSQL('"nofault_column"."status"', [])).values("id")[: cap + 1]
     part_sql, part_params = part.query.sql_with_params()
@@ -106,6 +106,24 @@ def action_item_counts_visible(
     with connection.cursor() as cursor:
         cursor.execute("".join(sql), params)
         return {status: int(count) for status, count in cursor.fetchall()}
+
+
+def _hidden_postmortems(user: Any) -> QuerySet[Incident, dict[str, Any]] | None:
+    """The ids of postmortems a signed-in person may not see; None when they see them all.
+
+    The complement of `visible_incident_filter` (restricted incidents they are no member
+    of), written so the database reads the few restricted incidents off their index and
+    hashes the person's memberships once instead of probing them for each postmortem.
+    """
+    if not visible_incident_filter(user, "incident__"):  # an empty Q (admins) hides nothing
+        return None
+    member_of = Incident.members.through.objects.filter(user_id=user.pk).values("incident_id")
+    return (
+        Incident.objects.filter(restricted=True, postmortem__isnull=False)
+        .exclude(pk__in=member_of)
+        .order_by()
+        .values("postmortem__id")
+    )
 
 
 def _filtered(qs: QuerySet[ActionItem], filters: dict[str, str] | None) -> QuerySet[ActionItem]:
