@@ -17,9 +17,9 @@ the day the services would have linted it: written on day D (revision 1, "create
 submitted for review on D+2 (revision 2), published on D+5 (revision 3), each stage's front
 matter changed by the services' own `_with_front_matter`. From those results each row is
 filled as the services and their signal receivers fill it: the postmortem's extracted fields
-and findings, the revisions with their diffs, reviewers, approvals and comments, the action
-items (closed ones record who and when), the insights digest, the search entries and the
-data version. `--verify N` then replays N sampled postmortems through the real services
+and findings, its rendered HTML, the revisions with their diffs, reviewers, approvals and
+comments, the action items (closed ones record who and when), the insights digest, the
+search entries and the data version. `--verify N` then replays N sampled postmortems through the real services
 (incident_create, postmortem_create, submit, approve, publish, with the clock set to the
 same days) in a transaction that is rolled back, and fails unless every row they write is the
 same as the generated one. Seeded: the same arguments give the same rows.
@@ -483,6 +483,7 @@ class Text:
     authors: list[str]
     facilitator: str
     findings: str  # JSON
+    html: str  # the source rendered, as kept at each save
     finding_count: int
     blame_count: int
     depth_score: float | None
@@ -496,6 +497,7 @@ def _read(source: str, today: date) -> Text:
     from nofault.core.lint.engine import lint
     from nofault.web.insights.records import team_of
     from nofault.web.postmortems.services import lint_report
+    from nofault.web.rendering import markdown_to_html
 
     result = lint(source, today=today)
     report = lint_report(result)
@@ -527,6 +529,7 @@ def _read(source: str, today: date) -> Text:
         authors=list(doc.authors),
         facilitator=(doc.facilitator or "")[:150],
         findings=json.dumps(report.findings),
+        html=markdown_to_html(source),
         finding_count=len(report.findings),
         blame_count=report.blame_count,
         depth_score=report.score,
@@ -649,7 +652,13 @@ def write_rows(plan: Plan, texts: Texts) -> Counter[str]:
     from nofault.web.actions.models import ActionItem
     from nofault.web.incidents.models import Incident
     from nofault.web.insights.models import InsightCache, PostmortemDigest
-    from nofault.web.postmortems.models import Approval, Comment, Postmortem, Revision
+    from nofault.web.postmortems.models import (
+        Approval,
+        Comment,
+        Postmortem,
+        RenderedBody,
+        Revision,
+    )
     from nofault.web.postmortems.services import _diff
     from nofault.web.reviews.selectors import review_policy
     from nofault.web.search.models import SearchEntry
@@ -734,6 +743,11 @@ def write_rows(plan: Plan, texts: Texts) -> Counter[str]:
                    "created_at": doc.written, "updated_at": last_save(doc),
                    "submitted_at": doc.submitted, "published_at": doc.published,
                    "published_by_id": uid[story.author] if doc.published else None}  # fmt: skip
+
+    def rendered() -> Any:
+        for doc in pm_docs:
+            yield {"postmortem_id": doc.incident_id, "revision": revision_count(doc),
+                   "html": keyed(text(doc).html, doc)}  # fmt: skip
 
     diffs: dict[tuple[int, int, str], str] = {}
 
@@ -879,6 +893,7 @@ def write_rows(plan: Plan, texts: Texts) -> Counter[str]:
             ("incidents", Incident, incidents, ()),
             ("incident members", members_model, members, ()),
             ("postmortems", Postmortem, postmortems, ()),
+            ("rendered bodies", RenderedBody, rendered, ()),
             ("revisions", Revision, revisions, ()),
             ("reviewers", reviewers_model, reviewers, ()),
             ("approvals", Approval, approvals, ()),
@@ -928,7 +943,7 @@ def _snapshot(incident_id: int, key: str) -> dict[str, Any]:
     from nofault.web.actions.models import ActionItem
     from nofault.web.incidents.models import Incident
     from nofault.web.insights.models import PostmortemDigest
-    from nofault.web.postmortems.models import Postmortem
+    from nofault.web.postmortems.models import Postmortem, RenderedBody
     from nofault.web.search.models import SearchEntry
 
     incident = Incident.objects.get(key=key)
@@ -954,6 +969,9 @@ def _snapshot(incident_id: int, key: str) -> dict[str, Any]:
         (r.number, r.source, r.diff, r.message, r.author_id)
         for r in pm.revisions.order_by("number")
     ]
+    snap["rendered"] = list(
+        RenderedBody.objects.filter(postmortem=pm).values_list("revision", "html")
+    )
     snap["reviewers"] = sorted(pm.reviewers.values_list("username", flat=True))
     snap["approvals"] = sorted(pm.approvals.values_list("reviewer__username", "revision"))
     snap["actions"] = [plain(a) for a in ActionItem.objects.filter(postmortem=pm).order_by("key")]

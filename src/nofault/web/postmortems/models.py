@@ -67,6 +67,17 @@ class Postmortem(models.Model):
         return self.title or f"Postmortem for {self.incident_id}"
 
 
+class RenderedBody(models.Model):
+    """The source rendered to sanitised HTML at a save, so the page shows it without
+    rendering it; kept apart so lists and exports of postmortems do not read it."""
+
+    postmortem = models.OneToOneField(
+        Postmortem, on_delete=models.CASCADE, primary_key=True, related_name="rendered"
+    )
+    revision = models.PositiveIntegerField()
+    html = models.TextField()
+
+
 class Revision(models.Model):
     """One save of a postmortem: who, when, the whole source and the diff from the one before."""
 

@@ -34,24 +34,33 @@ def postmortem_list_visible(
 def postmortem_get_visible(*, user: Any, pk: int, with_people: bool = False) -> Postmortem:
     """One visible postmortem, or 404 (never a 403 that would tell it exists).
 
-    `with_people` reads who published it in the same query, for the page that shows it.
+    `with_people` reads who published it and its rendered HTML in the same query, for the
+    page that shows it.
     """
     qs = postmortem_list_visible(user=user)
     if with_people:
-        qs = qs.select_related("published_by")
+        qs = qs.select_related("published_by", "rendered")
     pm = qs.filter(pk=pk).first()
     if pm is None:
         raise Http404("no such postmortem")
     return pm
 
 
-def postmortem_body_html(*, postmortem: Postmortem) -> str:
-    """The postmortem's Markdown as sanitised HTML, rendered once per revision and source.
+def _has_rendered(postmortem: Postmortem) -> bool:
+    """Tell whether the rendered HTML was read with the row (never a query of its own)."""
+    return Postmortem.rendered.is_cached(postmortem)
 
-    Rendering and sanitising cost more than the rest of the page; the key holds the
-    revision and a digest of the source, so a save (or any change of the source) renders
-    afresh and an old entry is never shown.
+
+def postmortem_body_html(*, postmortem: Postmortem) -> str:
+    """The postmortem's Markdown as sanitised HTML: as rendered at its last save.
+
+    A postmortem saved before the HTML was kept (or read without it) is rendered once per
+    revision and source and cached; the key holds the revision and a digest of the source,
+    so a save (or any change of the source) renders afresh and an old entry is never shown.
     """
+    rendered = getattr(postmortem, "rendered", None) if _has_rendered(postmortem) else None
+    if rendered is not None and rendered.revision == postmortem.revision:
+        return rendered.html
     digest = hashlib.blake2b(postmortem.source.encode(), digest_size=12).hexdigest()
     key = f"postmortem-body:{postmortem.pk}:{postmortem.revision}:{digest}"
     html = cache.get(key)

@@ -33,7 +33,14 @@ from nofault.web.actions import services as action_services
 from nofault.web.api_errors import ConflictError, NotAllowedError, ServiceError
 from nofault.web.choices import Role, Severity
 from nofault.web.incidents.models import Incident
-from nofault.web.postmortems.models import Approval, Comment, Postmortem, Revision
+from nofault.web.postmortems.models import (
+    Approval,
+    Comment,
+    Postmortem,
+    RenderedBody,
+    Revision,
+)
+from nofault.web.rendering import markdown_to_html
 
 MAX_SOURCE_CHARS = 1_000_000
 
@@ -209,6 +216,12 @@ def _write(
                 "blame_count",
                 "depth_score",
             ]
+        )
+        RenderedBody.objects.bulk_create(
+            [RenderedBody(postmortem=pm, revision=pm.revision, html=markdown_to_html(source))],
+            update_conflicts=True,
+            unique_fields=["postmortem"],
+            update_fields=["revision", "html"],
         )
         Revision.objects.create(
             postmortem=pm,
