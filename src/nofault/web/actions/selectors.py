@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -41,23 +43,33 @@ def action_item_cards_visible(
     VALUES row, and run for each status by a LATERAL join (building the access filter's
     query four times cost more than running it).
     """
-    qs = action_item_list_visible(user=user, filters=filters).order_by("due", "id")
     cards: dict[str, list[dict[str, Any]]] = {status: [] for status in statuses}
     if not statuses:
         return cards
     if connection.vendor != "postgresql":
+        qs = action_item_list_visible(user=user, filters=filters).order_by("due", "id")
         for status in statuses:
             cards[status] = list(qs.filter(status=status).values(*CARD_FIELDS)[:limit])
         return cards
-    column = qs.filter(status=RawSQL('"nofault_column"."status"', [])).values(*CARD_FIELDS)
-    column_sql, column_params = column[:limit].query.sql_with_params()
-    values = ", ".join(["(%s)"] * len(statuses))
-    with connection.cursor() as cursor:
-        cursor.execute(
+
+    def build(someone: Any) -> tuple[str, list[Any]]:
+        column = (
+            action_item_list_visible(user=someone, filters=filters)
+            .order_by("due", "id")
+            .filter(status=RawSQL('"nofault_column"."status"', []))
+            .values(*CARD_FIELDS)
+        )
+        column_sql, column_params = column[:limit].query.sql_with_params()
+        values = ", ".join(["(%s)"] * len(statuses))
+        return (
             f'SELECT "nofault_card".* FROM (VALUES {values}) AS "nofault_column" ("status") '
             f'CROSS JOIN LATERAL ({column_sql}) AS "nofault_card"',
             [*statuses, *column_params],
         )
+
+    sql, params = _built_for(user, ("cards", tuple(statuses), limit), filters, build)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
         for row in cursor.fetchall():
             item = dict(zip(CARD_FIELDS, row, strict=True))
             cards[item["status"]].append(item)
@@ -78,34 +90,81 @@ def action_item_counts_visible(
         return dict.fromkeys(statuses, 0)
     if not statuses:
         return {}
-    qs = _filtered(ActionItem.objects.order_by(), filters)
-    hidden = _hidden_postmortems(user)
     if connection.vendor != "postgresql":
+        qs = _filtered(ActionItem.objects.order_by(), filters)
+        hidden = _hidden_postmortems(user)
         if hidden is not None:  # an empty Q (admins) hides nothing
-            qs = qs.exclude(postmortem_id__in=list(hidden.values_list("id", flat=True)))
+            qs = qs.exclude(postmortem_id__in=list(hidden.values_list("postmortem__id", flat=True)))
         return {s: qs.filter(status=s).values("id")[: cap + 1].count() for s in statuses}
+
     # One statement: the hidden postmortems are read once (a materialised CTE, hashed by
     # each count), each status (a VALUES row) counted off its index up to the cap.
-    if hidden is not None:
-        hidden_ids = RawSQL('SELECT "h"."id" FROM "nofault_hidden" AS "h"', [])
-        qs = qs.exclude(postmortem_id__in=hidden_ids)
-    sql: list[str] = []
-    params: list[Any] = []
-    if hidden is not None:
-        hidden_sql, hidden_params = hidden.query.sql_with_params()
-        sql.append(f'WITH "nofault_hidden" ("id") AS MATERIALIZED ({hidden_sql}) ')
-        params.extend(hidden_params)
-    part = qs.filter(status=RawSQL('"nofault_column"."status"', [])).values("id")[: cap + 1]
-    part_sql, part_params = part.query.sql_with_params()
-    values = ", ".join(["(%s)"] * len(statuses))
-    sql.append(
-        f'SELECT "nofault_column"."status", (SELECT COUNT(*) FROM ({part_sql}) AS "t") '
-        f'FROM (VALUES {values}) AS "nofault_column" ("status")'
-    )
-    params.extend([*statuses, *part_params])
+    def build(someone: Any) -> tuple[str, list[Any]]:
+        qs = _filtered(ActionItem.objects.order_by(), filters)
+        hidden = _hidden_postmortems(someone)
+        sql: list[str] = []
+        params: list[Any] = []
+        if hidden is not None:
+            hidden_ids = RawSQL('SELECT "h"."id" FROM "nofault_hidden" AS "h"', [])
+            qs = qs.exclude(postmortem_id__in=hidden_ids)
+            hidden_sql, hidden_params = hidden.query.sql_with_params()
+            sql.append(f'WITH "nofault_hidden" ("id") AS MATERIALIZED ({hidden_sql}) ')
+            params.extend(hidden_params)
+        part = qs.filter(status=RawSQL('"nofault_column"."status"', [])).values("id")[: cap + 1]
+        part_sql, part_params = part.query.sql_with_params()
+        values = ", ".join(["(%s)"] * len(statuses))
+        sql.append(
+            f'SELECT "nofault_column"."status", (SELECT COUNT(*) FROM ({part_sql}) AS "t") '
+            f'FROM (VALUES {values}) AS "nofault_column" ("status")'
+        )
+        params.extend([*statuses, *part_params])
+        return "".join(sql), params
+
+    sql, params = _built_for(user, ("counts", tuple(statuses), cap), filters, build)
     with connection.cursor() as cursor:
-        cursor.execute("".join(sql), params)
+        cursor.execute(sql, params)
         return {status: int(count) for status, count in cursor.fetchall()}
+
+
+# Building these statements through the ORM (the access filter's subqueries) cost more than
+# running them. They depend on the person only through their id and whether they are an
+# admin, so each is built once for a stand-in (a marker id no one has) and kept; a request
+# swaps its own id in for the marker.
+_USER_MARK = -7_301_947_113
+_BUILT: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+_BUILT_MAX = 512
+
+
+@dataclass(frozen=True)
+class _StandIn:
+    pk: int
+    is_org_admin: bool
+    is_authenticated: bool = True
+
+
+def _built_for(
+    user: Any,
+    shape: tuple[Any, ...],
+    filters: dict[str, str] | None,
+    build: Callable[[Any], tuple[str, list[Any]]],
+) -> tuple[str, list[Any]]:
+    """The statement `build` makes for `user`, built once per shape, filters and day."""
+    items = tuple(sorted((filters or {}).items()))
+    if not getattr(user, "is_authenticated", False) or any(
+        str(_USER_MARK) in str(v)
+        for _, v in items  # never mistake a filter for the mark
+    ):
+        return build(user)
+    admin = bool(getattr(user, "is_org_admin", False))
+    key = (shape, items, admin, timezone.localdate())
+    built = _BUILT.get(key)
+    if built is None:
+        sql, params = build(_StandIn(pk=_USER_MARK, is_org_admin=admin))
+        if len(_BUILT) >= _BUILT_MAX:
+            _BUILT.clear()
+        built = _BUILT[key] = (sql, tuple(params))
+    sql, marked = built
+    return sql, [user.pk if p == _USER_MARK else p for p in marked]
 
 
 def _hidden_postmortems(user: Any) -> QuerySet[Incident, dict[str, Any]] | None:
