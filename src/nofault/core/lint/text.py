@@ -39,6 +39,36 @@ _ABBREVIATION = re.compile(
 )
 
 
+# Source text of a pattern that names no character (escapes, group names), and a class range.
+_NOT_CHARS = re.compile(r"\\.|\(\?P<\w+>|\(\?P=\w+\)", re.DOTALL)
+_CLASS = re.compile(r"\[\^?\]?(?:\\.|[^\]\\])*\]")
+_RANGE = re.compile(r"(\\.|[^\\])-(\\.|[^\\\]])")
+
+
+def folded(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """Return a case-sensitive twin of an IGNORECASE pattern, for lower-cased ASCII text.
+
+    On ASCII text, `twin.search(text.lower())` finds a match exactly when
+    `pattern.search(text)` does (at the same places), and runs several times faster: the
+    engine compares characters as they are instead of folding both sides. That holds when
+    every character the pattern names is lower case or caseless and every class range runs
+    between two lower-case letters or two digits; other patterns get None.
+    """
+    source = pattern.pattern
+    if not pattern.flags & re.IGNORECASE or re.search(r"\\[xuUN0-9]|\(\?[aiLmsux-]", source):
+        return None
+    for cls in _CLASS.finditer(source):
+        for lo, hi in _RANGE.findall(cls.group(0)[1:-1]):
+            if len(lo) != 1 or len(hi) != 1 or not (lo.isascii() and hi.isascii()):
+                return None  # an escape or a non-ASCII end: not worth reasoning about
+            if not ((lo.islower() and hi.islower()) or (lo.isdigit() and hi.isdigit())):
+                return None
+    if any(c.isupper() or (c.lower() != c.upper() and not c.isascii())
+           for c in _NOT_CHARS.sub("", source)):  # fmt: skip
+        return None
+    return re.compile(source, pattern.flags & ~re.IGNORECASE)
+
+
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
 

@@ -22,7 +22,7 @@ from nofault.core.document import SectionKind
 from nofault.core.lint.context import LintContext
 from nofault.core.lint.packs.loader import load_pack
 from nofault.core.lint.rule import Category, Detector, Hit, Level, Rule
-from nofault.core.lint.text import Sentence
+from nofault.core.lint.text import Sentence, folded
 
 _HERE = Path(__file__).parent
 LEXICON: dict[str, Any] = yaml.safe_load((_HERE / "lexicon.yaml").read_text(encoding="utf-8"))
@@ -76,15 +76,18 @@ class Gated:
     """A compiled pattern that runs only when the text holds one of its key words.
 
     Python's regex engine tries every branch of a long alternation at every position, so a
-    set lookup first makes the common case (a sentence with none of the words) cheap.
+    set lookup first makes the common case (a sentence with none of the words) cheap; then,
+    for ASCII text, the case-sensitive twin on the lower-cased text tells cheaply whether
+    the pattern matches at all (most gates that open find nothing).
     """
 
-    __slots__ = ("also", "keys", "pattern")
+    __slots__ = ("also", "folded", "keys", "pattern")
 
     def __init__(
         self, pattern: str, keys: frozenset[str], also: str = "", flags: int = re.IGNORECASE
     ) -> None:
         self.pattern = re.compile(pattern, flags)
+        self.folded = folded(self.pattern)
         self.keys = keys
         self.also = frozenset(also.split())  # when given, one of these words must be there too
 
@@ -92,11 +95,27 @@ class Gated:
         """Tell whether the words could hold a match."""
         return not self.keys.isdisjoint(words) and not (self.also and self.also.isdisjoint(words))
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+    def matches(self, text: str, low: str | None) -> Iterator[re.Match[str]]:
+        """Yield the pattern's matches in a text, as `pattern.finditer(text)` does.
+
+        Given the text lower-cased (`low`, for ASCII text only), the twin finds where each
+        match starts and the pattern is matched there alone: a long alternation then costs
+        one try per match instead of one per character.
+        """
+        if low is None or self.folded is None:
+            yield from self.pattern.finditer(text)
+            return
+        match = self.pattern.match
+        for found in self.folded.finditer(low):
+            m = match(text, found.start())  # the same match: lookbehinds see before pos
+            if m is not None:
+                yield m
+
+    def finditer(self, text: str, low: str | None = None) -> Iterator[re.Match[str]]:
         """Yield the matches, or nothing when no key word is in the text."""
         if not self.ready(words_of(text)):
             return iter(())
-        return self.pattern.finditer(text)
+        return self.matches(text, low)
 
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         """Return the first match, or None when no key word is in the text."""
@@ -744,6 +763,9 @@ _CONSEQUENCE = re.compile(
     _I,
 )
 
+# Read on the lower-cased sentence (IGNORECASE kept when the twin cannot be made).
+_CONSEQUENCE_FOLDED = folded(_CONSEQUENCE) or _CONSEQUENCE
+
 _QUOTED = re.compile(r"“[^”]{0,200}”|\"[^\"\n]{0,200}\"|‘[^’]{0,120}’|(?<!\w)'[^'\n]{1,120}'(?!\w)")
 
 # Every key word of every pattern: a sentence with none of them is skipped at once.
@@ -790,10 +812,6 @@ def _ready_keys(hits: frozenset[str], words: frozenset[str]) -> frozenset[Gated]
         return opened
     more = [g for g in also if not g.also.isdisjoint(words)]
     return opened.union(more) if more else opened
-
-
-def _first(gate: Gated, text: str, ready: frozenset[Gated]) -> re.Match[str] | None:
-    return gate.pattern.search(text) if gate in ready else None
 
 
 # --- who is the subject ------------------------------------------------------------------
@@ -1032,8 +1050,9 @@ def _find(
     extra: re.Pattern[str] | None,
     ready: frozenset[Gated],
     text_words: frozenset[str],
+    low: str | None = None,
 ) -> list[_Found]:
-    """Return every finding in one (quote-masked) sentence."""
+    """Return every finding in one (quote-masked) sentence; `low` is it lower-cased if ASCII."""
     found: list[_Found] = []
     forward = section in (SectionKind.ACTION_ITEMS,)
 
@@ -1049,14 +1068,14 @@ def _find(
                             Level.ERROR if as_cause else None))  # fmt: skip
 
     # Judgemental words.
-    judgements = [p for p in (_JUDGEMENT if _JUDGEMENT in ready else None, extra) if p]
+    judgements: list[Any] = [p for p in (_JUDGEMENT if _JUDGEMENT in ready else None, extra) if p]
     exceptions = (
         [(e.start(), e.end()) for e in _JUDGEMENT_EXCEPTIONS.pattern.finditer(text)]
         if _JUDGEMENT_EXCEPTIONS in ready and (judgements or _POOR_WORK in ready)
         else []
     )
     for pattern in judgements:
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(text, low) if pattern is _JUDGEMENT else pattern.finditer(text):
             if any(a <= m.start() < b for a, b in exceptions):
                 continue
             if m.group(0).lower() in OUTCOME_JUDGEMENTS and (
@@ -1122,17 +1141,19 @@ def _find(
 
 def _is_imperative(text: str) -> bool:
     """Tell whether a sentence gives an instruction (guide text, a recommendation)."""
-    words = _TOKEN.findall(text, 0, 120)
-    if not words:
+    head = _TOKEN.search(text, 0, 120)  # only the first word or two are read
+    if not head:
         return False
-    first = words[0].lower()
-    if first in IMPERATIVES and not (len(words) > 1 and words[1].lower() in ("was", "were", "is")):
-        return True
+    first = head.group(0).lower()
+    if first in IMPERATIVES:
+        second = _TOKEN.search(text, head.end(), 120)
+        if not (second and second.group(0).lower() in ("was", "were", "is")):
+            return True
     comma = text.find(",", 0, 120)
     if first in ("when", "if", "before", "after", "while", "once", "during", "to", "for", "in",
                  "where", "whenever") and comma > 0:  # fmt: skip
-        after = _TOKEN.findall(text, comma, comma + 40)
-        return bool(after) and after[0].lower() in IMPERATIVES
+        after = _TOKEN.search(text, comma, comma + 40)
+        return bool(after) and after.group(0).lower() in IMPERATIVES  # type: ignore[union-attr]
     return False
 
 
@@ -1144,7 +1165,9 @@ def _person_as_cause(
     text_words: frozenset[str],
 ) -> None:
     for pattern, omission in ((_CAUSE, False), (_OMIT, True)):
-        for m in pattern.pattern.finditer(text) if pattern.ready(text_words) else ():
+        for m in (
+            pattern.pattern.finditer(text) if pattern.ready(text_words) and pattern in ready else ()
+        ):
             verb = m.group(0).lower()
             nxt = _next_words(text, m.end(), 4)
             if verb == "neglected" and nxt[:1] == ["to"]:
@@ -1449,7 +1472,9 @@ def _counterfactual(
         if end:
             found.append(_Found("BLM301", m.start(), end, "conditional"))
     for pattern in (_IF_HAD,):
-        for m in pattern.pattern.finditer(text) if pattern.ready(text_words) else ():
+        for m in (
+            pattern.pattern.finditer(text) if pattern.ready(text_words) and pattern in ready else ()
+        ):
             words = _TOKEN.findall(m.group("s"))
             if not words or any(w.lower() in ("had", "have") for w in words):
                 continue
@@ -1590,9 +1615,11 @@ def _minimising(text: str, people: People, found: list[_Found], ready: frozenset
             found.append(_Found("BLM402", m.start(), m.end(), "minimising"))
 
 
-def _hint(text: str, people: People, ready: frozenset[Gated]) -> _Found | None:
+def _hint(
+    text: str, people: People, ready: frozenset[Gated], low: str | None = None
+) -> _Found | None:
     """Find a person's plain action that the sentence ties to the failure (an info hint)."""
-    m = _first(_ACTION, text, ready)
+    m = next(_ACTION.matches(text, low), None) if _ACTION in ready else None
     if not m or not _CONSEQUENCE.search(text):
         return None
     subj = subject_of(text, m.start(), people)
@@ -1682,7 +1709,8 @@ def _analyse(ctx: LintContext) -> dict[str, list[Hit]]:
         if sentence.in_quote:
             continue
         raw = sentence.text
-        tokens = _ALNUM.findall(raw.lower())
+        lowered = raw.lower()
+        tokens = _ALNUM.findall(lowered)
         keys = _ALL_KEYS.intersection(tokens)
         if not keys and not (extra and extra.search(raw)):
             continue  # no pattern can match, and the hint needs one (most sentences)
@@ -1696,29 +1724,47 @@ def _analyse(ctx: LintContext) -> dict[str, list[Hit]]:
             and (
                 _ACTION not in ready
                 or sentence.section is SectionKind.ACTION_ITEMS
-                or not _CONSEQUENCE.search(raw)
+                or not (
+                    _CONSEQUENCE_FOLDED.search(lowered)
+                    if raw.isascii()
+                    else _CONSEQUENCE.search(raw)
+                )
             )
         ):
             continue
         text = _mask_quotes(raw)
+        low = (lowered if text is raw else text.lower()) if raw.isascii() else None
         if _META in ready and _meta_possible(words) and _META.pattern.search(text):
             continue
+        if low is not None:
+            ready = _matching(ready, low)
         if people is None:
             people = _people(ctx)
         if triggered or extra:
             # _CAUSE, _OMIT and _IF_HAD are gated on the quote-masked words, the rest on raw.
             masked = words if text is raw else frozenset(_ALNUM.findall(text.lower()))
-            found = _find(text, sentence.section, people, extra, ready, masked)
+            found = _find(text, sentence.section, people, extra, ready, masked, low)
         else:
             found = []
         if not found and sentence.section is not SectionKind.ACTION_ITEMS:
-            hint = _hint(text, people, ready)
+            hint = _hint(text, people, ready, low)
             if hint:
                 found.append(hint)
         for f in _dedupe(found):
             out.setdefault(f.rule, []).append(_hit(sentence, text, f))
     cache["_blame_hits"] = out
     return out
+
+
+def _matching(ready: frozenset[Gated], low: str) -> frozenset[Gated]:
+    """Drop the gates whose pattern has no match in an ASCII text, given it lower-cased.
+
+    A gate left out would have found nothing: its checks run as before on what is left.
+    """
+    drop = [
+        g for g in ready if g.folded is not None and g is not _META and not g.folded.search(low)
+    ]
+    return ready.difference(drop) if drop else ready
 
 
 def _dedupe(found: list[_Found]) -> list[_Found]:

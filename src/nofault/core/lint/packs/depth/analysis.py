@@ -27,6 +27,7 @@ from nofault.core.document import (
 )
 from nofault.core.lint.config import LintConfig, rule_key_specificity
 from nofault.core.lint.rule import Rule
+from nofault.core.lint.text import folded
 from nofault.core.timeparse import has_timezone, parse_event_time
 
 _HERE = Path(__file__).parent
@@ -189,12 +190,17 @@ _MEASURE = re.compile(
     re.IGNORECASE,
 )
 
+_MEASURE_FOLDED = folded(_MEASURE)
+
 
 def impact_quantified(pm: Postmortem) -> bool:
     """Tell whether the impact is measured: front-matter figures or numbers in the Impact text."""
     if pm.impact.is_quantified():
         return True
-    return bool(_MEASURE.search(_COMMENT.sub("", section_text(pm, SectionKind.IMPACT))))
+    text = _COMMENT.sub("", section_text(pm, SectionKind.IMPACT))
+    if _MEASURE_FOLDED is not None and text.isascii():
+        return bool(_MEASURE_FOLDED.search(text.lower()))  # the same answer, several times faster
+    return bool(_MEASURE.search(text))
 
 
 # --- timeline -------------------------------------------------------------------------------
