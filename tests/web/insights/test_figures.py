@@ -102,7 +102,7 @@ def test_database_figures_equal_the_cores(author: Any, who: str) -> None:
             assert list(got[dim]) == list(groups), dim
             for key, metrics in groups.items():
                 assert got[dim][key].as_dict() == metrics.as_dict(), (dim, key)
-        counts = incidents_by_severity_and_month(user=user, since=since, until=today)
+        counts = incidents_by_severity_and_month(user=user, since=since, until=today, today=today)
         for severity in expected["severity"]:
             pms = [p for p in postmortem_records(user=user, since=since, until=today)
                    if (p.severity or "unknown") == severity]  # fmt: skip

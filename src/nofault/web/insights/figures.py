@@ -35,12 +35,14 @@ from nofault.web.insights.models import PostmortemDigest
 from nofault.web.postmortems.models import Postmortem
 from nofault.web.reviews.models import Waiver
 
-__all__ = ["FIGURE_DIMENSIONS", "figures_by_dimension"]
+__all__ = ["FIGURE_DIMENSIONS", "PageFigures", "figures_by_dimension", "page_figures"]
 
 UNKNOWN = "unknown"
 # The groups the page shows; "overall" has one group, named "".
 FIGURE_DIMENSIONS = ("overall", "severity", "service", "team", "month")
 SORT_MEMORY = "64MB"
+_SEVERITY_MONTH = "severity-month"
+_GROUP_VALUES = 28  # the values `sums` selects per group (`_metrics` reads them)
 
 
 # A case's columns that count once per incident in a group, and once per postmortem.
@@ -225,43 +227,56 @@ def _statement(
     # An incident listing one service twice counts twice in that service's incident-level
     # figures but its postmortem once, as the core does (it groups cases, then dedupes the
     # postmortems of a group): the second copy's postmortem columns are NULL.
-    plain = ", ".join(f"c.{name}" for name in (*_CASE_COLUMNS, *_POSTMORTEM_COLUMNS))
     once = ", ".join(
         [*(f"c.{name}" for name in _CASE_COLUMNS),
-         *(f"CASE WHEN c.copy = 1 THEN c.{name} END" for name in _POSTMORTEM_COLUMNS)]
+         *(f"CASE WHEN c.copy = 1 THEN c.{name} END AS {name}" for name in _POSTMORTEM_COLUMNS)]
     )  # fmt: skip
-    keyed = (
-        f"SELECT 'overall' AS dim, '' AS k, {plain} FROM cases c "
-        f"UNION ALL SELECT 'severity', c.severity, {plain} FROM cases c "
-        f"UNION ALL SELECT 'team', c.team, {plain} FROM cases c "
-        f"UNION ALL SELECT 'month', c.month, {plain} FROM cases c "
-        f"UNION ALL SELECT 'service', c.value, {once} FROM (SELECT item.value AS value, c.*, "
+    services = (
+        f"SELECT c.value AS k, {once} FROM (SELECT item.value AS value, c.*, "
         "row_number() OVER (PARTITION BY c.incident, item.value) AS copy "
         f"FROM cases c, {s.list_items('c.services')}) c"
     )
-    keyed_params = [json.dumps([UNKNOWN])]
-    groups = (
-        "SELECT dim, k, count(*) AS incidents, count(pm) AS postmortems, "
+    services_params = [json.dumps([UNKNOWN])]
+    sums = (
+        "count(*) AS incidents, count(pm) AS postmortems, "
         "sum(published) AS published, sum(done) AS reviews_done, "
         f"{s.middle('publish_days')}, "
         "sum(actions_n), sum(done_n), sum(on_time_n), sum(due_n), sum(overdue_n), "
         "sum(recurs), "
         f"{s.middle('detect_s')}, {s.middle('mitigate_s')}, {s.middle('resolve_s')}, "
         f"{'sum(depth::numeric)' if s.postgres else 'sum(depth)'}, count(depth), "
-        "sum(blame_first), count(blame_first), sum(blame_published), count(blame_published) "
-        "FROM keyed GROUP BY dim, k"
+        "sum(blame_first), count(blame_first), sum(blame_published), count(blame_published)"
     )
-    closes = (
-        f"SELECT k.dim, k.k, {s.middle('x.close_days')} FROM keyed k JOIN items x "
-        "ON x.pm = k.pm WHERE x.close_days IS NOT NULL GROUP BY k.dim, k.k"
+    closes_middle = s.middle("close_days")
+
+    def by_dimension(values: str, source: str, closed: str) -> str:
+        """One GROUP BY per dimension, each over its own rows (no copy of every row per one)."""
+        parts = [f"SELECT 'overall' AS dim, '' AS k, {values} FROM {source} HAVING count(*) > 0"]
+        parts += [f"SELECT '{dim}', {dim}, {values} FROM {source} GROUP BY {dim}"
+                  for dim in ("severity", "team", "month")]  # fmt: skip
+        parts.append(f"SELECT 'service', k, {values} FROM {closed} GROUP BY k")
+        return " UNION ALL ".join(parts)
+
+    groups = by_dimension(sums, "cases", "services")
+    # The stacked chart's counts ride along: the other columns are NULL.
+    blanks = ", ".join(["NULL"] * (_GROUP_VALUES - 1))
+    groups += (
+        f" UNION ALL SELECT '{_SEVERITY_MONTH}', severity || '|' || month, count(*), "
+        f"{blanks} FROM cases GROUP BY severity, month"
     )
+    closes = by_dimension(closes_middle, "closed", "services_closed")
     m = "MATERIALIZED "
     sql = (
         f"WITH base AS {m}({base}), items AS {m}({items}), cases AS {m}({cases}), "
-        f"keyed AS {m}({keyed}), groups AS ({groups}), closes AS ({closes}) "
+        f"services AS {m}({services}), "
+        f"closed AS {m}(SELECT c.severity, c.team, c.month, x.close_days FROM items x "
+        "JOIN cases c ON c.pm = x.pm WHERE x.close_days IS NOT NULL), "
+        "services_closed AS (SELECT s.k, x.close_days FROM items x JOIN services s "
+        "ON s.pm = x.pm WHERE x.close_days IS NOT NULL), "
+        f"groups AS ({groups}), closes AS ({closes}) "
         "SELECT g.*, c.* FROM groups g LEFT JOIN closes c ON c.dim = g.dim AND c.k = g.k"
     )
-    return sql, [*visible_params, *items_params, *keyed_params]
+    return sql, [*visible_params, *items_params, *services_params]
 
 
 def _median(n: int, low: Any, high: Any, unit: float) -> float | None:
@@ -321,13 +336,20 @@ def _metrics(row: tuple[Any, ...]) -> Metrics:
     )
 
 
-def figures_by_dimension(
-    *, user: Any, since: date | None, until: date | None, today: date
-) -> dict[str, dict[str, Metrics]]:
-    """Metrics overall and per severity, service, team and month, as `metrics_by` gives them.
+@dataclass(frozen=True)
+class PageFigures:
+    """The metrics per dimension, and incidents per severity and month for the stacked chart."""
+
+    groups: dict[str, dict[str, Metrics]]
+    incidents_by_severity_month: dict[str, dict[str, int]]
+
+
+def page_figures(*, user: Any, since: date | None, until: date | None, today: date) -> PageFigures:
+    """Everything the insights page shows, from one statement (see the module docstring).
 
     Over the incidents the user may see created from `since` to `until`, with their
-    postmortems and action items; each dimension's groups come in sorted order.
+    postmortems and action items; each dimension's groups come in sorted order, as
+    `metrics_by` gives them.
     """
     sql, params = _statement(user, since, until, today)
     if connection.vendor == "sqlite":
@@ -339,29 +361,28 @@ def figures_by_dimension(
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     out: dict[str, dict[str, Metrics]] = {dim: {} for dim in FIGURE_DIMENSIONS}
+    counts: dict[str, dict[str, int]] = {}
     for row in rows:
-        dim, key = row[0], row[1]
-        out[dim][str(key)] = _metrics(row[2:])
-    return {dim: dict(sorted(groups.items())) for dim, groups in out.items()}
+        dim, key = row[0], str(row[1])
+        if dim == _SEVERITY_MONTH:
+            severity, month = key.rsplit("|", 1)  # a month never holds "|"
+            counts.setdefault(severity, {})[month] = int(row[2])
+        else:
+            out[dim][key] = _metrics(row[2:])
+    groups = {dim: dict(sorted(found.items())) for dim, found in out.items()}
+    return PageFigures(groups, counts)
+
+
+def figures_by_dimension(
+    *, user: Any, since: date | None, until: date | None, today: date
+) -> dict[str, dict[str, Metrics]]:
+    """Metrics overall and per severity, service, team and month, as `metrics_by` gives them."""
+    return page_figures(user=user, since=since, until=until, today=today).groups
 
 
 def incidents_by_severity_and_month(
-    *, user: Any, since: date | None, until: date | None
+    *, user: Any, since: date | None, until: date | None, today: date
 ) -> dict[str, dict[str, int]]:
     """How many incidents per severity and month (the stacked chart), as `metrics_by` counts."""
-    s = _Sql(postgres=connection.vendor == "postgresql")
-    incidents, params = _visible_incidents(user, since, until)
-    i_t, p_t = Incident._meta.db_table, Postmortem._meta.db_table
-    moment = "COALESCE(i.started_at, i.detected_at, i.resolved_at, p.created_at, p.published_at)"
-    sql = (
-        f"SELECT COALESCE(NULLIF(i.severity, ''), '{UNKNOWN}'), "
-        f"COALESCE({s.month(moment)}, '{UNKNOWN}'), count(*) "
-        f"FROM {i_t} i LEFT JOIN {p_t} p ON p.incident_id = i.id WHERE i.id IN ({incidents}) "
-        "GROUP BY 1, 2"
-    )
-    out: dict[str, dict[str, int]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for severity, month, count in cursor.fetchall():
-            out.setdefault(str(severity), {})[str(month)] = int(count)
-    return out
+    found = page_figures(user=user, since=since, until=until, today=today)
+    return found.incidents_by_severity_month

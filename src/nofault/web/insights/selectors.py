@@ -22,7 +22,7 @@ from nofault.core.insights.similar import SimilarPostmortem
 from nofault.core.insights.themes import find_themes, quarter_of
 from nofault.web.incidents.models import Incident
 from nofault.web.insights import services
-from nofault.web.insights.figures import figures_by_dimension, incidents_by_severity_and_month
+from nofault.web.insights.figures import page_figures
 from nofault.web.insights.models import PulseComments, PulseParticipation, PulseTally
 from nofault.web.insights.pulse import MIN_ANSWERS, STATEMENTS
 from nofault.web.insights.records import (
@@ -76,11 +76,11 @@ def _pct(value: float | None) -> float | None:
 
 def _compute_figures(user: Any, since: date | None, today: date) -> dict[str, Any]:
     # Aggregated by the database (`figures`), with the core's definitions of every metric.
-    by_dimension = figures_by_dimension(user=user, since=since, until=today, today=today)
-    overall = by_dimension["overall"].get("") or compute_metrics([], [], today=today)
-    groups = {dim: by_dimension[dim] for dim in DIMENSIONS}
+    page = page_figures(user=user, since=since, until=today, today=today)
+    overall = page.groups["overall"].get("") or compute_metrics([], [], today=today)
+    groups = {dim: page.groups[dim] for dim in DIMENSIONS}
     months = list(groups["month"])
-    counts = incidents_by_severity_and_month(user=user, since=since, until=today)
+    counts = page.incidents_by_severity_month
     by_severity_month: dict[str, list[float]] = {
         severity: [float(counts.get(severity, {}).get(m, 0)) for m in months]
         for severity in groups["severity"]
