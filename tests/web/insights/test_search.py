@@ -245,3 +245,22 @@ def test_team_filter_offers_only_teams_the_person_may_see(
     for user in (member, make_user("admin")):
         assert "team-zzsecret" in facet_values(user=user)["teams"]
     assert facet_values(user=AnonymousUser())["teams"] == []
+
+
+def test_more_results_link_stops_at_the_last_ranked_match(
+    author: Any, viewer: Any, monkeypatch: Any
+) -> None:
+    from datetime import UTC, datetime
+
+    from nofault.web.search import selectors
+
+    monkeypatch.setattr(selectors, "RANK_CANDIDATES", 2)
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 1)
+    for year in (2021, 2022, 2023):
+        make_incident(author, title=f"Okapi outage of {year}",
+                      started_at=datetime(year, 5, 1, tzinfo=UTC))  # fmt: skip
+    client = login(viewer)
+    second = client.get("/search/?q=okapi&offset=1").content.decode()
+    assert "3 results" in second and "Okapi" in second
+    has_third = "More results" in second
+    assert has_third == (connection.vendor != "postgresql")  # PostgreSQL shows two, ranked

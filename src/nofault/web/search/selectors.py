@@ -64,6 +64,8 @@ class SearchResult:
     capped: bool
     offset: int
     filters: dict[str, str] = field(default_factory=dict)
+    # How many of the matches can be paged through (PostgreSQL shows the ranked ones only).
+    pageable: int | None = None
 
 
 def _marked(text: str) -> SafeString:
@@ -262,10 +264,12 @@ def search(
     if query and matched is None:
         return SearchResult(query, [], 0, False, offset, f)
     shown: QuerySet[SearchEntry] = matched if matched is not None else base
+    pageable = None
     if matched is not None and connection.vendor == "postgresql":
         # One pass finds the count (up to the cap) and the most recent matches to rank.
         recent = _recent_ids(matched, limit=COUNT_CAP + 1)
         total = len(recent)
+        pageable = min(total, RANK_CANDIDATES)
         shown = _ranked(recent[:RANK_CANDIDATES], query)
     else:
         total = len(shown.order_by().values_list("id", flat=True)[: COUNT_CAP + 1])
@@ -287,7 +291,8 @@ def search(
                 team=team, occurred=occurred, incident_key=key,
             )
         )  # fmt: skip
-    return SearchResult(query, hits, min(total, COUNT_CAP), total > COUNT_CAP, offset, f)
+    return SearchResult(query, hits, min(total, COUNT_CAP), total > COUNT_CAP, offset, f,
+                        pageable=pageable)  # fmt: skip
 
 
 MAX_TEAMS = 200

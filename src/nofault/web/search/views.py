@@ -41,7 +41,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "kinds": [k for k, _ in selectors.SearchEntry.KINDS],
         "facets": selectors.facet_values(user=request.user),
         "next_offset": result.offset + selectors.PAGE_SIZE,
-        "has_more": result.offset + selectors.PAGE_SIZE < result.total,
+        "has_more": result.offset + selectors.PAGE_SIZE
+        < (result.pageable if result.pageable is not None else result.total),
     }
     template = "search/_results.html" if request.headers.get("HX-Request") else "search/page.html"
     return render(request, template, context)
