@@ -31,6 +31,14 @@ def postmortem_list_visible(
     return qs
 
 
+# What the postmortem's page shows: the other columns (and the incident's) are not read.
+PAGE_COLUMNS = (
+    "incident_id", "source", "revision", "status", "title", "findings", "blame_count",
+    "published_at", "published_by_id", "incident__key", "published_by__username",
+    "rendered__revision", "rendered__html",
+)  # fmt: skip
+
+
 def postmortem_get_visible(*, user: Any, pk: int, with_people: bool = False) -> Postmortem:
     """One visible postmortem, or 404 (never a 403 that would tell it exists).
 
@@ -39,7 +47,7 @@ def postmortem_get_visible(*, user: Any, pk: int, with_people: bool = False) -> 
     """
     qs = postmortem_list_visible(user=user)
     if with_people:
-        qs = qs.select_related("published_by", "rendered")
+        qs = qs.select_related("published_by", "rendered").only(*PAGE_COLUMNS)
     pm = qs.filter(pk=pk).first()
     if pm is None:
         raise Http404("no such postmortem")

@@ -109,7 +109,9 @@ def _review_context(pm: Postmortem, request: HttpRequest, **extra: Any) -> dict[
         "body": selectors.postmortem_body_html(postmortem=pm),
         "findings": findings,
         "findings_html": fragments.findings_html(findings),
-        "comments": pm.comments.select_related("author"),
+        "comments": pm.comments.select_related("author").only(
+            "postmortem_id", "body", "revision", "created_at", "author__username"
+        ),
         "comment_form": CommentForm(),
         "can_edit": services.can_edit(postmortem=pm, actor=request.user),
         "can_reopen": request.user.has_role(Role.FACILITATOR),
