@@ -244,3 +244,18 @@ def test_a_large_organisation_is_served_the_last_figures_while_new_ones_are_comp
     assert [r.key[-10:] for r in InsightCache.objects.filter(key__startswith="figures:")] == [
         timezone.localdate().isoformat()
     ]
+
+
+def test_a_large_organisations_first_themes_are_found_on_a_thread(
+    author: Any, viewer: Any, settings: Any, monkeypatch: Any
+) -> None:
+    threads: list[Any] = []
+    monkeypatch.setattr(services, "_start_thread", lambda target, name: threads.append(target))
+    settings.NOFAULT_INSIGHTS_INLINE_REBUILD_LIMIT = 0
+    for i in range(3):
+        make_postmortem(author, make_incident(author, title=f"Config push {i}"))
+    page = login(viewer).get("/insights/themes/").content.decode()
+    assert 'id="themes-pending"' in page and len(threads) == 1
+    threads.pop()()
+    page = login(viewer).get("/insights/themes/").content.decode()
+    assert 'id="themes-pending"' not in page and "canary" in page.lower() and not threads

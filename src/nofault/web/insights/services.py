@@ -233,14 +233,20 @@ def insight_refreshing() -> bool:
 
 
 def cached_json(
-    key: str, compute: Callable[[], dict[str, Any]], *, family: str = ""
+    key: str,
+    compute: Callable[[], dict[str, Any]],
+    *,
+    family: str = "",
+    pending: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The cached value under `key` if fresh enough (see the module docstring), else computed.
 
     `family` is the start of the keys of the same figure on other days (the key ends with
     the day). Past `INLINE_REBUILD_LIMIT` incidents, a value that is no longer fresh enough
     (or one from an earlier day) is still served, marked stale, while a background thread
-    computes the new one: the page never waits for the figures after the first time.
+    computes the new one: the page never waits for the figures after the first time. With
+    `pending`, not even the first time: that value is returned (with `_pending`) while the
+    thread computes the first one (themes take minutes over 100,000 postmortems).
     """
     version = data_version()
     row = InsightCache.objects.filter(key=key).first()
@@ -251,8 +257,12 @@ def cached_json(
             return _served(row, stale=not fresh)
     if row is None and family:
         row = InsightCache.objects.filter(key__startswith=family).order_by("-built_at").first()
-    if row is not None and Incident.objects.count() > inline_rebuild_limit():
+    if (row is not None or pending is not None) and (
+        Incident.objects.count() > inline_rebuild_limit()
+    ):
         _refresh_in_background(key, family, compute)
+        if row is None:
+            return {**(pending or {}), "_pending": True, "_built_at": None, "_stale": False}
         return _served(row, stale=True)
     value = compute()
     built = _store_json(key, family, value, version=version)

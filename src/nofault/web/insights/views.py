@@ -87,6 +87,8 @@ def themes_page(request: HttpRequest) -> HttpResponse:
             "period": period,
             "periods": [(k, v[0]) for k, v in selectors.PERIODS.items()],
             "found": found,
+            "pending": found.get("_pending", False),
+            "stale": found.get("_stale", False),
         },
     )
 
