@@ -76,27 +76,21 @@ _LENT = ("title", "severity", "services_index", "occurred")
 def search_entry_incident_write(*, incident: Incident, created: bool = False) -> bool:
     """Write the incident's entry; return whether what it lends its postmortem's entry changed.
 
-    A new incident's entry is inserted; otherwise the entry is read, and written only when it
-    differs (one or two statements, however often an alert is resent).
+    One statement in the common cases: a new incident's entry is inserted; otherwise the
+    entry is updated where it still holds what the incident lends (a status change, say).
+    Only when that moved, or the entry is missing, is it written whole, and True returned.
     """
     values = _incident_values(incident)
-    if created:
-        _save("incident", incident.pk, incident=incident, **values)
+    if created:  # a new incident has no entry yet (entries go with their incident)
+        SearchEntry.objects.create(kind="incident", object_id=incident.pk, incident=incident,
+                                   **values)  # fmt: skip
         return True
-    held = (
-        SearchEntry.objects.filter(kind="incident", object_id=incident.pk)
-        .values(*values, "incident_id")
-        .first()
-    )
-    if held is None:
-        _save("incident", incident.pk, incident=incident, **values)
-        return True
-    if held.pop("incident_id") != incident.pk:
-        values["incident"] = incident
-    changed = {name: value for name, value in values.items() if held.get(name) != value}
-    if changed:
-        SearchEntry.objects.filter(kind="incident", object_id=incident.pk).update(**changed)
-    return any(name in changed for name in _LENT)
+    lent = {name: values[name] for name in _LENT}
+    own = {name: value for name, value in values.items() if name not in lent}
+    if SearchEntry.objects.filter(kind="incident", object_id=incident.pk, **lent).update(**own):
+        return False
+    _save("incident", incident.pk, incident=incident, **values)
+    return True
 
 
 def search_entry_postmortem_write(*, postmortem: Postmortem) -> None:
