@@ -91,4 +91,3 @@ def test_a_deleted_account_is_forgotten_at_once(send: Any) -> None:
     assert services._system_actor_kept
     User.objects.get(username=services.SYSTEM_USERNAME).delete()
     assert services._system_actor_kept == {}
-
