@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, overload
+from typing import Any, ClassVar, overload
 
 import yaml
 from markdown_it import MarkdownIt
@@ -103,7 +103,8 @@ class LineView(Sequence[str]):
 
     def __init__(self, text: str) -> None:
         self._text = text
-        starts = array("q", [0])
+        # Four bytes a line up to 2 GB of text (a 50 MB file has about a million lines).
+        starts = array("i" if len(text) < 2**31 - 2 else "q", [0])
         find = text.find
         at = find("\n")
         while at >= 0:
@@ -161,8 +162,121 @@ class LineView(Sequence[str]):
             at = text.find(needle, starts[line + 1])
 
 
-# Texts of more characters than this are read through a LineView.
+# Texts of more characters than this are read through a LineView, and their blocks and prose
+# spans kept as columns of numbers (BlockColumns, SpanColumns).
 LINE_VIEW_ABOVE_CHARS = 2_000_000
+
+
+class BlockColumns(Sequence[Block]):
+    """Blocks kept as columns of numbers; a Block is made when one is read.
+
+    A 50 MB file has about 190,000 blocks: as objects (and the line numbers they hold) they
+    take some 30 MB, as columns under 4 MB. Reading one makes a new Block each time.
+    """
+
+    __slots__ = ("_ends", "_items", "_levels", "_starts", "_types")
+    _TYPES = ("heading", "paragraph", "bullet_list", "ordered_list", "table", "fence", "code",
+              "html", "hr", "blockquote")  # fmt: skip
+    _CODES: ClassVar[dict[str, int]] = {name: index for index, name in enumerate(_TYPES)}
+
+    def __init__(self) -> None:
+        self._types = array("B")
+        self._starts = array("q")
+        self._ends = array("q")
+        self._levels = array("B")
+        self._items: dict[int, Sequence[tuple[int, int]]] = {}  # lists only
+
+    def append(self, block: Block) -> None:
+        """Add a block at the end (its list items, if any, may still grow)."""
+        if block.items or block.type in ("bullet_list", "ordered_list"):
+            self._items[len(self._types)] = block.items
+        self._types.append(self._CODES[block.type])
+        self._starts.append(block.start)
+        self._ends.append(block.end)
+        self._levels.append(block.level)
+
+    def truncate(self, size: int) -> None:
+        """Drop every block from index `size` on."""
+        for column in (self._types, self._starts, self._ends, self._levels):
+            del column[size:]
+        for index in [i for i in self._items if i >= size]:
+            del self._items[index]
+
+    def __len__(self) -> int:
+        return len(self._types)
+
+    @overload
+    def __getitem__(self, index: int) -> Block: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Block]: ...
+
+    def __getitem__(self, index: int | slice) -> Block | list[Block]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("block index out of range")
+        return Block(self._TYPES[self._types[index]], self._starts[index], self._ends[index],
+                     self._levels[index], self._items.get(index, ()))  # fmt: skip
+
+    def __iter__(self) -> Iterator[Block]:
+        for index in range(len(self)):
+            yield self[index]
+
+
+class SpanColumns(Sequence[ProseSpan]):
+    """Prose spans kept as columns of numbers; a ProseSpan is made when one is read."""
+
+    __slots__ = ("_ends", "_kinds", "_quoted", "_starts")
+    _KINDS = ("paragraph", "heading", "table_row", "list_item")
+    _CODES: ClassVar[dict[str, int]] = {name: index for index, name in enumerate(_KINDS)}
+
+    def __init__(self) -> None:
+        self._starts = array("q")
+        self._ends = array("q")
+        self._kinds = array("B")
+        self._quoted = array("B")
+
+    def append(self, span: ProseSpan) -> None:
+        """Add a span at the end."""
+        self._starts.append(span.start)
+        self._ends.append(span.end)
+        self._kinds.append(self._CODES[span.kind])
+        self._quoted.append(span.in_quote)
+
+    def truncate(self, size: int) -> None:
+        """Drop every span from index `size` on."""
+        for column in (self._starts, self._ends, self._kinds, self._quoted):
+            del column[size:]
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @overload
+    def __getitem__(self, index: int) -> ProseSpan: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[ProseSpan]: ...
+
+    def __getitem__(self, index: int | slice) -> ProseSpan | list[ProseSpan]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("span index out of range")
+        return ProseSpan(self._starts[index], self._ends[index],
+                         self._KINDS[self._kinds[index]], bool(self._quoted[index]))  # fmt: skip
+
+    def __iter__(self) -> Iterator[ProseSpan]:
+        for index in range(len(self)):
+            yield self[index]
+
+
+Blocks = list[Block] | BlockColumns
+Spans = list[ProseSpan] | SpanColumns
 
 
 @dataclass
@@ -175,8 +289,8 @@ class ParsedText:
     has_front_matter: bool
     is_postmortem: bool
     body_start: int  # 0-based line where the Markdown body begins
-    blocks: list[Block]
-    prose: list[ProseSpan]
+    blocks: Blocks  # a list, or columns for a large text
+    prose: Spans
     # Line ranges (0-based start, exclusive end, heading line) of each section, in order.
     section_spans: list[tuple[int, int, int]]
     front_matter_lines: dict[str, int] = field(default_factory=dict)  # key -> 1-based line
@@ -382,9 +496,10 @@ def _reduce(lines: Sequence[str], begin: int, end: int) -> _Reduced:
     return out, starts, ends, runs
 
 
-def _tokenise(lines: Sequence[str], start: int) -> tuple[list[Block], list[ProseSpan]]:
-    blocks: list[Block] = []
-    prose: list[ProseSpan] = []
+def _tokenise(lines: Sequence[str], start: int) -> tuple[Blocks, Spans]:
+    large = isinstance(lines, LineView)
+    blocks: Blocks = BlockColumns() if large else []
+    prose: Spans = SpanColumns() if large else []
     for chunk_start, chunk_end in _chunks(lines, start):
         _tokenise_chunk(lines, chunk_start, chunk_end, blocks, prose, reduce=True)
     return blocks, prose
@@ -395,8 +510,8 @@ class _NotReducible(Exception):
 
 
 def _tokenise_chunk(
-    lines: Sequence[str], chunk_start: int, chunk_end: int, blocks: list[Block],
-    prose: list[ProseSpan], *, reduce: bool,
+    lines: Sequence[str], chunk_start: int, chunk_end: int, blocks: Blocks,
+    prose: Spans, *, reduce: bool,
 ) -> None:  # fmt: skip
     if reduce:
         source_lines, starts, ends, runs = _reduce(lines, chunk_start, chunk_end)
@@ -410,13 +525,17 @@ def _tokenise_chunk(
     try:
         _read_tokens("\n".join(source_lines), starts, ends, count, chunk_end, runs, blocks, prose)
     except _NotReducible:
-        del blocks[mark[0] :], prose[mark[1] :]
+        if isinstance(blocks, BlockColumns) and isinstance(prose, SpanColumns):
+            blocks.truncate(mark[0])
+            prose.truncate(mark[1])
+        else:
+            del blocks[mark[0] :], prose[mark[1] :]
         _tokenise_chunk(lines, chunk_start, chunk_end, blocks, prose, reduce=False)
 
 
 def _read_tokens(
     source: str, starts: list[int], ends: list[int], count: int, chunk_end: int,
-    runs: dict[int, list[tuple[int, int]]], blocks: list[Block], prose: list[ProseSpan],
+    runs: dict[int, list[tuple[int, int]]], blocks: Blocks, prose: Spans,
 ) -> None:  # fmt: skip
     quote_depth = 0
     in_head = False

@@ -97,7 +97,38 @@ def test_large_file_paths_give_the_same_result(monkeypatch: pytest.MonkeyPatch) 
         assert after.findings == before.findings
         assert after.extras == before.extras
         assert after.parsed.postmortem == before.parsed.postmortem
+        # Blocks and prose spans kept as columns read back as the objects were.
+        assert isinstance(after.parsed.blocks, md.BlockColumns)
+        assert isinstance(after.parsed.prose, md.SpanColumns)
+        assert list(after.parsed.blocks) == list(before.parsed.blocks)
+        assert list(after.parsed.prose) == list(before.parsed.prose)
+        assert after.parsed.blocks[1:3] == before.parsed.blocks[1:3]
+        assert after.parsed.prose[-1] == before.parsed.prose[-1]
     assert list(parse_text("a\r\nb\rc\n").lines) == ["a", "b", "c"]
+
+
+def test_blame_hits_let_go_on_a_large_file_are_found_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from datetime import date
+
+    from nofault.core.lint.config import LintConfig
+    from nofault.core.lint.context import LintContext
+    from nofault.core.lint.registry import get_rule
+
+    monkeypatch.setattr(md, "LINE_VIEW_ABOVE_CHARS", 0)
+    monkeypatch.setattr(lint_context, "STREAM_SENTENCES_ABOVE_LINES", 0)
+    text = "Bob forgot to renew the certificate. In hindsight it was obvious.\n"
+    ctx = LintContext(parsed=parse_text(text), config=LintConfig(), today=date(2026, 1, 1))
+    assert ctx.sentences.streaming
+    rule = get_rule("BLM101")
+    assert rule is not None
+    first = list(rule.detector(ctx, rule))
+    assert first
+    assert list(rule.detector(ctx, rule)) == first
+    hindsight = get_rule("BLM501")
+    assert hindsight is not None
+    assert list(hindsight.detector(ctx, hindsight))
 
 
 def test_nofault_lint_reads_a_10_mb_file(tmp_path: Path) -> None:

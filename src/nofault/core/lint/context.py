@@ -33,6 +33,11 @@ class Sentences:
         self._stream = stream
         self._kept: list[Sentence] | None = None
 
+    @property
+    def streaming(self) -> bool:
+        """Tell whether the sentences are split afresh on each pass (a large file)."""
+        return self._stream
+
     def __iter__(self) -> Iterator[Sentence]:
         if self._kept is not None:
             return iter(self._kept)

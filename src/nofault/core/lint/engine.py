@@ -8,6 +8,7 @@ from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -138,19 +139,34 @@ def lint_parsed(
     context = LintContext(parsed=parsed, config=config, path=path, today=today or date.today())
     active = [r for r in (rules if rules is not None else all_rules()) if config.is_enabled(r)]
     findings: list[Finding] = []
+    # One object per distinct message or excerpt: a rule gives the same message again and
+    # again ("section ... repeats ...", the same phrase quoted), and a large file has a
+    # hundred thousand findings.
+    texts: dict[str, str] = {}
     for rule in active:
         if rule.scope is Scope.DOCUMENT and not parsed.is_postmortem:
             continue
         for hit in rule.detector(context, rule):
-            findings.append(_finding(rule, hit, path, parsed.lines))
+            findings.append(_finding(rule, hit, path, parsed.lines, texts))
     suppressions = _suppressions(parsed)
     if suppressions:
         findings = [f for f in findings if not _suppressed(f, suppressions)]
-    findings.sort(key=lambda f: (f.line, f.column, f.code))
+    _sort(findings)
     result = LintResult(path, findings, parsed.is_postmortem, parsed)
     for hook in _RESULT_HOOKS:
         hook(context, result)
     return result
+
+
+def _sort(findings: list[Finding]) -> None:
+    """Order findings by (line, column, code), ties kept in the order the rules gave them.
+
+    Three stable sorts, last key first, give that order without a key tuple per finding
+    (a large file's hundred thousand findings would need some 10 MB of them at once).
+    """
+    findings.sort(key=attrgetter("code"))
+    findings.sort(key=attrgetter("column"))
+    findings.sort(key=attrgetter("line"))
 
 
 def _suppressed(
@@ -170,8 +186,11 @@ def _suppressed(
     return False
 
 
-def _finding(rule: Rule, hit: Hit, path: str, lines: Sequence[str]) -> Finding:
-    end_line = hit.end_line or hit.line
+def _finding(
+    rule: Rule, hit: Hit, path: str, lines: Sequence[str], texts: dict[str, str] | None = None
+) -> Finding:
+    # The one int object when both ends are on one line (a large file has many findings).
+    end_line = hit.line if hit.end_line in (None, 0, hit.line) else hit.end_line
     end_column = hit.end_column or (
         len(lines[end_line - 1]) + 1 if 1 <= end_line <= len(lines) else hit.column
     )
@@ -185,10 +204,15 @@ def _finding(rule: Rule, hit: Hit, path: str, lines: Sequence[str]) -> Finding:
         column=hit.column,
         end_line=end_line,
         end_column=end_column,
-        message=hit.message or rule.message,
+        message=_same(texts, hit.message or rule.message),
         suggestion=rule.suggestion if hit.suggestion is None else hit.suggestion,
-        excerpt=_excerpt(lines, hit),
+        excerpt=_same(texts, _excerpt(lines, hit)),
     )
+
+
+def _same(texts: dict[str, str] | None, text: str) -> str:
+    """Return the one kept object equal to `text` (text itself when it is the first)."""
+    return text if texts is None else texts.setdefault(text, text)
 
 
 def lint(

@@ -1792,7 +1792,18 @@ def _hit(sentence: Sentence, text: str, f: _Found) -> Hit:
 
 def _detector(code: str) -> Detector:
     def detect(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
-        yield from _analyse(ctx).get(code, ())
+        cache = vars(ctx)
+        let_go: set[str] = cache.setdefault("_blame_let_go", set())
+        if code in let_go:  # read again after its hits were let go: analyse afresh
+            cache.pop("_blame_hits", None)
+            let_go.clear()
+        hits = _analyse(ctx).get(code, [])
+        yield from hits
+        if ctx.sentences.streaming:
+            # A large file: the engine has made its findings from these hits; keeping them
+            # too would hold a second object for each of a hundred thousand findings.
+            hits.clear()
+            let_go.add(code)
 
     detect.__doc__ = f"Report the blame pack's {code} findings."
     return detect
