@@ -245,6 +245,8 @@ def test_team_filter_offers_only_teams_the_person_may_see(
     for user in (member, make_user("admin")):
         assert "team-zzsecret" in facet_values(user=user)["teams"]
     assert facet_values(user=AnonymousUser())["teams"] == []
+    assert search(user=AnonymousUser(), query="canary").total == 0
+    assert search(user=AnonymousUser(), query="", filters={"kind": "action"}).total == 0
 
 
 def test_more_results_link_stops_at_the_last_ranked_match(
