@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import nh3
 from django.forms import BoundField
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.http import RFC3986_SUBDELIMS
@@ -159,8 +159,20 @@ def url_maker(viewname: str, sample: int | str = 2147483647) -> Callable[[int | 
     """A function giving the URL of `viewname` for one argument, reversing only once.
 
     The URL is reversed for `sample` (an integer for <int:...> paths, a word for <str:...>)
-    and the argument put where the sample was, quoted as reverse() quotes it.
+    and the argument put where the sample was, quoted as reverse() quotes it. Kept per view
+    name, sample and script prefix.
     """
+    key = (viewname, sample, get_script_prefix())
+    made = _MAKERS.get(key)
+    if made is None:
+        made = _MAKERS[key] = _url_maker(viewname, sample)
+    return made
+
+
+_MAKERS: dict[tuple[str, int | str, str], Callable[[int | str], str]] = {}
+
+
+def _url_maker(viewname: str, sample: int | str) -> Callable[[int | str], str]:
     url = reverse(viewname, args=[sample])
     prefix, _, suffix = url.rpartition(quote(str(sample), safe=_URL_SAFE))
 
@@ -195,6 +207,10 @@ def badge(choice_set: type[ChoiceSet], value: str) -> SafeString:
 
 def esc(value: Any) -> str:
     """Escape a value for HTML text or a quoted attribute (format_html's escaping, faster)."""
+    if type(value) is str:
+        return html.escape(value)
+    if type(value) is int:
+        return str(value)
     if isinstance(value, SafeString):
         return value
     return html.escape(str(value))

@@ -15,7 +15,7 @@ from nofault.web.actions.forms import ActionFilterForm, StatusForm
 from nofault.web.api_errors import ServiceError
 from nofault.web.choices import ActionStatusChoices, Role
 
-BOARD_LIMIT = 20
+BOARD_LIMIT = 10  # cards a column shows; "N more…" opens the list of the rest
 # Columns count at most this many items: an exact count of a column of 100,000 items costs
 # a scan of them all through the access join; "1,000+" says as much to a reader.
 BOARD_COUNT_CAP = 1000
