@@ -771,6 +771,9 @@ _QUOTED = re.compile(r"“[^”]{0,200}”|\"[^\"\n]{0,200}\"|‘[^’]{0,120}�
 # Every key word of every pattern: a sentence with none of them is skipped at once.
 _ALL_GATES = tuple(g for g in list(globals().values()) if isinstance(g, Gated))
 _NOT_TRIGGERS = frozenset({_META, _ACTION, _JUDGEMENT_EXCEPTIONS})
+# Gates that report nothing by themselves: the guide-text check (read before) and the
+# exceptions to judgemental words.
+_INERT = frozenset({_META, _JUDGEMENT_EXCEPTIONS})
 _BY_KEY: dict[str, list[Gated]] = {}
 for _gate in _ALL_GATES:
     for _word in _gate.keys:
@@ -1738,6 +1741,8 @@ def _analyse(ctx: LintContext) -> dict[str, list[Hit]]:
             continue
         if low is not None:
             ready = _matching(ready, low)
+            if not extra and ready <= _INERT:
+                continue  # no pattern that reports anything matches
         if people is None:
             people = _people(ctx)
         if triggered or extra:
