@@ -343,13 +343,18 @@ def main(argv: list[str] | None = None) -> int:
         lint(one)
         walls.append((time.perf_counter() - wall) * 1000)
         cpus.append((time.process_time() - cpu) * 1000)
-    median = statistics.median(walls)
-    verdict = "ok" if median < 10 else "BELOW TARGET"
+    median, cpu_median = statistics.median(walls), statistics.median(cpus)
+    # Wall time counts the waits for a CPU on a loaded machine; CPU time counts only the
+    # work. Both are judged, so a busy machine cannot hide or fake a result.
+    verdict = ", ".join(
+        f"{name} {'ok' if value < 10 else 'BELOW TARGET'}"
+        for name, value in (("wall", median), ("CPU", cpu_median))
+    )
     print(f"one postmortem ({len(one.split())} words, {len(one.encode()) / 1000:.1f} kB), "
           f"{args.runs} runs in this process:")  # fmt: skip
     print(f"  wall {median:6.2f} ms median, {_percentile(walls, 0.9):6.2f} p90, "
-          f"{_percentile(walls, 0.99):6.2f} p99; CPU {statistics.median(cpus):6.2f} ms median "
-          f"(target median < 10 ms: {verdict})")  # fmt: skip
+          f"{_percentile(walls, 0.99):6.2f} p99; CPU {cpu_median:6.2f} ms median, "
+          f"{min(cpus):6.2f} best (target median < 10 ms: {verdict})")  # fmt: skip
 
     if args.big_mb > 0:
         big, count, seconds, cpu, rss = peak_rss(args.big_mb)
