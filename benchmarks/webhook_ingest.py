@@ -5,8 +5,12 @@
 Ingestion: `nofault serve --workers 2` (gthread, its default 4 threads each) on loopback, 8
 concurrent senders POSTing Alertmanager deliveries (10% resent, shuffled) to
 /webhooks/alertmanager; rate = deliveries / wall time, latency per request as the sender saw
-it. Each 2xx comes after the delivery is applied and committed: nothing is left to drain. Coverage: 100,000 incidents bulk-inserted, then
-the /reviews/ page rendered for an admin through Django's test client (median of 5).
+it. Each 2xx comes after the delivery is applied and committed: nothing is left to drain.
+Also printed: the load average before and after (the rate depends on what else the machine
+runs) and the CPU time per delivery of the server's processes and of the PostgreSQL backends
+serving them, which moves much less with the machine's load than the rate does.
+Coverage: 100,000 incidents bulk-inserted, then the /reviews/ page rendered for an admin
+through Django's test client (median of 5).
 The database named in DATABASE_URL is emptied first: point it at a scratch database.
 """
 
@@ -20,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -63,7 +68,14 @@ def main() -> None:
             except httpx.HTTPError:
                 time.sleep(0.2)
         bodies, groups = burst.plan(args.deliveries)
+        load_before = os.getloadavg()
+        server_cpu = _cpu_seconds(_group_pids(server.pid))
+        database = _BackendCpu()
+        database.start()
         outcome = burst.send(f"http://127.0.0.1:{port}/webhooks/alertmanager", bodies, 8)
+        database.finish()
+        load_after = os.getloadavg()
+        server_cpu = _cpu_seconds(_group_pids(server.pid), since=server_cpu)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait()
@@ -78,7 +90,71 @@ def main() -> None:
           f"{outcome.seconds:.1f} s; p50 {statistics.median(latencies) * 1000:.1f} ms, "
           f"p99 {p99:.1f} ms; failed {len(outcome.failed)}; incidents {Incident.objects.count()} "
           f"(expected {groups}); left unapplied {WebhookDelivery.objects.filter(status__in=['received', 'failed']).count()}")  # fmt: skip
+    per = 1000 / len(bodies)
+    print(f"  CPU per delivery: server {sum(server_cpu.values()) * per:.1f} ms, PostgreSQL "
+          f"backends {sum(database.seconds.values()) * per:.1f} ms; load average "
+          f"{load_before[0]:.1f} before, {load_after[0]:.1f} after ({os.cpu_count()} CPUs)")  # fmt: skip
     coverage_page(args.incidents)
+
+
+def _group_pids(leader: int) -> list[int]:
+    """The processes of the server's group: gunicorn's arbiter and its workers."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == leader:  # the process group id
+                found.append(int(entry.name))
+    return found
+
+
+def _backend_pids() -> list[int]:
+    """The PostgreSQL backends connected to this database, but this process's own."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid()")  # fmt: skip
+        return [row[0] for row in cursor.fetchall()]
+
+
+class _BackendCpu(threading.Thread):
+    """Samples the backends' CPU twice a second: a backend can close mid-run (CONN_MAX_AGE)."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.seconds: dict[int, float] = {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self.done.wait(0.5):
+                self.seconds.update(_cpu_seconds(_backend_pids()))
+            self.seconds.update(_cpu_seconds(_backend_pids()))
+        finally:
+            connection.close()
+
+    def finish(self) -> None:
+        self.done.set()
+        self.join()
+
+
+def _cpu_seconds(pids: list[int], since: dict[int, float] | None = None) -> dict[int, float]:
+    """User and system CPU seconds of each process (less what `since` had), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    spent = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        spent[pid] = (int(fields[11]) + int(fields[12])) / ticks - (since or {}).get(pid, 0.0)
+    return spent
 
 
 def coverage_page(count: int) -> None:
