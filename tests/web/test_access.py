@@ -147,3 +147,23 @@ def test_board_cards_and_counts_leave_out_what_a_person_may_not_see() -> None:
             counts = selectors.action_item_counts_visible(user=user, statuses=statuses, cap=cap)
             for status in statuses:
                 assert counts[status] == min(listed.filter(status=status).count(), cap + 1)
+
+
+def test_incident_rows_and_count_leave_out_what_a_person_may_not_see() -> None:
+    """The incident list's statements, built once per kind of person, apply the access rule."""
+    from nofault.web.incidents import selectors
+
+    owner = make_user("author")
+    make_postmortem(owner)
+    secret = make_incident(owner, title="ZZSECRET", restricted=True)
+    member, outsider, admin = make_user("viewer"), make_user("author"), make_user("admin")
+    secret.members.add(member)
+    for user, sees_secret in ((outsider, False), (member, True), (admin, True)):
+        listed = selectors.incident_list_visible(user=user)
+        rows = selectors.incident_rows_visible(user=user, offset=0, limit=50)
+        assert [r["key"] for r in rows] == list(listed.values_list("key", flat=True))
+        assert any(r["key"] == secret.key for r in rows) is sees_secret
+        assert all(isinstance(r["services"], list) for r in rows)
+        for cap in (0, 1, 100):
+            count = selectors.incident_count_visible(user=user, cap=cap)
+            assert count == min(listed.count(), cap + 1)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -14,7 +12,7 @@ from django.utils import timezone
 
 from nofault.web.actions.models import ActionItem
 from nofault.web.incidents.models import Incident
-from nofault.web.incidents.selectors import visible_incident_filter
+from nofault.web.incidents.selectors import built_once, visible_incident_filter
 
 
 def action_item_list_visible(
@@ -67,7 +65,7 @@ def action_item_cards_visible(
             [*statuses, *column_params],
         )
 
-    sql, params = _built_for(user, ("cards", tuple(statuses), limit), filters, build)
+    sql, params = built_once(user, ("cards", tuple(statuses), limit), filters, build)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for row in cursor.fetchall():
@@ -120,51 +118,10 @@ def action_item_counts_visible(
         params.extend([*statuses, *part_params])
         return "".join(sql), params
 
-    sql, params = _built_for(user, ("counts", tuple(statuses), cap), filters, build)
+    sql, params = built_once(user, ("counts", tuple(statuses), cap), filters, build)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {status: int(count) for status, count in cursor.fetchall()}
-
-
-# Building these statements through the ORM (the access filter's subqueries) cost more than
-# running them. They depend on the person only through their id and whether they are an
-# admin, so each is built once for a stand-in (a marker id no one has) and kept; a request
-# swaps its own id in for the marker.
-_USER_MARK = -7_301_947_113
-_BUILT: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
-_BUILT_MAX = 512
-
-
-@dataclass(frozen=True)
-class _StandIn:
-    pk: int
-    is_org_admin: bool
-    is_authenticated: bool = True
-
-
-def _built_for(
-    user: Any,
-    shape: tuple[Any, ...],
-    filters: dict[str, str] | None,
-    build: Callable[[Any], tuple[str, list[Any]]],
-) -> tuple[str, list[Any]]:
-    """The statement `build` makes for `user`, built once per shape, filters and day."""
-    items = tuple(sorted((filters or {}).items()))
-    if not getattr(user, "is_authenticated", False) or any(
-        str(_USER_MARK) in str(v)
-        for _, v in items  # never mistake a filter for the mark
-    ):
-        return build(user)
-    admin = bool(getattr(user, "is_org_admin", False))
-    key = (shape, items, admin, timezone.localdate())
-    built = _BUILT.get(key)
-    if built is None:
-        sql, params = build(_StandIn(pk=_USER_MARK, is_org_admin=admin))
-        if len(_BUILT) >= _BUILT_MAX:
-            _BUILT.clear()
-        built = _BUILT[key] = (sql, tuple(params))
-    sql, marked = built
-    return sql, [user.pk if p == _USER_MARK else p for p in marked]
 
 
 def _hidden_postmortems(user: Any) -> QuerySet[Incident, dict[str, Any]] | None:

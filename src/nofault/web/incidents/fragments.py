@@ -4,43 +4,47 @@ value is escaped with `esc`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
 from nofault.web.choices import IncidentStatusChoices, PostmortemStatusChoices, Severity
-from nofault.web.incidents.models import Incident
+from nofault.web.incidents.models import incident_is_overdue
 from nofault.web.rendering import badge, esc, text, url_maker
 
 _RESTRICTED = ' <span class="tag c-red">restricted</span>'
 _NO_POSTMORTEM = '<span class="muted">none</span>'
 
 
-def incident_rows(incidents: Iterable[Incident], today: date) -> SafeString:
-    """One <tr> per incident: key, title, severity, status, services, postmortem, due date."""
+def incident_rows(incidents: Iterable[Mapping[str, Any]], today: date) -> SafeString:
+    """One <tr> per incident (a row of `selectors.ROW_FIELDS`): key, title, severity, status,
+    services, postmortem, due date."""
     incident_url = url_maker("incidents:detail", "INC-0")
     postmortem_url = url_maker("postmortems:detail")
     rows = []
     for incident in incidents:
-        pm = getattr(incident, "postmortem", None)
+        pm_id, pm_status = incident["postmortem__id"], incident["postmortem__status"]
         postmortem = (
-            f'<a href="{esc(postmortem_url(pm.pk))}">'
-            f"{badge(PostmortemStatusChoices, pm.status)}</a>"
-            if pm is not None
+            f'<a href="{esc(postmortem_url(pm_id))}">'
+            f"{badge(PostmortemStatusChoices, pm_status)}</a>"
+            if pm_id is not None
             else _NO_POSTMORTEM
         )
-        services = ", ".join(esc(s) for s in incident.services or [])
+        due = incident["postmortem_due"]
+        overdue = incident_is_overdue(due, pm_status if pm_id is not None else None, today)
+        services = ", ".join(esc(s) for s in incident["services"] or [])
         rows.append(
-            f'    <tr class="{"overdue" if incident.is_overdue(today) else ""}">\n'
-            f'      <td><a href="{esc(incident_url(incident.key))}">{esc(incident.key)}</a>'
-            f"{_RESTRICTED if incident.restricted else ''}</td>\n"
-            f"      <td>{esc(incident.title)}</td>\n"
-            f"      <td>{badge(Severity, incident.severity)}</td>\n"
-            f"      <td>{badge(IncidentStatusChoices, incident.status)}</td>\n"
+            f'    <tr class="{"overdue" if overdue else ""}">\n'
+            f'      <td><a href="{esc(incident_url(incident["key"]))}">{esc(incident["key"])}</a>'
+            f"{_RESTRICTED if incident['restricted'] else ''}</td>\n"
+            f"      <td>{esc(incident['title'])}</td>\n"
+            f"      <td>{badge(Severity, incident['severity'])}</td>\n"
+            f"      <td>{badge(IncidentStatusChoices, incident['status'])}</td>\n"
             f"      <td>{services}</td>\n"
             f"      <td>{postmortem}</td>\n"
-            f'      <td class="due">{esc(text(incident.postmortem_due))}</td>\n'
+            f'      <td class="due">{esc(text(due))}</td>\n'
             "    </tr>"
         )
     return mark_safe("\n".join(rows))

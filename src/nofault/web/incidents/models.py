@@ -82,4 +82,9 @@ class Incident(models.Model):
         if self.postmortem_due is None or self.postmortem_due >= today:
             return False
         pm = getattr(self, "postmortem", None)
-        return pm is None or pm.status != "published"
+        return incident_is_overdue(self.postmortem_due, pm.status if pm else None, today)
+
+
+def incident_is_overdue(due: date | None, postmortem_status: str | None, today: date) -> bool:
+    """Tell whether a postmortem due then, in this status (None: none yet), is overdue."""
+    return due is not None and due < today and postmortem_status != "published"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -16,26 +17,20 @@ from nofault.web.accounts.models import User
 from nofault.web.api_errors import ServiceError
 from nofault.web.incidents import fragments, selectors, services
 from nofault.web.incidents.forms import IncidentFilterForm, IncidentForm, MemberForm
-from nofault.web.incidents.models import Incident
 
 INCIDENTS_PER_PAGE = 50
 INCIDENTS_COUNT_CAP = 1000
-# What a row shows: the postmortem's source and findings are not read for a list.
-LIST_COLUMNS = (
-    "key", "title", "severity", "status", "services", "restricted", "postmortem_due",
-    "created_at", "postmortem__id", "postmortem__incident_id", "postmortem__status",
-)  # fmt: skip
 
 
 @dataclass
 class IncidentPage:
     """One page of incidents and whether another follows: no count of every visible incident."""
 
-    rows: list[Incident]
+    rows: list[dict[str, Any]]  # selectors.ROW_FIELDS
     number: int
     has_next: bool
 
-    def __iter__(self) -> Iterator[Incident]:
+    def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.rows)
 
     @property
@@ -63,7 +58,6 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     """List the incidents the person may see, filtered, a page at a time."""
     form = IncidentFilterForm(request.GET or None)
     filters = {k: v for k, v in (form.data.items() if form.is_bound else []) if isinstance(v, str)}
-    qs = selectors.incident_list_visible(user=request.user, filters=filters)
     # Counting every visible incident for "page N of M" cost more than the page itself:
     # the heading counts up to a cap ("1,000+") and one row read past the page tells
     # whether an older page follows.
@@ -71,14 +65,20 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         number = max(1, int(request.GET.get("page") or 1))
     except ValueError:
         number = 1
-    start = (number - 1) * INCIDENTS_PER_PAGE
-    rows = list(qs.only(*LIST_COLUMNS)[start : start + INCIDENTS_PER_PAGE + 1])
+    rows = selectors.incident_rows_visible(
+        user=request.user,
+        filters=filters,
+        offset=(number - 1) * INCIDENTS_PER_PAGE,
+        limit=INCIDENTS_PER_PAGE + 1,
+    )
     page = IncidentPage(
         rows=rows[:INCIDENTS_PER_PAGE], number=number, has_next=len(rows) > INCIDENTS_PER_PAGE
     )
     total = 0
     if not request.headers.get("HX-Request"):  # the rows alone show no total
-        total = qs.order_by().values("id")[: INCIDENTS_COUNT_CAP + 1].count()
+        total = selectors.incident_count_visible(
+            user=request.user, filters=filters, cap=INCIDENTS_COUNT_CAP
+        )
     query = request.GET.copy()
     query.pop("page", None)
     template = (
