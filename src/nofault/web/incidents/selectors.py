@@ -55,6 +55,7 @@ def incident_list_visible(
 # an admin, so each is built once for a stand-in (a marker id no one has) and kept; a
 # request swaps its own id in for the marker.
 _USER_MARK = -7_301_947_113
+_ID_MARKS = (-7_301_947_114, -7_301_947_115, -7_301_947_116)
 _BUILT: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
 _BUILT_MAX = 512
 
@@ -70,25 +71,28 @@ def built_once(
     user: Any,
     shape: tuple[Any, ...],
     filters: dict[str, str] | None,
-    build: Callable[[Any], tuple[str, list[Any]]],
+    build: Callable[..., tuple[str, list[Any]]],
+    ids: tuple[int, ...] = (),
 ) -> tuple[str, list[Any]]:
-    """The statement `build` makes for `user`, built once per shape, filters and day."""
+    """The statement `build` makes for `user` (and `ids`, passed on to it), built once per
+    shape, filters and day for stand-ins and kept."""
     items = tuple(sorted((filters or {}).items()))
+    marks = _ID_MARKS[: len(ids)]
     if not getattr(user, "is_authenticated", False) or any(
-        str(_USER_MARK) in str(v)
-        for _, v in items  # never mistake a filter for the mark
-    ):
-        return build(user)
+        str(mark) in str(v) for _, v in items for mark in (_USER_MARK, *marks)
+    ):  # never mistake a filter for a mark
+        return build(user, *ids)
     admin = bool(getattr(user, "is_org_admin", False))
-    key = (shape, items, admin, timezone.localdate())
+    key = (shape, items, admin, len(ids), timezone.localdate())
     built = _BUILT.get(key)
     if built is None:
-        sql, params = build(_StandIn(pk=_USER_MARK, is_org_admin=admin))
+        sql, params = build(_StandIn(pk=_USER_MARK, is_org_admin=admin), *marks)
         if len(_BUILT) >= _BUILT_MAX:
             _BUILT.clear()
         built = _BUILT[key] = (sql, tuple(params))
     sql, marked = built
-    return sql, [user.pk if p == _USER_MARK else p for p in marked]
+    swap = {_USER_MARK: user.pk, **dict(zip(marks, ids, strict=True))}
+    return sql, [swap.get(p, p) if type(p) is int else p for p in marked]
 
 
 # What a row of the incident list shows: only these columns are read.

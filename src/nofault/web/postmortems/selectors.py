@@ -6,10 +6,13 @@ import hashlib
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import F, QuerySet
 from django.http import Http404
 
-from nofault.web.incidents.selectors import visible_incident_filter
+from nofault.web.accounts.models import User
+from nofault.web.incidents.models import Incident
+from nofault.web.incidents.selectors import built_once, visible_incident_filter
 from nofault.web.postmortems.models import Postmortem
 from nofault.web.rendering import markdown_to_html
 
@@ -54,6 +57,43 @@ def postmortem_get_visible(*, user: Any, pk: int, with_people: bool = False) -> 
     return pm
 
 
+def postmortem_for_page(*, user: Any, pk: int) -> Postmortem:
+    """The visible postmortem its page shows (PAGE_COLUMNS, the incident's key, who
+    published it, its rendered HTML), or 404.
+
+    On PostgreSQL the statement is built once per kind of person (`built_once`) and read
+    with raw(): the incident and publisher come as their key and name only.
+    """
+    if connection.vendor != "postgresql":
+        return postmortem_get_visible(user=user, pk=pk, with_people=True)
+
+    def build(someone: Any, pk_mark: int) -> tuple[str, list[Any]]:
+        qs = (
+            postmortem_list_visible(user=someone)
+            .filter(pk=pk_mark)
+            .order_by()
+            .values(
+                "id", "incident_id", "source", "revision", "status", "title", "findings",
+                "blame_count", "published_at", "published_by_id",
+                incident_key=F("incident__key"), publisher=F("published_by__username"),
+                rendered_revision=F("rendered__revision"), rendered_html=F("rendered__html"),
+            )[:1]
+        )  # fmt: skip
+        sql, params = qs.query.sql_with_params()
+        return sql, list(params)
+
+    sql, params = built_once(user, ("postmortem page",), None, build, ids=(pk,))
+    found = list(Postmortem.objects.raw(sql, params))
+    if not found:
+        raise Http404("no such postmortem")
+    pm = found[0]
+    db = pm._state.db or "default"
+    pm.incident = Incident.from_db(db, ["id", "key"], [pm.incident_id, pm.incident_key])
+    if pm.published_by_id is not None:
+        pm.published_by = User.from_db(db, ["id", "username"], [pm.published_by_id, pm.publisher])
+    return pm
+
+
 def _has_rendered(postmortem: Postmortem) -> bool:
     """Tell whether the rendered HTML was read with the row (never a query of its own)."""
     return Postmortem.rendered.is_cached(postmortem)
@@ -66,6 +106,9 @@ def postmortem_body_html(*, postmortem: Postmortem) -> str:
     revision and source and cached; the key holds the revision and a digest of the source,
     so a save (or any change of the source) renders afresh and an old entry is never shown.
     """
+    html = getattr(postmortem, "rendered_html", None)  # read by postmortem_for_page
+    if html is not None and getattr(postmortem, "rendered_revision", None) == postmortem.revision:
+        return str(html)
     rendered = getattr(postmortem, "rendered", None) if _has_rendered(postmortem) else None
     if rendered is not None and rendered.revision == postmortem.revision:
         return rendered.html

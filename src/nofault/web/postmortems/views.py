@@ -97,7 +97,7 @@ def postmortem_create(request: HttpRequest, key: str) -> HttpResponse:
 
 def postmortem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The postmortem rendered, with its review panel."""
-    pm = selectors.postmortem_get_visible(user=request.user, pk=pk, with_people=True)
+    pm = selectors.postmortem_for_page(user=request.user, pk=pk)
     return render(request, "postmortems/detail.html", _review_context(pm, request))
 
 
