@@ -79,14 +79,17 @@ def test_twin_of_a_plain_pattern() -> None:
     assert twin.search("then she forgot it") and not twin.search("Then SHE forgot it")
 
 
-@pytest.mark.parametrize("name", ["blame._CONSEQUENCE", "depth._MEASURE"])
+@pytest.mark.parametrize("name", ["blame._CONSEQUENCE", "analysis._MEASURE", "depth._ROOT_CAUSE"])
 def test_twins_of_other_patterns(name: str) -> None:
-    import nofault.core.lint.packs.depth.analysis as depth
+    import nofault.core.lint.packs.depth as depth
+    import nofault.core.lint.packs.depth.analysis as analysis
 
-    pattern = {"blame": blame, "depth": depth}[name.split(".")[0]].__dict__[name.split(".")[1]]
+    module = {"blame": blame, "analysis": analysis, "depth": depth}[name.split(".")[0]]
+    pattern = module.__dict__[name.split(".")[1]]
     twin = folded(pattern)
     assert twin is not None
-    texts = [*SENTENCES, "About 14% of requests, 1,200 Users and $3k in credits; 40 MINUTES."]
+    texts = [*SENTENCES, "About 14% of requests, 1,200 Users and $3k in credits; 40 MINUTES.",
+             "The Root Cause was the cache.", "## Root cause:", "It was caused ONLY by load."]  # fmt: skip
     for text in texts:
         assert [m.regs for m in twin.finditer(text.lower())] == [
             m.regs for m in pattern.finditer(text)

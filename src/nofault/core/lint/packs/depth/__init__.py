@@ -8,7 +8,7 @@ lint result by a hook registered here (see `nofault.core.lint.score`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from nofault.core.document import SectionKind
@@ -24,6 +24,7 @@ from nofault.core.lint.packs.depth.locate import (
 )
 from nofault.core.lint.packs.loader import load_pack
 from nofault.core.lint.rule import Category, Detector, Hit, Rule
+from nofault.core.lint.text import folded
 
 _Check = Callable[[LintContext, Rule], Iterator[Hit]]
 
@@ -61,14 +62,25 @@ _ROOT_CAUSE = re.compile(
 )
 
 
+_ROOT_CAUSE_FOLDED = folded(_ROOT_CAUSE)
+
+
 def root_cause(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
     """Flag prose that names "the root cause" or "the sole cause" of the incident."""
     for sentence in ctx.sentences:
+        if sentence.in_quote:
+            continue
+        text = sentence.text
         # Every pattern holds "cause": one substring test skips the regex for most sentences
         # (casefold, so that the test is never stricter than the pattern's IGNORECASE).
-        if sentence.in_quote or "cause" not in sentence.text.casefold():
-            continue
-        for m in _ROOT_CAUSE.finditer(sentence.text):
+        # ASCII text is matched lower-cased by the case-sensitive twin, at the same places.
+        matches: Iterable[re.Match[str]]
+        if _ROOT_CAUSE_FOLDED is not None and text.isascii():
+            low = text.lower()
+            matches = _ROOT_CAUSE_FOLDED.finditer(low) if "cause" in low else ()
+        else:
+            matches = _ROOT_CAUSE.finditer(text) if "cause" in text.casefold() else ()
+        for m in matches:
             line, column = sentence.position(m.start())
             end_line, end_column = sentence.position(m.end())
             yield Hit(line, column, end_line, end_column)
