@@ -41,6 +41,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "nofault.web.middleware.FreezeWarmObjectsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "nofault.web.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
