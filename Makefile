@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 # Append what your feature needs.
 SYSTEM_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium postgresql wrk
 
-.PHONY: setup system run test lint bench docs clean
+.PHONY: setup system run test lint bench docs screenshots clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench: setup system
 ## docs: regenerate docs/rules/CODE.md from the rules themselves
 docs: setup
 	$(BIN)/python -m nofault.cli.gendocs docs
+
+## screenshots: refresh docs/img from the browser test (a real chromium through Playwright)
+screenshots: setup system
+	NOFAULT_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/browser/test_flow.py
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache
