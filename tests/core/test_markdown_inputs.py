@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,19 @@ from nofault.core.lint.engine import lint
 from nofault.core.markdown import parse_text, render
 
 DATA = Path(__file__).parents[1] / "data"
-SHARED_TEMPLATES = Path(__file__).parents[3] / "shared" / "corpus" / "templates"
+
+
+def _shared_templates() -> Path:
+    """The public templates beside the repository (or under $NOFAULT_SHARED, or /work/shared)."""
+    repo = Path(__file__).resolve().parents[2]
+    candidates = [os.environ.get("NOFAULT_SHARED"), repo.parent / "shared", "/work/shared"]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "corpus" / "templates").is_dir():
+            return Path(candidate) / "corpus" / "templates"
+    raise RuntimeError("shared templates not found: set NOFAULT_SHARED to the shared folder")
+
+
+SHARED_TEMPLATES = _shared_templates()
 
 
 @pytest.mark.parametrize(
