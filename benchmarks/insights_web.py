@@ -33,7 +33,9 @@ bounded and the script stops by itself):
 
 - search: 60 queries (one to three words, a third with a filter), each run 3 times, as an
   admin (sees everything) and as a member (visibility filter in SQL), through `/api/search`
-  and the `/search/` page; p50 / p95 / max;
+  and the `/search/` page, after one untimed pass over the 60 queries (a new process's first
+  request, about 0.5 s on PostgreSQL at 100,000, fills caches; web_load.py warms up too);
+  p50 / p95 / max;
 - similar incidents: a new draft (written through the services) whose unsaved text is POSTed
   to the editor's partial `/insights/similar/<pk>/` 40 times with varied text; the index is
   built first (its build time and its load time in a fresh process are printed too);
@@ -655,10 +657,12 @@ def measure(*, size: int, rounds: int, parts: str, say: Callable[[str], None]) -
         clients[name] = Client()
         clients[name].force_login(User.objects.get(username=name))
 
-    # Search: each query `rounds` times, API and page, admin and member.
+    # Search: each query `rounds` times, API and page, admin and member, after a warm-up pass.
     queries = _search_queries() if "search" in parts else []
     for who in ("admin", "member") if queries else ():
         for label, url in (("API /api/search", "/api/search"), ("page /search/", "/search/")):
+            for q in queries:  # one untimed pass: a new process's first requests fill caches
+                _timed(clients[who], "get", url, q)
             timings = [_timed(clients[who], "get", url, q) for _ in range(rounds) for q in queries]
             figures[f"search, {label}, {who}"] = _stats(timings)
 
