@@ -440,11 +440,17 @@ _HUMAN_ERROR = Gated(
     _keys(LEXICON["human_error"]),
 )
 # "A mistake by", "an error on the part of": keyed on the rarer second word.
+# Also passive ("the mistake was made by the networking team", "an oversight by the release
+# manager"); a bare "errors by" is a breakdown ("errors by region"), so errors need "made".
 _HUMAN_ERROR_BY = Gated(
-    r"\bmistake(?:\s+made)?\s+(?:by|on\s+the\s+part\s+of)\b|"
-    r"\berror\s+(?:made\s+by|on\s+the\s+part\s+of)\b",
-    _keys("mistake error"),
-    also="by part made",
+    r"\b(?:mistakes?|oversights?|blunders?|typos?|lapses?|missteps?)"
+    r"(?:\s+(?:was|were))?(?:\s+(?:made|committed))?\s+(?:by|on\s+the\s+part\s+of)\b|"
+    r"\berrors?(?:\s+(?:was|were))?\s+(?:(?:made|committed)\s+by|on\s+the\s+part\s+of)\b",
+    _keys(
+        "mistake mistakes error errors oversight oversights blunder blunders typo typos "
+        "lapse lapses misstep missteps"
+    ),
+    also="by part",
 )
 _HE_NEGATED = re.compile(r"\b(?:not|n['’]t|no|rather\s+than|instead\s+of|beyond|never)\s+"
                          r"(?:\w+\s+){0,2}$", _I)  # fmt: skip
