@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+import json
+from datetime import date, datetime
+from typing import Any, cast
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from nofault.web.accounts.models import User
@@ -59,10 +62,12 @@ def postmortem_get_visible(*, user: Any, pk: int, with_people: bool = False) -> 
 
 def postmortem_for_page(*, user: Any, pk: int) -> Postmortem:
     """The visible postmortem its page shows (PAGE_COLUMNS, the incident's key, who
-    published it, its rendered HTML), or 404.
+    published it, its rendered HTML), or 404; `postmortem_page_lists` gives its action
+    items and comments.
 
-    On PostgreSQL the statement is built once per kind of person (`built_once`) and read
-    with raw(): the incident and publisher come as their key and name only.
+    On PostgreSQL one statement, built once per kind of person (`built_once`) and read with
+    a plain cursor: the incident and publisher come as their key and name only, the action
+    items and comments as two JSON arrays of the columns the page shows.
     """
     if connection.vendor != "postgresql":
         return postmortem_get_visible(user=user, pk=pk, with_people=True)
@@ -73,25 +78,92 @@ def postmortem_for_page(*, user: Any, pk: int) -> Postmortem:
             .filter(pk=pk_mark)
             .order_by()
             .values(
-                "id", "incident_id", "source", "revision", "status", "title", "findings",
-                "blame_count", "published_at", "published_by_id",
+                *_PAGE_FIELDS,
                 incident_key=F("incident__key"), publisher=F("published_by__username"),
                 rendered_revision=F("rendered__revision"), rendered_html=F("rendered__html"),
+                items_json=RawSQL(_ITEMS_JSON, []), comments_json=RawSQL(_COMMENTS_JSON, []),
             )[:1]
         )  # fmt: skip
         sql, params = qs.query.sql_with_params()
         return sql, list(params)
 
     sql, params = built_once(user, ("postmortem page",), None, build, ids=(pk,))
-    found = list(Postmortem.objects.raw(sql, params))
-    if not found:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchone()
+        names = [column.name for column in cursor.description]
+    if found is None:
         raise Http404("no such postmortem")
-    pm = found[0]
-    db = pm._state.db or "default"
-    pm.incident = Incident.from_db(db, ["id", "key"], [pm.incident_id, pm.incident_key])
+    row = dict(zip(names, found, strict=True))
+    row["findings"] = _json(row["findings"])
+    db = connection.alias
+    pm = Postmortem.from_db(db, _PAGE_FIELDS, [row[name] for name in _PAGE_FIELDS])
+    pm.incident = Incident.from_db(db, ["id", "key"], [pm.incident_id, row["incident_key"]])
     if pm.published_by_id is not None:
-        pm.published_by = User.from_db(db, ["id", "username"], [pm.published_by_id, pm.publisher])
+        pm.published_by = User.from_db(
+            db, ["id", "username"], [pm.published_by_id, row["publisher"]]
+        )
+    pm.rendered_revision = row["rendered_revision"]
+    pm.rendered_html = row["rendered_html"]
+    pm.page_lists = (
+        [
+            {"key": key, "text": text, "status": status, "due": _date(due)}
+            for key, text, status, due in _json(row["items_json"])
+        ],
+        [
+            {"author": author, "body": body, "revision": revision,
+             "created_at": datetime.fromisoformat(created_at)}
+            for author, body, revision, created_at in _json(row["comments_json"])
+        ],
+    )  # fmt: skip
     return pm
+
+
+_PAGE_FIELDS = (
+    "id", "incident_id", "source", "revision", "status", "title", "findings", "blame_count",
+    "published_at", "published_by_id",
+)  # fmt: skip
+# The page's action items (in table order) and comments (oldest first), as JSON arrays of
+# the columns shown, read in the postmortem's own statement on PostgreSQL.
+_ITEMS_JSON = (
+    'SELECT COALESCE(json_agg(json_build_array("i"."key", "i"."text", "i"."status", "i"."due") '
+    'ORDER BY "i"."position", "i"."id"), \'[]\') FROM "actions_actionitem" AS "i" '
+    'WHERE "i"."postmortem_id" = "postmortems_postmortem"."id"'
+)
+_COMMENTS_JSON = (
+    'SELECT COALESCE(json_agg(json_build_array("u"."username", "c"."body", "c"."revision", '
+    '"c"."created_at") ORDER BY "c"."created_at", "c"."id"), \'[]\') '
+    'FROM "postmortems_comment" AS "c" LEFT OUTER JOIN "accounts_user" AS "u" '
+    'ON "u"."id" = "c"."author_id" WHERE "c"."postmortem_id" = "postmortems_postmortem"."id"'
+)
+
+
+def _json(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def postmortem_page_lists(
+    *, postmortem: Postmortem
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The action items (key, text, status, due; in table order) and comments (author,
+    body, revision, created_at; oldest first) the postmortem's page shows, as rows."""
+    read = getattr(postmortem, "page_lists", None)  # read by postmortem_for_page
+    if read is not None:
+        return cast(tuple[list[dict[str, Any]], list[dict[str, Any]]], read)
+    items = list(
+        postmortem.action_items.order_by("position", "id").values("key", "text", "status", "due")
+    )
+    comments = [
+        {"author": author, "body": body, "revision": revision, "created_at": created_at}
+        for author, body, revision, created_at in postmortem.comments.order_by(
+            "created_at", "id"
+        ).values_list("author__username", "body", "revision", "created_at")
+    ]
+    return items, comments
 
 
 def _has_rendered(postmortem: Postmortem) -> bool:

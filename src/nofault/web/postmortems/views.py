@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
@@ -103,21 +104,18 @@ def postmortem_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _review_context(pm: Postmortem, request: HttpRequest, **extra: Any) -> dict[str, Any]:
     findings = annotate_findings(pm.source, pm.findings)
+    items, comments = selectors.postmortem_page_lists(postmortem=pm)
     context = {
         "postmortem": pm,
         "incident": pm.incident,
         "body": selectors.postmortem_body_html(postmortem=pm),
         "findings": findings,
         "findings_html": fragments.findings_html(findings),
-        "comments": pm.comments.select_related("author").only(
-            "postmortem_id", "body", "revision", "created_at", "author__username"
-        ),
+        "comments_html": fragments.comments_html(comments),
         "comment_form": CommentForm(),
         "can_edit": services.can_edit(postmortem=pm, actor=request.user),
         "can_reopen": request.user.has_role(Role.FACILITATOR),
-        "action_items": pm.action_items.order_by("position").only(
-            "postmortem_id", "key", "text", "status", "due"
-        ),
+        "action_items_html": fragments.action_item_rows(items, today=timezone.localdate()),
         **extra,
     }
     if pm.status == "draft":

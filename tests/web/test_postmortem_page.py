@@ -1,0 +1,96 @@
+"""The postmortem's review page: its action items and comments as the page shows them.
+
+On PostgreSQL the page reads them in its one postmortem statement (as JSON arrays); on
+SQLite in queries of their own. Either way the page says the same.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from django.template import Context, Template
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from nofault.web.choices import ActionStatusChoices
+from nofault.web.postmortems import services as pm_services
+from nofault.web.postmortems.models import Comment
+from nofault.web.rendering import badge
+from tests.web.factories import SOURCE, make_incident, make_postmortem, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(user: Any, pk: int) -> str:
+    client = Client()
+    client.force_login(user)
+    response = client.get(f"/postmortems/{pk}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_items_and_comments_as_shown() -> None:
+    owner = make_user("author", "pat.page")
+    pm = make_postmortem(owner)
+    pm_services.postmortem_comment_add(
+        postmortem=pm, actor=owner, body="First line <b>bold?</b>\nsecond & last"
+    )
+    gone = make_user("author")
+    later = Comment.objects.create(postmortem=pm, author=gone, body="Later", revision=1)
+    Comment.objects.filter(pk=later.pk).update(
+        created_at=datetime(2099, 1, 2, 3, 4, tzinfo=UTC), author=None
+    )
+    html = _page(owner, pm.pk)
+    rows = re.findall(r'<tr class="(overdue|)"><td>(A\d)</td><td>([^<]*)</td>', html)
+    assert rows == [
+        ("overdue", "A1", "Send configuration through the canary"),  # due 2020, open
+        ("", "A2", "Alert on error growth"),  # due 2099
+    ]
+    in_progress = str(badge(ActionStatusChoices, "in_progress"))
+    assert f"<td>A2</td><td>Alert on error growth</td><td>{in_progress}</td>" in html
+    as_template_prints = Template("{{ due }}").render(Context({"due": date(2020, 1, 1)}))
+    assert f'<td class="due">{as_template_prints}</td>' in html
+    comments = re.findall(r'<div class="cardlet"><strong>([^<]*)</strong>(.*?)</div></div>', html)
+    assert [c[0] for c in comments] == ["pat.page", "someone"]  # oldest first; no author
+    assert "First line &lt;b&gt;bold?&lt;/b&gt;<br>second &amp; last" in comments[0][1]
+    assert "2099-01-02 03:04 · revision 1" in comments[1][1]
+    assert "None yet." not in html and "No comments yet." not in html
+
+
+def test_no_items_and_no_comments() -> None:
+    owner = make_user("author")
+    incident = make_incident(owner)
+    source = SOURCE.format(key=incident.key, title=incident.title).split("## Action items")[0]
+    pm = make_postmortem(owner, incident, source=source)
+    html = _page(owner, pm.pk)
+    assert '<tr><td class="muted">None yet.</td></tr>' in html
+    assert '<p class="muted">No comments yet.</p>' in html
+
+
+def test_page_reads_no_more_than_it_shows() -> None:
+    """Session, person, the postmortem (on PostgreSQL with its items and comments) and, as
+    it is a draft, the people who may review it."""
+    from django.db import connection
+
+    owner = make_user("author")
+    pm = make_postmortem(owner)
+    pm_services.postmortem_comment_add(postmortem=pm, actor=owner, body="A remark")
+    client = Client()
+    client.force_login(owner)
+    client.get(f"/postmortems/{pm.pk}/")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(f"/postmortems/{pm.pk}/").status_code == 200
+    expected = (3 if connection.vendor == "postgresql" else 5) + 1  # a draft: who may review
+    assert len(ctx.captured_queries) <= expected, [q["sql"][:80] for q in ctx.captured_queries]
+
+
+def test_an_outsider_gets_404_for_a_restricted_postmortem() -> None:
+    owner = make_user("author")
+    pm = make_postmortem(owner, make_incident(owner, restricted=True))
+    client = Client()
+    client.force_login(make_user("author"))
+    assert client.get(f"/postmortems/{pm.pk}/").status_code == 404
+    assert "Send configuration" in _page(owner, pm.pk)
