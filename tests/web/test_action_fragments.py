@@ -1,0 +1,60 @@
+"""Action cards and rows are kept once built: a kept one is what a fresh build gives."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.utils import timezone
+
+from nofault.web.actions import fragments
+from nofault.web.actions.selectors import CARD_FIELDS
+
+
+def _item(**changes: Any) -> dict[str, Any]:
+    row = dict.fromkeys(CARD_FIELDS)
+    row.update(id=7, key="A1", text="Canary <config>", owner="team-a", due=date(2026, 3, 1),
+               status="open", postmortem_id=3, postmortem__incident__key="INC-9")  # fmt: skip
+    row.update(changes)
+    return row
+
+
+def _fresh(build: Any, items: list[dict[str, Any]], **kwargs: Any) -> str:
+    fragments._KEPT.clear()
+    return str(build(items, **kwargs))
+
+
+def test_kept_html_is_what_a_fresh_build_gives() -> None:
+    before, after = date(2026, 2, 1), date(2026, 4, 1)
+    closed = _item(status="done", closed_at=datetime(2026, 3, 2, 23, 30, tzinfo=UTC),
+                   closed_by__username="sam")  # fmt: skip
+    for build in (fragments.action_cards, fragments.action_rows):
+        seen = set()
+        for items in ([_item()], [_item(text="Other & text")], [closed], [_item(due=None)]):
+            for today in (before, after):
+                for can_change in (True, False):
+                    fresh = _fresh(build, items, today=today, can_change=can_change)
+                    kept = str(build(items, today=today, can_change=can_change))
+                    assert kept == fresh
+                    seen.add(fresh)
+        assert len(seen) > 8  # the day, the buttons and the row each change the HTML
+
+
+def test_what_each_input_changes() -> None:
+    fragments._KEPT.clear()
+    card = str(fragments.action_cards([_item()], today=date(2026, 2, 1), can_change=True))
+    assert (
+        "Canary &lt;config&gt;" in card and 'class="cardlet "' in card and "Close</button>" in card
+    )
+    late = str(fragments.action_cards([_item()], today=date(2026, 4, 1), can_change=True))
+    assert 'class="cardlet overdue"' in late
+    viewer = str(fragments.action_cards([_item()], today=date(2026, 4, 1), can_change=False))
+    assert "Close</button>" not in viewer
+    closed = _item(status="done", closed_at=datetime(2026, 3, 2, 23, 30, tzinfo=UTC),
+                   closed_by__username="sam")  # fmt: skip
+    with timezone.override("Pacific/Auckland"):  # 12:30 on the 3rd there
+        there = str(fragments.action_cards([closed], today=date(2026, 4, 1), can_change=True))
+    with timezone.override("UTC"):
+        here = str(fragments.action_cards([closed], today=date(2026, 4, 1), can_change=True))
+    assert "closed by sam on 2026-03-03" in there
+    assert "closed by sam on 2026-03-02" in here
