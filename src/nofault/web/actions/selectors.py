@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from nofault.web.actions.models import ActionItem
 from nofault.web.incidents.models import Incident
-from nofault.web.incidents.selectors import built_once, visible_incident_filter
+from nofault.web.incidents.selectors import built_once, fetch_built, visible_incident_filter
 
 
 def action_item_list_visible(
@@ -66,11 +66,9 @@ def action_item_cards_visible(
         )
 
     sql, params = built_once(user, ("cards", tuple(statuses), limit), filters, build)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for row in cursor.fetchall():
-            item = dict(zip(CARD_FIELDS, row, strict=True))
-            cards[item["status"]].append(item)
+    for row in fetch_built(sql, params)[1]:
+        item = dict(zip(CARD_FIELDS, row, strict=True))
+        cards[item["status"]].append(item)
     return cards
 
 
@@ -114,9 +112,7 @@ def action_item_counts_visible(
         )
 
     sql, params = built_once(user, ("counts", tuple(statuses), cap), filters, build)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {status: int(count) for status, count in cursor.fetchall()}
+    return {status: int(count) for status, count in fetch_built(sql, params)[1]}
 
 
 # An action item whose postmortem the person (%s: their id) may see, on PostgreSQL.

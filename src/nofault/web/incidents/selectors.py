@@ -95,6 +95,36 @@ def built_once(
     return sql, [swap.get(p, p) if type(p) is int else p for p in marked]
 
 
+def fetch_built(sql: str, params: list[Any]) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run a statement from `built_once`; return its column names and rows.
+
+    On PostgreSQL its parameters are bound by the server, so the statement is the same text
+    for every person and id and, when the connection prepares statements (OPTIONS
+    prepare_threshold, see settings), it is planned once per connection instead of once a
+    request (planning cost more than running the board's and the postmortem page's).
+    Django's own queries keep client-side binding.
+    """
+    connection.ensure_connection()
+    raw = connection.connection
+    if connection.vendor != "postgresql" or getattr(raw, "prepare_threshold", None) is None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [c[0] for c in cursor.description], cursor.fetchall()
+    import psycopg
+
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        server_bound = psycopg.Cursor(raw)
+    wrapped = (
+        connection.make_debug_cursor(server_bound)
+        if connection.queries_logged
+        else connection.make_cursor(server_bound)
+    )
+    with wrapped as cursor:
+        cursor.execute(sql, params)
+        return [c[0] for c in cursor.description], cursor.fetchall()
+
+
 # What a row of the incident list shows: only these columns are read.
 ROW_FIELDS = (
     "id", "key", "title", "severity", "status", "services", "restricted", "postmortem_due",

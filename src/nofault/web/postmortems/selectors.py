@@ -15,7 +15,7 @@ from django.http import Http404
 
 from nofault.web.accounts.models import User
 from nofault.web.incidents.models import Incident
-from nofault.web.incidents.selectors import built_once, visible_incident_filter
+from nofault.web.incidents.selectors import built_once, fetch_built, visible_incident_filter
 from nofault.web.postmortems.models import Postmortem
 from nofault.web.rendering import markdown_to_html
 
@@ -88,13 +88,10 @@ def postmortem_for_page(*, user: Any, pk: int) -> Postmortem:
         return sql, list(params)
 
     sql, params = built_once(user, ("postmortem page",), None, build, ids=(pk,))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchone()
-        names = [column.name for column in cursor.description]
-    if found is None:
+    names, found = fetch_built(sql, params)
+    if not found:
         raise Http404("no such postmortem")
-    row = dict(zip(names, found, strict=True))
+    row = dict(zip(names, found[0], strict=True))
     row["findings"] = _json(row["findings"])
     db = connection.alias
     pm = Postmortem.from_db(db, _PAGE_FIELDS, [row[name] for name in _PAGE_FIELDS])
