@@ -13,7 +13,7 @@ from datetime import date
 from operator import itemgetter
 from typing import Any
 
-from django.urls import get_script_prefix
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
@@ -57,6 +57,38 @@ def _controls(item: Mapping[str, Any], urls: _Urls, can_change: bool) -> str:
         who = item["closed_by__username"] or "—"
         return f'<span class="muted">closed by {esc(who)} on {esc(when)}</span>'
     return ""
+
+
+def board_column(
+    choice: Any, *, cards: str, count_label: str, more: int, more_label: str
+) -> SafeString:
+    """One column of the board: its status as a tag, how many items, its first cards and
+    a link to the list of the rest when there are more."""
+    more_html = (
+        f'<p class="muted"><a href="{esc(_list_url())}?status={esc(choice.value)}">'
+        f"{esc(more_label)} more…</a></p>"
+        if more
+        else ""
+    )
+    return mark_safe(
+        f'\n  <div class="column" data-status="{esc(choice.value)}">\n'
+        f'    <h2><span class="tag c-{esc(choice.colour)}">{esc(choice.label)}</span> '
+        f'<span class="muted">{esc(count_label)}</span></h2>\n'
+        f"{cards}\n"
+        f"    {more_html}\n"
+        "  </div>\n"
+    )
+
+
+def _list_url() -> str:
+    prefix = get_script_prefix()
+    url = _LIST_URLS.get(prefix)
+    if url is None:
+        url = _LIST_URLS[prefix] = reverse("actions:list")
+    return url
+
+
+_LIST_URLS: dict[str, str] = {}
 
 
 def action_cards(

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from nofault.web.actions import fragments, selectors, services
@@ -53,18 +54,22 @@ def action_board(request: HttpRequest) -> HttpResponse:
         count = min(count, BOARD_COUNT_CAP)
         more = count - len(items)
         columns.append(
-            {
-                "choice": choice,
-                "cards": fragments.action_cards(items, today=today, can_change=can_change),
-                "count_label": f"{count:,}{plus}",
-                "more": more,
-                "more_label": f"{more:,}{plus}",
-            }
+            fragments.board_column(
+                choice,
+                cards=fragments.action_cards(items, today=today, can_change=can_change),
+                count_label=f"{count:,}{plus}",
+                more=more,
+                more_label=f"{more:,}{plus}",
+            )
         )
     return render(
         request,
         "actions/board.html",
-        {"form": form, "columns": columns, "status_form": fragments.STATUS_FORM_ID},
+        {
+            "form": form,
+            "columns": mark_safe("".join(columns)),
+            "status_form": fragments.STATUS_FORM_ID,
+        },
     )
 
 
