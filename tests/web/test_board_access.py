@@ -127,3 +127,25 @@ def test_the_copied_flag_cannot_be_written_apart_from_the_incident() -> None:
     assert copied()
     assert not _sees(outsider, pm)
     assert ActionItem.objects.filter(postmortem=pm).exists()
+
+
+def test_the_list_counts_what_it_may_show() -> None:
+    """The list's heading adds up the columns' capped counts: the visible items, exactly
+    while under the cap."""
+    from django.test import Client
+
+    owner = make_user("author")
+    outsider = make_user("author")
+    make_postmortem(owner)
+    make_postmortem(owner, make_incident(owner, restricted=True))
+    for user, expected in ((outsider, 2), (owner, 4)):
+        client = Client()
+        client.force_login(user)
+        html = client.get("/actions/list/").content.decode()
+        assert f'Action items <span class="muted">({expected})</span>' in html
+        assert html.count('<a class="tracker-link"') == expected
+        assert "Page 1" not in html  # one page: no paging links
+        done = client.get("/actions/list/?status=done").content.decode()
+        assert 'Action items <span class="muted">(0)</span>' in done
+        assert "No action items match." in done
+        assert "No action items match." in client.get("/actions/list/?page=2").content.decode()
