@@ -295,6 +295,31 @@ def postmortem_restore(*, postmortem: Postmortem, actor: Any, number: int) -> Po
     )
 
 
+def rendered_bodies_fill(*, batch: int = 200) -> int:
+    """Render and keep the HTML of every postmortem saved before it was kept at save (its
+    page renders it on each first view otherwise); return how many were filled.
+
+    A save meanwhile writes its own (newer) HTML: a row already there is left as it is.
+    """
+    filled = 0
+    while True:
+        missing = list(
+            Postmortem.objects.filter(rendered__isnull=True)
+            .order_by("pk")
+            .values_list("pk", "revision", "source")[:batch]
+        )
+        if not missing:
+            return filled
+        RenderedBody.objects.bulk_create(
+            [
+                RenderedBody(postmortem_id=pk, revision=revision, html=markdown_to_html(source))
+                for pk, revision, source in missing
+            ],
+            ignore_conflicts=True,
+        )
+        filled += len(missing)
+
+
 # --- structured rows -------------------------------------------------------------------
 
 
