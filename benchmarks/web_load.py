@@ -11,6 +11,9 @@ the other in the same run: a constant Django view (served only by the benchmark'
 through the same middleware), the incident list, a postmortem page (a different published
 postmortem each request) and the action board; the constant view runs again at the end so
 drift shows. Targets: each page at least a third of the constant view's requests per second.
+Each endpoint's CPU a request (the server's processes and their PostgreSQL backends, sampled
+from /proc) is printed too, with the constant view's over it: steadier than requests per
+second when other work shares the machine.
 Then the live-lint request (POST /postmortems/lint/, as the editor sends it) for a 3,000-word
 postmortem, from one connection as one author typing: each request carries one more word in
 the same paragraph, so no two texts are the same; target p99 under 50 ms.
@@ -30,6 +33,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +56,13 @@ class Result:
     p99_ms: float
     requests: int
     errors: int
+    server_cpu_ms: float = 0.0  # the server's CPU per request (gunicorn's processes)
+    database_cpu_ms: float = 0.0  # its PostgreSQL backends' CPU per request
+
+    @property
+    def cpu_ms(self) -> float:
+        """CPU per request, server and database: steadier than req/s on a shared machine."""
+        return self.server_cpu_ms + self.database_cpu_ms
 
 
 def _ms(value: str, unit: str) -> float:
@@ -153,6 +164,80 @@ def check_pages(base: str, cookies: dict[str, str], paths: list[str]) -> None:
                 raise SystemExit(f"{path} answered HTTP {answer.status_code}")
 
 
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User and system CPU seconds of each process, from /proc (gone ones left out)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    spent = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        spent[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return spent
+
+
+def group_pids(leader: int) -> list[int]:
+    """The processes of the server's group: gunicorn's arbiter and its workers."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == leader:  # the process group id
+                found.append(int(entry.name))
+    return found
+
+
+class CpuMeter(threading.Thread):
+    """The CPU the server's processes and their PostgreSQL backends have used, sampled
+    twice a second: a worker's backend can close mid-run (CONN_MAX_AGE) and a new one open.
+    `total()` is the sum over every process seen, each at its last sample."""
+
+    def __init__(self, server_group: int, database: str) -> None:
+        super().__init__(daemon=True)
+        self.server_group = server_group
+        self.database = database
+        self.server: dict[int, float] = {}
+        self.backends: dict[int, float] = {}
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+
+    def sample(self) -> None:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s "
+                           "AND pid <> pg_backend_pid()", [self.database])  # fmt: skip
+            backends = [row[0] for row in cursor.fetchall()]
+        server = cpu_seconds(group_pids(self.server_group))
+        database = cpu_seconds(backends)
+        with self.lock:
+            self.server.update(server)
+            self.backends.update(database)
+
+    def run(self) -> None:
+        from django.db import connection
+
+        try:
+            while not self.done.wait(0.5):
+                self.sample()
+        finally:
+            connection.close()
+
+    def total(self) -> tuple[float, float]:
+        """Server and database CPU seconds so far (sampled now)."""
+        self.sample()
+        with self.lock:
+            return sum(self.server.values()), sum(self.backends.values())
+
+    def finish(self) -> None:
+        self.done.set()
+        self.join()
+
+
 def lua_string(text: str) -> str:
     """A Lua long string holding `text` exactly."""
     level = "=" * 8
@@ -161,19 +246,26 @@ def lua_string(text: str) -> str:
 
 def run_wrk(
     name: str, base: str, cookies: dict[str, str], *, script: str, connections: int,
-    duration: float, workdir: Path,
+    duration: float, workdir: Path, meter: CpuMeter | None = None,
 ) -> Result:  # fmt: skip
-    """Warm up for a second, then run wrk for `duration` seconds with one thread."""
+    """Warm up for a second, then run wrk for `duration` seconds with one thread; with a
+    meter, the CPU per request of the measured run (warm-up left out)."""
     lua = workdir / f"{re.sub(r'[^a-z]+', '-', name.lower())}.lua"
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
     lua.write_text(f'wrk.headers["Cookie"] = "{cookie}"\n' + script)
     command = ["wrk", "--latency", "-t1", f"-c{connections}", "--timeout", "10s", "-s", str(lua)]
     subprocess.run([*command, "-d1s", base], capture_output=True, check=True, timeout=60)
+    before = meter.total() if meter else (0.0, 0.0)
     out = subprocess.run(
         [*command, f"-d{max(1, round(duration))}s", base],
         capture_output=True, text=True, check=True, timeout=duration + 60,
     ).stdout  # fmt: skip
-    return parse_wrk(name, out)
+    after = meter.total() if meter else (0.0, 0.0)
+    result = parse_wrk(name, out)
+    if meter and result.requests:
+        result.server_cpu_ms = (after[0] - before[0]) * 1000 / result.requests
+        result.database_cpu_ms = (after[1] - before[1]) * 1000 / result.requests
+    return result
 
 
 def paths_script(paths: list[str]) -> str:
@@ -296,13 +388,20 @@ def main() -> int:
         check_pages(base, cookies, [p[0] for p in pages.values()])
         workdir = Path(tempfile.mkdtemp(prefix="nofault-wrk-"))
         results: list[Result] = []
+        load_before = os.getloadavg()
+        meter = CpuMeter(server.pid, args.database)
+        meter.start()
         for name, paths in [*pages.items(), ("constant view (again)", pages["constant view"])]:
             results.append(
                 run_wrk(name, base, cookies, script=paths_script(paths),
-                        connections=args.connections, duration=args.duration, workdir=workdir)
+                        connections=args.connections, duration=args.duration, workdir=workdir,
+                        meter=meter)
             )  # fmt: skip
             r = results[-1]
-            print(f"  measured {name}: {r.rps:,.0f} req/s", flush=True)
+            print(f"  measured {name}: {r.rps:,.0f} req/s, {r.cpu_ms:.2f} ms CPU a request",
+                  flush=True)  # fmt: skip
+        meter.finish()
+        load_after = os.getloadavg()
         from lint_speed import postmortem as long_postmortem
 
         source = long_postmortem(random.Random(3), 3000)
@@ -328,16 +427,25 @@ def main() -> int:
           "endpoint after a 1 s warm-up, one endpoint after the other, logged in as an author "
           "(session cookie); the postmortem page cycles through 200 published postmortems.")  # fmt: skip
     print()
-    print(f"{'endpoint':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs constant':>13}  target")
+    bare_cpu = (results[0].cpu_ms + results[-1].cpu_ms) / 2
+    print(f"Load average (1 min): {load_before[0]:.1f} before the pages, {load_after[0]:.1f} "
+          "after. CPU a request is the server's and its PostgreSQL backends' (sampled from "
+          "/proc), steadier than req/s when others share the machine; 'CPU vs constant' is "
+          "the constant view's CPU a request over the page's.")  # fmt: skip
+    print()
+    print(f"{'endpoint':<26}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'vs constant':>13}"
+          f"{'CPU ms':>8}{'(db)':>7}{'CPU vs constant':>17}  target")  # fmt: skip
     failed = False
     for r in results:
         ratio = r.rps / bare
+        cpu_ratio = bare_cpu / r.cpu_ms if r.cpu_ms else 0.0
         is_page = not r.name.startswith("constant")
         ok = ratio >= RATIO_TARGET and not r.errors
         failed |= is_page and not ok
         verdict = ("ok" if ok else "MISSED") + " (>= 1/3)" if is_page else ""
         errors = f"  {r.errors} errors" if r.errors else ""
-        print(f"{r.name:<26}{r.rps:>9,.0f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{ratio:>12.2f}x  "
+        print(f"{r.name:<26}{r.rps:>9,.0f}{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{ratio:>12.2f}x"
+              f"{r.cpu_ms:>8.2f}{r.database_cpu_ms:>7.2f}{cpu_ratio:>16.2f}x  "
               f"{verdict}{errors}")  # fmt: skip
     lint_ok = lint.p99_ms < LINT_P99_TARGET_MS and not lint.errors and lint.requests > 0
     failed |= not lint_ok
