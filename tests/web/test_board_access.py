@@ -149,3 +149,30 @@ def test_the_list_counts_what_it_may_show() -> None:
         assert 'Action items <span class="muted">(0)</span>' in done
         assert "No action items match." in done
         assert "No action items match." in client.get("/actions/list/?page=2").content.decode()
+
+
+def test_the_board_statement_gives_the_cards_and_counts_of_the_two() -> None:
+    """The board's one statement (cards and counts of each column) answers as the cards'
+    and the counts' own statements do, empty columns and filters included."""
+    owner = make_user("author")
+    member, outsider, admin = make_user("viewer"), make_user("author"), make_user("admin")
+    make_postmortem(owner)
+    hidden = make_postmortem(owner, make_incident(owner, restricted=True))
+    hidden.incident.members.add(member)
+    for user in (outsider, member, admin):
+        for filters in (None, {"owner": "team"}, {"status": "open"}, {"overdue": "yes"}):
+            for limit in (1, 5):
+                cards, counts = selectors.action_item_board_visible(
+                    user=user, statuses=STATUSES, filters=filters, limit=limit, cap=1
+                )
+                assert cards == selectors.action_item_cards_visible(
+                    user=user, statuses=STATUSES, filters=filters, limit=limit
+                )
+                full = [s for s in STATUSES if len(cards[s]) == limit]
+                expected = selectors.action_item_counts_visible(
+                    user=user, statuses=full, filters=filters, cap=1
+                )
+                assert {s: counts[s] for s in full} == expected
+                assert all(
+                    counts.get(s, len(cards[s])) == len(cards[s]) for s in STATUSES if s not in full
+                )

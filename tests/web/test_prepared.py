@@ -37,8 +37,13 @@ def test_page_statements_are_prepared_once_and_answer_as_before() -> None:
         counts = action_selectors.action_item_counts_visible(
             user=outsider, statuses=STATUSES, cap=100
         )
+        board = action_selectors.action_item_board_visible(
+            user=outsider, statuses=STATUSES, limit=9, cap=100
+        )
         page = pm_selectors.postmortem_for_page(user=owner, pk=hidden.pk)
-        answer = (cards, counts, page.pk, pm_selectors.postmortem_page_lists(postmortem=page))
+        answer = (
+            cards, counts, board, page.pk, pm_selectors.postmortem_page_lists(postmortem=page)
+        )  # fmt: skip
         assert first is None or answer == first
         first = answer
     assert {c["postmortem_id"] for rows in cards.values() for c in rows} == {open_pm.pk}
@@ -46,6 +51,7 @@ def test_page_statements_are_prepared_once_and_answer_as_before() -> None:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
     assert any('"nofault_card"' in s for s in prepared)
+    assert any('"nofault_count"."n"' in s for s in prepared)
     assert any('"nofault_column"."status", (SELECT COUNT(*)' in s for s in prepared)
     assert any('"postmortems_postmortem"."id"' in s and "$1" in s for s in prepared)
     with pytest.raises(Exception, match="no such postmortem"):

@@ -51,13 +51,7 @@ def action_item_cards_visible(
         return cards
 
     def build(someone: Any) -> tuple[str, list[Any]]:
-        column = (
-            action_item_list_visible(user=someone, filters=filters)
-            .order_by("due", "id")
-            .filter(status=RawSQL('"nofault_column"."status"', []))
-            .values(*CARD_FIELDS)
-        )
-        column_sql, column_params = column[:limit].query.sql_with_params()
+        column_sql, column_params = _column_sql(someone, filters, limit)
         values = ", ".join(["(%s)"] * len(statuses))
         return (
             f'SELECT "nofault_card".* FROM (VALUES {values}) AS "nofault_column" ("status") '
@@ -94,16 +88,9 @@ def action_item_counts_visible(
         return {s: qs.filter(status=s).values("id")[: cap + 1].count() for s in statuses}
 
     # One statement: each status (a VALUES row) counted off its (status, postmortem) index up
-    # to the cap, leaving out the items of hidden postmortems: restricted ones (the flag the
-    # database copies from the incident, postmortems migration 0004, read off a partial
-    # index of the few of them in id order, so the two indexes merge) of incidents the
-    # person is no member of.
+    # to the cap, hidden postmortems' items left out (`_count_sql`).
     def build(someone: Any) -> tuple[str, list[Any]]:
-        qs = _filtered(ActionItem.objects.order_by(), filters)
-        if visible_incident_filter(someone, "postmortem__incident__"):  # admins: nothing hidden
-            qs = qs.filter(RawSQL(_NOT_HIDDEN, [someone.pk], output_field=BooleanField()))
-        part = qs.filter(status=RawSQL('"nofault_column"."status"', [])).values("id")[: cap + 1]
-        part_sql, part_params = part.query.sql_with_params()
+        part_sql, part_params = _count_sql(someone, filters, cap)
         values = ", ".join(["(%s)"] * len(statuses))
         return (
             f'SELECT "nofault_column"."status", (SELECT COUNT(*) FROM ({part_sql}) AS "t") '
@@ -113,6 +100,73 @@ def action_item_counts_visible(
 
     sql, params = built_once(user, ("counts", tuple(statuses), cap), filters, build)
     return {status: int(count) for status, count in fetch_built(sql, params)[1]}
+
+
+def action_item_board_visible(
+    *, user: Any, statuses: list[str], filters: dict[str, str] | None = None, limit: int, cap: int
+) -> tuple[dict[str, list[dict[str, Any]]], dict[str, int]]:
+    """The board's columns: `action_item_cards_visible` and the columns' counts
+    (`action_item_counts_visible`; only full columns elsewhere than PostgreSQL).
+
+    On PostgreSQL one statement: for each status (a VALUES row) its capped count and its
+    first cards, each a LATERAL subquery built once (a statement less a request).
+    """
+    if connection.vendor != "postgresql" or not statuses:
+        firsts = action_item_cards_visible(
+            user=user, statuses=statuses, filters=filters, limit=limit
+        )
+        full = [status for status, items in firsts.items() if len(items) == limit]
+        return firsts, action_item_counts_visible(
+            user=user, statuses=full, filters=filters, cap=cap
+        )
+    if not getattr(user, "is_authenticated", False):
+        return {status: [] for status in statuses}, dict.fromkeys(statuses, 0)
+
+    def build(someone: Any) -> tuple[str, list[Any]]:
+        part_sql, part_params = _count_sql(someone, filters, cap)
+        column_sql, column_params = _column_sql(someone, filters, limit)
+        values = ", ".join(["(%s)"] * len(statuses))
+        return (
+            'SELECT "nofault_column"."status", "nofault_count"."n", "nofault_card".* '
+            f'FROM (VALUES {values}) AS "nofault_column" ("status") '
+            f'CROSS JOIN LATERAL (SELECT COUNT(*) AS "n" FROM ({part_sql}) AS "t") '
+            'AS "nofault_count" '
+            f'LEFT JOIN LATERAL ({column_sql}) AS "nofault_card" ON TRUE',
+            [*statuses, *part_params, *column_params],  # in the order they appear
+        )
+
+    sql, params = built_once(user, ("board", tuple(statuses), limit, cap), filters, build)
+    cards: dict[str, list[dict[str, Any]]] = {status: [] for status in statuses}
+    counts: dict[str, int] = {}
+    for status, count, *row in fetch_built(sql, params)[1]:
+        counts[status] = int(count)
+        if row[0] is not None:  # an empty column's one row has no card
+            cards[status].append(dict(zip(CARD_FIELDS, row, strict=True)))
+    return cards, counts
+
+
+def _column_sql(someone: Any, filters: dict[str, str] | None, limit: int) -> tuple[str, Any]:
+    """A column's first cards, for the status of the VALUES row "nofault_column"."""
+    column = (
+        action_item_list_visible(user=someone, filters=filters)
+        .order_by("due", "id")
+        .filter(status=RawSQL('"nofault_column"."status"', []))
+        .values(*CARD_FIELDS)
+    )
+    return column[:limit].query.sql_with_params()
+
+
+def _count_sql(someone: Any, filters: dict[str, str] | None, cap: int) -> tuple[str, Any]:
+    """A column's visible items up to `cap` + 1 (ids only), for the status of the VALUES
+    row "nofault_column", on PostgreSQL: every item but those of hidden postmortems,
+    restricted ones (the flag the database copies from the incident, postmortems migration
+    0004, read off a partial index of the few of them in id order, so the two indexes
+    merge) of incidents the person is no member of."""
+    qs = _filtered(ActionItem.objects.order_by(), filters)
+    if visible_incident_filter(someone, "postmortem__incident__"):  # admins: nothing hidden
+        qs = qs.filter(RawSQL(_NOT_HIDDEN, [someone.pk], output_field=BooleanField()))
+    part = qs.filter(status=RawSQL('"nofault_column"."status"', [])).values("id")[: cap + 1]
+    return part.query.sql_with_params()
 
 
 # An action item whose postmortem the person (%s: their id) may see, on PostgreSQL.

@@ -35,14 +35,11 @@ def action_board(request: HttpRequest) -> HttpResponse:
     """Columns by status, the first cards of each and how many more; overdue cards highlighted."""
     form, filters = _filters(request)
     statuses = ActionStatusChoices.values()
-    firsts = selectors.action_item_cards_visible(
-        user=request.user, statuses=statuses, filters=filters, limit=BOARD_LIMIT
-    )
-    # Only a full column has more to count.
-    counts = selectors.action_item_counts_visible(
+    firsts, counts = selectors.action_item_board_visible(
         user=request.user,
-        statuses=[status for status, items in firsts.items() if len(items) == BOARD_LIMIT],
+        statuses=statuses,
         filters=filters,
+        limit=BOARD_LIMIT,
         cap=BOARD_COUNT_CAP,
     )
     today = timezone.localdate()
