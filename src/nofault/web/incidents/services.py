@@ -14,6 +14,7 @@ from django.utils import timezone
 from nofault.web.api_errors import NotAllowedError, ServiceError
 from nofault.web.choices import IncidentStatusChoices, Role, Severity
 from nofault.web.incidents.models import Incident
+from nofault.web.reviews.selectors import policy_stamp_sql
 from nofault.web.reviews.services import review_due_date
 
 
@@ -31,20 +32,22 @@ def _services_index(services: list[str]) -> str:
 KEY_SEQUENCE = "incidents_incident_key_seq"  # made by migration 0002, PostgreSQL only
 
 
-def _next_key() -> str:
+def _next_key() -> tuple[str, tuple[Any, ...] | None]:
+    """Return a free generated key, and on PostgreSQL the review policy's stamp read with it."""
     if connection.vendor == "postgresql":
         # Each caller gets its own number (a sequence takes no lock); numbers a person gave
-        # as a key by hand are skipped in the same statement.
+        # as a key by hand are skipped in the same statement, which also reads what the review
+        # policy in force is built from (for the due date): one round trip for both.
         table = connection.ops.quote_name(Incident._meta.db_table)
         with connection.cursor() as cursor:
             for _ in range(1000):
                 cursor.execute(
-                    f"SELECT n FROM (SELECT nextval('{KEY_SEQUENCE}') AS n) s WHERE NOT EXISTS "
-                    f"(SELECT 1 FROM {table} WHERE key = 'INC-' || s.n)"
+                    f"SELECT n, {policy_stamp_sql()} FROM (SELECT nextval('{KEY_SEQUENCE}') AS n) s"
+                    f" WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE key = 'INC-' || s.n)"
                 )
                 row = cursor.fetchone()
                 if row is not None:
-                    return f"INC-{row[0]}"
+                    return f"INC-{row[0]}", tuple(row[1:])
         raise ServiceError("no free incident key", reason="duplicate_key", status_code=409)
     numbers = [
         int(k.split("-", 1)[1])
@@ -54,7 +57,7 @@ def _next_key() -> str:
     ]
     top = max(numbers, default=1000)
     latest = Incident.objects.aggregate(Max("id"))["id__max"] or 0
-    return f"INC-{max(top, 1000 + latest) + 1}"
+    return f"INC-{max(top, 1000 + latest) + 1}", None
 
 
 def _check(*, title: str, severity: str, status: str) -> None:
@@ -70,7 +73,6 @@ def _check(*, title: str, severity: str, status: str) -> None:
         raise ServiceError(f"unknown status {status!r}", reason="invalid_status")
 
 
-@transaction.atomic
 def incident_create(
     *,
     actor: Any,
@@ -96,54 +98,64 @@ def incident_create(
     services = [s.strip() for s in (services or []) if s.strip()]
     created = created_at or timezone.now()
     given = (key or "").strip()
-    # A generated key (max + 1) can be taken by a concurrent create: take the next one then.
-    # A key from the PostgreSQL sequence is free and nobody else's: no check, no retry.
+    if len(given) > 64:
+        raise ServiceError("the incident key is longer than 64 characters", reason="invalid_key")
+    # A key from the PostgreSQL sequence is free and nobody else's: nothing here is expected
+    # to fail, so no savepoint is taken inside a caller's transaction (a failure is the
+    # caller's to roll back). A given key, or max + 1 on SQLite, may be taken: a savepoint
+    # lets a caller go on after the "already exists" refusal.
     sequenced = not given and connection.vendor == "postgresql"
+    with transaction.atomic(savepoint=not sequenced):
+        incident = _incident_insert(
+            given=given,
+            sequenced=sequenced,
+            title=title.strip(),
+            severity=severity,
+            status=status,
+            services=services,
+            services_index=_services_index(services),
+            started_at=started_at,
+            detected_at=detected_at,
+            mitigated_at=mitigated_at,
+            resolved_at=resolved_at,
+            source=source,
+            external_id=external_id,
+            responders=responders or [],
+            restricted=restricted,
+            created_by=actor,
+            created_at=created,
+        )
+        incident.members.add(actor, *(members or []))
+    return incident
+
+
+def _incident_insert(*, given: str, sequenced: bool, **values: Any) -> Incident:
+    """Insert the incident under the given key or a generated one (taking the next if raced)."""
     for attempt in range(1 if given else 50):
-        key = given or _next_key()
-        if len(key) > 64:
-            raise ServiceError(
-                "the incident key is longer than 64 characters", reason="invalid_key"
-            )
-        if sequenced or not Incident.objects.filter(key=key).exists():
+        key, stamp = (given, None) if given else _next_key()
+        due = review_due_date(severity=values["severity"], since=values["created_at"], stamp=stamp)
+        if sequenced:
+            return Incident.objects.create(key=key, postmortem_due=due, **values)
+        if not Incident.objects.filter(key=key).exists():
             try:
-                # A sequenced key needs no savepoint to fall back to: nothing else takes it.
-                with transaction.atomic(savepoint=not sequenced):
-                    incident = Incident.objects.create(
-                        key=key,
-                        title=title.strip(),
-                        severity=severity,
-                        status=status,
-                        services=services,
-                        services_index=_services_index(services),
-                        started_at=started_at,
-                        detected_at=detected_at,
-                        mitigated_at=mitigated_at,
-                        resolved_at=resolved_at,
-                        source=source,
-                        external_id=external_id,
-                        responders=responders or [],
-                        restricted=restricted,
-                        created_by=actor,
-                        created_at=created,
-                        postmortem_due=review_due_date(severity=severity, since=created),
-                    )
-                break
+                with transaction.atomic():
+                    return Incident.objects.create(key=key, postmortem_due=due, **values)
             except IntegrityError:
-                if sequenced:
-                    raise
+                pass
         if given or attempt == 49:
             raise ServiceError(
                 f"an incident {key} already exists", reason="duplicate_key", status_code=409
             )
         time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
-    incident.members.add(actor, *(members or []))
-    return incident
+    raise AssertionError("unreachable")
 
 
-@transaction.atomic
 def incident_update(*, incident: Incident, actor: Any, **changes: Any) -> Incident:
-    """Change an incident's fields (title, severity, status, services, times, restricted)."""
+    """Change an incident's fields (title, severity, status, services, times, restricted).
+
+    Only the fields named are written (with `updated_at`, and the services' index with the
+    services): a concurrent change to another field is not overwritten with a stale value.
+    """
     _require_author(actor)
     allowed = {
         "title",
@@ -163,10 +175,15 @@ def incident_update(*, incident: Incident, actor: Any, **changes: Any) -> Incide
     for name, value in changes.items():
         setattr(incident, name, value)
     _check(title=incident.title, severity=incident.severity, status=incident.status)
+    fields = {*changes, "updated_at"}
     if "services" in changes:
         incident.services = [s.strip() for s in incident.services if s.strip()]
         incident.services_index = _services_index(incident.services)
-    incident.save()
+        fields.add("services_index")
+    # One UPDATE (and what the save's receivers write): nothing to fall back to inside a
+    # caller's transaction, so no savepoint; alone, it is its own transaction.
+    with transaction.atomic(savepoint=False):
+        incident.save(update_fields=sorted(fields))
     return incident
 
 
