@@ -176,3 +176,24 @@ def test_the_board_statement_gives_the_cards_and_counts_of_the_two() -> None:
                 assert all(
                     counts.get(s, len(cards[s])) == len(cards[s]) for s in STATUSES if s not in full
                 )
+
+
+def test_the_filters_form_says_what_was_asked_each_time() -> None:
+    """The filters' HTML is kept by the values asked for: each request shows its own."""
+    from django.test import Client
+
+    owner = make_user("author")
+    make_postmortem(owner)
+    client = Client()
+    client.force_login(owner)
+    for _ in range(2):
+        plain = client.get("/actions/").content.decode()
+        assert 'name="owner" placeholder="Owner" value=""' in plain
+        assert plain.count('class="cardlet') == 2
+        mine = client.get("/actions/?owner=team-checkout").content.decode()
+        assert 'value="team-checkout"' in mine and mine.count('class="cardlet') == 2
+        other = client.get("/actions/list/?owner=nobody").content.decode()
+        assert 'value="nobody"' in other and "No action items match." in other
+        bad = client.get("/actions/?due_before=not-a-date&owner=x").content.decode()
+        assert 'value="not-a-date"' in bad
+        assert bad.count('class="cardlet') == 2  # an invalid form filters nothing, as before

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from nofault.web.actions import fragments, selectors, services
@@ -23,17 +27,31 @@ BOARD_LIMIT = 10  # cards a column shows; "N more…" opens the list of the rest
 BOARD_COUNT_CAP = 1000
 
 
-def _filters(request: HttpRequest) -> tuple[ActionFilterForm, dict[str, str]]:
-    form = ActionFilterForm(request.GET or None)
-    filters: dict[str, str] = {}
-    if form.is_bound and form.is_valid():
-        filters = {k: str(v) for k, v in form.cleaned_data.items() if v}
-    return form, filters
+def _filters(request: HttpRequest) -> tuple[SafeString, dict[str, str]]:
+    """The filters form as HTML and the filters it gives, kept by the values asked for: the
+    same board (most often unfiltered) is asked for again and again."""
+    asked = tuple(tuple(request.GET.getlist(name)) for name in ActionFilterForm.base_fields)
+    key = (bool(request.GET), asked, get_script_prefix(), get_language())
+    kept = _FILTERS_KEPT.get(key)
+    if kept is None:
+        form = ActionFilterForm(request.GET or None)
+        filters: dict[str, str] = {}
+        if form.is_bound and form.is_valid():
+            filters = {k: str(v) for k, v in form.cleaned_data.items() if v}
+        html = SafeString(render_to_string("actions/_filters.html", {"form": form}))
+        if len(_FILTERS_KEPT) >= _FILTERS_KEPT_MAX:
+            _FILTERS_KEPT.clear()
+        kept = _FILTERS_KEPT[key] = (html, filters)
+    return kept[0], dict(kept[1])
+
+
+_FILTERS_KEPT: dict[tuple[Any, ...], tuple[SafeString, dict[str, str]]] = {}
+_FILTERS_KEPT_MAX = 256
 
 
 def action_board(request: HttpRequest) -> HttpResponse:
     """Columns by status, the first cards of each and how many more; overdue cards highlighted."""
-    form, filters = _filters(request)
+    filters_html, filters = _filters(request)
     statuses = ActionStatusChoices.values()
     firsts, counts = selectors.action_item_board_visible(
         user=request.user,
@@ -64,7 +82,7 @@ def action_board(request: HttpRequest) -> HttpResponse:
         request,
         "actions/board.html",
         {
-            "form": form,
+            "filters_html": filters_html,
             "columns": mark_safe("".join(columns)),
             "status_form": fragments.STATUS_FORM_ID,
         },
@@ -113,7 +131,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     added up) and one row read past the page tells whether another follows: an exact count
     of 300,000 items through the access rule cost more than half a second.
     """
-    form, filters = _filters(request)
+    filters_html, filters = _filters(request)
     try:
         number = max(1, int(request.GET.get("page") or 1))
     except ValueError:
@@ -138,7 +156,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         request,
         "actions/list.html",
         {
-            "form": form,
+            "filters_html": filters_html,
             "page": page,
             "rows": rows,
             "empty": not items,
