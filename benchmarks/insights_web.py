@@ -17,7 +17,8 @@ produce the rows the app's services produce: incidents (creator as member, revie
 postmortems (Markdown source, extracted fields, the linter's findings, blame count and depth
 score), one revision each (the last save), action items (closed_at for done / won't do),
 reviewers and approvals, waivers for 1% of incidents with no postmortem, the insights digest
-of every postmortem and one search entry per incident, postmortem and action item (the
+of every postmortem, the insights figures row of every incident (written by the app's own
+statement, `facts_fill_missing`) and one search entry per incident, postmortem and action item (the
 database keeps the FTS5 table / tsvector column itself; on PostgreSQL the GIN index is dropped
 during the load and created again with the migration's statement, then VACUUM ANALYZE). 3% of the
 incidents have no postmortem, 5% are restricted. The linter (10 ms a text) is run once per
@@ -40,7 +41,8 @@ bounded and the script stops by itself):
   to the editor's partial `/insights/similar/<pk>/` 40 times with varied text; the index is
   built first (its build time and its load time in a fresh process are printed too);
 - insights page `/insights/` (12 months, the default, and all time): cold (cache emptied
-  before each request: the figures are computed from the rows, by one SQL statement), warm
+  before each request, 3 times: the figures are computed from the figures rows, read by one
+  SQL statement and aggregated with numpy), warm
   (served from `InsightCache`), and the first request after a change (the data version
   moved and the stale window is over: the last figures are served, marked stale, while a
   thread computes new ones, whose time is printed as "new figures ready after"); the themes
@@ -371,6 +373,7 @@ def load(size: int, *, say: Callable[[str], None]) -> dict[str, Any]:
     from nofault.web.accounts import services as account_services
     from nofault.web.actions.models import ActionItem
     from nofault.web.incidents.models import Incident
+    from nofault.web.insights.facts import facts_fill_missing
     from nofault.web.insights.models import PostmortemDigest
     from nofault.web.insights.services import data_version_bump
     from nofault.web.postmortems.models import Approval, Postmortem, Revision
@@ -536,6 +539,11 @@ def load(size: int, *, say: Callable[[str], None]) -> dict[str, Any]:
         if (start // batch) % 10 == 0:
             say(f"  … {start + len(chunk):,} incidents written ({time.perf_counter() - t0:.0f} s)")
     say(f"wrote {counts} in {time.perf_counter() - t0:.1f} s")
+    # The figures rows the signal receivers keep, written whole for the rows above (as
+    # `insights_refresh --facts` does after a bulk load).
+    t0 = time.perf_counter()
+    written = facts_fill_missing()
+    say(f"wrote {written:,} figures rows in {time.perf_counter() - t0:.1f} s")
     if pg:
         t0 = time.perf_counter()
         with connection.cursor() as cursor:
@@ -741,7 +749,8 @@ def _pages(
         for period in ("12m", "all"):
             for label, url in pages:
                 cold, ready = [], []
-                for _ in range(3 if size <= 20_000 else 1):
+                # The themes take minutes cold at 100,000: once; the insights page 3 times.
+                for _ in range(3 if size <= 20_000 or label == "insights page" else 1):
                     forget()
                     cold.append(_timed(clients[who], "get", url, {"period": period}))
                     ready.append(wait() + cold[-1])

@@ -91,3 +91,57 @@ class PulseComments(models.Model):
         "postmortems.Postmortem", on_delete=models.CASCADE, related_name="pulse_comments"
     )
     comments = models.JSONField(default=list, blank=True)
+
+
+class IncidentFacts(models.Model):
+    """What the insights page's figures read of one incident, kept in step with every save.
+
+    One narrow row per incident (its postmortem, digest, waiver and action items folded in),
+    written by the insights app's signal receivers in SQL (`facts`), so the figures read this
+    table alone. Each save rewrites only its own part (incident, postmortem, action items,
+    waiver) from the rows it holds locked; see `facts` for why that stays correct when
+    writers race. On PostgreSQL a generated column packs the numbers the figures read into
+    one fixed-width value (migration 0003).
+    """
+
+    incident = models.OneToOneField(
+        "incidents.Incident",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # the receiver deletes the row after the incident
+        db_constraint=False,
+        related_name="+",
+    )
+    # The incident's part.
+    created_at = models.DateTimeField()
+    restricted = models.BooleanField(default=False)
+    severity = models.CharField(max_length=16)  # "unknown" when empty
+    services = models.JSONField(default=list)  # as listed, ["unknown"] when empty
+    month = models.IntegerField(null=True)  # YYYYMM of the first of started/detected/resolved
+    resolved_day = models.IntegerField(null=True)  # UTC days since 1970-01-01
+    detect_seconds = models.FloatField(null=True)
+    mitigate_seconds = models.FloatField(null=True)
+    resolve_seconds = models.FloatField(null=True)
+    # The waiver's part.
+    waived = models.BooleanField(default=False)
+    # The postmortem's (and its digest's) part.
+    postmortem_id = models.BigIntegerField(null=True)
+    published = models.BooleanField(default=False)
+    postmortem_month = models.IntegerField(null=True)  # YYYYMM it was written
+    published_day = models.IntegerField(null=True)
+    depth = models.FloatField(null=True)
+    blame_first = models.IntegerField(null=True)
+    blame_published = models.IntegerField(null=True)
+    team = models.CharField(max_length=200)  # "unknown" when empty
+    recurs = models.BooleanField(default=False)
+    # The action items' part: counts, and the day numbers the medians and overdue need.
+    actions = models.IntegerField(default=0)
+    actions_done = models.IntegerField(default=0)
+    actions_on_time = models.IntegerField(default=0)
+    actions_done_due = models.IntegerField(default=0)  # done, with a due date and a close date
+    close_days = models.TextField(default="")  # "3,12": days from creation to close, done ones
+    close_count = models.IntegerField(default=0)
+    open_due = models.TextField(default="")  # due days of the open items with a due date
+    open_due_count = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"figures of incident {self.incident_id}"
