@@ -68,6 +68,7 @@ class _Rows:
     open_due: np.ndarray
     service_rows: np.ndarray  # (row, service) pairs, one per listing of a service
     service_keys: np.ndarray
+    service_repeats: np.ndarray  # True for a service the row's incident already listed
     services: list[str]
 
     def __len__(self) -> int:
@@ -131,16 +132,20 @@ def _load_postgres(where: str, params: list[Any]) -> _Rows:
     due = np.concatenate([_ints(r[4]) for r in groups]) if groups else _ints("")
     ids = values["incident_id"]
     order = np.argsort(ids)
-    listings: dict[str, list[np.ndarray]] = {}
+    listings: dict[str, list[tuple[np.ndarray, bool]]] = {}
     for r in found:
         if r[5] is None:
             continue
         wanted = np.frombuffer(bytes(r[2]), dtype=">i8").astype(np.int64)
         rows = order[np.searchsorted(ids, wanted, sorter=order)]
-        for service in r[5]:  # as listed: a service named twice is listed twice
-            listings.setdefault(str(service), []).append(rows)
+        seen: set[str] = set()
+        for service in map(str, r[5]):  # as listed: a service named twice is listed twice
+            listings.setdefault(service, []).append((rows, service in seen))
+            seen.add(service)
     services = sorted(listings)
-    per_service = [np.concatenate(listings[name]) for name in services]
+    parts = [part for name in services for part in listings[name]]
+    keys = [k for k, name in enumerate(services) for _ in listings[name]]
+    sizes = [len(rows) for rows, _ in parts]
     return _Rows(
         values=values,
         severity=severity,
@@ -149,8 +154,9 @@ def _load_postgres(where: str, params: list[Any]) -> _Rows:
         teams=teams,
         close_days=close,
         open_due=due,
-        service_rows=np.concatenate(per_service) if per_service else np.zeros(0, dtype=np.int64),
-        service_keys=np.repeat(np.arange(len(services)), [len(a) for a in per_service]),
+        service_rows=np.concatenate([r for r, _ in parts]) if parts else _ints(""),
+        service_keys=np.repeat(np.array(keys, dtype=np.int64), sizes),
+        service_repeats=np.repeat(np.array([rep for _, rep in parts], dtype=bool), sizes),
         services=services,
     )
 
@@ -175,8 +181,13 @@ def _load_sqlite(where: str, params: list[Any]) -> _Rows:
     teams = sorted(set(columns[1]))
     sev_index = {s: k for k, s in enumerate(severities)}
     team_index = {t: k for k, t in enumerate(teams)}
-    listed = [(row, str(s)) for row, text in enumerate(columns[2]) for s in json.loads(text)]
-    services = sorted({s for _, s in listed})
+    listed = []  # (row, service, listed before by the row's incident)
+    for row, text in enumerate(columns[2]):
+        seen: set[str] = set()
+        for service in map(str, json.loads(text)):
+            listed.append((row, service, service in seen))
+            seen.add(service)
+    services = sorted({s for _, s, _ in listed})
     svc_index = {s: k for k, s in enumerate(services)}
     return _Rows(
         values=values,
@@ -186,8 +197,9 @@ def _load_sqlite(where: str, params: list[Any]) -> _Rows:
         teams=teams,
         close_days=_ints(",".join(t for t in columns[3] if t)),
         open_due=_ints(",".join(t for t in columns[4] if t)),
-        service_rows=np.array([r for r, _ in listed], dtype=np.int64),
-        service_keys=np.array([svc_index[s] for _, s in listed], dtype=np.int64),
+        service_rows=np.array([r for r, _, _ in listed], dtype=np.int64),
+        service_keys=np.array([svc_index[s] for _, s, _ in listed], dtype=np.int64),
+        service_repeats=np.array([again for _, _, again in listed], dtype=bool),
         services=services,
     )
 
@@ -344,67 +356,62 @@ def _group_sums(
 
 
 def _dimension(
-    prep: _Prepared, group_of_row: np.ndarray | None, pairs: tuple[np.ndarray, np.ndarray],
-    names: list[str],
+    prep: _Prepared, group_of_row: np.ndarray | None,
+    pairs: tuple[np.ndarray, np.ndarray, np.ndarray], names: list[str],
 ) -> dict[str, Metrics]:  # fmt: skip
     """The metrics of each group: `group_of_row` when each row is in one group, else `pairs`.
 
-    `pairs` lists (row, group) once per listing: a row listed twice in one group (an incident
-    naming a service twice) counts twice in the incident-level figures and once in its
-    postmortem's, as the core does.
+    `pairs` lists (row, group, listed before) once per listing: a row listed twice in one
+    group (an incident naming a service twice) counts twice in the incident-level figures and
+    once in its postmortem's, as the core does.
     """
     count = len(names)
     if not count:
         return {}
-    order = None
     if group_of_row is not None:
         every = np.arange(prep.rows)
         rows_all = rows_once = every
         groups_all = groups_once = group_of_row
-        order = _by_group(group_of_row, count)  # once for the sums, depth and medians
-        totals = _group_sums(prep.sums, group_of_row, count, order)
+        order_all = order_once = _by_group(group_of_row, count)  # for sums, depth and medians
+        totals = _group_sums(prep.sums, group_of_row, count, order_all)
     else:
-        rows_all, groups_all = pairs
-        _, first_at = np.unique(rows_all * count + groups_all, return_index=True)
-        rows_once, groups_once = rows_all[first_at], groups_all[first_at]
-        totals = _group_sums(prep.sums[rows_once], groups_once, count)
-        listed = _group_sums(prep.sums[rows_all][:, : len(_PER_LISTING)], groups_all, count)
+        rows_all, groups_all, repeats = pairs
+        rows_once, groups_once = rows_all[~repeats], groups_all[~repeats]
+        order_all, order_once = _by_group(groups_all, count), _by_group(groups_once, count)
+        totals = _group_sums(prep.sums[rows_once], groups_once, count, order_once)
+        listed = _group_sums(prep.sums[:, : len(_PER_LISTING)][rows_all], groups_all, count,
+                             order_all)  # fmt: skip
         totals[:, : len(_PER_LISTING)] = listed
     total = {name: totals[:, k].astype(np.int64) for k, name in enumerate(_SUMMED)}
     incidents = np.bincount(groups_all, minlength=count)
-    if order is not None:
-        depth, depth_groups = prep.depth[order], groups_all[order]
-        known = ~np.isnan(depth)
-        depth_groups = depth_groups[known]
-        by_group = depth[known].tolist()
-    else:
-        depth = prep.depth[rows_once]
-        known = ~np.isnan(depth)
-        depth_groups = groups_once[known]
-        by_group = depth[known][_by_group(depth_groups, count)].tolist()
-    depth_n = np.bincount(depth_groups, minlength=count)
+    # The rows of each group, group by group (a row once per group, for the postmortem's
+    # figures; once per listing, for the incident's).
+    grouped_once = (rows_once[order_once], groups_once[order_once])
+    grouped_all = (rows_all[order_all], groups_all[order_all])
+    depth = prep.depth[grouped_once[0]]
+    known = ~np.isnan(depth)
+    depth_n = np.bincount(grouped_once[1][known], minlength=count)
+    by_group = depth[known].tolist()
     ends = np.cumsum(depth_n).tolist()
     depth_sums = [math.fsum(by_group[end - k : end])
                   for end, k in zip(ends, depth_n.tolist(), strict=True)]  # fmt: skip
 
     def middles(name: str, once: bool) -> tuple[np.ndarray, ...]:
-        measure = prep.measures[name]
-        if order is not None and name in prep.per_row:
-            # Rows already put group by group: keep the known values, still grouped.
-            values, groups = prep.per_row[name][order], groups_all[order]
+        if name in prep.per_row:
+            rows, groups = grouped_once if once else grouped_all
+            values = prep.per_row[name][rows]
             known = ~np.isnan(values)
             return _grouped_middles(values[known], np.bincount(groups[known], minlength=count))
+        measure = prep.measures[name]  # one value per action item: each in its row's groups
         if group_of_row is not None:
             return _middles(measure.values, group_of_row[measure.owners], count)
-        rows, groups = (rows_once, groups_once) if once else (rows_all, groups_all)
-        # Each value once per (row, group) pair of its row.
-        per_row = np.bincount(rows, minlength=prep.rows)
+        per_row = np.bincount(rows_once, minlength=prep.rows)
         start = np.cumsum(per_row) - per_row
+        groups_by_row = groups_once[np.argsort(rows_once, kind="stable")]
         repeats = per_row[measure.owners]
         offsets = np.arange(int(repeats.sum())) - np.repeat(np.cumsum(repeats) - repeats, repeats)
         where = np.repeat(start[measure.owners], repeats) + offsets
-        grouped = groups[np.argsort(rows, kind="stable")][where]
-        return _middles(np.repeat(measure.values, repeats), grouped, count)
+        return _middles(np.repeat(measure.values, repeats), groups_by_row[where], count)
 
     medians = {name: middles(name, once=name in ("publish", "close")) for name in _MEASURES}
 
@@ -471,11 +478,17 @@ def _aggregate(rows: _Rows, today: date) -> PageFigures:
     rank[by_name] = np.arange(len(known_months))
     month_index = rank[month_of.reshape(-1)]
     months = [_month_name(int(known_months[k])) for k in by_name]
-    none = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    dims: dict[str, tuple[np.ndarray | None, tuple[np.ndarray, np.ndarray], list[str]]] = {
+    none = (_ints(""), _ints(""), np.zeros(0, dtype=bool))
+    dims: dict[
+        str, tuple[np.ndarray | None, tuple[np.ndarray, np.ndarray, np.ndarray], list[str]]
+    ] = {
         "overall": (np.zeros(n, dtype=np.int64), none, [""] if n else []),
         "severity": (rows.severity, none, rows.severities),
-        "service": (None, (rows.service_rows, rows.service_keys), rows.services),
+        "service": (
+            None,
+            (rows.service_rows, rows.service_keys, rows.service_repeats),
+            rows.services,
+        ),
         "team": (rows.team, none, rows.teams),
         "month": (month_index, none, months),
     }
