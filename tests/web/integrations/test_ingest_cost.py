@@ -138,3 +138,22 @@ def test_a_deleted_account_is_forgotten_at_once(send: Any) -> None:
     assert services._system_actor_kept
     User.objects.get(username=services.SYSTEM_USERNAME).delete()
     assert services._system_actor_kept == {}
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_deliverys_statements_are_prepared_and_still_logged(send: Any) -> None:
+    for group in range(10, 18):  # more runs of each statement than psycopg waits for
+        send(burst.delivery(group, resolved=False))
+    answer, statements = send(burst.delivery(18, resolved=False))
+    assert all(isinstance(s, str) and s for s in statements), statements
+    assert _about(statements, "FOR UPDATE") and _about(statements, "integrations_webhookdelivery")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("FOR UPDATE" in s and "integrations_alertgroup" in s for s in prepared), prepared
+    assert any(s.startswith('INSERT INTO "incidents_incident"') for s in prepared), prepared
+    # Outside a delivery, Django's cursors bind client-side and prepare nothing.
+    Incident.objects.filter(key=answer["incidents"][0]).exists()
+    with connection.cursor() as cursor:
+        assert type(cursor.cursor).__name__ == "Cursor"

@@ -9,6 +9,7 @@ right after (one commit per delivery, not three). Applying is idempotent and ord
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import random
@@ -178,16 +179,32 @@ def _statements_prepared() -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
     connection.ensure_connection()
     raw = connection.connection
     previous = raw.cursor_factory, raw.prepare_threshold
-    raw.cursor_factory, raw.prepare_threshold = ServerBindingCursor, _PREPARE_AFTER
+    raw.cursor_factory, raw.prepare_threshold = _preparing_cursor(), _PREPARE_AFTER
     try:
         yield
     finally:
         raw.cursor_factory, raw.prepare_threshold = previous
+
+
+@functools.cache
+def _preparing_cursor() -> type:
+    """Django's server-binding cursor, which also keeps a prepared statement's query.
+
+    psycopg keeps the query it sent only when it did not run a prepared statement; Django
+    reads it back for its query log (DEBUG, tests counting statements), which would show a
+    prepared statement as None.
+    """
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparingCursor(ServerBindingCursor):
+        def _send_query_prepared(self, name: bytes, pgq: Any, **kwargs: Any) -> None:
+            super()._send_query_prepared(name, pgq, **kwargs)
+            self._query = pgq
+
+    return PreparingCursor
 
 
 def _retryable(exc: Exception) -> bool:
