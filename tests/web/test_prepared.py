@@ -54,5 +54,13 @@ def test_page_statements_are_prepared_once_and_answer_as_before() -> None:
     assert any('"nofault_count"."n"' in s for s in prepared)
     assert any('"nofault_column"."status", (SELECT COUNT(*)' in s for s in prepared)
     assert any('"postmortems_postmortem"."id"' in s and "$1" in s for s in prepared)
+    # Django's query log still shows a prepared statement's SQL.
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        pm_selectors.postmortem_for_page(user=owner, pk=hidden.pk)
+    assert [q["sql"][:40] for q in ctx.captured_queries] == [
+        'SELECT "postmortems_postmortem"."id" AS '
+    ]
     with pytest.raises(Exception, match="no such postmortem"):
         pm_selectors.postmortem_for_page(user=outsider, pk=hidden.pk)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -110,11 +111,8 @@ def fetch_built(sql: str, params: list[Any]) -> tuple[list[str], list[tuple[Any,
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [c[0] for c in cursor.description], cursor.fetchall()
-    import psycopg
-
     connection.validate_thread_sharing()
-    with connection.wrap_database_errors:
-        server_bound = psycopg.Cursor(raw)
+    server_bound = _server_bound_cursor()(raw)
     wrapped = (
         connection.make_debug_cursor(server_bound)
         if connection.queries_logged
@@ -123,6 +121,21 @@ def fetch_built(sql: str, params: list[Any]) -> tuple[list[str], list[tuple[Any,
     with wrapped as cursor:
         cursor.execute(sql, params)
         return [c[0] for c in cursor.description], cursor.fetchall()
+
+
+@functools.cache
+def _server_bound_cursor() -> type:
+    """Django's server-binding cursor, keeping the query of a prepared statement too:
+    psycopg keeps it only when it ran no prepared statement, and Django's query log (DEBUG,
+    tests counting statements) reads it back, which would show a prepared one as None."""
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class KeepingCursor(ServerBindingCursor):
+        def _send_query_prepared(self, name: bytes, pgq: Any, **kwargs: Any) -> None:
+            super()._send_query_prepared(name, pgq, **kwargs)
+            self._query = pgq
+
+    return KeepingCursor
 
 
 # What a row of the incident list shows: only these columns are read.
