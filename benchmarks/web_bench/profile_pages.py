@@ -6,7 +6,8 @@ Uses the `nofault_bench` database kept by `benchmarks/web_data.py --keep`, logs 
 benchmark's author and requests each path (default: the pages benchmarks/web_load.py measures,
 plus the live lint of a 3,000-word postmortem, one more word each time) through Django's test client, in process: no
 server, no network. Prints the median and 90th percentile CPU time (of this process) of `--repeat` requests and the
-number of SQL queries of one; `--queries` lists them, `--profile` prints the top functions.
+number of SQL queries of one, and the mean CPU its PostgreSQL backend spent a request (when
+the server runs on this machine); `--queries` lists them, `--profile` prints the top functions.
 """
 
 from __future__ import annotations
@@ -87,20 +88,35 @@ def main() -> int:
         assert r.status_code == 200, (path, r.status_code)
         return len(r.content)
 
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_backend_pid()")
+        backend = cur.fetchone()[0]
+
+    def backend_cpu() -> float:
+        """The PostgreSQL backend's CPU seconds (this process's connection), from /proc."""
+        try:
+            fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the server is on another machine
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     for path in paths:
-        request(path)
+        for _ in range(6):  # past psycopg's preparing threshold
+            request(path)
         with CaptureQueriesContext(connection) as ctx:
             size = request(path)
         queries = list(ctx.captured_queries)
         times = []
+        database = backend_cpu()
         for _ in range(args.repeat):
             t = time.process_time()  # this process's CPU: steadier than wall time when shared
             request(path)
             times.append((time.process_time() - t) * 1000)
+        database = (backend_cpu() - database) * 1000 / args.repeat
         times.sort()
         p90 = times[int(len(times) * 0.9) - 1] if len(times) > 1 else times[0]
         print(f"{path:<28} median {statistics.median(times):6.1f} ms  p90 {p90:6.1f} ms  "
-              f"{len(queries):3d} queries  {size:,} bytes")  # fmt: skip
+              f"database {database:5.2f} ms  {len(queries):3d} queries  {size:,} bytes")  # fmt: skip
         if args.queries:
             for q in queries:
                 print(f"    {q['time']}s  {q['sql'][:400]}")
