@@ -96,7 +96,9 @@ def test_every_kind_of_save_keeps_its_part(author: Any) -> None:
     _assert_kept()
 
 
-def test_rows_loaded_in_bulk_are_filled_on_the_first_figures(author: Any) -> None:
+def test_rows_loaded_in_bulk_are_filled_on_the_first_figures(author: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(facts, "FILL_CHUNK", 2)  # several chunks
+    make_postmortem(author)
     make_postmortem(author)
     make_incident(author)
     computed = _rows()

@@ -25,6 +25,7 @@ Who writes what, and why it stays correct when writers race:
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -331,10 +332,35 @@ def facts_delete(*, incident_id: int) -> None:
         cursor.execute(f"DELETE FROM {TABLE} WHERE incident_id = %s", [incident_id])
 
 
+FILL_CHUNK = 20_000
+
+
+def _fill(ids: list[int]) -> int:
+    """Write the whole rows of these incidents, a chunk at a time."""
+    # The ids are given as a list, not as "those without a row": the planner then expects as
+    # many rows as there are (hash joins), where a NOT EXISTS estimated from the statistics
+    # of a full table expects one and joins the action items once per incident.
+    if connection.vendor == "postgresql":
+        where = "i.id = ANY(%s)"
+    else:
+        where = "i.id IN (SELECT value FROM json_each(%s))"
+    written = 0
+    for start in range(0, len(ids), FILL_CHUNK):
+        chunk = ids[start : start + FILL_CHUNK]
+        param: Any = chunk if connection.vendor == "postgresql" else json.dumps(chunk)
+        written += _execute(_statement(where, ()), [param, param])
+    return written
+
+
 def facts_fill_missing() -> int:
     """Write the row of every incident that has none (rows loaded in bulk); return how many."""
-    where = f"NOT EXISTS (SELECT 1 FROM {TABLE} x WHERE x.incident_id = i.id)"
-    return _execute(_statement(where, ()), [])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT i.id FROM incidents_incident i WHERE NOT EXISTS "
+            f"(SELECT 1 FROM {TABLE} x WHERE x.incident_id = i.id) ORDER BY i.id"
+        )
+        missing = [int(row[0]) for row in cursor.fetchall()]
+    return _fill(missing)
 
 
 def facts_fill_missing_if_empty() -> None:
@@ -351,6 +377,9 @@ def facts_fill_missing_if_empty() -> None:
 
 def facts_rebuild() -> int:
     """Rewrite every row from the current rows (`insights_refresh --facts`); return how many."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE}")
-        return facts_fill_missing()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")
+            cursor.execute("SELECT id FROM incidents_incident ORDER BY id")
+            ids = [int(row[0]) for row in cursor.fetchall()]
+        return _fill(ids)
