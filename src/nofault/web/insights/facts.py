@@ -25,6 +25,7 @@ Who writes what, and why it stays correct when writers race:
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, date, datetime
 from typing import Any
@@ -114,6 +115,7 @@ def packed_sql() -> str:
     return " || ".join(parts)
 
 
+@functools.cache
 def _exprs(postgres: bool) -> dict[str, str]:
     """How each column is computed from the incident `i`, postmortem `p`, digest `d`, items `a`."""
     if postgres:
@@ -221,7 +223,11 @@ def _exprs(postgres: bool) -> dict[str, str]:
 
 def _statement(where: str, parts: tuple[str, ...]) -> str:
     """Rows for the incidents `where` selects (over `i`): inserted, or their `parts` updated."""
-    postgres = connection.vendor == "postgresql"
+    return _statement_for(connection.vendor == "postgresql", where, parts)
+
+
+@functools.cache
+def _statement_for(postgres: bool, where: str, parts: tuple[str, ...]) -> str:
     exprs = _exprs(postgres)
     items = (
         f"SELECT {exprs['_items']} FROM actions_actionitem a WHERE a.postmortem_id IN "
@@ -281,6 +287,15 @@ def facts_incident_saved(*, incident_id: int, created: bool) -> bool:
     incident (loaded in bulk) is written whole, postmortem and all.
     """
     postgres = connection.vendor == "postgresql"
+    if _execute(_incident_statement(postgres, created), [incident_id]):
+        return postgres
+    facts_refresh(incident_id=incident_id, parts=("incident",))
+    return False
+
+
+@functools.cache
+def _incident_statement(postgres: bool, created: bool) -> str:
+    """The statement of `facts_incident_saved` (written once per database and kind of save)."""
     exprs = _exprs(postgres)
     own = PARTS["incident"]
     bump = _BUMP if postgres else ""
@@ -299,10 +314,7 @@ def facts_incident_saved(*, incident_id: int, created: bool) -> bool:
             f"UPDATE {TABLE} SET {sets} FROM incidents_incident i "
             f"WHERE i.id = {TABLE}.incident_id AND i.id = %s{bump}"
         )
-    if _execute(sql, [incident_id]):
-        return postgres
-    facts_refresh(incident_id=incident_id, parts=("incident",))
-    return False
+    return sql
 
 
 def facts_refresh(*, incident_id: int, parts: tuple[str, ...]) -> None:
