@@ -115,7 +115,8 @@ def _load_postgres(where: str, params: list[Any]) -> _Rows:
     connection.ensure_connection()
     # Results in binary: the packed rows come as they are, not as hex text to decode.
     with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, [*params, *params], binary=True)
+        # Never prepared server-side (a pooler in transaction mode would lose it).
+        cursor.execute(sql, [*params, *params], binary=True, prepare=False)
         found = cursor.fetchall()
     groups = [r for r in found if r[5] is None]
     severities = sorted({r[0] for r in groups})
