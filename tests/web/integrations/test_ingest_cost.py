@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from nofault.web.accounts.models import User
 from nofault.web.incidents.models import Incident
+from nofault.web.incidents.services import incident_update
 from nofault.web.integrations import services
 from nofault.web.integrations.models import DeliveryStatus, WebhookDelivery
 from nofault.web.search.models import SearchEntry
@@ -157,3 +158,15 @@ def test_a_deliverys_statements_are_prepared_and_still_logged(send: Any) -> None
     Incident.objects.filter(key=answer["incidents"][0]).exists()
     with connection.cursor() as cursor:
         assert type(cursor.cursor).__name__ == "Cursor"
+
+
+@pytest.mark.django_db
+def test_an_incident_update_leaves_the_fields_it_does_not_name(send: Any) -> None:
+    answer, _ = send(burst.delivery(19, resolved=False))
+    held = Incident.objects.get(key=answer["incidents"][0])  # loaded before a person's change
+    Incident.objects.filter(pk=held.pk).update(severity="SEV1", title="Renamed by a person")
+    actor = User.objects.get(username=services.SYSTEM_USERNAME)
+    incident_update(incident=held, actor=actor, status="resolved")
+    stored = Incident.objects.get(pk=held.pk)
+    assert stored.status == "resolved"
+    assert stored.severity == "SEV1" and stored.title == "Renamed by a person"
