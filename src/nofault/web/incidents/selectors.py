@@ -159,9 +159,7 @@ def incident_rows_visible(
         return sql, list(params)
 
     sql, params = built_once(user, ("incident rows", offset, limit), filters, build)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = [dict(zip(ROW_FIELDS, row, strict=True)) for row in cursor.fetchall()]
+    rows = [dict(zip(ROW_FIELDS, row, strict=True)) for row in fetch_built(sql, params)[1]]
     for row in rows:  # the JSON column comes back as text from a plain cursor
         if isinstance(row["services"], str):
             row["services"] = json.loads(row["services"])
@@ -180,9 +178,7 @@ def incident_count_visible(*, user: Any, filters: dict[str, str] | None = None, 
         return f'SELECT COUNT(*) FROM ({sql}) AS "t"', list(params)
 
     sql, params = built_once(user, ("incident count", cap), filters, build)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return int(cursor.fetchone()[0])
+    return int(fetch_built(sql, params)[1][0][0])
 
 
 def incident_get_visible(*, user: Any, key: str) -> Incident:
