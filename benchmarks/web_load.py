@@ -6,11 +6,15 @@ Fills PostgreSQL with benchmarks/web_data.py (100,000 incidents with postmortems
 300,000 action items; `--reuse` takes an existing `nofault_bench` kept with `--keep`), starts
 the real server (`nofault serve`: gunicorn, WhiteNoise) on a free loopback port with
 `--workers` sync workers, logs in as an author (not an admin, so every query applies the
-access rule for restricted incidents) and drives it with wrk over loopback, one endpoint after
-the other in the same run: a constant Django view (served only by the benchmark's URLconf,
-through the same middleware), the incident list, a postmortem page (a different published
-postmortem each request) and the action board; the constant view runs again at the end so
-drift shows. Targets: each page at least a third of the constant view's requests per second.
+access rule for restricted incidents) and drives it with wrk over loopback, in the same run: a
+constant Django view (served only by the benchmark's URLconf, through the same middleware),
+the incident list, a postmortem page (a different published postmortem each request) and the
+action board. Every endpoint first runs `--warmup` seconds untimed (each worker's first
+requests of a page load its code and templates), then the four run in turn for `--rounds`
+rounds of `--duration`/`--rounds` seconds each, and the constant view once more at the end: a
+page's ratio in a round is over the constant view's runs either side, and the median over the
+rounds is printed, so a burst of other work on the machine moves one round, not the result.
+Targets: each page at least a third of the constant view's requests per second.
 Each endpoint's CPU a request (the server's processes and their PostgreSQL backends, sampled
 from /proc) is printed too, with the constant view's over it: steadier than requests per
 second when other work shares the machine.
@@ -30,6 +34,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -268,6 +273,37 @@ def run_wrk(
     return result
 
 
+def summarise(
+    rounds: list[dict[str, Result]], closing: Result
+) -> tuple[list[Result], dict[str, float], dict[str, float]]:
+    """Per endpoint: the median over rounds of req/s, p50 and CPU, the worst p99, the errors
+    summed; and the median over rounds of its ratio to the constant views either side."""
+    med = statistics.median
+    constants = [r["constant view"] for r in rounds] + [closing]
+    results, ratios, cpu_ratios = [], {}, {}
+    for name in rounds[0]:
+        runs = [r[name] for r in rounds]
+        if name == "constant view":
+            runs = constants
+        merged = Result(
+            name, med(x.rps for x in runs), med(x.p50_ms for x in runs),
+            max(x.p99_ms for x in runs), sum(x.requests for x in runs),
+            sum(x.errors for x in runs), med(x.server_cpu_ms for x in runs),
+            med(x.database_cpu_ms for x in runs),
+        )  # fmt: skip
+        bare = [(constants[i].rps + constants[i + 1].rps) / 2 for i in range(len(rounds))]
+        bare_cpu = [(constants[i].cpu_ms + constants[i + 1].cpu_ms) / 2 for i in range(len(rounds))]
+        if name == "constant view":
+            ratios[name] = cpu_ratios[name] = 1.0
+        else:
+            ratios[name] = med(x.rps / b for x, b in zip(runs, bare, strict=True))
+            cpu_ratios[name] = med(
+                b / x.cpu_ms if x.cpu_ms else 0.0 for x, b in zip(runs, bare_cpu, strict=True)
+            )
+        results.append(merged)
+    return results, ratios, cpu_ratios
+
+
 def paths_script(paths: list[str]) -> str:
     """A wrk script that requests the paths in turn."""
     listed = ", ".join(f'"{p}"' for p in paths)
@@ -344,7 +380,12 @@ def main() -> int:
                         default=(os.cpu_count() or 1) * 2 + 1,
                         help="gunicorn workers (default: nofault serve's, 2 per core + 1).")  # fmt: skip
     parser.add_argument("--connections", type=int, default=16, help="wrk connections.")
-    parser.add_argument("--duration", type=float, default=15.0, help="Seconds per endpoint.")
+    parser.add_argument("--duration", type=float, default=15.0,
+                        help="Seconds per endpoint, split over the rounds.")  # fmt: skip
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="Rounds over the endpoints (a page's ratio is their median).")  # fmt: skip
+    parser.add_argument("--warmup", type=float, default=3.0,
+                        help="Seconds each endpoint runs untimed before the rounds.")  # fmt: skip
     parser.add_argument("--lint-duration", type=float, default=15.0)
     parser.add_argument("--strict", action="store_true", help="Exit 1 when a target is missed.")
     args = parser.parse_args()
@@ -391,16 +432,28 @@ def main() -> int:
         load_before = os.getloadavg()
         meter = CpuMeter(server.pid, args.database)
         meter.start()
-        for name, paths in [*pages.items(), ("constant view (again)", pages["constant view"])]:
-            results.append(
-                run_wrk(name, base, cookies, script=paths_script(paths),
-                        connections=args.connections, duration=args.duration, workdir=workdir,
-                        meter=meter)
-            )  # fmt: skip
-            r = results[-1]
-            print(f"  measured {name}: {r.rps:,.0f} req/s, {r.cpu_ms:.2f} ms CPU a request",
-                  flush=True)  # fmt: skip
+        for name, paths in pages.items():  # every worker warms every page, untimed
+            run_wrk(name, base, cookies, script=paths_script(paths),
+                    connections=args.connections, duration=args.warmup, workdir=workdir)  # fmt: skip
+        # Rounds: the constant view, then each page, round after round, then the constant
+        # view once more; a page's ratio in a round is over the constant views either side.
+        rounds: list[dict[str, Result]] = []
+        slice_s = max(1.0, args.duration / args.rounds)
+        sequence = [(n, i) for i in range(args.rounds) for n in pages] + [("constant view", -1)]
+        for name, index in sequence:
+            if index >= len(rounds):
+                rounds.append({})
+            r = run_wrk(name, base, cookies, script=paths_script(pages[name]),
+                        connections=args.connections, duration=slice_s, workdir=workdir,
+                        meter=meter)  # fmt: skip
+            if index < 0:
+                closing = r
+            else:
+                rounds[index][name] = r
+            print(f"  round {index + 1 if index >= 0 else 'end'}, {name}: {r.rps:,.0f} req/s, "
+                  f"{r.cpu_ms:.2f} ms CPU a request", flush=True)  # fmt: skip
         meter.finish()
+        results, ratios, cpu_ratios = summarise(rounds, closing)
         load_after = os.getloadavg()
         from lint_speed import postmortem as long_postmortem
 
@@ -417,17 +470,20 @@ def main() -> int:
             connections.close_all()
             web_data.drop_database(args.server, args.database)
 
-    bare = (results[0].rps + results[-1].rps) / 2
     print()
     print(f"Data: {size} ({generated}; seed {args.seed}).")
     print(f"Server: nofault serve (gunicorn sync workers, WhiteNoise) with {args.server_workers} "
           f"workers on 127.0.0.1, PostgreSQL on {args.server.rsplit('@', 1)[-1]}, "
           f"{os.cpu_count()} CPU cores shared with the load generator.")  # fmt: skip
-    print(f"Load: wrk, 1 thread, {args.connections} connections, {args.duration:.0f} s per "
-          "endpoint after a 1 s warm-up, one endpoint after the other, logged in as an author "
-          "(session cookie); the postmortem page cycles through 200 published postmortems.")  # fmt: skip
+    print(f"Load: wrk, 1 thread, {args.connections} connections, logged in as an author "
+          f"(session cookie); every page warmed for {args.warmup:.0f} s untimed, then "
+          f"{args.rounds} rounds of {slice_s:.0f} s per endpoint (constant view, incident "
+          "list, postmortem page, action board, round after round, and the constant view "
+          "once more), each run after a 1 s warm-up; the postmortem page cycles through 200 "
+          "published postmortems. A page's ratio in a round is its req/s over the mean of "
+          "the constant view's either side; printed: the median over rounds of req/s, p50, "
+          "CPU and the ratios, and the worst p99.")  # fmt: skip
     print()
-    bare_cpu = (results[0].cpu_ms + results[-1].cpu_ms) / 2
     print(f"Load average (1 min): {load_before[0]:.1f} before the pages, {load_after[0]:.1f} "
           "after. CPU a request is the server's and its PostgreSQL backends' (sampled from "
           "/proc), steadier than req/s when others share the machine; 'CPU vs constant' is "
@@ -437,8 +493,7 @@ def main() -> int:
           f"{'CPU ms':>8}{'(db)':>7}{'CPU vs constant':>17}  target")  # fmt: skip
     failed = False
     for r in results:
-        ratio = r.rps / bare
-        cpu_ratio = bare_cpu / r.cpu_ms if r.cpu_ms else 0.0
+        ratio, cpu_ratio = ratios[r.name], cpu_ratios[r.name]
         is_page = not r.name.startswith("constant")
         ok = ratio >= RATIO_TARGET and not r.errors
         failed |= is_page and not ok
