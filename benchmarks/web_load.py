@@ -5,8 +5,9 @@ Run: .venv/bin/python benchmarks/web_load.py [--quick] [--reuse] [--workers N] [
 Fills PostgreSQL with benchmarks/web_data.py (100,000 incidents with postmortems, about
 300,000 action items; `--reuse` takes an existing `nofault_bench` kept with `--keep`), starts
 the real server (`nofault serve`: gunicorn, WhiteNoise) on a free loopback port with
-`--workers` sync workers, logs in as an author (not an admin, so every query applies the
-access rule for restricted incidents) and drives it with wrk over loopback, in the same run: a
+`--workers` workers (gthread, 4 threads each), logs in as an author (not an admin, so every
+query applies the access rule for restricted incidents) and drives it with wrk over loopback,
+in the same run: a
 constant Django view (served only by the benchmark's URLconf, through the same middleware),
 the incident list, a postmortem page (a different published postmortem each request) and the
 action board. Every endpoint first runs `--warmup` seconds untimed (each worker's first
@@ -472,7 +473,8 @@ def main() -> int:
 
     print()
     print(f"Data: {size} ({generated}; seed {args.seed}).")
-    print(f"Server: nofault serve (gunicorn sync workers, WhiteNoise) with {args.server_workers} "
+    print(f"Server: nofault serve (gunicorn gthread workers, 4 threads each, WhiteNoise) with "
+          f"{args.server_workers} "
           f"workers on 127.0.0.1, PostgreSQL on {args.server.rsplit('@', 1)[-1]}, "
           f"{os.cpu_count()} CPU cores shared with the load generator.")  # fmt: skip
     print(f"Load: wrk, 1 thread, {args.connections} connections, logged in as an author "

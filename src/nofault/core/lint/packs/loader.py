@@ -13,6 +13,15 @@ from nofault.core.lint.context import LintContext
 from nofault.core.lint.registry import register
 from nofault.core.lint.rule import Category, Detector, Examples, Hit, Level, Rule, RuleDoc, Scope
 
+# libyaml's loader when PyYAML has it (its wheels do): the packs load in a tenth of the time,
+# which a web worker's first lint would otherwise pay.
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML data with the safe loader (libyaml's when available)."""
+    return yaml.load(text, Loader=SAFE_LOADER)
+
 
 class PackError(ValueError):
     """A rule pack file that is not well formed; the message names the file and the rule."""
@@ -37,7 +46,7 @@ def pattern_detector(patterns: Iterable[str], *, skip_quotes: bool = True) -> De
 def load_pack(path: Path, category: Category, detectors: Mapping[str, Detector]) -> list[Rule]:
     """Read a pack's YAML and register its rules."""
     try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        entries = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise PackError(f"{path}: not valid YAML: {exc}") from exc
     rules = []

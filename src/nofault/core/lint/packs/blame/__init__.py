@@ -16,16 +16,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from nofault.core.document import SectionKind
 from nofault.core.lint.context import LintContext
-from nofault.core.lint.packs.loader import load_pack
+from nofault.core.lint.packs.loader import load_pack, load_yaml
 from nofault.core.lint.rule import Category, Detector, Hit, Level, Rule
 from nofault.core.lint.text import Sentence, folded
 
 _HERE = Path(__file__).parent
-LEXICON: dict[str, Any] = yaml.safe_load((_HERE / "lexicon.yaml").read_text(encoding="utf-8"))
+LEXICON: dict[str, Any] = load_yaml((_HERE / "lexicon.yaml").read_text(encoding="utf-8"))
 
 
 def _words(key: str) -> frozenset[str]:

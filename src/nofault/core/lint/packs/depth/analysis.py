@@ -14,8 +14,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from nofault.core.document import (
     ContributingFactor,
     EventKind,
@@ -26,6 +24,7 @@ from nofault.core.document import (
     WhyChain,
 )
 from nofault.core.lint.config import LintConfig, rule_key_specificity
+from nofault.core.lint.packs.loader import load_yaml
 from nofault.core.lint.rule import Rule
 from nofault.core.lint.text import folded
 from nofault.core.timeparse import has_timezone, parse_event_time
@@ -35,7 +34,7 @@ _HERE = Path(__file__).parent
 
 @cache
 def _pack_entries(pack: str) -> list[dict[str, Any]]:
-    entries: list[dict[str, Any]] = yaml.safe_load(
+    entries: list[dict[str, Any]] = load_yaml(
         (_HERE.parent / pack / "rules.yaml").read_text(encoding="utf-8")
     )
     return entries
