@@ -101,7 +101,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(url: str, port: int, workers: int, data_dir: str) -> subprocess.Popen[bytes]:
+def start_server(
+    url: str, port: int, workers: int, data_dir: str, threads: int = 4
+) -> subprocess.Popen[bytes]:
     """Start `nofault serve` on loopback with the benchmark's URLconf; wait until it answers."""
     env = {
         **os.environ,
@@ -112,7 +114,7 @@ def start_server(url: str, port: int, workers: int, data_dir: str) -> subprocess
         "PYTHONPATH": os.pathsep.join(p for p in (str(HERE), os.environ.get("PYTHONPATH")) if p),
     }
     command = [str(BIN / "nofault"), "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers), "--no-migrate"]  # fmt: skip
+               "--workers", str(workers), "--threads", str(threads), "--no-migrate"]  # fmt: skip
     server = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
     )
@@ -380,6 +382,8 @@ def main() -> int:
     parser.add_argument("--workers", "--server-workers", dest="server_workers", type=int,
                         default=(os.cpu_count() or 1) * 2 + 1,
                         help="gunicorn workers (default: nofault serve's, 2 per core + 1).")  # fmt: skip
+    parser.add_argument("--threads", type=int, default=4,
+                        help="threads per worker (nofault serve's default 4: gthread; 1: sync).")  # fmt: skip
     parser.add_argument("--connections", type=int, default=16, help="wrk connections.")
     parser.add_argument("--duration", type=float, default=15.0,
                         help="Seconds per endpoint, split over the rounds.")  # fmt: skip
@@ -419,7 +423,7 @@ def main() -> int:
         connections.close_all()
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = start_server(url, port, args.server_workers, data_dir)
+        server = start_server(url, port, args.server_workers, data_dir, args.threads)
         cookies = log_in(base, "bench", web_data.PASSWORD)
         pages = {
             "constant view": ["/bench/constant"],
@@ -473,8 +477,8 @@ def main() -> int:
 
     print()
     print(f"Data: {size} ({generated}; seed {args.seed}).")
-    print(f"Server: nofault serve (gunicorn gthread workers, 4 threads each, WhiteNoise) with "
-          f"{args.server_workers} "
+    kind = f"gthread workers, {args.threads} threads each" if args.threads > 1 else "sync workers"
+    print(f"Server: nofault serve (gunicorn {kind}, WhiteNoise) with {args.server_workers} "
           f"workers on 127.0.0.1, PostgreSQL on {args.server.rsplit('@', 1)[-1]}, "
           f"{os.cpu_count()} CPU cores shared with the load generator.")  # fmt: skip
     print(f"Load: wrk, 1 thread, {args.connections} connections, logged in as an author "

@@ -8,43 +8,71 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from django.urls import get_script_prefix
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from nofault.web.choices import IncidentStatusChoices, PostmortemStatusChoices, Severity
 from nofault.web.incidents.models import incident_is_overdue
+from nofault.web.incidents.selectors import ROW_FIELDS
 from nofault.web.rendering import badge, esc, text, url_maker
 
 _RESTRICTED = ' <span class="tag c-red">restricted</span>'
 _NO_POSTMORTEM = '<span class="muted">none</span>'
 
 
+_KEPT: dict[tuple[Any, ...], str] = {}
+_KEPT_MAX = 4096
+
+
 def incident_rows(incidents: Iterable[Mapping[str, Any]], today: date) -> SafeString:
     """One <tr> per incident (a row of `selectors.ROW_FIELDS`): key, title, severity, status,
-    services, postmortem, due date."""
-    incident_url = url_maker("incidents:detail", "INC-0")
-    postmortem_url = url_maker("postmortems:detail")
+    services, postmortem, due date.
+
+    The list's first page is the same request after request, so each row is built once and
+    kept by everything its HTML depends on: the row's values, the day (overdue), the URL
+    prefix, the time zone and the language (as the action board keeps its cards)."""
+    context = (
+        today, get_script_prefix(), timezone.get_current_timezone_name(), get_language()
+    )  # fmt: skip
     rows = []
     for incident in incidents:
-        pm_id, pm_status = incident["postmortem__id"], incident["postmortem__status"]
-        postmortem = (
-            f'<a href="{esc(postmortem_url(pm_id))}">'
-            f"{badge(PostmortemStatusChoices, pm_status)}</a>"
-            if pm_id is not None
-            else _NO_POSTMORTEM
-        )
-        due = incident["postmortem_due"]
-        overdue = incident_is_overdue(due, pm_status if pm_id is not None else None, today)
-        services = ", ".join(esc(s) for s in incident["services"] or [])
-        rows.append(
-            f'    <tr class="{"overdue" if overdue else ""}">\n'
-            f'      <td><a href="{esc(incident_url(incident["key"]))}">{esc(incident["key"])}</a>'
-            f"{_RESTRICTED if incident['restricted'] else ''}</td>\n"
-            f"      <td>{esc(incident['title'])}</td>\n"
-            f"      <td>{badge(Severity, incident['severity'])}</td>\n"
-            f"      <td>{badge(IncidentStatusChoices, incident['status'])}</td>\n"
-            f"      <td>{services}</td>\n"
-            f"      <td>{postmortem}</td>\n"
-            f'      <td class="due">{esc(text(due))}</td>\n'
-            "    </tr>"
-        )
+        key = (context, *(_hashable(incident[f]) for f in ROW_FIELDS))
+        html = _KEPT.get(key)
+        if html is None:
+            if len(_KEPT) >= _KEPT_MAX:
+                _KEPT.clear()
+            html = _KEPT[key] = _row(incident, today)
+        rows.append(html)
     return mark_safe("\n".join(rows))
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _row(incident: Mapping[str, Any], today: date) -> str:
+    incident_url = url_maker("incidents:detail", "INC-0")
+    postmortem_url = url_maker("postmortems:detail")
+    pm_id, pm_status = incident["postmortem__id"], incident["postmortem__status"]
+    postmortem = (
+        f'<a href="{esc(postmortem_url(pm_id))}">{badge(PostmortemStatusChoices, pm_status)}</a>'
+        if pm_id is not None
+        else _NO_POSTMORTEM
+    )
+    due = incident["postmortem_due"]
+    overdue = incident_is_overdue(due, pm_status if pm_id is not None else None, today)
+    services = ", ".join(esc(s) for s in incident["services"] or [])
+    return (
+        f'    <tr class="{"overdue" if overdue else ""}">\n'
+        f'      <td><a href="{esc(incident_url(incident["key"]))}">{esc(incident["key"])}</a>'
+        f"{_RESTRICTED if incident['restricted'] else ''}</td>\n"
+        f"      <td>{esc(incident['title'])}</td>\n"
+        f"      <td>{badge(Severity, incident['severity'])}</td>\n"
+        f"      <td>{badge(IncidentStatusChoices, incident['status'])}</td>\n"
+        f"      <td>{services}</td>\n"
+        f"      <td>{postmortem}</td>\n"
+        f'      <td class="due">{esc(text(due))}</td>\n'
+        "    </tr>"
+    )
