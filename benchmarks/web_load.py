@@ -5,9 +5,8 @@ Run: .venv/bin/python benchmarks/web_load.py [--quick] [--reuse] [--workers N] [
 Fills PostgreSQL with benchmarks/web_data.py (100,000 incidents with postmortems, about
 300,000 action items; `--reuse` takes an existing `nofault_bench` kept with `--keep`), starts
 the real server (`nofault serve`: gunicorn, WhiteNoise) on a free loopback port with
-`--workers` workers (gthread, 4 threads each), logs in as an author (not an admin, so every
-query applies the access rule for restricted incidents) and drives it with wrk over loopback,
-in the same run: a
+`--workers` sync workers, logs in as an author (not an admin, so every query applies the
+access rule for restricted incidents) and drives it with wrk over loopback, in the same run: a
 constant Django view (served only by the benchmark's URLconf, through the same middleware),
 the incident list, a postmortem page (a different published postmortem each request) and the
 action board. Every endpoint first runs `--warmup` seconds untimed (each worker's first
@@ -16,6 +15,13 @@ rounds of `--duration`/`--rounds` seconds each, and the constant view once more 
 page's ratio in a round is over the constant view's runs either side, and the median over the
 rounds is printed, so a burst of other work on the machine moves one round, not the result.
 Targets: each page at least a third of the constant view's requests per second.
+Why sync workers (`--threads 1`) and not `nofault serve`'s default gthread: a gthread worker
+keeps each keep-alive connection it accepted, so wrk's 16 connections were shared among the 5
+workers by chance, and a run measured whichever worker held most of them (one Python process
+on one core): the constant view read 500 or 1,000 req/s, a page 250 or 450, from one run or
+round to the next. A sync worker closes each connection after its response, so every request
+goes to a free worker, as it does behind a proxy that opens a connection per request.
+`--threads 4` measures gthread.
 Each endpoint's CPU a request (the server's processes and their PostgreSQL backends, sampled
 from /proc) is printed too, with the constant view's over it: steadier than requests per
 second when other work shares the machine.
@@ -382,8 +388,9 @@ def main() -> int:
     parser.add_argument("--workers", "--server-workers", dest="server_workers", type=int,
                         default=(os.cpu_count() or 1) * 2 + 1,
                         help="gunicorn workers (default: nofault serve's, 2 per core + 1).")  # fmt: skip
-    parser.add_argument("--threads", type=int, default=4,
-                        help="threads per worker (nofault serve's default 4: gthread; 1: sync).")  # fmt: skip
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker (1: sync workers, the default here; more: "
+                             "gthread, nofault serve's default 4).")  # fmt: skip
     parser.add_argument("--connections", type=int, default=16, help="wrk connections.")
     parser.add_argument("--duration", type=float, default=15.0,
                         help="Seconds per endpoint, split over the rounds.")  # fmt: skip
