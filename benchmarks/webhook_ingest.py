@@ -39,6 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from web_load import group_pids  # noqa: E402 - the same reading of /proc as the web benchmark
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -80,7 +82,7 @@ def main() -> None:
                 time.sleep(0.2)
         bodies, groups = burst.plan(args.deliveries)
         load_before = os.getloadavg()
-        server_cpu = _cpu_seconds(_group_pids(server.pid))
+        server_cpu = _cpu_seconds(group_pids(server.pid))
         database = _BackendCpu()
         database.start()
         sender_cpu = time.process_time()
@@ -88,7 +90,7 @@ def main() -> None:
         sender_cpu = time.process_time() - sender_cpu
         database.finish()
         load_after = os.getloadavg()
-        server_cpu = _cpu_seconds(_group_pids(server.pid), since=server_cpu)
+        server_cpu = _cpu_seconds(group_pids(server.pid), since=server_cpu)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait()
@@ -109,20 +111,6 @@ def main() -> None:
           f"backends {sum(database.seconds.values()) * per:.2f} ms, sender {sender_cpu * per:.2f} ms; load average "
           f"{load_before[0]:.1f} before, {load_after[0]:.1f} after ({os.cpu_count()} CPUs)")  # fmt: skip
     coverage_page(args.incidents)
-
-
-def _group_pids(leader: int) -> list[int]:
-    """The processes of the server's group: gunicorn's arbiter and its workers."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) == leader:  # the process group id
-                found.append(int(entry.name))
-    return found
 
 
 def _backend_pids() -> list[int]:

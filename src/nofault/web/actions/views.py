@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +19,7 @@ from nofault.web.actions import fragments, selectors, services
 from nofault.web.actions.forms import ActionFilterForm, StatusForm
 from nofault.web.api_errors import ServiceError
 from nofault.web.choices import ActionStatusChoices, Role
+from nofault.web.paging import Page
 
 BOARD_LIMIT = 10  # cards a column shows; "N more…" opens the list of the rest
 # Columns count at most this many items: an exact count of a column of 100,000 items costs
@@ -96,34 +96,6 @@ def _can_change(request: HttpRequest) -> bool:
 LIST_PER_PAGE = 100
 
 
-@dataclass
-class ItemPage:
-    """One page of the list and whether another follows: no count of every visible item."""
-
-    number: int
-    has_next: bool
-
-    @property
-    def has_previous(self) -> bool:
-        """Tell whether a page comes before this one."""
-        return self.number > 1
-
-    @property
-    def has_other_pages(self) -> bool:
-        """Tell whether there is a page to link to."""
-        return self.has_previous or self.has_next
-
-    @property
-    def previous_page_number(self) -> int:
-        """The page before."""
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        """The page after."""
-        return self.number + 1
-
-
 def action_list(request: HttpRequest) -> HttpResponse:
     """Every visible action item as a table, filtered, a page at a time.
 
@@ -139,7 +111,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.action_item_list_visible(user=request.user, filters=filters)
     offset = (number - 1) * LIST_PER_PAGE
     items = list(qs.values(*selectors.CARD_FIELDS)[offset : offset + LIST_PER_PAGE + 1])
-    page = ItemPage(number=number, has_next=len(items) > LIST_PER_PAGE)
+    page = Page(number=number, has_next=len(items) > LIST_PER_PAGE)
     counts = selectors.action_item_counts_visible(
         user=request.user,
         statuses=ActionStatusChoices.values(),

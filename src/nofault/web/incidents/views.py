@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,41 +13,10 @@ from nofault.web.accounts.models import User
 from nofault.web.api_errors import ServiceError
 from nofault.web.incidents import fragments, selectors, services
 from nofault.web.incidents.forms import IncidentFilterForm, IncidentForm, MemberForm
+from nofault.web.paging import Page
 
 INCIDENTS_PER_PAGE = 50
 INCIDENTS_COUNT_CAP = 1000
-
-
-@dataclass
-class IncidentPage:
-    """One page of incidents and whether another follows: no count of every visible incident."""
-
-    rows: list[dict[str, Any]]  # selectors.ROW_FIELDS
-    number: int
-    has_next: bool
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return iter(self.rows)
-
-    @property
-    def has_previous(self) -> bool:
-        """Tell whether a newer page comes before this one."""
-        return self.number > 1
-
-    @property
-    def has_other_pages(self) -> bool:
-        """Tell whether there is a page to link to."""
-        return self.has_previous or self.has_next
-
-    @property
-    def previous_page_number(self) -> int:
-        """The newer page's number."""
-        return self.number - 1
-
-    @property
-    def next_page_number(self) -> int:
-        """The older page's number."""
-        return self.number + 1
 
 
 def incident_list(request: HttpRequest) -> HttpResponse:
@@ -71,7 +36,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
         offset=(number - 1) * INCIDENTS_PER_PAGE,
         limit=INCIDENTS_PER_PAGE + 1,
     )
-    page = IncidentPage(
+    page = Page(
         rows=rows[:INCIDENTS_PER_PAGE], number=number, has_next=len(rows) > INCIDENTS_PER_PAGE
     )
     total = 0
