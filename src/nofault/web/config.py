@@ -121,6 +121,17 @@ def parse_database_url(url: str, *, data_dir: Path, name: str = "DATABASE_URL") 
     except ValueError:
         raise ConfigError(f"{name} has a port that is not a number") from None
     options: dict[str, Any] = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+    # Statements the pages build once are prepared after this many runs on a connection
+    # (incidents.selectors.fetch_built); off for a pooler that cannot keep them.
+    threshold = str(options.get("prepare_threshold", 5)).strip().lower()
+    if threshold in ("off", "none", ""):
+        options["prepare_threshold"] = None
+    elif threshold.isdigit():
+        options["prepare_threshold"] = int(threshold)
+    else:
+        raise ConfigError(
+            f"{name}: prepare_threshold must be a whole number or off, not {threshold!r}"
+        )
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": db_name,
