@@ -19,7 +19,8 @@ of CPU per delivery on these cores; the plain sender costs ~0.15 ms. Rates measu
 after that change are not comparable: compare the server's and PostgreSQL's CPU instead.
 Coverage: 100,000 incidents bulk-inserted, then the /reviews/ page rendered for an admin
 through Django's test client (median of 5).
-The database named in DATABASE_URL is emptied first: point it at a scratch database.
+The database named in DATABASE_URL is dropped and created afresh: point it at a scratch
+database.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import web_data  # noqa: E402
 from web_load import group_pids  # noqa: E402 - the same reading of /proc as the web benchmark
 
 
@@ -50,7 +52,9 @@ def main() -> None:
                         help="threads per worker (default: what `nofault serve` uses)")  # fmt: skip
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        sys.exit("set DATABASE_URL=postgres://… (a scratch database: it is emptied)")
+        sys.exit("set DATABASE_URL=postgres://… (a scratch database: it is made afresh)")
+    server_url, _, name = os.environ["DATABASE_URL"].partition("?")[0].rpartition("/")
+    web_data.create_database(server_url, name)  # a scratch database, made afresh
     os.environ.setdefault("NOFAULT_DATA_DIR", tempfile.mkdtemp())
     os.environ["NOFAULT_INTEGRATIONS"] = json.dumps(
         {"sources": {"alertmanager": {"token": "burst-token"}}}
@@ -61,7 +65,6 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    call_command("flush", interactive=False, verbosity=0)
     call_command("migrate", verbosity=0)
     import httpx
     from tests.web.integrations import burst
