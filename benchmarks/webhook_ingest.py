@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import web_data  # noqa: E402
-from web_load import group_pids  # noqa: E402 - the same reading of /proc as the web benchmark
+from web_load import cpu_seconds, group_pids  # noqa: E402 - the same reading of /proc as the web benchmark
 
 
 def main() -> None:
@@ -151,15 +151,7 @@ class _BackendCpu(threading.Thread):
 
 def _cpu_seconds(pids: list[int], since: dict[int, float] | None = None) -> dict[int, float]:
     """User and system CPU seconds of each process (less what `since` had), from /proc."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    spent = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        spent[pid] = (int(fields[11]) + int(fields[12])) / ticks - (since or {}).get(pid, 0.0)
-    return spent
+    return {pid: s - (since or {}).get(pid, 0.0) for pid, s in cpu_seconds(pids).items()}
 
 
 def coverage_page(count: int) -> None:
