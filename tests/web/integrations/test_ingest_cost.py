@@ -160,6 +160,23 @@ def test_a_deliverys_statements_are_prepared_and_still_logged(send: Any) -> None
         assert type(cursor.cursor).__name__ == "Cursor"
 
 
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_prepare_threshold_off_prepares_no_delivery_statement(send: Any) -> None:
+    """?prepare_threshold=off in DATABASE_URL (a pooler without prepared statements) holds
+    for deliveries too."""
+    connection.ensure_connection()
+    connection.connection.prepare_threshold = None  # as the setting leaves a new connection
+    try:
+        for group in range(20, 28):
+            send(burst.delivery(group, resolved=False))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            assert cursor.fetchone()[0] == 0
+    finally:
+        connection.close()  # the next test's connection takes the settings' threshold again
+
+
 @pytest.mark.django_db
 def test_an_incident_update_leaves_the_fields_it_does_not_name(send: Any) -> None:
     answer, _ = send(burst.delivery(19, resolved=False))

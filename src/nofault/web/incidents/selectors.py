@@ -112,7 +112,7 @@ def fetch_built(sql: str, params: list[Any]) -> tuple[list[str], list[tuple[Any,
             cursor.execute(sql, params)
             return [c[0] for c in cursor.description], cursor.fetchall()
     connection.validate_thread_sharing()
-    server_bound = _server_bound_cursor()(raw)
+    server_bound = server_bound_cursor()(raw)
     wrapped = (
         connection.make_debug_cursor(server_bound)
         if connection.queries_logged
@@ -124,7 +124,7 @@ def fetch_built(sql: str, params: list[Any]) -> tuple[list[str], list[tuple[Any,
 
 
 @functools.cache
-def _server_bound_cursor() -> type:
+def server_bound_cursor() -> type:
     """Django's server-binding cursor, keeping the query of a prepared statement too:
     psycopg keeps it only when it ran no prepared statement, and Django's query log (DEBUG,
     tests counting statements) reads it back, which would show a prepared one as None."""

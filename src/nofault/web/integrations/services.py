@@ -9,7 +9,6 @@ right after (one commit per delivery, not three). Applying is idempotent and ord
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import random
@@ -27,6 +26,7 @@ from nofault.core.document import IncidentStatus
 from nofault.web.api_errors import ServiceError
 from nofault.web.choices import Role
 from nofault.web.incidents.models import Incident
+from nofault.web.incidents.selectors import server_bound_cursor
 from nofault.web.incidents.services import incident_create, incident_update
 from nofault.web.integrations.config import source_settings
 from nofault.web.integrations.ingest import IncidentState, fold, starts_new_episode
@@ -163,48 +163,31 @@ def _apply_and_save(delivery: WebhookDelivery, events: list[IncidentEvent]) -> E
     raise AssertionError("unreachable")
 
 
-_PREPARE_AFTER = 5  # runs of one statement on one connection (psycopg's default)
-
-
 @contextmanager
 def _statements_prepared() -> Iterator[None]:
     """On PostgreSQL, bind the block's parameters server-side instead of into the SQL text.
 
     Every delivery runs the same dozen statements with new values. Bound server-side, their
-    text repeats, so psycopg prepares each one its connection has run a few times (5) and
-    PostgreSQL no longer parses and plans it on every run: that was most of its CPU per
-    delivery. Only this block's cursors are changed: elsewhere Django's stay client-bound
-    and unprepared (its default, which keeps connection poolers working).
+    text repeats, so psycopg prepares each one its connection has run `prepare_threshold`
+    times (5; see settings) and PostgreSQL no longer parses and plans it on every run: that
+    was most of its CPU per delivery. Only this block's cursors are changed: elsewhere
+    Django's stay client-bound. With ?prepare_threshold=off (a pooler that cannot keep
+    prepared statements) nothing changes.
     """
     if connection.vendor != "postgresql":
         yield
         return
     connection.ensure_connection()
     raw = connection.connection
-    previous = raw.cursor_factory, raw.prepare_threshold
-    raw.cursor_factory, raw.prepare_threshold = _preparing_cursor(), _PREPARE_AFTER
+    if getattr(raw, "prepare_threshold", None) is None:
+        yield
+        return
+    previous = raw.cursor_factory
+    raw.cursor_factory = server_bound_cursor()
     try:
         yield
     finally:
-        raw.cursor_factory, raw.prepare_threshold = previous
-
-
-@functools.cache
-def _preparing_cursor() -> type:
-    """Django's server-binding cursor, which also keeps a prepared statement's query.
-
-    psycopg keeps the query it sent only when it did not run a prepared statement; Django
-    reads it back for its query log (DEBUG, tests counting statements), which would show a
-    prepared statement as None.
-    """
-    from django.db.backends.postgresql.base import ServerBindingCursor
-
-    class PreparingCursor(ServerBindingCursor):
-        def _send_query_prepared(self, name: bytes, pgq: Any, **kwargs: Any) -> None:
-            super()._send_query_prepared(name, pgq, **kwargs)
-            self._query = pgq
-
-    return PreparingCursor
+        raw.cursor_factory = previous
 
 
 def _retryable(exc: Exception) -> bool:
