@@ -43,7 +43,7 @@ def main() -> int:
         unexpected += [(name, c, line) for c, line in (
             (f.code, f.line) for f in result.findings if f.category in PACKS
         ) if c not in must]  # fmt: skip
-        scores.append((name, result.extras["score"]["score"]))
+        scores.append((name, result.score.score))
     elapsed = time.perf_counter() - started
 
     print(

@@ -80,19 +80,18 @@ def _print_text(results: list[LintResult], show_score: bool) -> None:
             )
             if f.suggestion:
                 stdout.print(f"    [dim]suggestion:[/] {escape(f.suggestion)}", markup=True)
-        score = result.extras.get("score")
-        if show_score and score:
-            verdict = "" if score.get("passed", True) else " [red](below the minimum)[/]"
-            minimum = f" / min {score['min']}" if score.get("min") is not None else ""
+        score = result.score
+        if show_score and score is not None:
+            verdict = "" if score.passed else " [red](below the minimum)[/]"
+            minimum = f" / min {score.min}" if score.min is not None else ""
             stdout.print(
                 f"[bold]{escape(result.path)}[/]: depth score "
-                f"[bold]{score['score']}[/]/100{minimum}{verdict}",
+                f"[bold]{score.score}[/]/100{minimum}{verdict}",
                 markup=True,
             )
-            for part in score.get("parts", []):
+            for part in score.parts:
                 stdout.print(
-                    f"    {part['name']:<18} {part['points']:>5.1f}/{part['max']:<5.1f} "
-                    f"{part['detail']}",
+                    f"    {part.name:<18} {part.points:>5.1f}/{part.max:<5.1f} {part.detail}",
                     markup=False,
                 )
     s = summary(results)
@@ -170,7 +169,7 @@ def lint_command(
 
     threshold = fail_level or (fixed.fail_level if fixed else Level.WARNING)
     failing = any(Level(f.level).rank >= threshold.rank for r in results for f in r.findings)
-    below_min = any(not r.extras.get("score", {}).get("passed", True) for r in results)
+    below_min = any(r.score is not None and not r.score.passed for r in results)
     raise typer.Exit(ExitCode.FINDINGS if failing or below_min else ExitCode.OK)
 
 

@@ -170,4 +170,4 @@ def test_learning_sections_per_review_level() -> None:
 
 def test_depth_rules_leave_plain_prose_alone() -> None:
     result = lint("The root cause was human error.\n", config=LintConfig(select=["depth"]))
-    assert result.findings == [] and "score" not in result.extras
+    assert result.findings == [] and result.score is None

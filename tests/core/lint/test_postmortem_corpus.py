@@ -51,13 +51,15 @@ def test_corpus_file(name: str) -> None:
     assert set(spec["must"]) <= found, f"{name}: missing {sorted(set(spec['must']) - found)}"
     unwanted = found & _must_not(spec)
     assert not unwanted, f"{name}: unexpected {sorted(unwanted)}"
-    score = result.extras["score"]["score"]
+    assert result.score is not None
+    score = result.score.score
     assert score >= spec.get("min_score", 0), f"{name}: score {score}"
     assert score <= spec.get("max_score", 100), f"{name}: score {score}"
 
 
 def test_deep_reviews_pass_their_minimum_and_shallow_ones_fail() -> None:
-    deep = _lint("deep-checkout-config-push.md").extras["score"]
-    shallow = _lint("public-shape-database-deletion-shallow.md").extras["score"]
-    assert deep["passed"] and deep["min"] == 70
-    assert not shallow["passed"] and shallow["score"] < shallow["min"]
+    deep = _lint("deep-checkout-config-push.md").score
+    shallow = _lint("public-shape-database-deletion-shallow.md").score
+    assert deep is not None and shallow is not None
+    assert deep.passed and deep.min == 70
+    assert shallow.min is not None and not shallow.passed and shallow.score < shallow.min

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from nofault.core.lint.config import LintConfig, config_from_mapping
 from nofault.core.lint.engine import lint
-from nofault.core.lint.score import WEIGHTS, depth_score, response_times
+from nofault.core.lint.packs.depth.score import WEIGHTS, depth_score, response_times
+from nofault.core.lint.report import to_json
 from nofault.core.markdown import parse
 
 CORPUS = Path(__file__).parents[2] / "data" / "postmortems"
@@ -16,6 +19,12 @@ TODAY = date(2026, 6, 1)
 
 def _pm(name: str):  # type: ignore[no-untyped-def]
     return parse((CORPUS / name).read_text(encoding="utf-8"))
+
+
+def to_json_score(text: str, today: date) -> Any:
+    """Return the score object the JSON report carries for one linted text."""
+    result = lint(text, path="pm.md", config=LintConfig(), today=today)
+    return json.loads(to_json([result]))["files"][0]["score"]
 
 
 def test_weights_sum_to_100_for_each_review_level() -> None:
@@ -97,7 +106,9 @@ def test_minimum_per_severity_is_configuration() -> None:
 
 def test_lint_attaches_the_score_in_the_documented_shape() -> None:
     text = (CORPUS / "shallow-everything.md").read_text(encoding="utf-8")
-    score = lint(text, config=LintConfig(), today=TODAY).extras["score"]
+    typed = lint(text, config=LintConfig(), today=TODAY).score
+    assert typed is not None and not typed.passed and typed.min == 60
+    score = to_json_score(text, TODAY)
     assert set(score) == {"score", "min", "passed", "parts", "times"}
     assert score["passed"] is False and score["min"] == 60
     assert set(score["parts"][0]) == {"name", "points", "max", "detail"}
@@ -105,7 +116,7 @@ def test_lint_attaches_the_score_in_the_documented_shape() -> None:
         "time_to_detect_minutes", "time_to_mitigate_minutes", "time_to_resolve_minutes",
     }  # fmt: skip
     # Overdue depends on the day: the same document scores higher before its due date.
-    earlier = lint(text, config=LintConfig(), today=date(2026, 4, 1)).extras["score"]
+    earlier = to_json_score(text, date(2026, 4, 1))
     quality = {p["name"]: p["points"] for p in earlier["parts"]}["action quality"]
     later = {p["name"]: p["points"] for p in score["parts"]}["action quality"]
     assert quality >= later

@@ -35,7 +35,7 @@ def record_from_markdown(text: str | bytes, *, key: str, lint: bool = False) -> 
     assert result.parsed is not None
     blame = sum(1 for f in result.findings if f.category == "blame")
     return record_from_postmortem(
-        result.parsed.postmortem, key=key, lint_extras=result.extras, blame_findings=blame
+        result.parsed.postmortem, key=key, score=result.score, blame_findings=blame
     )
 
 

@@ -17,7 +17,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from nofault.core.document import ActionStatus, Postmortem, SectionKind
-from nofault.core.lint.score import ResponseTimes, response_times
+from nofault.core.lint.packs.depth.analysis import ResponseTimes, response_times
+from nofault.core.lint.packs.depth.score import DepthScore
 
 __all__ = [
     "ActionRecord",
@@ -186,12 +187,12 @@ def record_from_postmortem(
     pm: Postmortem,
     *,
     key: str | None = None,
-    lint_extras: Mapping[str, Any] | None = None,
+    score: DepthScore | None = None,
     blame_findings: int | None = None,
 ) -> PostmortemRecord:
     """Turn a document model into a record, with the depth score and blame count when linted.
 
-    `lint_extras` is a `LintResult.extras` map (its `score` gives the depth score);
+    `score` is the lint result's depth score;
     `blame_findings` is the number of findings in the `blame` category.
     """
     times = response_times(pm)
@@ -210,7 +211,6 @@ def record_from_postmortem(
     )
     analysis = _section_text(pm, SectionKind.ANALYSIS)
     chains = " ".join(f"{c.title} {' '.join(c.answers)}" for c in pm.why_chains)
-    score = (lint_extras or {}).get("score")
     related: list[str] = []
     for name in RELATED_KEYS:
         related.extend(_strings(pm.extra.get(name)))
@@ -239,7 +239,7 @@ def record_from_postmortem(
         ),
         actions=actions,
         related_incidents=tuple(dict.fromkeys(related)),
-        depth_score=float(score["score"]) if isinstance(score, Mapping) else None,
+        depth_score=float(score.score) if score is not None else None,
         blame_findings=blame_findings,
     )
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nofault.core.lint.config import LintConfig
 from nofault.core.lint.context import LintContext
 from nofault.core.lint.registry import all_rules
 from nofault.core.lint.rule import Category, Hit, Level, Rule, Scope
 from nofault.core.markdown import LineView, ParsedText, parse_text
+
+if TYPE_CHECKING:  # the depth pack imports this module to attach its score
+    from nofault.core.lint.packs.depth.score import DepthScore
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +48,13 @@ class Finding:
 
 @dataclass
 class LintResult:
-    """The findings for one file, plus anything rules computed about the whole document."""
+    """The findings for one file, and the depth score when the file is a postmortem."""
 
     path: str
     findings: list[Finding]
     is_postmortem: bool
     parsed: ParsedText | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    score: DepthScore | None = None
 
     def worst(self) -> Level | None:
         """Return the highest level among the findings, or None when there are none."""
@@ -59,8 +62,8 @@ class LintResult:
         return max(levels, key=lambda lv: lv.rank) if levels else None
 
 
-# Hooks that add whole-document results (the depth score, for example) to a LintResult.
-ResultHook = Any
+# Hooks that add whole-document results (the depth score) to a LintResult.
+ResultHook = Callable[[LintContext, LintResult], None]
 _RESULT_HOOKS: list[ResultHook] = []
 
 

@@ -36,8 +36,8 @@ def to_json(results: Sequence[LintResult]) -> str:
             "is_postmortem": r.is_postmortem,
             "findings": [f.as_dict() for f in r.findings],
         }
-        if "score" in r.extras:
-            entry["score"] = r.extras["score"]
+        if r.score is not None:
+            entry["score"] = r.score.as_dict()
         files.append(entry)
     doc = {"version": JSON_SCHEMA_VERSION, "tool": {"name": "nofault", "version": __version__},
            "files": files, "summary": summary(results)}  # fmt: skip

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from nofault.core import document
+from nofault.core.edits import apply_document
 from nofault.core.lint.engine import LintResult, lint
 from nofault.core.lint.registry import get_rule
 from nofault.core.markdown import (
@@ -63,46 +64,17 @@ class LintReport:
         return sum(1 for f in self.findings if f["category"] == "blame")
 
 
-def _score(extras: dict[str, Any]) -> tuple[float | None, Any]:
-    raw = extras.get("score")
-    if isinstance(raw, bool) or raw is None:
-        return None, raw
-    if isinstance(raw, int | float):
-        return float(raw), raw
-    for name in ("score", "value", "total"):
-        value = getattr(raw, name, None)
-        if value is None and isinstance(raw, dict):
-            value = raw.get(name)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value), raw
-    return None, raw
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    if hasattr(value, "model_dump"):
-        return _jsonable(value.model_dump(mode="json"))
-    if hasattr(value, "__dataclass_fields__"):
-        from dataclasses import asdict
-
-        return _jsonable(asdict(value))
-    return str(value)
-
-
 def lint_report(result: LintResult) -> LintReport:
     """Turn the core's LintResult into plain data (findings as the JSON output's objects)."""
     findings = [f.as_dict() for f in result.findings]
-    score, detail = _score(result.extras)
+    if result.score is None:
+        return LintReport(findings=findings)
+    detail = result.score.as_dict()
     return LintReport(
         findings=findings,
-        score=score,
-        score_detail=_jsonable(detail),
-        extras=_jsonable(result.extras),
+        score=float(result.score.score),
+        score_detail=detail,
+        extras={"score": detail},
     )
 
 
@@ -347,8 +319,15 @@ def postmortem_structure_source(
     factors: list[document.ContributingFactor] | None = None,
     actions: list[document.ActionItem] | None = None,
 ) -> str:
-    """Return the source with its timeline, factors or action items replaced, via the core."""
-    doc = parse_text(source).postmortem.model_copy(deep=True)
+    """Return the source with its timeline, factors or action items replaced, and nothing else.
+
+    Only the sections whose rows changed are written back (`core.edits.apply_document`), so
+    the rest of the text keeps its bytes. The result is read back before it is returned: when
+    it does not hold exactly the rows asked for and the rest of the document unchanged, the
+    save is refused, as the last guard against a save that loses more than it was asked to.
+    """
+    old = parse_text(source).postmortem
+    doc = old.model_copy(deep=True)
     if timeline is not None:
         _replace_section(
             doc, document.SectionKind.TIMELINE, document.TimelineSection, "events", timeline
@@ -365,7 +344,31 @@ def postmortem_structure_source(
         _replace_section(
             doc, document.SectionKind.ACTION_ITEMS, document.ActionItemsSection, "items", actions
         )
-    return render(doc)
+    result = apply_document(source, doc)
+    back = parse_text(result).postmortem
+    for name, asked in (
+        ("timeline events", timeline),
+        ("contributing factors", factors),
+        ("action items", actions),
+    ):
+        held = {
+            "timeline events": back.timeline,
+            "contributing factors": back.contributing_factors,
+            "action items": back.action_items,
+        }[name]
+        if asked is not None and held != asked:
+            raise ServiceError(
+                f"saving these rows would leave {len(held)} {name} where {len(asked)} were "
+                "asked for, so nothing was saved; edit the Markdown source instead",
+                reason="unsafe_edit",
+            )
+    if back != doc:
+        raise ServiceError(
+            "saving these rows would change other parts of the postmortem, so nothing was "
+            "saved; edit the Markdown source instead",
+            reason="unsafe_edit",
+        )
+    return result
 
 
 def postmortem_structure_save(
@@ -388,6 +391,16 @@ def postmortem_structure_save(
         base_revision=base_revision,
         message="edited rows",
     )
+
+
+def postmortem_document_source(*, source: str, new: document.Postmortem) -> str:
+    """Return the source rewritten to hold `new`, changing only the parts that differ.
+
+    When the kept parts would not read back as `new` (a layout the spliced text cannot hold),
+    the whole document is written in the canonical layout instead, which always reads back.
+    """
+    result = apply_document(source, new)
+    return result if parse_text(result).postmortem == new else render(new)
 
 
 # --- review workflow -------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The depth pack: catch superficial analysis that stops at the first cause.
 
 Each detector asks one question of the parsed postmortem through `analysis` and points at
-the part of the file that answers it through `locate`. The depth score is attached to every
-lint result by a hook registered here (see `nofault.core.lint.score`).
+the part of the file that answers it through `locate`. The depth score (`score`) is attached
+to every postmortem's lint result by a hook registered here.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from nofault.core.lint.packs.depth.locate import (
     section_hit,
     section_span,
 )
+from nofault.core.lint.packs.depth.score import depth_score
 from nofault.core.lint.packs.loader import load_pack
 from nofault.core.lint.rule import Category, Detector, Hit, Rule
 from nofault.core.lint.text import folded
@@ -266,8 +267,6 @@ def _attach_score(ctx: LintContext, result: LintResult) -> None:
     """Attach the depth score to every postmortem's lint result."""
     if not result.is_postmortem:
         return
-    from nofault.core.lint.score import depth_score  # imported late: score imports this pack
-
-    result.extras["score"] = depth_score(
+    result.score = depth_score(
         ctx.postmortem, config=ctx.config, today=ctx.today, zone=_declared_zone(ctx)
-    ).as_dict()
+    )
