@@ -19,7 +19,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from nofault.core import document
-from nofault.core.edits import apply_document
 from nofault.core.lint.engine import LintResult, lint
 from nofault.core.lint.registry import get_rule
 from nofault.core.markdown import (
@@ -319,15 +318,8 @@ def postmortem_structure_source(
     factors: list[document.ContributingFactor] | None = None,
     actions: list[document.ActionItem] | None = None,
 ) -> str:
-    """Return the source with its timeline, factors or action items replaced, and nothing else.
-
-    Only the sections whose rows changed are written back (`core.edits.apply_document`), so
-    the rest of the text keeps its bytes. The result is read back before it is returned: when
-    it does not hold exactly the rows asked for and the rest of the document unchanged, the
-    save is refused, as the last guard against a save that loses more than it was asked to.
-    """
-    old = parse_text(source).postmortem
-    doc = old.model_copy(deep=True)
+    """Return the source with its timeline, factors or action items replaced, via the core."""
+    doc = parse_text(source).postmortem.model_copy(deep=True)
     if timeline is not None:
         _replace_section(
             doc, document.SectionKind.TIMELINE, document.TimelineSection, "events", timeline
@@ -344,31 +336,7 @@ def postmortem_structure_source(
         _replace_section(
             doc, document.SectionKind.ACTION_ITEMS, document.ActionItemsSection, "items", actions
         )
-    result = apply_document(source, doc)
-    back = parse_text(result).postmortem
-    for name, asked in (
-        ("timeline events", timeline),
-        ("contributing factors", factors),
-        ("action items", actions),
-    ):
-        held = {
-            "timeline events": back.timeline,
-            "contributing factors": back.contributing_factors,
-            "action items": back.action_items,
-        }[name]
-        if asked is not None and held != asked:
-            raise ServiceError(
-                f"saving these rows would leave {len(held)} {name} where {len(asked)} were "
-                "asked for, so nothing was saved; edit the Markdown source instead",
-                reason="unsafe_edit",
-            )
-    if back != doc:
-        raise ServiceError(
-            "saving these rows would change other parts of the postmortem, so nothing was "
-            "saved; edit the Markdown source instead",
-            reason="unsafe_edit",
-        )
-    return result
+    return render(doc)
 
 
 def postmortem_structure_save(
@@ -391,16 +359,6 @@ def postmortem_structure_save(
         base_revision=base_revision,
         message="edited rows",
     )
-
-
-def postmortem_document_source(*, source: str, new: document.Postmortem) -> str:
-    """Return the source rewritten to hold `new`, changing only the parts that differ.
-
-    When the kept parts would not read back as `new` (a layout the spliced text cannot hold),
-    the whole document is written in the canonical layout instead, which always reads back.
-    """
-    result = apply_document(source, new)
-    return result if parse_text(result).postmortem == new else render(new)
 
 
 # --- review workflow -------------------------------------------------------------------
