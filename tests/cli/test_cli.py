@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.main import get_command
@@ -22,8 +23,11 @@ def _commands() -> list[list[str]]:
     """Every command path, sub-commands included."""
     out: list[list[str]] = []
 
-    def walk(cmd: object, prefix: list[str]) -> None:
-        for name, sub in getattr(cmd, "commands", {}).items():
+    def walk(cmd: Any, prefix: list[str]) -> None:
+        if not hasattr(cmd, "list_commands"):
+            return
+        for name in cmd.list_commands(None):
+            sub = cmd.get_command(None, name)
             if getattr(sub, "hidden", False):
                 continue
             out.append([*prefix, name])

@@ -7,11 +7,11 @@ import os
 from enum import StrEnum
 from typing import Any
 
-import httpx
 import typer
 from rich.table import Table
 
 from nofault.cli.console import fail, stdout
+from nofault.cli.extras import require
 from nofault.cli.main import ExitCode, app
 
 
@@ -43,6 +43,8 @@ def fetch_coverage(
     server: str, token: str | None, *, state: str | None = None, limit: int = 100
 ) -> dict[str, Any]:
     """Return the server's `/api/coverage` answer (raises `httpx.HTTPError` when unreachable)."""
+    import httpx
+
     params: dict[str, str | int] = {"limit": limit}
     if state:
         params["state"] = state
@@ -82,6 +84,9 @@ def coverage(
     limit: int = typer.Option(50, "--limit", "-n", min=0, max=1000, help="Incidents to list."),
 ) -> None:
     """Show every incident's review state and the coverage rate by severity, team and month."""
+    require("web", "coverage")
+    import httpx
+
     try:
         data = fetch_coverage(server, token, state=state, limit=limit)
     except PermissionError as exc:

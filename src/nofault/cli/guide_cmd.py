@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from nofault.cli.console import fail, stderr
+from nofault.cli.extras import require
 from nofault.cli.main import ExitCode, app
 from nofault.core.guide import (
     STARTER_FILES,
@@ -91,6 +92,8 @@ def build(
     if fmt is GuideFormat.PDF and output is None:
         fail("PDF output needs a file: add -o guide.pdf")
         raise typer.Exit(ExitCode.USAGE)
+    if fmt is GuideFormat.PDF:
+        require("pdf", "guide build --format pdf")
     try:
         inputs = read_inputs(values, principles)
         settings = load_guide_config(config)

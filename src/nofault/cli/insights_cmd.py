@@ -11,6 +11,7 @@ import typer
 import yaml
 
 from nofault.cli.console import fail, stderr, stdout
+from nofault.cli.extras import require
 from nofault.cli.main import ExitCode, app
 from nofault.core.insights.corpus import load_folder, record_from_markdown
 from nofault.core.insights.records import (
@@ -18,8 +19,6 @@ from nofault.core.insights.records import (
     PostmortemRecord,
     incident_record_from_mapping,
 )
-from nofault.core.insights.similar import SimilarityIndex
-from nofault.core.insights.themes import find_themes
 from nofault.core.pdf import PdfUnavailable
 
 
@@ -62,6 +61,9 @@ def similar(
     ),
 ) -> None:
     """Show the earlier postmortems most like a draft, with their factors and open actions."""
+    require("insights", "similar")
+    from nofault.core.insights.similar import SimilarityIndex
+
     if not file.is_file():
         fail(f"{file} is not a file")
         raise typer.Exit(ExitCode.USAGE)
@@ -103,6 +105,9 @@ def themes(
     ),
 ) -> None:
     """Group contributing factors across postmortems into recurring themes."""
+    require("insights", "themes")
+    from nofault.core.insights.themes import find_themes
+
     records = _corpus(corpus)
     found = find_themes(records, min_postmortems=minimum)
     if output_format is SimilarFormat.JSON:
@@ -159,6 +164,12 @@ def report(
     ),
 ) -> None:
     """Write the learning report: themes, metrics with charts, slipped actions, missing reviews."""
+    if server:
+        require("web", "report --server")
+    else:
+        require("insights", "report")
+        if output_format is ReportFormat.PDF:
+            require("pdf", "report --format pdf")
     from nofault.core.insights.report import build_report, to_html, to_markdown, to_pdf
 
     start = None

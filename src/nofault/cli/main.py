@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 from enum import IntEnum
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from nofault.__about__ import __version__
 
@@ -17,8 +20,46 @@ class ExitCode(IntEnum):
     USAGE = 2
 
 
+# Each command's module, imported only when the command runs (or help lists it): `nofault
+# lint` starts without the guide, the insights or the web code, and a command whose extra is
+# not installed says so when it runs (nofault.cli.extras). A module registers its commands on
+# `app` when imported; a new command adds its name here.
+COMMAND_MODULES = {
+    "lint": "nofault.cli.lint_cmd",
+    "rules": "nofault.cli.rules_cmd",
+    "rule": "nofault.cli.rules_cmd",
+    "new": "nofault.cli.new_cmd",
+    "guide": "nofault.cli.guide_cmd",
+    "similar": "nofault.cli.insights_cmd",
+    "themes": "nofault.cli.insights_cmd",
+    "report": "nofault.cli.insights_cmd",
+    "coverage": "nofault.cli.coverage_cmd",
+    "remind": "nofault.cli.remind_cmd",
+    "serve": "nofault.cli.web_cmd",
+    "demo": "nofault.cli.web_cmd",
+}
+
+
+class LazyCommands(TyperGroup):
+    """The top-level command group: it imports a command's module when the command is asked for."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """Return every command name, the table's order first."""
+        return [*COMMAND_MODULES, *(name for name in self.commands if name not in COMMAND_MODULES)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """Return a command, importing its module and building it on first use."""
+        module = COMMAND_MODULES.get(cmd_name)
+        if cmd_name not in self.commands and module is not None:
+            importlib.import_module(module)
+            built = typer.main.get_command(app)
+            self.commands.update(getattr(built, "commands", {}))
+        return self.commands.get(cmd_name)
+
+
 app = typer.Typer(
     name="nofault",
+    cls=LazyCommands,
     help="Blameless postmortems: write them from your organisation's template, lint them for "
     "blame and shallow analysis, and follow through on their action items.",
     no_args_is_help=True,
@@ -45,16 +86,3 @@ def main(
     ),
 ) -> None:
     """Blameless postmortems from the command line."""
-
-
-# Each module registers its commands on `app` when imported.
-from nofault.cli import (  # noqa: E402, F401
-    coverage_cmd,
-    guide_cmd,
-    insights_cmd,
-    lint_cmd,
-    new_cmd,
-    remind_cmd,
-    rules_cmd,
-    web_cmd,
-)

@@ -22,7 +22,7 @@ def remind(
     ),
 ) -> None:
     """Send due reminders (owner, then facilitator, then sponsor) and the weekly digest."""
-    _setup_django()
+    _setup_django("remind")
     from nofault.web.reviews.flows import remind as run
 
     report = run(dry_run=dry_run)

@@ -8,11 +8,13 @@ import sys
 import typer
 
 from nofault.cli.console import fail, stderr, stdout
+from nofault.cli.extras import require
 from nofault.cli.main import ExitCode, app
 
 
-def _setup_django() -> None:
+def _setup_django(command: str) -> None:
     """Configure Django from the checked settings; a wrong setting stops with its name."""
+    require("web", command)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nofault.web.settings")
     from nofault.web.config import ConfigError
 
@@ -48,7 +50,7 @@ def serve(
     migrate: bool = typer.Option(True, "--migrate/--no-migrate", help="Apply migrations first."),
 ) -> None:
     """Run the web app with gunicorn (static files served by WhiteNoise)."""
-    _setup_django()
+    _setup_django("serve")
     if migrate:
         stderr.print("Applying database migrations…")
         _migrate()
@@ -86,7 +88,7 @@ def demo(
     force: bool = typer.Option(False, "--force", help="Load again even if the demo is there."),
 ) -> None:
     """Load a demo organisation: a user per role, ~20 incidents, postmortems and action items."""
-    _setup_django()
+    _setup_django("demo")
     _migrate()
     from nofault.web import demo as demo_data
 
