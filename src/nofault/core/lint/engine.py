@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from operator import attrgetter
@@ -60,6 +60,27 @@ class LintResult:
         """Return the highest level among the findings, or None when there are none."""
         levels = [Level(f.level) for f in self.findings]
         return max(levels, key=lambda lv: lv.rank) if levels else None
+
+
+PackAnalysis = Callable[[LintContext], dict[str, list[Hit]]]
+
+
+class PackDetector:
+    """A rule's detector whose hits come from one pass of its pack over the whole text.
+
+    The engine runs each pack's analysis once per lint and hands every rule of the pack its
+    own hits; called directly, it runs the analysis afresh.
+    """
+
+    __slots__ = ("analyse", "code")
+
+    def __init__(self, analyse: PackAnalysis, code: str) -> None:
+        self.analyse = analyse
+        self.code = code
+
+    def __call__(self, ctx: LintContext, rule: Rule) -> Iterator[Hit]:
+        """Yield this rule's hits from a fresh pass of the pack."""
+        return iter(self.analyse(ctx).get(self.code, ()))
 
 
 # Hooks that add whole-document results (the depth score) to a LintResult.
@@ -146,10 +167,19 @@ def lint_parsed(
     # again ("section ... repeats ...", the same phrase quoted), and a large file has a
     # hundred thousand findings.
     texts: dict[str, str] = {}
+    packs: dict[PackAnalysis, dict[str, list[Hit]]] = {}  # each pack's hits, by rule code
     for rule in active:
         if rule.scope is Scope.DOCUMENT and not parsed.is_postmortem:
             continue
-        for hit in rule.detector(context, rule):
+        detector = rule.detector
+        if isinstance(detector, PackDetector):
+            if detector.analyse not in packs:
+                packs[detector.analyse] = detector.analyse(context)
+            # Popped: a large file's hits are let go once they are findings.
+            hits: Iterable[Hit] = packs[detector.analyse].pop(rule.code, ())
+        else:
+            hits = detector(context, rule)
+        for hit in hits:
             findings.append(_finding(rule, hit, path, parsed.lines, texts))
     suppressions = _suppressions(parsed)
     if suppressions:
