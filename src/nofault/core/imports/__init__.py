@@ -1,0 +1,174 @@
+"""Postmortems teams already have, brought in from Google Docs, Confluence, Notion and HTML.
+
+`import_file` takes one uploaded file (a page, a .docx, an `entities.xml` or a zip of an
+export) and `import_path` a file or a folder. Both return nofault Markdown pages with their
+front matter inferred, a note for everything in the export that did not become a page, and a
+failure, naming the file and the reason, for each file that could not be read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
+
+from nofault.core.imports.archive import Limits, read_folder, read_zip
+from nofault.core.imports.errors import ImportFailure, MissingExtra
+from nofault.core.imports.metadata import Facts, Page, assemble
+
+__all__ = [
+    "ImportFailure",
+    "ImportResult",
+    "Limits",
+    "MissingExtra",
+    "Page",
+    "import_file",
+    "import_path",
+]
+
+PAGE_SUFFIXES = (".html", ".htm", ".docx", ".md", ".markdown", ".xml")
+# An export's own styling and icons: counted in one note rather than listed.
+_CHROME_SUFFIXES = (".css", ".js", ".map", ".woff", ".woff2", ".ttf", ".eot")
+_UNSUPPORTED = {
+    ".doc": "an old Word file: save it as .docx",
+    ".odt": "an OpenDocument file: save it as .docx or HTML",
+    ".pdf": "a PDF: export the page as HTML or .docx instead",
+    ".rtf": "an RTF file: save it as .docx",
+    ".mhtml": "a web archive: export the page as HTML instead",
+}
+
+
+@dataclass
+class ImportResult:
+    """The pages an import gave, notes on what did not become a page, and unreadable files."""
+
+    pages: list[Page] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    failures: list[ImportFailure] = field(default_factory=list)
+
+
+def import_file(name: str, data: bytes, *, limits: Limits | None = None) -> ImportResult:
+    """Import one file: a page, a Word document, an `entities.xml`, or a zip of an export."""
+    limits = limits or Limits()
+    if name.lower().endswith(".zip"):
+        return _convert(read_zip(data, name, limits), origin=name, single=False)
+    if len(data) > limits.max_member_bytes:
+        raise ImportFailure(name, "is larger than the import limit", reason="too_large")
+    return _convert({PurePosixPath(name).name: data}, origin=name, single=True)
+
+
+def import_path(path: Path, *, limits: Limits | None = None) -> ImportResult:
+    """Import a file or every export file under a folder."""
+    limits = limits or Limits()
+    if path.is_dir():
+        return _convert(read_folder(path, limits), origin=str(path), single=False)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailure(str(path), exc.strerror or str(exc)) from None
+    return import_file(path.name, data, limits=limits)
+
+
+def _convert(members: dict[str, bytes], *, origin: str, single: bool) -> ImportResult:
+    members = _without_common_folder(members)
+    result = ImportResult()
+    others: list[str] = []
+    chrome = 0
+    for name in sorted(members):
+        suffix = PurePosixPath(name).suffix.lower()
+        if suffix in PAGE_SUFFIXES:
+            try:
+                _convert_page(name, members[name], result)
+            except MissingExtra:
+                raise
+            except ImportFailure as failure:
+                result.failures.append(failure)
+        elif single:
+            reason = _UNSUPPORTED.get(suffix, "not a format nofault imports")
+            result.failures.append(ImportFailure(name, reason, reason="unsupported"))
+        elif suffix in _CHROME_SUFFIXES or "/icons/" in f"/{name}":
+            chrome += 1
+        else:
+            others.append(name)
+    if chrome:
+        result.notes.append(f"{chrome} style, script and icon file(s) of the export skipped")
+    _attachments(others, result)
+    if not single and not result.pages and not result.failures:
+        result.notes.append(f"{origin}: no page found to import")
+    return result
+
+
+def _without_common_folder(members: dict[str, bytes]) -> dict[str, bytes]:
+    """Names relative to the folder every member shares (Notion wraps its export in two)."""
+    names = list(members)
+    while names and all("/" in n for n in names):
+        head = names[0].split("/", 1)[0]
+        if any(n.split("/", 1)[0] != head for n in names):
+            break
+        names = [n.split("/", 1)[1] for n in names]
+        members = {n.split("/", 1)[1]: data for n, data in members.items()}
+    return members
+
+
+def _convert_page(name: str, data: bytes, result: ImportResult) -> None:
+    from nofault.core.imports.html import html_page
+    from nofault.core.imports.storage import is_space_export, space_pages
+    from nofault.core.imports.word import docx_page
+
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix == ".docx":
+        result.pages.append(docx_page(data, name))
+    elif suffix == ".xml":
+        if not is_space_export(data):
+            raise ImportFailure(name, "XML that is not a Confluence space export (entities.xml)")
+        pages, notes = space_pages(data, name)
+        result.pages.extend(pages)
+        result.notes.extend(notes)
+    elif suffix in (".md", ".markdown"):
+        result.pages.append(markdown_page(data, name))
+    else:
+        page = html_page(data, name)
+        if page is None:
+            result.notes.append(f"{name}: the export's index of pages, not a page: not imported")
+        else:
+            result.pages.append(page)
+
+
+def markdown_page(data: bytes, name: str) -> Page:
+    """A Markdown page: nofault's own kept as it is, others (Notion's) given front matter."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailure(name, f"not UTF-8 text (byte {exc.start})") from None
+    if "\x00" in text:
+        raise ImportFailure(name, "holds a NUL byte: not a text file")
+    text = text.replace("\r\n", "\n")
+    if text.startswith("---\n"):
+        return Page(source=name, kind="nofault Markdown", title="", markdown=text, unmapped=())
+    stem = PurePosixPath(name).stem
+    kind = "Notion page (Markdown)" if _has_notion_id(stem) else "Markdown"
+    return assemble(body=text, facts=Facts(), source=name, kind=kind, unmapped=[])
+
+
+def _has_notion_id(stem: str) -> bool:
+    last = stem.rsplit(" ", 1)[-1]
+    return len(last) == 32 and all(c in "0123456789abcdef" for c in last)
+
+
+def _attachments(others: list[str], result: ImportResult) -> None:
+    if not others:
+        return
+    text = "\n".join(unquote(page.markdown) for page in result.pages)
+    referenced = [n for n in others if PurePosixPath(n).name in text]
+    unreferenced = [n for n in others if n not in referenced]
+    if referenced:
+        result.notes.append(
+            "attachments not imported; the pages keep references to them: "
+            + ", ".join(referenced[:20])
+            + (f" and {len(referenced) - 20} more" if len(referenced) > 20 else "")
+        )
+    for name in unreferenced:
+        if name.lower().endswith(".csv"):
+            result.notes.append(f"{name}: a table or database export, not a page: not imported")
+        else:
+            result.notes.append(f"{name}: not a page and not referenced by one: not imported")
