@@ -14,7 +14,11 @@ import pytest
 from nofault.web.actions.models import ActionItem
 from nofault.web.integrations import flows
 from nofault.web.integrations.http import RetryPolicy
-from nofault.web.integrations.models import DeliveryStatus, TrackerLink, WebhookDelivery
+from nofault.web.integrations.models import (
+    RejectedDeliveryCount,
+    TrackerLink,
+    WebhookDelivery,
+)
 from tests.integrations.standins import Fault, GitHubStandIn, JiraStandIn
 from tests.web.factories import PASSWORD, make_postmortem, make_user
 
@@ -142,12 +146,18 @@ def test_jira_done_closes_the_item(app: str, jira: JiraStandIn) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_tracker_webhook_with_a_wrong_signature_is_refused_and_kept(
+def test_tracker_webhook_with_a_wrong_signature_is_refused_and_counted_not_kept(
     app: str, github: GitHubStandIn
 ) -> None:
     response = github_hook(app, {"action": "closed"}, secret="wrong")
     assert response.status_code == 401 and response.json()["reason"] == "unauthenticated"
-    assert WebhookDelivery.objects.get().status == DeliveryStatus.REJECTED
+    assert not WebhookDelivery.objects.exists()
+    counted = RejectedDeliveryCount.objects.get()
+    assert (counted.source, counted.reason, counted.count) == (
+        "tracker:github",
+        "unauthenticated",
+        1,
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -9,9 +9,15 @@ from typing import Any
 
 import httpx
 import pytest
+from django.core.cache import cache
 
 from nofault.web.incidents.models import Incident
-from nofault.web.integrations.models import AlertGroup, DeliveryStatus, WebhookDelivery
+from nofault.web.integrations.models import (
+    AlertGroup,
+    DeliveryStatus,
+    RejectedDeliveryCount,
+    WebhookDelivery,
+)
 from nofault.web.integrations.services import delivery_process_pending
 from tests.integrations.conftest import PAYLOADS
 
@@ -125,41 +131,74 @@ def test_resolve_before_trigger_and_a_later_refire_is_a_new_incident(app: str) -
 @pytest.mark.parametrize(
     ("source", "body", "headers", "status", "reason"),
     [
-        (
-            "pagerduty",
-            b'{"event": {}}',
-            {"X-PagerDuty-Signature": "v1=" + "0" * 64},
-            401,
-            "unauthenticated",
-        ),
+        ("pagerduty", b'{"event": {}}', {"X-PagerDuty-Signature": "v1=" + "0" * 64}, 401,
+         "unauthenticated"),
         ("pagerduty", b"{}", {}, 400, "malformed_header"),
-        ("alertmanager", b"{not json", {"Authorization": "Bearer am-token"}, 400, "malformed_body"),
-        (
-            "alertmanager",
-            b'{"version": "4"}',
-            {"Authorization": "Bearer am-token"},
-            422,
-            "wrong_shape",
-        ),
-        (
-            "alertmanager",
-            b"x" * (600 * 1024),
-            {"Authorization": "Bearer am-token"},
-            413,
-            "body_too_large",
-        ),
+        ("alertmanager", b"{}", {"Authorization": "Bearer wrong"}, 401, "unauthenticated"),
+        ("alertmanager", b"x" * (600 * 1024), {"Authorization": "Bearer am-token"}, 413,
+         "body_too_large"),
     ],
-)
-def test_bad_deliveries_get_a_4xx_with_a_reason_and_are_kept(
+)  # fmt: skip
+def test_unauthenticated_deliveries_get_a_4xx_and_are_counted_not_stored(
     app: str, source: str, body: bytes, headers: dict[str, str], status: int, reason: str
 ) -> None:
-    response = post(app, source, body, **headers)
-    assert response.status_code == status
-    assert response.json()["reason"] == reason
-    kept = WebhookDelivery.objects.get()
-    assert kept.status == DeliveryStatus.REJECTED and kept.http_status == status
-    assert kept.reason.startswith(reason)
+    for _ in range(2):
+        response = post(app, source, body, **headers)
+        assert response.status_code == status
+        assert response.json()["reason"] == reason
+    assert not WebhookDelivery.objects.exists()
+    counted = RejectedDeliveryCount.objects.get()
+    assert (counted.source, counted.reason, counted.count) == (source, reason, 2)
+    assert counted.last_client == "127.0.0.1" and counted.last_detail
     assert Incident.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"{not json", "malformed_body"),
+        (b'{"version": "4"}', "wrong_shape: groupKey"),
+        (b"[" * 100_000 + b"]" * 100_000, "malformed_body: the body's JSON is nested too deeply"),
+        (b'{"a":' * 50_000 + b"1" + b"}" * 50_000, "malformed_body"),
+    ],
+)
+def test_an_authenticated_delivery_that_cannot_be_read_is_stored_unapplied_with_its_reason(
+    app: str, body: bytes, reason: str
+) -> None:
+    response = post(app, "alertmanager", body, Authorization="Bearer am-token")
+    assert response.status_code == 202, response.text
+    assert response.json()["status"] == "unapplied"
+    kept = WebhookDelivery.objects.get()
+    assert kept.status == DeliveryStatus.UNAPPLIED and kept.reason.startswith(reason)
+    assert bytes(kept.body) == body
+    assert Incident.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deeply_nested_json_from_an_unauthenticated_sender_is_a_4xx(app: str) -> None:
+    nested = b"[" * 100_000 + b"]" * 100_000
+    response = post(app, "alertmanager", nested, Authorization="Bearer wrong")
+    assert response.status_code == 401
+    pd_nested = post(app, "pagerduty", nested, **{"X-PagerDuty-Signature": "v1=00"})
+    assert pd_nested.status_code == 401
+    assert not WebhookDelivery.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_refused_senders_are_rate_limited_per_source_and_address_but_genuine_ones_are_not(
+    app: str, settings: Any
+) -> None:
+    settings.NOFAULT_INTEGRATIONS = {**settings.NOFAULT_INTEGRATIONS, "rejected_per_minute": 3}
+    cache.clear()
+    answers = [post(app, "grafana", b"{}", Authorization="Bearer no").status_code for _ in range(5)]
+    assert answers == [401, 401, 401, 429, 429]
+    assert RejectedDeliveryCount.objects.get().count == 3  # past the limit: not even counted
+    # Another source from the same address has its own limit; a genuine sender is never limited.
+    assert post(app, "alertmanager", b"{}", Authorization="Bearer no").status_code == 401
+    firing = (PAYLOADS / "grafana/firing.json").read_bytes()
+    assert post(app, "grafana", firing, Authorization="Bearer gf-token").status_code == 202
+    assert Incident.objects.filter(source="grafana").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)

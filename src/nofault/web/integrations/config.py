@@ -6,6 +6,10 @@
 A source with no entry is switched off: its webhook answers 403. `trackers.<name>` (github,
 jira) and `notifiers.<name>` (slack, email) work the same way; `base_url` is the address
 links in tickets and reminders start with.
+
+Webhook housekeeping: `rejected_per_minute` (30) is how many refused deliveries one address
+may send one webhook a minute before it is answered 429, and `delivery_retention_days` (90)
+how long applied deliveries and the counts of refused ones are kept.
 """
 
 from __future__ import annotations
@@ -40,6 +44,16 @@ def source_settings(source: IncidentSource) -> SourceSettings:
         return source.settings_model.model_validate(data)
     except ValidationError as exc:
         raise ValueError(f"NOFAULT_INTEGRATIONS sources.{source.name}: {exc}") from exc
+
+
+def source_body_limit(name: str) -> int:
+    """Return the most bytes the named source's webhook reads (its `max_body_bytes`)."""
+    from nofault.web.integrations.sources import get_source
+
+    source = get_source(name)
+    if source is None:
+        return SourceSettings.model_fields["max_body_bytes"].default
+    return source_settings(source).max_body_bytes
 
 
 def tracker_settings(name: str) -> TrackerSettings | None:
@@ -82,3 +96,20 @@ def notifier_settings(name: str) -> NotifierSettings | None:
 def base_url() -> str:
     """Return the address links in reminders and tickets start with (`base_url`, or none)."""
     return str(integrations_config().get("base_url", "")).rstrip("/")
+
+
+def _whole_number(name: str, default: int) -> int:
+    value = integrations_config().get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"NOFAULT_INTEGRATIONS {name} must be a whole number of at least 1")
+    return value
+
+
+def rejected_per_minute() -> int:
+    """Return how many refused deliveries a minute one address may send one webhook."""
+    return _whole_number("rejected_per_minute", 30)
+
+
+def delivery_retention_days() -> int:
+    """Return how many days applied deliveries and counts of refused ones are kept."""
+    return _whole_number("delivery_retention_days", 90)

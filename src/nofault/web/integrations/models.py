@@ -14,8 +14,15 @@ class DeliveryStatus(models.TextChoices):
     PROCESSED = "processed", "Processed"
     DUPLICATE = "duplicate", "Duplicate"
     IGNORED = "ignored", "Ignored"  # authentic, but about nothing nofault records (a ping)
-    REJECTED = "rejected", "Rejected"  # answered 4xx; kept for inspection
+    REJECTED = "rejected", "Rejected"  # answered 4xx after authentication (tracker webhooks)
     FAILED = "failed", "Failed"  # acknowledged, but applying it raised: retried later
+    # Authentic and acknowledged, but a field it needs is unreadable: kept with the reason
+    # until an admin replays it (after an upgrade that reads it).
+    UNAPPLIED = "unapplied", "Unapplied"
+
+
+# Deliveries an admin may replay: authentic, acknowledged, and not applied.
+NOT_APPLIED = (DeliveryStatus.UNAPPLIED, DeliveryStatus.FAILED)
 
 
 class WebhookDelivery(models.Model):
@@ -43,6 +50,33 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} delivery {self.delivery_id or self.pk} ({self.status})"
+
+
+class RejectedDeliveryCount(models.Model):
+    """How many deliveries a webhook refused before authenticating them, per source, reason and day.
+
+    Their bodies are not kept: anyone can send them, so only a count and the latest sender,
+    time and detail are, and a sender over the rate limit is not even counted.
+    """
+
+    source = models.CharField(max_length=50)
+    reason = models.CharField(max_length=50)
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+    last_at = models.DateTimeField(default=timezone.now)
+    last_client = models.CharField(max_length=64, blank=True, default="")
+    last_detail = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["-day", "source", "reason"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "reason", "day"], name="unique_rejected_delivery_count"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.reason} on {self.day}: {self.count}"
 
 
 class AlertGroup(models.Model):

@@ -1,4 +1,4 @@
-"""Integration pages (behind the login): an action item's tracker issue."""
+"""Integration pages (behind the login): an action item's tracker issue, unapplied deliveries."""
 
 from __future__ import annotations
 
@@ -13,5 +13,11 @@ urlpatterns = [
         "action-items/<int:pk>/tracker/send/",
         views.action_item_tracker_send,
         name="action-item-tracker-send",
+    ),
+    path("deliveries/unapplied/", views.unapplied_deliveries, name="unapplied-deliveries"),
+    path(
+        "deliveries/unapplied/replay/",
+        views.unapplied_deliveries_replay,
+        name="unapplied-deliveries-replay",
     ),
 ]

@@ -16,10 +16,12 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from nofault.core.document import IncidentStatus
@@ -28,15 +30,26 @@ from nofault.web.choices import Role
 from nofault.web.incidents.models import Incident
 from nofault.web.incidents.selectors import server_bound_cursor
 from nofault.web.incidents.services import incident_create, incident_update
-from nofault.web.integrations.config import source_settings
+from nofault.web.integrations.config import (
+    delivery_retention_days,
+    rejected_per_minute,
+    source_settings,
+)
 from nofault.web.integrations.ingest import IncidentState, fold, starts_new_episode
-from nofault.web.integrations.models import AlertGroup, DeliveryStatus, WebhookDelivery
+from nofault.web.integrations.models import (
+    NOT_APPLIED,
+    AlertGroup,
+    DeliveryStatus,
+    RejectedDeliveryCount,
+    WebhookDelivery,
+)
 from nofault.web.integrations.sources import get_source
 from nofault.web.integrations.sources.base import (
     BodyTooLarge,
     DeliveryRejected,
     IncidentEvent,
     SourceDisabled,
+    body_digest,
     check_size,
 )
 
@@ -87,38 +100,64 @@ def _system_actor() -> Any:
 def _delivery_check(
     *, source_name: str, headers: Mapping[str, str], body: bytes
 ) -> tuple[WebhookDelivery, list[IncidentEvent]]:
-    """Return the (unsaved) delivery, refused with its 4xx and reason or not, and its events."""
+    """Return the (unsaved) delivery, refused, unapplied or to apply, and its events.
+
+    A delivery refused before it is authenticated is `rejected` with its 4xx. Once it is
+    authenticated it is never refused: a body nofault cannot read (not JSON, nested too
+    deeply, a needed field unreadable, or a reader's own fault) is `unapplied` with the
+    reason, kept whole and acknowledged, for an admin to replay.
+    """
     kept = {k.lower(): v for k, v in headers.items() if k.lower() in _KEPT_HEADERS}
     source = get_source(source_name)
     delivery = WebhookDelivery(source=source_name[:50], headers=kept, body=body)
     events: list[IncidentEvent] = []
+    authenticated = False
     try:
         if source is None:
             raise UnknownSource(f"no incident source is called {source_name!r}")
         settings = source_settings(source)
         check_size(body, settings)
         source.verify(headers, body, settings)
+        authenticated = True
         delivery.delivery_id = source.delivery_id(headers, body)[:200]
-        events = source.parse(body, settings)  # a wrong shape is refused now, not after the 2xx
+        events = source.parse(body, settings)
     except DeliveryRejected as exc:
-        delivery.status = DeliveryStatus.REJECTED
-        delivery.http_status = exc.status
-        delivery.reason = f"{exc.code}: {exc.reason}"[:500]
-        if len(body) > 64 * 1024:
-            delivery.body = body[: 64 * 1024]  # keep enough to inspect, not the whole flood
+        if not authenticated:
+            delivery.status, delivery.http_status = DeliveryStatus.REJECTED, exc.status
+            delivery.reason = f"{exc.code}: {exc.reason}"[:500]
+            delivery.body = b""
+            return delivery, []
+        _unapplied(delivery, f"{exc.code}: {exc.reason}")
+    except Exception as exc:
+        if not authenticated:
+            raise
+        log.exception("reading %s failed", delivery)
+        _unapplied(delivery, f"unreadable: {type(exc).__name__}: {exc}")
     return delivery, events
 
 
-def delivery_accept(
-    *, source_name: str, headers: Mapping[str, str], body: bytes
-) -> WebhookDelivery:
-    """Check a delivery, apply it and store it in one commit; a refused one is stored with its 4xx.
+def _unapplied(delivery: WebhookDelivery, reason: str) -> None:
+    delivery.status, delivery.http_status = DeliveryStatus.UNAPPLIED, 202
+    delivery.reason = reason[:500]
+    delivery.incident_keys, delivery.processed_at = [], timezone.now()
+    if not delivery.delivery_id:
+        delivery.delivery_id = body_digest(bytes(delivery.body))
 
-    Whatever applying does (succeeds, or fails and is kept `failed` for a retry), the delivery
-    is committed before this returns, so the view's 2xx always follows a stored delivery.
+
+def delivery_accept(
+    *, source_name: str, headers: Mapping[str, str], body: bytes, client: str = ""
+) -> WebhookDelivery:
+    """Check a delivery, apply it and store it in one commit; a refused one is counted, not kept.
+
+    Whatever applying does (succeeds, fails and is kept `failed` for a retry, or cannot read a
+    needed field and is kept `unapplied`), an authenticated delivery is committed before this
+    returns, so the view's 2xx always follows a stored delivery. One refused before it was
+    authenticated is only counted (`rejection_count`), and answered 429 past the rate limit.
     """
     delivery, events = _delivery_check(source_name=source_name, headers=headers, body=body)
     if delivery.status == DeliveryStatus.REJECTED:
+        return rejection_count(delivery=delivery, client=client)
+    if delivery.status == DeliveryStatus.UNAPPLIED:
         delivery.save()
         return delivery
     failure = _apply_and_save(delivery, events)
@@ -133,10 +172,53 @@ def delivery_accept(
     return delivery
 
 
+class RateLimited(DeliveryRejected):
+    """Too many refused deliveries from one address to one webhook."""
+
+    status = 429
+    code = "rate_limited"
+
+
+def rejection_count(*, delivery: WebhookDelivery, client: str) -> WebhookDelivery:
+    """Count a delivery refused before authentication; past the rate limit, answer 429 instead.
+
+    Only the count per source, reason and day is stored, with the latest sender and detail,
+    so unauthenticated senders cannot fill the database. The limit counts refusals per
+    source and client address in the cache (per process with the default local cache), and a
+    sender past it costs no database write at all.
+    """
+    code, _, detail = delivery.reason.partition(": ")
+    limit = rejected_per_minute()
+    window = int(time.time() // 60)
+    key = f"nofault:webhook-refused:{delivery.source}:{client}:{window}"
+    cache.add(key, 0, timeout=120)
+    try:
+        refused = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        refused = 1
+    if refused > limit:
+        delivery.http_status = RateLimited.status
+        delivery.reason = f"{RateLimited.code}: more than {limit} refused deliveries a minute"
+        return delivery
+    now = timezone.now()
+    values = {"last_at": now, "last_client": client[:64], "last_detail": detail[:200]}
+    match = {"source": delivery.source, "reason": code[:50], "day": now.date()}
+    counted = RejectedDeliveryCount.objects.filter(**match)
+    if not counted.update(count=F("count") + 1, **values):
+        try:
+            with transaction.atomic():
+                RejectedDeliveryCount.objects.create(**match, **values, count=1)
+        except IntegrityError:  # another request counted the first one meanwhile
+            counted.update(count=F("count") + 1, **values)
+    return delivery
+
+
 _ATTEMPTS = 5
 # Deadlock detected, serialization failure: the transaction is safe to run again.
 _RETRY_SQLSTATES = {"40P01", "40001"}
 _OUTCOME = ["status", "reason", "processed_at", "incident_keys"]
+# What the cron run applies again by itself; an unapplied delivery waits for a replay.
+_PENDING = (DeliveryStatus.RECEIVED, DeliveryStatus.FAILED)
 
 
 def _apply_and_save(delivery: WebhookDelivery, events: list[IncidentEvent]) -> Exception | None:
@@ -201,10 +283,11 @@ def _retryable(exc: Exception) -> bool:
 
 
 TRACKER_PREFIX = "tracker:"
+TRACKER_BODY_LIMIT = 5 * 1024 * 1024
 
 
 def tracker_delivery_receive(
-    *, tracker_name: str, headers: Mapping[str, str], body: bytes
+    *, tracker_name: str, headers: Mapping[str, str], body: bytes, client: str = ""
 ) -> WebhookDelivery:
     """Check and store a tracker's webhook delivery (issue closed or reopened), like a source's."""
     from nofault.web.integrations.config import tracker_settings
@@ -214,25 +297,32 @@ def tracker_delivery_receive(
     name = f"{TRACKER_PREFIX}{tracker_name}"[:50]
     delivery = WebhookDelivery(source=name, headers=kept, body=body)
     tracker = get_tracker(tracker_name)
+    authenticated = False
     try:
         if tracker is None:
             raise UnknownSource(f"no tracker is called {tracker_name!r}")
         settings = tracker_settings(tracker_name)
         if settings is None:
             raise SourceDisabled(f"the {tracker_name} tracker is not configured")
-        if len(body) > 5 * 1024 * 1024:
+        if len(body) > TRACKER_BODY_LIMIT:
             raise BodyTooLarge("a tracker webhook is limited to 5 MiB")
         tracker.verify_webhook(headers, body, settings)
+        authenticated = True
         delivery.delivery_id = str(
             headers.get("X-GitHub-Delivery") or headers.get("X-Atlassian-Webhook-Identifier") or ""
         )[:200]
-        tracker.parse_webhook(headers, body)  # a wrong shape is refused now, not after the 2xx
+        tracker.parse_webhook(headers, body)  # an unreadable body is kept unapplied, not lost
     except DeliveryRejected as exc:
-        delivery.status = DeliveryStatus.REJECTED
-        delivery.http_status = exc.status
-        delivery.reason = f"{exc.code}: {exc.reason}"[:500]
-        if len(body) > 64 * 1024:
-            delivery.body = body[: 64 * 1024]
+        if not authenticated:
+            delivery.status, delivery.http_status = DeliveryStatus.REJECTED, exc.status
+            delivery.reason = f"{exc.code}: {exc.reason}"[:500]
+            return rejection_count(delivery=delivery, client=client)
+        _unapplied(delivery, f"{exc.code}: {exc.reason}")
+    except Exception as exc:
+        if not authenticated:
+            raise
+        log.exception("reading %s failed", delivery)
+        _unapplied(delivery, f"unreadable: {type(exc).__name__}: {exc}")
     delivery.save()
     return delivery
 
@@ -254,26 +344,39 @@ def _tracker_delivery_apply(delivery: WebhookDelivery) -> None:
     delivery.status = DeliveryStatus.PROCESSED if refs else DeliveryStatus.IGNORED
 
 
-def delivery_process(*, delivery: WebhookDelivery) -> WebhookDelivery:
-    """Apply a stored delivery's events to incidents; applying it twice changes nothing."""
-    if delivery.status not in (DeliveryStatus.RECEIVED, DeliveryStatus.FAILED):
+def delivery_process(*, delivery: WebhookDelivery, replay: bool = False) -> WebhookDelivery:
+    """Apply a stored delivery's events to incidents; applying it twice changes nothing.
+
+    A `received` or `failed` delivery is applied; with `replay`, an `unapplied` one too. One
+    whose needed fields are still unreadable stays `unapplied` with the reason of now.
+    """
+    allowed = (DeliveryStatus.RECEIVED, *NOT_APPLIED) if replay else _PENDING
+    if delivery.status not in allowed:
         return delivery
     if delivery.source.startswith(TRACKER_PREFIX):
         try:
             _tracker_delivery_apply(delivery)
+        except DeliveryRejected as exc:
+            _unapplied(delivery, f"{exc.code}: {exc.reason}")
         except Exception as exc:  # kept and retried, like a source's delivery
             log.exception("applying %s failed", delivery)
             delivery.status = DeliveryStatus.FAILED
             delivery.reason = f"{type(exc).__name__}: {exc}"[:500]
         delivery.processed_at = timezone.now()
-        delivery.save(update_fields=["status", "reason", "processed_at", "incident_keys"])
+        delivery.save(update_fields=_OUTCOME)
         return delivery
     source = get_source(delivery.source)
-    assert source is not None
+    failure: Exception | None = None
     try:
+        if source is None:
+            raise UnknownSource(f"no incident source is called {delivery.source!r}")
         events = source.parse(bytes(delivery.body), source_settings(source))
+    except DeliveryRejected as exc:
+        _unapplied(delivery, f"{exc.code}: {exc.reason}")
+        delivery.save(update_fields=_OUTCOME)
+        return delivery
     except Exception as exc:  # kept and retried: an acknowledged delivery is never dropped
-        failure: Exception | None = exc
+        failure = exc
     else:
         failure = _apply_and_save(delivery, events)
     if failure is not None:
@@ -282,6 +385,25 @@ def delivery_process(*, delivery: WebhookDelivery) -> WebhookDelivery:
         delivery.processed_at = timezone.now()
         delivery.save(update_fields=_OUTCOME)
     return delivery
+
+
+def delivery_replay(
+    *, source: str | None = None, pk: int | None = None, limit: int = 10_000
+) -> list[WebhookDelivery]:
+    """Apply again the deliveries not applied (unapplied or failed), oldest first; return them.
+
+    After an upgrade that reads a field an older release could not, this applies what was
+    kept; a delivery still unreadable stays unapplied with the reason of now.
+    """
+    chosen = WebhookDelivery.objects.filter(status__in=NOT_APPLIED)
+    if source:
+        chosen = chosen.filter(source=source)
+    if pk is not None:
+        chosen = chosen.filter(pk=pk)
+    replayed = list(chosen.order_by("received_at", "id")[:limit])
+    for delivery in replayed:
+        delivery_process(delivery=delivery, replay=True)
+    return replayed
 
 
 def _events_apply(delivery: WebhookDelivery, events: list[IncidentEvent]) -> _GroupWrite | None:
@@ -332,11 +454,25 @@ def _delivery_store(
     delivery._state.adding, delivery._state.db = False, connection.alias
 
 
+def deliveries_prune(*, days: int | None = None) -> tuple[int, int]:
+    """Delete applied deliveries and refusal counts older than the retention; return both counts.
+
+    Unapplied and failed deliveries are kept whatever their age: they are not applied yet.
+    """
+    cutoff = timezone.now() - timedelta(days=days or delivery_retention_days())
+    old = WebhookDelivery.objects.filter(received_at__lt=cutoff).exclude(
+        status__in=(*NOT_APPLIED, DeliveryStatus.RECEIVED)
+    )
+    deliveries, _ = old.delete()
+    counts, _ = RejectedDeliveryCount.objects.filter(day__lt=cutoff.date()).delete()
+    return deliveries, counts
+
+
 def delivery_process_pending(*, limit: int = 1000) -> int:
     """Apply deliveries a crash or an error left unapplied; return how many were tried."""
-    pending = WebhookDelivery.objects.filter(
-        status__in=[DeliveryStatus.RECEIVED, DeliveryStatus.FAILED]
-    ).order_by("received_at", "id")[:limit]
+    pending = WebhookDelivery.objects.filter(status__in=_PENDING).order_by("received_at", "id")[
+        :limit
+    ]
     count = 0
     for delivery in pending:
         delivery_process(delivery=delivery)

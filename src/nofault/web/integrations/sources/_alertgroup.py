@@ -7,9 +7,9 @@ whether any alert still fires. The group is resolved only when every alert in it
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from nofault.web.integrations.sources.base import (
     LABEL_SEVERITIES,
@@ -20,41 +20,42 @@ from nofault.web.integrations.sources.base import (
     WrongShape,
     body_digest,
     map_severity,
-    parse_time,
+    needed,
+)
+from nofault.web.integrations.sources.reading import (
+    Labels,
+    Lenient,
+    LenientList,
+    Text,
+    TextOrEmpty,
+    Time,
 )
 
 _SEVERITY_ORDER = ("SEV1", "SEV2", "SEV3", "SEV4", "SEV5")
 
 
-class _Wire(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class Alert(_Wire):
+class Alert(Lenient):
     """One alert of the group."""
 
-    status: str
-    labels: dict[str, str] = Field(default_factory=dict)
-    annotations: dict[str, str] = Field(default_factory=dict)
-    startsAt: str
-    endsAt: str | None = None
-    generatorURL: str | None = None
-    fingerprint: str | None = None
+    status: Text = None
+    labels: Labels = Field(default_factory=dict)
+    annotations: Labels = Field(default_factory=dict)
+    startsAt: Time = None
+    endsAt: Time = None
+    generatorURL: Text = None
+    fingerprint: Text = None
 
 
-class GroupNotification(_Wire):
-    """The webhook body; newer fields (truncatedAlerts, notification_reason…) are optional."""
+class GroupNotification(Lenient):
+    """The webhook body, as far as nofault reads it (Alertmanager's version 4, Grafana's 1)."""
 
-    version: str
-    groupKey: str
-    status: str
-    receiver: str = ""
-    groupLabels: dict[str, str] = Field(default_factory=dict)
-    commonLabels: dict[str, str] = Field(default_factory=dict)
-    commonAnnotations: dict[str, str] = Field(default_factory=dict)
-    externalURL: str | None = None
-    truncatedAlerts: int = 0
-    alerts: list[Alert] = Field(min_length=1)
+    groupKey: Text = None
+    status: Text = None
+    receiver: TextOrEmpty = ""
+    commonLabels: Labels = Field(default_factory=dict)
+    commonAnnotations: Labels = Field(default_factory=dict)
+    externalURL: Text = None
+    alerts: Annotated[tuple[Alert, ...], LenientList] = ()
 
 
 class AlertGroupSettings(TokenSettings):
@@ -74,25 +75,23 @@ def to_event(
 ) -> IncidentEvent:
     """Return the one incident event a group notification stands for."""
     config = settings if isinstance(settings, AlertGroupSettings) else AlertGroupSettings()
-    status = group.status.lower()
-    if status not in ("firing", "resolved"):
-        raise WrongShape(f"status must be firing or resolved, not {group.status!r}")
-    starts = [_time(a.startsAt, "startsAt") for a in group.alerts]
-    started_at = min(starts)
+    status = _status(group)
+    starts = [a.startsAt for a in group.alerts if a.startsAt is not None]
+    started_at = min(starts, default=None)
     if status == "firing":
         kind = EventType.TRIGGER
-        firing = [s for a, s in zip(group.alerts, starts, strict=True) if a.status == "firing"]
-        occurred_at = min(firing or starts)
+        firing = [a.startsAt for a in group.alerts if a.startsAt and _firing(a.status)]
+        occurred_at = needed(min(firing or starts, default=None), "alerts[].startsAt")
     else:
         kind = EventType.RESOLVE
-        ends = [parse_time(a.endsAt) for a in group.alerts]
-        occurred_at = max((e for e in ends if e is not None), default=max(starts))
+        ends = [a.endsAt for a in group.alerts if a.endsAt is not None]
+        occurred_at = needed(max(ends or starts, default=None), "alerts[].endsAt or startsAt")
     severity, raw = _severity(group, config, settings)
-    first = group.alerts[0]
+    first = group.alerts[0] if group.alerts else Alert()
     title = group.commonAnnotations.get("summary") or group.commonLabels.get("alertname")
     if not title:
         names = list(dict.fromkeys(a.labels.get("alertname", "") for a in group.alerts))
-        title = first.labels.get("alertname") or first.annotations.get("summary") or group.groupKey
+        title = first.labels.get("alertname") or first.annotations.get("summary") or dedup_key
         if len(names) > 1:
             title = f"{title} (+{len(names) - 1} more)"
     return IncidentEvent(
@@ -108,15 +107,24 @@ def to_event(
         services=_label_values(group.alerts, config.service_labels),
         teams=_label_values(group.alerts, config.team_labels),
         link=group.externalURL or first.generatorURL,
-        raw=group.model_dump(mode="json"),
     )
 
 
-def _time(value: str, name: str) -> datetime:
-    parsed = parse_time(value)
-    if parsed is None:
-        raise WrongShape(f"alert {name} is the zero time")
-    return parsed
+def _firing(status: str | None) -> bool:
+    return (status or "").strip().lower() == "firing"
+
+
+def _status(group: GroupNotification) -> str:
+    """Return firing or resolved: the group's own status, else what its alerts say."""
+    status = (group.status or "").strip().lower()
+    if status in ("firing", "resolved"):
+        return status
+    said = {(a.status or "").strip().lower() for a in group.alerts} - {""}
+    if "firing" in said:
+        return "firing"
+    if said == {"resolved"}:
+        return "resolved"
+    raise WrongShape(f"status must be firing or resolved, not {group.status!r}")
 
 
 def _severity(
@@ -151,14 +159,18 @@ def _label_values(alerts: Sequence[Alert], names: Sequence[str]) -> tuple[str, .
 
 def _event_id(group: GroupNotification) -> str:
     """Identify the notification by what it says, so a repeat of the same state is one event."""
-    parts: list[str] = [group.groupKey, group.status]
-    for alert in sorted(group.alerts, key=lambda a: (a.fingerprint or "", a.startsAt)):
-        parts += [
+    parts: list[str] = [group.groupKey or "", group.status or ""]
+    alerts = [
+        (
             alert.fingerprint or repr(sorted(alert.labels.items())),
-            alert.status,
-            alert.startsAt,
-            alert.endsAt or "",
-        ]
+            alert.status or "",
+            alert.startsAt.isoformat() if alert.startsAt else "",
+            alert.endsAt.isoformat() if alert.endsAt else "",
+        )
+        for alert in group.alerts
+    ]
+    for alert_parts in sorted(alerts):
+        parts += alert_parts
     return body_digest(*parts)
 
 

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from nofault.core.document import DEFAULT_SEVERITIES
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 # --- errors ----------------------------------------------------------------------------
 
@@ -232,6 +233,8 @@ def load_json_object(body: bytes) -> dict[str, Any]:
         raise MalformedBody(f"the body is not UTF-8: {exc.reason}") from exc
     except json.JSONDecodeError as exc:
         raise MalformedBody(f"the body is not JSON: {exc.msg} at line {exc.lineno}") from exc
+    except RecursionError as exc:
+        raise MalformedBody("the body's JSON is nested too deeply to read") from exc
     if not isinstance(data, dict):
         raise WrongShape(f"expected a JSON object, got {type(data).__name__}")
     return data
@@ -245,6 +248,13 @@ def validate_shape(model: type[M], data: Mapping[str, Any], source: str) -> M:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "(top)"
         raise WrongShape(f"not a {source} payload: {where}: {first['msg']}") from exc
+
+
+def needed(value: T | None, where: str) -> T:
+    """Return a value the event cannot be applied without; raise `WrongShape` naming it."""
+    if value is None or value == "":
+        raise WrongShape(f"{where} is missing or unreadable")
+    return value
 
 
 def body_digest(*parts: bytes | str) -> str:

@@ -10,10 +10,9 @@ from nofault.web.integrations.sources.base import (
     LABEL_SEVERITIES,
     IncidentEvent,
     SourceSettings,
-    WrongShape,
     check_token,
     load_json_object,
-    validate_shape,
+    needed,
 )
 
 
@@ -36,12 +35,6 @@ class AlertmanagerSource:
 
     def parse(self, body: bytes, settings: SourceSettings | None = None) -> list[IncidentEvent]:
         """Return the group's trigger (firing) or resolve (resolved) event."""
-        group = validate_shape(
-            _alertgroup.GroupNotification, load_json_object(body), "Alertmanager webhook"
-        )
-        if group.version != "4":
-            raise WrongShape(f'Alertmanager webhook version must be "4", not {group.version!r}')
-        event = _alertgroup.to_event(
-            group, source=self.name, dedup_key=group.groupKey, settings=settings
-        )
-        return [event]
+        group = _alertgroup.GroupNotification.model_validate(load_json_object(body))
+        key = needed(group.groupKey, "groupKey")
+        return [_alertgroup.to_event(group, source=self.name, dedup_key=key, settings=settings)]

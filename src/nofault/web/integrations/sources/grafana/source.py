@@ -9,10 +9,9 @@ from nofault.web.integrations.sources.base import (
     LABEL_SEVERITIES,
     IncidentEvent,
     SourceSettings,
-    WrongShape,
     check_token,
     load_json_object,
-    validate_shape,
+    needed,
 )
 from nofault.web.integrations.sources.grafana.settings import GrafanaSettings
 
@@ -40,10 +39,6 @@ class GrafanaSource:
 
     def parse(self, body: bytes, settings: SourceSettings | None = None) -> list[IncidentEvent]:
         """Return the group's trigger (firing) or resolve (resolved) event."""
-        group = validate_shape(
-            _alertgroup.GroupNotification, load_json_object(body), "Grafana webhook"
-        )
-        if group.version != "1":
-            raise WrongShape(f'Grafana webhook version must be "1", not {group.version!r}')
-        key = f"{group.receiver}|{group.groupKey}"
+        group = _alertgroup.GroupNotification.model_validate(load_json_object(body))
+        key = f"{group.receiver}|{needed(group.groupKey, 'groupKey')}"
         return [_alertgroup.to_event(group, source=self.name, dedup_key=key, settings=settings)]

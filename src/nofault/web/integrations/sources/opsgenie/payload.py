@@ -1,35 +1,27 @@
-"""Opsgenie's outgoing webhook shape (alert action data); unknown keys are allowed."""
+"""Opsgenie's outgoing webhook shape (alert action data), as far as nofault reads it."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from nofault.web.integrations.sources.reading import Lenient, Text, TextOrEmpty, Texts, Time
 
 
-class _Wire(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class Alert(_Wire):
+class Alert(Lenient):
     """The `alert` object."""
 
-    alertId: str
-    message: str = ""
-    alias: str | None = None
-    tinyId: str | None = None
-    createdAt: int | None = None
-    updatedAt: int | None = None
-    priority: str | None = None
-    tags: list[str] = []
-    teams: list[str] = []
-    entity: str | None = None
-    username: str | None = None
-    note: str | None = None
+    alertId: Text = None
+    message: TextOrEmpty = ""
+    createdAt: Time = None
+    updatedAt: Time = None
+    priority: Text = None
+    tags: Texts = ()
+    teams: Texts = ()
+    entity: Text = None
+    username: Text = None
+    note: Text = None
 
 
-class Delivery(_Wire):
+class Delivery(Lenient):
     """The whole delivery."""
 
-    action: str
-    alert: Alert
-    integrationId: str | None = None
-    integrationName: str | None = None
+    action: Text = None
+    alert: Alert = Alert()

@@ -6,19 +6,19 @@ from collections.abc import Mapping
 
 from nofault.web.integrations.sources.base import (
     PRIORITY_SEVERITIES,
+    DeliveryRejected,
     EventType,
     IncidentEvent,
     SourceSettings,
-    WrongShape,
     body_digest,
     check_token,
-    epoch_time,
     load_json_object,
     map_severity,
-    validate_shape,
+    needed,
 )
 from nofault.web.integrations.sources.opsgenie.payload import Delivery
 from nofault.web.integrations.sources.opsgenie.settings import OpsgenieSettings
+from nofault.web.integrations.sources.reading import as_mapping, as_text
 
 _TYPES: Mapping[str, EventType] = {
     "create": EventType.TRIGGER,
@@ -46,55 +46,55 @@ class OpsgenieSource:
         """Return alert id, action and update time: the same on a redelivery."""
         try:
             data = load_json_object(body)
-            alert = data["alert"]
-            return f"{alert['alertId']}:{data['action']}:{alert.get('updatedAt', '')}"
-        except (KeyError, TypeError, WrongShape, ValueError):
+        except DeliveryRejected:
             return body_digest(body)
+        alert = as_mapping(data.get("alert"))
+        alert_id, action = as_text(alert.get("alertId")), as_text(data.get("action"))
+        if not alert_id or not action:
+            return body_digest(body)
+        return f"{alert_id}:{action}:{as_text(alert.get('updatedAt')) or ''}"[:200]
 
     def parse(self, body: bytes, settings: SourceSettings | None = None) -> list[IncidentEvent]:
         """Return the event of Create, (Un)Acknowledge, Close or AddNote; others give none."""
-        delivery = validate_shape(Delivery, load_json_object(body), "Opsgenie webhook")
-        kind = _TYPES.get(delivery.action.lower())
+        delivery = Delivery.model_validate(load_json_object(body))
+        action = needed(delivery.action, "action").strip()
+        kind = _TYPES.get(action.lower())
         if kind is None:
             return []
         alert = delivery.alert
+        alert_id = needed(alert.alertId, "alert.alertId")
         config = settings if isinstance(settings, OpsgenieSettings) else OpsgenieSettings()
-        if kind is EventType.TRIGGER and alert.createdAt and delivery.action.lower() == "create":
-            occurred_at = epoch_time(alert.createdAt)
-        elif alert.updatedAt or alert.createdAt:
-            occurred_at = epoch_time(alert.updatedAt or alert.createdAt or 0)
+        if action.lower() == "create":
+            occurred_at = alert.createdAt or alert.updatedAt
         else:
-            raise WrongShape("alert has neither createdAt nor updatedAt")
+            occurred_at = alert.updatedAt or alert.createdAt
+        occurred_at = needed(occurred_at, "alert.updatedAt or alert.createdAt")
         severity, raw_severity = map_severity(
             [alert.priority], vendor_table=PRIORITY_SEVERITIES, settings=settings
         )
-        services = [
-            t[len(config.service_tag_prefix) :]
-            for t in alert.tags
-            if t.startswith(config.service_tag_prefix)
-        ]
+        prefix = config.service_tag_prefix
+        services = [t[len(prefix) :] for t in alert.tags if t.startswith(prefix)]
         if alert.entity and alert.entity.strip():
             services.insert(0, alert.entity.strip())
         link = None
         if config.app_url:
-            link = f"{config.app_url.rstrip('/')}/alert/detail/{alert.alertId}/details"
-        acting = delivery.action.lower() != "create"
+            link = f"{config.app_url.rstrip('/')}/alert/detail/{alert_id}/details"
+        acting = action.lower() != "create"
         return [
             IncidentEvent(
                 source=self.name,
-                dedup_key=alert.alertId,
-                event_id=f"{alert.alertId}:{delivery.action}:{alert.updatedAt or alert.createdAt}",
+                dedup_key=alert_id,
+                event_id=f"{alert_id}:{action}:{occurred_at.isoformat()}",
                 type=kind,
                 occurred_at=occurred_at,
                 title=alert.message.strip(),
                 severity=severity,
                 raw_severity=raw_severity,
-                started_at=epoch_time(alert.createdAt) if alert.createdAt else None,
-                services=tuple(dict.fromkeys(services)),
-                teams=tuple(alert.teams),
+                started_at=alert.createdAt,
+                services=tuple(dict.fromkeys(s for s in services if s)),
+                teams=alert.teams,
                 responders=(alert.username,) if acting and alert.username else (),
                 link=link,
                 note=alert.note if kind is EventType.ANNOTATE else None,
-                raw=delivery.model_dump(mode="json"),
             )
         ]

@@ -1,64 +1,51 @@
-"""The Webhooks V3 wire shape, as far as nofault reads it; unknown keys are allowed."""
+"""The Webhooks V3 wire shape, as far as nofault reads it: every field lenient, others ignored."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict
-
-
-class _Wire(BaseModel):
-    model_config = ConfigDict(extra="allow")
+from nofault.web.integrations.sources.reading import Lenient, LenientList, Text, TextOrEmpty
 
 
-class Reference(_Wire):
+class Reference(Lenient):
     """A `*_reference` object: only id and type are always present (see `pagey.ping`)."""
 
-    id: str | None = None
-    type: str | None = None
-    summary: str | None = None
-    html_url: str | None = None
+    id: Text = None
+    type: Text = None
+    summary: Text = None
+    html_url: Text = None
 
 
-class Event(_Wire):
+class Data(Lenient):
+    """`event.data`: an incident, or an `incident_note` naming its incident."""
+
+    id: Text = None
+    type: Text = None
+    html_url: Text = None
+    incident_key: Text = None
+    created_at: Text = None
+    title: Text = None
+    service: Reference = Reference()
+    assignees: Annotated[tuple[Reference, ...], LenientList] = ()
+    teams: Annotated[tuple[Reference, ...], LenientList] = ()
+    priority: Reference = Reference()
+    urgency: Text = None
+    content: TextOrEmpty = ""
+    incident: Reference = Reference()
+
+
+class Event(Lenient):
     """The `event` envelope."""
 
-    id: str
-    event_type: str
-    resource_type: str
-    occurred_at: str
-    agent: Reference | None = None
-    data: dict[str, Any]
+    id: Text = None
+    event_type: Text = None
+    resource_type: Text = None
+    occurred_at: Text = None
+    agent: Reference = Reference()
+    data: Data = Data()
 
 
-class Envelope(_Wire):
+class Envelope(Lenient):
     """The whole delivery."""
 
-    event: Event
-
-
-class IncidentData(_Wire):
-    """`event.data` when `data.type` is `incident`."""
-
-    id: str
-    type: str
-    html_url: str | None = None
-    number: int | None = None
-    status: str | None = None
-    incident_key: str | None = None
-    created_at: str | None = None
-    title: str | None = None
-    service: Reference | None = None
-    assignees: list[Reference] = []
-    teams: list[Reference] = []
-    priority: Reference | None = None
-    urgency: str | None = None
-
-
-class NoteData(_Wire):
-    """`event.data` when it is an `incident_note` (incident.annotated)."""
-
-    id: str
-    type: str
-    content: str = ""
-    incident: Reference
+    event: Event = Event()

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from nofault.web.integrations.sources.base import (
     PRIORITY_SEVERITIES,
+    DeliveryRejected,
     EventType,
     IncidentEvent,
     MalformedBody,
@@ -15,16 +16,15 @@ from nofault.web.integrations.sources.base import (
     SourceDisabled,
     SourceSettings,
     Unauthenticated,
-    WrongShape,
     body_digest,
     header,
     load_json_object,
     map_severity,
-    parse_time,
-    validate_shape,
+    needed,
 )
-from nofault.web.integrations.sources.pagerduty.payload import Envelope, IncidentData, NoteData
+from nofault.web.integrations.sources.pagerduty.payload import Envelope, Reference
 from nofault.web.integrations.sources.pagerduty.settings import PagerDutySettings
+from nofault.web.integrations.sources.reading import as_mapping, as_text, as_time
 
 SIGNATURE_HEADER = "X-PagerDuty-Signature"
 WEBHOOK_ID_HEADER = "X-Webhook-Id"
@@ -92,70 +92,57 @@ class PagerDutySource:
         if webhook_id:
             return webhook_id
         try:
-            return str(load_json_object(body)["event"]["id"])
-        except (KeyError, TypeError, MalformedBody, WrongShape):
-            return body_digest(body)
+            event_id = as_text(as_mapping(load_json_object(body).get("event")).get("id"))
+        except DeliveryRejected:
+            event_id = None
+        return event_id or body_digest(body)
 
     def parse(self, body: bytes, settings: SourceSettings | None = None) -> list[IncidentEvent]:
         """Return the incident event of an incident.* delivery; pings and others give none."""
-        envelope = validate_shape(Envelope, load_json_object(body), "PagerDuty V3")
-        event = envelope.event
-        if event.resource_type != "incident" or not event.event_type.startswith("incident."):
+        event = Envelope.model_validate(load_json_object(body)).event
+        event_type = needed(event.event_type, "event.event_type")
+        if event.resource_type not in (None, "incident") or not event_type.startswith("incident."):
             return []
-        occurred_at = parse_time(event.occurred_at)
-        if occurred_at is None:
-            raise WrongShape("event.occurred_at is empty")
-        kind = event.data.get("type")
-        if kind == "incident_note":
-            note = validate_shape(NoteData, event.data, "PagerDuty incident_note")
-            if not note.incident.id:
-                raise WrongShape("event.data.incident.id is missing")
+        occurred_at = needed(as_time(event.occurred_at), "event.occurred_at")
+        data = event.data
+        event_id = event.id or body_digest(body)
+        if data.type == "incident_note":
             return [
                 IncidentEvent(
                     source=self.name,
-                    dedup_key=note.incident.id,
-                    event_id=event.id,
+                    dedup_key=needed(data.incident.id, "event.data.incident.id"),
+                    event_id=event_id,
                     type=EventType.ANNOTATE,
                     occurred_at=occurred_at,
-                    title=note.incident.summary or "",
-                    link=note.incident.html_url,
-                    note=note.content,
+                    title=data.incident.summary or "",
+                    link=data.incident.html_url,
+                    note=data.content,
                     responders=_names([event.agent]),
-                    raw=envelope.model_dump(mode="json"),
                 )
             ]
-        if kind != "incident":
+        if data.type not in (None, "incident"):
             return []
-        data = validate_shape(IncidentData, event.data, "PagerDuty incident")
         severity, raw_severity = map_severity(
-            [data.priority.summary if data.priority else None, data.urgency],
-            vendor_table=_SEVERITIES,
-            settings=settings,
+            [data.priority.summary, data.urgency], vendor_table=_SEVERITIES, settings=settings
         )
         return [
             IncidentEvent(
                 source=self.name,
-                dedup_key=data.id,
-                event_id=event.id,
-                type=_TYPES.get(event.event_type, EventType.ANNOTATE),
+                dedup_key=needed(data.id, "event.data.id"),
+                event_id=event_id,
+                type=_TYPES.get(event_type, EventType.ANNOTATE),
                 occurred_at=occurred_at,
                 title=data.title or "",
                 severity=severity,
                 raw_severity=raw_severity,
-                started_at=parse_time(data.created_at),
+                started_at=as_time(data.created_at),
                 services=_names([data.service]),
                 teams=_names(data.teams),
                 responders=_names([*data.assignees, event.agent]),
                 link=data.html_url,
-                raw=envelope.model_dump(mode="json"),
             )
         ]
 
 
-def _names(refs: Sequence[object]) -> tuple[str, ...]:
-    names: list[str] = []
-    for ref in refs:
-        summary = getattr(ref, "summary", None)
-        if summary and summary not in names:
-            names.append(summary)
-    return tuple(names)
+def _names(refs: Sequence[Reference]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ref.summary for ref in refs if ref.summary))

@@ -1,53 +1,46 @@
-"""Squadcast's outgoing webhook v2 shape; unknown keys are allowed."""
+"""Squadcast's outgoing webhook v2 shape, as far as nofault reads it."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from nofault.web.integrations.sources.reading import Lenient, Text, TextOrEmpty, Time
 
 
-class _Wire(BaseModel):
-    model_config = ConfigDict(extra="allow")
-
-
-class Named(_Wire):
+class Named(Lenient):
     """Any `{id, name}` object."""
 
-    id: str | None = None
-    name: str | None = None
+    id: Text = None
+    name: Text = None
 
 
-class ResourceData(_Wire):
+class ResourceData(Lenient):
     """`data.resource_data` for an incident."""
 
-    id: str
-    message: str = ""
-    url: str | None = None
-    service: Named | None = None
-    status: str | None = None
-    created_at: str | None = None
-    assigned_to: Named | None = None
-    owner: Named | None = None
+    id: Text = None
+    message: TextOrEmpty = ""
+    url: Text = None
+    service: Named = Named()
+    created_at: Time = None
+    assigned_to: Named = Named()
 
 
-class Data(_Wire):
+class Data(Lenient):
     """`data`."""
 
-    resource_type: str
-    resource_data: ResourceData
-    team: Named | None = None
+    resource_type: Text = None
+    resource_data: ResourceData = ResourceData()
+    team: Named = Named()
 
 
-class Event(_Wire):
+class Event(Lenient):
     """`event`."""
 
-    id: str
-    type: str
-    timestamp: str
+    id: Text = None
+    type: Text = None
+    timestamp: Time = None
 
 
-class Delivery(_Wire):
+class Delivery(Lenient):
     """The whole delivery."""
 
-    version: str = Field(pattern="^v2$")
-    event: Event
-    data: Data
+    event: Event = Event()
+    data: Data = Data()

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from nofault.web.integrations.sources.base import (
+    DeliveryRejected,
     EventType,
     IncidentEvent,
     SourceSettings,
-    WrongShape,
     body_digest,
     check_token,
     load_json_object,
-    parse_time,
-    validate_shape,
+    needed,
 )
+from nofault.web.integrations.sources.reading import as_mapping, as_text
 from nofault.web.integrations.sources.squadcast.payload import Delivery
 from nofault.web.integrations.sources.squadcast.settings import SquadcastSettings
 
@@ -42,36 +42,33 @@ class SquadcastSource:
     def delivery_id(self, headers: Mapping[str, str], body: bytes) -> str:
         """Return the event id Squadcast gives each event."""
         try:
-            return str(load_json_object(body)["event"]["id"])
-        except (KeyError, TypeError, WrongShape):
-            return body_digest(body)
+            event_id = as_text(as_mapping(load_json_object(body).get("event")).get("id"))
+        except DeliveryRejected:
+            event_id = None
+        return event_id or body_digest(body)
 
     def parse(self, body: bytes, settings: SourceSettings | None = None) -> list[IncidentEvent]:
         """Return the incident event; other resources give none."""
-        delivery = validate_shape(Delivery, load_json_object(body), "Squadcast v2 webhook")
-        kind = _TYPES.get(delivery.event.type)
-        if delivery.data.resource_type != "incident" or kind is None:
+        delivery = Delivery.model_validate(load_json_object(body))
+        kind = _TYPES.get(needed(delivery.event.type, "event.type"))
+        if delivery.data.resource_type not in (None, "incident") or kind is None:
             return []
-        occurred_at = parse_time(delivery.event.timestamp)
-        if occurred_at is None:
-            raise WrongShape("event.timestamp is empty")
+        occurred_at = needed(delivery.event.timestamp, "event.timestamp")
         data = delivery.data.resource_data
         team = delivery.data.team
-        responders = [data.assigned_to.name] if data.assigned_to and data.assigned_to.name else []
         return [
             IncidentEvent(
                 source=self.name,
-                dedup_key=data.id,
-                event_id=delivery.event.id,
+                dedup_key=needed(data.id, "data.resource_data.id"),
+                event_id=delivery.event.id or body_digest(body),
                 type=kind,
                 occurred_at=occurred_at,
                 title=data.message,
                 severity=settings.default_severity if settings else "SEV3",
-                started_at=parse_time(data.created_at),
-                services=(data.service.name,) if data.service and data.service.name else (),
-                teams=(team.name,) if team and team.name else (),
-                responders=tuple(responders),
+                started_at=data.created_at,
+                services=(data.service.name,) if data.service.name else (),
+                teams=(team.name,) if team.name else (),
+                responders=(data.assigned_to.name,) if data.assigned_to.name else (),
                 link=data.url,
-                raw=delivery.model_dump(mode="json"),
             )
         ]
