@@ -29,6 +29,7 @@ COMMAND_MODULES = {
     "rules": "nofault.cli.rules_cmd",
     "rule": "nofault.cli.rules_cmd",
     "new": "nofault.cli.new_cmd",
+    "import": "nofault.cli.import_cmd",
     "guide": "nofault.cli.guide_cmd",
     "similar": "nofault.cli.insights_cmd",
     "themes": "nofault.cli.insights_cmd",
