@@ -290,10 +290,10 @@ class _StructuredSection(_Section):
 
 
 class TimelineSection(_StructuredSection):
-    """The timeline: events as a table or as a `- time — text` list, with prose around it."""
+    """The timeline: events as a table, a `- time — text` list or one heading per time."""
 
     kind: Literal[SectionKind.TIMELINE] = SectionKind.TIMELINE
-    style: Literal["table", "list"] = "table"
+    style: Literal["table", "list", "headings"] = "table"
     events: list[TimelineEvent] = Field(default_factory=list)
 
     def structure(self) -> list[object]:
@@ -324,9 +324,10 @@ class AnalysisSection(_StructuredSection):
 
 
 class ActionItemsSection(_StructuredSection):
-    """Action items as a table."""
+    """Action items as a table, or as a task list with each item's fields in brackets."""
 
     kind: Literal[SectionKind.ACTION_ITEMS] = SectionKind.ACTION_ITEMS
+    style: Literal["table", "list"] = "table"
     items: list[ActionItem] = Field(default_factory=list)
 
     def structure(self) -> list[object]:

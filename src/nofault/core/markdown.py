@@ -328,31 +328,45 @@ CANONICAL_HEADINGS: dict[SectionKind, str] = {
 _HEADING_ALIASES: dict[str, SectionKind] = {}
 for _kind, _names in {
     SectionKind.SUMMARY: "summary|issue summary|executive summary|incident summary|overview|"
-    "tldr|tl dr|summary of impact",
+    "tldr|tl dr|summary of impact|what happened|what was the problem|so what happened|"
+    "incident description|description",
     SectionKind.IMPACT: "impact|customer impact|user impact|affected users|"
     "business impact|end user impact|impact assessment",
     SectionKind.TIMELINE: "timeline|incident timeline|chain of events|sequence of events|"
-    "detailed timeline|timeline of events",
+    "detailed timeline|timeline of events|follow up timeline|key events",
     SectionKind.DETECTION: "detection|how we detected it|how was it detected|how did we find out",
     SectionKind.TRIGGER: "trigger|triggers|what triggered the incident",
     SectionKind.RESOLUTION: "resolution|mitigation|mitigation and resolution|"
-    "resolution and recovery|recovery|remediation steps|how we fixed it",
+    "resolution and recovery|recovery|remediation steps|how we fixed it|how did we fix it|"
+    "how was it fixed|response|response and recovery",
     SectionKind.CONTRIBUTING_FACTORS: "contributing factors|root cause|root causes|"
     "causes|contributing conditions|contributing causes|what caused the incident|"
     "root cause and mitigation|process breakdown|process breakdowns|contributing conditions "
-    "analysis|causes and contributing factors",
+    "analysis|causes and contributing factors|why it happened|why did it happen|"
+    "why did this happen|what caused it|what caused this|technical cause|technical causes|"
+    "cause|contributing factor|root causes and contributing factors|causal factors|"
+    "origin of the incident|root cause and contributing factors|factors",
     SectionKind.ANALYSIS: "analysis|five whys|5 whys|the five whys|investigation|"
-    "root cause analysis|causal analysis",
-    SectionKind.WENT_WELL: "what went well|things that went well|went well",
+    "root cause analysis|causal analysis|whys|how did it happen|how it happened|"
+    "conclusions|what happened and why",
+    SectionKind.WENT_WELL: "what went well|things that went well|went well|what worked|"
+    "things that worked|what worked well",
     SectionKind.WENT_WRONG: "what went wrong|what went badly|what could have gone better|"
-    "what didnt go well|things that went wrong|went wrong",
+    "what didnt go well|things that went wrong|went wrong|what didnt go so well|"
+    "what didn t go well|what didn t go so well|what didnt work|what didn t work|"
+    "things that didnt work|things that didn t work|what could be improved",
     SectionKind.LUCKY: "where we got lucky|where did we get lucky|lucky|where we were lucky",
     SectionKind.SURPRISED: "what surprised us|surprises|what was surprising|what surprised you",
     SectionKind.ACTION_ITEMS: "action items|action items and followups|action items & "
     "followups|corrective and preventative measures|corrective and preventive measures|"
     "next steps|followups|follow ups|follow up actions|remediation|actions|recommendations|"
-    "corrective actions",
-    SectionKind.LESSONS: "lessons learned|lessons learnt|lessons|learnings|key takeaways|takeaways",
+    "corrective actions|follow up|follow up items|follow up improvements|followup|"
+    "corrective measures|preventive measures|preventative measures|future actions|"
+    "remediations|review actions|action plan|how are we preventing it from happening again|"
+    "how we will prevent this|what we are doing about it|what we will do|improvements|"
+    "corrective and preventive actions|corrective and preventative actions",
+    SectionKind.LESSONS: "lessons learned|lessons learnt|lessons|learnings|key takeaways|"
+    "takeaways|lessons and thoughts|what we learned|what we learnt",
     SectionKind.LINKS: "links|supporting information|supporting documents|references|"
     "related links|resources",
 }.items():
@@ -367,16 +381,37 @@ def heading_key(heading: str) -> str:
     return re.sub(r"\s+", " ", key).strip()
 
 
+# "## 1. Incident Date", "## IV) Impact": a template's numbering is not part of the name.
+_HEADING_NUMBER = re.compile(r"^(?:\d{1,2}|[ivx]{1,4})[.)]?\s+")
+# Single words that name a section even with more words after them ("Timeline (UTC)",
+# "Impact on customers"); other aliases match a longer heading only with two or more words.
+_PREFIX_WORDS = frozenset({"timeline", "impact", "summary", "detection", "trigger", "causes"})
+
+
 def heading_kind(heading: str, aliases: Mapping[str, SectionKind] | None = None) -> SectionKind:
     """Map a heading as people write it onto a section kind (OTHER when it is not known).
 
     `aliases` adds the organisation's own headings (from its guide's template), keyed by
-    `heading_key`; they are looked up before the built-in ones.
+    `heading_key`; they are looked up before the built-in ones. A heading not known as a
+    whole is read by its first words ("Timeline (all times PST)", "Root causes of the
+    outage"), with any template numbering in front of it left out.
     """
     key = heading_key(heading)
     if aliases and key in aliases:
         return aliases[key]
-    return _HEADING_ALIASES.get(key, SectionKind.OTHER)
+    if key in _HEADING_ALIASES:
+        return _HEADING_ALIASES[key]
+    key = heading_key(_HEADING_NUMBER.sub("", re.sub(r"\([^()]*\)", " ", heading.lower()).strip()))
+    if aliases and key in aliases:
+        return aliases[key]
+    words = key.split(" ")
+    for size in range(min(len(words), 6), 0, -1):
+        prefix = " ".join(words[:size])
+        if prefix in _HEADING_ALIASES and (
+            size > 1 or prefix in _PREFIX_WORDS or size == len(words)
+        ):
+            return _HEADING_ALIASES[prefix]
+    return SectionKind.OTHER
 
 
 # --- tokenising -------------------------------------------------------------------------
@@ -819,10 +854,21 @@ def _cell_column(row_line: str, index: int) -> int:
     return 1
 
 
-_LIST_TIME = re.compile(
-    r"^[-*+]\s+(?:\*\*)?(?P<time>(?:\d{4}-\d{2}-\d{2}[ T])?\d{1,2}:\d{2}(?::\d{2})?"
-    r"(?:\s*(?:Z\b|[+-]\d{2}:?\d{2}|[A-Z]{2,5}\b))?)(?:\*\*)?(?:\s*(?:—|–|-|:)\s+|\s+)(?P<rest>.*)$"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?"
+# A time as timelines write it at the start of an entry: "14:02 UTC", "2026-03-04 14:02",
+# "2:02 PM", "04-03-2026 14:02", "June 14th, 2022, 10:00 AM", or a date alone; in bold,
+# italics or code, then a dash, a colon or a space before the event's text.
+_TIME_LEAD = re.compile(
+    r"^(?:\*\*|__|\*|_|`)?(?P<time>"
+    r"(?:(?:\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|"
+    + _MONTH
+    + r"\s\d{1,2}(?:st|nd|rd|th)?,?\s\d{4})(?:,?\s+|T|/))?"
+    r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s?[AaPp]\.?[Mm]\.?(?![A-Za-z]))?"
+    r"(?:\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT|[A-Z]{1,3}[SD]?T)(?![A-Za-z0-9]))?"
+    r"|\d{4}-\d{2}-\d{2}(?![\d:])"
+    r")(?:\*\*|__|\*|_|`)?(?:\s*(?:—|–|-|:)(?:\s+|$)|\s+|$)(?P<rest>.*)$"
 )
+_BULLET = re.compile(r"^(?:[-*+]|\d{1,9}[.)])\s+")
 
 
 def _escape_bracket(text: str) -> str:
@@ -836,6 +882,89 @@ def _unescape_bracket(text: str) -> str:
 
 _LIST_KIND = re.compile(r"^\[(?P<kind>[a-z_ ]+)\]\s+(?P<text>.*)$")
 _VIA = re.compile(r"^(?P<text>.*?)\s+\(via (?P<source>[^()]+)\)$")
+
+
+def _event(time: str, rest: str) -> TimelineEvent:
+    """Make an event from a time and its text: "[kind] text (via source)"."""
+    kind = None
+    km = _LIST_KIND.match(rest)
+    if km:
+        kind = _enum_value(EventKind, km["kind"])
+        if kind is not None:
+            rest = km["text"]
+    rest = _unescape_bracket(rest)
+    source = None
+    vm = _VIA.match(rest)
+    if vm:
+        rest, source = vm["text"], vm["source"]
+    return TimelineEvent(time=time, text=rest, kind=kind, source=source)
+
+
+def _list_events(lines: Sequence[str], block: Block) -> list[TimelineEvent] | None:
+    """Read a list whose items start with a time; an item without one joins the event above."""
+    events: list[TimelineEvent] = []
+    untimed = 0
+    for item_start, item_end in block.items:
+        text = _item_text(lines, item_start, item_end)
+        m = _TIME_LEAD.match(_BULLET.sub("", text, count=1))
+        if m:
+            events.append(_event(m["time"], m["rest"].strip()))
+        elif events:
+            untimed += 1
+            last = events[-1]
+            events[-1] = last.model_copy(update={"text": f"{last.text} {_BULLET.sub('', text)}"})
+        else:
+            return None
+    return events if events and untimed <= len(events) else None
+
+
+def _line_events(
+    lines: Sequence[str], blocks: list[Block]
+) -> tuple[int, int, list[TimelineEvent]] | None:
+    """Read a run of paragraphs whose every line starts with a time ("2018-08-22, 03:26pm: …")."""
+    events: list[TimelineEvent] = []
+    first = last = -1
+    for index, block in enumerate(blocks):
+        if block.type != "paragraph":
+            if events:
+                break
+            continue
+        found: list[TimelineEvent] = []
+        for number in range(block.start, block.end):
+            m = _TIME_LEAD.match(lines[number].strip())
+            if not m or not m["rest"].strip():
+                found = []
+                break
+            found.append(_event(m["time"], m["rest"].strip()))
+        if not found:
+            if events:
+                break
+            continue
+        if first < 0:
+            first = index
+        last = index
+        events.extend(found)
+    return (first, last, events) if events else None
+
+
+def _heading_events(
+    lines: Sequence[str], blocks: list[Block], end: int
+) -> tuple[int, list[TimelineEvent]] | None:
+    """Read one heading per time ("### 12:49 PM", "### 07:35 - Note pending pods")."""
+    heads = []
+    for block in blocks:
+        if block.type == "heading":
+            m = _TIME_LEAD.match(_heading_text(lines[block.start]))
+            if m and ":" in m["time"]:
+                heads.append((block, m))
+    if not heads:
+        return None
+    events = []
+    for index, (block, m) in enumerate(heads):
+        stop = heads[index + 1][0].start if index + 1 < len(heads) else end
+        text = "\n\n".join(p for p in (m["rest"].strip(), _join(lines, block.end, stop)) if p)
+        events.append(TimelineEvent(time=m["time"], text=text))
+    return heads[0][0].start, events
 
 
 def _read_timeline(
@@ -872,49 +1001,83 @@ def _read_timeline(
                     )
                 )
             return "table", events, block
-        if block.type == "bullet_list" and block.items:
-            events = []
-            for item_start, item_end in block.items:
-                first = lines[item_start]
-                m = _LIST_TIME.match(first.strip())
-                if not m:
-                    break
-                rest = " ".join(
-                    [m["rest"], *(ln.strip() for ln in lines[item_start + 1 : item_end])]
-                )
-                rest = rest.strip()
-                kind = None
-                km = _LIST_KIND.match(rest)
-                if km:
-                    kind = _enum_value(EventKind, km["kind"])
-                    if kind is not None:
-                        rest = km["text"]
-                rest = _unescape_bracket(rest)
-                source = None
-                vm = _VIA.match(rest)
-                if vm:
-                    rest, source = vm["text"], vm["source"]
-                events.append(TimelineEvent(time=m["time"], text=rest, kind=kind, source=source))
-            else:
-                return "list", events, block
+        if block.type in ("bullet_list", "ordered_list") and block.items:
+            found = _list_events(lines, block)
+            if found:
+                return "list", found, block
     return None
 
 
 _FACTOR = re.compile(
-    r"^[-*+]\s+(?:\*\*(?P<id>[A-Za-z][\w.-]*)\*\*\s*)?(?:\[(?P<cat>[A-Za-z ]+)\]\s*)?(?P<text>.*)$"
+    r"^(?:[-*+]|\d{1,9}[.)])\s+(?:\*\*(?P<id>[A-Za-z][\w.-]*|\d{1,9})\*\*(?:\s+|$))?"
+    r"(?:\[(?P<cat>[A-Za-z ]+)\]\s*)?(?P<text>.*)$"
 )
+_ITEM_NUMBER = re.compile(r"^\s*(\d{1,9})[.)]")
+
+# Labels other templates put before a factor ("1. Technical: …", "- **Process** — …"), read as
+# the factor's category.
+_CATEGORY_LABELS: dict[str, FactorCategory] = {}
+for _category, _labels in {
+    FactorCategory.TECHNICAL: "technical|technology|tech|software|code|infrastructure|hardware|"
+    "system|systems|design|architecture|capacity|configuration|config|bug|platform",
+    FactorCategory.PROCESS: "process|processes|procedure|procedural|release process|release|"
+    "deployment|change management|operations|operational|review|testing process",
+    FactorCategory.TOOLING: "tooling|tools|tool|automation|monitoring|alerting|observability|"
+    "testing|ci|test coverage|instrumentation",
+    FactorCategory.ORGANISATIONAL: "organisational|organizational|organisation|organization|"
+    "people|staffing|resourcing|team|management|culture|human factors",
+    FactorCategory.COMMUNICATION: "communication|communications|coordination",
+    FactorCategory.KNOWLEDGE: "knowledge|documentation|docs|training|runbook|runbooks|skills",
+    FactorCategory.EXTERNAL: "external|third party|vendor|upstream|dependency|dependencies|"
+    "provider|environment|external dependency",
+}.items():
+    for _label in _labels.split("|"):
+        _CATEGORY_LABELS[_label] = _category
+
+
+def _category_label(text: str) -> tuple[FactorCategory | None, str]:
+    """Read a leading category label ("Technical: …", "**Tooling** — …") off a factor's text."""
+    for separator in (":", " — ", " – ", " - "):
+        at = text.find(separator, 0, 48)
+        if at > 0:
+            label = text[:at].strip().strip("*_").strip().lower().replace("-", " ")
+            category = _CATEGORY_LABELS.get(label)
+            if category is not None:
+                rest = text[at + len(separator) :].strip()
+                return category, rest.removeprefix("**").removeprefix("__").strip() or text
+            return None, text
+    return None, text
+
+
+def _list_numbers(lines: Sequence[str], block: Block) -> Iterator[str | None]:
+    """Yield each item's number as the list shows it (an ordered list counts from its first)."""
+    if block.type != "ordered_list" or not block.items:
+        yield from (None for _ in block.items)
+        return
+    m = _ITEM_NUMBER.match(lines[block.items[0][0]])
+    first = int(m.group(1)) if m else 1
+    yield from (str(first + n) for n in range(len(block.items)))
+
+
+def _item_text(lines: Sequence[str], item_start: int, item_end: int) -> str:
+    first = lines[item_start].strip()
+    return " ".join(
+        t for t in (first, *(ln.strip() for ln in lines[item_start + 1 : item_end])) if t
+    )
 
 
 def _read_factors(
     lines: Sequence[str], block: Block, problems: list[Problem]
 ) -> list[ContributingFactor]:
+    """Read a bulleted or numbered list of factors; a numbered item's number is its id."""
     factors = []
-    for number, (item_start, item_end) in enumerate(block.items, start=1):
-        first = lines[item_start].strip()
-        text_lines = [first, *(ln.strip() for ln in lines[item_start + 1 : item_end])]
-        m = _FACTOR.match(" ".join(t for t in text_lines if t))
+    numbers = _list_numbers(lines, block)
+    for position, (item_start, item_end) in enumerate(block.items, start=1):
+        number = next(numbers)
+        m = _FACTOR.match(_item_text(lines, item_start, item_end))
         if not m:
             continue
+        text = _unescape_bracket(m["text"].strip())
         category = None
         if m["cat"]:
             category = _enum_value(FactorCategory, m["cat"])
@@ -923,11 +1086,11 @@ def _read_factors(
                 problems.append(
                     _enum_problem(FactorCategory, m["cat"], "factor category", item_start + 1, col)
                 )
+        elif not m["id"]:
+            category, text = _category_label(text)
         factors.append(
             ContributingFactor(
-                id=m["id"] or f"CF{number}",
-                text=_unescape_bracket(m["text"].strip()),
-                category=category,
+                id=m["id"] or number or f"CF{position}", text=text, category=category
             )
         )
     return factors
@@ -990,6 +1153,175 @@ def _read_actions(
     return items
 
 
+# A task-list box, a bold id and an owner tag in brackets at the start of an action list item:
+# "- [ ] **A2** [SRE] Add an alert (owner: @kim, due 2026-03-01)".
+_ACTION_ITEM = re.compile(
+    r"^(?:[-*+]|\d{1,9}[.)])\s+(?:\[(?P<box>[ xX]?)\]\s*)?"
+    r"(?:\*\*(?P<id>[A-Za-z][\w.-]*)\*\*\s+)?(?P<text>.*)$"
+)
+_OWNER_TAG = re.compile(r"^\[(?P<owner>[A-Z][A-Za-z0-9 +&/.-]{0,24})\]\s+(?P<text>.*)$")
+_META_KEYS = {
+    "owner": "owner", "owners": "owner", "team": "owner", "person": "person",
+    "assignee": "person", "assigned to": "person", "due": "due", "due date": "due",
+    "deadline": "due", "type": "type", "status": "status",
+    "addresses": "factors", "factors": "factors", "factor": "factors", "tracker": "tracker",
+    "ticket": "tracker", "issue": "tracker", "bug": "tracker", "link": "tracker",
+}  # fmt: skip
+# "OWNER: amirh@" written at the end of an item's text.
+_OWNER_SUFFIX = re.compile(r"\s[-–—,]?\s*owners?:\s*(?P<owner>[^\s:]+)\s*$", re.IGNORECASE)
+
+
+def _meta_piece(piece: str) -> tuple[str, str] | None:
+    """Split "owner: @kim" or "due 2026-03-01" into a known field name and its value."""
+    key, colon, value = piece.partition(":")
+    if not colon:
+        key, _, value = piece.partition(" ")
+    name = _META_KEYS.get(key.strip().lower())
+    value = value.strip()
+    return (name, value) if name and value else None
+
+
+def _trailing_group(text: str) -> tuple[str, str] | None:
+    """Split "text (inside)" at its last balanced parenthesised group, when it ends the text."""
+    if not text.endswith(")"):
+        return None
+    depth = 0
+    for at in range(len(text) - 1, -1, -1):
+        if text[at] == ")":
+            depth += 1
+        elif text[at] == "(":
+            depth -= 1
+            if depth == 0:
+                return text[:at].rstrip(), text[at + 1 : -1]
+    return None
+
+
+def _action_meta(inside: str) -> dict[str, str] | None:
+    """Read "owner: @kim, due 2026-03-01" (or "; "-separated) into fields; None if not meta."""
+    pieces = [p.strip() for p in (inside.split(";") if ";" in inside else inside.split(","))]
+    found: dict[str, str] = {}
+    for piece in pieces:
+        if not piece:
+            continue
+        if _enum_value(ActionStatus, piece) is not None:
+            found["status"] = piece
+            continue
+        known = _meta_piece(piece)
+        if known is None:
+            if "factors" in found and ";" not in inside:
+                found["factors"] += ", " + piece  # "addresses: 1, 2"
+                continue
+            return None
+        found[known[0]] = known[1]
+    return found or None
+
+
+def _action_from_item(
+    text: str, number: int, line: int, problems: list[Problem]
+) -> ActionItem | None:
+    m = _ACTION_ITEM.match(text)
+    if not m:
+        return None
+    fields: dict[str, Any] = {"id": m["id"] or f"A{number}"}
+    body = m["text"].strip()
+    if m["box"] is not None and m["box"] in "xX" and m["box"]:
+        fields["status"] = ActionStatus.DONE
+    tag = _OWNER_TAG.match(body)
+    if tag and _enum_value(ActionType, tag["owner"]) is None:
+        fields["owner"], body = tag["owner"], tag["text"]
+    values: dict[str, str] = {}
+    group = _trailing_group(body)
+    if group is not None:
+        meta = _action_meta(group[1])
+        if meta is not None:
+            body, values = group[0], meta
+    if "owner" not in values and "owner" not in fields:
+        suffix = _OWNER_SUFFIX.search(body)
+        if suffix:
+            values["owner"], body = suffix["owner"], body[: suffix.start()].rstrip()
+    fields["text"] = _unescape_bracket(body)
+    for name in ("owner", "person", "tracker"):
+        if values.get(name):
+            fields[name] = values[name]
+    if values.get("type"):
+        fields["type"] = _enum_value(ActionType, values["type"])
+        if fields["type"] is None:
+            problems.append(_enum_problem(ActionType, values["type"], "action type", line, 1))
+    if values.get("status"):
+        sm = re.match(r"^(?P<status>[^()]+?)\s*(?:\((?P<reason>.*)\))?$", values["status"])
+        status = _enum_value(ActionStatus, sm["status"]) if sm else None
+        if status is None:
+            problems.append(_enum_problem(ActionStatus, values["status"], "action status", line, 1))
+        else:
+            fields["status"] = status
+            if sm and sm["reason"]:
+                fields["reason"] = sm["reason"]
+    if values.get("due"):
+        try:
+            fields["due"] = date.fromisoformat(values["due"])
+        except ValueError:
+            problems.append(
+                Problem(BAD_DATE, line, 1, f"due date {values['due']!r} is not a date (YYYY-MM-DD)")
+            )
+    if values.get("factors"):
+        fields["factors"] = _factor_refs(values["factors"])
+    return ActionItem(**fields)
+
+
+def _factor_refs(raw: str) -> list[str]:
+    """Split an "addresses" value: "CF1, CF2", "CF1 CF2", "1 and 2", "#1", "Tooling"."""
+    refs: list[str] = []
+    for piece in re.split(r"[,;/&]|\band\b", raw):
+        piece = piece.strip().lstrip("#").strip()
+        if not piece:
+            continue
+        words = piece.split()
+        # "CF1 CF2" is two ids; "Slow rollback" is one name.
+        if len(words) > 1 and all(any(c.isdigit() for c in w) for w in words):
+            refs.extend(w.lstrip("#") for w in words)
+        else:
+            refs.append(piece)
+    return refs
+
+
+def _read_action_list(
+    lines: Sequence[str], block: Block, problems: list[Problem]
+) -> list[ActionItem]:
+    """Read action items written as a bulleted, numbered or task list, one item each."""
+    items = []
+    for number, (item_start, item_end) in enumerate(block.items, start=1):
+        item = _action_from_item(
+            _item_text(lines, item_start, item_end), number, item_start + 1, problems
+        )
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def _meta_value(value: str) -> str:
+    return value.replace(";", ",")
+
+
+def render_action_item(item: ActionItem, number: int) -> str:
+    """Render one action item as a task-list line with its fields in brackets after the text."""
+    box = "x" if item.status is ActionStatus.DONE else " "
+    ident = f"**{item.id}** " if item.id != f"A{number}" else ""
+    meta = []
+    for key, value in (
+        ("owner", item.owner), ("person", item.person),
+        ("due", item.due.isoformat() if item.due else None),
+        ("type", item.type.value if item.type else None),
+        ("status", None if item.status in (ActionStatus.OPEN, ActionStatus.DONE) and not item.reason
+         else item.status.value + (f" ({item.reason})" if item.reason else "")),
+        ("addresses", ", ".join(item.factors) or None), ("tracker", item.tracker),
+    ):  # fmt: skip
+        if value:
+            meta.append(f"{key}: {_meta_value(value)}")
+    text = _escape_bracket(item.text)
+    suffix = f" ({'; '.join(meta)})" if meta else ""
+    return f"- [{box}] {ident}{text}{suffix}"
+
+
 _LINK_ITEM = re.compile(r"^[-*+]\s+\[(?P<title>[^\]]*)\]\((?P<url>[^()\s]*)\)\s*$")
 _WHY_HEADING = re.compile(r"^(?:five|5)\s+whys\b\s*:?\s*(?P<title>.*)$", re.IGNORECASE)
 
@@ -1048,10 +1380,26 @@ def _build_section(
                 body=_join(lines, start, block.start),
                 after=_join(lines, block.end, end),
             )
+        by_line = _line_events(lines, blocks)
+        if by_line:
+            first, last, events = by_line
+            return TimelineSection(
+                **common,
+                style="list",
+                events=events,
+                body=_join(lines, start, blocks[first].start),
+                after=_join(lines, blocks[last].end, end),
+            )
+        by_heading = _heading_events(lines, blocks, end)
+        if by_heading:
+            first_line, events = by_heading
+            return TimelineSection(
+                **common, style="headings", events=events, body=_join(lines, start, first_line)
+            )
         return TimelineSection(**common, body=_join(lines, start, end))
     if kind == SectionKind.CONTRIBUTING_FACTORS:
         for block in blocks:
-            if block.type == "bullet_list":
+            if block.type in ("bullet_list", "ordered_list"):
                 return FactorsSection(
                     **common,
                     factors=_read_factors(lines, block, problems),
@@ -1061,15 +1409,19 @@ def _build_section(
         return FactorsSection(**common, body=_join(lines, start, end))
     if kind == SectionKind.ACTION_ITEMS:
         for block in blocks:
+            items = None
             if block.type == "table":
                 items = _read_actions(lines, block, problems)
-                if items is not None:
-                    return ActionItemsSection(
-                        **common,
-                        items=items,
-                        body=_join(lines, start, block.start),
-                        after=_join(lines, block.end, end),
-                    )
+            elif block.type in ("bullet_list", "ordered_list"):
+                items = _read_action_list(lines, block, problems) or None
+            if items is not None:
+                return ActionItemsSection(
+                    **common,
+                    style="table" if block.type == "table" else "list",
+                    items=items,
+                    body=_join(lines, start, block.start),
+                    after=_join(lines, block.end, end),
+                )
         return ActionItemsSection(**common, body=_join(lines, start, end))
     if kind == SectionKind.LINKS:
         for block in blocks:
@@ -1096,6 +1448,57 @@ def _build_section(
                 )
         return AnalysisSection(**common, body=_join(lines, start, end))
     return TextSection(kind=kind, **common, body=_join(lines, start, end))
+
+
+def _factor_name(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def resolve_reference(ref: str, factors: Sequence[ContributingFactor]) -> str | None:
+    """Return the id of the factor an action's reference names: by id, number or name.
+
+    "2" is the second factor when no factor has the id "2"; "CF2" is the factor numbered 2
+    in a numbered list; a name ("Tooling", "Slow rollback") is the one factor whose category
+    or text it starts. None when no factor, or more than one, fits.
+    """
+    ids = [f.id for f in factors]
+    if ref in ids:
+        return ref
+    digits = ref.lstrip("#")
+    if not digits.isdigit() and all(i.isdigit() for i in ids):
+        # "CF2" written against a numbered list of factors.
+        tail = re.fullmatch(r"[A-Za-z]{1,4}-?(\d{1,4})", ref)
+        digits = tail.group(1) if tail else ""
+    if digits.isdigit():
+        number = int(digits)
+        return ids[number - 1] if 1 <= number <= len(ids) else None
+    name = _factor_name(ref)
+    if not name or any(c.isdigit() for c in name):
+        return None
+    fits = [
+        f.id for f in factors
+        if (f.category is not None and f.category.value == name)
+        or _factor_name(f.text).startswith(name)
+    ]  # fmt: skip
+    return fits[0] if len(fits) == 1 else None
+
+
+def _resolve_references(sections: list[Section]) -> list[Section]:
+    """Point each action's factor references at the factors' ids (numbers and names too)."""
+    factors = [f for s in sections if isinstance(s, FactorsSection) for f in s.factors]
+    if not factors:
+        return sections
+    out: list[Section] = []
+    for section in sections:
+        if isinstance(section, ActionItemsSection) and any(a.factors for a in section.items):
+            items = []
+            for item in section.items:
+                refs = [resolve_reference(r, factors) or r for r in item.factors]
+                items.append(item.model_copy(update={"factors": list(dict.fromkeys(refs))})
+                             if refs != item.factors else item)  # fmt: skip
+            section = section.model_copy(update={"items": items})
+        out.append(section)
+    return out
 
 
 # --- parse ------------------------------------------------------------------------------
@@ -1194,6 +1597,7 @@ def parse_text(
         sections.append(_build_section(kind, text_of, h.level, lines, h.end, end, inner, problems))
         spans.append((h.start, end, h.start))
 
+    sections = _resolve_references(sections)
     known = any(s.kind != SectionKind.OTHER for s in sections)
     postmortem = Postmortem(
         **fields,
@@ -1283,6 +1687,11 @@ _ACTION_HEADER = (
 
 def _render_structure(section: Section) -> str:
     if isinstance(section, TimelineSection):
+        if section.style == "headings":
+            mark = "#" * min(section.level + 1, 6)
+            return "\n\n".join(
+                f"{mark} {e.time}" + (f"\n\n{e.text}" if e.text else "") for e in section.events
+            )
         if section.style == "list":
             out = []
             for e in section.events:
@@ -1306,6 +1715,8 @@ def _render_structure(section: Section) -> str:
     if isinstance(section, ActionItemsSection):
         if not section.items:
             return ""
+        if section.style == "list":
+            return "\n".join(render_action_item(a, n) for n, a in enumerate(section.items, start=1))
         rows = []
         for a in section.items:
             status = a.status.value + (f" ({a.reason})" if a.reason else "")
