@@ -12,9 +12,15 @@ from nofault.core.lint.registry import all_rules
 def rules_index() -> str:
     """Return the Markdown index of every rule, by category."""
     lines = ["# Rules", "", "Generated from the rules themselves by `make docs`.", ""]
-    lines += ["| Code | Rule | Level | Flags |", "| --- | --- | --- | --- |"]
+    lines += [
+        "| Code | Rule | Level | Status | Since | Flags |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     for r in all_rules():
-        lines.append(f"| [{r.code}]({r.code}.md) | `{r.path}` | {r.level.value} | {r.message} |")
+        lines.append(
+            f"| [{r.code}]({r.code}.md) | `{r.path}` | {r.level.value} | {r.status.value} "
+            f"| {r.since} | {r.message} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -12,11 +12,12 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from nofault.cli.console import fail, stdout
+from nofault.cli.console import fail, stderr, stdout
 from nofault.cli.main import ExitCode, app
 from nofault.core.lint.config import (
     ConfigError,
     LintConfig,
+    deprecated_selected,
     discover_config,
     load_config_file,
     validate_rule_keys,
@@ -137,6 +138,9 @@ def lint_command(
     stdin_filename: str = typer.Option(
         None, "--stdin-filename", help="Name to report for stdin, and to find its config from."
     ),
+    preview: bool = typer.Option(
+        False, "--preview", help="Also run preview rules (new rules not yet stable)."
+    ),
 ) -> None:
     """Lint postmortems for blame, shallow analysis, weak action items and format problems.
 
@@ -150,7 +154,7 @@ def lint_command(
         raise typer.Exit(ExitCode.USAGE)
     try:
         fixed = load_config_file(config_file) if config_file else None
-        results = list(_lint_all(paths, fixed, select_keys, ignore_keys, stdin_filename))
+        results = list(_lint_all(paths, fixed, select_keys, ignore_keys, stdin_filename, preview))
     except ConfigError as exc:
         fail(str(exc))
         raise typer.Exit(ExitCode.USAGE) from exc
@@ -177,14 +181,28 @@ class _InputError(Exception):
     """A path that does not exist or cannot be read."""
 
 
+def _warn_deprecated(config: LintConfig, warned: set[str]) -> None:
+    """Print one warning for each deprecated rule a selection names (once per run)."""
+    for key, rule in deprecated_selected(config, all_rules()):
+        if rule.code not in warned:
+            warned.add(rule.code)
+            stderr.print(
+                f"[bold yellow]warning:[/] {escape(key)} selects {rule.code} "
+                f"({rule.path}), which is deprecated and will be removed",
+                markup=True,
+            )
+
+
 def _lint_all(
     paths: list[str],
     fixed: LintConfig | None,
     select: list[str] | None,
     ignore: list[str] | None,
     stdin_filename: str | None,
+    preview: bool = False,
 ) -> Iterator[LintResult]:
     configs: dict[Path, LintConfig] = {}
+    warned: set[str] = set()
 
     def config_for(path: Path) -> LintConfig:
         base = fixed
@@ -193,7 +211,9 @@ def _lint_all(
             if folder not in configs:
                 configs[folder] = discover_config(path)
             base = configs[folder]
-        return base.with_cli(select=select, ignore=ignore)
+        config = base.with_cli(select=select, ignore=ignore, preview=preview)
+        _warn_deprecated(config, warned)
+        return config
 
     for raw in paths:
         if raw == "-":

@@ -17,15 +17,19 @@ def rules_command(
     category: str = typer.Option(None, "--category", "-c", help="Only this category."),
     plain: bool = typer.Option(False, "--plain", help="Tab-separated, for scripts."),
 ) -> None:
-    """List every lint rule: code, path, level and what it flags."""
+    """List every lint rule: code, path, level, status, since which version, and what it flags."""
     rules = [r for r in all_rules() if category is None or r.category.value == category]
     if plain:
         for r in rules:
-            typer.echo(f"{r.code}\t{r.path}\t{r.level.value}\t{r.message}")
+            typer.echo(
+                f"{r.code}\t{r.path}\t{r.level.value}\t{r.status.value}\t{r.since}\t{r.message}"
+            )
         return
-    table = Table("Code", "Rule", "Level", "Flags", box=None, header_style="bold")
+    table = Table(
+        "Code", "Rule", "Level", "Status", "Since", "Flags", box=None, header_style="bold"
+    )
     for r in rules:
-        table.add_row(r.code, r.path, r.level.value, r.message)
+        table.add_row(r.code, r.path, r.level.value, r.status.value, r.since, r.message)
     stdout.print(table)
 
 

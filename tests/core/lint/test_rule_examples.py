@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,25 +19,29 @@ DOCS = Path(__file__).parents[3] / "docs" / "rules"
 TODAY = __import__("datetime").date(2026, 6, 1)
 
 
-def _cases(kind: str) -> list[tuple[Rule, str]]:
+def _cases(kind: str) -> list[Any]:
+    """Return one case per example, its id the rule's code and the example's number."""
     return [
-        (rule, text)
+        pytest.param(rule, text, id=f"{rule.code}-{number}")
         for rule in RULES
-        for text in (rule.examples.flag if kind == "flag" else rule.examples.pass_)
+        for number, text in enumerate(
+            rule.examples.flag if kind == "flag" else rule.examples.pass_, start=1
+        )
     ]
 
 
 def _codes(rule: Rule, text: str) -> list[str]:
-    config = LintConfig(select=[rule.code])
+    # Preview on, so that a preview rule's examples are checked like any other's.
+    config = LintConfig(select=[rule.code], preview=True)
     return [f.code for f in lint(text, path="example.md", config=config, today=TODAY).findings]
 
 
-@pytest.mark.parametrize(("rule", "text"), _cases("flag"), ids=lambda v: getattr(v, "code", "")[:0])
+@pytest.mark.parametrize(("rule", "text"), _cases("flag"))
 def test_rule_flags_its_examples(rule: Rule, text: str) -> None:
     assert rule.code in _codes(rule, text), f"{rule.code} should flag: {text!r}"
 
 
-@pytest.mark.parametrize(("rule", "text"), _cases("pass"), ids=lambda v: getattr(v, "code", "")[:0])
+@pytest.mark.parametrize(("rule", "text"), _cases("pass"))
 def test_rule_passes_its_examples(rule: Rule, text: str) -> None:
     assert rule.code not in _codes(rule, text), f"{rule.code} should pass: {text!r}"
 

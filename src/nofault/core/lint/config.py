@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from nofault.core.document import DEFAULT_SEVERITIES, SectionKind
-from nofault.core.lint.rule import Level, Rule
+from nofault.core.lint.rule import Level, Rule, Status
 
 CONFIG_FILES = (".nofault.toml", "pyproject.toml")
 
@@ -79,6 +79,8 @@ class LintConfig(BaseModel):
     system_change_severities: list[str] = Field(default_factory=lambda: ["SEV1", "SEV2"])
     extra_vague_actions: list[str] = Field(default_factory=list)
     extra_approval_actions: list[str] = Field(default_factory=list)
+    # Preview rules run only when asked for (`preview = true` or `--preview`).
+    preview: bool = False
     # Set from the command line; compared at a higher precedence than the file's keys.
     cli_select: list[str] | None = None
     cli_ignore: list[str] = Field(default_factory=list)
@@ -109,12 +111,19 @@ class LintConfig(BaseModel):
 
         return {heading_key(h): kind for h, kind in self.headings.items()}
 
-    def with_cli(self, *, select: list[str] | None, ignore: list[str] | None) -> LintConfig:
-        """Return a copy with command-line `--select` and `--ignore` applied on top."""
-        return self.model_copy(update={"cli_select": select or None, "cli_ignore": ignore or []})
+    def with_cli(
+        self, *, select: list[str] | None, ignore: list[str] | None, preview: bool = False
+    ) -> LintConfig:
+        """Return a copy with command-line `--select`, `--ignore` and `--preview` on top."""
+        update: dict[str, Any] = {"cli_select": select or None, "cli_ignore": ignore or []}
+        if preview:
+            update["preview"] = True
+        return self.model_copy(update=update)
 
     def is_enabled(self, rule: Rule) -> bool:
-        """Tell whether a rule runs: the most specific matching key decides."""
+        """Tell whether a rule runs: the most specific key decides; preview needs preview on."""
+        if rule.status is Status.PREVIEW and not self.preview:
+            return False
         best: tuple[int, int, int] = (-1, -1, -1)
         enabled = True
         choices: list[tuple[str, bool, int]] = [(k, v, 0) for k, v in self.rules.items()]
@@ -149,6 +158,25 @@ def rule_key_specificity(key: str, rule: Rule) -> int | None:
     if rule.path == key or rule.path.startswith(key + "."):
         return len(key.split("."))
     return None
+
+
+def deprecated_selected(config: LintConfig, rules: list[Rule]) -> list[tuple[str, Rule]]:
+    """Return (key, rule) for each deprecated rule a selection names by its code or path.
+
+    A prefix or a category that happens to cover a deprecated rule is not a choice of that
+    rule, so only exact names count, as in `select`, `--select` or `rules = {CODE = true}`.
+    """
+    keys = [*(config.select or []), *(config.cli_select or [])]
+    keys += [k for k, on in config.rules.items() if on]
+    found = []
+    for rule in rules:
+        if rule.status is not Status.DEPRECATED:
+            continue
+        for key in keys:
+            if key.strip().upper() == rule.code or key.strip() == rule.path:
+                found.append((key.strip(), rule))
+                break
+    return found
 
 
 def validate_rule_keys(keys: list[str], rules: list[Rule]) -> list[str]:

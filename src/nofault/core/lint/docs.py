@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from nofault.core.lint.rule import Rule
+from nofault.core.lint.rule import Rule, Status
+
+_STATUS_NOTE = {
+    Status.PREVIEW: "Status: preview. It runs only with `--preview` or `preview = true` "
+    "under `[tool.nofault]`; its findings may change before it is stable.\n\n",
+    Status.DEPRECATED: "Status: deprecated. It still runs, but it will be removed; selecting "
+    "it by name prints a warning.\n\n",
+}
 
 
 def rule_doc_markdown(rule: Rule) -> str:
@@ -11,7 +18,8 @@ def rule_doc_markdown(rule: Rule) -> str:
     return (
         f"# {rule.code}: {rule.path}\n\n"
         f"Category: `{rule.category.value}` · Level: `{rule.level.value}` · Since: {rule.since}\n\n"
-        f"## What it flags\n\n{rule.doc.what}\n\n"
+        + _STATUS_NOTE.get(rule.status, "")
+        + f"## What it flags\n\n{rule.doc.what}\n\n"
         f"## Why it hurts a blameless review\n\n{rule.doc.why}\n\n"
         f"## Example\n\n```markdown\n{rule.doc.example}\n```\n\n"
         f"## Use instead\n\n```markdown\n{rule.doc.instead}\n```\n\n"

@@ -33,6 +33,14 @@ class Category(StrEnum):
     ACTIONS = "actions"
 
 
+class Status(StrEnum):
+    """Where a rule is in its life: new and opt-in, relied upon, or on its way out."""
+
+    PREVIEW = "preview"  # runs only with `--preview` or `preview = true`
+    STABLE = "stable"
+    DEPRECATED = "deprecated"  # still runs; naming it in a selection warns
+
+
 class Scope(StrEnum):
     """What a rule reads: the whole postmortem document, or any prose (plain text too)."""
 
@@ -91,3 +99,4 @@ class Rule:
     since: str = "0.1.0"
     source: str = ""
     scope: Scope = Scope.PROSE
+    status: Status = Status.STABLE

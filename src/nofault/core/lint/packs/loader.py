@@ -11,7 +11,17 @@ import yaml
 
 from nofault.core.lint.context import LintContext
 from nofault.core.lint.registry import register
-from nofault.core.lint.rule import Category, Detector, Examples, Hit, Level, Rule, RuleDoc, Scope
+from nofault.core.lint.rule import (
+    Category,
+    Detector,
+    Examples,
+    Hit,
+    Level,
+    Rule,
+    RuleDoc,
+    Scope,
+    Status,
+)
 
 # libyaml's loader when PyYAML has it (its wheels do): the packs load in a tenth of the time,
 # which a web worker's first lint would otherwise pay.
@@ -43,8 +53,8 @@ def pattern_detector(patterns: Iterable[str], *, skip_quotes: bool = True) -> De
     return detect
 
 
-def load_pack(path: Path, category: Category, detectors: Mapping[str, Detector]) -> list[Rule]:
-    """Read a pack's YAML and register its rules."""
+def read_pack(path: Path, category: Category, detectors: Mapping[str, Detector]) -> list[Rule]:
+    """Read a pack's YAML into rule values, without registering them."""
     try:
         entries = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -53,9 +63,20 @@ def load_pack(path: Path, category: Category, detectors: Mapping[str, Detector])
     for entry in entries or []:
         code = entry.get("code", "?")
         try:
-            rules.append(register(_rule(entry, category, detectors)))
+            rules.append(_rule(entry, category, detectors))
         except (KeyError, TypeError, ValueError) as exc:
             raise PackError(f"{path}: rule {code}: {exc}") from exc
+    return rules
+
+
+def load_pack(path: Path, category: Category, detectors: Mapping[str, Detector]) -> list[Rule]:
+    """Read a pack's YAML and register its rules."""
+    rules = read_pack(path, category, detectors)
+    for rule in rules:
+        try:
+            register(rule)
+        except ValueError as exc:
+            raise PackError(f"{path}: rule {rule.code}: {exc}") from exc
     return rules
 
 
@@ -87,4 +108,5 @@ def _rule(entry: dict[str, Any], category: Category, detectors: Mapping[str, Det
         since=str(entry.get("since", "0.1.0")),
         source=entry.get("source", ""),
         scope=Scope(entry.get("scope", "prose")),
+        status=Status(entry.get("status", "stable")),
     )
