@@ -95,6 +95,9 @@ class EventType(StrEnum):
     ANNOTATE = "annotate"
 
 
+MAX_DEDUP_KEY = 300
+
+
 @dataclass(frozen=True, slots=True)
 class IncidentEvent:
     """One thing an alerting tool says happened to one alert group (one incident)."""
@@ -122,6 +125,10 @@ class IncidentEvent:
                 raise ValueError(f"IncidentEvent.{name} must be timezone-aware")
         if not self.dedup_key:
             raise ValueError("IncidentEvent.dedup_key must not be empty")
+        if len(self.dedup_key) > MAX_DEDUP_KEY:
+            # Kept unique, and short enough for the alert group's column.
+            shortened = f"{self.dedup_key[:200]}~{body_digest(self.dedup_key)}"
+            object.__setattr__(self, "dedup_key", shortened)
 
 
 # --- settings --------------------------------------------------------------------------

@@ -25,7 +25,7 @@ _EPOCH_UNITS = ((1e17, 1e9), (1e14, 1e6), (1e11, 1e3))
 def as_text(value: Any) -> str | None:
     """Return text for a string, number or boolean (or a one-item list of one); else None."""
     if isinstance(value, str):
-        return value
+        return _storable(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -37,6 +37,17 @@ def as_text(value: Any) -> str | None:
     if isinstance(value, list | tuple) and len(value) == 1:
         return as_text(value[0])
     return None
+
+
+def _storable(text: str) -> str:
+    """Return text every database stores: no NUL, and lone surrogates (JSON allows) replaced."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
 
 
 def as_time(value: Any) -> datetime | None:
