@@ -36,6 +36,7 @@ COMMAND_MODULES = {
     "report": "nofault.cli.insights_cmd",
     "coverage": "nofault.cli.coverage_cmd",
     "remind": "nofault.cli.remind_cmd",
+    "deliveries": "nofault.cli.deliveries_cmd",
     "serve": "nofault.cli.web_cmd",
     "demo": "nofault.cli.web_cmd",
 }
