@@ -35,6 +35,7 @@ class WebConfig:
     csrf_trusted_origins: list[str] = field(default_factory=list)
     login_attempts: int = 5
     login_window_minutes: int = 15
+    import_max_upload_mb: int = 50
 
 
 # name -> (environment variable, description) ; the documented settings.
@@ -50,6 +51,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "csrf_trusted_origins": ("NOFAULT_CSRF_TRUSTED_ORIGINS", "comma-separated https origins"),
     "login_attempts": ("NOFAULT_LOGIN_ATTEMPTS", "failed logins allowed per window (5)"),
     "login_window_minutes": ("NOFAULT_LOGIN_WINDOW_MINUTES", "throttle window in minutes (15)"),
+    "import_max_upload_mb": ("NOFAULT_IMPORT_MAX_UPLOAD_MB", "largest import upload in MB (50)"),
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -228,6 +230,8 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Web
     attempts = _int(name, raw)
     name, raw = get("login_window_minutes", 15)
     window = _int(name, raw)
+    name, raw = get("import_max_upload_mb", 50)
+    import_max = _int(name, raw)
     _, org = get("organisation", "Example Org")
     return WebConfig(
         data_dir=data_dir,
@@ -241,4 +245,5 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Web
         csrf_trusted_origins=origins,
         login_attempts=attempts,
         login_window_minutes=window,
+        import_max_upload_mb=import_max,
     )

@@ -17,6 +17,8 @@ NOFAULT_ORGANISATION = CONFIG.organisation
 NOFAULT_DATA_DIR = CONFIG.data_dir
 NOFAULT_LOGIN_ATTEMPTS = CONFIG.login_attempts
 NOFAULT_LOGIN_WINDOW_MINUTES = CONFIG.login_window_minutes
+# The import page refuses a larger upload before reading it (see postmortems/imports.py).
+NOFAULT_IMPORT_MAX_UPLOAD_BYTES = CONFIG.import_max_upload_mb * 1024 * 1024
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -8,8 +8,6 @@ A save names the revision it was based on; a stale one is refused with `Conflict
 from __future__ import annotations
 
 import difflib
-import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -31,7 +29,7 @@ from nofault.core.markdown import (
 from nofault.core.template import new_postmortem_markdown
 from nofault.web.actions import services as action_services
 from nofault.web.api_errors import ConflictError, NotAllowedError, ServiceError
-from nofault.web.choices import Role, Severity
+from nofault.web.choices import Role
 from nofault.web.incidents.models import Incident
 from nofault.web.postmortems.models import (
     Approval,
@@ -516,98 +514,22 @@ def postmortem_action_status_set(
 
 # --- import ----------------------------------------------------------------------------
 
-MAX_IMPORT_FILES = 200
-MAX_IMPORT_FILE_BYTES = 2 * 1024 * 1024
-
 
 @dataclass
 class ImportOutcome:
-    """What one imported file became."""
+    """What one imported page became."""
 
     filename: str
     postmortem: Postmortem | None
     error: str | None = None
 
 
-def _import_one(*, actor: Any, filename: str, data: bytes) -> ImportOutcome:
-    from nofault.web.incidents import services as incident_services
-
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return ImportOutcome(filename, None, "not UTF-8 text")
-    try:
-        _check_source(text)
-    except ServiceError as exc:
-        return ImportOutcome(filename, None, exc.message)
-    doc = parse_text(text).postmortem
-    key = doc.incidents[0] if doc.incidents else None
-    incident = Incident.objects.filter(key=key).first() if key else None
-    with transaction.atomic():
-        if incident is None:
-            severity = doc.severity if doc.severity in Severity.values() else "SEV3"
-            incident = incident_services.incident_create(
-                actor=actor,
-                title=doc.title or filename,
-                severity=severity,
-                key=key,
-                services=list(doc.services),
-                status="resolved",
-            )
-        elif incident.restricted and not (
-            actor.is_org_admin or incident.members.filter(pk=actor.pk).exists()
-        ):
-            return ImportOutcome(filename, None, f"incident {key} is not yours to change")
-        existing = Postmortem.objects.filter(incident=incident).first()
-        if existing is None:
-            return ImportOutcome(
-                filename, postmortem_create(incident=incident, actor=actor, source=text)
-            )
-        saved = postmortem_save(
-            postmortem=existing,
-            actor=actor,
-            source=text,
-            base_revision=existing.revision,
-            message=f"imported {filename}",
-        )
-        return ImportOutcome(filename, saved)
-
-
 def postmortem_import(*, actor: Any, filename: str, data: bytes) -> list[ImportOutcome]:
-    """Import a Markdown file, or every .md file in a zip, as postmortems."""
-    if not actor.has_role(Role.AUTHOR):
-        raise NotAllowedError("viewers cannot import postmortems")
-    if not filename.lower().endswith(".zip"):
-        return [_safe_import(actor=actor, filename=filename, data=data)]
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise ServiceError("the file is not a readable zip", reason="bad_zip") from None
-    members = [
-        m
-        for m in archive.infolist()
-        if not m.is_dir()
-        and m.filename.lower().endswith((".md", ".markdown"))
-        and not m.filename.split("/")[-1].startswith(".")
-    ]
-    if len(members) > MAX_IMPORT_FILES:
-        raise ServiceError(f"a zip may hold at most {MAX_IMPORT_FILES} files", reason="too_large")
-    outcomes = []
-    for member in members:
-        if member.file_size > MAX_IMPORT_FILE_BYTES:
-            outcomes.append(ImportOutcome(member.filename, None, "larger than 2 MB"))
-            continue
-        outcomes.append(
-            _safe_import(actor=actor, filename=member.filename, data=archive.read(member))
-        )
-    return outcomes
+    """Import an exported file or zip as draft postmortems, all or nothing (see `imports`)."""
+    from nofault.web.postmortems import imports
 
-
-def _safe_import(*, actor: Any, filename: str, data: bytes) -> ImportOutcome:
-    try:
-        return _import_one(actor=actor, filename=filename, data=data)
-    except ServiceError as exc:
-        return ImportOutcome(filename, None, exc.message)
+    report = imports.postmortem_import(actor=actor, filename=filename, data=data)
+    return [ImportOutcome(draft.source, draft.postmortem) for draft in report.drafts]
 
 
 def today() -> date:

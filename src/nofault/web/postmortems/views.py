@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
@@ -17,7 +18,7 @@ from nofault.core.markdown import parse_text
 from nofault.web.api_errors import ConflictError, ServiceError
 from nofault.web.choices import Role
 from nofault.web.incidents.selectors import incident_get_visible
-from nofault.web.postmortems import exports, fragments, selectors, services
+from nofault.web.postmortems import exports, fragments, imports, selectors, services
 from nofault.web.postmortems.forms import (
     ActionFormSet,
     CommentForm,
@@ -432,16 +433,48 @@ def export_response(pm: Postmortem, fmt: str) -> HttpResponse:
     return response
 
 
+@csrf_exempt
 def postmortem_import(request: HttpRequest) -> HttpResponse:
-    """Upload a Markdown file or a zip of them."""
+    """Upload an export (Markdown, Google Docs, Confluence, Notion, HTML, or a zip of them).
+
+    The role and the declared size are checked before the body is read (the body is never
+    read past its Content-Length). Reading it is what the CSRF check does first, so that
+    check runs after them, in `_import_upload`.
+    """
+    if request.method == "POST":
+        if not request.user.has_role(Role.AUTHOR):
+            return _import_refused(request, "viewers cannot import postmortems", 403)
+        limit = imports.max_upload_bytes()
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = limit + 1
+        if declared > limit:
+            return _import_refused(request, f"the upload is larger than {limit // 2**20} MB", 413)
+    return _import_upload(request)
+
+
+@csrf_protect
+def _import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
-    outcomes = None
+    report = None
+    status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            outcomes = services.postmortem_import(
-                actor=request.user, filename=upload.name, data=upload.read()
+            report = imports.postmortem_import(
+                actor=request.user, filename=upload.name or "upload", data=upload.read()
             )
         except ServiceError as exc:
             form.add_error("file", exc.message)
-    return render(request, "postmortems/import.html", {"form": form, "outcomes": outcomes})
+            status = exc.status_code
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request, "postmortems/import.html", {"form": form, "report": report}, status=status
+    )
+
+
+def _import_refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    context = {"form": ImportForm(), "report": None, "error": message}
+    return render(request, "postmortems/import.html", context, status=status)
