@@ -24,7 +24,7 @@ from nofault.core.lint.config import (
 )
 from nofault.core.lint.engine import LintResult, lint
 from nofault.core.lint.registry import all_rules
-from nofault.core.lint.report import summary, to_github, to_json, to_sarif
+from nofault.core.lint.report import summary, to_github, to_gitlab, to_json, to_sarif
 from nofault.core.lint.rule import Level
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
@@ -47,6 +47,7 @@ class OutputFormat(StrEnum):
     JSON = "json"
     SARIF = "sarif"
     GITHUB = "github"
+    GITLAB = "gitlab"
 
 
 def _split(values: list[str] | None) -> list[str] | None:
@@ -168,6 +169,8 @@ def lint_command(
         typer.echo(to_sarif(results))
     elif output_format is OutputFormat.GITHUB:
         typer.echo(to_github(results), nl=False)
+    elif output_format is OutputFormat.GITLAB:
+        typer.echo(to_gitlab(results), nl=False)
     else:
         _print_text(results, score)
 

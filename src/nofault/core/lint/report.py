@@ -1,10 +1,12 @@
-"""Lint reports: text, the versioned JSON schema, SARIF 2.1.0 and GitHub annotations."""
+"""Lint reports: text, versioned JSON, SARIF 2.1.0, GitHub annotations and GitLab Code Quality."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from nofault.__about__ import __version__
@@ -12,7 +14,7 @@ from nofault.core.lint.engine import LintResult
 from nofault.core.lint.registry import all_rules
 
 JSON_SCHEMA_VERSION = 1
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
 
 def summary(results: Sequence[LintResult]) -> dict[str, Any]:
@@ -138,6 +140,54 @@ def to_github(results: Sequence[LintResult]) -> str:
             text = f.message + (f". Suggestion: {f.suggestion}" if f.suggestion else "")
             out.append(f"::{_GITHUB_LEVEL[f.level]} {props}::{_escape_github(text)}")
     return "\n".join(out) + ("\n" if out else "")
+
+
+# GitLab's scale is info, minor, major, critical, blocker; an error blocks a merge as a lint
+# error does, so it is the middle of the scale, not the top, which GitLab keeps for outages.
+_GITLAB_SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
+
+
+def _repo_path(path: str, root: Path) -> str:
+    """Return a file's path relative to the repository root, as GitLab shows it."""
+    candidate = Path(path)
+    if candidate.is_absolute():
+        try:
+            return candidate.relative_to(root).as_posix()
+        except ValueError:
+            return candidate.as_posix()
+    return candidate.as_posix().removeprefix("./")
+
+
+def to_gitlab(results: Sequence[LintResult], *, root: Path | None = None) -> str:
+    """Render GitLab's Code Quality report (its subset of Code Climate's issue JSON).
+
+    A fingerprint hashes the file, the rule, the message and the words flagged, with a count
+    for repeats, but not the line: a finding keeps its fingerprint when lines above it move,
+    so GitLab shows it as unchanged rather than as fixed and found again.
+    """
+    root = (root or Path.cwd()).resolve()
+    issues = []
+    for result in results:
+        seen: Counter[tuple[str, ...]] = Counter()
+        for f in result.findings:
+            path = _repo_path(f.file, root)
+            key = (path, f.code, f.message, f.excerpt)
+            seen[key] += 1
+            digest = hashlib.sha256("\0".join([*key, str(seen[key])]).encode()).hexdigest()
+            text = f"{f.code} {f.message}" + (
+                f". Suggestion: {f.suggestion}" if f.suggestion else ""
+            )
+            issues.append(
+                {
+                    "type": "issue",
+                    "description": text,
+                    "check_name": f.code,
+                    "fingerprint": digest,
+                    "severity": _GITLAB_SEVERITY[f.level],
+                    "location": {"path": path, "lines": {"begin": f.line, "end": f.end_line}},
+                }
+            )
+    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
 
 
 def to_text_lines(results: Sequence[LintResult]) -> list[str]:
