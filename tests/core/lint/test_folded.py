@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-import nofault.core.lint.packs.blame as blame
+import nofault.core.lint.packs.blame.patterns as blame
+from nofault.core.lint.packs.blame.gates import Gated
 from nofault.core.lint.registry import all_rules
 from nofault.core.lint.text import folded
 
@@ -30,7 +31,7 @@ def _sentences() -> list[str]:
 
 
 SENTENCES = _sentences()
-GATES = {name: g for name, g in vars(blame).items() if isinstance(g, blame.Gated) and g.folded}
+GATES = {name: g for name, g in vars(blame).items() if isinstance(g, Gated) and g.folded}
 
 
 @pytest.mark.parametrize("name", sorted(GATES))
@@ -47,7 +48,7 @@ def test_twin_matches_where_the_pattern_does(name: str) -> None:
 
 
 def test_most_gates_have_a_twin() -> None:
-    gates = [g for g in vars(blame).values() if isinstance(g, blame.Gated)]
+    gates = [g for g in vars(blame).values() if isinstance(g, Gated)]
     assert sum(g.folded is not None for g in gates) >= len(gates) - 3
 
 
@@ -79,7 +80,7 @@ def test_twin_of_a_plain_pattern() -> None:
     assert twin.search("then she forgot it") and not twin.search("Then SHE forgot it")
 
 
-@pytest.mark.parametrize("name", ["blame._CONSEQUENCE", "analysis._MEASURE", "depth._ROOT_CAUSE"])
+@pytest.mark.parametrize("name", ["blame.CONSEQUENCE", "analysis._MEASURE", "depth._ROOT_CAUSE"])
 def test_twins_of_other_patterns(name: str) -> None:
     import nofault.core.lint.packs.depth as depth
     import nofault.core.lint.packs.depth.analysis as analysis

@@ -1,0 +1,231 @@
+"""One pass of the blame pack over a text's prose: the prefilter, the families, the hits.
+
+A sentence is read only when it holds a key word of some gate; the gates it opens pick the
+families of checks that run. Each family is a table of (gate, check) pairs in its module.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from nofault.core.document import SectionKind
+from nofault.core.lint.context import LintContext
+from nofault.core.lint.packs.blame import (
+    counterfactual,
+    hindsight,
+    human_error,
+    judgement,
+    minimising,
+    patterns,
+    person,
+)
+from nofault.core.lint.packs.blame.checks import Clause, Found, gates_of, run
+from nofault.core.lint.packs.blame.gates import ALNUM, Gated, alternation, key_word
+from nofault.core.lint.packs.blame.grammar import DETERMINERS, People, is_imperative, mask_quotes
+from nofault.core.lint.packs.blame.hint import action_hint
+from nofault.core.lint.packs.blame.lexicon import LEXICON, SUGGESTIONS
+from nofault.core.lint.packs.blame.patterns import (
+    ACTION,
+    CONSEQUENCE,
+    CONSEQUENCE_FOLDED,
+    JUDGEMENT_EXCEPTIONS,
+    META,
+)
+from nofault.core.lint.rule import Hit
+from nofault.core.lint.text import Sentence
+
+_I = re.IGNORECASE
+
+# Every key word of every pattern: a sentence with none of them is skipped at once.
+ALL_GATES = tuple(g for g in vars(patterns).values() if isinstance(g, Gated))
+NOT_TRIGGERS = frozenset({META, ACTION, JUDGEMENT_EXCEPTIONS})
+# Gates that report nothing by themselves: the guide-text check (read before) and the
+# exceptions to judgemental words.
+INERT = frozenset({META, JUDGEMENT_EXCEPTIONS})
+_BY_KEY: dict[str, list[Gated]] = {}
+for _gate in ALL_GATES:
+    for _word in _gate.keys:
+        _BY_KEY.setdefault(_word, []).append(_gate)
+ALL_KEYS = frozenset(_BY_KEY)
+# Per key word: the gates it opens at once, and those that also need an `also` word.
+_OPENS: dict[str, tuple[Gated, ...]] = {
+    k: tuple(g for g in gates if not g.also) for k, gates in _BY_KEY.items()
+}
+_OPENS_ALSO: dict[str, tuple[Gated, ...]] = {
+    k: tuple(g for g in gates if g.also) for k, gates in _BY_KEY.items()
+}
+_NONE: frozenset[Gated] = frozenset()
+
+
+# Per set of key words found: the gates they open at once, and those that also need an
+# `also` word. A pure function of the lexicon, kept for the process (bounded in size).
+_OPENED: dict[frozenset[str], tuple[frozenset[Gated], tuple[Gated, ...]]] = {}
+_OPENED_MAX = 4096
+
+
+def gates_for(words: frozenset[str]) -> frozenset[Gated]:
+    """Return the patterns that could match a text with these words."""
+    return gates_for_keys(ALL_KEYS.intersection(words), words)
+
+
+def gates_for_keys(hits: frozenset[str], words: frozenset[str]) -> frozenset[Gated]:
+    """Return the patterns that could match a text with these words, given its key words."""
+    if not hits:
+        return _NONE
+    entry = _OPENED.get(hits)
+    if entry is None:
+        opened = frozenset(g for k in hits for g in _OPENS[k])
+        entry = (opened, tuple({g: None for k in hits for g in _OPENS_ALSO[k]}))
+        if len(_OPENED) < _OPENED_MAX:
+            _OPENED[hits] = entry
+    opened, also = entry
+    if not also:
+        return opened
+    more = [g for g in also if not g.also.isdisjoint(words)]
+    return opened.union(more) if more else opened
+
+
+def people_of(ctx: LintContext) -> People:
+    """Return the names the document and the configured roster know."""
+    names: set[str] = set()
+    for raw in [*ctx.postmortem.people(), *ctx.config.roster]:
+        for part in re.split(r"[\s,]+", str(raw)):
+            part = part.strip("@<>()").lower()
+            if len(part) >= 2 and part.isalpha() is not False and part not in DETERMINERS:
+                names.add(part)
+                names.add(part.split(".")[0])
+    return People(frozenset(names))
+
+
+@lru_cache(maxsize=32)
+def own_words_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Return a pattern of the organisation's own blame words, or None when there are none."""
+    return re.compile(rf"\b(?:{alternation(words)})\b", _I) if words else None
+
+
+# The families that run on every opened sentence, and those that run unless it gives an
+# instruction or looks ahead (an action item): their gates decide whether they run at all.
+ALWAYS = (human_error.TABLE, judgement.TABLE, hindsight.TABLE)
+ABOUT_THE_PAST = (person.TABLE, counterfactual.TABLE, minimising.TABLE)
+PAST_GATES = tuple(gates_of(table) for table in ABOUT_THE_PAST)
+
+
+def find(clause: Clause, section: SectionKind | None) -> list[Found]:
+    """Return every finding in one (quote-masked) sentence."""
+    found: list[Found] = []
+    for table in ALWAYS:
+        run(table, clause, found)
+    opened = [not clause.ready.isdisjoint(gates) for gates in PAST_GATES]
+    if not (any(opened) or found):
+        return found
+    if section is SectionKind.ACTION_ITEMS or is_imperative(clause.text):
+        return [f for f in found if f.rule != "BLM501"]
+    for table, runs in zip(ABOUT_THE_PAST, opened, strict=True):
+        if runs:
+            run(table, clause, found)
+    return found
+
+
+META_PHRASES: dict[str, list[frozenset[str]]] = {}
+for _phrase in [*LEXICON["meta_cues"], "avoid", "only looks", "only seems", "only appears",
+                "what should done", "not about who"]:  # fmt: skip
+    _parts = frozenset(ALNUM.findall(str(_phrase).lower()))
+    META_PHRASES.setdefault(key_word(str(_phrase)), []).append(_parts)
+
+
+def meta_possible(words: frozenset[str]) -> bool:
+    """Tell whether a sentence holds every word of some guide phrase."""
+    return any(
+        parts <= words for key in words.intersection(META_PHRASES) for parts in META_PHRASES[key]
+    )
+
+
+def analyse(ctx: LintContext) -> dict[str, list[Hit]]:
+    """Run the blame pack over the prose once and return each rule's hits."""
+    out: dict[str, list[Hit]] = {}
+    people: People | None = None
+    extra = own_words_pattern(tuple(ctx.config.blame_words))
+    for sentence in ctx.sentences:
+        if sentence.in_quote:
+            continue
+        raw = sentence.text
+        lowered = raw.lower()
+        tokens = ALNUM.findall(lowered)
+        keys = ALL_KEYS.intersection(tokens)
+        if not keys and not (extra and extra.search(raw)):
+            continue  # no pattern can match, and the hint needs one (most sentences)
+        words = frozenset(tokens)
+        ready = gates_for_keys(keys, words)
+        triggered = not NOT_TRIGGERS.issuperset(ready)
+        if (
+            not triggered
+            and not (extra and extra.search(raw))
+            # The hint needs a person's action and a consequence in the same sentence.
+            and (
+                ACTION not in ready
+                or sentence.section is SectionKind.ACTION_ITEMS
+                or not (
+                    CONSEQUENCE_FOLDED.search(lowered) if raw.isascii() else CONSEQUENCE.search(raw)
+                )
+            )
+        ):
+            continue
+        text = mask_quotes(raw)
+        low = (lowered if text is raw else text.lower()) if raw.isascii() else None
+        if META in ready and meta_possible(words) and META.pattern.search(text):
+            continue
+        if low is not None:
+            ready = matching(ready, low)
+            if not extra and ready <= INERT:
+                continue  # no pattern that reports anything matches
+        if people is None:
+            people = people_of(ctx)
+        # The failure-verb and "if ... had" gates read the quote-masked words, the rest raw.
+        masked = words if text is raw else frozenset(ALNUM.findall(text.lower()))
+        clause = Clause(text, people, ready, masked, low, extra)
+        found = find(clause, sentence.section) if triggered or extra else []
+        if not found and sentence.section is not SectionKind.ACTION_ITEMS:
+            hint = action_hint(clause)
+            if hint:
+                found.append(hint)
+        for f in dedupe(found):
+            out.setdefault(f.rule, []).append(to_hit(sentence, text, f))
+    return out
+
+
+def matching(ready: frozenset[Gated], low: str) -> frozenset[Gated]:
+    """Drop the gates whose pattern has no match in an ASCII text, given it lower-cased.
+
+    A gate left out would have found nothing: its checks run as before on what is left.
+    """
+    drop = [g for g in ready if g.folded is not None and g is not META and not g.folded.search(low)]
+    return ready.difference(drop) if drop else ready
+
+
+def dedupe(found: list[Found]) -> list[Found]:
+    """Keep one finding per rule for overlapping spans (the first, widest)."""
+    found.sort(key=lambda f: (f.rule, f.start, -f.end))
+    kept: list[Found] = []
+    for f in found:
+        if kept and kept[-1].rule == f.rule and f.start < kept[-1].end:
+            continue
+        kept.append(f)
+    return kept
+
+
+# Each rule's message by code, filled in when the pack's rules are loaded.
+MESSAGES: dict[str, str] = {}
+
+
+def to_hit(sentence: Sentence, text: str, f: Found) -> Hit:
+    """Return the hit for a finding, its message quoting the words found."""
+    line, column = sentence.position(f.start)
+    end_line, end_column = sentence.position(f.end)
+    phrase = " ".join(text[f.start : f.end].split())
+    return Hit(
+        line, column, end_line, end_column,
+        message=f"{MESSAGES[f.rule]}: “{phrase}”",
+        suggestion=SUGGESTIONS.get(f.kind),
+        level=f.level,
+    )  # fmt: skip

@@ -1,0 +1,459 @@
+"""A small grammar for blame: who is the subject of a verb, what a noun phrase names, and
+whether a sentence is quoted or gives an instruction."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nofault.core.lint.packs.blame.lexicon import (
+    FIRST_NAMES,
+    IMPERATIVES,
+    NOT_NAMES,
+    ORG_UNITS,
+    PARTICIPLES,
+    PRONOUNS,
+    ROLES,
+    TEAM,
+)
+
+_I = re.IGNORECASE
+TOKEN = re.compile(r"@?[^\W\d_][\w'’.-]*(?<![.])")
+# Where a clause begins: punctuation or a conjunction. The subject of a verb is the last
+# noun phrase between the clause start and the verb.
+BOUNDARY = re.compile(
+    r"[,;:()\[\]\"“”—–]|\s-\s|\b(?:and|but|because|so|when|while|after|before|since|although|"
+    r"though|which|that|who|whom|until|once|whereas|if|then|as|where|or|nor|unless|whether)\b",
+    _I,
+)
+COORDINATORS = {"and", "but", "then", "or", "nor", "so"}
+SKIP = frozenset(
+    [
+        "had",
+        "has",
+        "have",
+        "did",
+        "does",
+        "do",
+        "also",
+        "then",
+        "still",
+        "again",
+        "never",
+        "not",
+        "just",
+        "simply",
+        "all",
+        "both",
+        "already",
+        "previously",
+        "later",
+        "initially",
+        "subsequently",
+        "ultimately",
+        "actually",
+        "somehow",
+        "probably",
+        "likely",
+        "may",
+        "might",
+        "must",
+        "could",
+        "would",
+        "should",
+        "apparently",
+        "unfortunately",
+        "accidentally",
+        "inadvertently",
+        "mistakenly",
+        "unknowingly",
+        "unwittingly",
+        "themselves",
+        "himself",
+        "herself",
+        "ourselves",
+        "myself",
+        "yourself",
+        "completely",
+        "totally",
+        "was",
+        "were",
+        "is",
+        "are",
+        "be",
+        "been",
+        "being",
+        "'d",
+        "’d",
+        "even",
+    ]
+)
+DETERMINERS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "our",
+        "their",
+        "his",
+        "her",
+        "my",
+        "your",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "one",
+        "of",
+        "another",
+        "same",
+        "new",
+        "junior",
+        "senior",
+        "two",
+        "three",
+        "several",
+        "some",
+        "any",
+        "each",
+        "every",
+        "whole",
+        "entire",
+        "other",
+    ]
+)
+
+QUOTED = re.compile(r"“[^”]{0,200}”|\"[^\"\n]{0,200}\"|‘[^’]{0,120}’|(?<!\w)'[^'\n]{1,120}'(?!\w)")
+
+# --- who is the subject ------------------------------------------------------------------
+
+
+# Word endings no first name has; keeps "During", "Following", "Unfortunately" out.
+_NOT_NAME_ENDINGS = ("ly", "ing", "ed", "tion", "ment", "ness", "ity", "ies", "ous", "ful")
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    """The names a document knows: its people, the roster, handles."""
+
+    names: frozenset[str]
+
+    def kind(self, token: str, *, capitalised_name: bool = False) -> str | None:
+        """Return 'person', 'team', 'possessive' or None for one token."""
+        possessive = False
+        base = token
+        if token[-2:] in ("'s", "’s"):
+            base, possessive = token[:-2], True
+        elif token[-1:] in ("'", "’"):
+            base, possessive = token[:-1], True
+        low = base.lower()
+        kind: str | None = None
+        capital = base[:1].isupper()
+        if low in TEAM:
+            kind = "team"
+        elif (
+            low in PRONOUNS
+            or low in ROLES
+            or base.startswith("@")
+            or low in self.names
+            or (capital and (low in FIRST_NAMES or low in ORG_UNITS))
+            or (
+                capitalised_name
+                and capital
+                and base[1:].replace("-", "").islower()
+                and low not in NOT_NAMES
+                and low not in IMPERATIVES
+                and low not in DETERMINERS
+                and not low.endswith(_NOT_NAME_ENDINGS)
+                and base.replace("-", "").isalpha()
+            )
+        ):
+            kind = "person"
+        if kind and possessive:
+            return "possessive" if kind == "person" else None
+        return kind
+
+
+@dataclass(slots=True)
+class Subject:
+    """The subject found for a verb: its kind and where it starts in the sentence."""
+
+    kind: str  # person, team, possessive, thing, none
+    start: int
+
+
+def clause_tokens(text: str, end: int) -> tuple[list[re.Match[str]], str | None, int]:
+    """Return the tokens from the clause start to `end`, the boundary word, its start."""
+    window_start = max(0, end - 120)
+    left = text[window_start:end]
+    last = None
+    for last in BOUNDARY.finditer(left):  # noqa: B007 - we want the last boundary
+        pass
+    begin = window_start + (last.end() if last else 0)
+    tokens = list(TOKEN.finditer(text, begin, end))
+    boundary = last.group(0).lower() if last else None
+    return tokens, boundary, window_start + (last.start() if last else 0)
+
+
+def subject_of(
+    text: str,
+    end: int,
+    people: People,
+    *,
+    person_only_verb: bool = False,
+    negative_is_none: bool = False,
+) -> Subject:
+    """Find who or what is the subject of the verb that starts at `end`."""
+    tokens, boundary, boundary_at = clause_tokens(text, end)
+    while tokens and (
+        tokens[-1].group(0).lower() in SKIP or tokens[-1].group(0).lower().endswith("ly")
+    ):
+        tokens.pop()
+    if not tokens:
+        if boundary in COORDINATORS and boundary_at > 0:
+            # "Bob logged in and forgot": the subject of the first clause carries over.
+            prior, _b, _at = clause_tokens(text, boundary_at)
+            for tok in prior[:3]:
+                word = tok.group(0)
+                if word.lower() in DETERMINERS:
+                    continue
+                kind = people.kind(word)
+                if kind:
+                    return Subject(kind, tok.start())
+                break
+            return Subject("thing", boundary_at)
+        return Subject("none", end)
+    head = tokens[-1]
+    word = head.group(0)
+    if len(tokens) >= 2 and f"{tokens[-2].group(0)} {word}".lower() == "no one":
+        return Subject("negative" if negative_is_none else "person", tokens[-2].start())
+    if negative_is_none and word.lower() in ("nobody", "noone"):
+        return Subject("negative", head.start())
+    only_names = len(tokens) <= 2 and all(t.group(0)[:1].isupper() for t in tokens)
+    kind = people.kind(word, capitalised_name=person_only_verb and only_names)
+    if kind == "possessive":
+        kind = None  # "Bob's" as a head means a noun went missing; not a subject
+    if kind:
+        start = tokens[0].start() if only_names else head.start()
+        return Subject(kind, start)
+    for tok in tokens[-5:-1]:
+        if people.kind(tok.group(0)) == "possessive":
+            return Subject("possessive", tok.start())
+    # "The author of the migration failed to": the head stands before "of".
+    for index, tok in enumerate(tokens[:-1]):
+        if tok.group(0).lower() == "of" and index > 0:
+            kind = people.kind(tokens[index - 1].group(0))
+            if kind in ("person", "team"):
+                return Subject(kind, tokens[index - 1].start())
+            break
+    # "The developer creating the pull request misjudged": a person heads the clause.
+    content = [t for t in tokens if t.group(0).lower() not in DETERMINERS]
+    if len(content) >= 2 and people.kind(content[0].group(0)) in ("person", "team"):
+        follower = content[1].group(0).lower()
+        if follower.endswith("ing") or follower in (
+            "who",
+            "that",
+            "on",
+            "from",
+            "in",
+            "with",
+            "at",
+        ):
+            return Subject(people.kind(content[0].group(0)) or "person", content[0].start())
+    # "The person who wrote the job should have": the head stands before "who".
+    if boundary in ("who", "that") and boundary_at > 0:
+        prior = list(TOKEN.finditer(text, max(0, boundary_at - 40), boundary_at))
+        if prior:
+            kind = people.kind(prior[-1].group(0))
+            if kind in ("person", "team"):
+                return Subject(kind, prior[-1].start())
+    return Subject("thing", head.start())
+
+
+def np_after(
+    text: str, start: int, people: People, *, names: bool = True
+) -> tuple[str | None, int]:
+    """Classify the noun phrase that starts at `start` ("the new hire", "Bob's change")."""
+    for tok in TOKEN.finditer(text, start, min(len(text), start + 80)):
+        word = tok.group(0)
+        low = word.lower()
+        if low in NEGATIONS:
+            return None, tok.end()
+        kind = people.kind(word, capitalised_name=names)
+        if kind:
+            return (None if modifies_a_thing(text, tok.end()) else kind), tok.end()
+        if low in DETERMINERS or low in ("on-call", "oncall", "on", "call", "same"):
+            continue
+        if low.endswith("ly"):
+            continue
+        # An adjective before a role ("the junior engineer"): look one word further.
+        nxt = TOKEN.match(text, tok.end() + 1) if tok.end() + 1 < len(text) else None
+        nxt_kind = people.kind(nxt.group(0)) if nxt else None
+        if nxt and nxt_kind in ("person", "possessive") and not modifies_a_thing(text, nxt.end()):
+            return nxt_kind, nxt.end()
+        return None, tok.end()
+    return None, start
+
+
+NEGATIONS = frozenset(["not", "no", "never", "neither", "nor"])
+THING_AFTER_PERSON = re.compile(
+    r"\s+(?:errors?|mistakes?|factors?|resources|readable|nature|error-prone|in\s+the\s+loop)\b",
+    _I,
+)
+
+
+def modifies_a_thing(text: str, end: int) -> bool:
+    """Tell whether a person word is a modifier ("human error", "user-facing")."""
+    return bool(THING_AFTER_PERSON.match(text, end)) or text[end : end + 1] == "-"
+
+
+# --- sentences ---------------------------------------------------------------------------
+
+
+def mask_quotes(text: str) -> str:
+    if not any(q in text for q in "\"“‘'"):
+        return text
+    return QUOTED.sub(lambda m: m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1], text)
+
+
+def next_words(text: str, start: int, count: int) -> list[str]:
+    return [w.lower() for w in TOKEN.findall(text, start, min(len(text), start + 60))[:count]]
+
+
+def is_participle(word: str) -> bool:
+    return word.endswith("ed") or word in PARTICIPLES
+
+
+def is_imperative(text: str) -> bool:
+    """Tell whether a sentence gives an instruction (guide text, a recommendation)."""
+    head = TOKEN.search(text, 0, 120)  # only the first word or two are read
+    if not head:
+        return False
+    first = head.group(0).lower()
+    if first in IMPERATIVES:
+        second = TOKEN.search(text, head.end(), 120)
+        if not (second and second.group(0).lower() in ("was", "were", "is")):
+            return True
+    comma = text.find(",", 0, 120)
+    if first in ("when", "if", "before", "after", "while", "once", "during", "to", "for", "in",
+                 "where", "whenever") and comma > 0:  # fmt: skip
+        after = TOKEN.search(text, comma, comma + 40)
+        return bool(after) and after.group(0).lower() in IMPERATIVES  # type: ignore[union-attr]
+    return False
+
+
+def person_subject(text: str, end: int, people: People) -> Subject:
+    """Find the subject of a person-only verb; a lower-case first name counts (chat logs)."""
+    subj = subject_of(text, end, people, person_only_verb=True)
+    if subj.kind == "thing":
+        tokens, _b, _at = clause_tokens(text, end)
+        if len(tokens) == 1 and tokens[0].group(0) in FIRST_NAMES:
+            return Subject("person", tokens[0].start())
+    return subj
+
+
+IT_IS = re.compile(r"\b(?:it|this|that)(?:['’]s|\s+is|\s+was)\s+(?:\w+ly\s+)?$", _I)
+
+
+def about_someone(text: str, m: re.Match[str], people: People) -> bool:
+    """Tell whether a judgement word is about a person: one is named, or "it's X that ..."."""
+    if IT_IS.search(text, max(0, m.start() - 30), m.start()):
+        return True
+    return any(
+        people.kind(t.group(0)) in ("person", "possessive")
+        for t in TOKEN.finditer(text)
+        if t.group(0).lower() not in TEAM
+    )
+
+
+def first_actor(text: str, end: int, people: People) -> int | None:
+    """Return where a person acts in the text before `end` (a subject or a "by" agent)."""
+    tokens = list(TOKEN.finditer(text, 0, end))
+    for index, tok in enumerate(tokens):
+        word = tok.group(0)
+        first = index == 0 or (index == 1 and tokens[0].group(0).lower() in DETERMINERS)
+        following = tokens[index + 1].group(0) if index + 1 < len(tokens) else ""
+        if word.lower() == "by" and following:
+            if people.kind(following, capitalised_name=True) == "person":
+                return tok.start()
+        elif (
+            first
+            and following
+            and people.kind(word, capitalised_name=True) in ("person", "possessive")
+            and is_participle(following.lower())
+        ):
+            return tok.start()
+    return None
+
+
+def had_person(text: str, start: int, people: People) -> int | None:
+    """After an inverted "had": return the end of "<person> <participle>", or None."""
+    person = False
+    for index, tok in enumerate(TOKEN.finditer(text, start, min(len(text), start + 80))):
+        word = tok.group(0)
+        low = word.lower()
+        if index > 6:
+            return None
+        if not person:
+            kind = people.kind(word, capitalised_name=index == 0)
+            if kind in ("person", "team", "possessive"):
+                person = True
+            elif is_participle(low) and low not in DETERMINERS:
+                return None  # "had the alert fired": a thing did it
+            continue
+        if low in ("not", "never", "only", "just", "also") or low.endswith("ly"):
+            continue
+        if low in ("had", "been"):
+            return None
+        if is_participle(low):
+            return tok.end()
+    return None
+
+
+BY = re.compile(r"\s+(?:by|via|through)\s+", _I)
+
+
+def thing_agent(text: str, end: int, people: People) -> bool:
+    """Tell whether a participle ending at `end` has a thing as its agent ("ignored by X")."""
+    m = BY.match(text, end)
+    return m is not None and np_after(text, m.end(), people)[0] is None
+
+
+def by_system(text: str, start: int, people: People) -> bool:
+    """Tell whether an agent phrase after `start` names a thing ("been caught by CI")."""
+    m = re.compile(r"\s+[\w-]+\s+(?:by|with|in|through|via)\s+", _I).match(text, start)
+    if not m:
+        return False
+    kind, _e = np_after(text, m.end(), people)
+    return kind is None
+
+
+ELIDED_VERB = re.compile(
+    r"\s+(?:[\w-]+ed|ran|took|made|wrote|put|set|sent|shut|cut|hit|threw|tore|left)\s+"
+    r"(?:a|an|the|all|every|both|some|his|her|their|our|its|this|that|these|those|\d+)\b",
+    _I,
+)
+
+
+# What may stand before a clause whose subject is left out: the sentence start, "and",
+# "then", and a leading "while debugging the queue," (a log or chat shorthand).
+SUBORDINATE = r"(?:while|whilst|when|after|before)\s+[\w-]+ing\b[^,;.]{0,40}?,?\s*"
+ELIDED_BEFORE = re.compile(
+    rf"(?:(?:^|[.;:]\s*|\bthen\s+)(?:{SUBORDINATE})?|\band\s+{SUBORDINATE})(?:then\s+)?\W*$",
+    _I,
+)
+
+
+def elided_actor(text: str, m: re.Match[str]) -> bool:
+    """Tell whether an error adverb opens a clause with no subject before a deed.
+
+    "While troubleshooting, accidentally pushed a change": the actor is a person left
+    unsaid; a passive ("were accidentally deleted") or a system has a subject before the
+    adverb and is not matched here.
+    """
+    return (
+        bool(m.group("accident") or m.group(0).lower() == "mistakenly")
+        and bool(ELIDED_VERB.match(text, m.end()))
+        and bool(ELIDED_BEFORE.search(text, 0, m.start()))
+    )

@@ -1,0 +1,65 @@
+"""BLM501: hindsight, the outcome read back into what people could have known."""
+
+from __future__ import annotations
+
+import re
+
+from nofault.core.lint.packs.blame.checks import Clause, Found, Table
+from nofault.core.lint.packs.blame.grammar import clause_tokens, thing_agent
+from nofault.core.lint.packs.blame.patterns import (
+    BLAMEY,
+    DETECTION_TIME,
+    HINDSIGHT,
+    HINDSIGHT_ANY,
+    HINDSIGHT_CUE,
+    HINDSIGHT_PHRASE,
+    IT_WAS_CLEAR,
+    RISK_NOUNS,
+    WERE_OBVIOUS,
+    WHY_MISJUDGED,
+)
+
+
+def hindsight(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a hindsight phrase that needs no context ("the signs were all there")."""
+    return Found("BLM501", m.start(), m.end(), "hindsight")
+
+
+def in_hindsight(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "in hindsight" when the sentence also says what should have been seen."""
+    if HINDSIGHT_CUE.search(c.text, m.end()) or HINDSIGHT_CUE.search(c.text, 0, m.start()):
+        return Found("BLM501", m.start(), m.end(), "hindsight")
+    return None
+
+
+def why_misjudged(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "why was the impact misjudged?" unless a thing did the misjudging."""
+    if not thing_agent(c.text, m.end(), c.people):
+        return Found("BLM501", m.start(), m.end(), "hindsight")
+    return None
+
+
+def were_obvious(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report risks called obvious ("some of these were obvious"), not quick detection."""
+    tokens, _b, at = clause_tokens(c.text, m.start())
+    subject = c.text[tokens[0].start() if tokens else at : m.start()]
+    if RISK_NOUNS.search(subject) and not DETECTION_TIME.search(c.text):
+        return Found("BLM501", m.start(), m.end(), "hindsight")
+    return None
+
+
+def it_was_clear(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "it was clear that" followed by what someone missed or should have done."""
+    if BLAMEY.search(c.text, m.end()):
+        return Found("BLM501", m.start(), m.end(), "hindsight")
+    return None
+
+
+TABLE: Table = (
+    (HINDSIGHT, hindsight),
+    (HINDSIGHT_ANY, hindsight),
+    (HINDSIGHT_PHRASE, in_hindsight),
+    (WHY_MISJUDGED, why_misjudged),
+    (WERE_OBVIOUS, were_obvious),
+    (IT_WAS_CLEAR, it_was_clear),
+)

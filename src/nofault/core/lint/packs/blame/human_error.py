@@ -1,0 +1,33 @@
+"""BLM201: "human error" and its kin given as what went wrong."""
+
+from __future__ import annotations
+
+import re
+
+from nofault.core.lint.packs.blame.checks import Clause, Found, Table
+from nofault.core.lint.packs.blame.patterns import (
+    HE_NEGATED,
+    HUMAN_ERROR,
+    HUMAN_ERROR_BY,
+    ROOT_CAUSE,
+)
+from nofault.core.lint.rule import Level
+
+
+def error_phrase(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "human error", "a mistake by ...": an error if the sentence makes it the cause."""
+    if HE_NEGATED.search(c.text, max(0, m.start() - 30), m.start()):
+        return None
+    as_cause = bool(ROOT_CAUSE.search(c.text))
+    return Found("BLM201", m.start(), m.end(), "human_error", Level.ERROR if as_cause else None)
+
+
+def mistake_owned(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a mistake owned by a person ("a mistake on her part", "the typo Bob made")."""
+    who = m.group("who")
+    if who is None or c.people.kind(who, capitalised_name=True) in ("person", "team"):
+        return Found("BLM201", m.start(), m.end(), "human_error")
+    return None
+
+
+TABLE: Table = ((HUMAN_ERROR, error_phrase), (HUMAN_ERROR_BY, error_phrase))

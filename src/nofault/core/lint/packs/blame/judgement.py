@@ -1,0 +1,64 @@
+"""BLM401: judgemental words about people and their work, and vows of more care."""
+
+from __future__ import annotations
+
+import re
+
+from nofault.core.lint.packs.blame.checks import OWN_WORDS, Clause, Found, Table
+from nofault.core.lint.packs.blame.grammar import TOKEN, about_someone, is_imperative
+from nofault.core.lint.packs.blame.lexicon import OUTCOME_JUDGEMENTS
+from nofault.core.lint.packs.blame.patterns import (
+    BEFORE_STEP,
+    JUDGEMENT,
+    POOR_WORK,
+    REASON,
+    VIGILANCE,
+)
+
+
+def _excepted(c: Clause, m: re.Match[str]) -> bool:
+    return any(a <= m.start() < b for a, b in c.exceptions)
+
+
+def judged(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a judgemental word, unless it judges an outcome or sits in an allowed phrase."""
+    if _excepted(c, m):
+        return None
+    if m.group(0).lower() in OUTCOME_JUDGEMENTS and (
+        not about_someone(c.text, m, c.people) or is_imperative(c.text)
+    ):
+        # "Losing data is unacceptable" judges the outcome, not a person; "remind
+        # them that hindsight makes it feel embarrassing" is guide text.
+        return None
+    return Found("BLM401", m.start(), m.end(), "judgemental")
+
+
+def poor_work(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a judgement of how work was done ("inadequately reviewed", "poor planning")."""
+    return None if _excepted(c, m) else Found("BLM401", m.start(), m.end(), "work")
+
+
+def vigilance(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report an action that asks people to be more careful ("make sure engineers check")."""
+    who = m.group("who").split()[-1]
+    if m.group("pre") and not BEFORE_STEP.match(c.text, m.end()):
+        return None  # "ensure everyone reads the review" shares it; "... before deploying" guards
+    if c.people.kind(who, capitalised_name=True) == "person" and who.lower() != "you":
+        return Found("BLM401", m.start(), m.end(), "vigilance")
+    return None
+
+
+def for_some_reason(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "for some reason" in a sentence about a person's deed."""
+    if any(c.people.kind(t.group(0)) in ("person", "team") for t in TOKEN.finditer(c.text)):
+        return Found("BLM401", m.start(), m.end(), "judgemental")
+    return None
+
+
+TABLE: Table = (
+    (JUDGEMENT, judged),
+    (OWN_WORDS, judged),
+    (POOR_WORK, poor_work),
+    (VIGILANCE, vigilance),
+    (REASON, for_some_reason),
+)

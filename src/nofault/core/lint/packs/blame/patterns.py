@@ -1,0 +1,531 @@
+"""The blame pack's patterns, compiled once; each check family reads some of them."""
+
+from __future__ import annotations
+
+import re
+
+from nofault.core.lint.packs.blame.gates import ALNUM, Gated, alternation, key_words
+from nofault.core.lint.packs.blame.lexicon import FAILURE_NOUNS, LEXICON
+from nofault.core.lint.text import folded
+
+_I = re.IGNORECASE
+
+# Patterns, compiled once. Each carries the name of the kind of finding it makes.
+CAUSE = Gated(
+    rf"\b(?:{alternation(LEXICON['cause_verbs'])})\b",
+    key_words(LEXICON["cause_verbs"]),
+)
+OMIT = Gated(
+    rf"\b(?:{alternation(LEXICON['omission_verbs'])})\b",
+    key_words(LEXICON["omission_verbs"]),
+    also=(
+        "not didn never wasn weren forgot forgotten missed ignored overlooked disregarded "
+        "neglected skipped bypassed ignoring"
+    ),
+)
+FAULT_NOUN = alternation(LEXICON["fault_nouns"])
+POSSESSIVE_FAULT = Gated(
+    rf"(?:\b(?P<pron>his|her|their|my)|(?P<owner>@?[A-Za-z][\w.-]*)['’]s)\s+(?:own\s+)?"
+    rf"(?:{FAULT_NOUN})\b",
+    key_words(LEXICON["fault_nouns"]),
+    also="s his her their my",
+)
+AGENT = Gated(
+    r"\b(?:(?:caused|broken|brought\s+about|introduced|botched|taken\s+down|brought\s+down)\s+by|"
+    r"blamed\s+on|"
+    r"due\s+to|because\s+of|thanks\s+to|blame\s+(?:lies|lay|rests|rested|falls|fell)\s+"
+    r"(?:with|on)|(?:the\s+)?fault\s+of|culprit\s+(?:was|is|here\s+was))\s+",
+    key_words(
+        "caused broken brought introduced botched taken due because thanks blame fault culprit "
+        "blamed"
+    ),
+)
+RESPONSIBLE = Gated(
+    rf"\b(?:was|were|is|are)\s+(?:\w+ly\s+)?(?:to\s+blame|at\s+fault|(?:solely\s+|directly\s+)?"
+    rf"responsible\s+for\s+(?:the|this|that|an?|our|its)?\s*(?:{alternation(FAILURE_NOUNS)}))\b",
+    key_words("blame fault responsible"),
+)
+CAUSAL = Gated(
+    r"\b(?:because|(?:as\s+a|the)\s+result\s+of|thanks\s+to|"
+    r"trace[sd]?\s+(?:[\w-]+\s+){0,3}?(?:back\s+)?to)\s+",
+    key_words("because result thanks trace traces traced"),
+)
+# "This one is on me", "the cause was the intern", "Root cause: the intern": no verb needed.
+CAUSAL_IS = Gated(
+    r"\b(?:(?:is|was)\s+(?:all\s+|entirely\s+|squarely\s+|solely\s+)?(?:down\s+to|on)|"
+    r"(?:is|was)\s+the\s+(?:reason|cause)|root\s+cause\s*(?::|was|is|-|—))\s+",
+    key_words("on down reason cause"),
+    also="is was root",
+)
+# "Ahmed is the reason the cache was flushed": the person stands before.
+IS_REASON = Gated(
+    r"\b(?:is|was)\s+(?:the\s+)?(?:(?:main|real|whole|only)\s+)?(?:reason|cause|culprit)\b",
+    key_words("reason cause culprit"),
+    also="is was",
+)
+# "..., which is why the incident dragged on", "so nobody was paged".
+CONSEQUENCE_LINK = Gated(
+    r"\b(?:which|that|this)\s+(?:decision\s+|change\s+|action\s+)?(?:is|was)\s+"
+    r"(?:why|what|how)\b|\bso\s+(?:nobody|no\s+one)\b",
+    key_words("why what how nobody one"),
+    also="which that this so",
+)
+PUNITIVE = Gated(
+    r"\b(?:taken|take|took|taking)\s+(?:disciplinary\s+)?action\s+(?:with|against)\b|"
+    r"\bdisciplin(?:ed|ary)\b|\bcounsell?ed\b|\bretrain(?:ed|ing)?\s+(?:the|him|her|them)\b|"
+    r"\b(?:was|were|been|be|got|get)\s+(?:let\s+go|suspended|written\s+up|reprimanded|"
+    r"sacked|demoted)\b",
+    key_words(
+        "action disciplined disciplinary counseled counselled retrain retrained retraining "
+        "let suspended written reprimanded sacked demoted"
+    ),
+)
+# "was fired" (not "the alert fired").
+FIRED = Gated(
+    r"\b(?:was|were|been|be|got|get)\s+fired\b", key_words("fired"), also="was were been be got get"
+)
+# "... took the payments service down": a particle after the object.
+CAUSE_SPLIT = Gated(
+    r"\b(?:took|brought|knocked|taken|taking|bringing)\s+(?:[\w-]+\s+){1,4}?"
+    r"(?:down|over|offline)\b",
+    key_words("took brought knocked taken taking bringing"),
+    also="down over offline",
+)
+BLAME_WITH = Gated(
+    r"\b(?:blame|responsibility|fault)\s+(?:for\s+[^,.;]{1,50}?\s+)?(?:lies|lay|rests|rested|"
+    r"sits|sat|falls|fell|belongs|is|was)\s+(?:\w+ly\s+)?(?:with|on|to)\s+",
+    key_words("blame responsibility fault"),
+)
+CLEFT = Gated(
+    r"\bit\s+(?:was|is|['’]s)\s+",
+    key_words("it"),
+    also="who that",
+)
+WHO_DID = Gated(
+    r"\bwho\s+(?:approved|deployed|pushed|merged|broke|did|ran|changed|wrote|shipped|touched|"
+    r"disabled|deleted|signed\s+off\s+on)\s+(?:this|that|it|without)\b",
+    key_words("who"),
+)
+ERROR_ADVERB = Gated(
+    r"\b(?:mistakenly|erroneously|wrongly|wrongfully|incorrectly|improperly|by\s+mistake|"
+    r"in\s+error|(?P<accident>accidentally|by\s+accident|inadvertently|unintentionally))\b",
+    key_words(
+        "mistakenly erroneously wrongly wrongfully incorrectly improperly mistake accident "
+        "accidentally inadvertently unintentionally"
+    ),
+)
+EXPLAINED = re.compile(r"\b(?:because|since|as\s+the|due\s+to|so\s+that|which\s+made)\b", _I)
+WHY_PERSON = Gated(
+    r"\b(?:why|how)\s+(?:did|didn['’]t|was|wasn['’]t|were|weren['’]t|could|would)\s+",
+    key_words("why how"),
+    also=("did didn was wasn were weren could would"),
+)
+WHY_VERB = re.compile(
+    r"\s*(?:not\s+|never\s+)?(?:forget|ignore|miss|overlook|neglect|fail|skip|disregard|"
+    r"misjudge|misread|misunderstand|check|notice|read|follow|test|verify|escalate|ask|"
+    r"think|realise|realize|bother)\b",
+    _I,
+)
+PASSIVE_OMISSION = Gated(
+    r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:never\s+(?:\w+ly\s+)?|not\s+"
+    r"(?:properly|fully|actually|adequately|even)\s+)(?:tested|reviewed|checked|verified|"
+    r"declared|escalated|communicated|followed|read|validated|double-checked|acknowledged|"
+    r"actioned|investigated|noticed)\b",
+    key_words("never not"),
+    also=(
+        "tested reviewed checked verified declared escalated communicated followed read "
+        "validated double acknowledged actioned investigated noticed"
+    ),
+)
+RISK = re.compile(r"[^.;]{0,60}?\b(?:later|worse|longer)\b|[^.;]{0,160},\s*but\b", _I)
+REASON = Gated(
+    r"\bfor\s+(?:some|whatever|no\s+good|no|some\s+unknown)\s+reason\b",
+    key_words("reason"),
+    also="some whatever no",
+)
+LET = Gated(
+    r"\blet\s+(?:[\w'’-]+\s+){1,5}?(?:lapse|slip|fill|expire|run\s+out|go\s+unnoticed|rot|"
+    r"through|happen|fall|sit|linger|drift|grow)\b",
+    key_words("let"),
+    also=("lapse slip fill expire run go rot through happen fall sit linger drift grow"),
+)
+WITHOUT = Gated(
+    r"\bwithout\s+(?:(?:any|proper|first|adequate|sufficient|a|an|the|prior|formal|"
+    r"peer|second|even)\s+)*(?:checking|testing|asking|telling|reviewing|verifying|consulting|"
+    r"notifying|informing|reading|waiting|looking|double-checking|approval|review|sign-off|"
+    r"signoff|qa|tests?|permission|authori[sz]ation|ticket|change\s+request|warning|"
+    r"coordinat\w+|communicat\w+|thinking)\b",
+    key_words("without"),
+    also=(
+        "checking testing asking telling reviewing verifying consulting notifying "
+        "informing reading waiting looking double approval review sign signoff qa test "
+        "tests permission authorisation authorization ticket change warning thinking "
+        "coordinating coordination communicating communication"
+    ),
+)
+POSS_SUBJECT = Gated(
+    r"(?P<owner>[^\W\d_][\w.-]*)['’]s\s+(?:[\w-]+\s+){1,2}?(?P<verb>[\w-]+ed|broke|took|made|"
+    r"brought|blew|went|let|wiped|ran|knocked|tore|threw|sent)\b",
+    key_words("s"),
+    also=(
+        "outage incident down downtime broke broken failed failure crashed deleted lost wiped "
+        "expired errors error degraded corrupted leaked overloaded locked dropped flushed "
+        "rejected purged wrong bad untested caused lag outages incidents"
+    ),
+)
+MISTAKE_OWNED = Gated(
+    r"\b(?:mistake|error|fault|oversight|slip)\s+on\s+(?:[\w-]+['’]s|his|her|their|my)\s+part\b|"
+    r"\b(?:mistake|error|typo|blunder|slip)\s+(?:that\s+)?(?:an?\s+|the\s+)?"
+    r"(?P<who>[^\W\d_][\w'’-]*)\s+made\b",
+    key_words("mistake error fault oversight slip typo blunder "),
+    also="part made",
+)
+GERUND = re.compile(r"\s+(?:not\s+)?[^\W\d_]+ing\b")
+FAILURE_CONTEXT = re.compile(
+    r"\b(?:outages?|incidents?|down|downtime|broke\w*|fail\w*|crash\w*|deleted|lost|loss|wiped|"
+    r"expired|lapsed|errors?|degrad\w*|corrupt\w*|leak\w*|breach\w*|overload\w*|fell\s+over|"
+    r"dragged|stuck|unavailable|charged|wrong|bad|untested|caus\w*|locked|dropped|flushed|"
+    r"rejected|purged|paying|impact\w*|went\s+wrong|blip|regression|lag\w*|backed\s+up|"
+    r"slip|late|unanswered|nobody|problem\w*|issues?)\b",
+    _I,
+)
+PAST_VERB = re.compile(
+    r"\s*(?:\w+ly\s+|also\s+|then\s+|just\s+|had\s+)?(?:[\w-]+ed|ran|took|made|let|did|didn['’]t|"
+    r"broke|wrote|went|left|put|set|sent|shut|hit|cut|forgot|gave|threw|tore|kept|brought|"
+    r"began|chose|drove|rode|shook|sat|stood|spent|lost|read|was|were|had)\b",
+    _I,
+)
+HUMAN_ERROR = Gated(
+    rf"\b(?:{alternation(LEXICON['human_error'])})\b",
+    key_words(LEXICON["human_error"]),
+)
+# "A mistake by", "an error on the part of": keyed on the rarer second word.
+# Also passive ("the mistake was made by the networking team", "an oversight by the release
+# manager"); a bare "errors by" is a breakdown ("errors by region"), so errors need "made".
+HUMAN_ERROR_BY = Gated(
+    r"\b(?:mistakes?|oversights?|blunders?|typos?|lapses?|missteps?)"
+    r"(?:\s+(?:was|were))?(?:\s+(?:made|committed))?\s+(?:by|on\s+the\s+part\s+of)\b|"
+    r"\berrors?(?:\s+(?:was|were))?\s+(?:(?:made|committed)\s+by|on\s+the\s+part\s+of)\b",
+    key_words(
+        "mistake mistakes error errors oversight oversights blunder blunders typo typos "
+        "lapse lapses misstep missteps"
+    ),
+    also="by part",
+)
+HE_NEGATED = re.compile(r"\b(?:not|n['’]t|no|rather\s+than|instead\s+of|beyond|never)\s+"
+                         r"(?:\w+\s+){0,2}$", _I)  # fmt: skip
+ROOT_CAUSE = re.compile(r"\b(?:root\s+cause|cause[ds]?|due\s+to|because|blame)\b", _I)
+
+MODAL = Gated(
+    r"\b(?P<m>should|could|ought\s+to)(?:n['’]t|\s+not)?"
+    r"(?:\s+(?:\w+ly|also|still|at\s+least|just|simply|never|perhaps|maybe|really))?"
+    r"(?:\s+have|['’]ve)\b",
+    key_words("should could ought"),
+    also="have ve",
+)
+# "Failure to follow the procedure": the omission as a noun, said of people.
+FAILURE_TO = Gated(
+    rf"\bfailures?\s+(?:\w+\s+)?to\s+(?:\w+ly\s+)?(?:{alternation(LEXICON['human_actions'])}|use|"
+    rf"adequately|properly)\b",
+    key_words("failure failures"),
+    also="to",
+)
+FAILED_TO = Gated(
+    r"\b(?:failed|neglected|omitted|refused|failing|neglecting|omitting)\s+to\s+(?P<v>[\w-]+)",
+    key_words("failed neglected omitted refused failing neglecting omitting "),
+)
+BOTHER = Gated(
+    r"\b(?:didn['’]t|did\s+not|never|couldn['’]t|could\s+not|wouldn['’]t)\s+(?:even\s+)?"
+    r"bother(?:ed)?\b|\bnot\s+bother(?:ing)?\s+to\b|\b(?:nobody|no\s+one)\s+(?:even\s+)?bothered\b",
+    key_words("bother bothered bothering"),
+)
+IF_ONLY = Gated(
+    r"\bif\s+only\b",
+    key_words("only"),
+    also="if",
+)
+IF_HAD = Gated(
+    r"\bif\s+(?P<s>(?:(?!had\b)[\w@'’-]+\s+){1,5})had(?:n['’]t|\s+not)?\s+(?:\w+ly\s+)?(?P<v>[\w-]+)"
+    r"(?:\s+(?P<w>[\w-]+))?",
+    key_words("had"),
+    also="if",
+)
+HAD_X = Gated(
+    r"(?:^\W*|[,;:]\s*|\bthat\s+)had\s+",
+    key_words("had"),
+)
+SUPPOSED = Gated(
+    r"\b(?:was|were)\s+(?:\w+ly\s+|also\s+)?(?:supposed|meant|expected|required)\s+to\b",
+    key_words("supposed meant expected required"),
+    also="was were",
+)
+INSTEAD = Gated(
+    r"\binstead\s+of\s+(?P<v>\w+ing)\b",
+    key_words("instead"),
+)
+WHY_DIDNT = Gated(
+    r"\bwhy\s+(?:didn['’]t|did\s+not|wasn['’]t|weren['’]t)\s+",
+    key_words("why"),
+)
+
+# --- shapes that generalise: structure and word classes rather than single phrases -------
+
+
+def past_tense(verb: str) -> str:
+    """Return the regular past form of a base verb ("check" -> "checked")."""
+    if verb.endswith("e"):
+        return verb + "d"
+    if verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        return verb[:-1] + "ied"
+    return verb + "ed"
+
+
+DEEDS = [str(v) for v in LEXICON["negated_deeds"]]
+DEEDS_PAST = [past_tense(v) for v in DEEDS] + LEXICON["negated_deeds_past"]
+# "The reviewer did not actually run it", "they never asked": an omission by a person.
+NEGATED_DEED = Gated(
+    rf"\b(?:did\s+not|didn['’]t|never)\s+(?:(?:\w+ly|even|once|first)\s+)?"
+    rf"(?:{alternation(DEEDS)}|{alternation(DEEDS_PAST)})"
+    rf"\b",
+    key_words("not didn never"),
+    also=" ".join(
+        {w for v in DEEDS for w in ALNUM.findall(v)}
+        | {w for v in DEEDS for w in ALNUM.findall(past_tense(v))}
+        | set(LEXICON["negated_deeds_past"])
+    ),
+)
+# Explanations that make an omission the system's doing ("because of a gap in routing").
+DECLINED = re.compile(r"did\s+not|didn|never", _I)
+SYSTEM_REASON = re.compile(r"\b(?:because\s+of|due\s+to|owing\s+to|given|thanks\s+to)\b", _I)
+# "He wasn't fully aware", "the developer was unaware", "without being aware".
+UNAWARE = Gated(
+    r"\b(?P<be>was|were)(?:n['’]t|\s+not)\s+(?:\w+ly\s+|even\s+)?aware\b|"
+    r"\b(?P<be2>was|were)\s+(?:\w+ly\s+)?unaware\b|"
+    r"\bwithout\s+(?:being\s+|having\s+been\s+)?(?:\w+ly\s+)?aware\b",
+    key_words("aware unaware"),
+)
+# "If the review had been done in March, ... would have": a step people did not take.
+IF_HAD_BEEN = Gated(
+    r"(?:\bif\s+(?:(?!had\b)[\w@'’-]+\s+){1,6}|(?:^\W*|[,;:]\s*)had\s+(?:[\w@'’-]+\s+){1,5}?)"
+    rf"(?:had\s+)?been\s+(?:\w+ly\s+|not\s+)?(?:{alternation(LEXICON['deed_participles'])})\b",
+    key_words("been"),
+    also="had",
+)
+WOULD_HAVE = re.compile(
+    r"\b(?:would|could|might)(?:n['’]t|\s+not)?\s+(?:\w+\s+)?(?:have|['’]ve)\b", _I
+)
+# A risk, not a reproach: the other path would have been worse.
+WORSE = re.compile(
+    r"\b(?:worse|more|larger|bigger|longer|higher|greater|lost|wider|broader|even)\b", _I
+)
+# "The patch failed to account for ...": a change people made left something out.
+ARTIFACT_FAILED = Gated(
+    rf"\b(?:failed|neglected|omitted)\s+to\s+(?:{alternation(LEXICON['consider_verbs'])})\b",
+    key_words("failed neglected omitted"),
+    also=" ".join(str(v) for v in LEXICON["consider_verbs"]),
+)
+# "@kim merged the buggy migration": a person as the author of work called faulty.
+FAULTY_WORK = Gated(
+    rf"\b(?:{alternation(LEXICON['authoring_verbs'])})\s+(?:(?:a|an|the|this|that|his|her|their|"
+    rf"some|two|three|several)\s+)?(?:[\w-]+\s+)?(?:{alternation(LEXICON['faulty'])})\b",
+    key_words(LEXICON["faulty"]),
+)
+# "Inadequately reviewed", "poor planning": a judgement of how people did their work.
+POOR_WORK = Gated(
+    rf"\b(?:{alternation(LEXICON['work_adverbs'])})\s+(?:{alternation(LEXICON['work_participles'])})\b|"
+    rf"\b(?:{alternation(LEXICON['work_adjectives'])})\s+(?:{alternation(LEXICON['work_nouns'])})\b",
+    key_words(LEXICON["work_adverbs"], LEXICON["work_adjectives"]),
+)
+# "The DBA dropped the wrong index": a wrong thing as the direct object of a person's deed.
+# ("ran the command on the wrong host" puts "wrong" in a place, not the deed: a hint only.)
+WRONG_OBJECT = Gated(
+    r"\b(?P<v>[\w-]+ed|ran|took|chose|hit|cut|shut|put|set|sent|wrote|tore|threw|broke|pulled|"
+    r"picked|unplugged)\s+(?:(?:\w+ly)\s+)?the\s+wrong\s+[\w-]+",
+    key_words("wrong"),
+    also="the",
+)
+# "The on-call vanished for an hour": a person's absence as the problem.
+ABSENT = Gated(
+    rf"\b(?:{alternation(LEXICON['absence'])})\b",
+    key_words("disappeared vanished missing awol nowhere ghosted mia dark silent"),
+)
+# "Nothing was done for another two hours": inaction over a stretch of time.
+INACTION = Gated(
+    r"\b(?:nothing\s+(?:was|were|got)\s+done|no\s+(?:further\s+)?action\s+was\s+taken|"
+    r"(?:nobody|no\s+one)\s+(?:did\s+anything|acted|responded|reacted|looked))\s+for\s+"
+    r"(?:(?:another|over|more\s+than|almost|nearly|about|around|roughly|a\s+further|the\s+next|"
+    r"at\s+least)\s+)?(?:[\w-]+\s+){0,2}?(?:minutes?|hours?|days?|weeks?|mins?|hrs?)\b",
+    key_words("nothing action nobody"),
+    also="for",
+)
+# "Why was the impact misjudged?": a question that asks why people judged wrongly.
+WHY_MISJUDGED = Gated(
+    r"\bwhy\s+(?:was|were|had|has|have)\s+(?:[\w@'’-]+\s+){1,6}?(?:been\s+)?(?:misjudged|"
+    r"ignored|overlooked|disregarded|underestimated|dismissed|neglected|misread|misunderstood|"
+    r"brushed\s+aside|waved\s+off)\b",
+    key_words("why"),
+    also=(
+        "misjudged ignored overlooked disregarded underestimated dismissed neglected misread "
+        "misunderstood brushed waved"
+    ),
+)
+# "Some of these were obvious": risks called obvious, as a predicate that ends the clause.
+WERE_OBVIOUS = Gated(
+    r"\b(?:was|were|are|is|seemed|seem|looked|look)\s+(?:all\s+|so\s+|pretty\s+|quite\s+|"
+    r"very\s+|fairly\s+|rather\s+|really\s+)?(?:obvious|foreseeable|predictable)"
+    r"(?=\s*(?:[,.;:!?)]|$)|\s+(?:and|but|yet|in\s+hindsight|in\s+retrospect|now|such\s+as|"
+    r"even|enough)\b)",
+    key_words("obvious foreseeable predictable"),
+)
+RISK_NOUNS = re.compile(
+    r"\b(?:these|those|risks?|signs?|signals?|problems|issues|flaws?|gaps?|mistakes|errors|"
+    r"warnings?|symptoms|dangers?|consequences|shortcomings|weaknesses|red\s+flags|"
+    r"(?:some|many|most|all|several|a\s+few)\s+of\s+(?:these|those|them))\b",
+    _I,
+)
+DETECTION_TIME = re.compile(
+    r"\b(?:by\s+\d|once|after|when|within|as\s+soon\s+as|immediately|quickly|soon)\b|\d:\d", _I
+)
+# "Make sure engineers double-check the region": an action item that asks people to try harder.
+VIGILANCE = Gated(
+    r"(?:^|^[\w\s-]{1,20}:\s*)\W*(?:make\s+sure|ensure|remind|require|tell|ask)\s+(?:that\s+)?(?:the\s+|all\s+|our\s+|"
+    r"every\s+|each\s+)?(?P<who>(?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:to\s+)?(?:always\s+|carefully\s+|"
+    rf"properly\s+|manually\s+)?(?:{alternation(LEXICON['vigilance_verbs'])}|"
+    r"(?P<pre>reads?|reviews?|looks?\s+at))\b",
+    key_words("sure ensure remind require tell ask"),
+)
+BEFORE_STEP = re.compile(
+    r"[^.;]{0,60}?\bbefore\s+(?:\w+ing|(?:the|a|an|his|her|their|each|every|any)\s+(?:next\s+)?"
+    r"(?:on-call|oncall|shift|deploy\w*|release|rollout|change|merge|rotation|migration)\b)",
+    _I,
+)
+
+JUDGEMENT = Gated(
+    rf"\b(?:{alternation(LEXICON['judgemental'])})\b",
+    key_words(LEXICON["judgemental"]),
+)
+JUDGEMENT_EXCEPTIONS = Gated(
+    rf"\b(?:{alternation(LEXICON['judgemental_exceptions'])})\b",
+    key_words(LEXICON["judgemental_exceptions"]),
+)
+
+EASY_VERBS = alternation(LEXICON["easy_verbs"])
+JUST_HAD_TO = Gated(
+    r"\b(?:just|simply|merely|only)\s+(?:had|needed|has|have|need)\s+to\b",
+    key_words("just simply merely only"),
+    also="had needed has have need",
+)
+ALL_HAD_TO = Gated(
+    r"\ball\s+(?:[\w'’-]+\s+){1,3}?(?:had|needed|has|have|need|would\s+have\s+had)\s+to\s+do\s+"
+    r"(?:was|is|would\s+have\s+been)\b",
+    key_words("all"),
+    also="do",
+)
+JUST_DO = Gated(
+    rf"(?:^|\b(?:could|can|should|would|might|you|they|he|she|someone|anyone|please|must|"
+    rf"only\s+had\s+to|only\s+needed\s+to|have\s+to|had\s+to)\s+)(?:just|simply|merely)\s+"
+    rf"(?:{EASY_VERBS})\b",
+    key_words("just simply merely"),
+)
+OBVIOUSLY = Gated(
+    r"\b(?:obviously|clearly|evidently|plainly)\b",
+    key_words("obviously clearly evidently plainly"),
+)
+OBVIOUSLY_AFTER = re.compile(
+    r"^\W*(?:\w+\s+){0,3}?(?:didn['’]t|did\s+not|wasn['’]t|was\s+not|weren['’]t|were\s+not|"
+    r"never|forgot|ignored|missed|failed|wrong|should|shouldn['’]t|no\s+one|nobody|"
+    r"overlooked|hadn['’]t|had\s+not|couldn['’]t|neglected)\b",
+    _I,
+)
+
+HINDSIGHT_PHRASE = Gated(
+    r"\b(?:in|with)\s+(?:the\s+benefit\s+of\s+)?(?:hindsight|retrospect)\b|\blooking\s+back\b|"
+    r"\bin\s+the\s+cold\s+light\s+of\s+day\b|\bknowing\s+what\s+we\s+know\s+now\b|"
+    r"\bhindsight\s+is\s+20/20\b|\bhindsight\s+is\s+twenty-twenty\b",
+    key_words("hindsight retrospect cold knowing looking"),
+    also="hindsight retrospect back cold knowing",
+)
+HINDSIGHT_CUE = re.compile(rf"\b(?:{alternation(LEXICON['hindsight_cues'])})\b", _I)
+HINDSIGHT = Gated(
+    r"\b(?:the\s+)?(?:early\s+)?(?:warning\s+)?signs\s+(?:were|was)\s+(?:all\s+)?(?:\w+ly\s+)?"
+    r"(?:clear|obvious|there|everywhere|plain|evident|apparent|unmistakable)\b|"
+    r"\bred\s+flags\s+(?:were|was)\s+(?:all\s+)?(?:there|clear|obvious|everywhere|ignored|missed)\b|"
+    r"\bwriting\s+(?:was\s+)?on\s+the\s+wall\b|\bsaw\s+(?:this|it)\s+coming\b|"
+    r"\bseen\s+(?:this|it)\s+coming\b|"
+    r"\b(?:anyone|anybody|everyone|any\s+(?:\w+\s+)?(?:engineer|person|one|operator|developer|"
+    r"sre|reviewer))\s+(?:would|could|should)\s+have\s+(?:\w+\s+)?(?:seen|noticed|known|caught|"
+    r"spotted|realised|realized|recognised|recognized|predicted|expected|understood|figured|"
+    r"guessed|foreseen)\b|"
+    r"\b(?:should|would|must)\s+have\s+been\s+(?:\w+ly\s+)?(?:obvious|clear|evident|apparent|"
+    r"plain|foreseeable|predictable)\b|"
+    r"\b(?:easily|entirely|completely|totally|clearly|perfectly|eminently|wholly)\s+"
+    r"(?:avoidable|preventable|foreseeable|predictable)\b|"
+    r"\b(?:was|were)\s+(?:\w+\s+)?(?:avoidable|preventable|foreseeable)\b|"
+    r"\b(?:was|were|seemed|is)\s+(?:so\s+)?(?:\w+ly\s+)?(?:obvious|trivial|easy|simple)\s+to\s+"
+    r"(?:avoid|prevent|catch|notice|see|spot|predict|foresee)\b|"
+    r"\bit\s+(?:was|is|seems|seemed)\s+(?:\w+ly\s+)?(?:obvious|clear|evident|apparent)\s+now\b|"
+    r"\b(?:obvious|clear|evident)\s+(?:in\s+hindsight|in\s+retrospect|now|after\s+the\s+fact)\b|"
+    r"\b(?:only|just)\s+a\s+matter\s+of\s+time\b|\bplain\s+as\s+day\b|"
+    r"\b(?:everyone|everybody|anyone|anybody|we\s+all|all\s+of\s+us)\s+(?:could|should|"
+    r"would|could\s+have|should\s+have|would\s+have)\s+(?:\w+\s+)?(?:see|seen|tell|told|known|"
+    r"know)\b|\b(?:we|they|everyone|everybody)\s+all\s+knew\b|\beveryone\s+knew\b|"
+    r"\b(?:yet|but|still)\s+(?:no\s+one|nobody)\s+(?:\w+ly\s+)?(?:acted|noticed|did\s+anything|"
+    r"responded|looked|reacted|intervened|said\s+anything|checked|questioned)\b|"
+    r"\bhindsight\s+makes?\b|\bstaring\s+(?:us|them|him|her|everyone)\s+in\s+the\s+face\b",
+    key_words(
+        "signs flags wall coming anyone anybody everyone everybody avoidable preventable "
+        "foreseeable predictable obvious trivial easy simple clear evident apparent plain "
+        "matter day knew nobody hindsight staring"
+    ),
+)
+# The same, for the alternatives whose only distinctive word is common ("any", "no one").
+HINDSIGHT_ANY = Gated(
+    r"\bany\s+(?:[\w-]+\s+){1,2}?(?:would|could|should)\s+(?:have\s+)?(?:\w+\s+)?(?:seen|"
+    r"noticed|known|caught|spotted|realised|realized|recognised|recognized|predicted|expected|"
+    r"understood|figured|guessed|foreseen|know|see|notice|catch|spot|realise|realize|"
+    r"recognise|recognize|predict|expect|understand)\b|"
+    r"\b(?:we\s+all|all\s+of\s+us)\s+(?:could|should|would)\s+(?:have\s+)?(?:\w+\s+)?(?:see|"
+    r"seen|tell|told|known|know)\b|"
+    r"\b(?:yet|but|still)\s+no\s+one\s+(?:\w+ly\s+)?(?:acted|noticed|did\s+anything|responded|"
+    r"looked|reacted|intervened|said\s+anything|checked|questioned)\b",
+    key_words("any all one"),
+    also="would could should acted noticed did responded looked reacted intervened said checked",
+)
+IT_WAS_CLEAR = Gated(
+    r"\bit\s+(?:was|is|seems|seemed|should\s+have\s+been)\s+(?:\w+ly\s+)?(?:obvious|clear|"
+    r"evident|apparent)\s+that\b",
+    key_words("obvious clear evident apparent"),
+)
+BLAMEY = re.compile(
+    r"\b(?:should|could|ought|anyone|anybody|mistake|ignored|missed|forgot|overlooked|"
+    r"neglected|careless|failed\s+to\s+(?:notice|see|check|read))\b",
+    _I,
+)
+
+META = Gated(
+    rf"\b(?:{alternation(LEXICON['meta_cues'])})(?!\w)|" + "|".join(LEXICON["meta_patterns"]),
+    key_words(LEXICON["meta_cues"], "avoid only done about"),
+)
+
+ACTION = Gated(
+    r"\b(?:ran|pushed|deployed|merged|deleted|dropped|changed|executed|applied|typed|edited|"
+    r"modified|removed|updated|shipped|rolled\s+out|restarted|rebooted|committed|truncated|"
+    r"disabled|enabled|killed|reverted|migrated|approved|started|stopped|terminated|scaled|"
+    r"rotated|renamed|moved|flipped|toggled|entered|issued|launched|triggered|accidentally|"
+    r"inadvertently|unintentionally)\b",
+    key_words(
+        "ran pushed deployed merged deleted dropped changed executed applied typed edited "
+        "modified removed updated shipped rolled restarted rebooted committed truncated "
+        "disabled enabled killed reverted migrated approved started stopped terminated scaled "
+        "rotated renamed moved flipped toggled entered issued launched triggered accidentally "
+        "inadvertently unintentionally "
+    ),
+)
+CONSEQUENCE = re.compile(
+    r"\b(?:caus\w*|trigger\w*|result\w*|led\s+to|lead\s+to|outage|broke\w*|fail\w*|errors?|"
+    r"wrong|incorrect|bad|down|unintended|accident\w*|inadvertent\w*|instead|mistaken\w*)\b",
+    _I,
+)
+
+# Read on the lower-cased sentence (IGNORECASE kept when the twin cannot be made).
+CONSEQUENCE_FOLDED = folded(CONSEQUENCE) or CONSEQUENCE

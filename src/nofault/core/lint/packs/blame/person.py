@@ -1,0 +1,345 @@
+"""BLM101: a person, role or team made the cause of the failure."""
+
+from __future__ import annotations
+
+import re
+
+from nofault.core.lint.packs.blame.checks import Clause, Found, Table
+from nofault.core.lint.packs.blame.grammar import (
+    TOKEN,
+    Subject,
+    clause_tokens,
+    elided_actor,
+    first_actor,
+    next_words,
+    np_after,
+    person_subject,
+    subject_of,
+)
+from nofault.core.lint.packs.blame.human_error import mistake_owned
+from nofault.core.lint.packs.blame.lexicon import JUDGEMENT_VERBS, MISSED_TARGETS, REMEDY_VERBS
+from nofault.core.lint.packs.blame.patterns import (
+    ABSENT,
+    AGENT,
+    BLAME_WITH,
+    CAUSAL,
+    CAUSAL_IS,
+    CAUSE,
+    CAUSE_SPLIT,
+    CLEFT,
+    CONSEQUENCE_LINK,
+    DECLINED,
+    ERROR_ADVERB,
+    EXPLAINED,
+    FAILURE_CONTEXT,
+    FAULTY_WORK,
+    FIRED,
+    GERUND,
+    INACTION,
+    IS_REASON,
+    LET,
+    MISTAKE_OWNED,
+    NEGATED_DEED,
+    OMIT,
+    PASSIVE_OMISSION,
+    PAST_VERB,
+    POSS_SUBJECT,
+    POSSESSIVE_FAULT,
+    PUNITIVE,
+    RESPONSIBLE,
+    SYSTEM_REASON,
+    UNAWARE,
+    WHO_DID,
+    WHY_PERSON,
+    WHY_VERB,
+    WITHOUT,
+    WRONG_OBJECT,
+)
+
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|get|got)\s+$")
+_NEGATED_BEFORE = re.compile(r"\b(?:not|n['’]t|no|never)\s+(?:\w+\s+)?$")
+_WHO_FOLLOWS = re.compile(r"(?:\s+[\w-]+){0,2}\s*,?\s*(?:who|that)\b")
+
+
+def failure_verb(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a person as the subject of a failure verb ("Bob broke", "she forgot")."""
+    omission = m.re is OMIT.pattern
+    if not (OMIT if omission else CAUSE).ready(c.masked_words):
+        return None
+    text, people = c.text, c.people
+    verb = m.group(0).lower()
+    nxt = next_words(text, m.end(), 4)
+    if verb == "neglected" and nxt[:1] == ["to"]:
+        return None  # a counterfactual ("neglected to"), reported there
+    if verb == "missed" and any(w in MISSED_TARGETS for w in nxt):
+        return None
+    if _PASSIVE_BEFORE.search(text[max(0, m.start() - 12) : m.start()].lower()):
+        if verb in ("ignored", "overlooked", "disregarded", "neglected", "misjudged",
+                    "misread", "misunderstood"):  # fmt: skip
+            if nxt[:1] == ["by"]:
+                kind, _e = np_after(text, m.end() + 4, people)
+                if not kind:
+                    return None
+            return Found("BLM101", m.start(), m.end(), "ignored_passive")
+        return None
+    person_only = verb not in ("crashed", "blew up", "blown up")
+    subj = subject_of(
+        text, m.start(), people, person_only_verb=person_only, negative_is_none=not omission
+    )
+    if (
+        omission
+        and DECLINED.match(verb)
+        and EXPLAINED.search(text, m.end())
+        and not SYSTEM_REASON.search(text, m.end())
+    ):
+        return None  # "did not check the dashboard because the pipeline reported success"
+    if subj.kind in ("person", "possessive") or (subj.kind == "team" and omission):
+        return Found("BLM101", subj.start, m.end(), "omission" if omission else "cause")
+    return None
+
+
+def possessive_fault(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a fault owned by a person ("his mistake", "Bob's typo")."""
+    if _NEGATED_BEFORE.search(c.text[max(0, m.start() - 20) : m.start()]):
+        return None
+    owner = m.group("owner")
+    if owner is None or c.people.kind(owner + "'s", capitalised_name=True) == "possessive":
+        return Found("BLM101", m.start(), m.end(), "possessive")
+    return None
+
+
+def agent(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a person as the agent of a cause ("caused by the intern", "blamed on Bob")."""
+    kind, end = np_after(c.text, m.end(), c.people)
+    return Found("BLM101", m.start(), end, "agent") if kind in ("person", "possessive") else None
+
+
+def blame_with(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "the blame lies with <person or team>"."""
+    kind, end = np_after(c.text, m.end(), c.people)
+    if kind in ("person", "possessive", "team"):
+        return Found("BLM101", m.start(), end, "agent")
+    return None
+
+
+def causal(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "because <person> ...", "traced back to <person>" tied to a failure."""
+    text = c.text
+    kind, end = np_after(text, m.end(), c.people, names=True)
+    if kind not in ("person", "possessive"):
+        return None
+    if (
+        kind == "possessive"
+        or (FAILURE_CONTEXT.search(text) and PAST_VERB.match(text, end))
+        or GERUND.match(text, end)
+        or (
+            not TOKEN.match(text, end + 1) or text[end : end + 2].strip()[:1] in (".", ",", ";", "")
+        )
+    ):
+        return Found("BLM101", m.start(), end, "agent")
+    return None
+
+
+def cleft(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "it was <person> who ..." about a failure."""
+    kind, end = np_after(c.text, m.end(), c.people, names=True)
+    if (
+        kind in ("person", "team")
+        and _WHO_FOLLOWS.match(c.text[end:])
+        and FAILURE_CONTEXT.search(c.text, end)
+    ):
+        return Found("BLM101", m.start(), end, "agent")
+    return None
+
+
+def agent_phrase(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a phrase that names a culprit by itself ("who approved this")."""
+    return Found("BLM101", m.start(), m.end(), "agent")
+
+
+def error_adverb(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "mistakenly", "by accident" on a person's deed, a subject left unsaid too."""
+    text, people = c.text, c.people
+    subj = subject_of(text, m.start(), people, person_only_verb=True)
+    # "We by mistake passed the wrong flag" owns a slip; "we wrongly assessed it as
+    # low-impact" judges a decision with hindsight.
+    judged = bool(set(next_words(text, m.end(), 2)) & JUDGEMENT_VERBS)
+    kinds = (
+        ("person", "possessive")
+        if m.group("accident") or not judged
+        else ("person", "possessive", "team")
+    )
+    if elided_actor(text, m):
+        return Found("BLM101", m.start(), m.end(), "cause")
+    if subj.kind == "team" and EXPLAINED.search(text, m.end()):
+        return None  # "we mistakenly assumed it was in sync, because the metric read zero"
+    if subj.kind in ("none", "thing"):
+        # "Two engineers deleted the cluster by accident": the adverb ends the clause, so
+        # its subject is the first noun phrase of the clause (or of the sentence).
+        tokens, _b, _at = clause_tokens(text, m.start())
+        scope = tokens if subj.kind == "thing" else list(TOKEN.finditer(text, 0, m.start()))
+        for tok in scope[:4] if subj.kind == "thing" else scope:
+            if people.kind(tok.group(0), capitalised_name=True) in kinds:
+                subj = Subject(people.kind(tok.group(0), capitalised_name=True) or "", tok.start())
+                break
+    if subj.kind in kinds and not (m.group("accident") and EXPLAINED.search(text)):
+        return Found("BLM101", min(subj.start, m.start()), m.end(), "cause")
+    return None
+
+
+def why_person(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "why did <person> not check ...?"."""
+    kind, end = np_after(c.text, m.end(), c.people)
+    verb = WHY_VERB.match(c.text, end) if kind in ("person", "team") else None
+    return Found("BLM101", m.start(), verb.end(), "omission") if verb else None
+
+
+def passive_omission(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "was never tested" with no reason given."""
+    if not EXPLAINED.search(c.text, m.end()):
+        return Found("BLM101", m.start(), m.end(), "omission")
+    return None
+
+
+def let_slip(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "<person> let the certificate lapse"."""
+    subj = subject_of(c.text, m.start(), c.people, person_only_verb=True)
+    if subj.kind in ("person", "possessive", "team"):
+        return Found("BLM101", subj.start, m.end(), "omission")
+    return None
+
+
+def without(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "<person> deployed it without testing"."""
+    for tok in TOKEN.finditer(c.text, 0, m.start()):
+        kind = c.people.kind(tok.group(0), capitalised_name=True)
+        if kind in ("person", "possessive") and PAST_VERB.match(c.text, tok.end(), m.start()):
+            return Found("BLM101", tok.start(), m.end(), "omission")
+    return None
+
+
+def possessive_subject(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "Bob's change broke the build" in a sentence about a failure."""
+    owner = m.group("owner") + "'s"
+    if c.people.kind(owner, capitalised_name=True) == "possessive" and FAILURE_CONTEXT.search(
+        c.text
+    ):
+        return Found("BLM101", m.start(), m.end(), "possessive")
+    return None
+
+
+def causal_is(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "the cause was the intern", "this one is on me"."""
+    kind, end = np_after(c.text, m.end(), c.people, names=True)
+    root = m.group(0).lower().startswith("root")
+    if kind in ("person", "team") and (root or FAILURE_CONTEXT.search(c.text)):
+        return Found("BLM101", m.start(), end, "agent")
+    return None
+
+
+def is_reason(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "<person> is the reason ..."."""
+    subj = subject_of(c.text, m.start(), c.people, person_only_verb=True)
+    if subj.kind in ("person", "possessive"):
+        return Found("BLM101", subj.start, m.end(), "agent")
+    return None
+
+
+def cause_split(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "<person> took the payments service down"."""
+    subj = subject_of(c.text, m.start(), c.people, person_only_verb=True)
+    if subj.kind in ("person", "possessive"):
+        return Found("BLM101", subj.start, m.end(), "cause")
+    return None
+
+
+def consequence_link(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a person's deed followed by "which is why the incident dragged on"."""
+    actor = first_actor(c.text, m.start(), c.people)
+    return Found("BLM101", actor, m.end(), "agent") if actor is not None else None
+
+
+def punitive(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report punishment ("was let go", "disciplinary action")."""
+    return Found("BLM101", m.start(), m.end(), "punitive")
+
+
+def responsible(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "<person> was responsible for the outage", "is to blame"."""
+    subj = subject_of(c.text, m.start(), c.people)
+    if subj.kind in ("person", "possessive"):
+        return Found("BLM101", subj.start, m.end(), "responsible")
+    return None
+
+
+def negated_deed(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "the reviewer did not run it" with no reason given."""
+    subj = person_subject(c.text, m.start(), c.people)
+    if subj.kind not in ("person", "possessive", "team") or EXPLAINED.search(c.text, m.end()):
+        return None
+    if subj.kind == "team" and SYSTEM_REASON.search(c.text, 0, m.start()):
+        return None  # "because of a gap in routing, we did not learn of it until 09:10"
+    return Found("BLM101", subj.start, m.end(), "omission")
+
+
+def unaware(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "the developer was unaware" with no account of what they could see."""
+    if EXPLAINED.search(c.text, m.end()):
+        return None  # what the person could see is given: that is the blameless account
+    if m.group("be") or m.group("be2"):
+        subj = person_subject(c.text, m.start(), c.people)
+        head = c.text[subj.start : m.start()].split()
+        if subj.kind not in ("person", "possessive") or head[-1:] in (["team"], ["teams"]):
+            return None  # "the team was not aware" is the writing team's account, as "we"
+        return Found("BLM101", subj.start, m.end(), "awareness")
+    return Found("BLM101", m.start(), m.end(), "awareness")
+
+
+def person_deed(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a person as the author of faulty work or of an absence."""
+    subj = person_subject(c.text, m.start(), c.people)
+    if subj.kind in ("person", "possessive"):
+        return Found("BLM101", subj.start, m.end(), "absent" if m.re is ABSENT.pattern else "cause")
+    return None
+
+
+def wrong_object(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "the DBA dropped the wrong index" (not "noticed the wrong value")."""
+    if m.group("v").lower() in REMEDY_VERBS:
+        return None  # "Alice noticed the wrong value and fixed it": finding it, not doing it
+    subj = person_subject(c.text, m.start(), c.people)
+    if subj.kind in ("person", "possessive") and not EXPLAINED.search(c.text, m.end()):
+        return Found("BLM101", subj.start, m.end(), "cause")
+    return None
+
+
+TABLE: Table = (
+    (CAUSE, failure_verb),
+    (OMIT, failure_verb),
+    (POSSESSIVE_FAULT, possessive_fault),
+    (AGENT, agent),
+    (BLAME_WITH, blame_with),
+    (CAUSAL, causal),
+    (CLEFT, cleft),
+    (WHO_DID, agent_phrase),
+    (ERROR_ADVERB, error_adverb),
+    (WHY_PERSON, why_person),
+    (PASSIVE_OMISSION, passive_omission),
+    (LET, let_slip),
+    (WITHOUT, without),
+    (POSS_SUBJECT, possessive_subject),
+    (MISTAKE_OWNED, mistake_owned),
+    (CAUSAL_IS, causal_is),
+    (IS_REASON, is_reason),
+    (CAUSE_SPLIT, cause_split),
+    (CONSEQUENCE_LINK, consequence_link),
+    (PUNITIVE, punitive),
+    (FIRED, punitive),
+    (RESPONSIBLE, responsible),
+    (NEGATED_DEED, negated_deed),
+    (UNAWARE, unaware),
+    (FAULTY_WORK, person_deed),
+    (WRONG_OBJECT, wrong_object),
+    (ABSENT, person_deed),
+    (INACTION, passive_omission),
+)
