@@ -57,6 +57,7 @@ class RemindReport:
     failed: list[str] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
     deliveries_processed: int = 0
+    deliveries_pruned: int = 0
     tracker_links_retried: int = 0
     recurrences: list[Recurrence] = field(default_factory=list)
 
@@ -207,12 +208,13 @@ def _digest_message(digest: Digest) -> Notification:
 def remind(*, now: datetime | None = None, dry_run: bool = False) -> RemindReport:
     """Chase what is overdue, send the digest, apply pending deliveries, find recurrences."""
     from nofault.web.integrations.flows import tracker_links_retry_pending
-    from nofault.web.integrations.services import delivery_process_pending
+    from nofault.web.integrations.services import deliveries_prune, delivery_process_pending
 
     now = now or timezone.now()
     report = RemindReport()
     if not dry_run:
         report.deliveries_processed = delivery_process_pending()
+        report.deliveries_pruned = sum(deliveries_prune())  # past the retention setting
         report.tracker_links_retried = tracker_links_retry_pending()
         report.recurrences = recurrences_find(now=now)
     settings = policy_settings()
