@@ -110,14 +110,14 @@ def _named_month_date(tokens: list[str]) -> date | None:
         if month is None:
             continue
         after = [t for t in tokens[index + 1 : index + 4] if t.lower() not in _ORDINALS]
-        before = tokens[index - 1] if index else ""
+        back = index - 1
+        while back >= 0 and index - back <= 2 and tokens[back].lower() in _ORDINALS:
+            back -= 1  # "4th of March": skip the ordinal's suffix and "of"
+        before = tokens[back] if back >= 0 else ""
         if len(after) >= 2 and _is_day(after[0]) and _is_year(after[1]):
             return _date(int(after[1]), month, int(after[0]))  # July 11 2025
         if _is_day(before) and after and _is_year(after[0]):
-            return _date(int(after[0]), month, int(before))  # 11 July 2025
-        of_form = index >= 2 and tokens[index - 1].lower() == "of" and _is_day(tokens[index - 2])
-        if of_form and after and _is_year(after[0]):
-            return _date(int(after[0]), month, int(tokens[index - 2]))  # 11th of July 2025
+            return _date(int(after[0]), month, int(before))  # 11 July 2025, 11th of July 2025
     return None
 
 

@@ -1,0 +1,372 @@
+"""Imports from real Google Docs, Confluence and Notion exports, and the front matter they state.
+
+The exports are read from the shared corpus (never copied here); the postmortems written in
+this file are our own, in the shapes those tools export.
+"""
+
+from __future__ import annotations
+
+import io
+import socket
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from nofault.core.document import SectionKind
+from nofault.core.imports import ImportFailure, Limits, import_file, import_path
+from nofault.core.imports.metadata import parse_date
+from nofault.core.markdown import parse_text
+from tests.shared_corpus import shared_folder
+
+IMPORTS = shared_folder("corpus/imports")
+NOTION_MD = IMPORTS / "notion" / "markdown-export.7acd77c1-0197-44e3-9793-ae81ab520ac9_Export.zip"
+NOTION_HTML = IMPORTS / "notion" / "html-export.67e39a7b-e75e-4dcb-9181-56ce222d3430_Export.zip"
+DOCX = IMPORTS / "google-docs" / "Lebenslauf.google-docs-takeout.docx"
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No import may reach the network: images and links stay references."""
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("an import opened a network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+def _pages(path: Path) -> dict[str, Any]:
+    result = import_path(path)
+    assert result.failures == []
+    return {page.title: page for page in result.pages}
+
+
+def _body(markdown: str) -> str:
+    return markdown.split("\n---\n", 1)[1]
+
+
+# --- the shared real exports -----------------------------------------------------------
+
+
+def test_every_shared_export_converts_into_postmortems_that_read_back() -> None:
+    inputs = [
+        IMPORTS / "confluence" / "html-export",
+        IMPORTS / "confluence" / "xml-export" / "entities.xml",
+        NOTION_MD,
+        NOTION_HTML,
+        DOCX,
+        *sorted((IMPORTS / "google-docs").glob("*.html")),
+    ]
+    for path in inputs:
+        result = import_path(path)
+        assert result.failures == [], path
+        assert result.pages, path
+        for page in result.pages:
+            parsed = parse_text(page.markdown)
+            assert parsed.has_front_matter and parsed.postmortem.title == page.title
+            assert parsed.postmortem.status.value == "draft"
+            assert not [p for p in parsed.problems if p.code in ("STR001", "STR003")], page.source
+
+
+def test_google_docs_nested_lists_follow_their_level_classes() -> None:
+    [page] = import_path(IMPORTS / "google-docs" / "lists.export.html").pages
+    body = _body(page.markdown)
+    assert "- List of stuff.\n  - With\n  - Subitems\n    - And\n    - Sub-subitems\n" in body
+    assert "      1. But numbered not bulleted!" in body
+    assert "3. List of stuff.\n   1. With" in body
+    assert "This item has line breaks.\n  Here is a second line." in body
+
+
+def test_google_docs_table_header_survives_the_broken_thead() -> None:
+    [page] = import_path(IMPORTS / "google-docs" / "tables.export.html").pages
+    body = _body(page.markdown)
+    assert "| Column | Headings | Go | Here | And Here |\n| --- | --- | --- | --- | --- |\n" in body
+    assert "| Values | 1120 | 5000 | To center | 🤷 emoji ❓ |" in body
+    assert "|  |  |" not in body  # no empty header row
+
+
+def test_google_docs_code_blocks_and_monospace_runs_become_fences() -> None:
+    [page] = import_path(IMPORTS / "google-docs" / "code-blocks.export.html").pages
+    body = _body(page.markdown)
+    assert "```\nConsecutive lines\nThat are monospaced," in body
+    assert "for (const i = 0; i < someList.length; i++) {\n  doSomething(someList[i]);\n}" in body
+    assert "\uec03" not in body and "\uec02" not in body
+
+
+def test_google_made_docx_keeps_headings_lists_and_names_the_layout_table() -> None:
+    [page] = import_path(DOCX).pages
+    assert page.title == "Ihr Name"
+    body = _body(page.markdown)
+    assert "## BERUFSERFAHRUNG" in body and "### Projektname — *Detail*" in body
+    assert "- Text hier einfügen." in body
+    assert any("layout table" in note for note in page.unmapped)
+    assert any("BERUFSERFAHRUNG" in note for note in page.unmapped)  # an unknown section
+
+
+def test_confluence_html_space_export() -> None:
+    result = import_path(IMPORTS / "confluence" / "html-export")
+    pages = {p.title: p for p in result.pages}
+    assert set(pages) == {"JavaScript", "Clubspire", "Webclient"}
+    javascript = parse_text(pages["JavaScript"].markdown).postmortem
+    assert javascript.authors == ["Václav"]
+    assert "  - v produkci je $verze cislo buildu/commitu" in pages["JavaScript"].markdown
+    assert any("index" in note for note in result.notes)  # the space index is named, not a page
+    assert any("child pages" in note for note in pages["Clubspire"].unmapped)
+    assert any("no text" in note for note in pages["Webclient"].unmapped)  # an empty page
+
+
+def test_confluence_xml_export_takes_current_pages_only() -> None:
+    result = import_path(IMPORTS / "confluence" / "xml-export" / "entities.xml")
+    titles = sorted(p.title for p in result.pages)
+    assert titles == ["AreTagsImported", "HoomePage", "notagspage", "three tags page"]
+    assert any("draft" in n and "earlier version" in n for n in result.notes)
+    assert any("comment" in n for n in result.notes)
+    home = next(p for p in result.pages if p.title == "AreTagsImported")
+    doc = parse_text(home.markdown).postmortem
+    assert doc.created == date(2023, 12, 18)
+    assert "> **Tip:**" in home.markdown  # the tip macro as a quote
+    assert any("'roadmap'" in n for n in home.unmapped)
+    assert any("'children'" in n for n in home.unmapped)
+    tagged = next(p for p in result.pages if p.title == "three tags page")
+    assert "three1" in tagged.markdown and "admin" in tagged.markdown
+
+
+@pytest.mark.parametrize("path", [NOTION_MD, NOTION_HTML], ids=["markdown", "html"])
+def test_notion_export_zips(path: Path) -> None:
+    result = import_path(path)
+    pages = {p.title: p for p in result.pages}
+    assert {"Testseite", "subpage", "Wöchentliche To-do-Liste", "Zu Beginn"} <= set(pages)
+    todo = pages["Wöchentliche To-do-Liste"].markdown
+    assert "- [x] Mama anrufen\n- [x] Tisch bei Buddha Bowl reservieren\n" in todo.replace(
+        "[x]  ", "[x] "
+    )
+    image = pages["note with image and some other stuff"].markdown
+    assert "test.png)" in image and "https://www.youtube.com/watch?v=wqT1SxhyaKM" in image
+    assert any("test.png" in n and "attachments" in n for n in result.notes)
+    assert any("index" in n for n in result.notes)
+
+
+# --- front matter from what the text states --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Incident report July 11 2025 - Database failover", date(2025, 7, 11)),
+        ("2023-02-01 Heavy use of the search cluster", date(2023, 2, 1)),
+        ("Oct 31 2021 Dust Storm", date(2021, 10, 31)),
+        ("on 4th of March 2026 at noon", date(2026, 3, 4)),
+        ("17.02.2015", date(2015, 2, 17)),
+        ("25/12/2024", date(2024, 12, 25)),
+        ("03/04/2026", None),  # March or April: never guessed
+        ("version 2.3.4 of the agent", None),
+        ("2026-02-30", None),
+    ],
+)
+def test_dates_are_read_only_when_unambiguous(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected
+
+
+POSTMORTEM_HTML = """<html><head><title>Checkout errors after a config push</title></head><body>
+<h1>Checkout errors after a config push</h1>
+<table><tr><td><b>Incident date</b></td><td>March 4, 2026</td></tr>
+<tr><td><b>Severity</b></td><td>Sev 2</td></tr>
+<tr><td><b>Affected services</b></td><td>checkout, payments-gateway</td></tr>
+<tr><td><b>Authors</b></td><td>@amara, Jonas Weber</td></tr></table>
+<h2>Summary</h2><p>A configuration push removed the payment provider's endpoint.</p>
+<h2>Root causes</h2><ol><li>The config service accepted a file with no endpoint.</li></ol>
+<h2>Action items</h2><ul><li>Validate config before push (owner: platform)</li></ul>
+<p><img src="http://internal.example/graph.png" alt="error rate"></p>
+<iframe src="https://dashboards.example/d/checkout"></iframe>
+<!-- reviewer note: check the timeline -->
+<h2>Vendor notes</h2><p>Kept as written.</p>
+</body></html>"""
+
+
+def test_front_matter_is_read_from_a_metadata_table_and_marked_inferred() -> None:
+    [page] = import_file("checkout.html", POSTMORTEM_HTML.encode()).pages
+    doc = parse_text(page.markdown).postmortem
+    assert doc.title == "Checkout errors after a config push"
+    assert doc.created == date(2026, 3, 4)
+    assert doc.severity == "SEV2"
+    assert doc.services == ["checkout", "payments-gateway"]
+    assert doc.authors == ["amara", "Jonas Weber"]
+    front = yaml.safe_load(page.markdown.split("---\n")[1])
+    assert set(front["inferred"]) == {"created", "severity", "services", "authors"}
+    assert front["imported_from"] == "HTML page: checkout.html"
+    kinds = {s.kind for s in doc.sections}
+    assert {
+        SectionKind.SUMMARY,
+        SectionKind.CONTRIBUTING_FACTORS,
+        SectionKind.ACTION_ITEMS,
+    } <= kinds
+    # Kept as references, never fetched; what could not be carried over is named.
+    assert "![error rate](http://internal.example/graph.png)" in page.markdown
+    assert "https://dashboards.example/d/checkout" in page.markdown
+    assert any("iframe" in n for n in page.unmapped)
+    assert any("HTML comment" in n for n in page.unmapped)
+    assert any("'Vendor notes'" in n for n in page.unmapped)
+
+
+def test_nothing_is_invented_and_unusable_values_are_reported() -> None:
+    html = (
+        "<h1>Search was slow</h1><p>Severity: High</p><p>Written 03/04/2026.</p>"
+        "<h2>Summary</h2><p>Queries took seconds.</p>"
+    )
+    [page] = import_file("slow.html", html.encode()).pages
+    doc = parse_text(page.markdown).postmortem
+    assert doc.severity is None and doc.created is None and doc.services == []
+    assert any("'High'" in n for n in page.unmapped)
+    both = "<h1>Two</h1><p>First called a SEV3, later raised to SEV1.</p>"
+    [page] = import_file("two.html", both.encode()).pages
+    assert parse_text(page.markdown).postmortem.severity is None
+    assert any("several severities" in n for n in page.unmapped)
+
+
+def test_notion_properties_and_markdown_property_lines() -> None:
+    html = """<html><body><article class="page sans"><header><h1 class="page-title">Queue backlog</h1>
+    <table class="properties"><tbody><tr class="property-row"><th>Severity</th><td>SEV3</td></tr>
+    <tr class="property-row"><th>Date</th><td><time>@May 2, 2025</time></td></tr>
+    <tr class="property-row"><th>Owner</th><td><span class="user">Li Wei</span></td></tr>
+    </tbody></table></header><div class="page-body"><h2>Summary</h2><p>Jobs waited.</p>
+    <ul class="to-do-list"><li><div class="checkbox checkbox-off"></div> <span>Alert on lag</span></li></ul>
+    <ul class="to-do-list"><li><div class="checkbox checkbox-on"></div> <span>Drain queue</span></li></ul>
+    </div></article></body></html>"""
+    [page] = import_file("Queue backlog 0123456789abcdef0123456789abcdef.html", html.encode()).pages
+    doc = parse_text(page.markdown).postmortem
+    assert (doc.title, doc.severity, doc.created) == ("Queue backlog", "SEV3", date(2025, 5, 2))
+    assert doc.authors == ["Li Wei"]
+    assert "- [ ] Alert on lag\n- [x] Drain queue" in page.markdown
+    markdown = "# Disk full on builders\n\nDate: 2024-09-19\nServices: ci, artifacts\n\n## Impact\n\nBuilds failed.\n"
+    [page] = import_file(
+        "Disk full on builders 0123456789abcdef0123456789abcdef.md", markdown.encode()
+    ).pages
+    doc = parse_text(page.markdown).postmortem
+    assert (doc.title, doc.created, doc.services) == (
+        "Disk full on builders",
+        date(2024, 9, 19),
+        ["ci", "artifacts"],
+    )
+    assert page.kind == "Notion page (Markdown)"
+
+
+STORAGE_PAGE = """<p>Severity: SEV1</p><ac:structured-macro ac:name="info"><ac:rich-text-body>
+<p>Customer facing.</p></ac:rich-text-body></ac:structured-macro><h1>Timeline</h1>
+<ul><li>14:02 UTC deploy starts</li></ul><h1>Action items</h1>
+<ac:task-list><ac:task><ac:task-status>complete</ac:task-status><ac:task-body>Roll back</ac:task-body></ac:task>
+<ac:task><ac:task-status>incomplete</ac:task-status><ac:task-body>Add a canary for <ac:link><ri:user ri:userkey="k1" /></ac:link></ac:task-body></ac:task></ac:task-list>
+<ac:structured-macro ac:name="code"><ac:parameter ac:name="language">bash</ac:parameter><ac:plain-text-body><![CDATA[kubectl rollout undo deploy/api]]></ac:plain-text-body></ac:structured-macro>
+<p><ac:structured-macro ac:name="jira"><ac:parameter ac:name="key">OPS-12</ac:parameter></ac:structured-macro>
+<ac:image><ri:attachment ri:filename="latency.png" /></ac:image></p>
+<ac:structured-macro ac:name="gliffy"><ac:parameter ac:name="name">network</ac:parameter></ac:structured-macro>"""
+
+
+def _entities(body: str) -> bytes:
+    cdata = body.replace("]]>", "]]]]><![CDATA[>")
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<hibernate-generic datetime="2025-01-10 10:00:00">
+<object class="ConfluenceUserImpl" package="com.atlassian.confluence.user"><id name="key">k1</id>
+<property name="name"><![CDATA[dana]]></property></object>
+<object class="Page" package="com.atlassian.confluence.pages"><id name="id">10</id>
+<property name="title"><![CDATA[API outage 2025-01-09]]></property>
+<property name="creationDate">2025-01-10 09:00:00.000</property>
+<property name="contentStatus"><![CDATA[current]]></property>
+<property name="creator" class="ConfluenceUserImpl" package="com.atlassian.confluence.user"><id name="key">k1</id></property>
+</object>
+<object class="BodyContent" package="com.atlassian.confluence.core"><id name="id">20</id>
+<property name="body"><![CDATA[{cdata}]]></property><property name="bodyType">2</property>
+<property name="content" class="Page" package="com.atlassian.confluence.pages"><id name="id">10</id></property>
+</object></hibernate-generic>""".encode()
+
+
+def test_confluence_storage_format_macros_tasks_and_links() -> None:
+    [page] = import_file("entities.xml", _entities(STORAGE_PAGE)).pages
+    doc = parse_text(page.markdown).postmortem
+    assert doc.title == "API outage 2025-01-09"
+    assert doc.severity == "SEV1" and doc.authors == ["dana"]
+    assert doc.created == date(2025, 1, 9)  # the date the title states, not the page's
+    assert "- [x] Roll back\n- [ ] Add a canary for @dana" in page.markdown
+    assert "```bash\nkubectl rollout undo deploy/api\n```" in page.markdown
+    assert "OPS-12" in page.markdown and "latency.png" in page.markdown
+    assert any("'gliffy'" in n for n in page.unmapped)
+    assert {SectionKind.TIMELINE, SectionKind.ACTION_ITEMS} <= {s.kind for s in doc.sections}
+
+
+def test_xml_bombs_and_broken_xml_are_refused_with_the_reason() -> None:
+    bomb = b"""<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>
+<hibernate-generic><object class="Page"><property name="title">&b;</property></object></hibernate-generic>"""
+    result = import_file("entities.xml", bomb)
+    assert result.pages == [] and "refused" in result.failures[0].message
+    result = import_file("entities.xml", b"<hibernate-generic><object class='Page'>")
+    assert "not well-formed" in result.failures[0].message
+
+
+def test_word_document_with_properties_comments_and_a_table() -> None:
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.core_properties.author = "Priya Natarajan"
+    document.core_properties.title = "Login failures after certificate rotation"
+    document.add_heading("Login failures after certificate rotation", level=0)
+    intro = document.add_paragraph("Severity: SEV2")
+    document.add_paragraph("Date: 3 November 2025")
+    document.add_comment(intro.runs, text="Confirm the severity with support", author="Jo")
+    document.add_heading("Timeline", level=1)
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Time", "Event"
+    table.cell(1, 0).text, table.cell(1, 1).text = "09:14 UTC", "Certificate rotated"
+    document.add_heading("Lessons learned", level=1)
+    document.add_paragraph("Rotate with an overlap.", style="List Bullet")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    [page] = import_file("login.docx", buffer.getvalue()).pages
+    doc = parse_text(page.markdown).postmortem
+    assert doc.title == "Login failures after certificate rotation"
+    assert (doc.severity, doc.created, doc.authors) == (
+        "SEV2",
+        date(2025, 11, 3),
+        ["Priya Natarajan"],
+    )
+    assert len(doc.timeline) == 1 and "Certificate rotated" in doc.timeline[0].text
+    assert "- Rotate with an overlap." in page.markdown
+    assert any("comment by Jo" in n and "Confirm the severity" in n for n in page.unmapped)
+
+
+# --- bad input: named, never a traceback -----------------------------------------------
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_unreadable_files_are_named_with_the_reason() -> None:
+    result = import_file("notes.docx", b"not a zip at all")
+    assert result.failures[0].name == "notes.docx" and "Word" in result.failures[0].message
+    result = import_file("old.doc", b"\xd0\xcf\x11\xe0")
+    assert ".docx" in result.failures[0].message
+    result = import_file("page.md", b"\xff\xfe\x00broken")
+    assert "UTF-8" in result.failures[0].message
+    result = import_file("export.zip", _zip({"a.md": b"# A\n", "b.html": b"\x00\x01\x02"}))
+    assert [f.name for f in result.failures] == ["b.html"]
+    with pytest.raises(ImportFailure, match="not a readable zip"):
+        import_file("export.zip", b"PK\x03\x04 truncated")
+
+
+def test_zip_limits_count_nested_archives_too() -> None:
+    inner = _zip({f"p{i}.md": b"# P\n" for i in range(4)})
+    outer = _zip({"Export-Part-1.zip": inner, "q.md": b"# Q\n"})
+    assert len(import_file("export.zip", outer).pages) == 5
+    with pytest.raises(ImportFailure, match="more than 4 files") as raised:
+        import_file("export.zip", outer, limits=Limits(max_members=4))
+    assert raised.value.reason == "too_large"
+    bomb = _zip({"zeros.html": b"<p>" + b"0" * 3_000_000 + b"</p>"})
+    assert len(bomb) < 20_000
+    with pytest.raises(ImportFailure, match="unpacks to more than 2 MB"):
+        import_file("bomb.zip", bomb, limits=Limits(max_total_bytes=2 * 1024 * 1024))
