@@ -21,13 +21,15 @@ def replay(
     source: str | None = typer.Option(
         None, "--source", "-s", help="Only this source's deliveries (e.g. pagerduty)."
     ),
-    delivery: int | None = typer.Option(None, "--id", min=1, help="Only the delivery with this id."),
+    delivery: int | None = typer.Option(
+        None, "--id", min=1, help="Only the delivery with this id."
+    ),
 ) -> None:
     """Apply again the deliveries kept unapplied or failed (after an upgrade that reads them).
 
     Exits 1 when some are still unreadable (they stay unapplied, with the reason of now).
     """
-    _setup_django()
+    _setup_django("deliveries replay")
     from nofault.web.integrations.models import NOT_APPLIED
     from nofault.web.integrations.services import delivery_replay
 
@@ -63,7 +65,7 @@ def prune(
 
     Unapplied and failed deliveries are kept whatever their age.
     """
-    _setup_django()
+    _setup_django("deliveries prune")
     from nofault.web.integrations.services import deliveries_prune
 
     deliveries, counts = deliveries_prune(days=days)

@@ -131,7 +131,7 @@ def unapplied_deliveries_replay(request: HttpRequest) -> HttpResponse:
     """Apply again one unapplied delivery (`delivery`), or all of them."""
     _require_admin(request)
     pk = str(request.POST.get("delivery") or "")
-    if pk and not pk.isdigit():
+    if pk and not (pk.isascii() and pk.isdigit() and len(pk) < 19):
         messages.error(request, "No such delivery.")
         return redirect("integrations-pages:unapplied-deliveries")
     replayed = delivery_replay(pk=int(pk) if pk else None)
