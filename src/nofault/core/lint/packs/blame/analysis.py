@@ -19,6 +19,7 @@ from nofault.core.lint.packs.blame import (
     minimising,
     patterns,
     person,
+    reported,
 )
 from nofault.core.lint.packs.blame.checks import Clause, Found, gates_of, run
 from nofault.core.lint.packs.blame.gates import ALNUM, Gated, alternation, key_word
@@ -107,7 +108,7 @@ def own_words_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
 # The families that run on every opened sentence, and those that run unless it gives an
 # instruction or looks ahead (an action item): their gates decide whether they run at all.
 ALWAYS = (human_error.TABLE, judgement.TABLE, hindsight.TABLE)
-ABOUT_THE_PAST = (person.TABLE, counterfactual.TABLE, minimising.TABLE)
+ABOUT_THE_PAST = (person.TABLE, reported.TABLE, counterfactual.TABLE, minimising.TABLE)
 PAST_GATES = tuple(gates_of(table) for table in ABOUT_THE_PAST)
 
 

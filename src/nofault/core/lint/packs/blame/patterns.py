@@ -529,3 +529,26 @@ CONSEQUENCE = re.compile(
 
 # Read on the lower-cased sentence (IGNORECASE kept when the twin cannot be made).
 CONSEQUENCE_FOLDED = folded(CONSEQUENCE) or CONSEQUENCE
+
+# "The carrier blamed the manufacturer", "regulator faults contractor", "pointed the finger
+# at one engineer": someone's blame of a person or company, reported.
+REPORTED_BLAME = Gated(
+    r"\b(?:blam(?:ed|es)|faulted|accus(?:ed|es)|(?:point(?:ed|s|ing)?|wag(?:ged|s|ging)?)\s+"
+    r"(?:the|a|an\s+accusing)\s+finger|pin(?:ned|s)\s+(?:the\s+)?blame|scapegoat(?:ed|s)?)\b",
+    key_words("blamed blames faulted accused accuses finger blame scapegoated scapegoats"),
+)
+# "The crew was to blame", "the railroad was found at fault": a party at fault, predicated.
+AT_FAULT = Gated(
+    r"\b(?:was|were|is|are|be|been|['’]s|['’]re)\s+(?:(?:\w+ly|also|not|all|found|held|"
+    r"deemed|judged|partly|partially|largely|mainly|entirely|solely|equally|the\s+ones?|"
+    r"the\s+party|the\s+parties)\s+){0,3}(?:to\s+blame|at\s+fault)\b",
+    key_words("blame fault"),
+    also="to at",
+)
+# What reads blame as a topic rather than laying it: a contrast, a fear, an infinitive.
+BLAME_DISCUSSED = re.compile(
+    r"\b(?:rather\s+than|instead\s+of|not\s+(?:to|about)|(?:fear|afraid|scared)\s+(?:of\s+)?"
+    r"being|to\s+be\s+blamed|being\s+blamed|expect\w*\s+to|(?:don['’]t|do\s+not|never|"
+    r"neither|nor|no\s+one|nobody|without|stop|avoid\w*|quick\s+to)\b)",
+    _I,
+)
