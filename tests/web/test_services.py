@@ -182,9 +182,17 @@ def test_import_markdown_and_zip(author: Any) -> None:
         archive.writestr("three.md", SOURCE.format(key="INC-7001", title="Imported again"))
         archive.writestr("bad.md", b"\xff\xfe not utf-8")
         archive.writestr("notes.txt", "ignored")
+    # All or nothing: one unreadable file refuses the whole zip, naming it.
+    with pytest.raises(ServiceError, match=r"bad\.md: not UTF-8"):
+        services.postmortem_import(actor=author, filename="all.zip", data=buffer.getvalue())
+    assert not Postmortem.objects.filter(incident__key="INC-7002").exists()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a/two.md", SOURCE.format(key="INC-7002", title="Two"))
+        archive.writestr("three.md", SOURCE.format(key="INC-7001", title="Imported again"))
+        archive.writestr("notes.txt", "ignored")
     outcomes = services.postmortem_import(actor=author, filename="all.zip", data=buffer.getvalue())
-    assert [o.filename for o in outcomes] == ["a/two.md", "three.md", "bad.md"]
-    assert outcomes[2].error
+    assert [o.filename for o in outcomes] == ["a/two.md", "three.md"]
     again = Postmortem.objects.get(incident__key="INC-7001")
     assert again.title == "Imported again" and again.revision == 2
 
