@@ -145,8 +145,11 @@ class LintResponseSerializer(serializers.Serializer):
     extras = serializers.JSONField()
 
 
-def _source_from(data: Any) -> str | None:
-    """The Markdown source from a body: a Markdown string, `source`, or a JSON `document`."""
+def _source_from(data: Any, current: str | None = None) -> str | None:
+    """The Markdown source from a body: a Markdown string, `source`, or a JSON `document`.
+
+    A document replacing a `current` source changes only the parts that differ from it.
+    """
     if isinstance(data, str):
         return data
     if data.get("source") is not None:
@@ -156,11 +159,14 @@ def _source_from(data: Any) -> str | None:
         if not isinstance(raw, dict):
             raise ServiceError("document must be a JSON object", reason="invalid_document")
         try:
-            return render(document.Postmortem.model_validate(raw))
+            new = document.Postmortem.model_validate(raw)
         except PydanticValidationError as exc:
             raise ServiceError(
                 f"document is not a postmortem: {exc.errors()[0]['msg']}", reason="invalid_document"
             ) from None
+        if current is None:
+            return render(new)
+        return services.postmortem_document_source(source=current, new=new)
     return None
 
 
@@ -235,7 +241,7 @@ class PostmortemViewSet(viewsets.GenericViewSet):
             body = PostmortemWriteSerializer(data=request.data)
             body.is_valid(raise_exception=True)
             base = body.validated_data["base_revision"]
-            found = _source_from(body.validated_data)
+            found = _source_from(body.validated_data, current=pm.source)
             message = body.validated_data.get("message", "")
             if found is None:
                 raise ServiceError("give a source or a document", reason="invalid")

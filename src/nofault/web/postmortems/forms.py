@@ -54,13 +54,32 @@ def _choices(enum: type) -> list[tuple[str, str]]:
     return [("", "—"), *[(m.value, m.value) for m in enum]]  # type: ignore[attr-defined]
 
 
-class TimelineRowForm(forms.Form):
+class _RowForm(forms.Form):
+    """A row of a table of inputs: each input is labelled with its column and row number."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        row = (self.prefix or "").rsplit("-", 1)[-1]
+        number = int(row) + 1 if row.isdigit() else None
+        for name, field in self.fields.items():
+            label = field.label or name.replace("_", " ").capitalize()
+            field.widget.attrs["aria-label"] = f"{label}, row {number}" if number else label
+
+
+class TimelineRowForm(_RowForm):
     """One timeline event."""
 
-    time = forms.CharField(max_length=100)
-    text = forms.CharField(max_length=2000)
+    time = forms.CharField(max_length=200, required=False)
+    text = forms.CharField(max_length=20_000, required=False)
     kind = forms.ChoiceField(choices=_choices(document.EventKind), required=False)
     source = forms.CharField(max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        """A row needs at least its time or its text."""
+        data = super().clean()
+        if not data.get("DELETE") and not (data.get("time") or data.get("text")):
+            raise forms.ValidationError("give the event's time and what happened")
+        return data
 
     def to_value(self) -> document.TimelineEvent:
         """The core's TimelineEvent for this row."""
@@ -70,11 +89,11 @@ class TimelineRowForm(forms.Form):
         )
 
 
-class FactorRowForm(forms.Form):
+class FactorRowForm(_RowForm):
     """One contributing factor."""
 
-    id = forms.CharField(max_length=20)
-    text = forms.CharField(max_length=2000)
+    id = forms.CharField(max_length=40)
+    text = forms.CharField(max_length=20_000)
     category = forms.ChoiceField(choices=_choices(document.FactorCategory), required=False)
 
     def to_value(self) -> document.ContributingFactor:
@@ -85,15 +104,19 @@ class FactorRowForm(forms.Form):
         )
 
 
-class ActionRowForm(forms.Form):
+class ActionRowForm(_RowForm):
     """One action item."""
 
-    id = forms.CharField(max_length=20)
-    text = forms.CharField(max_length=2000)
+    id = forms.CharField(max_length=40)
+    text = forms.CharField(max_length=20_000)
     type = forms.ChoiceField(choices=_choices(document.ActionType), required=False)
     owner = forms.CharField(max_length=200, required=False)
     person = forms.CharField(max_length=200, required=False)
-    due = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    # An <input type="date"> shows only ISO dates; a localised format would show it empty and
+    # save the due date away.
+    due = forms.DateField(
+        required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     status = forms.ChoiceField(
         choices=[(m.value, m.value) for m in document.ActionStatus], initial="open"
     )
@@ -118,16 +141,45 @@ class ActionRowForm(forms.Form):
         )
 
 
-TimelineFormSet = forms.formset_factory(TimelineRowForm, extra=1, can_delete=True)
-FactorFormSet = forms.formset_factory(FactorRowForm, extra=1, can_delete=True)
-ActionFormSet = forms.formset_factory(ActionRowForm, extra=1, can_delete=True)
+class RowFormSet(forms.BaseFormSet):
+    """Rows of one structured section, each form standing for the value it was filled from.
+
+    A row the person did not touch is neither validated nor read back from the form: it keeps
+    the value the document holds, so a save never rewrites (or loses) rows nobody edited.
+    """
+
+    def __init__(self, *args: Any, values: list[Any] | None = None, **kwargs: Any) -> None:
+        self.values = list(values or [])
+        super().__init__(*args, **kwargs)
+
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
+        kwargs["empty_permitted"] = True
+        return super()._construct_form(i, **kwargs)
+
+    def rows(self) -> list[Any]:
+        """The section's values after the edit: kept rows as they were, edited and added ones
+        from the form, deleted ones left out."""
+        out = []
+        for index, form in enumerate(self.forms):
+            kept = index < len(self.values)
+            if not form.has_changed():
+                if kept:
+                    out.append(self.values[index])
+                continue
+            if form.cleaned_data.get("DELETE"):
+                continue
+            out.append(form.to_value())
+        return out
+
+    def deleted(self) -> int:
+        """How many of the rows that were there are ticked for deletion."""
+        return sum(
+            1
+            for form in self.forms[: len(self.values)]
+            if form.has_changed() and form.cleaned_data.get("DELETE")
+        )
 
 
-def formset_values(formset: forms.BaseFormSet) -> list[Any]:
-    """The core values of the filled, undeleted rows."""
-    values = []
-    for form in formset.forms:
-        if not form.has_changed() or form.cleaned_data.get("DELETE"):
-            continue
-        values.append(form.to_value())
-    return values
+def row_formset(form: type[forms.Form], extra: int = 1) -> type[forms.BaseFormSet]:
+    """A formset class for one kind of row, with `extra` blank rows for new ones."""
+    return forms.formset_factory(form, formset=RowFormSet, extra=extra, can_delete=True)

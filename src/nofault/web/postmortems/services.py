@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from nofault.core import document
+from nofault.core.edits import apply_document
 from nofault.core.lint.engine import LintResult, lint
 from nofault.core.lint.registry import get_rule
 from nofault.core.markdown import (
@@ -24,7 +25,6 @@ from nofault.core.markdown import (
     ParsedText,
     parse_text,
     render,
-    render_front_matter,
 )
 from nofault.core.template import new_postmortem_markdown
 from nofault.web.actions import services as action_services
@@ -316,8 +316,15 @@ def postmortem_structure_source(
     factors: list[document.ContributingFactor] | None = None,
     actions: list[document.ActionItem] | None = None,
 ) -> str:
-    """Return the source with its timeline, factors or action items replaced, via the core."""
-    doc = parse_text(source).postmortem.model_copy(deep=True)
+    """Return the source with its timeline, factors or action items replaced, and nothing else.
+
+    Only the sections whose rows changed are written back (`core.edits.apply_document`), so
+    the rest of the text keeps its bytes. The result is read back before it is returned: when
+    it does not hold exactly the rows asked for and the rest of the document unchanged, the
+    save is refused, as the last guard against a save that loses more than it was asked to.
+    """
+    old = parse_text(source).postmortem
+    doc = old.model_copy(deep=True)
     if timeline is not None:
         _replace_section(
             doc, document.SectionKind.TIMELINE, document.TimelineSection, "events", timeline
@@ -334,7 +341,28 @@ def postmortem_structure_source(
         _replace_section(
             doc, document.SectionKind.ACTION_ITEMS, document.ActionItemsSection, "items", actions
         )
-    return render(doc)
+    result = apply_document(source, doc)
+    back = parse_text(result).postmortem
+    checks: list[tuple[str, list[Any] | None, list[Any]]] = [
+        ("timeline events", timeline, back.timeline),
+        ("contributing factors", factors, back.contributing_factors),
+        ("action items", actions, back.action_items),
+    ]
+    for name, asked, held in checks:
+        if asked is not None and held != asked:
+            raise ServiceError(
+                f"saving these rows would not keep the {name} as entered ({len(held)} read "
+                f"back where {len(asked)} were given), so nothing was saved; a row's text may "
+                "hold Markdown that splits it (a heading, a blank line): edit the source instead",
+                reason="unsafe_edit",
+            )
+    if back != doc:
+        raise ServiceError(
+            "saving these rows would change other parts of the postmortem, so nothing was "
+            "saved; edit the Markdown source instead",
+            reason="unsafe_edit",
+        )
+    return result
 
 
 def postmortem_structure_save(
@@ -359,25 +387,31 @@ def postmortem_structure_save(
     )
 
 
+def postmortem_document_source(*, source: str, new: document.Postmortem) -> str:
+    """Return the source rewritten to hold `new`, changing only the parts that differ.
+
+    When the kept parts would not read back as `new` (a layout the spliced text cannot hold),
+    the whole document is written in the canonical layout instead, which always reads back.
+    """
+    result = apply_document(source, new)
+    return result if parse_text(result).postmortem == new else render(new)
+
+
 # --- review workflow -------------------------------------------------------------------
 
 
 def _with_front_matter(source: str, **changes: Any) -> str:
-    """Return the source with front-matter fields changed and the body kept verbatim."""
+    """Return the source with front-matter fields changed and everything else kept verbatim."""
     parsed = parse_text(source)
     if any(p.code == UNREADABLE_FRONT_MATTER for p in parsed.problems):
         return source
     try:
-        doc = parsed.postmortem.model_copy(update={})
+        doc = parsed.postmortem.model_copy(deep=True)
         for name, value in changes.items():
             setattr(doc, name, value)
     except ValueError:
         return source
-    body = "\n".join(parsed.lines[parsed.body_start :])
-    front = render_front_matter(doc)
-    if not parsed.has_front_matter:
-        body = "\n" + body
-    return front + body + ("\n" if not body.endswith("\n") else "")
+    return apply_document(source, doc)
 
 
 def _set_status(pm: Postmortem, actor: Any, status: str, message: str, **front: Any) -> Postmortem:

@@ -20,15 +20,15 @@ from nofault.web.choices import Role
 from nofault.web.incidents.selectors import incident_get_visible
 from nofault.web.postmortems import exports, fragments, imports, selectors, services
 from nofault.web.postmortems.forms import (
-    ActionFormSet,
+    ActionRowForm,
     CommentForm,
-    FactorFormSet,
+    FactorRowForm,
     ImportForm,
     LintForm,
     SourceForm,
     SubmitForReviewForm,
-    TimelineFormSet,
-    formset_values,
+    TimelineRowForm,
+    row_formset,
 )
 from nofault.web.postmortems.models import Postmortem
 from nofault.web.rendering import markdown_to_html
@@ -142,8 +142,12 @@ def postmortem_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "postmortems/editor.html", _editor_context(pm, request, form=form), status=400
         )
-    source = form.cleaned_data["source"].replace("\r\n", "\n")
+    source = form.cleaned_data["source"]
     base = form.cleaned_data["base_revision"]
+    # Browsers send a textarea's lines ending in CRLF: a source kept with LF endings keeps them,
+    # so that saving what was loaded changes nothing.
+    if "\r\n" not in pm.source:
+        source = source.replace("\r\n", "\n")
     try:
         services.postmortem_save(
             postmortem=pm,
@@ -161,6 +165,9 @@ def postmortem_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
         ctx = _editor_context(pm, request, form=form, source=source)
         return render(request, "postmortems/editor.html", ctx, status=exc.status_code)
+    if pm.revision == base:
+        messages.info(request, "Nothing changed, so no revision was saved.")
+        return redirect("postmortems:edit", pk=pm.pk)
     messages.success(request, f"Saved revision {pm.revision}.")
     return redirect("postmortems:edit", pk=pm.pk)
 
@@ -347,6 +354,22 @@ def revision_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse
     return redirect("postmortems:edit", pk=pm.pk)
 
 
+def _rows_extra(request: HttpRequest) -> int:
+    """How many blank rows to offer for new entries (`?add=N`, 1 to 20)."""
+    raw = request.GET.get("add", "")
+    return min(int(raw), 20) if raw.isdigit() and int(raw) > 0 else 1
+
+
+def _rows_summary(before: list[Any], after: list[Any], what: str) -> str | None:
+    if before == after:
+        return None
+    kept = sum(1 for value in after if value in before)
+    added = len(after) - kept
+    removed = len(before) - kept
+    parts = [f"{n} {verb}" for n, verb in ((added, "added or changed"), (removed, "removed")) if n]
+    return f"{what}: " + ", ".join(parts)
+
+
 def postmortem_rows(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit the timeline, contributing factors and action items as rows."""
     pm = selectors.postmortem_get_visible(user=request.user, pk=pk)
@@ -362,21 +385,40 @@ def postmortem_rows(request: HttpRequest, pk: int) -> HttpResponse:
         for a in doc.action_items
     ]
     data = request.POST if request.method == "POST" else None
-    timeline = TimelineFormSet(data, initial=initial_timeline, prefix="timeline")
-    factors = FactorFormSet(data, initial=initial_factors, prefix="factors")
-    actions = ActionFormSet(data, initial=initial_actions, prefix="actions")
+    extra = _rows_extra(request)
+    timeline = row_formset(TimelineRowForm, extra)(
+        data, initial=initial_timeline, prefix="timeline", values=doc.timeline
+    )
+    factors = row_formset(FactorRowForm, extra)(
+        data, initial=initial_factors, prefix="factors", values=doc.contributing_factors
+    )
+    actions = row_formset(ActionRowForm, extra)(
+        data, initial=initial_actions, prefix="actions", values=doc.action_items
+    )
     status = 200
     if request.method == "POST":
-        base = int(request.POST.get("base_revision") or -1)
+        raw_base = request.POST.get("base_revision", "")
+        base = int(raw_base) if raw_base.isdigit() else -1
         if timeline.is_valid() and factors.is_valid() and actions.is_valid():
+            new_timeline, new_factors, new_actions = timeline.rows(), factors.rows(), actions.rows()
+            changes = [
+                change
+                for change in (
+                    _rows_summary(doc.timeline, new_timeline, "timeline"),
+                    _rows_summary(doc.contributing_factors, new_factors, "contributing factors"),
+                    _rows_summary(doc.action_items, new_actions, "action items"),
+                )
+                if change
+            ]
+            revision = pm.revision
             try:
                 services.postmortem_structure_save(
                     postmortem=pm,
                     actor=request.user,
                     base_revision=base,
-                    timeline=formset_values(timeline),
-                    factors=formset_values(factors),
-                    actions=formset_values(actions),
+                    timeline=new_timeline,
+                    factors=new_factors,
+                    actions=new_actions,
                 )
             except ConflictError:
                 messages.error(
@@ -387,7 +429,12 @@ def postmortem_rows(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, getattr(exc, "message", str(exc)))
                 status = 400
             else:
-                messages.success(request, f"Saved revision {pm.revision}.")
+                if pm.revision == revision:
+                    messages.info(request, "Nothing changed, so no revision was saved.")
+                else:
+                    messages.success(
+                        request, f"Saved revision {pm.revision} ({'; '.join(changes)})."
+                    )
                 return redirect("postmortems:rows", pk=pm.pk)
         else:
             status = 400
