@@ -13,6 +13,7 @@ from nofault.cli.main import ExitCode
 # (tests/cli/test_extras.py checks this against pyproject.toml).
 EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "pdf": ("weasyprint",),
+    "lsp": ("pygls", "lsprotocol"),
     "insights": ("sklearn", "numpy", "scipy"),
     "web": (
         "django",

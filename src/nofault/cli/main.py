@@ -39,6 +39,7 @@ COMMAND_MODULES = {
     "deliveries": "nofault.cli.deliveries_cmd",
     "serve": "nofault.cli.web_cmd",
     "demo": "nofault.cli.web_cmd",
+    "lsp": "nofault.cli.lsp_cmd",
 }
 
 

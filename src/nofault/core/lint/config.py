@@ -45,6 +45,9 @@ class LintConfig(BaseModel):
     # Extra judgemental words or phrases the blame pack flags (`blame-words = ["hero"]`).
     blame_words: list[str] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=list)
+    # Markdown files the language server lints even without front matter or the format's
+    # headings (globs, relative to the configuration's folder).
+    include: list[str] = Field(default_factory=list)
     # The organisation's own section headings (heading -> section kind), from its guide.
     headings: dict[str, SectionKind] = Field(default_factory=dict)
     guide: str | None = None  # guide.toml whose template `nofault new` writes (relative path)

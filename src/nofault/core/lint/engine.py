@@ -38,11 +38,14 @@ class Finding:
     message: str
     suggestion: str
     excerpt: str
+    fix: str | None = None  # replacement text for the span, when one is mechanical
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the finding as the JSON output's object (without the file)."""
+        """Return the finding as the JSON output's object (without the file; `fix` if any)."""
         data = asdict(self)
         data.pop("file")
+        if self.fix is None:
+            data.pop("fix")
         return data
 
 
@@ -240,6 +243,7 @@ def _finding(
         message=_same(texts, hit.message or rule.message),
         suggestion=rule.suggestion if hit.suggestion is None else hit.suggestion,
         excerpt=_same(texts, _excerpt(lines, hit)),
+        fix=hit.fix,
     )
 
 

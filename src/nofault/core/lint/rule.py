@@ -59,6 +59,9 @@ class Hit:
     message: str | None = None
     suggestion: str | None = None
     level: Level | None = None
+    # Text that can replace the flagged span as it stands (an editor's quick fix); None when
+    # fixing it takes a person's judgement, which is most of the time.
+    fix: str | None = None
 
 
 Detector = Callable[["LintContext", "Rule"], Iterable[Hit]]

@@ -40,10 +40,18 @@ def unknown_severity(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
     text = ctx.lines[line - 1] if line <= len(ctx.lines) else ""
     column = text.find(severity) + 1 if severity in text else 1
     allowed = ", ".join(ctx.config.severities)
+    # A severity that differs from one defined only in case, spaces or dashes ("sev 2") is
+    # that one; anything else needs a person to choose.
+    same = [s for s in ctx.config.severities if _bare(s) == _bare(severity)]
     yield Hit(
         line, column, line, column + len(severity) if column > 1 else None,
         message=f"severity {severity!r} is not one of {allowed}",
+        fix=same[0] if len(same) == 1 and column > 1 else None,
     )  # fmt: skip
+
+
+def _bare(name: str) -> str:
+    return "".join(c for c in name.casefold() if c.isalnum())
 
 
 def missing_section(ctx: LintContext, rule: Rule) -> Iterator[Hit]:

@@ -1,0 +1,326 @@
+"""`nofault lsp`: diagnostics, quick fixes and rule docs for postmortems as they are written.
+
+A door like the CLI: it reads the same configuration, calls the same `core` linter and shows
+its findings. The core never imports this module. Each open document is linted afresh on open
+and on every change (a 3,000-word postmortem takes milliseconds: benchmarks/lsp_speed.py), and
+the configuration is looked up again on each lint and reloaded when its file changes.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.workspace import TextDocument
+
+from nofault.__about__ import __version__
+from nofault.core.lint.config import CONFIG_FILES, ConfigError, LintConfig, load_config_file
+from nofault.core.lint.docs import rule_doc_markdown
+from nofault.core.lint.engine import Finding, LintResult, lint
+from nofault.core.lint.registry import get_rule
+
+# Each rule's page; the diagnostic's `codeDescription` links it.
+RULE_DOCS_URL = "https://nofault.invalid/docs/rules/{code}"
+SOURCE = "nofault"
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+# A reason the writer replaces; a suppression must say why (STR010 flags one that does not).
+REASON_PLACEHOLDER = "REASON: say why this wording stays"
+
+_SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "info": types.DiagnosticSeverity.Information,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """A configuration file as last read: its modification time and what it said."""
+
+    mtime_ns: int
+    config: LintConfig | None  # None: a pyproject.toml without [tool.nofault]
+
+
+class Configs:
+    """The configuration governing each file, looked up upward as the CLI does.
+
+    The lookup runs on every lint (a few `stat` calls), and a file is read again whenever its
+    modification time changes, so an edit to `.nofault.toml` or `pyproject.toml` holds from
+    the next keystroke whether or not the editor reports the change.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[Path, _Kept] = {}
+
+    def forget(self) -> None:
+        """Drop every configuration read so far."""
+        self._files.clear()
+
+    def for_file(self, path: Path) -> LintConfig:
+        """Return the configuration for a file: the nearest one upward, or the defaults."""
+        folder = path.parent
+        for directory in (folder, *folder.parents):
+            for name in CONFIG_FILES:
+                config = self._read(directory / name)
+                if config is not None:
+                    return config
+        return LintConfig()
+
+    def _read(self, candidate: Path) -> LintConfig | None:
+        try:
+            mtime = candidate.stat().st_mtime_ns
+        except OSError:
+            return None
+        kept = self._files.get(candidate)
+        if kept is None or kept.mtime_ns != mtime:
+            config = None
+            if candidate.name != "pyproject.toml" or _has_nofault_table(candidate):
+                config = load_config_file(candidate)
+            kept = _Kept(mtime, config)
+            self._files[candidate] = kept
+        return kept.config
+
+
+def _has_nofault_table(path: Path) -> bool:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True  # let load_config_file name the problem
+    tool = data.get("tool")
+    return isinstance(tool, dict) and "nofault" in tool
+
+
+def _named(path: Path, patterns: list[str], config: LintConfig) -> bool:
+    """Tell whether a glob of the configuration names the file (relative to its folder)."""
+    if not patterns:
+        return False
+    base = Path(config.source).parent if config.source else None
+    names = [path.name, path.as_posix()]
+    if base is not None and path.is_relative_to(base):
+        names.append(path.relative_to(base).as_posix())
+    return any(fnmatch.fnmatch(name, p) for p in patterns for name in names)
+
+
+class NofaultServer(LanguageServer):
+    """The language server, with the last lint of each open document kept for its actions."""
+
+    def __init__(self) -> None:
+        super().__init__("nofault", __version__)
+        self.configs = Configs()
+        self.results: dict[str, LintResult] = {}
+
+    def check(self, document: TextDocument) -> list[types.Diagnostic]:
+        """Lint one document and return its diagnostics (none for files that are not ours)."""
+        self.results.pop(document.uri, None)
+        path = Path(document.path)
+        if path.suffix.lower() not in MARKDOWN_SUFFIXES:
+            return []
+        try:
+            config = self.configs.for_file(path)
+        except ConfigError as exc:
+            self.window_show_message(
+                types.ShowMessageParams(type=types.MessageType.Error, message=str(exc))
+            )
+            return []
+        if _named(path, config.exclude, config):
+            return []
+        result = lint(document.source, path=str(path), config=config)
+        if not result.is_postmortem and not _named(path, config.include, config):
+            return []
+        self.results[document.uri] = result
+        return [diagnostic(document, f) for f in result.findings]
+
+    def publish(self, document: TextDocument) -> None:
+        """Lint a document and send its diagnostics to the editor."""
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=document.uri, version=document.version, diagnostics=self.check(document)
+            )
+        )
+
+
+def diagnostic(document: TextDocument, finding: Finding) -> types.Diagnostic:
+    """Return the LSP diagnostic for one finding, its range in the client's units."""
+    return types.Diagnostic(
+        range=finding_range(document, finding),
+        severity=_SEVERITY[finding.level],
+        code=finding.code,
+        code_description=types.CodeDescription(href=RULE_DOCS_URL.format(code=finding.code)),
+        source=SOURCE,
+        message=finding.message
+        + (f"\nSuggestion: {finding.suggestion}" if finding.suggestion else ""),
+    )
+
+
+def finding_range(document: TextDocument, finding: Finding) -> types.Range:
+    """Return a finding's span as an LSP range (0-based, in the encoding agreed with the client)."""
+    start = types.Position(line=finding.line - 1, character=finding.column - 1)
+    end = types.Position(line=finding.end_line - 1, character=finding.end_column - 1)
+    return document.position_codec.range_to_client_units(
+        document.lines, types.Range(start=start, end=end)
+    )
+
+
+def _overlaps(a: types.Range, b: types.Range) -> bool:
+    starts_before_end = (a.start.line, a.start.character) <= (b.end.line, b.end.character)
+    ends_after_start = (a.end.line, a.end.character) >= (b.start.line, b.start.character)
+    return starts_before_end and ends_after_start
+
+
+def _contains(r: types.Range, p: types.Position) -> bool:
+    return (
+        (r.start.line, r.start.character)
+        <= (p.line, p.character)
+        <= (
+            r.end.line,
+            r.end.character,
+        )
+    )
+
+
+def block_start(result: LintResult, line: int) -> int:
+    """Return the 0-based first line of the top-level block holding a 1-based line."""
+    if result.parsed is None:
+        return line - 1
+    spans = [(b.start, b.end) for b in result.parsed.blocks]
+    holding = [start for start, end in spans if start <= line - 1 < end]
+    return min(holding) if holding else line - 1
+
+
+def code_actions(
+    server: NofaultServer, document: TextDocument, wanted: types.Range
+) -> list[types.CodeAction]:
+    """Return the quick fixes and the paragraph suppressions for findings in a range."""
+    result = server.results.get(document.uri)
+    if result is None:
+        return []
+    actions: list[types.CodeAction] = []
+    disabled: set[tuple[int, str]] = set()
+    for finding in result.findings:
+        span = finding_range(document, finding)
+        if not _overlaps(span, wanted):
+            continue
+        diag = diagnostic(document, finding)
+        if finding.fix is not None:
+            edit = types.TextEdit(range=span, new_text=finding.fix)
+            actions.append(
+                types.CodeAction(
+                    title=f"{finding.code}: replace with '{finding.fix}'",
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diag],
+                    is_preferred=True,
+                    edit=types.WorkspaceEdit(changes={document.uri: [edit]}),
+                )
+            )
+        start = block_start(result, finding.line)
+        if (start, finding.code) in disabled:
+            continue
+        disabled.add((start, finding.code))
+        comment = f"<!-- nofault: disable={finding.code} -- {REASON_PLACEHOLDER} -->\n"
+        at = types.Position(line=start, character=0)
+        actions.append(
+            types.CodeAction(
+                title=f"Disable {finding.code} for this paragraph",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[diag],
+                edit=types.WorkspaceEdit(
+                    changes={document.uri: [types.TextEdit(types.Range(at, at), comment)]}
+                ),
+            )
+        )
+    return actions
+
+
+def hover(server: NofaultServer, document: TextDocument, at: types.Position) -> str | None:
+    """Return the docs of the rules whose findings cover a position, as Markdown."""
+    result = server.results.get(document.uri)
+    if result is None:
+        return None
+    codes = dict.fromkeys(
+        f.code for f in result.findings if _contains(finding_range(document, f), at)
+    )
+    pages = [rule_doc_markdown(rule) for code in codes if (rule := get_rule(code)) is not None]
+    return "\n\n---\n\n".join(pages) or None
+
+
+def build_server() -> NofaultServer:
+    """Return a language server with nofault's features registered."""
+    server = NofaultServer()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: NofaultServer, params: types.DidOpenTextDocumentParams) -> None:
+        ls.publish(ls.workspace.get_text_document(params.text_document.uri))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: NofaultServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.publish(ls.workspace.get_text_document(params.text_document.uri))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: NofaultServer, params: types.DidSaveTextDocumentParams) -> None:
+        if Path(params.text_document.uri).name in CONFIG_FILES:
+            _recheck_all(ls)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: NofaultServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.results.pop(params.text_document.uri, None)
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+        )
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched(ls: NofaultServer, params: types.DidChangeWatchedFilesParams) -> None:
+        _recheck_all(ls)
+
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: NofaultServer, params: types.InitializedParams) -> None:
+        caps = ls.client_capabilities.workspace
+        watched = caps.did_change_watched_files if caps else None
+        if watched and watched.dynamic_registration:
+            options = types.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[types.FileSystemWatcher(glob_pattern=f"**/{n}") for n in CONFIG_FILES]
+            )
+            ls.client_register_capability(
+                types.RegistrationParams(
+                    registrations=[
+                        types.Registration(
+                            id="nofault-config",
+                            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=options,
+                        )
+                    ]
+                )
+            )
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    )
+    def on_code_action(ls: NofaultServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        return code_actions(ls, document, params.range)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def on_hover(ls: NofaultServer, params: types.HoverParams) -> types.Hover | None:
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        text = hover(ls, document, params.position)
+        if text is None:
+            return None
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
+
+    return server
+
+
+def _recheck_all(ls: NofaultServer) -> None:
+    """Read the configuration again and lint every open document with it."""
+    ls.configs.forget()
+    for uri in list(ls.workspace.text_documents):
+        ls.publish(ls.workspace.get_text_document(uri))
+
+
+def serve() -> None:
+    """Run the language server over stdin and stdout until the editor ends it."""
+    build_server().start_io()

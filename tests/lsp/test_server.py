@@ -1,0 +1,272 @@
+"""`nofault lsp` driven as an editor drives it: a real subprocess, pygls' client over stdio."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+from nofault.core.lint.engine import lint
+
+# pytest runs the async tests on asyncio through anyio's plugin, as pygls' client needs.
+pytestmark = pytest.mark.anyio
+TIMEOUT = 20.0
+
+POSTMORTEM = """\
+---
+title: Checkout errors after a config push
+severity: sev 2
+---
+
+# Checkout errors after a config push
+
+## Summary
+
+The deploy failed because of human error.
+
+The pager fired at 14:02 and the on-call engineer opened the dashboard.
+"""
+
+SEVERITY = {
+    "error": types.DiagnosticSeverity.Error,
+    "warning": types.DiagnosticSeverity.Warning,
+    "info": types.DiagnosticSeverity.Information,
+}
+
+PLAIN = "Notes from the meeting. The deploy failed because of human error.\n"
+
+
+class Editor:
+    """A language client that keeps the last diagnostics the server published per document."""
+
+    def __init__(self) -> None:
+        self.client = LanguageClient("nofault-test", "1")
+        self.diagnostics: dict[str, list[types.Diagnostic]] = {}
+        self.published: asyncio.Event = asyncio.Event()
+        self.versions: dict[str, int] = {}
+
+        @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def _published(params: types.PublishDiagnosticsParams) -> None:
+            self.diagnostics[params.uri] = list(params.diagnostics)
+            self.published.set()
+
+    async def wait(self, uri: str) -> list[types.Diagnostic]:
+        """Wait for the next diagnostics the server sends for a document."""
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            self.published.clear()
+            if uri in self.diagnostics:
+                return self.diagnostics.pop(uri)
+            await asyncio.wait_for(self.published.wait(), deadline - time.monotonic())
+
+    async def open(self, path: Path, text: str) -> list[types.Diagnostic]:
+        """Open a document and return the diagnostics the server publishes for it."""
+        path.write_text(text, encoding="utf-8")
+        uri = path.as_uri()
+        self.versions[uri] = 1
+        self.client.text_document_did_open(
+            types.DidOpenTextDocumentParams(
+                types.TextDocumentItem(uri=uri, language_id="markdown", version=1, text=text)
+            )
+        )
+        return await self.wait(uri)
+
+    async def change(self, path: Path, text: str) -> list[types.Diagnostic]:
+        """Replace a document's whole text and return the diagnostics that follow."""
+        uri = path.as_uri()
+        self.versions[uri] += 1
+        self.client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(
+                    uri=uri, version=self.versions[uri]
+                ),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+        return await self.wait(uri)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Run on asyncio, which pygls uses."""
+    return "asyncio"
+
+
+@pytest.fixture
+async def editor() -> AsyncIterator[Editor]:
+    """Start `nofault lsp` as a subprocess and initialise it as an editor would."""
+    ed = Editor()
+    await ed.client.start_io(str(Path(sys.executable).with_name("nofault")), "lsp")
+    await asyncio.wait_for(
+        ed.client.initialize_async(
+            types.InitializeParams(
+                process_id=None, capabilities=types.ClientCapabilities(), root_uri=None
+            )
+        ),
+        TIMEOUT,
+    )
+    ed.client.initialized(types.InitializedParams())
+    yield ed
+    await asyncio.wait_for(ed.client.shutdown_async(None), TIMEOUT)
+    ed.client.exit(None)
+    await ed.client.stop()
+
+
+def _by_code(diagnostics: list[types.Diagnostic]) -> dict[str, types.Diagnostic]:
+    return {str(d.code): d for d in diagnostics}
+
+
+async def test_diagnostics_on_open_and_change(editor: Editor, tmp_path: Path) -> None:
+    doc = tmp_path / "2026-11-02-checkout.md"
+    found = _by_code(await editor.open(doc, POSTMORTEM))
+    blame = found["BLM201"]
+    assert blame.source == "nofault"
+    # Each severity is the level the linter gives the same finding, in LSP's terms.
+    levels = {f.code: f.level for f in lint(POSTMORTEM, path=str(doc)).findings}
+    assert set(found) == set(levels)
+    assert {code: d.severity for code, d in found.items()} == {
+        code: SEVERITY[level] for code, level in levels.items()
+    }
+    assert {types.DiagnosticSeverity.Error, types.DiagnosticSeverity.Warning} <= {
+        d.severity for d in found.values()
+    }
+    assert blame.code_description is not None
+    assert blame.code_description.href.endswith("/docs/rules/BLM201")
+    line = POSTMORTEM.splitlines()[blame.range.start.line]
+    flagged = line[blame.range.start.character : blame.range.end.character]
+    assert flagged.lower() == "human error"
+    # Fixing the sentence clears its finding and keeps the others.
+    fixed = POSTMORTEM.replace("because of human error", "when the config push reached checkout")
+    after = _by_code(await editor.change(doc, fixed))
+    assert "BLM201" not in after and "STR002" in after
+
+
+async def test_ranges_count_utf16_units_as_lsp_asks(editor: Editor, tmp_path: Path) -> None:
+    text = POSTMORTEM.replace("The deploy failed", "\N{FIRE}\N{FIRE} The deploy failed")
+    found = _by_code(await editor.open(tmp_path / "pm.md", text))
+    line = text.splitlines()[found["BLM201"].range.start.line]
+    units = line.encode("utf-16-le")
+    start, end = found["BLM201"].range.start.character, found["BLM201"].range.end.character
+    assert units[2 * start : 2 * end].decode("utf-16-le").lower() == "human error"
+
+
+async def test_only_postmortems_or_files_the_config_names(editor: Editor, tmp_path: Path) -> None:
+    assert await editor.open(tmp_path / "notes.md", PLAIN) == []
+    assert await editor.open(tmp_path / "README.txt", POSTMORTEM) == []
+    named = tmp_path / "named"
+    named.mkdir()
+    (named / ".nofault.toml").write_text('include = ["reviews/*.md"]\n', encoding="utf-8")
+    (named / "reviews").mkdir()
+    found = await editor.open(named / "reviews" / "notes.md", PLAIN)
+    assert "BLM201" in _by_code(found)
+
+
+async def test_code_actions_fix_and_disable_for_the_paragraph(
+    editor: Editor, tmp_path: Path
+) -> None:
+    doc = tmp_path / "pm.md"
+    found = _by_code(await editor.open(doc, POSTMORTEM))
+    actions = await asyncio.wait_for(
+        editor.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=doc.as_uri()),
+                range=found["STR002"].range,
+                context=types.CodeActionContext(diagnostics=[found["STR002"]]),
+            )
+        ),
+        TIMEOUT,
+    )
+    assert actions is not None
+    titles = {a.title: a for a in actions if isinstance(a, types.CodeAction)}
+    fix = titles["STR002: replace with 'SEV2'"]
+    assert fix.edit is not None and fix.edit.changes is not None
+    (edit,) = fix.edit.changes[doc.as_uri()]
+    fixed = _apply(POSTMORTEM, edit)
+    assert "severity: SEV2\n" in fixed
+    assert "STR002" not in _by_code(await editor.change(doc, fixed))
+
+    blame = _by_code(await editor.change(doc, fixed))["BLM201"]
+    actions = await asyncio.wait_for(
+        editor.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=doc.as_uri()),
+                range=blame.range,
+                context=types.CodeActionContext(diagnostics=[blame]),
+            )
+        ),
+        TIMEOUT,
+    )
+    assert actions is not None
+    disable = next(
+        a for a in actions if isinstance(a, types.CodeAction) and "Disable BLM201" in a.title
+    )
+    assert disable.edit is not None and disable.edit.changes is not None
+    (edit,) = disable.edit.changes[doc.as_uri()]
+    suppressed = _apply(fixed, edit)
+    assert "<!-- nofault: disable=BLM201 -- REASON" in suppressed
+    # The comment silences the paragraph and nothing else: no STR010, since it gives a reason.
+    after = _by_code(await editor.change(doc, suppressed))
+    assert "BLM201" not in after and "STR010" not in after
+    again = suppressed + "\nIt failed again because of human error.\n"
+    assert "BLM201" in _by_code(await editor.change(doc, again))
+
+
+async def test_hover_shows_the_rules_doc(editor: Editor, tmp_path: Path) -> None:
+    doc = tmp_path / "pm.md"
+    blame = _by_code(await editor.open(doc, POSTMORTEM))["BLM201"]
+    hover = await asyncio.wait_for(
+        editor.client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=doc.as_uri()),
+                position=blame.range.start,
+            )
+        ),
+        TIMEOUT,
+    )
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert hover.contents.value.startswith("# BLM201: blame.human-error")
+    assert "## Why it hurts a blameless review" in hover.contents.value
+    nothing = await asyncio.wait_for(
+        editor.client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=doc.as_uri()),
+                position=types.Position(line=11, character=2),
+            )
+        ),
+        TIMEOUT,
+    )
+    assert nothing is None
+
+
+async def test_configuration_is_reloaded_when_it_changes(editor: Editor, tmp_path: Path) -> None:
+    doc = tmp_path / "pm.md"
+    assert "BLM201" in _by_code(await editor.open(doc, POSTMORTEM))
+    config = tmp_path / "pyproject.toml"
+    config.write_text('[tool.nofault]\nignore = ["blame"]\n', encoding="utf-8")
+    editor.client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Created)]
+        )
+    )
+    assert "BLM201" not in _by_code(await editor.wait(doc.as_uri()))
+    # An editor that does not report file changes still gets the new settings on the next
+    # edit (the file's modification time is checked on each lint).
+    config.write_text('[tool.nofault]\nignore = ["structure"]\n', encoding="utf-8")
+    after = _by_code(await editor.change(doc, POSTMORTEM + "\n"))
+    assert "BLM201" in after and "STR002" not in after
+    # A broken file is reported to the user and nothing is linted with half a configuration.
+    config.write_text("[tool.nofault]\nignore = \n", encoding="utf-8")
+    assert await editor.change(doc, POSTMORTEM) == []
+
+
+def _apply(text: str, edit: types.TextEdit) -> str:
+    lines = text.splitlines(keepends=True)
+    start = sum(len(x) for x in lines[: edit.range.start.line]) + edit.range.start.character
+    end = sum(len(x) for x in lines[: edit.range.end.line]) + edit.range.end.character
+    return text[:start] + edit.new_text + text[end:]
