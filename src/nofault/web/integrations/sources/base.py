@@ -242,6 +242,8 @@ def load_json_object(body: bytes) -> dict[str, Any]:
         raise MalformedBody(f"the body is not JSON: {exc.msg} at line {exc.lineno}") from exc
     except RecursionError as exc:
         raise MalformedBody("the body's JSON is nested too deeply to read") from exc
+    except ValueError as exc:  # a number beyond Python's digit limit
+        raise MalformedBody(f"the body is not JSON nofault can read: {exc}") from exc
     if not isinstance(data, dict):
         raise WrongShape(f"expected a JSON object, got {type(data).__name__}")
     return data

@@ -29,7 +29,7 @@ def as_text(value: Any) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
-        return str(value)
+        return str(value) if value.bit_length() < 128 else None  # no id is longer
     if isinstance(value, float):
         if not math.isfinite(value):
             return None
@@ -88,7 +88,10 @@ def as_time(value: Any) -> datetime | None:
 
 def epoch(value: float) -> datetime | None:
     """Return an aware UTC time from epoch seconds, milliseconds, microseconds or nanoseconds."""
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond any float
+        return None
     if not math.isfinite(number) or number <= 0:
         return None
     for bound, unit in _EPOCH_UNITS:
