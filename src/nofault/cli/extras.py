@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib.util import find_spec
 
 import typer
+from rich.markup import escape
 
 from nofault.cli.console import fail
 from nofault.cli.main import ExitCode
@@ -43,5 +44,5 @@ def missing_modules(extra: str) -> list[str]:
 def require(extra: str, command: str) -> None:
     """Stop with one line naming the extra to install when a module of it is missing."""
     if missing_modules(extra):
-        fail(f"nofault {command} needs the {extra} extra: pip install 'nofault[{extra}]'")
+        fail(escape(f"nofault {command} needs the {extra} extra: pip install 'nofault[{extra}]'"))
         raise typer.Exit(ExitCode.USAGE)
