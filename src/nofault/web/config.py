@@ -36,6 +36,10 @@ class WebConfig:
     login_attempts: int = 5
     login_window_minutes: int = 15
     import_max_upload_mb: int = 50
+    email: dict[str, Any] = field(default_factory=lambda: {"EMAIL_BACKEND": _CONSOLE_MAIL})
+    email_from: str = "nofault@localhost"
+    base_url: str = "http://127.0.0.1:8000"
+    invite_days: int = 3
 
 
 # name -> (environment variable, description) ; the documented settings.
@@ -52,8 +56,16 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "login_attempts": ("NOFAULT_LOGIN_ATTEMPTS", "failed logins allowed per window (5)"),
     "login_window_minutes": ("NOFAULT_LOGIN_WINDOW_MINUTES", "throttle window in minutes (15)"),
     "import_max_upload_mb": ("NOFAULT_IMPORT_MAX_UPLOAD_MB", "largest import upload in MB (50)"),
+    "email_url": (
+        "NOFAULT_EMAIL_URL",
+        "smtp://user:pass@host:port (smtp+starttls:// or smtps:// for TLS); unset: mail is printed",
+    ),
+    "email_from": ("NOFAULT_EMAIL_FROM", "the From address of nofault's mail (nofault@localhost)"),
+    "base_url": ("NOFAULT_BASE_URL", "where people reach nofault, for links in mail"),
+    "invite_days": ("NOFAULT_INVITE_DAYS", "days an invitation or reset link stays valid (3)"),
 }
 
+_CONSOLE_MAIL = "django.core.mail.backends.console.EmailBackend"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -167,6 +179,33 @@ def _read_file(path_text: str) -> dict[str, Any]:
     return section
 
 
+def parse_email_url(url: str, *, name: str = "NOFAULT_EMAIL_URL") -> dict[str, Any]:
+    """Turn a mail URL into Django's EMAIL_* settings; mail is printed when the URL is empty."""
+    if not url or url == "console":
+        return {"EMAIL_BACKEND": _CONSOLE_MAIL}
+    parsed = urlparse(url)
+    scheme = parsed.scheme.lower()
+    if scheme not in ("smtp", "smtps", "smtp+starttls") or not parsed.hostname:
+        raise ConfigError(
+            f"{name} must be smtp://host:port, smtp+starttls://… or smtps://…, or console, "
+            f"not {url.split('@')[-1]!r}"
+        )
+    try:
+        port = parsed.port or (465 if scheme == "smtps" else 25)
+    except ValueError:
+        raise ConfigError(f"{name} has a port that is not a number") from None
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parsed.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parsed.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
+        "EMAIL_USE_SSL": scheme == "smtps",
+        "EMAIL_USE_TLS": scheme == "smtp+starttls",
+        "EMAIL_TIMEOUT": 10,
+    }
+
+
 def _secret_key(data_dir: Path) -> str:
     key_file = data_dir / "secret_key"
     if key_file.is_file():
@@ -233,6 +272,15 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Web
     name, raw = get("import_max_upload_mb", 50)
     import_max = _int(name, raw)
     _, org = get("organisation", "Example Org")
+    name, raw = get("email_url", "")
+    email = parse_email_url(str(raw), name=name)
+    _, email_from = get("email_from", "nofault@localhost")
+    name, raw = get("base_url", "http://127.0.0.1:8000")
+    base_url = str(raw).rstrip("/")
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"{name} must start with http:// or https://, not {base_url!r}")
+    name, raw = get("invite_days", 3)
+    invite_days = _int(name, raw)
     return WebConfig(
         data_dir=data_dir,
         secret_key=secret,
@@ -246,4 +294,8 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Web
         login_attempts=attempts,
         login_window_minutes=window,
         import_max_upload_mb=import_max,
+        email=email,
+        email_from=str(email_from),
+        base_url=base_url,
+        invite_days=invite_days,
     )

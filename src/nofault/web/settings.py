@@ -95,7 +95,21 @@ PASSWORD_HASHERS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Invitation and password-reset links are signed, single-use (they stop working once a password
+# is set) and expire after NOFAULT_INVITE_DAYS.
+PASSWORD_RESET_TIMEOUT = CONFIG.invite_days * 24 * 3600
+NOFAULT_BASE_URL = CONFIG.base_url
+DEFAULT_FROM_EMAIL = CONFIG.email_from
+EMAIL_BACKEND = CONFIG.email["EMAIL_BACKEND"]
+EMAIL_HOST = CONFIG.email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = CONFIG.email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = CONFIG.email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = CONFIG.email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = CONFIG.email.get("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = CONFIG.email.get("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = CONFIG.email.get("EMAIL_TIMEOUT", 10)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "incidents:list"
 LOGOUT_REDIRECT_URL = "accounts:login"
