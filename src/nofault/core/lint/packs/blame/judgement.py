@@ -5,14 +5,23 @@ from __future__ import annotations
 import re
 
 from nofault.core.lint.packs.blame.checks import OWN_WORDS, Clause, Found, Table
-from nofault.core.lint.packs.blame.grammar import TOKEN, about_someone, is_imperative
+from nofault.core.lint.packs.blame.grammar import (
+    TOKEN,
+    about_someone,
+    is_imperative,
+    person_subject,
+)
 from nofault.core.lint.packs.blame.lexicon import OUTCOME_JUDGEMENTS
 from nofault.core.lint.packs.blame.patterns import (
     BEFORE_STEP,
+    EXPLAINED,
     JUDGEMENT,
+    PERSON_STATE,
     POOR_WORK,
     REASON,
     VIGILANCE,
+    VOW,
+    VOW_DISCUSSED,
 )
 
 
@@ -55,10 +64,29 @@ def for_some_reason(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
+def person_state(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a judgement of a person's state ("lost track", "was distracted", "rushed it")."""
+    if EXPLAINED.search(c.text, m.end()):
+        return None  # "dozed off because of sleep apnoea": the state is explained, not judged
+    subj = person_subject(c.text, m.start(), c.people)
+    if subj.kind in ("person", "possessive", "team"):
+        return Found("BLM401", subj.start, m.end(), "judgemental")
+    return None
+
+
+def vow(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report more care, attention or vigilance as the fix, unless the sentence rejects it."""
+    if VOW_DISCUSSED.search(c.text):
+        return None
+    return Found("BLM401", m.start(), m.end(), "vigilance")
+
+
 TABLE: Table = (
     (JUDGEMENT, judged),
     (OWN_WORDS, judged),
     (POOR_WORK, poor_work),
     (VIGILANCE, vigilance),
     (REASON, for_some_reason),
+    (PERSON_STATE, person_state),
+    (VOW, vow),
 )

@@ -552,3 +552,51 @@ BLAME_DISCUSSED = re.compile(
     r"neither|nor|no\s+one|nobody|without|stop|avoid\w*|quick\s+to)\b)",
     _I,
 )
+# "The engineer lost track of his position", "we were slow to realise", "the team rushed
+# it": a judgement of a person's state or conduct, read only with a person as subject.
+PERSON_STATE = Gated(
+    r"\b(?:lost\s+(?:all\s+|his\s+|her\s+|their\s+|situational\s+)*(?:awareness|track|focus|"
+    r"concentration)|(?:not|n['’]t|never)\s+(?:\w+ly\s+)?(?:paying\s+attention|focused|"
+    r"concentrating)|(?:got\s+|became\s+|was\s+|were\s+)distracted|fell\s+asleep|"
+    r"asleep\s+at\s+the\s+(?:wheel|switch|controls)|zoned\s+out|dozed\s+off|"
+    r"in\s+(?:a|too\s+much\s+of\s+a)\s+(?:hurry|rush)|rushed(?:\s+(?:it|things|through))?|"
+    r"cut\s+corners|dropped\s+the\s+ball|too\s+sure\s+of|over-?confident|complacent|"
+    r"over-?reli(?:ed|ant)|slow\s+to\s+(?:realise|realize|react|respond|notice|act|see|"
+    r"understand|recogni[sz]e|grasp|catch\s+on)|out\s+of\s+(?:his|her|their|my|our)\s+depth|"
+    r"(?:could\s+not|couldn['’]t)\s+keep\s+(?:his|her|their|my)\s+mind\s+on)\b",
+    key_words(
+        "lost paying focused concentrating distracted asleep zoned dozed hurry rush rushed "
+        "corners ball sure overconfident confident complacent overrelied overreliant relied "
+        "reliant slow depth mind"
+    ),
+)
+# "Engineers must be more careful", "we'll pay closer attention": more care as the fix.
+VOW = Gated(
+    r"\b(?:be|being|been|stay|remain)\s+(?:\w+\s+)?(?:more|extra|doubly|especially|"
+    r"particularly|far\s+more|much\s+more|a\s+lot\s+more)\s+(?:careful|vigilant|attentive|"
+    r"cautious|diligent|disciplined|thorough|mindful)\b|"
+    r"\bpay\s+(?:\w+\s+)?(?:closer|more|better|greater|extra)\s+attention\b|"
+    r"\btake\s+(?:more|extra|greater|better)\s+care\b|"
+    r"\b(?:been|were|was|be|get|got)\s+reminded\s+(?:\w+\s+)?(?:to|of|about|that)\b",
+    key_words(
+        "careful vigilant attentive cautious diligent disciplined thorough mindful "
+        "attention care reminded"
+    ),
+)
+# A fix of more care discussed rather than prescribed ("telling juniors to be careful is
+# not a fix", "urging staff to be more careful").
+VOW_DISCUSSED = re.compile(
+    r"\b(?:urg\w+|tell\w*|ask\w*)\s+(?:\w+\s+){0,2}to\s+be\b|\bnot\s+(?:a|the)\s+"
+    r"(?:fix|answer|solution|remedy)\b|\b(?:won['’]t|doesn['’]t|does\s+not|will\s+not)\s+"
+    r"(?:help|work|fix)\b|\bno\s+(?:fix|amount)\b",
+    _I,
+)
+# "Thanks to Maya, who spotted the spike", "thanks to the team who rebuilt it": credit.
+CREDITED = re.compile(
+    r"[^.;:]{0,40}?\b(?:who|for)\s+(?:\w+\s+){0,2}?(?:noticed|found|spotted|identified|"
+    r"discovered|fixed|corrected|flagged|reported|caught|detected|traced|investigated|"
+    r"diagnosed|helped|hauled|rebuilt|restored|recovered|worked|stayed|jumped|raised|alerted|"
+    r"provid\w+|review\w+|debugged|dug|tracked|kept|pitched|saved|stepped|volunteered|"
+    r"help\w*|support\w*|quick\w*|patience|hard\s+work|effort\w*)\b",
+    _I,
+)

@@ -28,6 +28,7 @@ from nofault.core.lint.packs.blame.patterns import (
     CAUSE_SPLIT,
     CLEFT,
     CONSEQUENCE_LINK,
+    CREDITED,
     DECLINED,
     ERROR_ADVERB,
     EXPLAINED,
@@ -108,10 +109,17 @@ def possessive_fault(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
+def _thanked(c: Clause, m: re.Match[str], end: int) -> bool:
+    """Tell whether a "thanks to <person>" credits them ("thanks to Maya, who spotted it")."""
+    return m.group(0)[:6].lower() == "thanks" and bool(CREDITED.match(c.text, end))
+
+
 def agent(c: Clause, m: re.Match[str]) -> Found | None:
     """Report a person as the agent of a cause ("caused by the intern", "blamed on Bob")."""
     kind, end = np_after(c.text, m.end(), c.people)
-    return Found("BLM101", m.start(), end, "agent") if kind in ("person", "possessive") else None
+    if kind not in ("person", "possessive") or _thanked(c, m, end):
+        return None
+    return Found("BLM101", m.start(), end, "agent")
 
 
 def blame_with(c: Clause, m: re.Match[str]) -> Found | None:
@@ -126,7 +134,7 @@ def causal(c: Clause, m: re.Match[str]) -> Found | None:
     """Report "because <person> ...", "traced back to <person>" tied to a failure."""
     text = c.text
     kind, end = np_after(text, m.end(), c.people, names=True)
-    if kind not in ("person", "possessive"):
+    if kind not in ("person", "possessive") or _thanked(c, m, end):
         return None
     if (
         kind == "possessive"
