@@ -7,6 +7,7 @@ The environment wins over the file. A wrong value raises `ConfigError` naming th
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import tomllib
@@ -40,6 +41,7 @@ class WebConfig:
     email_from: str = "nofault@localhost"
     base_url: str = "http://127.0.0.1:8000"
     invite_days: int = 3
+    trusted_proxies: list[str] = field(default_factory=list)
 
 
 # name -> (environment variable, description) ; the documented settings.
@@ -63,6 +65,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "email_from": ("NOFAULT_EMAIL_FROM", "the From address of nofault's mail (nofault@localhost)"),
     "base_url": ("NOFAULT_BASE_URL", "where people reach nofault, for links in mail"),
     "invite_days": ("NOFAULT_INVITE_DAYS", "days an invitation or reset link stays valid (3)"),
+    "trusted_proxies": (
+        "NOFAULT_TRUSTED_PROXIES",
+        "comma-separated addresses or networks of reverse proxies whose X-Forwarded-For is read",
+    ),
 }
 
 _CONSOLE_MAIL = "django.core.mail.backends.console.EmailBackend"
@@ -281,6 +287,13 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Web
         raise ConfigError(f"{name} must start with http:// or https://, not {base_url!r}")
     name, raw = get("invite_days", 3)
     invite_days = _int(name, raw)
+    name, raw = get("trusted_proxies", "")
+    proxies = _list(raw)
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigError(f"{name}: {proxy!r} is not an address or a network") from None
     return WebConfig(
         data_dir=data_dir,
         secret_key=secret,
@@ -298,4 +311,5 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Web
         email_from=str(email_from),
         base_url=base_url,
         invite_days=invite_days,
+        trusted_proxies=proxies,
     )
