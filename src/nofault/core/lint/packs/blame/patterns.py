@@ -600,3 +600,19 @@ CREDITED = re.compile(
     r"help\w*|support\w*|quick\w*|patience|hard\s+work|effort\w*)\b",
     _I,
 )
+# "Human error" as a concept, a label or a general claim, not the cause of this failure.
+HE_CONCEPT = re.compile(
+    r"\b(?:refers?\s+to|(?<!-)call(?:s|ed|ing)?|term|concept|theory|label\w*|notion|myth|view|"
+    r"views|sees?|treat\w*|take\s+on|perspective|approach|handle|tolerat\w+|eliminat\w+|"
+    r"robust|inevitable|always|natural|normal|reasons|contributing\s+factor|symptom|"
+    r"if\s+it\s+(?:was|is)|whether|cannot|can['’]t|never\s+(?:the|a|an)|problem\s+as|"
+    r"starting\s+point|explanation|conclusion|write|writing|written)\b",
+    _I,
+)
+# A cause stated outright: with these, "human error" is this failure's cause whatever else.
+HE_CAUSE = re.compile(
+    r"\b(?:caused\s+by|due\s+to|blamed?\s+on|blames|put\s+down\s+to|attributed\s+to|"
+    r"trace[sd]?\s+(?:back\s+)?to|down\s+to|result\s+of|root\s+cause|to\s+blame|behind|"
+    r"caused|causing|led\s+to|resulted\s+in|triggered)\b",
+    _I,
+)
