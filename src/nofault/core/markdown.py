@@ -333,19 +333,21 @@ for _kind, _names in {
     SectionKind.IMPACT: "impact|customer impact|user impact|affected users|"
     "business impact|end user impact|impact assessment",
     SectionKind.TIMELINE: "timeline|incident timeline|chain of events|sequence of events|"
-    "detailed timeline|timeline of events|follow up timeline|key events",
-    SectionKind.DETECTION: "detection|how we detected it|how was it detected|how did we find out",
+    "detailed timeline|timeline of events|key events|how did we respond",
+    SectionKind.DETECTION: "detection|how we detected it|how was it detected|how did we find out|"
+    "how did we detect it|how was the incident detected|how we found out|noticing",
     SectionKind.TRIGGER: "trigger|triggers|what triggered the incident",
     SectionKind.RESOLUTION: "resolution|mitigation|mitigation and resolution|"
     "resolution and recovery|recovery|remediation steps|how we fixed it|how did we fix it|"
-    "how was it fixed|response|response and recovery",
+    "how was it fixed|response|response and recovery|how we responded",
     SectionKind.CONTRIBUTING_FACTORS: "contributing factors|root cause|root causes|"
     "causes|contributing conditions|contributing causes|what caused the incident|"
     "root cause and mitigation|process breakdown|process breakdowns|contributing conditions "
     "analysis|causes and contributing factors|why it happened|why did it happen|"
     "why did this happen|what caused it|what caused this|technical cause|technical causes|"
     "cause|contributing factor|root causes and contributing factors|causal factors|"
-    "origin of the incident|root cause and contributing factors|factors",
+    "origin of the incident|root cause and contributing factors|factors|"
+    "what went wrong and why|what caused the outage|why did this incident happen",
     SectionKind.ANALYSIS: "analysis|five whys|5 whys|the five whys|investigation|"
     "root cause analysis|causal analysis|whys|how did it happen|how it happened|"
     "conclusions|what happened and why",
@@ -364,6 +366,8 @@ for _kind, _names in {
     "corrective measures|preventive measures|preventative measures|future actions|"
     "remediations|review actions|action plan|how are we preventing it from happening again|"
     "how we will prevent this|what we are doing about it|what we will do|improvements|"
+    "how are we making incidents like this less likely or less impactful|"
+    "what we are changing|what we changed|repair items|"
     "corrective and preventive actions|corrective and preventative actions",
     SectionKind.LESSONS: "lessons learned|lessons learnt|lessons|learnings|key takeaways|"
     "takeaways|lessons and thoughts|what we learned|what we learnt",
@@ -1008,8 +1012,10 @@ def _read_timeline(
     return None
 
 
+# An id is a bold token holding a digit (`**CF1**`, `**2**`): a bold word ("**Monitoring**
+# was slow") is the start of the factor's text, as other templates write a lead-in.
 _FACTOR = re.compile(
-    r"^(?:[-*+]|\d{1,9}[.)])\s+(?:\*\*(?P<id>[A-Za-z][\w.-]*|\d{1,9})\*\*(?:\s+|$))?"
+    r"^(?:[-*+]|\d{1,9}[.)])\s+(?:\*\*(?P<id>[A-Za-z][A-Za-z_.-]{0,15}\d[\w.-]{0,15}|\d{1,9})\*\*(?:\s+|$))?"
     r"(?:\[(?P<cat>[A-Za-z ]+)\]\s*)?(?P<text>.*)$"
 )
 _ITEM_NUMBER = re.compile(r"^\s*(\d{1,9})[.)]")
@@ -1066,13 +1072,27 @@ def _item_text(lines: Sequence[str], item_start: int, item_end: int) -> str:
     )
 
 
+def _free_id(taken: set[str], preferred: str | None) -> str:
+    """Return `preferred` when no factor has it yet, else the next `CF<n>` no factor has."""
+    if preferred and preferred not in taken:
+        return preferred
+    number = len(taken) + 1
+    while f"CF{number}" in taken:
+        number += 1
+    return f"CF{number}"
+
+
 def _read_factors(
-    lines: Sequence[str], block: Block, problems: list[Problem]
+    lines: Sequence[str], block: Block, problems: list[Problem], taken: set[str]
 ) -> list[ContributingFactor]:
-    """Read a bulleted or numbered list of factors; a numbered item's number is its id."""
+    """Read a bulleted or numbered list of factors; a numbered item's number is its id.
+
+    Items without an id are numbered on from the factors read before (`taken`), so that a
+    second list of factors never repeats the first one's ids.
+    """
     factors = []
     numbers = _list_numbers(lines, block)
-    for position, (item_start, item_end) in enumerate(block.items, start=1):
+    for item_start, item_end in block.items:
         number = next(numbers)
         m = _FACTOR.match(_item_text(lines, item_start, item_end))
         if not m:
@@ -1088,12 +1108,48 @@ def _read_factors(
                 )
         elif not m["id"]:
             category, text = _category_label(text)
-        factors.append(
-            ContributingFactor(
-                id=m["id"] or number or f"CF{position}", text=text, category=category
-            )
-        )
+        ident = m["id"] or _free_id(taken, number)
+        taken.add(ident)
+        factors.append(ContributingFactor(id=ident, text=text, category=category))
     return factors
+
+
+def _ids_listed(lines: Sequence[str], blocks: list[Block]) -> bool:
+    """Tell whether the first list among the blocks gives every item a bold id (`**CF2**`)."""
+    for block in blocks:
+        if block.type in ("bullet_list", "ordered_list"):
+            return all(
+                (m := _FACTOR.match(lines[start].strip())) is not None and m["id"] is not None
+                for start, _end in block.items
+            )
+    return False
+
+
+_MIN_FACTOR_WORDS = 4
+
+
+def _paragraph_factors(
+    lines: Sequence[str], blocks: list[Block], taken: set[str]
+) -> tuple[int, int, list[ContributingFactor]] | None:
+    """Read a causes section written as prose: each paragraph of the first run is a factor."""
+    first = next((i for i, b in enumerate(blocks) if b.type == "paragraph"), None)
+    if first is None:
+        return None
+    last = first
+    while last + 1 < len(blocks) and blocks[last + 1].type == "paragraph":
+        last += 1
+    texts = [_item_text(lines, b.start, b.end) for b in blocks[first : last + 1]]
+    if any(len(t.split()) < _MIN_FACTOR_WORDS for t in texts):
+        return None  # a placeholder or a lead-in line, not a cause
+    factors = []
+    for text in texts:
+        category, rest = _category_label(text)
+        ident = _free_id(taken, None)
+        taken.add(ident)
+        factors.append(
+            ContributingFactor(id=ident, text=_unescape_bracket(rest), category=category)
+        )
+    return first, last, factors
 
 
 def _read_actions(
@@ -1363,11 +1419,22 @@ def _read_chains(
     return chains, index
 
 
+@dataclass
+class _Reading:
+    """What the sections read so far tell the ones after them."""
+
+    taken: set[str] = field(default_factory=set)  # factor ids
+    listed: bool = False  # factors were read from a list
+
+
 def _build_section(
     kind: SectionKind, heading: str, level: int, lines: Sequence[str], start: int, end: int,
-    blocks: list[Block], problems: list[Problem],
+    blocks: list[Block], problems: list[Problem], reading: _Reading, *, prose: bool = True,
 ) -> Section:  # fmt: skip
-    """Build one section from its body lines [start, end) and the blocks inside them."""
+    """Build one section from its body lines [start, end) and the blocks inside them.
+
+    `prose` lets a causes section written as paragraphs give one factor per paragraph.
+    """
     common = {"heading": heading, "level": level}
     if kind == SectionKind.TIMELINE:
         found = _read_timeline(lines, blocks, problems)
@@ -1400,12 +1467,23 @@ def _build_section(
     if kind == SectionKind.CONTRIBUTING_FACTORS:
         for block in blocks:
             if block.type in ("bullet_list", "ordered_list"):
+                factors = _read_factors(lines, block, problems, reading.taken)
+                reading.listed = reading.listed or bool(factors)
                 return FactorsSection(
                     **common,
-                    factors=_read_factors(lines, block, problems),
+                    factors=factors,
                     body=_join(lines, start, block.start),
                     after=_join(lines, block.end, end),
                 )
+        by_paragraph = _paragraph_factors(lines, blocks, reading.taken) if prose else None
+        if by_paragraph:
+            first, last, factors = by_paragraph
+            return FactorsSection(
+                **common,
+                factors=factors,
+                body=_join(lines, start, blocks[first].start),
+                after=_join(lines, blocks[last].end, end),
+            )
         return FactorsSection(**common, body=_join(lines, start, end))
     if kind == SectionKind.ACTION_ITEMS:
         for block in blocks:
@@ -1436,6 +1514,19 @@ def _build_section(
                     )
         return LinksSection(**common, body=_join(lines, start, end))
     if kind == SectionKind.ANALYSIS:
+        whys = _WHY_HEADING.match(heading) or heading_key(heading) in ("whys", "the whys")
+        if whys and not any(b.type == "heading" for b in blocks):
+            # "## Five whys" with its answers as a list straight under it (Atlassian's layout).
+            for block in blocks:
+                if block.type in ("ordered_list", "bullet_list"):
+                    answers = [re.sub(r"^(?:\d+[.)]|[-*+])\s+", "", _item_text(lines, a, b))
+                               for a, b in block.items]  # fmt: skip
+                    return AnalysisSection(
+                        **common,
+                        chains=[WhyChain(title="", answers=answers)],
+                        body=_join(lines, start, block.start),
+                        after=_join(lines, block.end, end),
+                    )
         for index, block in enumerate(blocks):
             chains, stop = _read_chains(lines, blocks, index)
             if chains:
@@ -1576,6 +1667,15 @@ def parse_text(
     for h in headings:
         text_of = _heading_text(lines[h.start])
         kind = heading_kind(text_of, aliases)
+        if (
+            kind in seen
+            and kind in _READ_ONCE
+            and heading_key(text_of) != heading_key(CANONICAL_HEADINGS[kind])
+        ):
+            # Templates split what nofault reads as one section ("Overview" then "What
+            # happened", "Response" then "Recovery"): the second is kept as written, not as a
+            # repeat of the first.
+            kind = SectionKind.OTHER
         nested_known = kind != SectionKind.OTHER and kind not in seen and h.level <= 4
         if h.level <= section_level or nested_known:
             starts.append((h, text_of, kind))
@@ -1585,6 +1685,8 @@ def parse_text(
     preamble_end = starts[0][0].start if starts else len(lines)
     sections: list[Section] = []
     spans: list[tuple[int, int, int]] = []
+    reading = _Reading()
+    went_wrong: list[tuple[int, Block, str, int, list[Block]]] = []
     cursor = 0  # blocks are in document order: walk them once across all sections
     for index, (h, text_of, kind) in enumerate(starts):
         end = starts[index + 1][0].start if index + 1 < len(starts) else len(lines)
@@ -1594,9 +1696,22 @@ def parse_text(
         while cursor < len(blocks) and blocks[cursor].end <= end:
             inner.append(blocks[cursor])
             cursor += 1
-        sections.append(_build_section(kind, text_of, h.level, lines, h.end, end, inner, problems))
+        if kind == SectionKind.WENT_WRONG:
+            went_wrong.append((index, h, text_of, end, inner))
+        sections.append(
+            _build_section(kind, text_of, h.level, lines, h.end, end, inner, problems, reading)
+        )
         spans.append((h.start, end, h.start))
-
+    # Templates that list no causes (PagerDuty's, the SRE book's lessons) keep them in "What
+    # went wrong": its list is read as factors then, and whenever its items carry factor ids
+    # (as the canonical form writes them), so that a round trip reads the same factors.
+    for index, h, text_of, end, inner in went_wrong:
+        if reading.listed and not _ids_listed(lines, inner):
+            continue
+        section = _build_section(SectionKind.CONTRIBUTING_FACTORS, text_of, h.level, lines,
+                                 h.end, end, inner, problems, reading, prose=False)  # fmt: skip
+        if isinstance(section, FactorsSection) and section.factors:
+            sections[index] = section
     sections = _resolve_references(sections)
     known = any(s.kind != SectionKind.OTHER for s in sections)
     postmortem = Postmortem(
@@ -1618,6 +1733,13 @@ def parse_text(
         section_spans=spans,
         front_matter_lines=key_lines,
     )
+
+
+# Prose sections only the first of which is read; a second one by another name is "other".
+_READ_ONCE = frozenset(
+    {SectionKind.SUMMARY, SectionKind.IMPACT, SectionKind.DETECTION, SectionKind.TRIGGER,
+     SectionKind.RESOLUTION, SectionKind.LESSONS}
+)  # fmt: skip
 
 
 def _heading_text(line: str) -> str:

@@ -64,6 +64,14 @@ _ROOT_CAUSE = re.compile(
 
 
 _ROOT_CAUSE_FOLDED = folded(_ROOT_CAUSE)
+_NEGATIONS = frozenset(a.pack_entry("depth", "DEP102").get("negated_by", ()))
+_NEGATION_WINDOW = 5  # words before the match
+
+
+def _denied(text: str, start: int) -> bool:
+    """Tell whether one of the few words before `start` denies what follows ("no single …")."""
+    words = text[max(0, start - 60) : start].lower().replace("’", "'").split()
+    return any(w.strip(",;:()\"") in _NEGATIONS for w in words[-_NEGATION_WINDOW:])
 
 
 def root_cause(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
@@ -82,6 +90,8 @@ def root_cause(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
         else:
             matches = _ROOT_CAUSE.finditer(text) if "cause" in text.casefold() else ()
         for m in matches:
+            if _denied(text, m.start()):
+                continue
             line, column = sentence.position(m.start())
             end_line, end_column = sentence.position(m.end())
             yield Hit(line, column, end_line, end_column)

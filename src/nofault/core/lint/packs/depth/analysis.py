@@ -193,10 +193,17 @@ _MEASURE_FOLDED = folded(_MEASURE)
 
 
 def impact_quantified(pm: Postmortem) -> bool:
-    """Tell whether the impact is measured: front-matter figures or numbers in the Impact text."""
+    """Tell whether the impact is measured: front-matter figures or numbers in the Impact text.
+
+    A review with no Impact section may state its figures in the summary, as cloud providers'
+    incident reviews do ("about 4.1% of write requests failed for 85 minutes").
+    """
     if pm.impact.is_quantified():
         return True
-    return _measured(section_text(pm, SectionKind.IMPACT))
+    impact = section_text(pm, SectionKind.IMPACT)
+    if not has_content(impact):
+        impact = section_text(pm, SectionKind.SUMMARY)
+    return _measured(impact)
 
 
 @lru_cache(maxsize=8)
@@ -364,24 +371,49 @@ def response_times(pm: Postmortem, zone: str | None = None) -> ResponseTimes:
     def utc(value: datetime | None) -> datetime | None:
         return value.astimezone(UTC) if value is not None else None
 
+    detected = pm.detected_at or first(EventKind.DETECTION)
+    if detected is None:
+        index = detection_event(pm)
+        detected = next((t.at for t in timed if t.index == index), None)
     return ResponseTimes(
         started=utc(started),
-        detected=utc(pm.detected_at or first(EventKind.DETECTION)),
+        detected=utc(detected),
         mitigated=utc(pm.mitigated_at or first(EventKind.MITIGATION)),
         resolved=utc(pm.resolved_at or first(EventKind.RESOLUTION)),
     )
 
 
+def detection_event(pm: Postmortem) -> int | None:
+    """Return the index of the timeline event that marks detection, if one does.
+
+    An event of kind `detection`; or, in a timeline whose events carry no kind at all (as
+    other templates write them), the first event whose text says the problem was noticed.
+    """
+    events = pm.timeline
+    for index, event in enumerate(events):
+        if event.kind == EventKind.DETECTION:
+            return index
+    if any(e.kind is not None for e in events):
+        return None
+    noticed = compile_phrases(pack_phrases("depth", "DEP107"))
+    return next((i for i, e in enumerate(events) if noticed.search(e.text)), None)
+
+
 def detection_time_known(pm: Postmortem) -> bool:
     """Tell whether the document says when the problem was detected."""
-    return pm.detected_at is not None or any(e.kind == EventKind.DETECTION for e in pm.timeline)
+    return pm.detected_at is not None or detection_event(pm) is not None
 
 
 def detection_described(pm: Postmortem) -> bool:
     """Tell whether the document says how the problem was noticed."""
     if has_content(section_text(pm, SectionKind.DETECTION)):
         return True
-    return any(e.kind == EventKind.DETECTION and e.source for e in pm.timeline)
+    index = detection_event(pm)
+    if index is None:
+        return False
+    event = pm.timeline[index]
+    # A kindless event read as detection says how in its own words; a tagged one by its source.
+    return event.kind is None or bool(event.source)
 
 
 def min_timeline_events(pm: Postmortem, config: LintConfig) -> int:

@@ -123,9 +123,15 @@ def _chains(pm: Postmortem, config: LintConfig) -> tuple[float, str]:
             f"{len(good)} of {_plural(len(chains), 'five-whys chain')} reach "
             f"{config.min_why_steps}+ steps and end at the system"
         )
-    words = len(dep.section_text(pm, SectionKind.ANALYSIS).split())
-    if dep.has_content(dep.section_text(pm, SectionKind.ANALYSIS)) and words >= 60:
-        return 0.7, f"no five-whys chain; an analysis narrative of {words} words"
+    narrative, where = dep.section_text(pm, SectionKind.ANALYSIS), "an analysis narrative"
+    if not dep.has_content(narrative):
+        # Templates with no analysis section (the SRE book's) reason in their causes section.
+        section = dep.section_text(pm, SectionKind.CONTRIBUTING_FACTORS)
+        narrative = " ".join([section, *(f.text for f in pm.contributing_factors)])
+        where = "reasoning in the causes section"
+    words = len(narrative.split())
+    if dep.has_content(narrative) and words >= 60:
+        return 0.7, f"no five-whys chain; {where} of {words} words"
     return 0.0, "no five-whys chain and no analysis narrative"
 
 
