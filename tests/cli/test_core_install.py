@@ -89,6 +89,9 @@ def test_core_install_lints(core_venv: tuple[Path, float], tmp_path: Path) -> No
         (["similar", "README.md"], "insights"),
         (["report", "--format", "md"], "insights"),
         (["guide", "build", "--format", "pdf", "-o", "guide.pdf"], "pdf"),
+        (["deliveries", "replay"], "web"),
+        (["lsp"], "lsp"),
+        (["import", "page.html"], "import"),
     ],
     ids=lambda v: " ".join(v) if isinstance(v, list) else v,
 )
@@ -97,6 +100,7 @@ def test_missing_extra_is_one_line(
 ) -> None:
     venv, _ = core_venv
     (tmp_path / "README.md").write_text("# A draft\n", encoding="utf-8")
+    (tmp_path / "page.html").write_text("<h1>Outage</h1><p>The cache expired.</p>", "utf-8")
     env = {**os.environ, "COLUMNS": "200"}
     result = _run(venv / "bin" / "nofault", *command, cwd=tmp_path, env=env)
     assert result.returncode == 2
@@ -130,6 +134,7 @@ def test_extra_modules_match_pyproject() -> None:
                 out.add(name.lower().replace("_", "-"))
         return out
 
+    assert set(extras) - {"all", "dev"} == set(EXTRA_MODULES)
     for extra, modules in EXTRA_MODULES.items():
         covered = {d.lower().replace("_", "-") for m in modules for d in providers.get(m, [])}
         assert packages(extra) <= covered, f"{extra}: {packages(extra) - covered} not checked"

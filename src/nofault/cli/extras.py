@@ -5,17 +5,17 @@ from __future__ import annotations
 from importlib.util import find_spec
 
 import typer
-from rich.markup import escape
 
 from nofault.cli.console import fail
 from nofault.cli.main import ExitCode
 
 # The modules each extra of pyproject.toml brings, by the name they are imported as
-# (tests/cli/test_extras.py checks this against pyproject.toml).
+# (tests/cli/test_core_install.py checks this against pyproject.toml).
 EXTRA_MODULES: dict[str, tuple[str, ...]] = {
     "pdf": ("weasyprint",),
+    "import": ("mammoth", "markdownify", "bs4", "defusedxml"),
     "lsp": ("pygls", "lsprotocol"),
-    "insights": ("sklearn", "numpy", "scipy"),
+    "insights": ("sklearn", "numpy", "scipy", "snowballstemmer"),
     "web": (
         "django",
         "rest_framework",
@@ -28,12 +28,10 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
         "psycopg",
         "httpx",
         "slack_sdk",
-        "weasyprint",
-        "sklearn",
-        "numpy",
-        "scipy",
     ),
 }
+# The web app renders PDFs and computes insights: its extra brings theirs.
+EXTRA_MODULES["web"] += EXTRA_MODULES["pdf"] + EXTRA_MODULES["insights"]
 
 
 def missing_modules(extra: str) -> list[str]:
@@ -44,5 +42,5 @@ def missing_modules(extra: str) -> list[str]:
 def require(extra: str, command: str) -> None:
     """Stop with one line naming the extra to install when a module of it is missing."""
     if missing_modules(extra):
-        fail(escape(f"nofault {command} needs the {extra} extra: pip install 'nofault[{extra}]'"))
+        fail(f"nofault {command} needs the {extra} extra: pip install 'nofault[{extra}]'")
         raise typer.Exit(ExitCode.USAGE)
