@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,7 +133,8 @@ class NofaultServer(LanguageServer):
         if not result.is_postmortem and not _named(path, config.include, config):
             return []
         self.results[document.uri] = result
-        return [diagnostic(document, f) for f in result.findings]
+        lines = _lines(document, result)
+        return [diagnostic(document, f, lines) for f in result.findings]
 
     def publish(self, document: TextDocument) -> None:
         """Lint a document and send its diagnostics to the editor."""
@@ -143,10 +145,15 @@ class NofaultServer(LanguageServer):
         )
 
 
-def diagnostic(document: TextDocument, finding: Finding) -> types.Diagnostic:
+def _lines(document: TextDocument, result: LintResult | None) -> Sequence[str]:
+    """Return the document's lines once (a document splits its text on every `.lines`)."""
+    return result.parsed.lines if result and result.parsed else document.source.splitlines()
+
+
+def diagnostic(document: TextDocument, finding: Finding, lines: Sequence[str]) -> types.Diagnostic:
     """Return the LSP diagnostic for one finding, its range in the client's units."""
     return types.Diagnostic(
-        range=finding_range(document, finding),
+        range=finding_range(document, finding, lines),
         severity=_SEVERITY[finding.level],
         code=finding.code,
         code_description=types.CodeDescription(href=RULE_DOCS_URL.format(code=finding.code)),
@@ -156,12 +163,20 @@ def diagnostic(document: TextDocument, finding: Finding) -> types.Diagnostic:
     )
 
 
-def finding_range(document: TextDocument, finding: Finding) -> types.Range:
+def finding_range(document: TextDocument, finding: Finding, lines: Sequence[str]) -> types.Range:
     """Return a finding's span as an LSP range (0-based, in the encoding agreed with the client)."""
-    start = types.Position(line=finding.line - 1, character=finding.column - 1)
-    end = types.Position(line=finding.end_line - 1, character=finding.end_column - 1)
-    return document.position_codec.range_to_client_units(
-        document.lines, types.Range(start=start, end=end)
+    codec = document.position_codec
+
+    def position(line: int, column: int) -> types.Position:
+        text = lines[line - 1] if 1 <= line <= len(lines) else ""
+        head = text[: column - 1]
+        # ASCII counts the same in UTF-8, UTF-16 and UTF-32: no need to ask the codec.
+        return types.Position(
+            line - 1, len(head) if head.isascii() else codec.client_num_units(head)
+        )
+
+    return types.Range(
+        position(finding.line, finding.column), position(finding.end_line, finding.end_column)
     )
 
 
@@ -200,11 +215,12 @@ def code_actions(
         return []
     actions: list[types.CodeAction] = []
     disabled: set[tuple[int, str]] = set()
+    lines = _lines(document, result)
     for finding in result.findings:
-        span = finding_range(document, finding)
+        span = finding_range(document, finding, lines)
         if not _overlaps(span, wanted):
             continue
-        diag = diagnostic(document, finding)
+        diag = diagnostic(document, finding, lines)
         if finding.fix is not None:
             edit = types.TextEdit(range=span, new_text=finding.fix)
             actions.append(
@@ -240,8 +256,9 @@ def hover(server: NofaultServer, document: TextDocument, at: types.Position) -> 
     result = server.results.get(document.uri)
     if result is None:
         return None
+    lines = _lines(document, result)
     codes = dict.fromkeys(
-        f.code for f in result.findings if _contains(finding_range(document, f), at)
+        f.code for f in result.findings if _contains(finding_range(document, f, lines), at)
     )
     pages = [rule_doc_markdown(rule) for code in codes if (rule := get_rule(code)) is not None]
     return "\n\n---\n\n".join(pages) or None
