@@ -10,7 +10,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 
-PUBLIC_PREFIXES = ("/api/", "/static/", "/accounts/login/", "/healthz", "/webhooks/")
+PUBLIC_PREFIXES = (
+    "/api/",
+    "/static/",
+    "/accounts/login/",
+    # Forgot-password, and the pages a signed invitation or reset link opens.
+    "/accounts/reset/",
+    "/accounts/invite/",
+    "/healthz",
+    "/webhooks/",
+)
 
 
 class LoginRequiredMiddleware:

@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 
 from nofault.web.accounts import services
+from nofault.web.choices import Role
+
+
+def _trusted(address: str, networks: list[str]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(n, strict=False) for n in networks)
 
 
 def client_ip(request: object) -> str:
-    """The client address (the first hop only when behind a trusted proxy)."""
+    """The client's address: the peer's, or behind trusted proxies (NOFAULT_TRUSTED_PROXIES)
+    the nearest address in X-Forwarded-For that is not one of them."""
     meta = getattr(request, "META", {})
-    return str(meta.get("REMOTE_ADDR") or "unknown")
+    peer = str(meta.get("REMOTE_ADDR") or "unknown")
+    proxies = settings.NOFAULT_TRUSTED_PROXIES
+    if not proxies or not _trusted(peer, proxies):
+        return peer
+    hops = [h.strip() for h in str(meta.get("HTTP_X_FORWARDED_FOR", "")).split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, proxies):
+            return hop[:64]
+    return peer
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
@@ -24,7 +45,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     def clean(self) -> dict[str, object]:
         """Check the throttle before the password, and record the outcome."""
-        username = str(self.data.get("username", ""))[:150]
+        username = str(self.data.get("username", ""))[:300]
         ip = client_ip(self.request)
         if services.login_is_throttled(username=username, ip=ip):
             raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
@@ -35,3 +56,20 @@ class ThrottledAuthenticationForm(AuthenticationForm):
             raise
         services.login_attempt_record(username=username, ip=ip, succeeded=True)
         return cleaned
+
+
+class InviteForm(forms.Form):
+    """Whom to invite, and with which role."""
+
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(choices=Role.choices(), initial=Role.AUTHOR)
+    username = forms.CharField(
+        max_length=150, required=False, help_text="Taken from the address when left empty."
+    )
+    full_name = forms.CharField(max_length=150, required=False, label="Full name")
+
+
+class ResetRequestForm(forms.Form):
+    """The address to send a reset link to."""
+
+    email = forms.EmailField(label="Email address")

@@ -10,4 +10,16 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("profile/", views.profile, name="profile"),
     path("profile/token/", views.token, name="token"),
+    path("profile/password/", views.password_change, name="password_change"),
+    path("people/", views.people, name="people"),
+    path("people/<int:pk>/role/", views.person_role, name="person_role"),
+    path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/reset/", views.person_reset, name="person_reset"),
+    path("reset/", views.password_reset_request, name="password_reset"),
+    path(
+        "reset/<str:uidb64>/<str:token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("invite/<str:uidb64>/<str:token>/", views.invite_accept, name="invite_accept"),
 ]

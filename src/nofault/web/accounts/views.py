@@ -1,15 +1,23 @@
-"""Log in, log out, and see one's API token."""
+"""Log in and out; people for admins (invite, role, deactivate, reset); one's own password and
+API token; the pages an invitation or a reset link opens."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from nofault.web.accounts import services
-from nofault.web.accounts.forms import ThrottledAuthenticationForm
+from nofault.web.accounts.forms import InviteForm, ResetRequestForm, ThrottledAuthenticationForm
+from nofault.web.accounts.models import User
+from nofault.web.api_errors import ServiceError
+from nofault.web.choices import Role
 
 
 class LoginView(auth_views.LoginView):
@@ -25,13 +33,172 @@ logout_view = auth_views.LogoutView.as_view()
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    """Show the person's role and, on request, their API token."""
-    return render(request, "accounts/profile.html", {"token": None})
+    """The person's role, a form to change their password, and their API token."""
+    return render(
+        request,
+        "accounts/profile.html",
+        {"token": None, "password_form": PasswordChangeForm(request.user)},
+    )
 
 
 @login_required
 @require_POST
 def token(request: HttpRequest) -> HttpResponse:
-    """Issue (or show) the person's API token."""
-    key = services.token_issue(user=request.user)
-    return render(request, "accounts/profile.html", {"token": key})
+    """Show (issuing on first use), rotate or revoke the person's API token."""
+    action = request.POST.get("action", "show")
+    key = None
+    if action == "rotate":
+        key = services.token_rotate(user=request.user)
+        messages.success(request, "A new API token replaces the old one, which no longer works.")
+    elif action == "revoke":
+        revoked = services.token_revoke(user=request.user)
+        messages.success(request, "Your API token is revoked." if revoked else "You had no token.")
+    else:
+        key = services.token_issue(user=request.user)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"token": key, "password_form": PasswordChangeForm(request.user)},
+    )
+
+
+@login_required
+@require_POST
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change one's own password (the configured validators apply); this session stays."""
+    form = PasswordChangeForm(request.user, request.POST)
+    if not form.is_valid():
+        return render(
+            request, "accounts/profile.html", {"token": None, "password_form": form}, status=400
+        )
+    form.save()
+    update_session_auth_hash(request, form.user)
+    messages.success(request, "Your password is changed; your other sessions have ended.")
+    return redirect("accounts:profile")
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if not request.user.is_authenticated or not request.user.is_org_admin:
+        raise Http404("no such page")
+
+
+@login_required
+def people(request: HttpRequest) -> HttpResponse:
+    """Admins: everyone with their role, last login and status, and a form to invite someone."""
+    _require_admin(request)
+    form = InviteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                user, _link = services.user_invite(actor=request.user, **form.cleaned_data)
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status_code
+            else:
+                messages.success(request, f"Invited {user.email} as {user.username}.")
+                return redirect("accounts:people")
+        else:
+            status = 400
+    query = User.objects.order_by("-is_active", "username")
+    role = request.GET.get("role", "")
+    if role in Role.values():
+        query = query.filter(role=role)
+    page = Paginator(query, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/people.html",
+        {"page": page, "form": form, "roles": Role.CHOICES, "role": role},
+        status=status,
+    )
+
+
+def _person_action(request: HttpRequest, pk: int) -> User:
+    _require_admin(request)
+    return get_object_or_404(User, pk=pk)
+
+
+@login_required
+@require_POST
+def person_role(request: HttpRequest, pk: int) -> HttpResponse:
+    """Admins: change a person's role."""
+    person = _person_action(request, pk)
+    try:
+        services.user_set_role(actor=request.user, user=person, role=request.POST.get("role", ""))
+    except ServiceError as exc:
+        messages.error(request, f"{person.username}: {exc.message}")
+    else:
+        messages.success(request, f"{person.username} is now {person.role}.")
+    return redirect("accounts:people")
+
+
+@login_required
+@require_POST
+def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Admins: turn an account off, ending its sessions and revoking its API token."""
+    person = _person_action(request, pk)
+    try:
+        services.user_deactivate(actor=request.user, user=person)
+    except ServiceError as exc:
+        messages.error(request, f"{person.username}: {exc.message}")
+    else:
+        messages.success(request, f"{person.username} is deactivated; their sessions ended.")
+    return redirect("accounts:people")
+
+
+@login_required
+@require_POST
+def person_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """Admins: mail a person a link to set a new password."""
+    person = _person_action(request, pk)
+    if services.password_reset_send(user=person, actor=request.user):
+        messages.success(request, f"Sent {person.username} a link to set a new password.")
+    else:
+        messages.error(request, f"{person.username} has no address, or is deactivated.")
+    return redirect("accounts:people")
+
+
+def password_reset_request(request: HttpRequest) -> HttpResponse:
+    """Anyone: ask for a reset link by address; the answer never tells whether it exists."""
+    form = ResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        for person in User.objects.filter(email__iexact=form.cleaned_data["email"], is_active=True)[
+            :5
+        ]:
+            services.password_reset_send(user=person)
+        messages.info(request, "If an account has that address, a link is on its way.")
+        return redirect("accounts:login")
+    return render(request, "accounts/reset_request.html", {"form": form})
+
+
+def _set_password(request: HttpRequest, uidb64: str, token: str, invitation: bool) -> HttpResponse:
+    person = services.user_from_link(uidb64=uidb64, token=token)
+    if person is None:
+        return render(
+            request,
+            "accounts/set_password.html",
+            {"invalid": True, "invitation": invitation},
+            status=400,
+        )
+    form = SetPasswordForm(person, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()  # the link stops working: it was signed over the old password
+        login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {person.display_name}. Your password is set.")
+        return redirect("home")
+    return render(
+        request,
+        "accounts/set_password.html",
+        {"form": form, "person": person, "invitation": invitation},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def invite_accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The page an invitation opens: the invitee chooses a password, once."""
+    return _set_password(request, uidb64, token, invitation=True)
+
+
+def password_reset_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """The page a reset link opens: a new password, once."""
+    return _set_password(request, uidb64, token, invitation=False)
