@@ -370,3 +370,54 @@ def test_zip_limits_count_nested_archives_too() -> None:
     assert len(bomb) < 20_000
     with pytest.raises(ImportFailure, match="unpacks to more than 2 MB"):
         import_file("bomb.zip", bomb, limits=Limits(max_total_bytes=2 * 1024 * 1024))
+
+
+def test_bold_lines_naming_known_sections_become_headings() -> None:
+    html = (
+        "<p><b>Summary</b></p><p>The nightly export stopped.</p>"
+        "<p><strong>Root causes:</strong></p><ol><li>The disk filled.</li></ol>"
+        "<p><b>Impact:</b> reports were late by a day.</p>"  # a labelled line, not a heading
+        "<p><b>Thanks to the on-call team</b></p>"  # bold, but not a section nofault knows
+    )
+    [page] = import_file("export.html", f"<h1>Export stopped</h1>{html}".encode()).pages
+    doc = parse_text(page.markdown).postmortem
+    kinds = [s.kind for s in doc.sections]
+    assert kinds == [SectionKind.SUMMARY, SectionKind.CONTRIBUTING_FACTORS]
+    assert "**Impact:** reports were late" in page.markdown
+    assert any("bold lines read as section headings" in n for n in page.unmapped)
+
+
+def test_a_published_google_doc_and_a_confluence_word_export() -> None:
+    published = """<html><head><style>.c4{font-weight:700}</style></head><body><div id="banners"></div>
+    <div id="contents"><div class="c2 doc-content"><p class="c1 title"><span>DNS outage</span></p>
+    <p class="c1"><span class="c4">Summary</span></p><p class="c1"><span>Resolvers timed out.</span></p>
+    <ul class="c3 lst-kix_abc-0 start"><li><span>First</span></li></ul>
+    <ul class="c3 lst-kix_abc-1 start"><li><span>Nested</span></li></ul></div></div>
+    <div id="footer">Published by Google Docs</div></body></html>"""
+    [page] = import_file("DNS outage.html", published.encode()).pages
+    assert page.kind == "Google Docs (HTML)" and page.title == "DNS outage"
+    assert "## Summary" in page.markdown and "- First\n  - Nested" in page.markdown
+    assert "Published by Google Docs" not in page.markdown
+    html = (
+        "<html><body><div id='main-content' class='wiki-content'><p>Severity: SEV4</p>"
+        "<h1>Summary</h1><p>Badge printer offline.</p><p>Confluence</p></div></body></html>"
+    )
+    mime = (
+        "Date: Mon, 3 Mar 2025 10:00:00 +0000 (UTC)\nMessage-ID: <x@localhost>\n"
+        "Subject: Exported From Confluence\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/related; boundary="BOUNDARY"\n\n--BOUNDARY\n'
+        "Content-Type: text/html; charset=UTF-8\nContent-Transfer-Encoding: quoted-printable\n"
+        "Content-Location: file:///C:/exported.html\n\n"
+        + html.replace("=", "=3D")
+        + "\n--BOUNDARY--\n"
+    )
+    [page] = import_file("Badge printer.doc", mime.encode()).pages
+    assert page.kind == "Confluence page (Word export)"
+    assert parse_text(page.markdown).postmortem.severity == "SEV4"
+    assert "Badge printer offline." in page.markdown
+
+
+def test_a_severity_outside_the_configured_ones_is_reported() -> None:
+    [page] = import_file("big.html", b"<h1>Big one</h1><p>This was our first SEV0.</p>").pages
+    assert parse_text(page.markdown).postmortem.severity is None
+    assert any("SEV0" in n for n in page.unmapped)

@@ -8,6 +8,8 @@ failure, naming the file and the reason, for each file that could not be read.
 
 from __future__ import annotations
 
+import email
+import email.policy
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
@@ -26,15 +28,13 @@ __all__ = [
     "import_path",
 ]
 
-PAGE_SUFFIXES = (".html", ".htm", ".docx", ".md", ".markdown", ".xml")
+PAGE_SUFFIXES = (".html", ".htm", ".docx", ".md", ".markdown", ".xml", ".doc", ".mht", ".mhtml")
 # An export's own styling and icons: counted in one note rather than listed.
 _CHROME_SUFFIXES = (".css", ".js", ".map", ".woff", ".woff2", ".ttf", ".eot")
 _UNSUPPORTED = {
-    ".doc": "an old Word file: save it as .docx",
     ".odt": "an OpenDocument file: save it as .docx or HTML",
     ".pdf": "a PDF: export the page as HTML or .docx instead",
     ".rtf": "an RTF file: save it as .docx",
-    ".mhtml": "a web archive: export the page as HTML instead",
 }
 
 
@@ -126,12 +126,40 @@ def _convert_page(name: str, data: bytes, result: ImportResult) -> None:
         result.notes.extend(notes)
     elif suffix in (".md", ".markdown"):
         result.pages.append(markdown_page(data, name))
+    elif suffix in (".doc", ".mht", ".mhtml"):
+        html, kind = web_archive_html(data, name)
+        page = html_page(html, name, kind=kind)
+        if page is not None:
+            result.pages.append(page)
     else:
         page = html_page(data, name)
         if page is None:
             result.notes.append(f"{name}: the export's index of pages, not a page: not imported")
         else:
             result.pages.append(page)
+
+
+def web_archive_html(data: bytes, name: str) -> tuple[bytes, str]:
+    """The HTML inside a MIME web archive: Confluence's "Export to Word" `.doc`, or `.mht`."""
+    head = data[:2048].lower()
+    if b"mime-version" not in head and b"content-type: multipart" not in head:
+        if name.lower().endswith(".doc"):
+            raise ImportFailure(name, "an old binary Word file: save it as .docx")
+        raise ImportFailure(name, "not a MIME web archive")
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes):
+                charset = part.get_content_charset() or "utf-8"
+                text = payload.decode(charset, errors="replace")
+                kind = (
+                    "Confluence page (Word export)"
+                    if "confluence" in text.lower()
+                    else ("Web archive")
+                )
+                return text.encode("utf-8"), kind
+    raise ImportFailure(name, "a web archive without an HTML page in it")
 
 
 def markdown_page(data: bytes, name: str) -> Page:
@@ -167,8 +195,13 @@ def _attachments(others: list[str], result: ImportResult) -> None:
             + ", ".join(referenced[:20])
             + (f" and {len(referenced) - 20} more" if len(referenced) > 20 else "")
         )
-    for name in unreferenced:
-        if name.lower().endswith(".csv"):
-            result.notes.append(f"{name}: a table or database export, not a page: not imported")
-        else:
-            result.notes.append(f"{name}: not a page and not referenced by one: not imported")
+    tables = [n for n in unreferenced if n.lower().endswith(".csv")]
+    rest = [n for n in unreferenced if n not in tables]
+    for name in tables:
+        result.notes.append(f"{name}: a table or database export, not a page: not imported")
+    if rest:
+        result.notes.append(
+            f"{len(rest)} file(s) neither a page nor referenced by one, not imported: "
+            + ", ".join(rest[:20])
+            + (f" and {len(rest) - 20} more" if len(rest) > 20 else "")
+        )

@@ -13,8 +13,10 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from nofault.core.document import SectionKind
 from nofault.core.imports.errors import ImportFailure, MissingExtra
 from nofault.core.imports.metadata import Facts, Page, assemble, parse_date
+from nofault.core.markdown import heading_kind
 
 try:
     from bs4 import BeautifulSoup, Comment, NavigableString, Tag
@@ -52,7 +54,7 @@ def detect(soup: Any) -> str:
         return "notion"
     if body.find(id="main-content") or soup.find(id="title-text"):
         return "confluence"
-    if "doc-content" in (body.get("class") or []) or soup.find(class_=_LIST_LEVEL):
+    if soup.find(class_="doc-content") or soup.find(class_=_LIST_LEVEL):
         return "google-docs"
     return "html"
 
@@ -97,6 +99,7 @@ def html_page(data: bytes | str, name: str, *, kind: str | None = None) -> Page 
 def convert(root: Any, notes: list[str]) -> str:
     """Tidy a tree's generic parts and return it as Markdown."""
     _drop_chrome(root, notes)
+    _bold_headings(root, notes)
     _embedded(root, notes)
     _images(root, notes)
     _tables(root, notes)
@@ -116,6 +119,34 @@ def _drop_chrome(root: Any, notes: list[str]) -> None:
         comment.extract()
     if comments:
         notes.append(f"{_count(len(comments), 'HTML comment')} left out (not shown on the page)")
+
+
+def _bold_headings(root: Any, notes: list[str]) -> None:
+    """A bold line naming a section nofault knows ("Root causes") becomes that heading.
+
+    Many documents mark their sections with bold text rather than a heading style; only a
+    line that is bold all through, short, and names a known section is taken as one.
+    """
+    levels = [int(h.name[1]) for h in root.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
+    level = min(levels) if levels else 2
+    promoted = []
+    for paragraph in root.find_all("p"):
+        text = " ".join(paragraph.get_text(" ", strip=True).split()).rstrip(":").strip()
+        if not text or len(text) > 60 or paragraph.find_parent(["li", "td", "th", "table"]):
+            continue
+        bold = "".join(b.get_text() for b in paragraph.find_all(["strong", "b"]))
+        if " ".join(bold.split()).rstrip(":").strip() != text:
+            continue
+        if heading_kind(text) == SectionKind.OTHER:
+            continue
+        paragraph.clear()
+        paragraph.append(text)
+        paragraph.name = f"h{level}"
+        promoted.append(text)
+    if promoted:
+        notes.append(
+            "bold lines read as section headings: " + ", ".join(repr(t) for t in promoted[:10])
+        )
 
 
 def _embedded(root: Any, notes: list[str]) -> None:
@@ -259,7 +290,8 @@ def _plain_heading(line: str) -> str:
 
 def _google_docs(soup: Any, facts: Facts, notes: list[str]) -> Any:
     styles = _css_classes(" ".join(s.get_text() for s in soup.find_all("style")))
-    body = soup.body or soup
+    # A downloaded document is the body; a published one is a div.doc-content inside a page.
+    body = soup.find(class_="doc-content") or soup.body or soup
     title = body.find("p", class_="title")
     if title is not None:
         facts.title = title.get_text(" ", strip=True) or None
@@ -300,6 +332,8 @@ def _css_classes(css: str) -> dict[str, set[str]]:
 
 def _google_comments(body: Any, notes: list[str]) -> None:
     for ref in body.find_all("a", href=lambda h: bool(h and h.startswith("#cmnt"))):
+        if ref.decomposed or ref.parent is None:
+            continue  # inside a comment already taken out
         anchor_id = ref.get("id") or ""
         if anchor_id.startswith("cmnt_ref"):
             parent = ref.parent if ref.parent and ref.parent.name == "sup" else ref
@@ -527,7 +561,7 @@ _CONFLUENCE_NOTICES = {
 }  # fmt: skip
 _CONFLUENCE_KNOWN_MACROS = {
     "info", "note", "warning", "tip", "panel", "code", "noformat", "expand", "status",
-    "jira", "anchor", "children", "toc",
+    "jira", "anchor", "children", "toc", "details",
 }  # fmt: skip
 
 

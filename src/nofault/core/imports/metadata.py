@@ -250,6 +250,11 @@ def infer_front_matter(
         named = {f"SEV{m.group(1)}" for m in _SEVERITY.finditer(f"{title}\n{body}")}
         if len(named) == 1 and next(iter(named)) in DEFAULT_SEVERITIES:
             found.set("severity", named.pop())
+        elif len(named) == 1:
+            found.unmapped.append(
+                f"the text names {named.pop()}, not one of {', '.join(DEFAULT_SEVERITIES)}: "
+                "left out of the front matter"
+            )
         elif len(named) > 1:
             found.unmapped.append(
                 f"the text names several severities ({', '.join(sorted(named))}): "

@@ -234,6 +234,12 @@ def _macro(macro: Any, notes: list[str]) -> None:
             notes.append("a Jira macro without an issue key left out")
     elif name == "anchor":
         macro.decompose()
+    elif name == "details" and rich is not None:
+        # Page properties: a table of the page's own facts, read like any other table.
+        block = new_tag("div")
+        for child in list(rich.contents):
+            block.append(child.extract())
+        macro.replace_with(block)
     elif rich is not None or plain is not None:
         block = new_tag("div")
         for child in list((rich or plain).contents):
