@@ -38,6 +38,8 @@ COMMAND_MODULES = {
     "remind": "nofault.cli.remind_cmd",
     "deliveries": "nofault.cli.deliveries_cmd",
     "serve": "nofault.cli.web_cmd",
+    "createadmin": "nofault.cli.user_cmd",
+    "user": "nofault.cli.user_cmd",
     "demo": "nofault.cli.web_cmd",
     "lsp": "nofault.cli.lsp_cmd",
 }
