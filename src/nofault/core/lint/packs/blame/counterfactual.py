@@ -121,6 +121,19 @@ def counterfactual(c: Clause, m: re.Match[str]) -> Found | None:
     return Found("BLM301", m.start(), m.end(), "counterfactual")
 
 
+_WISH = re.compile(
+    r"(?:\s+[\w'’-]+){0,5}?\s+(?:had|were|was|did|knew|would|could|[\w-]+ed)\b|\s*[a-z]+['’]d\b",
+    re.I,
+)
+
+
+def if_only(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "if only he had checked", not "(if only the index is updated)"."""
+    if not _WISH.match(c.text, m.end()):
+        return None
+    return Found("BLM301", m.start(), m.end(), "counterfactual")
+
+
 def had_inverted(c: Clause, m: re.Match[str]) -> Found | None:
     """Report an inverted conditional about a person ("had Bob checked, ...")."""
     end = had_person(c.text, m.end(), c.people)
@@ -201,7 +214,7 @@ TABLE: Table = (
     (FAILED_TO, failed_to),
     (FAILURE_TO, failure_to),
     (BOTHER, bother),
-    (IF_ONLY, counterfactual),
+    (IF_ONLY, if_only),
     (HAD_X, had_inverted),
     (IF_HAD, if_had),
     (IF_HAD_BEEN, if_had_been),

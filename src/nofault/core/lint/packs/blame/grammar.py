@@ -86,6 +86,19 @@ SKIP = frozenset(
         "'d",
         "’d",
         "even",
+        # Words that stand between a subject and its verb without being its head.
+        "once",
+        "basically",
+        "literally",
+        "essentially",
+        "really",
+        "finally",
+        "eventually",
+        "first",
+        "involved",
+        "concerned",
+        "responsible",
+        "alone",
     ]
 )
 DETERMINERS = frozenset(
@@ -218,7 +231,9 @@ def subject_of(
                 word = tok.group(0)
                 if word.lower() in DETERMINERS:
                     continue
-                kind = people.kind(word)
+                # "Keene triggered an override and mistakenly took ...": a capitalised name
+                # that heads the first clause is the subject of both.
+                kind = people.kind(word, capitalised_name=person_only_verb and tok is prior[0])
                 if kind:
                     return Subject(kind, tok.start())
                 break

@@ -59,6 +59,10 @@ from nofault.core.lint.packs.blame.patterns import (
 
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|get|got)\s+$")
 _NEGATED_BEFORE = re.compile(r"\b(?:not|n['’]t|no|never)\s+(?:\w+\s+)?$")
+_PARTICIPLE_AFTER = re.compile(
+    r"\s+(?:[\w-]+ed|[\w-]+en|set|put|cut|shut|run|sent|left|made)\b", re.I
+)
+_BY_AFTER = re.compile(r"\s+[\w-]+\s+by\s+(?!mistake|accident)", re.I)
 _WHO_FOLLOWS = re.compile(r"(?:\s+[\w-]+){0,2}\s*,?\s*(?:who|that)\b")
 
 
@@ -168,6 +172,10 @@ def agent_phrase(c: Clause, m: re.Match[str]) -> Found | None:
 def error_adverb(c: Clause, m: re.Match[str]) -> Found | None:
     """Report "mistakenly", "by accident" on a person's deed, a subject left unsaid too."""
     text, people = c.text, c.people
+    if _PASSIVE_BEFORE.search(text[max(0, m.start() - 12) : m.start()].lower()) and (
+        _PARTICIPLE_AFTER.match(text, m.end()) and not _BY_AFTER.match(text, m.end())
+    ):
+        return None  # "the key was accidentally deleted": a passive with no actor
     subj = subject_of(text, m.start(), people, person_only_verb=True)
     # "We by mistake passed the wrong flag" owns a slip; "we wrongly assessed it as
     # low-impact" judges a decision with hindsight.
@@ -238,7 +246,11 @@ def possessive_subject(c: Clause, m: re.Match[str]) -> Found | None:
 
 def causal_is(c: Clause, m: re.Match[str]) -> Found | None:
     """Report "the cause was the intern", "this one is on me"."""
+    if c.text[m.end() : m.end() + 5].lower() == "that ":
+        return None  # "the root cause is that the ...": a clause follows, read on its own
     kind, end = np_after(c.text, m.end(), c.people, names=True)
+    if "reason" in m.group(0).lower() and TOKEN.match(c.text, end + 1):
+        return None  # "this is the reason we have a testnet": "we" starts a relative clause
     root = m.group(0).lower().startswith("root")
     if kind in ("person", "team") and (root or FAILURE_CONTEXT.search(c.text)):
         return Found("BLM101", m.start(), end, "agent")
