@@ -121,8 +121,11 @@ def counterfactual(c: Clause, m: re.Match[str]) -> Found | None:
     return Found("BLM301", m.start(), m.end(), "counterfactual")
 
 
+# What follows a wishful "if only": a past form ("if only he had checked"), not a present
+# passive ("if only the index is updated").
 _WISH = re.compile(
-    r"(?:\s+[\w'’-]+){0,5}?\s+(?:had|were|was|did|knew|would|could|[\w-]+ed)\b|\s*[a-z]+['’]d\b",
+    r"(?:\s+(?!is\b|are\b|has\b|have\b)[\w'’-]+){0,5}?\s+(?:had|were|was|did|knew|would|"
+    r"could|[\w-]+ed)\b|\s*[a-z]+['’]d\b",
     re.I,
 )
 
