@@ -57,6 +57,19 @@ def serve(
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    from django.db import DatabaseError
+
+    from nofault.web.accounts.models import User
+
+    try:
+        nobody = not User.objects.filter(is_active=True).exists()
+    except DatabaseError:  # --no-migrate on a database without tables yet
+        nobody = False
+    if nobody:
+        stderr.print(
+            "No one can log in yet: create the first admin with `nofault createadmin` "
+            "(or load the demo with `nofault demo`)."
+        )
     count = workers or (os.cpu_count() or 1) * 2 + 1
     stdout.print(
         f"nofault is serving on http://{host}:{port}/ with {count} worker(s) × {threads} thread(s)"
