@@ -382,6 +382,9 @@ class Postmortem(_Model):
     mitigated_at: datetime | None = None
     resolved_at: datetime | None = None
     impact: Impact = Field(default_factory=Impact)
+    # Fields whose values were read from the text (a "Date:" line, a date in the title, a
+    # severity named in the summary) rather than stated as metadata.
+    inferred: list[str] = Field(default_factory=list)
     # Text between the title and the first section.
     preamble: str = ""
     # Front-matter keys nofault does not know, kept in their order so a round trip loses none.

@@ -12,6 +12,7 @@ bodies are sliced from the source lines, so text is kept verbatim.
 from __future__ import annotations
 
 import re
+import tomllib
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -652,6 +653,7 @@ _FM_KEYS = (
     "mitigated_at",
     "resolved_at",
     "impact",
+    "inferred",
 )
 _DATE_FIELDS = {"created", "published", "review_meeting", "started_at", "detected_at",
                 "mitigated_at", "resolved_at"}  # fmt: skip
@@ -692,11 +694,12 @@ def _load_yaml(raw: str) -> Any:
 
 
 def _split_front_matter(lines: Sequence[str]) -> tuple[int, int] | None:
-    """Return (first content line, closing line) of a `---` front matter block, if any."""
-    if not lines or lines[0].rstrip() != "---":
+    """Return (first content line, closing line) of a `---` (or Hugo's TOML `+++`) block."""
+    if not lines or lines[0].rstrip() not in ("---", "+++"):
         return None
+    closing = ("---", "...") if lines[0].rstrip() == "---" else ("+++",)
     for index in range(1, len(lines)):
-        if lines[index].rstrip() in ("---", "..."):
+        if lines[index].rstrip() in closing:
             return 1, index
     return None
 
@@ -715,13 +718,20 @@ def _read_front_matter(
 ) -> tuple[dict[str, Any], dict[str, object], dict[str, int]]:
     """Validate front matter key by key, so one bad value never loses the others."""
     raw = "\n".join(lines[start:end])
+    toml = start > 0 and lines[start - 1].rstrip() == "+++"
     key_lines: dict[str, int] = {}
     for index in range(start, end):
-        m = re.match(r"^([A-Za-z_][\w-]*)\s*:", lines[index])
+        m = re.match(r"^([A-Za-z_][\w-]*)\s*[:=]" if toml else r"^([A-Za-z_][\w-]*)\s*:",
+                     lines[index])  # fmt: skip
         if m:
             key_lines.setdefault(m.group(1), index + 1)
     try:
-        data = _load_yaml(raw) if raw.strip() else {}
+        data = (tomllib.loads(raw) if toml else _load_yaml(raw)) if raw.strip() else {}
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(
+            Problem(UNREADABLE_FRONT_MATTER, start + 1, 1, f"front matter is not valid TOML: {exc}")
+        )
+        return {}, {}, key_lines
     except (yaml.YAMLError, ValueError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line = start + 1 + (mark.line if mark else 0)
@@ -1652,7 +1662,16 @@ def parse_text(
     # The title: a level-1 heading before any other heading (or front matter's `title`).
     title = str(fields.pop("title", "") or "")
     title_block = None
-    if headings and headings[0].level == 1:
+    # A level-1 heading names the postmortem, unless the front matter already does and the
+    # heading names a section (a blog post's "# Timeline").
+    if (
+        headings
+        and headings[0].level == 1
+        and not (
+            title
+            and heading_kind(_heading_text(lines[headings[0].start]), aliases) != SectionKind.OTHER
+        )
+    ):
         title_block = headings[0]
         title = _heading_text(lines[title_block.start])
         headings = headings[1:]

@@ -102,6 +102,11 @@ class PostmortemRecord:
     depth_score: float | None = None
     blame_findings: int | None = None
     blame_findings_first_draft: int | None = None
+    # Fields read from the text rather than stated as metadata (see Postmortem.inferred).
+    inferred: tuple[str, ...] = ()
+    # False when the timeline's times are only times of day and nothing states the day:
+    # its durations hold, but the moments are not dates to put in a month.
+    day_known: bool = True
 
     @property
     def is_published(self) -> bool:
@@ -110,14 +115,14 @@ class PostmortemRecord:
 
     @property
     def label(self) -> str:
-        """The name people know this postmortem by: its first incident, else its id or key."""
-        return self.incidents[0] if self.incidents else (self.id or self.key)
+        """The name people know this postmortem by: first incident, else its id, title or key."""
+        return self.incidents[0] if self.incidents else (self.id or self.title or self.key)
 
     @property
     def occurred(self) -> date | None:
         """The day the incident happened, as far as the record knows (else when it was written)."""
         for moment in (self.started_at, self.detected_at, self.resolved_at):
-            if moment is not None:
+            if moment is not None and self.day_known:
                 return moment.astimezone(UTC).date()
         return self.created or self.published
 
@@ -189,11 +194,13 @@ def record_from_postmortem(
     key: str | None = None,
     score: DepthScore | None = None,
     blame_findings: int | None = None,
+    day_known: bool = True,
 ) -> PostmortemRecord:
     """Turn a document model into a record, with the depth score and blame count when linted.
 
     `score` is the lint result's depth score;
-    `blame_findings` is the number of findings in the `blame` category.
+    `blame_findings` is the number of findings in the `blame` category;
+    `day_known` is False when the timeline's times fall on no stated day.
     """
     times = response_times(pm)
     created = pm.created
@@ -241,6 +248,8 @@ def record_from_postmortem(
         related_incidents=tuple(dict.fromkeys(related)),
         depth_score=float(score.score) if score is not None else None,
         blame_findings=blame_findings,
+        inferred=tuple(pm.inferred),
+        day_known=day_known,
     )
 
 
