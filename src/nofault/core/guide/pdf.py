@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from nofault.core import pdf as core_pdf
 from nofault.core.guide.model import Guide
 from nofault.core.guide.render import to_html
+from nofault.core.pdf import html_to_pdf
 
 
 class PdfUnavailable(OSError):
@@ -29,12 +31,6 @@ nav.toc a::after { content: leader(".") target-counter(attr(href), page); }
 def to_pdf(guide: Guide) -> bytes:
     """Render the guide to PDF bytes; raise PdfUnavailable when WeasyPrint cannot run."""
     try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as exc:  # OSError: Pango or its fonts are missing
-        raise PdfUnavailable(
-            "PDF output needs WeasyPrint and Pango (Debian: apt-get install libpango-1.0-0 "
-            f"libpangoft2-1.0-0 fonts-dejavu-core): {exc}"
-        ) from exc
-    document = HTML(string=to_html(guide, extra_css=PDF_CSS)).render()
-    pdf: bytes = document.write_pdf()
-    return pdf
+        return html_to_pdf(to_html(guide, extra_css=PDF_CSS))
+    except core_pdf.PdfUnavailable as exc:
+        raise PdfUnavailable(str(exc)) from exc

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from django.template.loader import render_to_string
 
+from nofault.core.pdf import html_to_pdf
 from nofault.web.postmortems.models import Postmortem
 from nofault.web.rendering import markdown_to_html
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def export_filename(postmortem: Postmortem, extension: str) -> str:
@@ -27,8 +31,6 @@ def export_html(postmortem: Postmortem) -> str:
 
 def export_pdf(postmortem: Postmortem) -> bytes:
     """The postmortem as PDF, rendered from the HTML export by WeasyPrint."""
-    from weasyprint import HTML  # imported here: it loads Pango, slow at start
-
-    # No base_url: the page has no external resources, so nothing is fetched.
-    pdf: bytes = HTML(string=export_html(postmortem)).write_pdf()
-    return pdf
+    # Authors write the page, readers download it: nothing outside the app's static files is
+    # read while rendering, so an image URL in the text cannot make the server fetch it.
+    return html_to_pdf(export_html(postmortem), local_roots=[STATIC_DIR])

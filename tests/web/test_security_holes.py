@@ -1,0 +1,109 @@
+"""Each security hole found by review has a test here that failed before its fix."""
+
+from __future__ import annotations
+
+import base64
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
+
+import pytest
+from django.test import Client
+
+from tests.web.factories import PASSWORD, make_incident, make_postmortem
+
+# A 1x1 PNG, what an internal host might serve.
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c49444154789c6338c1c00000025c00c943c812460000000049454e44ae426082"
+)
+
+
+class _CountingHandler(BaseHTTPRequestHandler):
+    """Serves a small image and counts every request made to it."""
+
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        type(self).hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png" if self.path.endswith(".png") else "text/css")
+        self.end_headers()
+        self.wfile.write(_PNG if self.path.endswith(".png") else b"body { color: red }")
+
+    def log_message(self, *args: Any) -> None:
+        """Keeps the test output quiet."""
+
+
+@pytest.fixture
+def internal_host() -> Iterator[tuple[str, list[str]]]:
+    """A real HTTP server on localhost standing for a host inside the network."""
+    hits: list[str] = []
+    handler = type("Handler", (_CountingHandler,), {"hits": hits})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _login(user: Any) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+# --- 1. No outbound fetch while rendering a PDF ----------------------------------------------
+
+
+def _references(base: str) -> str:
+    return (
+        f'<img src="{base}/x.png">\n\n![chart]({base}/chart.png)\n\n'
+        f'<link rel="stylesheet" href="{base}/style.css">\n\n'
+        f'<p style="background: url({base}/bg.png)">styled</p>\n\n'
+        f'<img src="file:///etc/passwd">\n'
+    )
+
+
+def test_postmortem_pdf_fetches_nothing(internal_host: Any, author: Any, viewer: Any) -> None:
+    base, hits = internal_host
+    incident = make_incident(author)
+    source = (
+        f"---\nincidents:\n  - {incident.key}\n---\n\n# Fetch test\n\n## Summary\n\n"
+        f"The summary stays.\n\n{_references(base)}\n"
+    )
+    pm = make_postmortem(author, incident, source)
+    response = _login(viewer).get(f"/postmortems/{pm.pk}/export.pdf")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body.startswith(b"%PDF")
+    assert hits == []
+
+
+def test_report_pdfs_fetch_nothing(internal_host: Any) -> None:
+    from nofault.core.pdf import html_to_pdf
+
+    base, hits = internal_host
+    page = f"<html><head><link rel=stylesheet href='{base}/s.css'></head><body>{_references(base)}"
+    inline = base64.b64encode(_PNG).decode()
+    with_image = html_to_pdf(page + f"<img src='data:image/png;base64,{inline}'></body></html>")
+    without = html_to_pdf(page + "</body></html>")
+    assert with_image.startswith(b"%PDF") and without.startswith(b"%PDF")
+    assert hits == []
+    # The inline image is still drawn: data: URLs are the one kind allowed.
+    assert b"/Image" in with_image and b"/Image" not in without
+
+
+def test_guide_pdf_fetches_nothing(internal_host: Any, tmp_path: Any) -> None:
+    from nofault.core.guide import build_guide
+
+    base, hits = internal_host
+    values = tmp_path / "values.md"
+    values.write_text(f'- We learn together <img src="{base}/v.png">\n', encoding="utf-8")
+    pdf = build_guide(values=values, principles=None, fmt="pdf")
+    assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF")
+    assert hits == []
