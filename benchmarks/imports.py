@@ -1,0 +1,136 @@
+"""Print how the importers do on real exports and on real postmortems turned into HTML.
+
+Three figures:
+
+1. Each export in `../shared/corpus/imports/` (Confluence HTML and XML space exports, Notion
+   Markdown and HTML zips, Google Docs HTML and .docx): pages made, notes on what was not
+   mapped, files that could not be read, and the time taken.
+2. Fidelity on real text: every postmortem of `../shared/corpus/real-postmortems/` is rendered
+   to HTML (markdown-it, tables on), imported as an HTML page, and read again. The figure is
+   the share of documents whose known section kinds all survive, and the share of timeline
+   events, contributing factors and action items the import keeps, against the same counts
+   read from the original Markdown.
+3. Speed: the same HTML, repeated to about 0.5, 1, 2 and 4 MB, imported whole; the time per MB
+   should stay flat as the input doubles.
+
+    python benchmarks/imports.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from nofault.core.document import SectionKind
+from nofault.core.imports import import_file, import_path
+from nofault.core.markdown import parse_text
+
+
+def shared() -> Path:
+    """The shared material: $NOFAULT_SHARED, beside the repository, or /work/shared."""
+    repo = Path(__file__).resolve().parents[1]
+    for candidate in (os.environ.get("NOFAULT_SHARED"), repo.parent / "shared", "/work/shared"):
+        if candidate and (Path(candidate) / "corpus").is_dir():
+            return Path(candidate) / "corpus"
+    sys.exit("shared corpus not found: set NOFAULT_SHARED")
+
+
+def exports(corpus: Path) -> None:
+    """Figure 1: the real exports."""
+    base = corpus / "imports"
+    inputs = [
+        base / "confluence" / "html-export",
+        base / "confluence" / "xml-export" / "entities.xml",
+        *sorted((base / "notion").glob("*.zip")),
+        *sorted((base / "google-docs").iterdir()),
+    ]
+    print("Real exports (pages, notes on what was not mapped, unreadable files, seconds):")
+    for path in inputs:
+        started = time.perf_counter()
+        result = import_path(path)
+        elapsed = time.perf_counter() - started
+        notes = sum(len(p.unmapped) for p in result.pages) + len(result.notes)
+        print(
+            f"  {path.relative_to(base)!s:70} {len(result.pages):3} pages {notes:3} notes "
+            f"{len(result.failures)} unreadable {elapsed:6.3f} s"
+        )
+
+
+def _counts(markdown: str) -> tuple[set[SectionKind], Counter[str]]:
+    doc = parse_text(markdown).postmortem
+    kinds = {s.kind for s in doc.sections if s.kind != SectionKind.OTHER}
+    counts = Counter(
+        timeline=len(doc.timeline),
+        factors=len(doc.contributing_factors),
+        actions=len(doc.action_items),
+    )
+    return kinds, counts
+
+
+def fidelity(corpus: Path) -> list[bytes]:
+    """Figure 2: real postmortems through HTML and back; returns the HTML pages."""
+    renderer = MarkdownIt("commonmark").enable("table")
+    pages = []
+    kept_all = documents = 0
+    before: Counter[str] = Counter()
+    after: Counter[str] = Counter()
+    lost: Counter[str] = Counter()
+    for path in sorted((corpus / "real-postmortems").glob("*.md")):
+        if path.name == "SOURCES.md":
+            continue
+        source = path.read_text(encoding="utf-8")
+        body = source.split("\n---\n", 1)[1] if source.startswith("---\n") else source
+        html = f"<html><body>{renderer.render(body)}</body></html>".encode()
+        pages.append(html)
+        kinds, counts = _counts(source)
+        [page] = import_file(f"{path.stem}.html", html).pages
+        new_kinds, new_counts = _counts(page.markdown)
+        documents += 1
+        kept_all += kinds <= new_kinds
+        lost.update(k.value for k in kinds - new_kinds)
+        before.update(counts)
+        for key, value in counts.items():
+            after[key] += min(value, new_counts[key])
+    print(f"\nReal postmortems as HTML, imported back ({documents} documents):")
+    print(f"  every known section kind kept: {kept_all}/{documents} ({kept_all / documents:.0%})")
+    for key in ("timeline", "factors", "actions"):
+        share = after[key] / before[key] if before[key] else 1.0
+        print(f"  {key:9} kept: {after[key]}/{before[key]} ({share:.0%})")
+    if lost:
+        print(f"  section kinds lost: {dict(lost)}")
+    return pages
+
+
+def speed(pages: list[bytes]) -> None:
+    """Figure 3: import time per MB as the input doubles."""
+    unit = b"".join(p.replace(b"<html><body>", b"").replace(b"</body></html>", b"") for p in pages)
+    print("\nSpeed (one HTML page made of the real postmortems repeated; best of 2 runs):")
+    for megabytes in (0.5, 1, 2, 4):
+        repeat = max(1, int(megabytes * 1024 * 1024 / len(unit)))
+        html = b"<html><body>" + unit * repeat + b"</body></html>"
+        best = min(_timed(html) for _ in range(2))
+        size = len(html) / 1024 / 1024
+        print(f"  {size:5.1f} MB: {best:6.2f} s, {best / size:5.2f} s per MB")
+
+
+def _timed(html: bytes) -> float:
+    started = time.perf_counter()
+    import_file("big.html", html)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    """Print the three figures."""
+    corpus = shared()
+    exports(corpus)
+    pages = fidelity(corpus)
+    speed(pages)
+
+
+if __name__ == "__main__":
+    main()
