@@ -40,6 +40,8 @@ def _fill(namespace: str, route: str, secret: dict[str, Any]) -> list[str]:
         "number": "1",
         "code": "STR001",
         "rest": "anything",
+        "uidb64": "MQ",
+        "token": "not-a-token",
     }
     if "(?P<format>" in route or route.startswith("accounts/log"):
         return []  # DRF's format-suffix variants duplicate the plain routes

@@ -8,7 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from nofault.web.accounts.api import TokenView
+from nofault.web.accounts.api import PersonViewSet, TokenView
 from nofault.web.actions.api import ActionItemViewSet
 from nofault.web.incidents.api import IncidentViewSet
 from nofault.web.insights.api import api_urlpatterns as insights_api
@@ -20,6 +20,7 @@ router.include_root_view = False
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register("postmortems", PostmortemViewSet, basename="postmortem")
 router.register("action-items", ActionItemViewSet, basename="action-item")
+router.register("users", PersonViewSet, basename="user")
 
 
 def home(request: HttpRequest) -> HttpResponse:

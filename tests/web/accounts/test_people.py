@@ -193,3 +193,27 @@ def test_behind_a_trusted_proxy_each_client_is_counted_apart(author: Any, settin
         HTTP_X_FORWARDED_FOR="203.0.113.7",
     )
     assert "Too many failed logins" in blocked.content.decode()
+
+
+def test_the_people_api_is_for_admins(admin: Any, author: Any, smtp: Any) -> None:
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {services.token_issue(user=admin)}")
+    made = api.post("/api/users/", {"email": "lee@example.org", "role": "viewer"}, format="json")
+    assert made.status_code == 201 and made.json()["status"] == "invited"
+    assert smtp.link("lee@example.org").startswith("/accounts/invite/")
+    lee = made.json()["id"]
+    changed = api.patch(f"/api/users/{lee}/", {"role": "facilitator"}, format="json")
+    assert changed.status_code == 200 and changed.json()["role"] == "facilitator"
+    assert api.patch(f"/api/users/{lee}/", {"role": "owner"}, format="json").status_code == 400
+    assert api.post(f"/api/users/{lee}/deactivate/").json()["status"] == "deactivated"
+    names = {p["username"] for p in api.get("/api/users/").json()["results"]}
+    assert {"ada", "alex", "lee"} <= names
+    duplicate = api.post("/api/users/", {"email": "LEE@example.org"}, format="json")
+    assert duplicate.status_code == 409
+    member = APIClient()
+    member.credentials(HTTP_AUTHORIZATION=f"Token {services.token_issue(user=author)}")
+    assert member.get("/api/users/").status_code == 403
+    assert member.post("/api/users/", {"email": "x@example.org"}, format="json").status_code == 403
+    assert member.post(f"/api/users/{admin.pk}/deactivate/").status_code == 403
+    schema = api.get("/api/schema").content.decode()
+    assert "/api/users/{id}/deactivate/" in schema

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
-from rest_framework.permissions import AllowAny
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from nofault.web.accounts import services
 from nofault.web.accounts.forms import client_ip
+from nofault.web.accounts.models import User
 from nofault.web.api_errors import ServiceError
+from nofault.web.choices import Role
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -54,3 +59,99 @@ class TokenView(APIView):
                 "wrong username or password", reason="unauthenticated", status_code=401
             )
         return Response({"token": services.token_issue(user=user), "role": user.role})
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """A person as admins see them."""
+
+    full_name = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "full_name", "role", "status", "last_login"]
+        read_only_fields = fields
+
+    def get_full_name(self, obj: User) -> str:
+        """The person's full name, or empty."""
+        return obj.get_full_name()
+
+    def get_status(self, obj: User) -> str:
+        """Active, invited (no password set yet) or deactivated."""
+        if not obj.is_active:
+            return "deactivated"
+        return "active" if obj.has_usable_password() else "invited"
+
+
+class InviteSerializer(serializers.Serializer):
+    """Whom to invite: a mail with a single-use link goes to `email`."""
+
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Role.values(), default=Role.AUTHOR)
+    username = serializers.CharField(max_length=150, required=False, default="")
+    full_name = serializers.CharField(max_length=150, required=False, default="")
+
+
+class RoleSerializer(serializers.Serializer):
+    """A new role."""
+
+    role = serializers.ChoiceField(choices=Role.values())
+
+
+class _IsAdmin(BasePermission):
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return bool(request.user and getattr(request.user, "is_org_admin", False))
+
+
+@extend_schema(tags=["accounts"])
+class PersonViewSet(viewsets.GenericViewSet):
+    """People, for admins: list, invite, change a role, deactivate, send a password reset."""
+
+    permission_classes = [IsAuthenticated, _IsAdmin]
+    serializer_class = PersonSerializer
+    queryset = User.objects.order_by("username")
+
+    @extend_schema(responses=PersonSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        """Everyone, with role, status and last login."""
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(PersonSerializer(page, many=True).data)
+
+    @extend_schema(responses=PersonSerializer)
+    def retrieve(self, request: Request, pk: Any = None) -> Response:
+        """One person."""
+        return Response(PersonSerializer(self.get_object()).data)
+
+    @extend_schema(request=InviteSerializer, responses={201: PersonSerializer})
+    def create(self, request: Request) -> Response:
+        """Invite someone by email."""
+        body = InviteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user, _ = services.user_invite(actor=request.user, **body.validated_data)
+        return Response(PersonSerializer(user).data, status=201)
+
+    @extend_schema(request=RoleSerializer, responses=PersonSerializer)
+    def partial_update(self, request: Request, pk: Any = None) -> Response:
+        """Change a person's role."""
+        body = RoleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user = services.user_set_role(
+            actor=request.user, user=self.get_object(), role=body.validated_data["role"]
+        )
+        return Response(PersonSerializer(user).data)
+
+    @extend_schema(request=None, responses=PersonSerializer)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request: Request, pk: Any = None) -> Response:
+        """Turn an account off: its sessions end and its API token is revoked."""
+        user = services.user_deactivate(actor=request.user, user=self.get_object())
+        return Response(PersonSerializer(user).data)
+
+    @extend_schema(request=None, responses={202: None})
+    @action(detail=True, methods=["post"])
+    def reset(self, request: Request, pk: Any = None) -> Response:
+        """Mail the person a link to set a new password."""
+        sent = services.password_reset_send(user=self.get_object(), actor=request.user)
+        if not sent:
+            raise ServiceError("the person has no address, or is deactivated")
+        return Response(status=202)
