@@ -50,6 +50,11 @@ class Editor:
         self.diagnostics: dict[str, list[types.Diagnostic]] = {}
         self.published: asyncio.Event = asyncio.Event()
         self.versions: dict[str, int] = {}
+        self.messages: list[str] = []
+
+        @self.client.feature(types.WINDOW_SHOW_MESSAGE)
+        def _message(params: types.ShowMessageParams) -> None:
+            self.messages.append(params.message)
 
         @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def _published(params: types.PublishDiagnosticsParams) -> None:
@@ -92,15 +97,19 @@ class Editor:
         return await self.wait(uri)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def anyio_backend() -> str:
     """Run on asyncio, which pygls uses."""
     return "asyncio"
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 async def editor() -> AsyncIterator[Editor]:
-    """Start `nofault lsp` as a subprocess and initialise it as an editor would."""
+    """Start `nofault lsp` as a subprocess and initialise it as an editor would.
+
+    One server serves every test of the module, as one serves every file in an editor; each
+    test opens its own files in its own folder.
+    """
     ed = Editor()
     await ed.client.start_io(str(Path(sys.executable).with_name("nofault")), "lsp")
     await asyncio.wait_for(
@@ -260,9 +269,12 @@ async def test_configuration_is_reloaded_when_it_changes(editor: Editor, tmp_pat
     config.write_text('[tool.nofault]\nignore = ["structure"]\n', encoding="utf-8")
     after = _by_code(await editor.change(doc, POSTMORTEM + "\n"))
     assert "BLM201" in after and "STR002" not in after
-    # A broken file is reported to the user and nothing is linted with half a configuration.
+    # A broken file is reported to the user once, and nothing is linted with half of it.
     config.write_text("[tool.nofault]\nignore = \n", encoding="utf-8")
     assert await editor.change(doc, POSTMORTEM) == []
+    assert await editor.change(doc, POSTMORTEM + "\n") == []
+    broken = [m for m in editor.messages if str(config) in m]
+    assert len(broken) == 1 and "not valid TOML" in broken[0]
 
 
 def _apply(text: str, edit: types.TextEdit) -> str:

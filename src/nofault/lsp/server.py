@@ -113,6 +113,9 @@ class NofaultServer(LanguageServer):
         super().__init__("nofault", __version__)
         self.configs = Configs()
         self.results: dict[str, LintResult] = {}
+        self.config_error: str | None = (
+            None  # the last one shown, so a keystroke does not repeat it
+        )
 
     def check(self, document: TextDocument) -> list[types.Diagnostic]:
         """Lint one document and return its diagnostics (none for files that are not ours)."""
@@ -123,10 +126,13 @@ class NofaultServer(LanguageServer):
         try:
             config = self.configs.for_file(path)
         except ConfigError as exc:
-            self.window_show_message(
-                types.ShowMessageParams(type=types.MessageType.Error, message=str(exc))
-            )
+            if str(exc) != self.config_error:
+                self.config_error = str(exc)
+                self.window_show_message(
+                    types.ShowMessageParams(type=types.MessageType.Error, message=str(exc))
+                )
             return []
+        self.config_error = None
         if _named(path, config.exclude, config):
             return []
         result = lint(document.source, path=str(path), config=config)
