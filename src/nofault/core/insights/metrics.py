@@ -92,6 +92,7 @@ class MissingReview:
     resolved: date | None
     days_since_resolution: int | None
     postmortem_status: str | None
+    inferred: tuple[str, ...] = ()  # the postmortem's fields read from its text
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +295,7 @@ def missing_reviews(
                 resolved=resolved_day,
                 days_since_resolution=(day - resolved_day).days if resolved_day else None,
                 postmortem_status=pm.status if pm else None,
+                inferred=pm.inferred if pm else (),
             )
         )
     out.sort(key=lambda m: (-(m.days_since_resolution or -1), m.incident))

@@ -7,6 +7,7 @@ leadership team: plain sentences first, then the figures, then the lists that ne
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -48,6 +49,8 @@ class LearningReport:
     slipped: list[SlippedAction]
     missing: list[MissingReview]
     charts: dict[str, str] = field(default_factory=dict)
+    # How many postmortems had each field read from their text (see Postmortem.inferred).
+    inferred: dict[str, int] = field(default_factory=dict)
 
 
 def _in_period(day: date | None, since: date | None, until: date) -> bool:
@@ -90,6 +93,7 @@ def build_report(
         themes=find_themes(pms),
         slipped=slipped_actions(pms, today=until),
         missing=missing_reviews(pms, incs, today=until),
+        inferred=dict(Counter(name for pm in pms for name in pm.inferred)),
     )
     report.charts.update(_charts(report))
     return report
@@ -158,7 +162,23 @@ def _headline(r: LearningReport) -> list[str]:
             f"The most frequent theme, “{top.label}”, appears in {top.count} incidents "
             f"(for example: {top.example})"
         )
+    if r.inferred:
+        read = ", ".join(
+            f"{_INFERRED_NAMES.get(name, name)} of {count}" for name, count in r.inferred.items()
+        )
+        lines.append(f"Read from the postmortems' text, not their metadata (marked *): {read}.")
     return lines
+
+
+_INFERRED_NAMES = {
+    "created": "the date", "severity": "the severity", "services": "the services",
+    "authors": "the authors", "title": "the title", "status": "the status",
+}  # fmt: skip
+
+
+def _marked(value: str, name: str, inferred: tuple[str, ...]) -> str:
+    """Return a value with a * when it was read from the text rather than stated."""
+    return f"{value} *" if name in inferred and value not in ("", "–") else value
 
 
 _COLUMNS = (
@@ -218,7 +238,8 @@ def _slipped_rows(r: LearningReport) -> list[list[str]]:
 
 def _missing_rows(r: LearningReport) -> list[list[str]]:
     return [
-        [m.incident, m.title, m.severity or "–",
+        [m.incident, _marked(m.title, "title", m.inferred),
+         _marked(m.severity or "–", "severity", m.inferred),
          m.resolved.isoformat() if m.resolved else "–",
          _num(m.days_since_resolution), m.postmortem_status or "none"]
         for m in r.missing[:MAX_LISTED]

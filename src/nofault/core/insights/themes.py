@@ -23,6 +23,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from nofault.core.insights.records import PostmortemRecord
+from nofault.core.insights.terms import read_text
 from nofault.core.insights.text import normalise
 
 __all__ = ["Theme", "ThemeMember", "find_themes", "quarter_of"]
@@ -33,6 +34,8 @@ DISTANCE_THRESHOLD = 0.8
 DIRECT_LIMIT = 4_000
 # Character n-grams cost more than they bring on very large sets.
 CHAR_LIMIT = 20_000
+# The share of each view in the cosine between two factors: words, characters, concepts.
+WORD_WEIGHT, CHAR_WEIGHT, CONCEPT_WEIGHT = 0.45, 0.3, 0.25
 _UNKNOWN = "unknown"
 
 
@@ -120,6 +123,26 @@ class Theme:
         }  # fmt: skip
 
 
+def _shared_concepts(texts: list[str], limit: int = 3) -> tuple[str, ...]:
+    """The concepts named by more than half of a theme's factors, most shared first."""
+    counts = Counter(c for t in texts for c in set(read_text(t).concepts))
+    common = [c for c, n in counts.most_common() if n * 2 > len(texts)]
+    return tuple(common[:limit])
+
+
+def _concept_matrix(texts: list[str]) -> sp.csr_matrix | None:
+    """The incident-vocabulary concepts each factor names (`terms`), as TF-IDF rows.
+
+    Two teams rarely describe one condition in the same words ("ran out of disk", "volume
+    full"); the concepts they name meet where the words do not.
+    """
+    concepts = [["_".join(c.split()) for c in read_text(t).concepts] for t in texts]
+    if not any(concepts):
+        return None
+    vectoriser = TfidfVectorizer(analyzer=lambda names: names, sublinear_tf=True, dtype=np.float32)
+    return normalize(vectoriser.fit_transform(concepts))
+
+
 def _vectors(texts: list[str]) -> tuple[sp.csr_matrix, TfidfVectorizer, sp.csr_matrix]:
     words = TfidfVectorizer(
         lowercase=False, stop_words="english", ngram_range=(1, 2), sublinear_tf=True,
@@ -137,8 +160,11 @@ def _vectors(texts: list[str]) -> tuple[sp.csr_matrix, TfidfVectorizer, sp.csr_m
         dtype=np.float32,
     )
     char_matrix = chars.fit_transform(texts)
-    both = sp.hstack([word_matrix * np.sqrt(0.6), char_matrix * np.sqrt(0.4)]).tocsr()
-    return normalize(both), words, word_matrix
+    views = [word_matrix * np.sqrt(WORD_WEIGHT), char_matrix * np.sqrt(CHAR_WEIGHT)]
+    concept_matrix = _concept_matrix(texts)
+    if concept_matrix is not None:
+        views.append(concept_matrix * np.sqrt(CONCEPT_WEIGHT))
+    return normalize(sp.hstack(views).tocsr()), words, word_matrix
 
 
 def _agglomerate(points: np.ndarray, threshold: float) -> np.ndarray:
@@ -214,7 +240,10 @@ def find_themes(
         presence = np.asarray((inside_words > 0).mean(axis=0)).ravel()
         centre = np.asarray(inside_words.mean(axis=0)).ravel()
         top = centre.max() or 1.0
-        terms = _terms(vocabulary, presence + 0.25 * centre / top)
+        # The concepts most members name, then the words they share most, label the theme.
+        concepts = _shared_concepts([texts[i] for i in rows], limit=2)
+        words_shared = _terms(vocabulary, presence + 0.25 * centre / top)
+        terms = (*concepts, *(w for w in words_shared if w not in concepts))[:3]
         closeness = np.asarray(matrix[rows] @ np.asarray(matrix[rows].mean(axis=0)).ravel())
         example = members[rows[int(np.argmax(closeness))]].text
         themes.append(Theme(" · ".join(terms) or example[:60], terms, example, inside))
