@@ -45,7 +45,7 @@ class PublishForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    """A Markdown file or a zip of them."""
+    """An exported postmortem (Markdown, .docx, HTML, Confluence XML) or a zip of them."""
 
     file = forms.FileField()
 
