@@ -23,6 +23,15 @@ def _as(monkeypatch: pytest.MonkeyPatch, code: str, status: Status) -> None:
     monkeypatch.setitem(registry._RULES, code, dataclasses.replace(rule, status=status))
 
 
+def _configured(tmp_path: Path, toml: str) -> Path:
+    """Return a postmortem in a folder of its own with this `.nofault.toml` beside it."""
+    folder = tmp_path / "configured"
+    folder.mkdir()
+    (folder / ".nofault.toml").write_text(toml, encoding="utf-8")
+    (folder / "pm.md").write_text(TEXT, encoding="utf-8")
+    return folder / "pm.md"
+
+
 def test_rules_lists_each_rules_status_and_version(monkeypatch: pytest.MonkeyPatch) -> None:
     _as(monkeypatch, "BLM201", Status.PREVIEW)
     plain = runner.invoke(app, ["rules", "--plain"]).stdout.splitlines()
@@ -41,11 +50,8 @@ def test_lint_runs_preview_rules_only_when_asked(
     doc.write_text(TEXT, encoding="utf-8")
     assert "BLM201" not in runner.invoke(app, ["lint", str(doc)]).stdout
     assert "BLM201" in runner.invoke(app, ["lint", "--preview", str(doc)]).stdout
-    configured = tmp_path / "configured"
-    configured.mkdir()
-    (configured / ".nofault.toml").write_text("preview = true\n", encoding="utf-8")
-    (configured / "pm.md").write_text(TEXT, encoding="utf-8")
-    assert "BLM201" in runner.invoke(app, ["lint", str(configured / "pm.md")]).stdout
+    configured = _configured(tmp_path, "preview = true\n")
+    assert "BLM201" in runner.invoke(app, ["lint", str(configured)]).stdout
 
 
 def test_lint_warns_when_a_deprecated_rule_is_selected(
@@ -58,8 +64,5 @@ def test_lint_warns_when_a_deprecated_rule_is_selected(
     assert "BLM201" in named.stdout
     assert named.stderr.count("deprecated") == 1 and "BLM201" in named.stderr
     assert "deprecated" not in runner.invoke(app, ["lint", "--select", "blame", str(doc)]).stderr
-    configured = tmp_path / "configured"
-    configured.mkdir()
-    (configured / ".nofault.toml").write_text('select = ["blame.human-error"]\n', encoding="utf-8")
-    (configured / "pm.md").write_text(TEXT, encoding="utf-8")
-    assert "deprecated" in runner.invoke(app, ["lint", str(configured / "pm.md")]).stderr
+    configured = _configured(tmp_path, 'select = ["blame.human-error"]\n')
+    assert "deprecated" in runner.invoke(app, ["lint", str(configured)]).stderr

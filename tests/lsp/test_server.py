@@ -127,6 +127,21 @@ async def editor() -> AsyncIterator[Editor]:
     await ed.client.stop()
 
 
+async def _actions(editor: Editor, doc: Path, diag: types.Diagnostic) -> list[types.CodeAction]:
+    """Ask the server for the code actions on one diagnostic."""
+    actions = await asyncio.wait_for(
+        editor.client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=doc.as_uri()),
+                range=diag.range,
+                context=types.CodeActionContext(diagnostics=[diag]),
+            )
+        ),
+        TIMEOUT,
+    )
+    return [a for a in actions or [] if isinstance(a, types.CodeAction)]
+
+
 def _by_code(diagnostics: list[types.Diagnostic]) -> dict[str, types.Diagnostic]:
     return {str(d.code): d for d in diagnostics}
 
@@ -181,18 +196,7 @@ async def test_code_actions_fix_and_disable_for_the_paragraph(
 ) -> None:
     doc = tmp_path / "pm.md"
     found = _by_code(await editor.open(doc, POSTMORTEM))
-    actions = await asyncio.wait_for(
-        editor.client.text_document_code_action_async(
-            types.CodeActionParams(
-                text_document=types.TextDocumentIdentifier(uri=doc.as_uri()),
-                range=found["STR002"].range,
-                context=types.CodeActionContext(diagnostics=[found["STR002"]]),
-            )
-        ),
-        TIMEOUT,
-    )
-    assert actions is not None
-    titles = {a.title: a for a in actions if isinstance(a, types.CodeAction)}
+    titles = {a.title: a for a in await _actions(editor, doc, found["STR002"])}
     fix = titles["STR002: replace with 'SEV2'"]
     assert fix.edit is not None and fix.edit.changes is not None
     (edit,) = fix.edit.changes[doc.as_uri()]
@@ -201,20 +205,7 @@ async def test_code_actions_fix_and_disable_for_the_paragraph(
     assert "STR002" not in _by_code(await editor.change(doc, fixed))
 
     blame = _by_code(await editor.change(doc, fixed))["BLM201"]
-    actions = await asyncio.wait_for(
-        editor.client.text_document_code_action_async(
-            types.CodeActionParams(
-                text_document=types.TextDocumentIdentifier(uri=doc.as_uri()),
-                range=blame.range,
-                context=types.CodeActionContext(diagnostics=[blame]),
-            )
-        ),
-        TIMEOUT,
-    )
-    assert actions is not None
-    disable = next(
-        a for a in actions if isinstance(a, types.CodeAction) and "Disable BLM201" in a.title
-    )
+    disable = next(a for a in await _actions(editor, doc, blame) if "Disable BLM201" in a.title)
     assert disable.edit is not None and disable.edit.changes is not None
     (edit,) = disable.edit.changes[doc.as_uri()]
     suppressed = _apply(fixed, edit)
