@@ -421,3 +421,26 @@ def test_a_severity_outside_the_configured_ones_is_reported() -> None:
     [page] = import_file("big.html", b"<h1>Big one</h1><p>This was our first SEV0.</p>").pages
     assert parse_text(page.markdown).postmortem.severity is None
     assert any("SEV0" in n for n in page.unmapped)
+
+
+def test_another_tools_front_matter_is_read_and_nofaults_own_is_kept() -> None:
+    hugo = (
+        "---\ntitle: Build cache poisoned\ndate: 2024-06-12\nauthor: Ravi\n"
+        "tags: [ci, SEV3]\naffected services: builds\n---\n\n## What happened\n\nStale artefacts.\n"
+    )
+    [page] = import_file("build-cache.md", hugo.encode()).pages
+    doc = parse_text(page.markdown).postmortem
+    assert (doc.title, doc.created, doc.severity) == (
+        "Build cache poisoned",
+        date(2024, 6, 12),
+        "SEV3",
+    )
+    assert doc.authors == ["Ravi"] and doc.services == ["builds"]
+    own = (
+        "---\nseverity: SEV2\nstatus: draft\nteam: payments\n---\n\n# Ours\n\n## Summary\n\nKept.\n"
+    )
+    [page] = import_file("ours.md", own.encode()).pages
+    assert page.markdown == own and page.kind == "nofault Markdown"
+    rule = "---\n\nA page that starts with a rule.\n"
+    [page] = import_file("rule.md", rule.encode()).pages
+    assert page.kind == "Markdown" and "A page that starts with a rule." in page.markdown

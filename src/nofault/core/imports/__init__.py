@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
 
+import yaml
+
 from nofault.core.imports.archive import Limits, read_folder, read_zip
 from nofault.core.imports.errors import ImportFailure, MissingExtra
 from nofault.core.imports.metadata import Facts, Page, assemble
@@ -171,11 +173,54 @@ def markdown_page(data: bytes, name: str) -> Page:
     if "\x00" in text:
         raise ImportFailure(name, "holds a NUL byte: not a text file")
     text = text.replace("\r\n", "\n")
-    if text.startswith("---\n"):
+    front, body = _front_matter(text)
+    if front is not None and _is_nofault(front):
         return Page(source=name, kind="nofault Markdown", title="", markdown=text, unmapped=())
+    facts = Facts()
+    if front:
+        # Another tool's front matter (Jekyll, Hugo, Obsidian, a Notion database export).
+        for key, value in front.items():
+            words = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            lowered = str(key).lower()
+            if lowered == "title" and not isinstance(value, list):
+                facts.title = words
+            elif lowered in ("date", "created", "created_at", "created time"):
+                facts.properties.append(("date", words))
+            elif lowered in ("tags", "labels", "categories") and isinstance(value, list):
+                facts.labels.extend(str(v) for v in value)
+            else:
+                facts.properties.append((str(key), words))
     stem = PurePosixPath(name).stem
     kind = "Notion page (Markdown)" if _has_notion_id(stem) else "Markdown"
-    return assemble(body=text, facts=Facts(), source=name, kind=kind, unmapped=[])
+    return assemble(body=body, facts=facts, source=name, kind=kind, unmapped=[])
+
+
+# Front matter keys that only nofault's format uses: such a file is imported as it is.
+_NOFAULT_KEYS = {
+    "incidents", "review_level", "facilitator", "reviewers", "responders", "impact",
+    "started_at", "detected_at", "mitigated_at", "resolved_at",
+}  # fmt: skip
+
+
+def _is_nofault(front: dict[str, object]) -> bool:
+    status = str(front.get("status", ""))
+    return bool(_NOFAULT_KEYS & set(front)) or status in ("draft", "in_review", "published")
+
+
+def _front_matter(text: str) -> tuple[dict[str, object] | None, str]:
+    """A leading YAML mapping and the text after it, or (None, text) when there is none."""
+    if not text.startswith("---\n"):
+        return None, text
+    end = text.find("\n---\n", 3)
+    if end < 0:
+        return None, text
+    try:
+        front = yaml.safe_load(text[4:end])
+    except yaml.YAMLError:
+        return None, text
+    if not isinstance(front, dict):
+        return None, text
+    return front, text[end + 5 :]
 
 
 def _has_notion_id(stem: str) -> bool:
