@@ -225,3 +225,17 @@ def test_a_delivery_stored_but_not_applied_is_applied_later(app: str) -> None:
 def test_payloads_are_read_from_shared_not_copied() -> None:
     repo = Path(__file__).resolve().parents[3]
     assert not list(repo.glob("tests/**/signature_vectors.json"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_huge_and_many_service_names_are_cut_to_fit_the_incident(app: str) -> None:
+    firing = json.loads((PAYLOADS / "alertmanager/firing.json").read_text())
+    alert = firing["alerts"][0]
+    firing["alerts"] = [
+        {**alert, "fingerprint": str(n), "labels": {**alert["labels"], "service": f"{n}" * 5000}}
+        for n in range(20)
+    ]
+    assert am(app, firing).status_code == 202
+    incident = Incident.objects.get()
+    assert incident.services and all(len(s) <= 100 for s in incident.services)
+    assert len(incident.services_index) <= 1000

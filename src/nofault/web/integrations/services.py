@@ -642,11 +642,28 @@ def _incident_fields(state: IncidentState) -> dict[str, Any]:
         "title": (state.title or f"{state.source} alert {state.dedup_key}")[:300],
         "severity": severity,
         "status": state.effective_status.value,
-        "services": list(state.services),
+        "services": _names_bounded(state.services),
         "started_at": state.started_at,
         "resolved_at": state.resolved_at,
-        "responders": [{"name": n, "role": "responder"} for n in state.responders],
+        "responders": [{"name": n, "role": "responder"} for n in _names_bounded(state.responders)],
     }
+
+
+# An incident's services are indexed in one column of 1,000 characters (",a,b,"): a sender's
+# names are cut to a name's length and as many kept as fit, so no name can fail the write.
+_NAME_LENGTH, _NAMES_LENGTH = 100, 900
+
+
+def _names_bounded(names: tuple[str, ...]) -> list[str]:
+    kept: list[str] = []
+    used = 0
+    for name in names:
+        name = name.strip()[:_NAME_LENGTH].strip()
+        if not name or name in kept or used + len(name) + 1 > _NAMES_LENGTH:
+            continue
+        kept.append(name)
+        used += len(name) + 1
+    return kept
 
 
 def _incident_sync(incident: Incident, state: IncidentState) -> None:
