@@ -23,7 +23,13 @@ from nofault.core.lint.packs.blame import (
 )
 from nofault.core.lint.packs.blame.checks import Clause, Found, gates_of, run
 from nofault.core.lint.packs.blame.gates import ALNUM, Gated, alternation, key_word
-from nofault.core.lint.packs.blame.grammar import DETERMINERS, People, is_imperative, mask_quotes
+from nofault.core.lint.packs.blame.grammar import (
+    DETERMINERS,
+    People,
+    is_imperative,
+    mask_quotes,
+    supposed_at,
+)
 from nofault.core.lint.packs.blame.hint import action_hint
 from nofault.core.lint.packs.blame.lexicon import LEXICON, SUGGESTIONS
 from nofault.core.lint.packs.blame.patterns import (
@@ -125,7 +131,12 @@ def find(clause: Clause, section: SectionKind | None) -> list[Found]:
     for table, runs in zip(ABOUT_THE_PAST, opened, strict=True):
         if runs:
             run(table, clause, found)
-    return found
+    # Blame inside a supposition ("if you nuke the tables by mistake", "whether it counts
+    # as negligence") is not laid on anyone; counterfactuals and hindsight are read as such.
+    return [f for f in found if f.rule in SUPPOSABLE or not supposed_at(clause.text, f.end)]
+
+
+SUPPOSABLE = frozenset({"BLM301", "BLM501"})
 
 
 META_PHRASES: dict[str, list[frozenset[str]]] = {}

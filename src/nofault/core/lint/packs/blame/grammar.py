@@ -472,3 +472,28 @@ def elided_actor(text: str, m: re.Match[str]) -> bool:
         and bool(ELIDED_VERB.match(text, m.end()))
         and bool(ELIDED_BEFORE.search(text, 0, m.start()))
     )
+
+
+# A clause that supposes rather than tells: "if you nuke the tables by mistake", "whether
+# it counts as negligence", "just because the company did it".
+_SUPPOSING = re.compile(
+    r"\b(?:if\s+(?:you|it|one)|whether|even\s+if|just\s+because|suppose|supposing|imagine|"
+    r"whenever|when\s+you)\b",
+    re.IGNORECASE,
+)
+_NEGATOR = re.compile(
+    r"\b(?:not|n['’]t|no|never|none|nobody|rarely|seldom|hardly|neither|nor|without)\b",
+    re.IGNORECASE,
+)
+
+
+def supposed_at(text: str, end: int) -> bool:
+    """Tell whether the words before `end` open a hypothetical or general clause."""
+    return bool(_SUPPOSING.search(text, 0, end))
+
+
+def negated_at(text: str, start: int) -> bool:
+    """Tell whether a negation stands in the clause before `start` ("none were the fault of")."""
+    tokens, _boundary, at = clause_tokens(text, start)
+    begin = tokens[0].start() if tokens else at
+    return bool(_NEGATOR.search(text, max(0, begin - 4), start))

@@ -24,6 +24,10 @@ from nofault.core.lint.packs.blame.patterns import (
     VOW_DISCUSSED,
 )
 
+_NEGATED_JUDGEMENT = re.compile(
+    r"\b(?:not|n['’]t|never|rarely|seldom|hardly|nor)\s+(?:\w+\s+){0,2}$", re.I
+)
+
 
 def _excepted(c: Clause, m: re.Match[str]) -> bool:
     return any(a <= m.start() < b for a, b in c.exceptions)
@@ -31,8 +35,8 @@ def _excepted(c: Clause, m: re.Match[str]) -> bool:
 
 def judged(c: Clause, m: re.Match[str]) -> Found | None:
     """Report a judgemental word, unless it judges an outcome or sits in an allowed phrase."""
-    if _excepted(c, m):
-        return None
+    if _excepted(c, m) or _NEGATED_JUDGEMENT.search(c.text, max(0, m.start() - 30), m.start()):
+        return None  # "people are rarely careless", "does not mean they were negligent"
     if m.group(0).lower() in OUTCOME_JUDGEMENTS and (
         not about_someone(c.text, m, c.people) or is_imperative(c.text)
     ):

@@ -11,6 +11,7 @@ from nofault.core.lint.packs.blame.grammar import (
     clause_tokens,
     elided_actor,
     first_actor,
+    negated_at,
     next_words,
     np_after,
     person_subject,
@@ -123,6 +124,8 @@ def agent(c: Clause, m: re.Match[str]) -> Found | None:
     kind, end = np_after(c.text, m.end(), c.people)
     if kind not in ("person", "possessive") or _thanked(c, m, end):
         return None
+    if negated_at(c.text, m.start()):
+        return None  # "none of the failures were the fault of the person who ran it"
     return Found("BLM101", m.start(), end, "agent")
 
 
@@ -280,7 +283,9 @@ def consequence_link(c: Clause, m: re.Match[str]) -> Found | None:
 
 
 def punitive(c: Clause, m: re.Match[str]) -> Found | None:
-    """Report punishment ("was let go", "disciplinary action")."""
+    """Report punishment ("was let go", "disciplinary action"), unless it is ruled out."""
+    if negated_at(c.text, m.start()):
+        return None  # "no disciplinary action", "nobody should have been fired"
     return Found("BLM101", m.start(), m.end(), "punitive")
 
 

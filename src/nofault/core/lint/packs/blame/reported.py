@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from nofault.core.lint.packs.blame.checks import Clause, Found, Table
-from nofault.core.lint.packs.blame.grammar import TOKEN, subject_of
+from nofault.core.lint.packs.blame.grammar import TOKEN, negated_at, subject_of
 from nofault.core.lint.packs.blame.lexicon import FAULT_NOUNS
 from nofault.core.lint.packs.blame.patterns import AT_FAULT, BLAME_DISCUSSED, REPORTED_BLAME
 
@@ -54,7 +54,9 @@ def reported_blame(c: Clause, m: re.Match[str]) -> Found | None:
 def at_fault(c: Clause, m: re.Match[str]) -> Found | None:
     """Report "<person, company or error> was to blame", "... was found at fault"."""
     text = c.text
-    if BLAME_DISCUSSED.search(text, max(0, m.start() - 40), m.start()):
+    if BLAME_DISCUSSED.search(text, max(0, m.start() - 40), m.start()) or negated_at(
+        text, m.start()
+    ):
         return None
     subj = subject_of(text, m.start(), c.people, person_only_verb=True, negative_is_none=True)
     head = text[subj.start : m.start()].split()
