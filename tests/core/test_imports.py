@@ -444,3 +444,17 @@ def test_another_tools_front_matter_is_read_and_nofaults_own_is_kept() -> None:
     rule = "---\n\nA page that starts with a rule.\n"
     [page] = import_file("rule.md", rule.encode()).pages
     assert page.kind == "Markdown" and "A page that starts with a rule." in page.markdown
+
+
+def test_deep_nesting_odd_encodings_and_empty_exports_are_named() -> None:
+    deep = import_file("deep.html", b"<table><tr><td>" * 500 + b"x")
+    assert deep.pages == [] and deep.failures[0].message == "is nested too deeply to convert"
+    [page] = import_file("word.htm", "<h1>Résumé</h1><p>Überblick</p>".encode("utf-16")).pages
+    assert page.title == "Résumé" and "Überblick" in page.markdown
+    [page] = import_file(
+        "latin.html",
+        "<h1>Café</h1><p>d\xe9j\xe0 \x81</p>".encode("cp1252", errors="ignore") + b"\x81",
+    ).pages
+    assert page.title == "Café"
+    empty = import_file("entities.xml", b"<hibernate-generic></hibernate-generic>")
+    assert empty.failures[0].message == "holds no page to import"

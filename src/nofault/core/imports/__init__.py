@@ -85,6 +85,10 @@ def _convert(members: dict[str, bytes], *, origin: str, single: bool) -> ImportR
                 raise
             except ImportFailure as failure:
                 result.failures.append(failure)
+            except RecursionError:
+                # Markup nested hundreds of levels deep: no real export is, and the
+                # converters walk the tree recursively.
+                result.failures.append(ImportFailure(name, "is nested too deeply to convert"))
         elif single:
             reason = _UNSUPPORTED.get(suffix, "not a format nofault imports")
             result.failures.append(ImportFailure(name, reason, reason="unsupported"))
@@ -95,8 +99,11 @@ def _convert(members: dict[str, bytes], *, origin: str, single: bool) -> ImportR
     if chrome:
         result.notes.append(f"{chrome} style, script and icon file(s) of the export skipped")
     _attachments(others, result)
-    if not single and not result.pages and not result.failures:
-        result.notes.append(f"{origin}: no page found to import")
+    if not result.pages and not result.failures:
+        if single:
+            result.failures.append(ImportFailure(origin, "holds no page to import", reason="empty"))
+        else:
+            result.notes.append(f"{origin}: no page found to import")
     return result
 
 

@@ -9,6 +9,7 @@ in the page's report; images and attachments stay as references and are never fe
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -42,9 +43,15 @@ def require() -> None:
 def parse_html(data: bytes | str, name: str) -> Any:
     """Read bytes as an HTML tree, or raise ImportFailure naming why they are not HTML."""
     require()
+    if isinstance(data, bytes) and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        data = data.decode("utf-16", errors="replace")  # Word's "Unicode" web pages
     if isinstance(data, bytes) and b"\x00" in data[:4096]:
         raise ImportFailure(name, "binary data, not an HTML page", reason="unreadable")
-    return BeautifulSoup(data, "html.parser")
+    with warnings.catch_warnings():
+        # bs4 warns about bytes it could not decode (reported per page instead) and about
+        # text that looks like a file name; neither belongs on the console.
+        warnings.simplefilter("ignore")
+        return BeautifulSoup(data, "html.parser")
 
 
 def detect(soup: Any) -> str:
@@ -73,11 +80,8 @@ def is_index(soup: Any, flavour: str) -> bool:
         main = soup.find(id="main-content")
         return main is None or "wiki-content" not in (main.get("class") or [])
     if flavour == "html":
-        title = soup.title.get_text(" ", strip=True) if soup.title else ""
         # Notion's export index: a bare list of links to the exported pages.
-        return bool(soup.find("ul", id=lambda v: bool(v and v.startswith("id::")))) or (
-            title == "" and not soup.find(["p", "h1", "h2", "table"])
-        )
+        return bool(soup.find("ul", id=lambda v: bool(v and v.startswith("id::"))))
     return False
 
 
@@ -88,6 +92,8 @@ def html_page(data: bytes | str, name: str, *, kind: str | None = None) -> Page 
     if is_index(soup, flavour):
         return None
     notes: list[str] = []
+    if getattr(soup, "contains_replacement_characters", False):
+        notes.append("some bytes were not valid in the page's encoding: shown as �")
     facts = Facts()
     root = _TIDY[flavour](soup, facts, notes)
     body = convert(root, notes)
