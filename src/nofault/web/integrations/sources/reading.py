@@ -43,6 +43,8 @@ def _storable(text: str) -> str:
     """Return text every database stores: no NUL, and lone surrogates (JSON allows) replaced."""
     if "\x00" in text:
         text = text.replace("\x00", "")
+    if text.isascii():  # most text: no surrogate can be in it
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
