@@ -91,11 +91,11 @@ def test_fields_nofault_reads_are_read_in_other_types() -> None:
     pd["event"]["data"]["id"] = 12345  # a number for a string
     pd["event"]["data"]["service"] = [pd["event"]["data"]["service"]]  # one-item list
     pd["event"]["data"]["assignees"] = pd["event"]["data"]["assignees"][0]  # object for list
-    pd["event"]["data"]["priority"] = "P1"  # a string for a reference
+    pd["event"]["data"]["priority"] = "P1"  # a name for a reference: read as its summary
     (event,) = get_source("pagerduty").parse(json.dumps(pd).encode())
     assert event.dedup_key == "12345" and event.services == ("Webhook Tester",)
     assert event.occurred_at == datetime(2025, 4, 7, 3, 47, 13, 414000, tzinfo=UTC)
-    assert event.responders and event.severity == "SEV4"  # urgency low: the priority is unread
+    assert event.responders and event.severity == "SEV1" and event.raw_severity == "P1"
 
     og = _doc("opsgenie/create.docs-example.json")
     og["alert"]["createdAt"] = "2015-01-05T10:03:11.104Z"
@@ -118,10 +118,12 @@ def test_fields_nofault_reads_are_read_in_other_types() -> None:
 
     sq = _doc("squadcast/incident.triggered.json")
     sq["data"]["resource_data"]["service"] = "Service Test2"  # a name for an object
+    sq["data"]["team"] = 42  # not even a name: read as a name all the same
     sq["data"]["resource_data"]["id"] = ["633e670ae998089239c9f293"]
     sq["version"] = 2
     (event,) = get_source("squadcast").parse(json.dumps(sq).encode())
-    assert event.dedup_key == "633e670ae998089239c9f293" and event.services == ()
+    assert event.dedup_key == "633e670ae998089239c9f293"
+    assert event.services == ("Service Test2",) and event.teams == ("42",)
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
 
@@ -194,10 +194,16 @@ class Lenient(BaseModel):
     """
 
     model_config = ConfigDict(extra="ignore", frozen=True)
+    # The field a bare text value stands for where this object was expected (a service's
+    # name sent as "checkout" instead of {"name": "checkout"}); None: such a value reads empty.
+    text_as: ClassVar[str | None] = None
 
     @model_validator(mode="before")
     @classmethod
     def _any_object(cls, value: Any) -> Any:
+        if cls.text_as is not None and not isinstance(value, dict | list | tuple):
+            text = as_text(value)
+            return {cls.text_as: text} if text else {}
         return as_mapping(value)
 
 

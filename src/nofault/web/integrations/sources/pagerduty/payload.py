@@ -10,6 +10,7 @@ from nofault.web.integrations.sources.reading import Lenient, LenientList, Text,
 class Reference(Lenient):
     """A `*_reference` object: only id and type are always present (see `pagey.ping`)."""
 
+    text_as = "summary"
     id: Text = None
     type: Text = None
     summary: Text = None

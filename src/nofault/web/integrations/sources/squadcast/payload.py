@@ -8,6 +8,7 @@ from nofault.web.integrations.sources.reading import Lenient, Text, TextOrEmpty,
 class Named(Lenient):
     """Any `{id, name}` object."""
 
+    text_as = "name"
     id: Text = None
     name: Text = None
 
