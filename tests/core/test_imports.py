@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nofault.core.document import SectionKind
 from nofault.core.imports import ImportFailure, Limits, import_file, import_path
@@ -458,3 +460,39 @@ def test_deep_nesting_odd_encodings_and_empty_exports_are_named() -> None:
     assert page.title == "Café"
     empty = import_file("entities.xml", b"<hibernate-generic></hibernate-generic>")
     assert empty.failures[0].message == "holds no page to import"
+
+
+_TAGS = ["p", "div", "ul", "ol", "li", "table", "tr", "td", "th", "thead", "b", "i", "a", "img",
+         "h1", "h2", "h3", "pre", "code", "br", "span", "blockquote", "iframe", "details",
+         "summary", "figure", "ac:structured-macro", "ac:rich-text-body", "ac:task-list",
+         "ac:task", "ac:link", "ri:user"]  # fmt: skip
+
+
+@st.composite
+def _markup(draw: Any) -> str:
+    pieces = []
+    for _ in range(draw(st.integers(0, 40))):
+        tag = draw(st.sampled_from(_TAGS))
+        kind = draw(st.integers(0, 3))
+        if kind == 0:
+            attrs = draw(st.sampled_from(["", ' class="title"', ' href="#cmnt1"', ' src="x.png"',
+                                          ' class="lst-kix_a-1"', ' ac:name="info"']))  # fmt: skip
+            pieces.append(f"<{tag}{attrs}>")
+        elif kind == 1:
+            pieces.append(f"</{tag}>")
+        else:
+            pieces.append(draw(st.text(max_size=20)))
+    return "".join(pieces)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_markup(), st.sampled_from(["page.html", "entities.xml", "page.md"]))
+def test_any_markup_gives_pages_or_named_failures(markup: str, name: str) -> None:
+    data = markup.encode()
+    if name == "entities.xml":
+        data = _entities(markup)
+    result = import_file(name, data)
+    for page in result.pages:
+        assert parse_text(page.markdown).has_front_matter or page.kind == "nofault Markdown"
+    for failure in result.failures:
+        assert failure.message
