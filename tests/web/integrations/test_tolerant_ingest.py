@@ -226,3 +226,38 @@ def test_mutated_published_payloads_are_stored_and_applied_when_readable(
     client: Client, configured: None, source: str
 ) -> None:
     check_source(source)(client, configured)
+
+
+garbage = (
+    st.binary(max_size=2000)
+    | new_values.map(lambda v: json.dumps(v).encode())
+    | st.integers(1, 5000).map(lambda depth: b'{"a":[' * depth + b"]}" * depth)
+)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(source=st.sampled_from(sorted(FILES)), body=garbage, authentic=st.booleans())
+def test_any_body_is_a_4xx_unstored_from_strangers_and_a_stored_202_when_authentic(
+    client: Client, configured: None, source: str, body: bytes, authentic: bool
+) -> None:
+    credentials = signed(source, body) if authentic else {"HTTP_AUTHORIZATION": "Bearer nope"}
+    before = WebhookDelivery.objects.count()
+    answer = client.post(
+        f"/webhooks/{source}", body, content_type="application/json", **credentials
+    )
+    if authentic:
+        assert answer.status_code == 202, answer.content
+        stored = WebhookDelivery.objects.get(pk=answer.json()["delivery"])
+        assert bytes(stored.body) == body and stored.status != DeliveryStatus.FAILED
+        if stored.status == DeliveryStatus.UNAPPLIED:
+            assert stored.reason
+    else:
+        assert answer.status_code in (400, 401, 429), answer.content
+        assert answer.json()["reason"]
+        assert WebhookDelivery.objects.count() == before
