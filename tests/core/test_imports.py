@@ -496,3 +496,22 @@ def test_any_markup_gives_pages_or_named_failures(markup: str, name: str) -> Non
         assert parse_text(page.markdown).has_front_matter or page.kind == "nofault Markdown"
     for failure in result.failures:
         assert failure.message
+
+
+def _docx_with(changes: dict[str, bytes]) -> bytes:
+    source = zipfile.ZipFile(DOCX)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, changes.pop(info.filename, source.read(info)))
+        for name, data in changes.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_damaged_word_document_is_named_or_read_around() -> None:
+    broken = import_file("cv.docx", _docx_with({"word/document.xml": b"<w:document><<<"}))
+    assert broken.pages == [] and "could not be read" in broken.failures[0].message
+    [page] = import_file("cv.docx", _docx_with({"docProps/core.xml": b"<broken"})).pages
+    assert page.title == "Ihr Name"
+    assert any("properties" in n for n in page.unmapped)

@@ -16,6 +16,8 @@ except ImportError:  # pragma: no cover - the import extra is part of dev instal
     mammoth = None
 
 KIND = "Word document (.docx)"
+# What reading a damaged XML part of the package raises (defusedxml's refusals are ValueErrors).
+_XML_ERRORS = (SyntaxError, ValueError, KeyError, zipfile.BadZipFile, OSError)
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
@@ -42,7 +44,11 @@ def docx_page(data: bytes, name: str) -> Page:
     except zipfile.BadZipFile:
         raise ImportFailure(name, "not a Word document (not a zip package)") from None
     notes: list[str] = []
-    facts = _core_properties(archive)
+    try:
+        facts = _core_properties(archive)
+    except _XML_ERRORS:
+        facts = Facts()
+        notes.append("the document's properties (author, title, dates) could not be read")
     images: list[str] = []
 
     def image_reference(image: object) -> dict[str, str]:
@@ -56,8 +62,9 @@ def docx_page(data: bytes, name: str) -> Page:
             style_map=_STYLE_MAP,
             convert_image=mammoth.images.img_element(image_reference),
         )
-    except (KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
-        raise ImportFailure(name, f"the Word document could not be read ({exc})") from None
+    except Exception as exc:  # mammoth's parsers on untrusted input: any failure is named
+        reason = f"{type(exc).__name__}: {exc}"
+        raise ImportFailure(name, f"the Word document could not be read ({reason})") from None
     for message in sorted({m.message for m in result.messages}):
         notes.append(f"Word: {message} (its text is kept as an ordinary paragraph)")
     if images:
@@ -65,7 +72,10 @@ def docx_page(data: bytes, name: str) -> Page:
             f"{len(images)} picture(s) are inside the .docx: kept as references image-1 … "
             f"image-{len(images)}, the pictures themselves are not carried over"
         )
-    notes.extend(_comments(archive))
+    try:
+        notes.extend(_comments(archive))
+    except _XML_ERRORS:
+        notes.append("the document's comments could not be read: none are carried over")
     embedded = [n for n in archive.namelist() if n.startswith("word/embeddings/")]
     if embedded:
         notes.append(f"embedded objects left out: {', '.join(n.split('/')[-1] for n in embedded)}")
