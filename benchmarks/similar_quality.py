@@ -106,7 +106,9 @@ def nofault_views(records: Sequence[PostmortemRecord]) -> dict[str, Scorer]:
     short = [f"{r.title} {r.summary} {' '.join(f.text for f in r.factors)}" for r in records]
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True,
                             max_df=0.5).fit_transform(short).tocsr()  # fmt: skip
-    joint = normalize(sp.hstack([index.words.matrix.T, index.concepts.matrix.T]).tocsr())
+    views = [index.words, index.concepts]
+    joint = normalize(sp.hstack([sp.csr_matrix(v.arrays()[::-1], shape=(len(v.vocabulary), len(records))).T
+                                 for v in views]).tocsr())  # fmt: skip
     lsa = TruncatedSVD(min(30, len(records) - 1), random_state=0).fit_transform(joint)
     lsa = lsa / (np.linalg.norm(lsa, axis=1, keepdims=True) + 1e-12)
     return {

@@ -59,23 +59,35 @@ def similar(
     include_later: bool = typer.Option(
         False, "--include-later", help="Also show postmortems of incidents after this one."
     ),
+    no_cache: bool = typer.Option(
+        False, "--no-cache", help="Build the corpus index afresh and do not keep it."
+    ),
 ) -> None:
     """Show the earlier postmortems most like a draft, with their factors and open actions."""
     require("insights", "similar")
-    from nofault.core.insights.similar import SimilarityIndex
+    from nofault.core.insights.index_cache import similarity_index_for_folder
 
     if not file.is_file():
         fail(f"{file} is not a file")
         raise typer.Exit(ExitCode.USAGE)
-    draft = record_from_markdown(file.read_bytes(), key=str(file))
-    records = [r for r in _corpus(corpus) if (corpus / r.key).resolve() != file.resolve()]
-    matches = SimilarityIndex.build(records).query(draft, top=top, earlier_only=not include_later)
+    if not corpus.exists():
+        fail(f"{corpus} does not exist")
+        raise typer.Exit(ExitCode.USAGE)
+    # A draft inside the corpus is indexed under its path there; the index leaves that key out.
+    root = corpus.resolve() if corpus.is_dir() else corpus.resolve().parent
+    inside = file.resolve().is_relative_to(root)
+    key = file.resolve().relative_to(root).as_posix() if inside else str(file)
+    draft = record_from_markdown(file.read_bytes(), key=key)
+    with stderr.status(f"Reading postmortems under {corpus}…"):
+        index, _ = similarity_index_for_folder(corpus, use_cache=not no_cache)
+    compared = len(index) - (1 if key in index else 0)
+    matches = index.query(draft, top=top, earlier_only=not include_later)
     if output_format is SimilarFormat.JSON:
-        typer.echo(json.dumps({"draft": str(file), "corpus": len(records),
+        typer.echo(json.dumps({"draft": str(file), "corpus": compared,
                                "similar": [m.as_dict() for m in matches]}, indent=2))  # fmt: skip
         return
     if not matches:
-        stdout.print(f"No similar postmortem among {len(records)} in {corpus}.")
+        stdout.print(f"No similar postmortem among {compared} in {corpus}.")
         return
     for rank, m in enumerate(matches, 1):
         r = m.record

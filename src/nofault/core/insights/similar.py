@@ -20,8 +20,9 @@ added to the score, never a word every postmortem uses ("team", "time", "saw"). 
 development organisations were of the same failure; below it the author is told it may be
 related, not that it looks like the draft.
 
-The index needs numpy and scipy, not scikit-learn, so a cached index answers quickly in a new
-process; it keeps its matrices term-major, so a query touches only its own terms' rows.
+The index needs numpy alone, not scipy or scikit-learn, so a cached index answers quickly in a
+new process; it keeps its weights term-major, so a query touches only its own terms' rows,
+and it unpickles a cached record only when it is a match.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ import pickle
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
-import scipy.sparse as sp
 
 from nofault.__about__ import __version__
 from nofault.core.insights.records import ActionRecord, FactorRecord, PostmortemRecord
@@ -133,14 +134,26 @@ def _number(n: int) -> str:
 
 
 class _View:
-    """One reading of the corpus as TF-IDF: its vocabulary, idf and term-major matrix."""
+    """One reading of the corpus as TF-IDF: its vocabulary, idf and term-major weights.
 
-    __slots__ = ("_terms", "idf", "matrix", "vocabulary")
+    The weights are kept as three numpy arrays in compressed sparse row layout, one row per
+    term and one column per postmortem (`indptr`, `indices`, `data`), so a cached index is
+    queried with numpy alone: a query adds up the rows of its own terms.
+    """
 
-    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, matrix: sp.csr_matrix):
+    __slots__ = ("_terms", "count", "data", "idf", "indices", "indptr", "vocabulary")
+
+    def __init__(
+        self,
+        vocabulary: dict[str, int],
+        idf: np.ndarray,
+        arrays: tuple[np.ndarray, np.ndarray, np.ndarray],
+        count: int,
+    ) -> None:
         self.vocabulary = vocabulary
         self.idf = idf
-        self.matrix = matrix  # one row per term, one column per postmortem
+        self.indptr, self.indices, self.data = arrays
+        self.count = count
         self._terms: list[str] | None = None
 
     @classmethod
@@ -162,10 +175,16 @@ class _View:
             rows.extend(weights)
             cols.extend([col] * len(weights))
             vals.extend(weights.values())
-        matrix = sp.csr_matrix(
-            (np.array(vals, dtype=np.float32), (rows, cols)), shape=(len(kept), count)
+        terms = np.array(rows, dtype=np.int64)
+        order = np.argsort(terms, kind="stable")  # columns stay ascending within each row
+        indptr = np.zeros(len(kept) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(terms, minlength=len(kept)), out=indptr[1:])
+        arrays = (
+            indptr,
+            np.array(cols, dtype=np.int32)[order],
+            np.array(vals, dtype=np.float32)[order],
         )
-        return cls(vocabulary, idf, matrix)
+        return cls(vocabulary, idf, arrays, count)
 
     @staticmethod
     def _weights(
@@ -183,23 +202,56 @@ class _View:
     def cosines(self, vector: dict[int, float]) -> np.ndarray:
         """The cosine of the vector with every postmortem."""
         if not vector:
-            return np.zeros(self.matrix.shape[1], dtype=np.float32)
-        terms = np.fromiter(vector, dtype=np.int64, count=len(vector))
-        weights = np.fromiter(vector.values(), dtype=np.float32, count=len(vector))
-        rows = self.matrix[terms]
-        return np.asarray(rows.T @ weights, dtype=np.float32).ravel()
+            return np.zeros(self.count, dtype=np.float32)
+        spans = [(self.indptr[j], self.indptr[j + 1], w) for j, w in vector.items()]
+        columns = np.concatenate([self.indices[a:b] for a, b, _ in spans])
+        weights = np.concatenate([self.data[a:b] * w for a, b, w in spans])
+        return np.bincount(columns, weights=weights, minlength=self.count).astype(np.float32)
 
     def contributions(self, vector: dict[int, float], column: int) -> dict[str, float]:
         """How much each of the vector's terms adds to its cosine with one postmortem."""
-        if not vector:
-            return {}
         if self._terms is None:
             self._terms = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
-        names = self._terms
-        terms = np.fromiter(vector, dtype=np.int64, count=len(vector))
-        there = self.matrix[terms][:, [column]].toarray().ravel()
-        return {names[j]: w * float(d) for (j, w), d in zip(vector.items(), there, strict=True)
-                if d > 0}  # fmt: skip
+        found: dict[str, float] = {}
+        for j, w in vector.items():
+            row = self.indices[self.indptr[j] : self.indptr[j + 1]]
+            at = int(np.searchsorted(row, column))
+            if at < len(row) and row[at] == column:
+                found[self._terms[j]] = w * float(self.data[self.indptr[j] + at])
+        return found
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The weights as (indptr, indices, data): rows are terms, columns postmortems."""
+        return self.indptr, self.indices, self.data
+
+
+class _Records(Sequence[PostmortemRecord]):
+    """The indexed records, each unpickled the first time it is read.
+
+    A cached index over 10,000 postmortems is loaded for a handful of matches: unpickling
+    every record would cost more than the whole query.
+    """
+
+    def __init__(self, blobs: list[bytes]) -> None:
+        self._blobs = blobs
+        self._read: dict[int, PostmortemRecord] = {}
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    @overload
+    def __getitem__(self, index: int) -> PostmortemRecord: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[PostmortemRecord]: ...
+    def __getitem__(self, index: int | slice) -> PostmortemRecord | list[PostmortemRecord]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        index = range(len(self))[index]
+        record = self._read.get(index)
+        if record is None:
+            # Bytes `SimilarityIndex.dumps` wrote: the same trust as the index itself.
+            record = self._read[index] = pickle.loads(self._blobs[index])
+        return record
 
 
 def _reading(record: PostmortemRecord) -> Reading:
@@ -209,18 +261,33 @@ def _reading(record: PostmortemRecord) -> Reading:
 class SimilarityIndex:
     """A fitted index over postmortems: build once, query many times, cache as bytes."""
 
-    def __init__(self, records: Sequence[PostmortemRecord], words: _View, concepts: _View) -> None:
-        self.records = list(records)
+    def __init__(
+        self,
+        records: Sequence[PostmortemRecord],
+        words: _View,
+        concepts: _View,
+        *,
+        keys: Sequence[str] | None = None,
+        days: np.ndarray | None = None,
+    ) -> None:
+        self.records = records if isinstance(records, _Records) else list(records)
         self.words = words
         self.concepts = concepts
-        self._days = np.array(
-            [r.occurred.toordinal() if r.occurred else _NO_DATE for r in self.records],
-            dtype=np.int64,
-        )
-        self._keys = {r.key: i for i, r in enumerate(self.records)}
+        if days is None:
+            days = np.array(
+                [r.occurred.toordinal() if r.occurred else _NO_DATE for r in self.records],
+                dtype=np.int64,
+            )
+        self._days = days
+        self._key_list = list(keys) if keys is not None else [r.key for r in self.records]
+        self._keys = {k: i for i, k in enumerate(self._key_list)}
 
     def __len__(self) -> int:
         return len(self.records)
+
+    def __contains__(self, key: object) -> bool:
+        """Tell whether a postmortem with this key is indexed."""
+        return key in self._keys
 
     @classmethod
     def build(cls, records: Sequence[PostmortemRecord]) -> SimilarityIndex:
@@ -317,13 +384,21 @@ class SimilarityIndex:
 
     def dumps(self) -> bytes:
         """Serialise the index (pickle: load only bytes this code wrote, e.g. a cache)."""
+        records = self.records
+        blobs = (
+            records._blobs
+            if isinstance(records, _Records)
+            else [pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in records]
+        )
         payload = {
             "format": FORMAT,
             "version": __version__,
             "lexicon": lexicon_version(),
-            "records": self.records,
-            "words": (self.words.vocabulary, self.words.idf, self.words.matrix),
-            "concepts": (self.concepts.vocabulary, self.concepts.idf, self.concepts.matrix),
+            "records": blobs,
+            "keys": self._key_list,
+            "days": self._days,
+            "words": (self.words.vocabulary, self.words.idf, self.words.arrays()),
+            "concepts": (self.concepts.vocabulary, self.concepts.idf, self.concepts.arrays()),
         }
         return pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
 
@@ -336,7 +411,18 @@ class SimilarityIndex:
             raise ValueError("not a nofault similarity index of this format; rebuild it")
         if payload.get("version") != __version__ or payload.get("lexicon") != lexicon_version():
             raise ValueError("similarity index built by another nofault version; rebuild it")
-        return cls(payload["records"], _View(*payload["words"]), _View(*payload["concepts"]))
+        count = len(payload["keys"])
+        words, concepts = (
+            _View(vocabulary, idf, arrays, count)
+            for vocabulary, idf, arrays in (payload["words"], payload["concepts"])
+        )
+        return cls(
+            _Records(payload["records"]),
+            words,
+            concepts,
+            keys=payload["keys"],
+            days=payload["days"],
+        )
 
 
 def similar_postmortems(
