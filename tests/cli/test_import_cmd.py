@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from nofault.cli.main import app
@@ -62,3 +63,16 @@ def test_unreadable_inputs_are_named_with_the_reason_and_exit_2(tmp_path: Path) 
     assert "missing.zip: no such file or folder" in result.output
     assert "Traceback" not in result.output
     assert [p.name for p in out.glob("*.md")] == ["queue-stalled.md"]  # the readable one
+
+
+def test_without_the_import_extra_it_says_so_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nofault.core.imports import html
+
+    monkeypatch.setattr(html, "INSTALLED", False)  # as when markdownify is not installed
+    result = runner.invoke(app, ["import", str(CONFLUENCE), "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "pip install 'nofault[import]'" in lines[0]
+    assert not list(tmp_path.glob("*.md"))
