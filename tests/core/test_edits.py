@@ -50,7 +50,8 @@ def test_a_changed_section_is_the_only_part_rewritten(path: Path) -> None:
     if doc.sections:
         index = len(doc.sections) // 2
         section = doc.sections[index]
-        doc.sections[index] = section.model_copy(update={"heading": section.heading + " (edited)"})
+        body = (section.body + "\n\n" if section.body else "") + "An added sentence."
+        doc.sections[index] = section.model_copy(update={"body": body})
         start, end, _ = parse_text(source).section_spans[index]
     result = apply_document(source, doc)
     assert parse_text(result).postmortem == doc

@@ -64,10 +64,9 @@ def apply_document(
     spans = parsed.section_spans
     first_section = spans[0][0] if spans else len(lines)
 
-    # The title is the first heading when it is of level 1 (as the reader takes it); else
-    # it comes from the front matter's `title`, or there is none.
-    first_heading = next((b for b in parsed.blocks if b.type == "heading"), None)
-    title_line = first_heading.start if first_heading and first_heading.level == 1 else None
+    # The title is the heading the reader took as the title; else it comes from the front
+    # matter's `title`, or there is none.
+    title_line = parsed.title_line
     title_in_front = title_line is None and "title" in parsed.front_matter_lines
     front_changed = render_front_matter(old) != render_front_matter(new)
     if front_changed or (title_in_front and old.title != new.title):

@@ -295,6 +295,7 @@ class ParsedText:
     # Line ranges (0-based start, exclusive end, heading line) of each section, in order.
     section_spans: list[tuple[int, int, int]]
     front_matter_lines: dict[str, int] = field(default_factory=dict)  # key -> 1-based line
+    title_line: int | None = None  # 0-based line of the heading read as the title, if any
 
     def section_at(self, line: int) -> Section | None:
         """Return the section holding the 0-based line, or None for text before any section."""
@@ -1751,6 +1752,7 @@ def parse_text(
         prose=prose,
         section_spans=spans,
         front_matter_lines=key_lines,
+        title_line=title_block.start if title_block else None,
     )
 
 
