@@ -211,6 +211,8 @@ def test_unconfigured_source_is_refused(app: str, settings: Any) -> None:
     settings.NOFAULT_INTEGRATIONS = {"sources": {}}
     response = pd(app, "incident.triggered.json")
     assert response.status_code == 403 and response.json()["reason"] == "source_disabled"
+    assert not WebhookDelivery.objects.exists()  # anyone can send it: counted, not stored
+    assert RejectedDeliveryCount.objects.get().reason == "source_disabled"
 
 
 @pytest.mark.django_db(transaction=True)
