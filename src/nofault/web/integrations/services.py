@@ -4,7 +4,9 @@ A delivery is checked (size, signature, shape), then applied and stored in one t
 that is committed before the view answers 2xx, so an acknowledged delivery survives a crash
 right after (one commit per delivery, not three). Applying is idempotent and order-proof (see
 `ingest.fold`); when it fails for good, the delivery is stored on its own, `failed`, and
-`delivery_process_pending` applies it again, as it does one a crash left `received`.
+`delivery_process_pending` applies it again, as it does one a crash left `received`. An
+authenticated delivery whose needed fields cannot be read is stored `unapplied` with the reason
+(still a 2xx) until `delivery_replay`; one refused before authentication is only counted.
 """
 
 from __future__ import annotations
