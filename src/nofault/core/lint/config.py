@@ -84,6 +84,9 @@ class LintConfig(BaseModel):
     extra_approval_actions: list[str] = Field(default_factory=list)
     # Preview rules run only when asked for (`preview = true` or `--preview`).
     preview: bool = False
+    # Where `nofault lint` keeps its cache, relative to this file's folder (default:
+    # .nofault_cache beside it).
+    cache_dir: str | None = None
     # Set from the command line; compared at a higher precedence than the file's keys.
     cli_select: list[str] | None = None
     cli_ignore: list[str] = Field(default_factory=list)
