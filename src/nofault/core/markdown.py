@@ -1716,20 +1716,29 @@ def parse_text(
         while cursor < len(blocks) and blocks[cursor].end <= end:
             inner.append(blocks[cursor])
             cursor += 1
-        if kind == SectionKind.WENT_WRONG:
+        if kind in (SectionKind.WENT_WRONG, SectionKind.ANALYSIS):
             went_wrong.append((index, h, text_of, end, inner))
         sections.append(
             _build_section(kind, text_of, h.level, lines, h.end, end, inner, problems, reading)
         )
         spans.append((h.start, end, h.start))
-    # Templates that list no causes (PagerDuty's, the SRE book's lessons) keep them in "What
-    # went wrong": its list is read as factors then, and whenever its items carry factor ids
-    # (as the canonical form writes them), so that a round trip reads the same factors.
+    # Templates that list no causes (PagerDuty's) keep them in "What didn't go so well", or
+    # list them under "Root cause analysis": that list is read as factors then, and whenever
+    # its items carry factor ids (as the canonical form writes them), so that a round trip
+    # reads the same factors. An analysis with five-whys chains keeps them.
+    # With no causes section at all, a "What went wrong" in prose gives a factor a paragraph.
+    causes = any(isinstance(s, FactorsSection) for s in sections)
     for index, h, text_of, end, inner in went_wrong:
         if reading.listed and not _ids_listed(lines, inner):
             continue
-        section = _build_section(SectionKind.CONTRIBUTING_FACTORS, text_of, h.level, lines,
-                                 h.end, end, inner, problems, reading, prose=False)  # fmt: skip
+        if heading_key(text_of) == heading_key(CANONICAL_HEADINGS[sections[index].kind]):
+            continue  # nofault's own "What went wrong" and "Analysis" keep their meaning
+        built = sections[index]
+        if isinstance(built, AnalysisSection) and built.chains:
+            continue
+        by_paragraph = not causes and built.kind == SectionKind.WENT_WRONG
+        section = _build_section(SectionKind.CONTRIBUTING_FACTORS, text_of, h.level, lines, h.end,
+                                 end, inner, problems, reading, prose=by_paragraph)  # fmt: skip
         if isinstance(section, FactorsSection) and section.factors:
             sections[index] = section
     sections = _resolve_references(sections)

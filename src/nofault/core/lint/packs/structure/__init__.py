@@ -59,24 +59,40 @@ def missing_section(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
     pm = ctx.postmortem
     required = ctx.config.required_sections.get(pm.review_level.value, [])
     present = {s.kind.value for s in pm.sections}
+    # Headings nofault did not map onto a section: in another team's layout one of them may
+    # hold what is reported missing, and the finding says so.
+    unread = [s.heading for s in pm.sections if s.kind == SectionKind.OTHER][:6]
     for name in required:
         if name not in present:
             try:
                 heading = CANONICAL_HEADINGS[SectionKind(name)]
             except ValueError:
                 heading = name
-            yield Hit(
-                ctx.title_line(), 1,
-                message=f"missing section '## {heading}' ({pm.review_level.value} review)",
-                suggestion=f"Add a '## {heading}' section; `nofault new` writes one with guidance.",
-            )  # fmt: skip
+            message = f"missing section '## {heading}' ({pm.review_level.value} review)"
+            suggestion = f"Add a '## {heading}' section; `nofault new` writes one with guidance."
+            if unread:
+                listed = ", ".join(f"'{h}'" for h in unread)
+                message += (
+                    f"; no heading was read as one (headings not read as a section: {listed})"
+                )
+                suggestion = (
+                    f"If one of those headings holds it, rename it '## {heading}' or map it in "
+                    f'the configuration ([tool.nofault.headings] "Your heading" = "{name}"); '
+                    f"otherwise add a '## {heading}' section."
+                )
+            yield Hit(ctx.title_line(), 1, message=message, suggestion=suggestion)
+
+
+# Kinds every section of which is read (a second timeline's events count too).
+_READ_ALL = {SectionKind.OTHER, SectionKind.TIMELINE, SectionKind.CONTRIBUTING_FACTORS,
+             SectionKind.ACTION_ITEMS, SectionKind.LINKS}  # fmt: skip
 
 
 def duplicate_section(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
-    """Flag a second section of a kind nofault reads (only the first one would count)."""
+    """Flag a second prose section of a kind nofault reads (only the first one would count)."""
     seen: dict[SectionKind, int] = {}
     for section, (start, _end, _heading) in iter_sections(ctx.parsed):
-        if section.kind == SectionKind.OTHER:
+        if section.kind in _READ_ALL:
             continue
         if section.kind in seen:
             yield Hit(
