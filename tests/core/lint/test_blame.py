@@ -218,7 +218,7 @@ def test_every_pattern_is_read_by_a_check_table() -> None:
     from nofault.core.lint.packs.blame import analysis, checks, patterns
 
     tables = [*analysis.ALWAYS, *analysis.ABOUT_THE_PAST]
-    read = set().union(*(checks.gates_of(table) for table in tables))
+    read = set().union(*(table.gates for table in tables))
     # The guide-text gate and the exceptions only hold checks back; the hint reads ACTION.
     read |= {patterns.META, patterns.JUDGEMENT_EXCEPTIONS, patterns.ACTION}
     every = {name for name, value in vars(patterns).items() if isinstance(value, checks.Gated)}

@@ -21,7 +21,7 @@ from nofault.core.lint.packs.blame import (
     person,
     reported,
 )
-from nofault.core.lint.packs.blame.checks import Clause, Found, gates_of, run
+from nofault.core.lint.packs.blame.checks import Clause, Found
 from nofault.core.lint.packs.blame.gates import ALNUM, Gated, alternation, key_word
 from nofault.core.lint.packs.blame.grammar import (
     DETERMINERS,
@@ -115,14 +115,14 @@ def own_words_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
 # instruction or looks ahead (an action item): their gates decide whether they run at all.
 ALWAYS = (human_error.TABLE, judgement.TABLE, hindsight.TABLE)
 ABOUT_THE_PAST = (person.TABLE, reported.TABLE, counterfactual.TABLE, minimising.TABLE)
-PAST_GATES = tuple(gates_of(table) for table in ABOUT_THE_PAST)
+PAST_GATES = tuple(table.gates for table in ABOUT_THE_PAST)
 
 
 def find(clause: Clause, section: SectionKind | None) -> list[Found]:
     """Return every finding in one (quote-masked) sentence."""
     found: list[Found] = []
     for table in ALWAYS:
-        run(table, clause, found)
+        table.run(clause, found)
     opened = [not clause.ready.isdisjoint(gates) for gates in PAST_GATES]
     if not (any(opened) or found):
         return found
@@ -130,7 +130,7 @@ def find(clause: Clause, section: SectionKind | None) -> list[Found]:
         return [f for f in found if f.rule != "BLM501"]
     for table, runs in zip(ABOUT_THE_PAST, opened, strict=True):
         if runs:
-            run(table, clause, found)
+            table.run(clause, found)
     # Blame inside a supposition ("if you nuke the tables by mistake", "whether it counts
     # as negligence") is not laid on anyone; counterfactuals and hindsight are read as such.
     return [f for f in found if f.rule in SUPPOSABLE or not supposed_at(clause.text, f.end)]

@@ -7,7 +7,7 @@ the gate's pattern in a sentence whose words open the gate, and returns a findin
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -56,29 +56,33 @@ class Clause:
 
 
 Check = Callable[[Clause, re.Match[str]], Found | None]
-Table = Sequence[tuple[Gated, Check]]
 
 # Stands for the organisation's own blame words (configuration) in a table.
 OWN_WORDS = Gated(r"(?!)", frozenset())
 
 
-def run(table: Table, clause: Clause, found: list[Found]) -> None:
-    """Run each check of a table on its gate's matches in the sentence, adding what it finds."""
-    for gate, check in table:
-        if gate is OWN_WORDS:
-            if clause.own_words is None:
-                continue
-            pattern = clause.own_words
-        elif gate in clause.ready:
-            pattern = gate.pattern
-        else:
-            continue
-        for m in pattern.finditer(clause.text):
-            hit = check(clause, m)
-            if hit is not None:
-                found.append(hit)
+class Table:
+    """A family's (gate, check) pairs, in the order their findings are kept."""
 
+    __slots__ = ("_at", "entries", "gates")
 
-def gates_of(table: Table) -> frozenset[Gated]:
-    """Return the gates a table reads (a family runs only when one of them is open)."""
-    return frozenset(gate for gate, _check in table if gate is not OWN_WORDS)
+    def __init__(self, *entries: tuple[Gated, Check]) -> None:
+        self.entries = entries
+        self.gates = frozenset(gate for gate, _check in entries if gate is not OWN_WORDS)
+        # Where each gate's checks stand: a sentence opens one or two gates of dozens.
+        self._at: dict[Gated, tuple[int, ...]] = {}
+        for index, (gate, _check) in enumerate(entries):
+            self._at[gate] = (*self._at.get(gate, ()), index)
+
+    def run(self, clause: Clause, found: list[Found]) -> None:
+        """Run each check whose gate the sentence opens on the gate's matches, in order."""
+        opened = [i for gate in clause.ready.intersection(self._at) for i in self._at[gate]]
+        if clause.own_words is not None:
+            opened += self._at.get(OWN_WORDS, ())
+        for index in sorted(opened):
+            gate, check = self.entries[index]
+            pattern = clause.own_words if gate is OWN_WORDS else gate.pattern
+            for m in pattern.finditer(clause.text) if pattern is not None else ():
+                hit = check(clause, m)
+                if hit is not None:
+                    found.append(hit)

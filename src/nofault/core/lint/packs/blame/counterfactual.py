@@ -212,7 +212,7 @@ def why_didnt(c: Clause, m: re.Match[str]) -> Found | None:
     return Found("BLM301", m.start(), end, "counterfactual") if kind in ("person", "team") else None
 
 
-TABLE: Table = (
+TABLE = Table(
     (MODAL, modal),
     (FAILED_TO, failed_to),
     (FAILURE_TO, failure_to),

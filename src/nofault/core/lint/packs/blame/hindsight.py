@@ -55,7 +55,7 @@ def it_was_clear(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
-TABLE: Table = (
+TABLE = Table(
     (HINDSIGHT, hindsight),
     (HINDSIGHT_ANY, hindsight),
     (HINDSIGHT_PHRASE, in_hindsight),

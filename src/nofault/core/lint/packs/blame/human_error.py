@@ -36,4 +36,4 @@ def mistake_owned(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
-TABLE: Table = ((HUMAN_ERROR, error_phrase), (HUMAN_ERROR_BY, error_phrase))
+TABLE = Table((HUMAN_ERROR, error_phrase), (HUMAN_ERROR_BY, error_phrase))

@@ -85,7 +85,7 @@ def vow(c: Clause, m: re.Match[str]) -> Found | None:
     return Found("BLM401", m.start(), m.end(), "vigilance")
 
 
-TABLE: Table = (
+TABLE = Table(
     (JUDGEMENT, judged),
     (OWN_WORDS, judged),
     (POOR_WORK, poor_work),

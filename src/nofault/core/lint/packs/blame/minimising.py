@@ -39,7 +39,7 @@ def obviously(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
-TABLE: Table = (
+TABLE = Table(
     (JUST_HAD_TO, just_had_to),
     (ALL_HAD_TO, minimising),
     (JUST_DO, minimising),

@@ -338,7 +338,7 @@ def wrong_object(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
-TABLE: Table = (
+TABLE = Table(
     (CAUSE, failure_verb),
     (OMIT, failure_verb),
     (POSSESSIVE_FAULT, possessive_fault),

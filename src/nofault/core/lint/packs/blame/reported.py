@@ -65,4 +65,4 @@ def at_fault(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
-TABLE: Table = ((REPORTED_BLAME, reported_blame), (AT_FAULT, at_fault))
+TABLE = Table((REPORTED_BLAME, reported_blame), (AT_FAULT, at_fault))
