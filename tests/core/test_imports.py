@@ -374,19 +374,31 @@ def test_zip_limits_count_nested_archives_too() -> None:
         import_file("bomb.zip", bomb, limits=Limits(max_total_bytes=2 * 1024 * 1024))
 
 
-def test_bold_lines_naming_known_sections_become_headings() -> None:
+def test_bold_lines_and_labels_naming_known_sections_become_headings() -> None:
+    # The Google SRE book's layout: bold labels opening paragraphs, metadata lines first.
     html = (
-        "<p><b>Summary</b></p><p>The nightly export stopped.</p>"
-        "<p><strong>Root causes:</strong></p><ol><li>The disk filled.</li></ol>"
-        "<p><b>Impact:</b> reports were late by a day.</p>"  # a labelled line, not a heading
+        "<h1>Sonnet search outage</h1>"
+        "<p><b>Date:</b> 2015-10-21</p><p><b>Authors</b>: jen, marty</p>"
+        "<p><b>Summary:</b> Search was down for 66 minutes.</p>"
+        "<p><b>Impact</b>: an estimated 1.2 B queries lost.</p>"
+        "<p><strong>Root causes:</strong></p><ol><li>A resource leak under load.</li></ol>"
+        "<p><b>Note</b> that the cache was cold.</p>"  # a bold phrase, not a label
         "<p><b>Thanks to the on-call team</b></p>"  # bold, but not a section nofault knows
+        "<h2>Impact</h2><p>Told again under its own heading.</p>"
     )
-    [page] = import_file("export.html", f"<h1>Export stopped</h1>{html}".encode()).pages
+    [page] = import_file("sonnet.html", html.encode()).pages
     doc = parse_text(page.markdown).postmortem
     kinds = [s.kind for s in doc.sections]
-    assert kinds == [SectionKind.SUMMARY, SectionKind.CONTRIBUTING_FACTORS]
-    assert "**Impact:** reports were late" in page.markdown
-    assert any("bold lines read as section headings" in n for n in page.unmapped)
+    assert kinds == [
+        SectionKind.SUMMARY,
+        SectionKind.CONTRIBUTING_FACTORS,
+        SectionKind.IMPACT,
+    ]
+    assert (doc.created, doc.authors) == (date(2015, 10, 21), ["jen", "marty"])
+    assert "## Summary\n\nSearch was down for 66 minutes." in page.markdown
+    assert "**Impact**: an estimated 1.2 B queries lost." in page.markdown  # a heading has it
+    assert "**Note** that the cache was cold." in page.markdown
+    assert any("read as section headings" in n for n in page.unmapped)
 
 
 def test_a_published_google_doc_and_a_confluence_word_export() -> None:

@@ -128,31 +128,63 @@ def _drop_chrome(root: Any, notes: list[str]) -> None:
 
 
 def _bold_headings(root: Any, notes: list[str]) -> None:
-    """A bold line naming a section nofault knows ("Root causes") becomes that heading.
+    """Bold lines and bold labels naming a section nofault knows become that section's heading.
 
-    Many documents mark their sections with bold text rather than a heading style; only a
-    line that is bold all through, short, and names a known section is taken as one.
+    Many documents mark their sections with bold text rather than a heading style: a line
+    bold all through ("**Root causes**"), or a bold label opening a paragraph ("**Impact:**
+    1.2 B queries lost", as the Google SRE book's template writes them). Only a short label
+    that names a known section, outside lists and tables, and whose kind no heading of the
+    page already has, is taken as one.
     """
-    levels = [int(h.name[1]) for h in root.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
-    level = min(levels) if levels else 2
+    headings = root.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])
+    level = min((int(h.name[1]) for h in headings), default=2)
+    seen = {heading_kind(h.get_text(" ", strip=True)) for h in headings}
     promoted = []
     for paragraph in root.find_all("p"):
-        text = " ".join(paragraph.get_text(" ", strip=True).split()).rstrip(":").strip()
-        if not text or len(text) > 60 or paragraph.find_parent(["li", "td", "th", "table"]):
+        if paragraph.find_parent(["li", "td", "th", "table", "blockquote"]):
             continue
-        bold = "".join(b.get_text() for b in paragraph.find_all(["strong", "b"]))
-        if " ".join(bold.split()).rstrip(":").strip() != text:
+        label, rest = _bold_label(paragraph)
+        kind = heading_kind(label) if label and len(label) <= 60 else SectionKind.OTHER
+        if kind == SectionKind.OTHER or (rest and kind in seen):
             continue
-        if heading_kind(text) == SectionKind.OTHER:
-            continue
-        paragraph.clear()
-        paragraph.append(text)
-        paragraph.name = f"h{level}"
-        promoted.append(text)
+        heading = new_tag(f"h{level}")
+        heading.string = label
+        paragraph.insert_before(heading)
+        if rest:
+            paragraph.clear()  # detaches the children, which `rest` still holds
+            paragraph.extend(rest)
+        else:
+            paragraph.decompose()
+        seen.add(kind)
+        promoted.append(label)
     if promoted:
         notes.append(
-            "bold lines read as section headings: " + ", ".join(repr(t) for t in promoted[:10])
+            "bold lines and labels read as section headings: "
+            + ", ".join(repr(t) for t in promoted[:10])
         )
+
+
+def _bold_label(paragraph: Any) -> tuple[str, list[Any]]:
+    """The bold text a paragraph opens with, and what follows it when it ends with a colon.
+
+    The paragraph is left as it is; the caller moves what follows into place.
+    """
+    children = [
+        c for c in paragraph.contents if not (isinstance(c, NavigableString) and not c.strip())
+    ]
+    if not children or not isinstance(children[0], Tag) or children[0].name not in ("strong", "b"):
+        return "", []
+    label = " ".join(children[0].get_text(" ", strip=True).split())
+    rest = children[1:]
+    if not rest:
+        return label.rstrip(":").strip(), []
+    first = rest[0]
+    if isinstance(first, NavigableString) and first.lstrip().startswith(":"):
+        label += ":"
+        rest = [NavigableString(first.lstrip()[1:].lstrip()), *rest[1:]]
+    if not label.endswith(":"):
+        return "", []  # a bold phrase opening a sentence, not a label
+    return label.rstrip(":").strip(), rest
 
 
 def _embedded(root: Any, notes: list[str]) -> None:
