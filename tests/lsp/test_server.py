@@ -197,6 +197,8 @@ async def test_code_actions_fix_and_disable_for_the_paragraph(
     doc = tmp_path / "pm.md"
     found = _by_code(await editor.open(doc, POSTMORTEM))
     titles = {a.title: a for a in await _actions(editor, doc, found["STR002"])}
+    # No "disable for this paragraph" in the front matter: a comment there would break it.
+    assert not any(title.startswith("Disable") for title in titles)
     fix = titles["STR002: replace with 'SEV2'"]
     assert fix.edit is not None and fix.edit.changes is not None
     (edit,) = fix.edit.changes[doc.as_uri()]

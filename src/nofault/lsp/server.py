@@ -203,10 +203,16 @@ def _contains(r: types.Range, p: types.Position) -> bool:
     )
 
 
-def block_start(result: LintResult, line: int) -> int:
-    """Return the 0-based first line of the top-level block holding a 1-based line."""
+def block_start(result: LintResult, line: int) -> int | None:
+    """Return the 0-based first line of the top-level block holding a 1-based line.
+
+    None for a line of the front matter: a comment there would break the YAML, and a
+    suppression covers Markdown blocks only.
+    """
     if result.parsed is None:
         return line - 1
+    if line - 1 < result.parsed.body_start:
+        return None
     spans = [(b.start, b.end) for b in result.parsed.blocks]
     holding = [start for start, end in spans if start <= line - 1 < end]
     return min(holding) if holding else line - 1
@@ -239,7 +245,7 @@ def code_actions(
                 )
             )
         start = block_start(result, finding.line)
-        if (start, finding.code) in disabled:
+        if start is None or (start, finding.code) in disabled:
             continue
         disabled.add((start, finding.code))
         comment = f"<!-- nofault: disable={finding.code} -- {REASON_PLACEHOLDER} -->\n"
