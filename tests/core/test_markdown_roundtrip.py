@@ -79,7 +79,14 @@ def events(draw: st.DrawFn, style: str) -> TimelineEvent:
 
 @st.composite
 def timeline_sections(draw: st.DrawFn) -> TimelineSection:
-    style = draw(st.sampled_from(["table", "list"]))
+    style = draw(st.sampled_from(["table", "list", "headings"]))
+    if style == "headings":
+        # One heading per time; an event's text is the paragraphs under it, with no kind.
+        evs = [
+            TimelineEvent(time=draw(time_text), text=draw(paragraph))
+            for _ in range(draw(st.integers(1, 3)))
+        ]
+        return TimelineSection(heading="Timeline", style=style, events=evs, body=draw(body))
     evs = draw(st.lists(events(style), min_size=1, max_size=4))
     return TimelineSection(
         heading="Timeline", style=style, events=evs, body=draw(body), after=draw(body)
@@ -119,6 +126,8 @@ action_items = st.builds(
 actions_sections = st.builds(
     ActionItemsSection,
     heading=st.just("Action items"),
+    # A task list writes each item's fields in brackets after its text.
+    style=st.sampled_from(["table", "list"]),
     items=st.lists(action_items, min_size=1, max_size=4),
     body=body,
     after=body,
