@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import sys
 import textwrap
@@ -34,6 +36,7 @@ from nofault.web.integrations.sources.base import (
 from nofault.web.integrations.sources.grafana.settings import GrafanaSettings
 from nofault.web.integrations.sources.opsgenie.settings import OpsgenieSettings
 from nofault.web.integrations.sources.pagerduty.settings import PagerDutySettings
+from nofault.web.integrations.sources.rootly.settings import RootlySettings
 
 from .conftest import PAYLOADS
 
@@ -47,6 +50,7 @@ INCIDENT_FILES = {
     "alertmanager": [f for f in ALL_FILES if f.startswith("alertmanager/")],
     "grafana": [f for f in ALL_FILES if f.startswith("grafana/")],
     "squadcast": [f for f in ALL_FILES if f.startswith("squadcast/")],
+    "rootly": [f for f in ALL_FILES if f.startswith("rootly/")],
 }
 
 
@@ -63,7 +67,14 @@ def pd_settings(*secrets: str) -> PagerDutySettings:
 
 def test_registry_finds_every_vendor_folder() -> None:
     found = all_sources()
-    assert set(found) == {"pagerduty", "opsgenie", "alertmanager", "grafana", "squadcast"}
+    assert set(found) == {
+        "pagerduty",
+        "opsgenie",
+        "alertmanager",
+        "grafana",
+        "squadcast",
+        "rootly",
+    }
     for name, source in found.items():
         assert isinstance(source, IncidentSource)
         assert source.name == name
@@ -95,9 +106,7 @@ def test_every_payload_file_is_read_by_some_test() -> None:
     others = {f for f in ALL_FILES if f not in read}
     # Trackers' and Slack's shapes are exercised by their stand-in servers; the rest below.
     assert others == {
-        f
-        for f in ALL_FILES
-        if f.split("/")[0] in {"github", "jira", "slack", "rootly"} or "signature" in f
+        f for f in ALL_FILES if f.split("/")[0] in {"github", "jira", "slack"} or "signature" in f
     }
 
 
@@ -439,3 +448,67 @@ def test_events_must_be_aware() -> None:
             type=EventType.TRIGGER,
             occurred_at=datetime(2020, 1, 1),
         )
+
+
+# --- Rootly (signed t=…,v1=…; its webhook and its deliveries feed carry one incident shape) ---
+
+ROOTLY_FEED = "rootly/rec_deliveries.alert_created_and_incident_created.json"
+
+
+def rootly_signed(raw: bytes, secret: str = "rootly-secret", t: str = "1761514500") -> str:
+    digest = hmac.new(secret.encode(), t.encode() + raw, hashlib.sha256).hexdigest()
+    return f"t={t},v1={digest}"
+
+
+def rootly_webhook(event_type: str, **changes: object) -> bytes:
+    """A webhook body as Rootly's docs show it, around the feed's incident resource."""
+    feed = json.loads(body(ROOTLY_FEED))
+    (incident,) = [e["data"] for e in feed["events"] if e["event_type"] == "incident.created"]
+    event = {
+        "id": f"evt-{event_type}",
+        "type": event_type,
+        "issued_at": "2025-10-26T14:40:00-07:00",
+    }
+    return json.dumps({"event": event, "data": {**incident, **changes}}).encode()
+
+
+def test_rootly_signature() -> None:
+    rootly = get_source("rootly")
+    raw = rootly_webhook("incident.created")
+    settings = RootlySettings(secrets=[SecretStr("old"), SecretStr("rootly-secret")])
+    rootly.verify({"X-Rootly-Signature": rootly_signed(raw)}, raw, settings)
+    with pytest.raises(Unauthenticated):
+        retimed = rootly_signed(raw).replace("t=1761514500", "t=1761514501")
+        rootly.verify({"X-Rootly-Signature": retimed}, raw, settings)
+    with pytest.raises(Unauthenticated):
+        rootly.verify({"X-Rootly-Signature": rootly_signed(raw)}, raw + b" ", settings)
+    for bad in ("", "v1=abc", "t=1", "t=1,v2=abc"):
+        with pytest.raises(MalformedHeader):
+            rootly.verify({"X-Rootly-Signature": bad}, raw, settings)
+    with pytest.raises(SourceDisabled):
+        rootly.verify({"X-Rootly-Signature": rootly_signed(raw)}, raw, RootlySettings())
+
+
+def test_rootly_feed_gives_its_incident_and_ignores_its_alert() -> None:
+    (event,) = get_source("rootly").parse(body(ROOTLY_FEED))
+    assert (event.dedup_key, event.type, event.title) == (
+        "incident-uuid-1",
+        EventType.TRIGGER,
+        "Production API Gateway Outage",
+    )
+    assert event.severity == "SEV1" and event.services == ("API Gateway",)
+    assert event.occurred_at == datetime(2025, 10, 26, 21, 35, tzinfo=UTC)
+    assert event.started_at == datetime(2025, 10, 26, 21, 34, tzinfo=UTC)
+
+
+def test_rootly_webhook_lifecycle() -> None:
+    rootly = get_source("rootly")
+    created = rootly.parse(rootly_webhook("incident.created"))[0]
+    assert created.type is EventType.TRIGGER and created.dedup_key == "incident-uuid-1"
+    assert created.occurred_at == datetime(2025, 10, 26, 21, 40, tzinfo=UTC)  # -07:00 to UTC
+    updated = rootly.parse(rootly_webhook("incident.updated", status="resolved"))[0]
+    assert updated.type is EventType.RESOLVE
+    mitigated = rootly.parse(rootly_webhook("incident.mitigated", status="mitigated"))[0]
+    assert mitigated.type is EventType.ANNOTATE
+    assert rootly.parse(rootly_webhook("incident_post_mortem.published")) == []
+    assert rootly.delivery_id({}, rootly_webhook("incident.created")) == "evt-incident.created"

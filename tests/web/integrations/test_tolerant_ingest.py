@@ -24,6 +24,7 @@ from nofault.web.integrations.models import DeliveryStatus, WebhookDelivery
 from tests.integrations.conftest import PAYLOADS
 
 PD_SECRET = "property-test-secret"
+ROOTLY_SECRET = "property-test-rootly"
 TOKENS = {
     "alertmanager": "am-token",
     "grafana": "gf-token",
@@ -34,6 +35,7 @@ FILES = {
     "pagerduty": sorted(
         p.name for p in (PAYLOADS / "pagerduty").glob("*.json") if "signature" not in p.name
     ),
+    "rootly": sorted(p.name for p in (PAYLOADS / "rootly").glob("*.json")),
     **{name: sorted(p.name for p in (PAYLOADS / name).glob("*.json")) for name in TOKENS},
 }
 # The fields each source cannot apply an event without (paths; `*` is any list item). A
@@ -63,6 +65,16 @@ NEEDED: dict[str, list[tuple[str, ...]]] = {
     ],
 }
 NEEDED["grafana"] = NEEDED["alertmanager"]
+# Rootly's deliveries feed: each event's type, time and incident id (an event whose type turns
+# into an incident's from an alert's reads the alert as an incident).
+NEEDED["rootly"] = [
+    ("events", "*", "event_type"),
+    ("events", "*", "timestamp"),
+    ("events", "*", "data", "id"),
+    ("events", "*", "data", "updated_at"),
+    ("events", "*", "data", "resolved_at"),
+    ("events", "*", "data", "cancelled_at"),
+]
 
 Path = tuple[str | int, ...]
 
@@ -156,6 +168,9 @@ def signed(source: str, body: bytes) -> dict[str, str]:
     if source == "pagerduty":
         digest = hmac.new(PD_SECRET.encode(), body, hashlib.sha256).hexdigest()
         return {"HTTP_X_PAGERDUTY_SIGNATURE": f"v1={digest}"}
+    if source == "rootly":
+        digest = hmac.new(ROOTLY_SECRET.encode(), b"1761514500" + body, hashlib.sha256).hexdigest()
+        return {"HTTP_X_ROOTLY_SIGNATURE": f"t=1761514500,v1={digest}"}
     header = (
         "HTTP_AUTHORIZATION" if source in ("alertmanager", "grafana") else "HTTP_X_NOFAULT_TOKEN"
     )
@@ -179,6 +194,7 @@ def configured(settings: Any) -> None:
     settings.NOFAULT_INTEGRATIONS = {
         "sources": {
             "pagerduty": {"secrets": [PD_SECRET]},
+            "rootly": {"secrets": [ROOTLY_SECRET]},
             "alertmanager": {"token": "am-token"},
             "grafana": {"token": "gf-token"},
             "opsgenie": {"header": "X-Nofault-Token", "token": "og-token"},

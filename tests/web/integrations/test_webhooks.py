@@ -39,6 +39,7 @@ def app(live_server: Any, settings: Any) -> str:
             "grafana": {"token": "gf-token"},
             "opsgenie": {"header": "X-Nofault-Token", "token": "og-token"},
             "squadcast": {"header": "X-Nofault-Token", "token": "sq-token"},
+            "rootly": {"secrets": ["rootly-secret"]},
         }
     }
     return str(live_server.url)
@@ -241,3 +242,28 @@ def test_huge_and_many_service_names_are_cut_to_fit_the_incident(app: str) -> No
     incident = Incident.objects.get()
     assert incident.services and all(len(s) <= 100 for s in incident.services)
     assert len(incident.services_index) <= 1000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rootly_webhook_and_feed_over_http(app: str) -> None:
+    from tests.integrations.test_sources import ROOTLY_FEED, rootly_signed, rootly_webhook
+
+    created = rootly_webhook("incident.created")
+    assert post(app, "rootly", created, **{"X-Rootly-Signature": "t=1,v1=00"}).status_code == 401
+    assert (
+        post(app, "rootly", created, **{"X-Rootly-Signature": rootly_signed(created)}).status_code
+        == 202
+    )
+    incident = Incident.objects.get(source="rootly")
+    assert incident.status == "triggered" and incident.severity == "SEV1"
+    feed = (PAYLOADS / ROOTLY_FEED).read_bytes()
+    assert (
+        post(app, "rootly", feed, **{"X-Rootly-Signature": rootly_signed(feed)}).status_code == 202
+    )
+    resolved = rootly_webhook("incident.resolved", resolved_at="2025-10-26T22:00:00Z")
+    assert (
+        post(app, "rootly", resolved, **{"X-Rootly-Signature": rootly_signed(resolved)}).status_code
+        == 202
+    )
+    incident.refresh_from_db()
+    assert incident.status == "resolved" and Incident.objects.filter(source="rootly").count() == 1
