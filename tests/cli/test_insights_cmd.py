@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
@@ -14,6 +15,14 @@ from nofault.cli.main import app
 
 runner = CliRunner()
 PAIRS = Path(__file__).parents[1] / "data" / "similar_pairs" / "postmortems"
+
+
+@pytest.fixture(autouse=True)
+def _cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Keep `nofault similar`'s index cache inside the test's folder."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("NOFAULT_CACHE_DIR", str(cache))
+    return cache
 
 
 def _corpus(tmp_path: Path) -> Path:
@@ -54,6 +63,43 @@ def test_similar_json_ranks_and_excludes_the_draft_itself(tmp_path: Path) -> Non
     keys = [m["key"] for m in data["similar"]]
     assert keys[0] == "002-dns-outage-b.md" and "002-dns-outage-a.md" not in keys
     assert len(keys) <= 2 and data["similar"][0]["factors"][0]["id"] == "CF1"
+
+
+def test_similar_keeps_the_index_until_the_corpus_changes(tmp_path: Path) -> None:
+    corpus, cache = _corpus(tmp_path), tmp_path / "cache"
+    args = ["similar", str(PAIRS / "001-cert-expiry-a.md"), "--corpus", str(corpus), "-f", "json"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    (stored,) = cache.iterdir()
+    built = stored.stat().st_mtime_ns
+    again = runner.invoke(app, args)
+    assert again.stdout == first.stdout and stored.stat().st_mtime_ns == built
+    shutil.copy(PAIRS / "001-cert-expiry-b.md", corpus / "copy-of-b.md")
+    changed = json.loads(runner.invoke(app, args).stdout)
+    assert changed["corpus"] == 8 and "copy-of-b.md" in [m["key"] for m in changed["similar"]]
+    assert stored.stat().st_mtime_ns != built
+
+
+def test_similar_no_cache_leaves_no_index_behind(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path)
+    draft = PAIRS / "001-cert-expiry-a.md"
+    result = runner.invoke(app, ["similar", str(draft), "--corpus", str(corpus), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert "INC-SP-001B" in result.stdout and not (tmp_path / "cache").exists()
+
+
+def test_similar_json_says_whether_each_match_is_likely(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path)
+    draft = corpus / "002-dns-outage-a.md"
+    data = json.loads(
+        runner.invoke(app, ["similar", str(draft), "-c", str(corpus), "-f", "json"]).stdout
+    )
+    likely = [m["likely"] for m in data["similar"]]
+    assert likely[0] is True and False in likely
+    assert data["similar"][0]["headline"].startswith("This looks like")
+    assert all(
+        m["headline"].startswith("This may be related") for m in data["similar"] if not m["likely"]
+    )
 
 
 def test_similar_on_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:

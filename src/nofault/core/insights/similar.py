@@ -406,7 +406,10 @@ class SimilarityIndex:
     def loads(cls, data: bytes) -> SimilarityIndex:
         """Read an index written by `dumps`; raise ValueError when it is from another version."""
         # Our own cache, never user input: see `dumps`.
-        payload = pickle.loads(data)
+        try:
+            payload = pickle.loads(data)
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError) as exc:
+            raise ValueError("not a readable nofault similarity index; rebuild it") from exc
         if not isinstance(payload, dict) or payload.get("format") != FORMAT:
             raise ValueError("not a nofault similarity index of this format; rebuild it")
         if payload.get("version") != __version__ or payload.get("lexicon") != lexicon_version():
