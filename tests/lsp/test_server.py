@@ -56,9 +56,12 @@ class Editor:
         def _message(params: types.ShowMessageParams) -> None:
             self.messages.append(params.message)
 
+        self.last_version: dict[str, int | None] = {}
+
         @self.client.feature(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def _published(params: types.PublishDiagnosticsParams) -> None:
             self.diagnostics[params.uri] = list(params.diagnostics)
+            self.last_version[params.uri] = params.version
             self.published.set()
 
     async def wait(self, uri: str) -> list[types.Diagnostic]:
@@ -84,6 +87,11 @@ class Editor:
 
     async def change(self, path: Path, text: str) -> list[types.Diagnostic]:
         """Replace a document's whole text and return the diagnostics that follow."""
+        self.send_change(path, text)
+        return await self.wait(path.as_uri())
+
+    def send_change(self, path: Path, text: str) -> None:
+        """Replace a document's whole text, without waiting for anything."""
         uri = path.as_uri()
         self.versions[uri] += 1
         self.client.text_document_did_change(
@@ -94,7 +102,6 @@ class Editor:
                 content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
             )
         )
-        return await self.wait(uri)
 
 
 @pytest.fixture(scope="module")
@@ -217,6 +224,35 @@ async def test_code_actions_fix_and_disable_for_the_paragraph(
     assert "BLM201" not in after and "STR010" not in after
     again = suppressed + "\nIt failed again because of human error.\n"
     assert "BLM201" in _by_code(await editor.change(doc, again))
+
+
+async def test_a_burst_of_changes_ends_with_the_last_texts_findings(
+    editor: Editor, tmp_path: Path
+) -> None:
+    doc = tmp_path / "pm.md"
+    await editor.open(doc, POSTMORTEM)
+    clean = POSTMORTEM.replace("because of human error", "when the push reached checkout")
+    for n in range(30):
+        editor.send_change(doc, clean + "x" * n + "\n")
+    editor.send_change(doc, POSTMORTEM.replace("sev 2", "SEV2"))
+    # Asked straight after the edits, the server answers for the text as it is now.
+    hover = await asyncio.wait_for(
+        editor.client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=doc.as_uri()),
+                position=types.Position(line=9, character=32),
+            )
+        ),
+        TIMEOUT,
+    )
+    assert hover is not None and "BLM201" in str(hover.contents)
+    # The diagnostics that end the burst are those of the last text.
+    uri = doc.as_uri()
+    while True:
+        final = await editor.wait(uri)
+        if editor.last_version[uri] == editor.versions[uri]:
+            break
+    assert "BLM201" in _by_code(final) and "STR002" not in _by_code(final)
 
 
 async def test_hover_shows_the_rules_doc(editor: Editor, tmp_path: Path) -> None:

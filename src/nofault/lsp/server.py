@@ -8,6 +8,7 @@ the configuration is looked up again on each lint and reloaded when its file cha
 
 from __future__ import annotations
 
+import asyncio
 import fnmatch
 import tomllib
 from collections.abc import Sequence
@@ -113,13 +114,15 @@ class NofaultServer(LanguageServer):
         super().__init__("nofault", __version__)
         self.configs = Configs()
         self.results: dict[str, LintResult] = {}
-        self.config_error: str | None = (
-            None  # the last one shown, so a keystroke does not repeat it
-        )
+        self.checked: dict[str, int | None] = {}  # the version each document was linted at
+        # The last configuration error shown, so that a keystroke does not show it again.
+        self.config_error: str | None = None
+        self._pending: set[str] = set()
 
     def check(self, document: TextDocument) -> list[types.Diagnostic]:
         """Lint one document and return its diagnostics (none for files that are not ours)."""
         self.results.pop(document.uri, None)
+        self.checked[document.uri] = document.version
         path = Path(document.path)
         if path.suffix.lower() not in MARKDOWN_SUFFIXES:
             return []
@@ -141,6 +144,33 @@ class NofaultServer(LanguageServer):
         self.results[document.uri] = result
         lines = _lines(document, result)
         return [diagnostic(document, f, lines) for f in result.findings]
+
+    def result_for(self, document: TextDocument) -> LintResult | None:
+        """Return the lint of the document as it is now (linted again if it changed since)."""
+        if self.checked.get(document.uri, -1) != document.version:
+            self.check(document)
+        return self.results.get(document.uri)
+
+    def forget(self, uri: str) -> None:
+        """Drop what is kept for a document the editor closed."""
+        self.results.pop(uri, None)
+        self.checked.pop(uri, None)
+        self._pending.discard(uri)
+
+    def schedule(self, uri: str) -> None:
+        """Publish a document's diagnostics once the messages already received are handled.
+
+        Changes that arrive faster than a lint (fast typing, a paste in steps) are read from
+        the pipe together, and only the last text is linted; a lone change is linted at once.
+        """
+        if uri not in self._pending:
+            self._pending.add(uri)
+            asyncio.get_running_loop().call_soon(self._publish_pending, uri)
+
+    def _publish_pending(self, uri: str) -> None:
+        self._pending.discard(uri)
+        if uri in self.workspace.text_documents:
+            self.publish(self.workspace.get_text_document(uri))
 
     def publish(self, document: TextDocument) -> None:
         """Lint a document and send its diagnostics to the editor."""
@@ -222,7 +252,7 @@ def code_actions(
     server: NofaultServer, document: TextDocument, wanted: types.Range
 ) -> list[types.CodeAction]:
     """Return the quick fixes and the paragraph suppressions for findings in a range."""
-    result = server.results.get(document.uri)
+    result = server.result_for(document)
     if result is None:
         return []
     actions: list[types.CodeAction] = []
@@ -265,7 +295,7 @@ def code_actions(
 
 def hover(server: NofaultServer, document: TextDocument, at: types.Position) -> str | None:
     """Return the docs of the rules whose findings cover a position, as Markdown."""
-    result = server.results.get(document.uri)
+    result = server.result_for(document)
     if result is None:
         return None
     lines = _lines(document, result)
@@ -282,11 +312,11 @@ def build_server() -> NofaultServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: NofaultServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.publish(ls.workspace.get_text_document(params.text_document.uri))
+        ls.schedule(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: NofaultServer, params: types.DidChangeTextDocumentParams) -> None:
-        ls.publish(ls.workspace.get_text_document(params.text_document.uri))
+        ls.schedule(params.text_document.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: NofaultServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -295,7 +325,7 @@ def build_server() -> NofaultServer:
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: NofaultServer, params: types.DidCloseTextDocumentParams) -> None:
-        ls.results.pop(params.text_document.uri, None)
+        ls.forget(params.text_document.uri)
         ls.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
         )
