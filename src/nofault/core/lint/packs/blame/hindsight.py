@@ -13,6 +13,7 @@ from nofault.core.lint.packs.blame.patterns import (
     HINDSIGHT_ANY,
     HINDSIGHT_CUE,
     HINDSIGHT_PHRASE,
+    HOW_MISSED,
     IT_WAS_CLEAR,
     RISK_NOUNS,
     WERE_OBVIOUS,
@@ -55,6 +56,13 @@ def it_was_clear(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
+def how_missed(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "how did nobody catch this?" as a question, not an account of detection."""
+    if "?" in c.text[m.end() :]:
+        return Found("BLM501", m.start(), m.end(), "hindsight")
+    return None
+
+
 TABLE = Table(
     (HINDSIGHT, hindsight),
     (HINDSIGHT_ANY, hindsight),
@@ -62,4 +70,5 @@ TABLE = Table(
     (WHY_MISJUDGED, why_misjudged),
     (WERE_OBVIOUS, were_obvious),
     (IT_WAS_CLEAR, it_was_clear),
+    (HOW_MISSED, how_missed),
 )

@@ -6,6 +6,9 @@ import re
 
 from nofault.core.lint.packs.blame.checks import Clause, Found, Table
 from nofault.core.lint.packs.blame.patterns import (
+    CAPABILITY,
+    ERROR_ACT,
+    ERROR_ACT_CAUSED,
     HE_CAUSE,
     HE_CONCEPT,
     HE_NEGATED,
@@ -36,4 +39,19 @@ def mistake_owned(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
-TABLE = Table((HUMAN_ERROR, error_phrase), (HUMAN_ERROR_BY, error_phrase))
+def error_act(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a slip owned by someone ("the trader's fat-finger error", "Ngozi's typo").
+
+    A slip with no one named ("a command was issued with a typo") is the passive account
+    the policy allows; a fat-fingered order or trade names the hand all the same.
+    """
+    text = c.text
+    before = text[max(0, m.start() - 40) : m.start()].split()
+    owned = bool(before) and c.people.kind(before[-1], capitalised_name=True) == "possessive"
+    hand = m.group(0).lower().startswith("fat") and bool(ERROR_ACT_CAUSED.search(text))
+    if CAPABILITY.search(text) or HE_CONCEPT.search(text) or not (owned or hand):
+        return None  # "a single bad keystroke can take it down" speaks of what could happen
+    return Found("BLM201", m.start(), m.end(), "human_error")
+
+
+TABLE = Table((HUMAN_ERROR, error_phrase), (HUMAN_ERROR_BY, error_phrase), (ERROR_ACT, error_act))

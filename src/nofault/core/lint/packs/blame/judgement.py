@@ -17,6 +17,7 @@ from nofault.core.lint.packs.blame.patterns import (
     EXPLAINED,
     JUDGEMENT,
     PERSON_STATE,
+    PERSON_TRAIT,
     POOR_WORK,
     REASON,
     VIGILANCE,
@@ -27,6 +28,9 @@ from nofault.core.lint.packs.blame.patterns import (
 _NEGATED_JUDGEMENT = re.compile(
     r"\b(?:not|n['’]t|never|rarely|seldom|hardly|nor)\s+(?:\w+\s+){0,2}$", re.I
 )
+
+
+_DENIED = re.compile(r"\b(?:rarely|seldom|hardly|never|not)\b|n['’]t\b", re.I)
 
 
 def _excepted(c: Clause, m: re.Match[str]) -> bool:
@@ -72,6 +76,10 @@ def person_state(c: Clause, m: re.Match[str]) -> Found | None:
     """Report a judgement of a person's state ("lost track", "was distracted", "rushed it")."""
     if EXPLAINED.search(c.text, m.end()):
         return None  # "dozed off because of sleep apnoea": the state is explained, not judged
+    if _DENIED.search(m.group(0)) or _NEGATED_JUDGEMENT.search(
+        c.text, max(0, m.start() - 30), m.start()
+    ):
+        return None  # "people are rarely careless", "he was not rash"
     subj = person_subject(c.text, m.start(), c.people)
     if subj.kind in ("person", "possessive", "team"):
         return Found("BLM401", subj.start, m.end(), "judgemental")
@@ -92,5 +100,6 @@ TABLE = Table(
     (VIGILANCE, vigilance),
     (REASON, for_some_reason),
     (PERSON_STATE, person_state),
+    (PERSON_TRAIT, person_state),
     (VOW, vow),
 )

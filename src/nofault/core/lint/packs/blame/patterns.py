@@ -617,3 +617,61 @@ HE_CAUSE = re.compile(
     r"caused|causing|led\s+to|resulted\s+in|triggered)\b",
     _I,
 )
+# "The admin was rash", "the operators were too hasty": a character word predicated of
+# someone; read only with a person as the subject.
+PERSON_TRAIT = Gated(
+    r"\b(?:was|were|is|are|been|being|seemed|seems|looked|acted|got)\s+(?:\w+ly\s+|too\s+|so\s+|"
+    r"very\s+|a\s+bit\s+|rather\s+|far\s+too\s+)?(?:rash|hasty|impatient|cavalier|cocky|"
+    r"arrogant|naive|naïve|gung-ho|trigger-happy|hot-?headed|slapdash|lax|careless|reckless|"
+    r"sloppy|negligent|lazy|incompetent|clueless|inept|inexperienced|overconfident|"
+    r"over-confident|complacent|inattentive|asleep|useless|hopeless|out\s+of\s+line)\b",
+    key_words(
+        "rash hasty impatient cavalier cocky arrogant naive gung trigger hotheaded hot slapdash "
+        "lax careless reckless sloppy negligent lazy incompetent clueless inept inexperienced "
+        "overconfident complacent inattentive asleep useless hopeless line"
+    ),
+    also="was were is are been being seemed seems looked acted got",
+)
+# "Who let this through?", "which of you merged it?", "whose fault is this?": a question
+# that looks for a culprit.
+CULPRIT_QUESTION = Gated(
+    r"\bwho\s+(?:\w+ly\s+)?(?:let|broke|took|ran|made|wrote|did|put|set|sent|forgot|left|"
+    r"signed|pushed|merged|approved|deployed|shipped|changed|deleted|dropped|disabled|"
+    r"touched|decided|thought|allowed|missed|skipped|ignored|screwed|messed|botched)\b"
+    r"[^.!?]*\?|"
+    r"\bwhich\s+(?:one\s+)?of\s+(?:you|them|us)\b|"
+    r"\bwhose\s+(?:fault|idea|call|change|mistake|decision|doing|bright\s+idea)\b",
+    key_words("who which whose"),
+)
+# "How did nobody catch this?": a question that finds the miss obvious after the fact.
+HOW_MISSED = Gated(
+    r"\bhow\s+(?:on\s+earth\s+)?(?:did|could|come|was|were|can|do)\s+(?:nobody|no\s+one|"
+    r"(?:not\s+)?(?:anyone|anybody|they|you|he|she|the\s+[\w-]+))\s+(?:\w+\s+){0,2}?"
+    r"(?:catch|notice|see|miss|spot|let|allow|forget|ignore|overlook|think|realise|realize|"
+    r"check|test)\b",
+    key_words("how"),
+    also="catch notice see miss spot let allow forget ignore overlook think realise realize "
+    "check test",
+)
+# "The company attributed the outage to a slip by an engineer", "put it down to".
+ATTRIBUTED = Gated(
+    r"\b(?:attribut(?:ed|es|ing)|put\s+(?:\w+\s+){0,3}?down|pinn(?:ed|ing)\s+(?:\w+\s+){0,3}?)"
+    r"\s+(?:\w+\s+){0,6}?to\b|\bpinned\s+(?:it|this|that|the\s+\w+)\s+on\b",
+    key_words("attributed attributes attributing put pinned pinning"),
+    also="to on",
+)
+# "A single typo brought down half the internet", "the trader's fat-finger error": a
+# slip of the hand given as what caused the failure.
+ERROR_ACT = Gated(
+    r"\b(?:mis-?typed\s+[\w-]+|fat-?finger(?:ed|s)?(?:\s+(?:error|trade|order|mistake))?|"
+    r"typos?|typing\s+(?:slip|error|mistake)|clumsy\s+keystroke|errant\s+(?:keystroke|"
+    r"command|click)|slip-up|slip\s+by)\b",
+    key_words("mistyped typed fat finger fingered fatfinger typo typos typing clumsy errant slip"),
+)
+# What an error act did: a past deed of destruction, not a capability ("can bring down").
+ERROR_ACT_CAUSED = re.compile(
+    r"\b(?:took|brought|knocked|wiped|deleted|broke|caused|triggered|crashed|opened|sent|"
+    r"led\s+to|is\s+what|was\s+what|took\s+out|shut|blacked|wiped|erased|tanked|cost|shook)\b",
+    _I,
+)
+CAPABILITY = re.compile(r"\b(?:can|could|would|might|may|let|lets|if|never|cannot|can['’]t)\b", _I)

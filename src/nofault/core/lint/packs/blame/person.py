@@ -30,6 +30,7 @@ from nofault.core.lint.packs.blame.patterns import (
     CLEFT,
     CONSEQUENCE_LINK,
     CREDITED,
+    CULPRIT_QUESTION,
     DECLINED,
     ERROR_ADVERB,
     EXPLAINED,
@@ -367,4 +368,5 @@ TABLE = Table(
     (WRONG_OBJECT, wrong_object),
     (ABSENT, person_deed),
     (INACTION, passive_omission),
+    (CULPRIT_QUESTION, agent_phrase),
 )

@@ -7,7 +7,12 @@ import re
 from nofault.core.lint.packs.blame.checks import Clause, Found, Table
 from nofault.core.lint.packs.blame.grammar import TOKEN, negated_at, subject_of
 from nofault.core.lint.packs.blame.lexicon import FAULT_NOUNS
-from nofault.core.lint.packs.blame.patterns import AT_FAULT, BLAME_DISCUSSED, REPORTED_BLAME
+from nofault.core.lint.packs.blame.patterns import (
+    AT_FAULT,
+    ATTRIBUTED,
+    BLAME_DISCUSSED,
+    REPORTED_BLAME,
+)
 
 _PARTIES = ("person", "possessive", "team")
 
@@ -65,4 +70,4 @@ def at_fault(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
-TABLE = Table((REPORTED_BLAME, reported_blame), (AT_FAULT, at_fault))
+TABLE = Table((REPORTED_BLAME, reported_blame), (AT_FAULT, at_fault), (ATTRIBUTED, reported_blame))
