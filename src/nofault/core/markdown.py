@@ -417,6 +417,11 @@ def heading_kind(heading: str, aliases: Mapping[str, SectionKind] | None = None)
             size > 1 or prefix in _PREFIX_WORDS or size == len(words)
         ):
             return _HEADING_ALIASES[prefix]
+    if any(w.startswith("prevent") for w in words):
+        return SectionKind.ACTION_ITEMS  # "What are we doing to prevent this in future?"
+    stamp = _TIME_LEAD.match(heading.strip().strip("*_"))
+    if stamp and ":" in stamp["time"] and len(stamp["rest"].split()) <= 4:
+        return SectionKind.TIMELINE  # "## 2018-11-08 16:55:00 -0500", "## Feb 22, 07:13"
     return SectionKind.OTHER
 
 
@@ -1729,14 +1734,15 @@ def parse_text(
     # With no causes section at all, a "What went wrong" in prose gives a factor a paragraph.
     causes = any(isinstance(s, FactorsSection) for s in sections)
     for index, h, text_of, end, inner in went_wrong:
-        if reading.listed and not _ids_listed(lines, inner):
-            continue
-        if heading_key(text_of) == heading_key(CANONICAL_HEADINGS[sections[index].kind]):
-            continue  # nofault's own "What went wrong" and "Analysis" keep their meaning
         built = sections[index]
+        # nofault's own "What went wrong" and "Analysis" keep their meaning beside a causes
+        # section, and prose under them is never read as causes.
+        canonical = heading_key(text_of) == heading_key(CANONICAL_HEADINGS[built.kind])
+        if (canonical and causes) or (reading.listed and not _ids_listed(lines, inner)):
+            continue
         if isinstance(built, AnalysisSection) and built.chains:
             continue
-        by_paragraph = not causes and built.kind == SectionKind.WENT_WRONG
+        by_paragraph = not causes and not canonical and built.kind == SectionKind.WENT_WRONG
         section = _build_section(SectionKind.CONTRIBUTING_FACTORS, text_of, h.level, lines, h.end,
                                  end, inner, problems, reading, prose=by_paragraph)  # fmt: skip
         if isinstance(section, FactorsSection) and section.factors:
