@@ -108,6 +108,8 @@ def false_alarms(result: LintResult, expected: Expected) -> list[str]:
     every finding that calls the document's structure malformed (a repeated section, an
     unknown value, an unreadable date, a repeated id, a reference to no factor), since these
     documents follow their own layouts and none of them is malformed as a postmortem.
+    STR011, which says which required section no heading was read as and which headings were
+    not read, claims nothing missing; it is counted apart (`notes`).
     """
     counts = {"timeline": expected.timeline, "factors": expected.factors,
               "actions": expected.actions}  # fmt: skip
@@ -156,6 +158,7 @@ class Measured:
     expected: Expected
     score: int
     alarms: list[str]
+    notes: int  # STR011: a required section no heading was read as, with the headings not read
     factors: int
     actions: int
     timeline: int
@@ -173,6 +176,7 @@ def measure(folder: Path, rows: list[Expected]) -> list[Measured]:
                 expected=row,
                 score=result.score.score if result.score else 0,
                 alarms=false_alarms(result, row),
+                notes=sum(1 for f in result.findings if f.code == "STR011"),
                 factors=len(pm.contributing_factors) if pm else 0,
                 actions=len(pm.action_items) if pm else 0,
                 timeline=len(pm.timeline) if pm else 0,
@@ -189,6 +193,11 @@ def _summary(label: str, part: list[Measured]) -> None:
     print(
         f"    structural false alarms per document: {alarms / len(part):.2f}  "
         f"({alarms} in all; target < 0.2)"
+    )
+    notes = sum(m.notes for m in part)
+    print(
+        f"    layout notes (STR011: no heading read as a required section, the unread ones "
+        f"named) per document: {notes / len(part):.2f}"
     )
     for rating in RATINGS:
         scores = sorted(m.score for m in part if m.expected.rating == rating)

@@ -54,33 +54,61 @@ def _bare(name: str) -> str:
     return "".join(c for c in name.casefold() if c.isalnum())
 
 
-def missing_section(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
-    """Flag each section the review level requires that the document lacks."""
+def _absent(ctx: LintContext) -> Iterator[str]:
+    """Yield each section kind the review level requires that no section was read as."""
     pm = ctx.postmortem
-    required = ctx.config.required_sections.get(pm.review_level.value, [])
     present = {s.kind.value for s in pm.sections}
-    # Headings nofault did not map onto a section: in another team's layout one of them may
-    # hold what is reported missing, and the finding says so.
-    unread = [s.heading for s in pm.sections if s.kind == SectionKind.OTHER][:6]
-    for name in required:
+    for name in ctx.config.required_sections.get(pm.review_level.value, []):
         if name not in present:
-            try:
-                heading = CANONICAL_HEADINGS[SectionKind(name)]
-            except ValueError:
-                heading = name
-            message = f"missing section '## {heading}' ({pm.review_level.value} review)"
-            suggestion = f"Add a '## {heading}' section; `nofault new` writes one with guidance."
-            if unread:
-                listed = ", ".join(f"'{h}'" for h in unread)
-                message += (
-                    f"; no heading was read as one (headings not read as a section: {listed})"
-                )
-                suggestion = (
-                    f"If one of those headings holds it, rename it '## {heading}' or map it in "
-                    f'the configuration ([tool.nofault.headings] "Your heading" = "{name}"); '
-                    f"otherwise add a '## {heading}' section."
-                )
-            yield Hit(ctx.title_line(), 1, message=message, suggestion=suggestion)
+            yield name
+
+
+def _heading(name: str) -> str:
+    try:
+        return CANONICAL_HEADINGS[SectionKind(name)]
+    except ValueError:
+        return name
+
+
+def _unread(ctx: LintContext) -> list[str]:
+    """The headings nofault did not read as a section it knows (another layout's own)."""
+    return [s.heading for s in ctx.postmortem.sections if s.kind == SectionKind.OTHER]
+
+
+def missing_section(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
+    """Flag each section the review level requires that the document lacks.
+
+    A document with headings nofault did not read is in a layout of its own, and what seems
+    missing may be under one of them: `unread_section` says that instead.
+    """
+    if _unread(ctx):
+        return
+    level = ctx.postmortem.review_level.value
+    for name in _absent(ctx):
+        heading = _heading(name)
+        yield Hit(
+            ctx.title_line(), 1,
+            message=f"missing section '## {heading}' ({level} review)",
+            suggestion=f"Add a '## {heading}' section; `nofault new` writes one with guidance.",
+        )  # fmt: skip
+
+
+def unread_section(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
+    """Say which required section no heading was read as, and which headings were not read."""
+    unread = _unread(ctx)
+    if not unread:
+        return
+    listed = ", ".join(f"'{h}'" for h in unread[:6]) + (", …" if len(unread) > 6 else "")
+    for name in _absent(ctx):
+        heading = _heading(name)
+        yield Hit(
+            ctx.title_line(), 1,
+            message=f"no heading was read as '## {heading}'; headings read as other sections: "
+            f"{listed}",
+            suggestion=f"If one of them holds it, rename it '## {heading}' or map it in the "
+            f'configuration ([tool.nofault.headings] "Its heading" = "{name}"); otherwise add '
+            f"a '## {heading}' section.",
+        )  # fmt: skip
 
 
 # Kinds every section of which is read (a second timeline's events count too).
@@ -155,6 +183,7 @@ RULES = load_pack(
         "unknown_severity": unknown_severity,
         "bad_date": _problems(BAD_DATE),
         "missing_section": missing_section,
+        "unread_section": unread_section,
         "duplicate_section": duplicate_section,
         "unknown_value": _problems(UNKNOWN_VALUE),
         "not_text": _problems(NOT_TEXT),
