@@ -482,7 +482,7 @@ _SUPPOSING = re.compile(
     re.IGNORECASE,
 )
 _NEGATOR = re.compile(
-    r"\b(?:not|n['’]t|no|never|none|nobody|rarely|seldom|hardly|neither|nor|without)\b",
+    r"\b(?:not|no|never|none|nobody|rarely|seldom|hardly|neither|nor|without)\b|n['’]t\b",
     re.IGNORECASE,
 )
 

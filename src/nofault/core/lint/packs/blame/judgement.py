@@ -26,7 +26,7 @@ from nofault.core.lint.packs.blame.patterns import (
 )
 
 _NEGATED_JUDGEMENT = re.compile(
-    r"\b(?:not|n['’]t|never|rarely|seldom|hardly|nor)\s+(?:\w+\s+){0,2}$", re.I
+    r"(?:\b(?:not|never|rarely|seldom|hardly|nor)|n['’]t)\s+(?:\w+\s+){0,2}$", re.I
 )
 
 

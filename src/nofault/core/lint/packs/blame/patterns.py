@@ -639,8 +639,8 @@ CULPRIT_QUESTION = Gated(
     r"signed|pushed|merged|approved|deployed|shipped|changed|deleted|dropped|disabled|"
     r"touched|decided|thought|allowed|missed|skipped|ignored|screwed|messed|botched)\b"
     r"[^.!?]*\?|"
-    r"\bwhich\s+(?:one\s+)?of\s+(?:you|them|us)\b|"
-    r"\bwhose\s+(?:fault|idea|call|change|mistake|decision|doing|bright\s+idea)\b",
+    r"\bwhich\s+(?:one\s+)?of\s+(?:you|them|us)\b[^.!?]*\?|"
+    r"\bwhose\s+(?:fault|idea|call|change|mistake|decision|doing|bright\s+idea)\b[^.!?]*\?",
     key_words("who which whose"),
 )
 # "How did nobody catch this?": a question that finds the miss obvious after the fact.

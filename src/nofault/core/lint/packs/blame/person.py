@@ -60,7 +60,9 @@ from nofault.core.lint.packs.blame.patterns import (
 )
 
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|is|are|get|got)\s+$")
-_NEGATED_BEFORE = re.compile(r"\b(?:not|n['’]t|no|never)\s+(?:\w+\s+)?$")
+_NEGATED_BEFORE = re.compile(
+    r"(?:\b(?:not|no|never|rarely|seldom|hardly)|n['’]t)\s+(?:\w+\s+){0,2}$"
+)
 _PARTICIPLE_AFTER = re.compile(
     r"\s+(?:[\w-]+ed|[\w-]+en|set|put|cut|shut|run|sent|left|made)\b", re.I
 )
