@@ -21,12 +21,10 @@ from pygls.workspace import TextDocument
 
 from nofault.__about__ import __version__
 from nofault.core.lint.config import CONFIG_FILES, ConfigError, LintConfig, load_config_file
-from nofault.core.lint.docs import rule_doc_markdown
+from nofault.core.lint.docs import rule_doc_markdown, rule_doc_url
 from nofault.core.lint.engine import Finding, LintResult, lint
 from nofault.core.lint.registry import get_rule
 
-# Each rule's page; the diagnostic's `codeDescription` links it.
-RULE_DOCS_URL = "https://nofault.invalid/docs/rules/{code}"
 SOURCE = "nofault"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 # A reason the writer replaces; a suppression must say why (STR010 flags one that does not).
@@ -192,7 +190,7 @@ def diagnostic(document: TextDocument, finding: Finding, lines: Sequence[str]) -
         range=finding_range(document, finding, lines),
         severity=_SEVERITY[finding.level],
         code=finding.code,
-        code_description=types.CodeDescription(href=RULE_DOCS_URL.format(code=finding.code)),
+        code_description=types.CodeDescription(href=rule_doc_url(finding.code)),
         source=SOURCE,
         message=finding.message
         + (f"\nSuggestion: {finding.suggestion}" if finding.suggestion else ""),

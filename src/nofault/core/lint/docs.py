@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from nofault.core.lint.rule import Rule, Status
 
+# Where each rule's page is published; SARIF's helpUri and the editor's diagnostics link it.
+RULE_DOCS_URL = "https://nofault.invalid/docs/rules/{code}"
+
+
+def rule_doc_url(code: str) -> str:
+    """Return the address of a rule's documentation page."""
+    return RULE_DOCS_URL.format(code=code)
+
+
 _STATUS_NOTE = {
     Status.PREVIEW: "Status: preview. It runs only with `--preview` or `preview = true` "
     "under `[tool.nofault]`; its findings may change before it is stable.\n\n",

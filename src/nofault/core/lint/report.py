@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from nofault.__about__ import __version__
+from nofault.core.lint.docs import rule_doc_url
 from nofault.core.lint.engine import LintResult
 from nofault.core.lint.registry import all_rules
 
@@ -61,7 +62,7 @@ def to_sarif(results: Sequence[LintResult]) -> str:
             "fullDescription": {"text": r.doc.what},
             "help": {"text": f"{r.doc.why}\n\nUse instead: {r.doc.instead}",
                      "markdown": f"{r.doc.why}\n\n**Use instead:**\n\n{r.doc.instead}"},
-            "helpUri": f"https://nofault.invalid/docs/rules/{r.code}",
+            "helpUri": rule_doc_url(r.code),
             "defaultConfiguration": {"level": _SARIF_LEVEL[r.level.value]},
             "properties": {"category": r.category.value, "tags": [r.category.value]},
         }
