@@ -116,6 +116,7 @@ def _incident_from(pm: PostmortemRecord, incident_id: str) -> IncidentRecord:
         mitigated_at=pm.mitigated_at,
         resolved_at=pm.resolved_at,
         related_to=pm.related_incidents,
+        day_known=pm.day_known,
     )
 
 

@@ -147,12 +147,13 @@ class IncidentRecord:
     review_required: bool = True
     review_waived: bool = False
     related_to: tuple[str, ...] = field(default=())
+    day_known: bool = True  # as on PostmortemRecord: False when its times fall on no stated day
 
     @property
     def occurred(self) -> date | None:
         """The day the incident happened, when known."""
         for moment in (self.started_at, self.detected_at, self.resolved_at):
-            if moment is not None:
+            if moment is not None and self.day_known:
                 return moment.astimezone(UTC).date()
         return None
 
