@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import fnmatch
-import multiprocessing
 import os
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -329,13 +327,21 @@ def _lint_one(index: int) -> LintResult:
     return result
 
 
+def _lint_serially(jobs: list[_Job]) -> list[LintResult]:
+    return [lint(job.data, path=job.name, config=job.config) for job in jobs]
+
+
 def _lint_jobs(jobs: list[_Job], processes: int) -> list[LintResult]:
     """Lint the jobs, across processes when there is enough text; results in the jobs' order."""
     workers = min(processes or os.cpu_count() or 1, len(jobs))
     size = sum(len(job.data) for job in jobs)
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    if workers < 2 or len(jobs) < PARALLEL_MIN_FILES or size < PARALLEL_MIN_BYTES or not fork:
-        return [lint(job.data, path=job.name, config=job.config) for job in jobs]
+    if workers < 2 or len(jobs) < PARALLEL_MIN_FILES or size < PARALLEL_MIN_BYTES:
+        return _lint_serially(jobs)
+    import multiprocessing  # here: `nofault lint FILE` starts without them
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return _lint_serially(jobs)
     all_rules()  # loaded once here, so every forked process starts with them
     _POOL_JOBS[:] = jobs
     try:
