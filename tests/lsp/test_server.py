@@ -192,10 +192,13 @@ async def test_only_postmortems_or_files_the_config_names(editor: Editor, tmp_pa
     assert await editor.open(tmp_path / "README.txt", POSTMORTEM) == []
     named = tmp_path / "named"
     named.mkdir()
-    (named / ".nofault.toml").write_text('include = ["reviews/*.md"]\n', encoding="utf-8")
-    (named / "reviews").mkdir()
+    (named / ".nofault.toml").write_text(
+        'include = ["reviews/*.md"]\nexclude = ["reviews/drafts/*"]\n', encoding="utf-8"
+    )
+    (named / "reviews" / "drafts").mkdir(parents=True)
     found = await editor.open(named / "reviews" / "notes.md", PLAIN)
     assert "BLM201" in _by_code(found)
+    assert await editor.open(named / "reviews" / "drafts" / "pm.md", POSTMORTEM) == []
 
 
 async def test_code_actions_fix_and_disable_for_the_paragraph(
