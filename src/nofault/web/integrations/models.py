@@ -14,7 +14,9 @@ class DeliveryStatus(models.TextChoices):
     PROCESSED = "processed", "Processed"
     DUPLICATE = "duplicate", "Duplicate"
     IGNORED = "ignored", "Ignored"  # authentic, but about nothing nofault records (a ping)
-    REJECTED = "rejected", "Rejected"  # answered 4xx after authentication (tracker webhooks)
+    # Answered 4xx before authentication: now only counted (RejectedDeliveryCount); rows
+    # stored by earlier releases keep it.
+    REJECTED = "rejected", "Rejected"
     FAILED = "failed", "Failed"  # acknowledged, but applying it raised: retried later
     # Authentic and acknowledged, but a field it needs is unreadable: kept with the reason
     # until an admin replays it (after an upgrade that reads it).
