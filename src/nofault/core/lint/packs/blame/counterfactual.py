@@ -48,7 +48,7 @@ from nofault.core.lint.packs.blame.patterns import (
 def modal(c: Clause, m: re.Match[str]) -> Found | None:
     """Report "should have", "could have" said of what a person did or did not do."""
     text, people = c.text, c.people
-    kind = m.group("m").lower().split()[0]
+    kind = (m.group("m") or m.group("m2")[:-1] + "d").lower().split()[0]
     nxt = next_words(text, m.end(), 3)
     if text[m.end() : m.end() + 2].strip()[:1] == "?":
         return None  # "(I think we should have?)": a hedge, not a verdict

@@ -23,7 +23,12 @@ TOKEN = re.compile(r"@?[^\W\d_][\w'’.-]*(?<![.])")
 # noun phrase between the clause start and the verb.
 BOUNDARY = re.compile(
     r"[,;:()\[\]\"“”—–]|\s-\s|\b(?:and|but|because|so|when|while|after|before|since|although|"
-    r"though|which|that|who|whom|until|once|whereas|if|then|as|where|or|nor|unless|whether)\b",
+    r"though|which|that|who|whom|until|once|whereas|if|then|as|where|or|nor|unless|whether|"
+    # Reported speech: "the board found (that) the crew ...", "Rourke said an engineer ...".
+    r"said|says|claimed|claims|alleged|alleges|admitted|admits|conceded|concedes|argued|"
+    r"argues|insisted|insists|concluded|concludes|ruled|rules|determined|revealed|"
+    r"acknowledged|acknowledges|stated|states|reported|reports|suggested|suggests|believes|"
+    r"noted|notes)\b",
     _I,
 )
 COORDINATORS = {"and", "but", "then", "or", "nor", "so"}

@@ -219,9 +219,8 @@ ROOT_CAUSE = re.compile(r"\b(?:root\s+cause|cause[ds]?|due\s+to|because|blame)\b
 MODAL = Gated(
     r"\b(?P<m>should|could|ought\s+to)(?:n['’]t|\s+not)?"
     r"(?:\s+(?:\w+ly|also|still|at\s+least|just|simply|never|perhaps|maybe|really))?"
-    r"(?:\s+have|['’]ve)\b",
-    key_words("should could ought"),
-    also="have ve",
+    r"(?:\s+have|['’]ve)\b|\b(?P<m2>shoulda|coulda)\b",
+    key_words("should could ought shoulda coulda"),
 )
 # "Failure to follow the procedure": the omission as a noun, said of people.
 FAILURE_TO = Gated(
@@ -251,7 +250,7 @@ IF_HAD = Gated(
     also="if",
 )
 HAD_X = Gated(
-    r"(?:^\W*|[,;:]\s*|\bthat\s+)had\s+",
+    r"(?:^\W*|[,;:]\s*|\bthat\s+|\b(?:happened|been|occurred|arisen|gone|worked)\s+)had\s+",
     key_words("had"),
 )
 SUPPOSED = Gated(
