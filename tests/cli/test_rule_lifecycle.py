@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from nofault.cli.gendocs import rules_index
 from nofault.cli.main import app
 from nofault.core.lint import registry
 from nofault.core.lint.rule import Status
@@ -66,3 +67,12 @@ def test_lint_warns_when_a_deprecated_rule_is_selected(
     assert "deprecated" not in runner.invoke(app, ["lint", "--select", "blame", str(doc)]).stderr
     configured = _configured(tmp_path, 'select = ["blame.human-error"]\n')
     assert "deprecated" in runner.invoke(app, ["lint", str(configured)]).stderr
+
+
+def test_the_rules_index_is_up_to_date_and_shows_status_and_version() -> None:
+    index = Path(__file__).parents[2] / "docs" / "rules" / "index.md"
+    assert index.read_text(encoding="utf-8") == rules_index(), (
+        "docs/rules/index.md is out of date: run `make docs`"
+    )
+    for rule in registry.all_rules():
+        assert f"| {rule.status.value} | {rule.since} |" in rules_index(), rule.code
