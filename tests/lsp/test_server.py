@@ -222,10 +222,13 @@ async def test_code_actions_fix_and_disable_for_the_paragraph(
     (edit,) = disable.edit.changes[doc.as_uri()]
     suppressed = _apply(fixed, edit)
     assert "<!-- nofault: disable=BLM201 -- REASON" in suppressed
-    # The comment silences the paragraph and nothing else: no STR010, since it gives a reason.
+    # The comment silences the paragraph; its reason is a placeholder, which is no reason yet.
     after = _by_code(await editor.change(doc, suppressed))
+    assert "BLM201" not in after and "STR010" in after
+    reasoned = suppressed.replace("REASON: say why this wording stays", "quoting the ticket")
+    after = _by_code(await editor.change(doc, reasoned))
     assert "BLM201" not in after and "STR010" not in after
-    again = suppressed + "\nIt failed again because of human error.\n"
+    again = reasoned + "\nIt failed again because of human error.\n"
     assert "BLM201" in _by_code(await editor.change(doc, again))
 
 

@@ -22,13 +22,11 @@ from pygls.workspace import TextDocument
 from nofault.__about__ import __version__
 from nofault.core.lint.config import CONFIG_FILES, ConfigError, LintConfig, load_config_file
 from nofault.core.lint.docs import rule_doc_markdown, rule_doc_url
-from nofault.core.lint.engine import Finding, LintResult, lint
+from nofault.core.lint.engine import Finding, LintResult, lint, suppression_comment
 from nofault.core.lint.registry import get_rule
 
 SOURCE = "nofault"
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
-# A reason the writer replaces; a suppression must say why (STR010 flags one that does not).
-REASON_PLACEHOLDER = "REASON: say why this wording stays"
 
 _SEVERITY = {
     "error": types.DiagnosticSeverity.Error,
@@ -276,7 +274,7 @@ def code_actions(
         if start is None or (start, finding.code) in disabled:
             continue
         disabled.add((start, finding.code))
-        comment = f"<!-- nofault: disable={finding.code} -- {REASON_PLACEHOLDER} -->\n"
+        comment = suppression_comment(finding.code) + "\n"
         at = types.Position(line=start, character=0)
         actions.append(
             types.CodeAction(

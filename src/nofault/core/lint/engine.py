@@ -97,6 +97,16 @@ def register_result_hook(hook: ResultHook) -> ResultHook:
     return hook
 
 
+# The reason an editor's "disable" action writes for the writer to replace; until it is
+# replaced it counts as no reason, so the suppression stays a finding (STR010).
+REASON_PLACEHOLDER = "REASON: say why this wording stays"
+
+
+def suppression_comment(codes: str, reason: str = REASON_PLACEHOLDER) -> str:
+    """Return the inline comment that switches rules off for the block that follows it."""
+    return f"<!-- nofault: disable={codes} -- {reason} -->"
+
+
 _SUPPRESS = re.compile(
     r"<!--\s*nofault:\s*disable=(?P<codes>[\w.,\s-]+?)(?:\s+(?:--|—|reason[=:])\s*(?P<reason>.*?))?\s*-->",
     re.IGNORECASE,
@@ -131,7 +141,8 @@ def _suppressions(parsed: ParsedText) -> list[tuple[int, int, list[str], bool, i
                 {(b.start, b.end) for b in parsed.blocks} | {(p.start, p.end) for p in parsed.prose}
             )
         keys = [k.strip() for k in re.split(r"[,\s]+", m["codes"]) if k.strip()]
-        has_reason = bool((m["reason"] or "").strip())
+        reason = (m["reason"] or "").strip()
+        has_reason = bool(reason) and reason != REASON_PLACEHOLDER
         # The comment's own block if text shares its line, else the next block.
         own = line[: m.start()].strip() or line[m.end() :].strip()
         after = bisect_right(starts, (index, sys.maxsize))  # the first block starting below
