@@ -267,20 +267,16 @@ def subject_of(
             if kind in ("person", "team"):
                 return Subject(kind, tokens[index - 1].start())
             break
-    # "The developer creating the pull request misjudged": a person heads the clause.
+    # "The developer creating the pull request misjudged", "a substation employee removing
+    # a monitor triggered": a person heads the clause (after a modifier or two).
     content = [t for t in tokens if t.group(0).lower() not in DETERMINERS]
-    if len(content) >= 2 and people.kind(content[0].group(0)) in ("person", "team"):
-        follower = content[1].group(0).lower()
-        if follower.endswith("ing") or follower in (
-            "who",
-            "that",
-            "on",
-            "from",
-            "in",
-            "with",
-            "at",
-        ):
-            return Subject(people.kind(content[0].group(0)) or "person", content[0].start())
+    for index, tok in enumerate(content[:3]):
+        if index + 1 >= len(content) or people.kind(tok.group(0)) not in ("person", "team"):
+            continue
+        follower = content[index + 1].group(0).lower()
+        if follower.endswith("ing") or follower in _HEAD_FOLLOWERS:
+            return Subject(people.kind(tok.group(0)) or "person", tok.start())
+        break
     # "The person who wrote the job should have": the head stands before "who".
     if boundary in ("who", "that") and boundary_at > 0:
         prior = list(TOKEN.finditer(text, max(0, boundary_at - 40), boundary_at))
@@ -289,6 +285,9 @@ def subject_of(
             if kind in ("person", "team"):
                 return Subject(kind, prior[-1].start())
     return Subject("thing", head.start())
+
+
+_HEAD_FOLLOWERS = frozenset(["who", "that", "on", "from", "in", "with", "at"])
 
 
 def np_after(

@@ -674,3 +674,14 @@ ERROR_ACT_CAUSED = re.compile(
     _I,
 )
 CAPABILITY = re.compile(r"\b(?:can|could|would|might|may|let|lets|if|never|cannot|can['’]t)\b", _I)
+# "One technician caused the blackout", "an employee carrying out repairs set off the
+# outage": a person as the agent of a verb of causing whose object is the failure.
+CAUSED_FAILURE = Gated(
+    r"\b(?:triggered|sparked|precipitated|set\s+off|kicked\s+off|led\s+to|resulted\s+in|"
+    r"started|brought\s+about|caused)\s+(?:\w+\s+){0,3}?(?:outages?|incidents?|failures?|"
+    r"crash|downtime|meltdown|blackout|disruption|derailment|collapse|chaos|breach|fire|"
+    r"accident|cascade|catastrophe|disaster)\b",
+    key_words("triggered sparked precipitated set kicked led resulted started brought caused"),
+    also="outage outages incident incidents failure failures crash downtime meltdown blackout "
+    "disruption derailment collapse chaos breach fire accident cascade catastrophe disaster",
+)

@@ -27,6 +27,7 @@ from nofault.core.lint.packs.blame.patterns import (
     CAUSAL_IS,
     CAUSE,
     CAUSE_SPLIT,
+    CAUSED_FAILURE,
     CLEFT,
     CONSEQUENCE_LINK,
     CREDITED,
@@ -341,6 +342,14 @@ def wrong_object(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
+def caused_failure(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a person, or one at work ("an employee carrying out repairs"), causing it."""
+    subj = person_subject(c.text, m.start(), c.people)
+    if subj.kind in ("person", "possessive") and not negated_at(c.text, m.start()):
+        return Found("BLM101", subj.start, m.end(), "cause")
+    return None
+
+
 TABLE = Table(
     (CAUSE, failure_verb),
     (OMIT, failure_verb),
@@ -371,4 +380,5 @@ TABLE = Table(
     (ABSENT, person_deed),
     (INACTION, passive_omission),
     (CULPRIT_QUESTION, agent_phrase),
+    (CAUSED_FAILURE, caused_failure),
 )
