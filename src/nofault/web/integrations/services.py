@@ -193,10 +193,13 @@ def rejection_count(*, delivery: WebhookDelivery, client: str) -> WebhookDeliver
     limit = rejected_per_minute()
     window = int(time.time() // 60)
     key = f"nofault:webhook-refused:{delivery.source}:{client}:{window}"
-    cache.add(key, 0, timeout=120)
     try:
+        cache.add(key, 0, timeout=120)
         refused = cache.incr(key)
     except ValueError:  # evicted between add and incr
+        refused = 1
+    except Exception:  # a shared cache that is down: count without limiting meanwhile
+        log.warning("the cache is unreachable: refused deliveries are not rate-limited")
         refused = 1
     if refused > limit:
         delivery.http_status = RateLimited.status
