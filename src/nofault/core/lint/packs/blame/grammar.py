@@ -330,8 +330,22 @@ def modifies_a_thing(text: str, end: int) -> bool:
 # --- sentences ---------------------------------------------------------------------------
 
 
+# A quotation attributed to a speaker ("..., the regulator said"): reported speech, read as
+# the sentence's own claim about who is at fault; chat, code and quoted phrases stay masked.
+_ATTRIBUTION = re.compile(
+    r"\b(?:said|says|told|tells|according\s+to|added|stated|wrote|admitted|conceded|"
+    r"claimed|alleged|testified|argued|insisted|acknowledged|explained|announced|declared)\b",
+    re.IGNORECASE,
+)
+
+
 def mask_quotes(text: str) -> str:
+    """Blank out quoted words (keeping the marks), unless they are attributed speech."""
     if not any(q in text for q in "\"“‘'"):
+        return text
+    if _ATTRIBUTION.search(QUOTED.sub("", text)) and any(
+        len(m.group(0).split()) >= 6 for m in QUOTED.finditer(text)
+    ):
         return text
     return QUOTED.sub(lambda m: m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1], text)
 
