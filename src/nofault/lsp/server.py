@@ -2,7 +2,7 @@
 
 A door like the CLI: it reads the same configuration, calls the same `core` linter and shows
 its findings. The core never imports this module. Each open document is linted afresh on open
-and on every change (a 3,000-word postmortem takes milliseconds: benchmarks/lsp_speed.py), and
+and on every change (a 3,000-word postmortem costs some 15 ms of CPU: benchmarks/lsp_speed.py), and
 the configuration is looked up again on each lint and reloaded when its file changes.
 """
 
