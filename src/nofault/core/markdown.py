@@ -831,7 +831,13 @@ _ACTION_COLUMNS = {
 
 
 def _header_map(cells: list[str], names: dict[str, str]) -> list[str | None]:
-    return [names.get(re.sub(r"[^a-z#& ]+", "", c.lower()).strip()) for c in cells]
+    """Name each column by its header; "Date (UTC)" is the date column, with its zone kept."""
+    out = []
+    for cell in cells:
+        key = re.sub(r"[^a-z#& ]+", "", cell.lower()).strip()
+        bare = re.sub(r"[^a-z#& ]+", "", re.sub(r"\([^()]*\)", "", cell.lower())).strip()
+        out.append(names.get(key) or names.get(bare))
+    return out
 
 
 def _table_rows(

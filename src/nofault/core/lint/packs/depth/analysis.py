@@ -147,6 +147,26 @@ def chain_problem(chain: WhyChain, config: LintConfig) -> bool:
     return len(chain.answers) < config.min_why_steps
 
 
+_WORD = re.compile(r"[a-z][a-z-]*")
+
+
+@cache
+def _category_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    words = pack_entry("depth", "DEP106").get("category_words", {})
+    return tuple((name, tuple(prefixes)) for name, prefixes in words.items())
+
+
+def read_category(factor: ContributingFactor) -> str:
+    """Return the category a factor carries, else the one its words name (else technical)."""
+    if factor.category is not None:
+        return factor.category.value
+    tokens = _WORD.findall(factor.text.lower())
+    for name, prefixes in _category_words():
+        if any(t.startswith(prefixes) for t in tokens):
+            return name
+    return "technical"
+
+
 def counted_factors(pm: Postmortem, config: LintConfig) -> list[ContributingFactor]:
     """Return the factors that describe conditions (person and human-error factors left out)."""
     return [f for f in pm.contributing_factors if person_as_factor(f, pm, config) is None]

@@ -104,11 +104,19 @@ def _factors(pm: Postmortem, config: LintConfig, light: bool) -> tuple[float, st
 
 
 def _categories(pm: Postmortem) -> tuple[float, str]:
-    found = sorted({f.category.value for f in pm.contributing_factors if f.category})
+    factors = pm.contributing_factors
+    found = sorted({f.category.value for f in factors if f.category})
+    how = ""
+    if factors and not found:
+        # Layouts that never tag categories: the kinds the factors' own words name.
+        found = sorted({dep.read_category(f) for f in factors})
+        how = ", read from the factors' words"
     fraction = {0: 0.0, 1: 0.3, 2: 0.7}.get(len(found), 1.0)
     if not found:
         return fraction, "no factor carries a category"
-    return fraction, f"{_plural(len(found), 'kind')} ({', '.join(found)}); 3 or more score full"
+    return fraction, (
+        f"{_plural(len(found), 'kind')} ({', '.join(found)}{how}); 3 or more score full"
+    )
 
 
 def _chains(pm: Postmortem, config: LintConfig) -> tuple[float, str]:
