@@ -174,3 +174,18 @@ def test_layouts_read_back_the_same_after_a_canonical_render(name: str) -> None:
     again = parse_text(render(pm))
     assert again.problems == []
     assert again.postmortem == pm
+
+
+def test_actions_that_name_no_factor_cover_the_factors_they_share_words_with() -> None:
+    text = (
+        "# Outage\n\n## Root causes\n\n- The certificate renewal job failed silently.\n"
+        "- Nobody monitored the ingress latency.\n\n## Action items\n\n"
+        "- Alert when the certificate renewal job fails (owner: sre, due 2026-09-01)\n"
+        "- Reorganise the wiki (owner: sre, due 2026-09-01)\n"
+    )
+    result = _lint(text)
+    assert result.score is not None
+    coverage = next(p for p in result.score.parts if p.name == "action coverage")
+    assert coverage.detail.startswith("1 of 2 factors addressed")
+    assert "read from the words actions and factors share" in coverage.detail
+    assert coverage.points == 3.5  # 0.7 x half the factors; no action is tied by id

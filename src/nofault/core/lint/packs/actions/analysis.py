@@ -167,3 +167,28 @@ def action_problems(item: ActionItem, pm: Postmortem, config: LintConfig, today:
     if corrective_for_person(item, pm, config):
         problems.append("corrects a person")
     return problems
+
+
+_STEM = re.compile(r"[a-z]{5,}")
+# Long words every postmortem uses: sharing one says nothing about what an action addresses.
+_COMMON = frozenset(
+    ("about", "after", "again", "another", "because", "before", "being", "could", "during",
+     "every", "incident", "issue", "issues", "other", "should", "their", "there", "these",
+     "those", "through", "under", "until", "where", "which", "while", "would", "users")
+)  # fmt: skip
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:6] for w in _STEM.findall(text.lower()) if w not in _COMMON}
+
+
+def implied_links(pm: Postmortem) -> dict[str, set[str]] | None:
+    """Return, for a review whose actions name no factor at all, the factors each action shares
+    two or more words with (its layout links them by topic, not by id); None otherwise."""
+    items, factors = pm.action_items, pm.contributing_factors
+    if not items or not factors or any(a.factors for a in items):
+        return None
+    words = {f.id: _stems(f.text) for f in factors}
+    return {
+        a.id: {fid for fid, fw in words.items() if len(fw & _stems(a.text)) >= 2} for a in items
+    }
