@@ -84,7 +84,7 @@ def changed_lines(base: str) -> dict[str, set[int]] | None:
     current: set[int] | None = None
     for line in diff.stdout.splitlines():
         if line.startswith("+++ "):
-            name = line[4:]
+            name = line[4:].rstrip("\t")  # git ends a name that holds a space with a tab
             current = changed.setdefault(name[2:], set()) if name.startswith("b/") else None
         elif current is not None and (m := _HUNK.match(line)):
             start, count = int(m[1]), int(m[2] or "1")

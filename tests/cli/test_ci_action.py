@@ -165,3 +165,16 @@ def test_action_yml_runs_the_script_and_uploads_sarif_only_when_asked() -> None:
     upload = next(s for s in steps if "upload-sarif" in s.get("uses", ""))
     assert "inputs.sarif == 'true'" in upload["if"] and "always()" in upload["if"]
     assert set(action["outputs"]) >= {"findings", "sarif-file"}
+
+
+def test_changed_lines_are_found_in_files_with_spaces_and_accents(repo: tuple[Path, str]) -> None:
+    path, _base = repo
+    base = _git(path, "rev-parse", "HEAD")
+    named = path / "postmortems" / "café, review 2.md"
+    shutil.copy(CORPUS / "shallow-everything.md", named)
+    _git(path, "add", ".")
+    _git(path, "commit", "-q", "-m", "a postmortem with an awkward name")
+    done, _runner = _run(path, base, paths="postmortems")
+    commands = [line for line in done.stdout.splitlines() if line.startswith("::")]
+    # Every line of the new file is changed; nothing else is.
+    assert commands and all("file=postmortems/café%2C review 2.md," in c for c in commands)
