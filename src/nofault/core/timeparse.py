@@ -16,11 +16,20 @@ _ABBREVIATIONS: dict[str, float] = {
 
 _TIME = re.compile(
     r"""^\s*
-    (?:(?P<date>\d{4}-\d{2}-\d{2})[ T])?
+    (?:(?P<date>\d{4}-\d{2}-\d{2}),?[ T])?
     (?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?
+    (?:\s?(?P<half>[AaPp])\.?[Mm]\.?)?
     \s*(?P<tz>Z|[+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?\s*$""",
     re.VERBOSE,
 )
+
+
+def _hour(match: re.Match[str]) -> int:
+    """The hour on a 24-hour clock ("2:09 PM" is 14, "12:30 AM" is 0)."""
+    hour = int(match["h"])
+    if match["half"] is None:
+        return hour
+    return hour % 12 + (12 if match["half"] in "Pp" else 0)
 
 
 def _zone(name: str | None) -> tzinfo | None:
@@ -62,7 +71,7 @@ def parse_event_time(text: str, reference: date | None = None) -> datetime | Non
             day.year,
             day.month,
             day.day,
-            int(match["h"]),
+            _hour(match),
             int(match["m"]),
             int(match["s"] or 0),
             tzinfo=zone,

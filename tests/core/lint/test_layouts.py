@@ -189,3 +189,15 @@ def test_actions_that_name_no_factor_cover_the_factors_they_share_words_with() -
     assert coverage.detail.startswith("1 of 2 factors addressed")
     assert "read from the words actions and factors share" in coverage.detail
     assert coverage.points == 3.5  # 0.7 x half the factors; no action is tied by id
+
+
+def test_twelve_hour_times_and_comma_dates_are_read() -> None:
+    from datetime import UTC, datetime
+
+    from nofault.core.timeparse import parse_event_time
+
+    day = date(2026, 1, 1)
+    assert parse_event_time("2:09 PM UTC", day) == datetime(2026, 1, 1, 14, 9, tzinfo=UTC)
+    assert parse_event_time("12:30 a.m. UTC", day) == datetime(2026, 1, 1, 0, 30, tzinfo=UTC)
+    assert parse_event_time("2018-08-22, 03:26pm UTC") == datetime(2018, 8, 22, 15, 26, tzinfo=UTC)
+    assert parse_event_time("12:49 PM", day) is None  # no zone: never guessed
