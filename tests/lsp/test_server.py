@@ -187,6 +187,35 @@ async def test_ranges_count_utf16_units_as_lsp_asks(editor: Editor, tmp_path: Pa
     assert units[2 * start : 2 * end].decode("utf-16-le").lower() == "human error"
 
 
+async def test_incremental_edits_as_an_editor_sends_them(editor: Editor, tmp_path: Path) -> None:
+    doc = tmp_path / "pm.md"
+    blame = _by_code(await editor.open(doc, POSTMORTEM))["BLM201"]
+    uri = doc.as_uri()
+    # Type over the flagged words, in UTF-16 positions after an emoji typed before them.
+    at = types.Position(line=blame.range.start.line, character=0)
+    steps = [
+        types.TextDocumentContentChangePartial(range=types.Range(at, at), text="\N{FIRE} "),
+        types.TextDocumentContentChangePartial(
+            range=types.Range(
+                types.Position(blame.range.start.line, blame.range.start.character + 3),
+                types.Position(blame.range.end.line, blame.range.end.character + 3),
+            ),
+            text="a stale cache entry",
+        ),
+    ]
+    editor.versions[uri] += 1
+    editor.client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(
+                uri=uri, version=editor.versions[uri]
+            ),
+            content_changes=steps,
+        )
+    )
+    after = _by_code(await editor.wait(uri))
+    assert "BLM201" not in after and "STR002" in after
+
+
 async def test_only_postmortems_or_files_the_config_names(editor: Editor, tmp_path: Path) -> None:
     assert await editor.open(tmp_path / "notes.md", PLAIN) == []
     assert await editor.open(tmp_path / "README.txt", POSTMORTEM) == []
