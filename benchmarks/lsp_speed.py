@@ -138,6 +138,8 @@ def main() -> None:
         "--corpus", type=Path, default=ROOT.parent / "shared/corpus/real-postmortems"
     )
     args = parser.parse_args()
+    if not any(args.corpus.glob("*.md")):
+        sys.exit(f"no postmortems in {args.corpus}: pass --corpus with a folder of them")
     print(f"load average at start: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)")
     print(f"{args.edits} timed edits per document (10 untimed first); target < 50 ms each\n")
     with tempfile.TemporaryDirectory() as tmp:
