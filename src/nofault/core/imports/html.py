@@ -132,21 +132,36 @@ def _bold_headings(root: Any, notes: list[str]) -> None:
 
     Many documents mark their sections with bold text rather than a heading style: a line
     bold all through ("**Root causes**"), or a bold label opening a paragraph ("**Impact:**
-    1.2 B queries lost", as the Google SRE book's template writes them). Only a short label
-    that names a known section, outside lists and tables, and whose kind no heading of the
-    page already has, is taken as one.
+    1.2 B queries lost", as the Google SRE book's template writes them). A label that names a
+    known section, outside lists and tables, and whose kind no heading of the page already
+    has, is taken as one. When the page has no section headings of its own (none at the
+    first two levels) and such labels were found, its other bold lines are its sections too.
     """
     headings = root.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])
-    level = min((int(h.name[1]) for h in headings), default=2)
+    # A section's level: the page's own top level, or the second when its headings are all
+    # deeper (then they are the sub-headings, such as a timeline's times).
+    level = min(min((int(h.name[1]) for h in headings), default=2), 2)
     seen = {heading_kind(h.get_text(" ", strip=True)) for h in headings}
-    promoted = []
+    found = []
     for paragraph in root.find_all("p"):
         if paragraph.find_parent(["li", "td", "th", "table", "blockquote"]):
             continue
         label, rest = _bold_label(paragraph)
-        kind = heading_kind(label) if label and len(label) <= 60 else SectionKind.OTHER
-        if kind == SectionKind.OTHER or (rest and kind in seen):
+        if not label or len(label) > 120:
             continue
+        kind = heading_kind(label)
+        if kind != SectionKind.OTHER and rest and kind in seen:
+            continue  # the page has a heading for it: this is a line within
+        found.append((paragraph, label, rest, kind))
+        if kind != SectionKind.OTHER:
+            seen.add(kind)
+    known = [item for item in found if item[3] != SectionKind.OTHER]
+    own_sections = any(int(h.name[1]) <= 2 for h in headings)
+    chosen = known
+    if known and not own_sections:
+        # A whole bold line, not a sentence, names a section the page marks the same way.
+        chosen = [i for i in found if i[3] != SectionKind.OTHER or not (i[2] or i[1].endswith("."))]
+    for paragraph, label, rest, _kind in chosen:
         heading = new_tag(f"h{level}")
         heading.string = label
         paragraph.insert_before(heading)
@@ -155,12 +170,11 @@ def _bold_headings(root: Any, notes: list[str]) -> None:
             paragraph.extend(rest)
         else:
             paragraph.decompose()
-        seen.add(kind)
-        promoted.append(label)
-    if promoted:
+    if chosen:
         notes.append(
             "bold lines and labels read as section headings: "
-            + ", ".join(repr(t) for t in promoted[:10])
+            + ", ".join(repr(item[1]) for item in chosen[:12])
+            + (f" and {len(chosen) - 12} more" if len(chosen) > 12 else "")
         )
 
 

@@ -33,7 +33,7 @@ def import_limits() -> Limits:
     """What one import may unpack to: files, total bytes and bytes per file."""
     return Limits(
         max_members=int(getattr(settings, "NOFAULT_IMPORT_MAX_FILES", 2000)),
-        # Conversion takes about 3 s per MB of HTML (benchmarks/imports.py): these bound a
+        # Conversion takes 1.5-3 CPU s per MB of HTML (benchmarks/imports.py): these bound a
         # request's work; a larger export goes through `nofault import`.
         max_total_bytes=int(getattr(settings, "NOFAULT_IMPORT_MAX_UNPACKED_BYTES", 100 * _MB)),
         max_member_bytes=int(getattr(settings, "NOFAULT_IMPORT_MAX_FILE_BYTES", 10 * _MB)),
