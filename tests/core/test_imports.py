@@ -527,3 +527,20 @@ def test_a_damaged_word_document_is_named_or_read_around() -> None:
     [page] = import_file("cv.docx", _docx_with({"docProps/core.xml": b"<broken"})).pages
     assert page.title == "Ihr Name"
     assert any("properties" in n for n in page.unmapped)
+
+
+def test_a_page_marking_all_its_sections_in_bold_keeps_them_all() -> None:
+    html = (
+        "<p class='title'>Payments queue stalled</p>"
+        "<p><b>Summary</b></p><p>Payments waited for an hour.</p>"
+        "<p><b>Customer comms</b></p><p>We posted twice.</p>"  # not a section nofault knows
+        "<p><b>Timeline</b></p><ul><li>14:02 UTC queue stops</li></ul>"
+        "<p><b>This sentence is bold for emphasis.</b></p>"
+    )
+    [page] = import_file("stall.html", html.encode()).pages
+    headings = [s.heading for s in parse_text(page.markdown).postmortem.sections]
+    assert headings == ["Summary", "Customer comms", "Timeline"]
+    assert "**This sentence is bold for emphasis.**" in page.markdown
+    with_own = "<h2>Summary</h2><p>Payments waited.</p><p><b>Customer comms</b></p><p>Twice.</p>"
+    [page] = import_file("own.html", f"<h1>Stalled</h1>{with_own}".encode()).pages
+    assert [s.heading for s in parse_text(page.markdown).postmortem.sections] == ["Summary"]
