@@ -14,9 +14,18 @@ from nofault.core.lint.packs.blame.patterns import (
     HE_NEGATED,
     HUMAN_ERROR,
     HUMAN_ERROR_BY,
+    ROLE_ERROR,
     ROOT_CAUSE,
 )
 from nofault.core.lint.rule import Level
+
+# "It was human error", "the outage is an operator error", "Root cause: human error".
+_PREDICATED = re.compile(
+    r"(?:\b(?:was|is|were|are|been|being|be)|['’]s|:|—|-)\s+(?:\w+\s+){0,3}$|^\W*$", re.I
+)
+
+
+_CULPRIT_WORDS = re.compile(r"responsible|party|guilty", re.I)
 
 
 def error_phrase(c: Clause, m: re.Match[str]) -> Found | None:
@@ -24,9 +33,15 @@ def error_phrase(c: Clause, m: re.Match[str]) -> Found | None:
     if HE_NEGATED.search(c.text, max(0, m.start() - 30), m.start()):
         return None
     # "A mistake by the DBA", "human error by the release captain" name who erred.
-    named = m.re is HUMAN_ERROR_BY.pattern or c.text[m.end() : m.end() + 4].lower() == " by "
+    named = (
+        m.re is HUMAN_ERROR_BY.pattern
+        or c.text[m.end() : m.end() + 4].lower() == " by "
+        or _CULPRIT_WORDS.search(m.group(0)) is not None  # "the person responsible"
+    )
     if not named and HE_CONCEPT.search(c.text) and not HE_CAUSE.search(c.text):
         return None  # "human error refers to ...", "systems fail for many reasons"
+    if not (named or HE_CAUSE.search(c.text) or _PREDICATED.search(c.text, 0, m.start())):
+        return None  # named but not given as what went wrong here: a topic, not a cause
     as_cause = bool(ROOT_CAUSE.search(c.text))
     return Found("BLM201", m.start(), m.end(), "human_error", Level.ERROR if as_cause else None)
 
@@ -54,4 +69,9 @@ def error_act(c: Clause, m: re.Match[str]) -> Found | None:
     return Found("BLM201", m.start(), m.end(), "human_error")
 
 
-TABLE = Table((HUMAN_ERROR, error_phrase), (HUMAN_ERROR_BY, error_phrase), (ERROR_ACT, error_act))
+TABLE = Table(
+    (HUMAN_ERROR, error_phrase),
+    (HUMAN_ERROR_BY, error_phrase),
+    (ROLE_ERROR, error_phrase),
+    (ERROR_ACT, error_act),
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from nofault.core.lint.packs.blame.gates import ALNUM, Gated, alternation, key_words
-from nofault.core.lint.packs.blame.lexicon import FAILURE_NOUNS, LEXICON
+from nofault.core.lint.packs.blame.lexicon import FAILURE_NOUNS, LEXICON, ROLES
 from nofault.core.lint.text import folded
 
 _I = re.IGNORECASE
@@ -613,7 +613,11 @@ HE_CONCEPT = re.compile(
 HE_CAUSE = re.compile(
     r"\b(?:caused\s+by|due\s+to|blamed?\s+on|blames|put\s+down\s+to|attributed\s+to|"
     r"trace[sd]?\s+(?:back\s+)?to|down\s+to|result\s+of|root\s+cause|to\s+blame|behind|"
-    r"caused|causing|led\s+to|resulted\s+in|triggered)\b",
+    r"caused|causing|led\s+to|resulted\s+in|triggered|owing\s+to|because\s+of|at\s+the\s+root|"
+    r"(?:the|a|its|likely|probable|main|real)\s+(?:\w+\s+)?(?:cause|culprit)|"
+    r"pin(?:s|ned)?|chalk\w*\s+(?:\w+\s+){0,3}?up\s+to|case\s+of|focus\w*\s+on|"
+    r"(?:closed|categori[sz]ed|classified|marked|logged|filed|recorded|listed|written\s+off)"
+    r"\s+as)\b",
     _I,
 )
 # "The admin was rash", "the operators were too hasty": a character word predicated of
@@ -684,4 +688,11 @@ CAUSED_FAILURE = Gated(
     key_words("triggered sparked precipitated set kicked led resulted started brought caused"),
     also="outage outages incident incidents failure failures crash downtime meltdown blackout "
     "disruption derailment collapse chaos breach fire accident cascade catastrophe disaster",
+)
+# "Administrator error", "contractor error", "clerical error": a role's error, human error.
+ROLE_ERROR = Gated(
+    rf"\b(?:{alternation(sorted(ROLES))}|clerical|manual|personnel|crew|carrier)\s+"
+    r"(?:error|errors|mistake|mistakes|slip|slip-up|blunder|failure)\b",
+    key_words("error errors mistake mistakes slip blunder failure"),
+    also=" ".join(sorted(ROLES | {"clerical", "manual", "personnel", "crew", "carrier"})),
 )
