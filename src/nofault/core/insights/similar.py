@@ -203,9 +203,11 @@ class _View:
         """The cosine of the vector with every postmortem."""
         if not vector:
             return np.zeros(self.count, dtype=np.float32)
-        spans = [(self.indptr[j], self.indptr[j + 1], w) for j, w in vector.items()]
-        columns = np.concatenate([self.indices[a:b] for a, b, _ in spans])
-        weights = np.concatenate([self.data[a:b] * w for a, b, w in spans])
+        terms = np.fromiter(vector, dtype=np.int64, count=len(vector))
+        starts, ends = self.indptr[terms], self.indptr[terms + 1]
+        columns = np.concatenate([self.indices[a:b] for a, b in zip(starts, ends, strict=True)])
+        weights = np.concatenate([self.data[a:b] for a, b in zip(starts, ends, strict=True)])
+        weights *= np.repeat(np.fromiter(vector.values(), np.float32, len(vector)), ends - starts)
         return np.bincount(columns, weights=weights, minlength=self.count).astype(np.float32)
 
     def contributions(self, vector: dict[int, float], column: int) -> dict[str, float]:
