@@ -1,6 +1,6 @@
 """Print how fast `nofault lint` is as a user meets it: whole processes, beside alex, in one run.
 
-    python benchmarks/lint_process.py [--rounds 5] [--files 250] [--alex-dir /tmp/alex-bench]
+    python benchmarks/lint_process.py [--rounds 3] [--files 250] [--alex-dir /tmp/alex-bench]
                                       [--nofault PATH] [--skip-install] [--skip-pre-commit]
 
 What it measures:
@@ -187,7 +187,7 @@ def throughput(text: str, rounds: int) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--files", type=int, default=250, help="Postmortems in the folder.")
     parser.add_argument("--alex-dir", type=Path,
                         default=Path(os.environ.get("ALEX_DIR", "/tmp/alex-bench")))  # fmt: skip
