@@ -36,6 +36,7 @@ from nofault.core.lint.packs.blame.patterns import (
     ACTION,
     CONSEQUENCE,
     CONSEQUENCE_FOLDED,
+    HINDSIGHT_DISCUSSED,
     JUDGEMENT_EXCEPTIONS,
     META,
 )
@@ -133,7 +134,13 @@ def find(clause: Clause, section: SectionKind | None) -> list[Found]:
             table.run(clause, found)
     # Blame inside a supposition ("if you nuke the tables by mistake", "whether it counts
     # as negligence") is not laid on anyone; counterfactuals and hindsight are read as such.
-    return [f for f in found if f.rule in SUPPOSABLE or not supposed_at(clause.text, f.end)]
+    discussed = HINDSIGHT_DISCUSSED.search(clause.text) is not None
+    return [
+        f
+        for f in found
+        if (f.rule in SUPPOSABLE or not supposed_at(clause.text, f.end))
+        and not (discussed and f.rule == "BLM501")
+    ]
 
 
 SUPPOSABLE = frozenset({"BLM301", "BLM501"})

@@ -696,3 +696,11 @@ ROLE_ERROR = Gated(
     key_words("error errors mistake mistakes slip blunder failure"),
     also=" ".join(sorted(ROLES | {"clerical", "manual", "personnel", "crew", "carrier"})),
 )
+# Hindsight spoken of as a bias to resist: "it is easy to see afterwards", "reviewers judge
+# ...", "shaped by facts nobody could have had", "it only looks obvious".
+HINDSIGHT_DISCUSSED = re.compile(
+    r"\b(?:easy\s+to\s+(?:see|say|judge|spot)|judge[sd]?|judging|bias\w*|shaped\s+by|"
+    r"(?:looks?|seems?|appears?|feels?)\s+(?:\w+\s+)?(?:obvious|clear|plain)|tempting|"
+    r"(?:nobody|no\s+one)\s+could\s+have|could(?:\s+not|n['’]t)\s+have\s+known)\b",
+    _I,
+)
