@@ -8,7 +8,8 @@ Three figures:
 2. Fidelity on real text: every postmortem of `../shared/corpus/real-postmortems/` is rendered
    to HTML (markdown-it, tables on), imported as an HTML page, and read again; then the same
    in the shape Google Docs exports (title paragraph, bold as a CSS class, each list level a
-   sibling list), and with the headings typed as bold lines. The figure is the share of
+   sibling list), with the headings typed as bold lines, and as Word documents written with
+   python-docx (Word's heading, list and table styles). The figure is the share of
    documents whose known section kinds all survive, and the share of timeline events,
    contributing factors and action items the import keeps, against the same counts read
    from the original Markdown.
@@ -20,6 +21,7 @@ Three figures:
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import time
@@ -125,11 +127,62 @@ def _flatten(soup: Any, node: Any, list_id: str, level: int) -> list[Any]:
     return out
 
 
+def word_document(html: str, title: str) -> bytes:
+    """The same page as a .docx written with python-docx: Word's heading, list and table
+    styles, plain runs for the text."""
+    import docx
+
+    document = docx.Document()
+    soup = BeautifulSoup(html, "html.parser")
+    for element in soup.find_all(True, recursive=False):
+        _word_block(document, element, title, depth=0)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _word_block(document: Any, element: Any, title: str, depth: int) -> None:
+    text = " ".join(element.get_text(" ", strip=True).split())
+    if element.name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        level = 0 if text == title else min(int(element.name[1]), 9)
+        document.add_heading(text, level=level)
+    elif element.name in ("ul", "ol"):
+        style = "List Bullet" if element.name == "ul" else "List Number"
+        for item in element.find_all("li", recursive=False):
+            nested = [n.extract() for n in item.find_all(["ul", "ol"], recursive=False)]
+            words = " ".join(item.get_text(" ", strip=True).split())
+            suffix = f" {min(depth + 1, 3)}" if depth else ""
+            document.add_paragraph(words, style=f"{style}{suffix}")
+            for child in nested:
+                _word_block(document, child, title, depth + 1)
+    elif element.name == "table":
+        rows = element.find_all("tr")
+        width = max((len(r.find_all(["td", "th"])) for r in rows), default=0)
+        if rows and width:
+            table = document.add_table(rows=len(rows), cols=width)
+            for r, row in enumerate(rows):
+                for c, cell in enumerate(row.find_all(["td", "th"])):
+                    table.cell(r, c).text = " ".join(cell.get_text(" ", strip=True).split())
+    elif element.name == "pre":
+        document.add_paragraph(element.get_text())
+    elif element.name == "blockquote":
+        for child in element.find_all(True, recursive=False):
+            _word_block(document, child, title, depth)
+    elif text:
+        document.add_paragraph(text)
+
+
 def fidelity(corpus: Path) -> list[bytes]:
     """Figure 2: real postmortems through HTML and back; returns the HTML pages."""
     renderer = MarkdownIt("commonmark").enable("table")
     pages = []
-    for variant in ("HTML", "Google Docs HTML", "Google Docs HTML, bold lines for headings"):
+    variants = (
+        "HTML",
+        "Google Docs HTML",
+        "Google Docs HTML, bold lines for headings",
+        "Word documents (.docx)",
+    )
+    for variant in variants:
         pages = _fidelity(corpus, renderer, variant)
     return pages
 
@@ -146,13 +199,16 @@ def _fidelity(corpus: Path, renderer: MarkdownIt, variant: str) -> list[bytes]:
         source = path.read_text(encoding="utf-8")
         body = source.split("\n---\n", 1)[1] if source.startswith("---\n") else source
         rendered = renderer.render(body)
-        if variant != "HTML":
-            title = parse_text(source).postmortem.title or ""
+        title = parse_text(source).postmortem.title or ""
+        if variant.startswith("Google"):
             rendered = google_docs_style(rendered, title, bold_headings="bold" in variant)
         html = f"<html><body>{rendered}</body></html>".encode()
         pages.append(html)
         kinds, counts = _counts(source)
-        [page] = import_file(f"{path.stem}.html", html).pages
+        if variant.startswith("Word"):
+            [page] = import_file(f"{path.stem}.docx", word_document(rendered, title)).pages
+        else:
+            [page] = import_file(f"{path.stem}.html", html).pages
         new_kinds, new_counts = _counts(page.markdown)
         documents += 1
         kept_all += kinds <= new_kinds
