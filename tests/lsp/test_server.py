@@ -149,6 +149,18 @@ async def _actions(editor: Editor, doc: Path, diag: types.Diagnostic) -> list[ty
     return [a for a in actions or [] if isinstance(a, types.CodeAction)]
 
 
+async def _hover(editor: Editor, doc: Path, at: types.Position) -> types.Hover | None:
+    """Ask the server what it shows on hover at a position."""
+    return await asyncio.wait_for(
+        editor.client.text_document_hover_async(
+            types.HoverParams(
+                text_document=types.TextDocumentIdentifier(uri=doc.as_uri()), position=at
+            )
+        ),
+        TIMEOUT,
+    )
+
+
 def _by_code(diagnostics: list[types.Diagnostic]) -> dict[str, types.Diagnostic]:
     return {str(d.code): d for d in diagnostics}
 
@@ -271,15 +283,7 @@ async def test_a_burst_of_changes_ends_with_the_last_texts_findings(
         editor.send_change(doc, clean + "x" * n + "\n")
     editor.send_change(doc, POSTMORTEM.replace("sev 2", "SEV2"))
     # Asked straight after the edits, the server answers for the text as it is now.
-    hover = await asyncio.wait_for(
-        editor.client.text_document_hover_async(
-            types.HoverParams(
-                text_document=types.TextDocumentIdentifier(uri=doc.as_uri()),
-                position=types.Position(line=9, character=32),
-            )
-        ),
-        TIMEOUT,
-    )
+    hover = await _hover(editor, doc, types.Position(line=9, character=32))
     assert hover is not None and "BLM201" in str(hover.contents)
     # The diagnostics that end the burst are those of the last text.
     uri = doc.as_uri()
@@ -293,28 +297,11 @@ async def test_a_burst_of_changes_ends_with_the_last_texts_findings(
 async def test_hover_shows_the_rules_doc(editor: Editor, tmp_path: Path) -> None:
     doc = tmp_path / "pm.md"
     blame = _by_code(await editor.open(doc, POSTMORTEM))["BLM201"]
-    hover = await asyncio.wait_for(
-        editor.client.text_document_hover_async(
-            types.HoverParams(
-                text_document=types.TextDocumentIdentifier(uri=doc.as_uri()),
-                position=blame.range.start,
-            )
-        ),
-        TIMEOUT,
-    )
+    hover = await _hover(editor, doc, blame.range.start)
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
     assert hover.contents.value.startswith("# BLM201: blame.human-error")
     assert "## Why it hurts a blameless review" in hover.contents.value
-    nothing = await asyncio.wait_for(
-        editor.client.text_document_hover_async(
-            types.HoverParams(
-                text_document=types.TextDocumentIdentifier(uri=doc.as_uri()),
-                position=types.Position(line=11, character=2),
-            )
-        ),
-        TIMEOUT,
-    )
-    assert nothing is None
+    assert await _hover(editor, doc, types.Position(line=11, character=2)) is None
 
 
 async def test_configuration_is_reloaded_when_it_changes(editor: Editor, tmp_path: Path) -> None:
