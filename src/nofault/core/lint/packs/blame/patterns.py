@@ -203,12 +203,14 @@ HUMAN_ERROR = Gated(
 # Also passive ("the mistake was made by the networking team", "an oversight by the release
 # manager"); a bare "errors by" is a breakdown ("errors by region"), so errors need "made".
 HUMAN_ERROR_BY = Gated(
-    r"\b(?:mistakes?|oversights?|blunders?|typos?|lapses?|missteps?)"
+    r"\b(?:mistakes?|oversights?|blunders?|typos?|lapses?|missteps?|mismanagement|mishandling|"
+    r"misjudg(?:e)?ments?)"
     r"(?:\s+(?:was|were))?(?:\s+(?:made|committed))?\s+(?:by|on\s+the\s+part\s+of)\b|"
     r"\berrors?(?:\s+(?:was|were))?\s+(?:(?:made|committed)\s+by|on\s+the\s+part\s+of)\b",
     key_words(
         "mistake mistakes error errors oversight oversights blunder blunders typo typos "
-        "lapse lapses misstep missteps"
+        "lapse lapses misstep missteps mismanagement mishandling misjudgement misjudgment "
+        "misjudgements misjudgments"
     ),
     also="by part",
 )
@@ -339,9 +341,13 @@ POOR_WORK = Gated(
 # ("ran the command on the wrong host" puts "wrong" in a place, not the deed: a hint only.)
 WRONG_OBJECT = Gated(
     r"\b(?P<v>[\w-]+ed|ran|took|chose|hit|cut|shut|put|set|sent|wrote|tore|threw|broke|pulled|"
-    r"picked|unplugged)\s+(?:(?:\w+ly)\s+)?the\s+wrong\s+[\w-]+",
+    r"picked|unplugged|yanked|typed|ran|pushed|deployed|tagged|flipped)\s+"
+    # The wrong thing as the direct object: no preposition (a place, "on the wrong host")
+    # and no second verb between.
+    r"(?:(?![\w-]+ed\b|on\b|in\b|at\b|from\b|against\b|to\b|into\b|of\b)[\w`'’./-]+\s+){0,4}?"
+    r"(?:the|a|an|one|some)\s+(?:[\w-]+\s+)?wrong\s+[\w-]+",
     key_words("wrong"),
-    also="the",
+    also="the a an one some",
 )
 # "The on-call vanished for an hour": a person's absence as the problem.
 ABSENT = Gated(
