@@ -97,6 +97,8 @@ def _post_unread(client: Client, length: int) -> Any:
 
 
 def test_a_viewers_upload_is_refused_before_it_is_read(viewer: Any) -> None:
+    anonymous = _post_unread(Client(), 150 * MB)
+    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
     response = _post_unread(_client(viewer), 150 * MB)
     assert response.status_code == 403
     assert "viewers cannot import" in response.content.decode()
