@@ -304,6 +304,23 @@ async def test_hover_shows_the_rules_doc(editor: Editor, tmp_path: Path) -> None
     assert await _hover(editor, doc, types.Position(line=11, character=2)) is None
 
 
+async def test_hover_on_the_title_gives_the_depth_score(editor: Editor, tmp_path: Path) -> None:
+    doc = tmp_path / "pm.md"
+    text = POSTMORTEM.replace("sev 2", "SEV2")
+    await editor.open(doc, text)
+    score = lint(text, path=str(doc)).score
+    assert score is not None and not score.passed
+    title = text.splitlines().index("# Checkout errors after a config push")
+    hover = await _hover(editor, doc, types.Position(line=title, character=3))
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    shown = hover.contents.value
+    assert shown.startswith(
+        f"**Depth score {score.score}/100** (minimum {score.min}, **below it**)"
+    )
+    for part in score.parts:
+        assert f"| {part.name} | {part.points:g} / {part.max:g} |" in shown
+
+
 async def test_configuration_is_reloaded_when_it_changes(editor: Editor, tmp_path: Path) -> None:
     doc = tmp_path / "pm.md"
     assert "BLM201" in _by_code(await editor.open(doc, POSTMORTEM))

@@ -23,6 +23,7 @@ from nofault.__about__ import __version__
 from nofault.core.lint.config import CONFIG_FILES, ConfigError, LintConfig, load_config_file
 from nofault.core.lint.docs import rule_doc_markdown, rule_doc_url
 from nofault.core.lint.engine import Finding, LintResult, lint, suppression_comment
+from nofault.core.lint.packs.depth.score import DepthScore
 from nofault.core.lint.registry import get_rule
 
 SOURCE = "nofault"
@@ -290,7 +291,11 @@ def code_actions(
 
 
 def hover(server: NofaultServer, document: TextDocument, at: types.Position) -> str | None:
-    """Return the docs of the rules whose findings cover a position, as Markdown."""
+    """Return, as Markdown, the docs of the rules whose findings cover a position.
+
+    On the title's line it also gives the depth score and its parts, the figure the CLI's
+    `--score` prints and that a postmortem below its severity's minimum fails on.
+    """
     result = server.result_for(document)
     if result is None:
         return None
@@ -299,7 +304,25 @@ def hover(server: NofaultServer, document: TextDocument, at: types.Position) -> 
         f.code for f in result.findings if _contains(finding_range(document, f, lines), at)
     )
     pages = [rule_doc_markdown(rule) for code in codes if (rule := get_rule(code)) is not None]
+    parsed = result.parsed
+    if result.score is not None and parsed is not None and parsed.title_line == at.line:
+        pages.insert(0, score_markdown(result.score))
     return "\n\n---\n\n".join(pages) or None
+
+
+def score_markdown(score: DepthScore) -> str:
+    """Return a depth score and its parts as a Markdown table."""
+    bar = ""
+    if score.min is not None:
+        bar = f" (minimum {score.min}{'' if score.passed else ', **below it**'})"
+    head = [
+        f"**Depth score {score.score}/100**{bar}",
+        "",
+        "| Part | Points | |",
+        "| --- | ---: | --- |",
+    ]
+    rows = [f"| {p.name} | {p.points:g} / {p.max:g} | {p.detail} |" for p in score.parts]
+    return "\n".join([*head, *rows])
 
 
 def build_server() -> NofaultServer:
