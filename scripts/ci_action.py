@@ -173,7 +173,14 @@ def main() -> int:
     workspace = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd()).resolve()
     report_run = _nofault(paths, args, "json")
     if report_run.returncode not in (0, 1):
+        # A usage error (a bad configuration, an unknown rule, a missing path): say it where
+        # the job's page shows it too, not only in the log.
         sys.stderr.write(report_run.stderr)
+        _append("GITHUB_OUTPUT", f"findings=0\nexit-code={report_run.returncode}\n")
+        _append(
+            "GITHUB_STEP_SUMMARY",
+            f"## nofault\n\nnofault stopped:\n\n```\n{report_run.stderr.strip()}\n```\n",
+        )
         return report_run.returncode
     report = json.loads(report_run.stdout)
 

@@ -149,8 +149,10 @@ def test_a_push_annotates_every_finding_and_args_reach_nofault(repo: tuple[Path,
 
 def test_a_usage_error_stops_with_nofaults_message(repo: tuple[Path, str]) -> None:
     path, base = repo
-    done, _runner = _run(path, base, paths="postmortems", args="--select NOPE999")
+    done, runner = _run(path, base, paths="postmortems", args="--select NOPE999")
     assert done.returncode == 2 and "NOPE999" in done.stderr
+    assert "NOPE999" in (runner / "summary.md").read_text(encoding="utf-8")
+    assert _outputs(runner)["exit-code"] == "2"
 
 
 def test_action_yml_runs_the_script_and_uploads_sarif_only_when_asked() -> None:
