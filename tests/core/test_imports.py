@@ -130,7 +130,7 @@ def test_confluence_xml_export_takes_current_pages_only() -> None:
     home = next(p for p in result.pages if p.title == "AreTagsImported")
     doc = parse_text(home.markdown).postmortem
     assert doc.created == date(2023, 12, 18)
-    assert "> **Tip:**" in home.markdown  # the tip macro as a quote
+    assert "> **Tip:** Welcome to your first space." in home.markdown  # the tip macro as a quote
     assert any("'roadmap'" in n for n in home.unmapped)
     assert any("'children'" in n for n in home.unmapped)
     tagged = next(p for p in result.pages if p.title == "three tags page")
@@ -544,3 +544,51 @@ def test_a_page_marking_all_its_sections_in_bold_keeps_them_all() -> None:
     with_own = "<h2>Summary</h2><p>Payments waited.</p><p><b>Customer comms</b></p><p>Twice.</p>"
     [page] = import_file("own.html", f"<h1>Stalled</h1>{with_own}".encode()).pages
     assert [s.heading for s in parse_text(page.markdown).postmortem.sections] == ["Summary"]
+
+
+CONFLUENCE_PAGE = """<!DOCTYPE html><html><head><title>Ops : 2025-02-11 Login outage</title></head>
+<body><div id="page"><div id="main"><div id="main-header"><h1 id="title-heading" class="pagetitle">
+<span id="title-text">Ops : 2025-02-11 Login outage</span></h1></div><div id="content" class="view">
+<div class="page-metadata">Created by <span class='author'>Mina Kovač</span>, last modified on Feb 14, 2025</div>
+<div id="main-content" class="wiki-content group">
+<div class="toc-macro client-side-toc-macro"><ul><li><a href="#x">Summary</a></li></ul></div>
+<div class="table-wrap"><table class="confluenceTable"><tbody>
+<tr><th class="confluenceTh">Severity</th><td class="confluenceTd">SEV2</td></tr>
+<tr><th class="confluenceTh">Affected services</th><td class="confluenceTd">login, sessions</td></tr></tbody></table></div>
+<h2 id="x">Summary</h2><div class="confluence-information-macro confluence-information-macro-warning">
+<span class="aui-icon aui-icon-small aui-iconfont-error confluence-information-macro-icon"></span>
+<div class="confluence-information-macro-body"><p>Users could not sign in for 25 minutes.</p></div></div>
+<h2>Resolution</h2><div class="code panel pdl"><div class="codeContent panelContent pdl">
+<pre class="syntaxhighlighter-pre" data-syntaxhighlighter-params="brush: bash; gutter: false">kubectl rollout undo deploy/login</pre></div></div>
+<h2>Action items</h2><ul class="inline-task-list"><li class="checked"><span>Pin the session library</span></li>
+<li><span>Alert on login errors</span></li></ul>
+<div class="expand-container"><div class="expand-control"><span class="expand-control-text">Raw logs</span></div>
+<div class="expand-content"><p>401s from 09:12 to 09:37.</p></div></div>
+<p><span class="status-macro aui-lozenge aui-lozenge-current" data-macro-name="status">IN PROGRESS</span>
+<span data-macro-name="gliffy">diagram</span></p>
+</div>
+<div class="pageSection group"><div class="pageSectionHeader"><h2 id="attachments" class="pageSectionTitle">Attachments:</h2></div>
+<div class="greybox" align="left"><a href="attachments/1/2.png">errors.png</a> (image/png)</div></div>
+<div id="comments-section" class="pageSection group"><div class="comment-content wiki-content"><p>Add the vendor ticket.</p></div></div>
+</div></div></div></body></html>"""
+
+
+def test_confluence_page_macros_tasks_and_metadata() -> None:
+    [page] = import_file("2025-02-11-Login-outage_123.html", CONFLUENCE_PAGE.encode()).pages
+    doc = parse_text(page.markdown).postmortem
+    assert doc.title == "2025-02-11 Login outage"
+    assert (doc.severity, doc.services, doc.authors) == (
+        "SEV2",
+        ["login", "sessions"],
+        ["Mina Kovač"],
+    )
+    assert doc.created == date(2025, 2, 11)  # the title's date, not the last edit's
+    assert "> **Warning:** Users could not sign in for 25 minutes." in page.markdown
+    assert "```bash\nkubectl rollout undo deploy/login\n```" in page.markdown
+    assert "- [x] Pin the session library\n- [ ] Alert on login errors" in page.markdown
+    assert "**Raw logs**" in page.markdown and "401s from 09:12" in page.markdown
+    assert "IN PROGRESS" in page.markdown
+    notes = " | ".join(page.unmapped)
+    for expected in ("table of contents", "'gliffy'", "errors.png", "Add the vendor ticket"):
+        assert expected in notes
+    assert "'status'" not in notes

@@ -670,7 +670,7 @@ def confluence_macros(main: Any, notes: list[str]) -> None:
         for icon in box.find_all(class_="aui-icon"):
             icon.decompose()
         box.name = "blockquote"
-        box.insert(0, strong(f"{kind}: "))
+        label_before(box, f"{kind}: ")
     for panel in main.find_all("pre", class_="syntaxhighlighter-pre"):
         code = new_tag("code")
         code.string = panel.get_text()
@@ -696,6 +696,12 @@ def confluence_macros(main: Any, notes: list[str]) -> None:
             notes.append(f"macro {name!r} kept as the text Confluence rendered for it")
     for image in main.find_all("img", class_="emoticon"):
         image.replace_with(image.get("alt") or "")
+
+
+def label_before(block: Any, label: str) -> None:
+    """Start a block's first paragraph with a bold label ("**Warning:** …")."""
+    first = block.find("p")
+    (first if first is not None else block).insert(0, strong(label))
 
 
 def strong(text: str) -> Any:

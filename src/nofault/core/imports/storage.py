@@ -13,7 +13,15 @@ from typing import Any
 from urllib.parse import unquote
 
 from nofault.core.imports.errors import ImportFailure, MissingExtra
-from nofault.core.imports.html import clip, convert, mark_task, new_tag, parse_html, strong
+from nofault.core.imports.html import (
+    clip,
+    convert,
+    label_before,
+    mark_task,
+    new_tag,
+    parse_html,
+    strong,
+)
 from nofault.core.imports.metadata import Facts, Page, assemble, parse_date
 
 try:
@@ -206,10 +214,10 @@ def _macro(macro: Any, notes: list[str]) -> None:
     if name in _NOTICES and rich is not None:
         block = new_tag("blockquote")
         label = _param(macro, "title") or _NOTICES[name]
-        if label:
-            block.append(strong(f"{label}: "))
         for child in list(rich.contents):
             block.append(child.extract())
+        if label:
+            label_before(block, f"{label}: ")
         macro.replace_with(block)
     elif name in _CODE and plain is not None:
         pre, code = new_tag("pre"), new_tag("code")
