@@ -592,3 +592,23 @@ def test_confluence_page_macros_tasks_and_metadata() -> None:
     for expected in ("table of contents", "'gliffy'", "errors.png", "Add the vendor ticket"):
         assert expected in notes
     assert "'status'" not in notes
+
+
+def test_google_docs_comments_links_and_styles() -> None:
+    html = """<html><head><style>.c1{font-weight:700}.c2{font-style:italic}.c3{text-decoration:line-through}
+    </style><title>Cache outage</title></head><body class="c0 doc-content">
+    <p class="c4 title"><span>Cache outage</span></p>
+    <h2><span>Summary</span></h2><p><span>The cache</span><span class="c1">&nbsp;evicted</span><span> every key.</span><sup><a href="#cmnt1" id="cmnt_ref1">[a]</a></sup></p>
+    <p><span class="c2">Maybe</span><span> </span><span class="c3">twice</span><span>. See </span><span><a href="https://www.google.com/url?q=https://status.example.com/incidents/42&amp;sa=D&amp;source=editors">the status page</a></span>.</p>
+    <div><p><a href="#cmnt_ref1" id="cmnt1">[a]</a><span>Was it every key or most keys?</span></p></div>
+    </body></html>"""
+    [page] = import_file("Cache outage.html", html.encode()).pages
+    assert page.title == "Cache outage"
+    assert (
+        "**evicted**" in page.markdown
+        and "*Maybe*" in page.markdown
+        and "~~twice~~" in page.markdown
+    )
+    assert "[the status page](https://status.example.com/incidents/42)" in page.markdown
+    assert "[a]" not in page.markdown and "every key or most" not in page.markdown
+    assert any("comment left out" in n and "every key or most keys" in n for n in page.unmapped)
