@@ -243,6 +243,13 @@ def subject_of(
                     return Subject(kind, tok.start())
                 break
             return Subject("thing", boundary_at)
+        if boundary == "who" and boundary_at > 0:
+            # "The technician who yanked the cord": the relative pronoun stands for the
+            # noun before it.
+            prior = list(TOKEN.finditer(text, max(0, boundary_at - 40), boundary_at))
+            kind = people.kind(prior[-1].group(0)) if prior else None
+            if kind in ("person", "team"):
+                return Subject(kind, prior[-1].start())
         return Subject("none", end)
     head = tokens[-1]
     word = head.group(0)
