@@ -104,6 +104,9 @@ def read_text(text: str) -> Reading:
         if word not in stop and len(word) > 1 and (not word.isdigit() or len(word) >= 3):
             words.append(stem)
             surfaces.setdefault(stem, word)
+        # Every phrase found at this word counts, so "ran out of memory" names memory at "out"
+        # and again at "memory": a concept said in a longer phrase weighs a little more
+        # (measured on the benchmark's development organisations against counting it once).
         found = {
             concept
             for phrase, concept in starts.get(stem, ())
