@@ -612,3 +612,26 @@ def test_google_docs_comments_links_and_styles() -> None:
     assert "[the status page](https://status.example.com/incidents/42)" in page.markdown
     assert "[a]" not in page.markdown and "every key or most" not in page.markdown
     assert any("comment left out" in n and "every key or most keys" in n for n in page.unmapped)
+
+
+def test_confluence_blog_posts_and_old_wiki_markup() -> None:
+    blog = (
+        _entities("<p>Severity: SEV3</p><h1>Summary</h1><p>Builds queued.</p>")
+        .replace(
+            b'class="Page" package="com.atlassian.confluence.pages"><id name="id">10',
+            b'class="BlogPost" package="com.atlassian.confluence.pages"><id name="id">10',
+        )
+        .replace(
+            b'class="Page" package="com.atlassian.confluence.pages"><id name="id">10</id></property>',
+            b'class="BlogPost" package="com.atlassian.confluence.pages"><id name="id">10</id></property>',
+        )
+    )
+    [page] = import_file("entities.xml", blog).pages
+    assert page.source == "entities.xml (blog post 10)"
+    assert parse_text(page.markdown).postmortem.severity == "SEV3"
+    wiki = _entities("h1. Summary\n\n* Builds queued for an hour").replace(
+        b'<property name="bodyType">2</property>', b'<property name="bodyType">0</property>'
+    )
+    [page] = import_file("entities.xml", wiki).pages
+    assert "h1. Summary" in page.markdown and "* Builds queued for an hour" in page.markdown
+    assert any("old wiki markup" in n for n in page.unmapped)

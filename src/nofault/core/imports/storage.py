@@ -63,7 +63,7 @@ def space_pages(data: bytes, name: str) -> tuple[list[Page], list[str]]:
     objects = _objects(data, name)
     users = {o.id: o.properties.get("name", "") for o in objects if o.cls.endswith("UserImpl")}
     bodies = {
-        o.refs.get("content"): o.properties.get("body", "")
+        o.refs.get("content"): (o.properties.get("body", ""), o.properties.get("bodyType", "2"))
         for o in objects
         if o.cls == "BodyContent"
     }
@@ -75,7 +75,7 @@ def space_pages(data: bytes, name: str) -> tuple[list[Page], list[str]]:
     pages, notes = [], []
     drafts = history = 0
     for o in objects:
-        if o.cls != "Page":
+        if o.cls not in ("Page", "BlogPost"):
             continue
         if o.properties.get("contentStatus", "current") != "current":
             drafts += 1
@@ -83,20 +83,32 @@ def space_pages(data: bytes, name: str) -> tuple[list[Page], list[str]]:
         if "originalVersion" in o.refs:
             history += 1
             continue
+        creator = users.get(o.refs.get("creator", "")) or o.properties.get("creatorName", "")
         facts = Facts(
             title=o.properties.get("title") or None,
-            authors=[users[o.refs["creator"]]] if users.get(o.refs.get("creator", "")) else [],
+            authors=[creator.strip()] if creator.strip() else [],
             created=parse_date(o.properties.get("creationDate", "")),
             labels=[label for label in page_labels.get(o.id, []) if label],
         )
         page_notes: list[str] = []
-        root = storage_to_html(bodies.get(o.id, ""), name, page_notes, users)
+        text, body_type = bodies.get(o.id, ("", "2"))
+        if body_type == "2":
+            root = storage_to_html(text, name, page_notes, users)
+        else:
+            # Confluence before 4.0 stored wiki markup ("h1. Title", "* item"): kept as text.
+            root = parse_html("", name)
+            for block in text.split("\n\n"):
+                paragraph = new_tag("p")
+                paragraph.string = block.strip()
+                root.append(paragraph)
+            if text.strip():
+                page_notes.append("the page is in Confluence's old wiki markup: kept as plain text")
         body = convert(root, page_notes)
         pages.append(
             assemble(
                 body=body,
                 facts=facts,
-                source=f"{name} (page {o.id})",
+                source=f"{name} ({'blog post' if o.cls == 'BlogPost' else 'page'} {o.id})",
                 kind=KIND,
                 unmapped=page_notes,
             )
@@ -114,9 +126,6 @@ def space_pages(data: bytes, name: str) -> tuple[list[Page], list[str]]:
         notes.append(
             f"{name}: {len(attachments)} attachment(s) not imported (pages keep their names)"
         )
-    blogs = [o for o in objects if o.cls == "BlogPost"]
-    if blogs:
-        notes.append(f"{name}: {len(blogs)} blog post(s) not imported")
     return pages, notes
 
 
