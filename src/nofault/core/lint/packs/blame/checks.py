@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from nofault.core.lint.packs.blame.gates import Gated
-from nofault.core.lint.packs.blame.grammar import People
+from nofault.core.lint.packs.blame.grammar import People, subject_of
 from nofault.core.lint.packs.blame.patterns import JUDGEMENT_EXCEPTIONS
 from nofault.core.lint.rule import Level
 
@@ -86,3 +86,19 @@ class Table:
                 hit = check(clause, m)
                 if hit is not None:
                     found.append(hit)
+
+
+def by_subject(
+    rule: str,
+    kind: str,
+    kinds: tuple[str, ...] = ("person", "possessive"),
+    *,
+    person_only_verb: bool = True,
+) -> Check:
+    """Build a check that reports a match whose subject is a person ("Bob is the reason")."""
+
+    def check(c: Clause, m: re.Match[str]) -> Found | None:
+        subj = subject_of(c.text, m.start(), c.people, person_only_verb=person_only_verb)
+        return Found(rule, subj.start, m.end(), kind) if subj.kind in kinds else None
+
+    return check

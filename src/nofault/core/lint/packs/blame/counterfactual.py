@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from nofault.core.lint.packs.blame.checks import Clause, Found, Table
+from nofault.core.lint.packs.blame.checks import Clause, Found, Table, by_subject
 from nofault.core.lint.packs.blame.grammar import (
     TOKEN,
     by_system,
@@ -185,14 +185,6 @@ def artifact_failed(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
-def supposed(c: Clause, m: re.Match[str]) -> Found | None:
-    """Report "<person> was supposed to"."""
-    subj = subject_of(c.text, m.start(), c.people, person_only_verb=True)
-    if subj.kind in ("person", "possessive"):
-        return Found("BLM301", subj.start, m.end(), "supposed")
-    return None
-
-
 def instead(c: Clause, m: re.Match[str]) -> Found | None:
     """Report "instead of checking" in a sentence about a person."""
     if m.group("v").lower() in ING_NOUNS:
@@ -210,6 +202,10 @@ def why_didnt(c: Clause, m: re.Match[str]) -> Found | None:
     """Report "why didn't <person> ..."."""
     kind, end = np_after(c.text, m.end(), c.people)
     return Found("BLM301", m.start(), end, "counterfactual") if kind in ("person", "team") else None
+
+
+# "<person> was supposed to".
+supposed = by_subject("BLM301", "supposed")
 
 
 TABLE = Table(

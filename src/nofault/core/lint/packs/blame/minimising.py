@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from nofault.core.lint.packs.blame.checks import Clause, Found, Table
+from nofault.core.lint.packs.blame.checks import Clause, Found, Table, by_subject
 from nofault.core.lint.packs.blame.grammar import subject_of
 from nofault.core.lint.packs.blame.patterns import (
     ALL_HAD_TO,
@@ -13,14 +13,6 @@ from nofault.core.lint.packs.blame.patterns import (
     OBVIOUSLY,
     OBVIOUSLY_AFTER,
 )
-
-
-def just_had_to(c: Clause, m: re.Match[str]) -> Found | None:
-    """Report "<person> just had to ..."."""
-    subj = subject_of(c.text, m.start(), c.people)
-    if subj.kind in ("person", "team", "possessive"):
-        return Found("BLM402", subj.start, m.end(), "minimising")
-    return None
 
 
 def minimising(c: Clause, m: re.Match[str]) -> Found | None:
@@ -37,6 +29,12 @@ def obviously(c: Clause, m: re.Match[str]) -> Found | None:
     ):
         return Found("BLM402", m.start(), m.end(), "minimising")
     return None
+
+
+# "<person> just had to ...".
+just_had_to = by_subject(
+    "BLM402", "minimising", ("person", "team", "possessive"), person_only_verb=False
+)
 
 
 TABLE = Table(

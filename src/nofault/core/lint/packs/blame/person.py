@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from nofault.core.lint.packs.blame.checks import Clause, Found, Table
+from nofault.core.lint.packs.blame.checks import Clause, Found, Table, by_subject
 from nofault.core.lint.packs.blame.grammar import (
     TOKEN,
     Subject,
@@ -224,14 +224,6 @@ def passive_omission(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
-def let_slip(c: Clause, m: re.Match[str]) -> Found | None:
-    """Report "<person> let the certificate lapse"."""
-    subj = subject_of(c.text, m.start(), c.people, person_only_verb=True)
-    if subj.kind in ("person", "possessive", "team"):
-        return Found("BLM101", subj.start, m.end(), "omission")
-    return None
-
-
 def without(c: Clause, m: re.Match[str]) -> Found | None:
     """Report "<person> deployed it without testing"."""
     for tok in TOKEN.finditer(c.text, 0, m.start()):
@@ -264,22 +256,6 @@ def causal_is(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
-def is_reason(c: Clause, m: re.Match[str]) -> Found | None:
-    """Report "<person> is the reason ..."."""
-    subj = subject_of(c.text, m.start(), c.people, person_only_verb=True)
-    if subj.kind in ("person", "possessive"):
-        return Found("BLM101", subj.start, m.end(), "agent")
-    return None
-
-
-def cause_split(c: Clause, m: re.Match[str]) -> Found | None:
-    """Report "<person> took the payments service down"."""
-    subj = subject_of(c.text, m.start(), c.people, person_only_verb=True)
-    if subj.kind in ("person", "possessive"):
-        return Found("BLM101", subj.start, m.end(), "cause")
-    return None
-
-
 def consequence_link(c: Clause, m: re.Match[str]) -> Found | None:
     """Report a person's deed followed by "which is why the incident dragged on"."""
     actor = first_actor(c.text, m.start(), c.people)
@@ -291,14 +267,6 @@ def punitive(c: Clause, m: re.Match[str]) -> Found | None:
     if negated_at(c.text, m.start()):
         return None  # "no disciplinary action", "nobody should have been fired"
     return Found("BLM101", m.start(), m.end(), "punitive")
-
-
-def responsible(c: Clause, m: re.Match[str]) -> Found | None:
-    """Report "<person> was responsible for the outage", "is to blame"."""
-    subj = subject_of(c.text, m.start(), c.people)
-    if subj.kind in ("person", "possessive"):
-        return Found("BLM101", subj.start, m.end(), "responsible")
-    return None
 
 
 def negated_deed(c: Clause, m: re.Match[str]) -> Found | None:
@@ -348,6 +316,14 @@ def caused_failure(c: Clause, m: re.Match[str]) -> Found | None:
     if subj.kind in ("person", "possessive") and not negated_at(c.text, m.start()):
         return Found("BLM101", subj.start, m.end(), "cause")
     return None
+
+
+# "<person> let the certificate lapse", "<person> is the reason ...", "<person> took the
+# payments service down", "<person> was responsible for the outage".
+let_slip = by_subject("BLM101", "omission", ("person", "possessive", "team"))
+is_reason = by_subject("BLM101", "agent")
+cause_split = by_subject("BLM101", "cause")
+responsible = by_subject("BLM101", "responsible", person_only_verb=False)
 
 
 TABLE = Table(
