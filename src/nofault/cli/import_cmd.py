@@ -35,7 +35,8 @@ def import_(
             failed = True
             continue
         try:
-            result = import_path(path)
+            with stderr.status(f"converting {path}"):  # shown on a terminal only
+                result = import_path(path)
         except MissingExtra as exc:
             fail(exc.message)
             raise typer.Exit(ExitCode.USAGE) from None
