@@ -7,12 +7,13 @@ What it measures, on one generated corpus (seeded, so every run lints the same t
   * nofault: `lint()` (parse + every enabled rule + the depth score) over each postmortem,
     one Python process, MB/s by wall clock and by CPU time.
   * markdown-it-py: a full CommonMark + tables parse of the same files in the same process
-    (the floor any Markdown linter pays; target: nofault at least a third of it). The two
+    (the floor any Markdown linter pays; target: nofault at least half of it). The two
     are timed in alternating rounds, so a burst of load on the machine hits both; the
     ratio printed is the median of the per-round ratios.
   * alex (when `npm install alex` has been run in --alex-dir): alex's `markdown()` over the
     same files, written to disk one file per postmortem, in one node process, timed inside
-    node so start-up is not counted (target: nofault at least 100 times faster). By default
+    node so start-up is not counted (no target: alex is compared as whole processes, as a
+    user meets both, by benchmarks/lint_process.py). By default
     alex reads the whole corpus; --alex-mb caps it (its MB/s is then a rate on a sample).
   * linting one postmortem of at least 3,000 words, as the web editor does on every
     keystroke pause: median, 90th and 99th percentile of many runs (target: median < 10 ms).
@@ -315,9 +316,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {name:16} {wall:7.2f} MB/s wall  {cpu:7.2f} MB/s CPU   ({note})")
     ratios = [m[0] / n[0] for n, m in zip(rounds["nofault"], rounds["markdown-it-py"], strict=True)]
     ratio = statistics.median(ratios)
-    verdict = "ok" if ratio >= 1 / 3 else "BELOW TARGET"
+    verdict = "ok" if ratio >= 1 / 2 else "BELOW TARGET"
     print(f"  nofault / markdown-it-py = {ratio:.2f} (median of rounds {', '.join(f'{r:.2f}' for r in ratios)}; "
-          f"target >= 0.33: {verdict})")  # fmt: skip
+          f"target >= 0.5: {verdict})")  # fmt: skip
 
     alex = alex_rate(docs, args.alex_dir, args.alex_mb)
     if alex is None:
@@ -330,9 +331,9 @@ def main(argv: list[str] | None = None) -> int:
               f"({alex_mb:.2f} MB, {alex['seconds']:.1f} s, timed inside node):")  # fmt: skip
         print(f"  alex             {alex_wall:7.3f} MB/s wall  {alex_cpu:7.3f} MB/s CPU")
         wall_x, cpu_x = rate["nofault"][0] / alex_wall, rate["nofault"][1] / alex_cpu
-        verdict = "ok" if wall_x >= 100 else "BELOW TARGET"
         print(
-            f"  nofault / alex = {wall_x:.0f}x wall, {cpu_x:.0f}x CPU  (target >= 100x: {verdict})"
+            f"  nofault / alex = {wall_x:.0f}x wall, {cpu_x:.0f}x CPU  (rates within one process; "
+            "whole processes: benchmarks/lint_process.py)"
         )
 
     one = one_postmortem(3000)
