@@ -167,3 +167,15 @@ def test_report_usage_errors(tmp_path: Path) -> None:
         ).exit_code
         == 2
     )
+
+
+def test_similar_prints_a_title_once_and_as_written(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    body = "\n## Summary\n\nThe TLS certificate on the gateway expired and handshakes failed.\n"
+    (corpus / "old.md").write_text("# [SEV1] Gateway certificate expired\n" + body)
+    draft = tmp_path / "draft.md"
+    draft.write_text("# Certificate lapsed on the gateway\n" + body)
+    result = runner.invoke(app, ["similar", str(draft), "--corpus", str(corpus)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("[SEV1] Gateway certificate expired") == 2  # the line, the headline

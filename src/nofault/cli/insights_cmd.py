@@ -9,6 +9,7 @@ from pathlib import Path
 
 import typer
 import yaml
+from rich.markup import escape
 
 from nofault.cli.console import fail, stderr, stdout
 from nofault.cli.extras import require
@@ -91,8 +92,11 @@ def similar(
         return
     for rank, m in enumerate(matches, 1):
         r = m.record
+        # A postmortem without an incident or id is labelled by its title: say it once.
+        title = "" if r.title == r.label else f" {escape(r.title)}"
         stdout.print(
-            f"[bold]{rank}. {r.label}[/] {r.title} [dim]({r.key}, score {m.score:.2f})[/]",
+            f"[bold]{rank}. {escape(r.label)}[/]{title} "
+            f"[dim]({escape(r.key)}, score {m.score:.2f})[/]",
             markup=True,
         )
         stdout.print(f"   {m.headline()}")
