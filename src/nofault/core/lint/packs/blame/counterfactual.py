@@ -89,8 +89,13 @@ def modal(c: Clause, m: re.Match[str]) -> Found | None:
     return Found("BLM301", subj.start if human else m.start(), m.end(), "modal")
 
 
+_TRIED = re.compile(r"\b(?:tried|attempted|tries|attempts|struggled)\s+and\s+$", re.I)
+
+
 def failed_to(c: Clause, m: re.Match[str]) -> Found | None:
     """Report "failed to", "neglected to" with a person (or no one named) as the subject."""
+    if _TRIED.search(c.text, max(0, m.start() - 25), m.start()):
+        return None  # "the crew tried and failed to turn back": effort, not an omission
     subj = subject_of(c.text, m.start(), c.people, person_only_verb=True)
     verb = m.group("v").lower()
     omitting = m.group(0)[:4].lower() in ("omit", "negl")
