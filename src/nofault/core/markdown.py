@@ -358,7 +358,8 @@ for _kind, _names in {
     SectionKind.WENT_WRONG: "what went wrong|what went badly|what could have gone better|"
     "what didnt go well|things that went wrong|went wrong|what didnt go so well|"
     "what didn t go well|what didn t go so well|what didnt work|what didn t work|"
-    "things that didnt work|things that didn t work|what could be improved",
+    "things that didnt work|things that didn t work|what could be improved|"
+    "what can be improved|what could have been better|opportunities for improvement",
     SectionKind.LUCKY: "where we got lucky|where did we get lucky|lucky|where we were lucky",
     SectionKind.SURPRISED: "what surprised us|surprises|what was surprising|what surprised you",
     SectionKind.ACTION_ITEMS: "action items|action items and followups|action items & "
@@ -1418,6 +1419,15 @@ def _read_links(lines: Sequence[str], block: Block) -> list[Link] | None:
     return links
 
 
+def _asks_why(lines: Sequence[str], block: Block) -> bool:
+    """Tell whether a list of three or more items is a five-whys chain ("1. Why did …?")."""
+    starts = [
+        re.sub(r"^(?:\d+[.)]|[-*+])\s+", "", lines[a].strip()).lstrip("*_").lower()
+        for a, _ in block.items
+    ]
+    return len(starts) >= 3 and sum(s.startswith("why") for s in starts) * 2 > len(starts)
+
+
 def _read_chains(
     lines: Sequence[str], blocks: list[Block], start_index: int
 ) -> tuple[list[WhyChain], int]:
@@ -1537,10 +1547,13 @@ def _build_section(
         return LinksSection(**common, body=_join(lines, start, end))
     if kind == SectionKind.ANALYSIS:
         whys = _WHY_HEADING.match(heading) or heading_key(heading) in ("whys", "the whys")
-        if whys and not any(b.type == "heading" for b in blocks):
-            # "## Five whys" with its answers as a list straight under it (Atlassian's layout).
+        if not any(b.type == "heading" for b in blocks):
+            # "## Five whys" with its answers as a list straight under it (Atlassian's layout),
+            # or a list whose items ask "Why …?" (GitLab's root cause analysis).
             for block in blocks:
-                if block.type in ("ordered_list", "bullet_list"):
+                if block.type in ("ordered_list", "bullet_list") and (
+                    whys or _asks_why(lines, block)
+                ):
                     answers = [re.sub(r"^(?:\d+[.)]|[-*+])\s+", "", _item_text(lines, a, b))
                                for a, b in block.items]  # fmt: skip
                     return AnalysisSection(
