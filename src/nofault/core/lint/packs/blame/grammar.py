@@ -23,7 +23,9 @@ TOKEN = re.compile(r"@?[^\W\d_][\w'’.-]*(?<![.])")
 # noun phrase between the clause start and the verb.
 BOUNDARY = re.compile(
     r"[,;:()\[\]\"“”—–]|\s-\s|\b(?:and|but|because|so|when|while|after|before|since|although|"
-    r"though|which|that|who|whom|until|once|whereas|if|then|as|where|or|nor|unless|whether|"
+    r"though|which|that|who|whom|until|whereas|if|then|as|where|or|nor|unless|whether|"
+    # "once the alert fired" opens a clause; "I once took down" is an adverb.
+    r"once(?!\s+(?:[\w-]+ed|took|ran|broke|made|did|wrote|put|set|sent|had|was|were)\b)|"
     # Reported speech: "the board found (that) the crew ...", "Rourke said an engineer ...".
     r"said|says|claimed|claims|alleged|alleges|admitted|admits|conceded|concedes|argued|"
     r"argues|insisted|insists|concluded|concludes|ruled|rules|determined|revealed|"
@@ -204,10 +206,14 @@ class Subject:
 def clause_tokens(text: str, end: int) -> tuple[list[re.Match[str]], str | None, int]:
     """Return the tokens from the clause start to `end`, the boundary word, its start."""
     window_start = max(0, end - 120)
-    left = text[window_start:end]
+    # A few characters past `end` let a boundary look ahead ("once" before a verb is not one).
+    left = text[window_start : end + 24]
+    limit = end - window_start
     last = None
-    for last in BOUNDARY.finditer(left):  # noqa: B007 - we want the last boundary
-        pass
+    for found in BOUNDARY.finditer(left):
+        if found.end() > limit:
+            break
+        last = found
     begin = window_start + (last.end() if last else 0)
     tokens = list(TOKEN.finditer(text, begin, end))
     boundary = last.group(0).lower() if last else None
