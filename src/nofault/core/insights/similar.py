@@ -52,7 +52,7 @@ __all__ = [
 FORMAT = 2
 CONCEPT_WEIGHT = 0.75
 # Measured on the development organisations of benchmarks/similar_quality.py: see its output.
-LIKELY_SCORE = 0.35
+LIKELY_SCORE = 0.40
 _NO_DATE = -1
 
 
