@@ -510,8 +510,8 @@ def test_any_markup_gives_pages_or_named_failures(markup: str, name: str) -> Non
         assert failure.message
 
 
-def _docx_with(changes: dict[str, bytes]) -> bytes:
-    source = zipfile.ZipFile(DOCX)
+def _docx_with(changes: dict[str, bytes], original: Path | bytes = DOCX) -> bytes:
+    source = zipfile.ZipFile(original if isinstance(original, Path) else io.BytesIO(original))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for info in source.infolist():
@@ -635,3 +635,23 @@ def test_confluence_blog_posts_and_old_wiki_markup() -> None:
     [page] = import_file("entities.xml", wiki).pages
     assert "h1. Summary" in page.markdown and "* Builds queued for an hour" in page.markdown
     assert any("old wiki markup" in n for n in page.unmapped)
+
+
+def test_word_tracked_changes_are_read_as_accepted_and_reported() -> None:
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("Before. MARK")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    tracked = (
+        b'<w:t>Before. </w:t></w:r><w:ins w:id="1" w:author="a" w:date="2025-01-01T00:00:00Z">'
+        b"<w:r><w:t>added</w:t></w:r></w:ins>"
+        b'<w:del w:id="2" w:author="a" w:date="2025-01-01T00:00:00Z">'
+        b"<w:r><w:delText>removed</w:delText></w:r></w:del>"
+    )
+    xml = zipfile.ZipFile(buffer).read("word/document.xml")
+    xml = xml.replace(b"<w:t>Before. MARK</w:t></w:r>", tracked)
+    changed = _docx_with({"word/document.xml": xml}, buffer.getvalue())
+    [page] = import_file("tracked.docx", changed).pages
+    assert "Before. added" in page.markdown and "removed" not in page.markdown
+    assert any("1 insertion(s) kept" in n and "1 deletion(s) left out" in n for n in page.unmapped)

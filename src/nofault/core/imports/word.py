@@ -76,9 +76,22 @@ def docx_page(data: bytes, name: str) -> Page:
         notes.extend(_comments(archive))
     except _XML_ERRORS:
         notes.append("the document's comments could not be read: none are carried over")
-    embedded = [n for n in archive.namelist() if n.startswith("word/embeddings/")]
+    names = archive.namelist()
+    embedded = [n for n in names if n.startswith("word/embeddings/")]
     if embedded:
         notes.append(f"embedded objects left out: {', '.join(n.split('/')[-1] for n in embedded)}")
+    drawn = sorted(
+        {n.split("/")[1] for n in names if n.startswith(("word/charts/", "word/diagrams/"))}
+    )
+    if drawn:
+        notes.append(f"{' and '.join(drawn)} left out (drawn by Word, no text to carry over)")
+    document = archive.read("word/document.xml")
+    deleted, inserted = document.count(b"<w:del "), document.count(b"<w:ins ")
+    if deleted or inserted:
+        notes.append(
+            f"tracked changes: {inserted} insertion(s) kept as text, {deleted} deletion(s) "
+            "left out, as if all were accepted"
+        )
     soup = parse_html(result.value, name)
     body = convert(soup, notes)
     return assemble(body=body, facts=facts, source=name, kind=KIND, unmapped=notes)
