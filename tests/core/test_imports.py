@@ -655,3 +655,9 @@ def test_word_tracked_changes_are_read_as_accepted_and_reported() -> None:
     [page] = import_file("tracked.docx", changed).pages
     assert "Before. added" in page.markdown and "removed" not in page.markdown
     assert any("1 insertion(s) kept" in n and "1 deletion(s) left out" in n for n in page.unmapped)
+
+
+def test_author_lists_keep_emails_and_drop_mention_signs() -> None:
+    html = "<h1>Queue</h1><p>Authors: @kim, lee@example.com and Ana Souza (SRE)</p>"
+    [page] = import_file("q.html", html.encode()).pages
+    assert parse_text(page.markdown).postmortem.authors == ["kim", "lee@example.com", "Ana Souza"]

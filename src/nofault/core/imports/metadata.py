@@ -137,7 +137,7 @@ def _date(year: int, month: int, day: int) -> date | None:
 
 
 def _plain(text: str) -> str:
-    """Markdown emphasis, escapes, links and mentions reduced to their words."""
+    """Markdown emphasis, escapes and links reduced to their words."""
     out = text.replace("**", "").replace("__", "").replace("\\", "").replace("`", "")
     if "](" in out:
         pieces: list[str] = []
@@ -145,7 +145,7 @@ def _plain(text: str) -> str:
             close = piece.find(")")
             pieces.append(piece[close + 1 :] if close >= 0 and pieces else piece)
         out = "".join(pieces).replace("[", "")
-    return out.replace("@", "").strip(" *_\t")
+    return out.strip(" *_\t")
 
 
 def _labelled_lines(body: str) -> list[tuple[str, str]]:
@@ -182,7 +182,7 @@ def _names(value: str) -> list[str]:
         text = text.replace(separator, ",")
     names = []
     for part in text.split(","):
-        name = part.split("(")[0].strip(" .*_")
+        name = part.split("(")[0].strip(" .*_").lstrip("@")  # "@kim" mentions Kim
         if name and len(name) <= 80 and name not in names:
             names.append(name)
     return names
