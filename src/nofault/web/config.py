@@ -141,8 +141,8 @@ def parse_database_url(url: str, *, data_dir: Path, name: str = "DATABASE_URL") 
     except ValueError:
         raise ConfigError(f"{name} has a port that is not a number") from None
     options: dict[str, Any] = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
-    # Statements the pages build once are prepared after this many runs on a connection
-    # (incidents.selectors.fetch_built); off for a pooler that cannot keep them.
+    # psycopg's prepare_threshold, passed on as given (off for a pooler that cannot keep
+    # prepared statements); Django's client-side binding prepares none by itself.
     threshold = str(options.get("prepare_threshold", 5)).strip().lower()
     if threshold in ("off", "none", ""):
         options["prepare_threshold"] = None

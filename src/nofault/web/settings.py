@@ -81,10 +81,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # queries this short; options given in DATABASE_URL (?options=...) still apply after it.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = " ".join(filter(None, ["-c jit=off", _options.get("options", "")]))
-    # The statements pages build once (incidents.selectors.fetch_built) are prepared after
-    # `prepare_threshold` runs on a connection (5, or ?prepare_threshold=off in DATABASE_URL
-    # for a pooler in transaction mode without prepared statements; checked in config).
-    # Django's queries never are.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -141,42 +141,6 @@ def test_a_deleted_account_is_forgotten_at_once(send: Any) -> None:
     assert services._system_actor_kept == {}
 
 
-@pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
-def test_a_deliverys_statements_are_prepared_and_still_logged(send: Any) -> None:
-    for group in range(10, 18):  # more runs of each statement than psycopg waits for
-        send(burst.delivery(group, resolved=False))
-    answer, statements = send(burst.delivery(18, resolved=False))
-    assert all(isinstance(s, str) and s for s in statements), statements
-    assert _about(statements, "FOR UPDATE") and _about(statements, "integrations_webhookdelivery")
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [row[0] for row in cursor.fetchall()]
-    assert any("FOR UPDATE" in s and "integrations_alertgroup" in s for s in prepared), prepared
-    assert any(s.startswith('INSERT INTO "incidents_incident"') for s in prepared), prepared
-    # Outside a delivery, Django's cursors bind client-side and prepare nothing.
-    Incident.objects.filter(key=answer["incidents"][0]).exists()
-    with connection.cursor() as cursor:
-        assert type(cursor.cursor).__name__ == "Cursor"
-
-
-@pytest.mark.postgresql
-@pytest.mark.django_db(transaction=True)
-def test_prepare_threshold_off_prepares_no_delivery_statement(send: Any) -> None:
-    """?prepare_threshold=off in DATABASE_URL (a pooler without prepared statements) holds
-    for deliveries too."""
-    connection.ensure_connection()
-    connection.connection.prepare_threshold = None  # as the setting leaves a new connection
-    try:
-        for group in range(20, 28):
-            send(burst.delivery(group, resolved=False))
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
-            assert cursor.fetchone()[0] == 0
-    finally:
-        connection.close()  # the next test's connection takes the settings' threshold again
-
-
 @pytest.mark.django_db
 def test_an_incident_update_leaves_the_fields_it_does_not_name(send: Any) -> None:
     answer, _ = send(burst.delivery(19, resolved=False))

@@ -15,8 +15,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,7 +29,6 @@ from nofault.core.document import IncidentStatus
 from nofault.web.api_errors import ServiceError
 from nofault.web.choices import Role
 from nofault.web.incidents.models import Incident
-from nofault.web.incidents.selectors import server_bound_cursor
 from nofault.web.incidents.services import incident_create, incident_update
 from nofault.web.integrations.config import (
     delivery_retention_days,
@@ -235,7 +233,7 @@ def _apply_and_save(delivery: WebhookDelivery, events: list[IncidentEvent]) -> E
     stored = delivery.pk is not None
     for attempt in range(_ATTEMPTS):
         try:
-            with _statements_prepared(), transaction.atomic():
+            with transaction.atomic():
                 group_write = _events_apply(delivery, events)
                 _delivery_store(delivery, group_write, stored=stored)
             return None
@@ -248,33 +246,6 @@ def _apply_and_save(delivery: WebhookDelivery, events: list[IncidentEvent]) -> E
                 return exc
             time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
     raise AssertionError("unreachable")
-
-
-@contextmanager
-def _statements_prepared() -> Iterator[None]:
-    """On PostgreSQL, bind the block's parameters server-side instead of into the SQL text.
-
-    Every delivery runs the same dozen statements with new values. Bound server-side, their
-    text repeats, so psycopg prepares each one its connection has run `prepare_threshold`
-    times (5; see settings) and PostgreSQL no longer parses and plans it on every run: that
-    was most of its CPU per delivery. Only this block's cursors are changed: elsewhere
-    Django's stay client-bound. With ?prepare_threshold=off (a pooler that cannot keep
-    prepared statements) nothing changes.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    connection.ensure_connection()
-    raw = connection.connection
-    if getattr(raw, "prepare_threshold", None) is None:
-        yield
-        return
-    previous = raw.cursor_factory
-    raw.cursor_factory = server_bound_cursor()
-    try:
-        yield
-    finally:
-        raw.cursor_factory = previous
 
 
 def _retryable(exc: Exception) -> bool:

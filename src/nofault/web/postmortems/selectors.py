@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
-from datetime import date, datetime
-from typing import Any, cast
+from typing import Any
 
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import F, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import QuerySet
 from django.http import Http404
 
-from nofault.web.accounts.models import User
-from nofault.web.incidents.models import Incident
-from nofault.web.incidents.selectors import built_once, fetch_built, visible_incident_filter
+from nofault.web.incidents.selectors import visible_incident_filter
 from nofault.web.postmortems.models import Postmortem
 from nofault.web.rendering import markdown_to_html
 
@@ -60,97 +54,11 @@ def postmortem_get_visible(*, user: Any, pk: int, with_people: bool = False) -> 
     return pm
 
 
-def postmortem_for_page(*, user: Any, pk: int) -> Postmortem:
-    """The visible postmortem its page shows (PAGE_COLUMNS, the incident's key, who
-    published it, its rendered HTML), or 404; `postmortem_page_lists` gives its action
-    items and comments.
-
-    On PostgreSQL one statement, built once per kind of person (`built_once`) and read with
-    a plain cursor: the incident and publisher come as their key and name only, the action
-    items and comments as two JSON arrays of the columns the page shows.
-    """
-    if connection.vendor != "postgresql":
-        return postmortem_get_visible(user=user, pk=pk, with_people=True)
-
-    def build(someone: Any, pk_mark: int) -> tuple[str, list[Any]]:
-        qs = (
-            postmortem_list_visible(user=someone)
-            .filter(pk=pk_mark)
-            .order_by()
-            .values(
-                *_PAGE_FIELDS,
-                incident_key=F("incident__key"), publisher=F("published_by__username"),
-                rendered_revision=F("rendered__revision"), rendered_html=F("rendered__html"),
-                items_json=RawSQL(_ITEMS_JSON, []), comments_json=RawSQL(_COMMENTS_JSON, []),
-            )[:1]
-        )  # fmt: skip
-        sql, params = qs.query.sql_with_params()
-        return sql, list(params)
-
-    sql, params = built_once(user, ("postmortem page",), None, build, ids=(pk,))
-    names, found = fetch_built(sql, params)
-    if not found:
-        raise Http404("no such postmortem")
-    row = dict(zip(names, found[0], strict=True))
-    row["findings"] = _json(row["findings"])
-    db = connection.alias
-    pm = Postmortem.from_db(db, _PAGE_FIELDS, [row[name] for name in _PAGE_FIELDS])
-    pm.incident = Incident.from_db(db, ["id", "key"], [pm.incident_id, row["incident_key"]])
-    if pm.published_by_id is not None:
-        pm.published_by = User.from_db(
-            db, ["id", "username"], [pm.published_by_id, row["publisher"]]
-        )
-    pm.rendered_revision = row["rendered_revision"]
-    pm.rendered_html = row["rendered_html"]
-    pm.page_lists = (
-        [
-            {"key": key, "text": text, "status": status, "due": _date(due)}
-            for key, text, status, due in _json(row["items_json"])
-        ],
-        [
-            {"author": author, "body": body, "revision": revision,
-             "created_at": datetime.fromisoformat(created_at)}
-            for author, body, revision, created_at in _json(row["comments_json"])
-        ],
-    )  # fmt: skip
-    return pm
-
-
-_PAGE_FIELDS = (
-    "id", "incident_id", "source", "revision", "status", "title", "findings", "blame_count",
-    "published_at", "published_by_id",
-)  # fmt: skip
-# The page's action items (in table order) and comments (oldest first), as JSON arrays of
-# the columns shown, read in the postmortem's own statement on PostgreSQL.
-_ITEMS_JSON = (
-    'SELECT COALESCE(json_agg(json_build_array("i"."key", "i"."text", "i"."status", "i"."due") '
-    'ORDER BY "i"."position", "i"."id"), \'[]\') FROM "actions_actionitem" AS "i" '
-    'WHERE "i"."postmortem_id" = "postmortems_postmortem"."id"'
-)
-_COMMENTS_JSON = (
-    'SELECT COALESCE(json_agg(json_build_array("u"."username", "c"."body", "c"."revision", '
-    '"c"."created_at") ORDER BY "c"."created_at", "c"."id"), \'[]\') '
-    'FROM "postmortems_comment" AS "c" LEFT OUTER JOIN "accounts_user" AS "u" '
-    'ON "u"."id" = "c"."author_id" WHERE "c"."postmortem_id" = "postmortems_postmortem"."id"'
-)
-
-
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str | bytes) else value
-
-
-def _date(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
 def postmortem_page_lists(
     *, postmortem: Postmortem
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The action items (key, text, status, due; in table order) and comments (author,
     body, revision, created_at; oldest first) the postmortem's page shows, as rows."""
-    read = getattr(postmortem, "page_lists", None)  # read by postmortem_for_page
-    if read is not None:
-        return cast(tuple[list[dict[str, Any]], list[dict[str, Any]]], read)
     items = list(
         postmortem.action_items.order_by("position", "id").values("key", "text", "status", "due")
     )
@@ -175,9 +83,6 @@ def postmortem_body_html(*, postmortem: Postmortem) -> str:
     revision and source and cached; the key holds the revision and a digest of the source,
     so a save (or any change of the source) renders afresh and an old entry is never shown.
     """
-    html = getattr(postmortem, "rendered_html", None)  # read by postmortem_for_page
-    if html is not None and getattr(postmortem, "rendered_revision", None) == postmortem.revision:
-        return str(html)
     rendered = getattr(postmortem, "rendered", None) if _has_rendered(postmortem) else None
     if rendered is not None and rendered.revision == postmortem.revision:
         return rendered.html

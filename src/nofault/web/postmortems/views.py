@@ -99,7 +99,7 @@ def postmortem_create(request: HttpRequest, key: str) -> HttpResponse:
 
 def postmortem_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The postmortem rendered, with its review panel."""
-    pm = selectors.postmortem_for_page(user=request.user, pk=pk)
+    pm = selectors.postmortem_get_visible(user=request.user, pk=pk, with_people=True)
     return render(request, "postmortems/detail.html", _review_context(pm, request))
 
 
@@ -198,6 +198,9 @@ def _conflict_context(pm: Postmortem, mine: str, base: int) -> dict[str, Any]:
 @require_POST
 def lint_preview(request: HttpRequest) -> HttpResponse:
     """HTMX: lint the posted text and return the findings, score and preview."""
+    refusal = services.lint_body_refusal(request.META.get("CONTENT_LENGTH"))
+    if refusal:
+        return HttpResponse(refusal.message, status=refusal.status_code, content_type="text/plain")
     form = LintForm(request.POST)
     source = form.data.get("source", "") if form.is_bound else ""
     try:
