@@ -63,6 +63,7 @@ def app(
     monkeypatch.setattr(
         flows, "RETRY_POLICY", RetryPolicy(attempts=3, base_delay=0.001, max_delay=0.01)
     )
+    httpx.get(f"{live_server.url}/healthz", timeout=120)  # the URLconf loads on a first request
     return str(live_server.url)
 
 

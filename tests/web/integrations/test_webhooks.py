@@ -42,6 +42,9 @@ def app(live_server: Any, settings: Any) -> str:
             "rootly": {"secrets": ["rootly-secret"]},
         }
     }
+    # The server's first request loads the whole URLconf (seconds on a busy machine): not
+    # inside a delivery's timeout.
+    httpx.get(f"{live_server.url}/healthz", timeout=120)
     return str(live_server.url)
 
 
