@@ -661,3 +661,15 @@ def test_author_lists_keep_emails_and_drop_mention_signs() -> None:
     html = "<h1>Queue</h1><p>Authors: @kim, lee@example.com and Ana Souza (SRE)</p>"
     [page] = import_file("q.html", html.encode()).pages
     assert parse_text(page.markdown).postmortem.authors == ["kim", "lee@example.com", "Ana Souza"]
+
+
+def test_a_table_of_columns_is_not_read_as_metadata() -> None:
+    html = (
+        "<h1>Slow checkout</h1><table><tr><th>Owner</th><th>Action</th></tr>"
+        "<tr><td>payments</td><td>Add a timeout</td></tr></table>"
+        "<table><tr><td>Service</td><td>Impact</td></tr><tr><td>checkout</td><td>slow</td></tr></table>"
+        "<table><tr><td><b>Date</b></td><td>2025-04-01</td></tr><tr><td><b>Owner</b></td><td>Noor</td></tr></table>"
+    )
+    [page] = import_file("slow.html", html.encode()).pages
+    doc = parse_text(page.markdown).postmortem
+    assert doc.services == [] and doc.authors == ["Noor"] and doc.created == date(2025, 4, 1)

@@ -60,6 +60,10 @@ _AUTHOR_KEYS = {
     "postmortem author", "report author", "document owner", "owner", "owners",
 }  # fmt: skip
 
+_METADATA_KEYS = _DATE_KEYS | _SEVERITY_KEYS | _SERVICE_KEYS | _AUTHOR_KEYS | {
+    "status", "title", "incident", "incident id", "duration", "impact", "team", "participants",
+    "facilitator", "reviewers", "priority", "detected", "resolved", "start time", "end time",
+}  # fmt: skip
 # How far into a page its metadata lines are looked for.
 _HEAD_LINES = 80
 
@@ -149,19 +153,27 @@ def _plain(text: str) -> str:
 
 
 def _labelled_lines(body: str) -> list[tuple[str, str]]:
-    """(label, value) pairs from `Key: value` lines and two-cell table rows near the top."""
+    """(label, value) pairs from `Key: value` lines and key-value table rows near the top.
+
+    A table is read as key-value pairs only when its first column holds metadata labels
+    ("| Severity | SEV2 |"): a table whose header merely names columns ("| Service | Impact |")
+    gives none, whatever its header says.
+    """
     pairs: list[tuple[str, str]] = []
+    table: list[list[str]] = []
     in_code = False
-    for line in body.split("\n")[:_HEAD_LINES]:
+    for line in [*body.split("\n")[:_HEAD_LINES], ""]:
         stripped = line.strip()
+        if stripped.startswith("|") and not in_code:
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            if not all(set(c) <= set("-: ") for c in cells):  # not the separator row
+                table.append(cells)
+            continue
+        pairs.extend(_key_value_rows(table))
+        table = []
         if stripped.startswith(("```", "~~~")):
             in_code = not in_code
         if in_code or not stripped:
-            continue
-        if stripped.startswith("|"):
-            cells = [c.strip() for c in stripped.strip("|").split("|")]
-            if len(cells) >= 2 and cells[0] and not set(cells[0]) <= set("-: "):
-                pairs.append((cells[0], cells[1]))
             continue
         text = stripped.lstrip(">-*+ \t")
         text = text.replace("**", "").replace("__", "")
@@ -169,6 +181,15 @@ def _labelled_lines(body: str) -> list[tuple[str, str]]:
         if 0 < colon <= 40:
             pairs.append((text[:colon], text[colon + 1 :]))
     return pairs
+
+
+def _key_value_rows(rows: list[list[str]]) -> list[tuple[str, str]]:
+    """The rows of a key-value table, or none when its first column is not labels."""
+    rows = [row for row in rows if len(row) >= 2 and row[0]]
+    labelled = [row for row in rows if _key(row[0]) in _METADATA_KEYS]
+    if len(labelled) < 2 and not (len(rows) == 1 and labelled):
+        return []
+    return [(row[0], row[1]) for row in rows]
 
 
 def _key(label: str) -> str:
