@@ -11,7 +11,6 @@ event can still be applied without it. Nothing here raises on a value's type.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Annotated, Any, ClassVar
@@ -161,15 +160,6 @@ def as_labels(value: Any) -> dict[str, str]:
         if text is not None:
             labels[str(key)] = text
     return labels
-
-
-def text_in(mapping: Mapping[str, Any], *names: str) -> str | None:
-    """Return the first readable, non-blank text among the named keys."""
-    for name in names:
-        text = as_text(mapping.get(name))
-        if text and text.strip():
-            return text
-    return None
 
 
 Text = Annotated[str | None, BeforeValidator(as_text)]
