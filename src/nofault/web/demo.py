@@ -5,7 +5,7 @@ Everything is created through the services, exactly as the pages and the API wou
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -331,11 +331,6 @@ def demo_load(*, force: bool = False) -> int:
 
     demo_insights_load()
     return created
-
-
-def demo_today() -> date:
-    """Today, as the demo computes due dates."""
-    return timezone.localdate()
 
 
 __all__ = ["DEMO_USERS", "demo_load"]

@@ -189,14 +189,3 @@ def to_gitlab(results: Sequence[LintResult], *, root: Path | None = None) -> str
                 }
             )
     return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
-
-
-def to_text_lines(results: Sequence[LintResult]) -> list[str]:
-    """Render plain `path:line:col: CODE message` lines (the CLI adds colour on a terminal)."""
-    out = []
-    for result in results:
-        for f in result.findings:
-            out.append(f"{f.file}:{f.line}:{f.column}: {f.code} {f.message}")
-            if f.suggestion:
-                out.append(f"    suggestion: {f.suggestion}")
-    return out

@@ -273,12 +273,6 @@ def cached_json(
     return value
 
 
-def insight_cache_clear() -> None:
-    """Forget every cached figure and the index (tests, and after a restore)."""
-    InsightCache.objects.exclude(key=VERSION_KEY).delete()
-    _LOADED.clear()
-
-
 # --- similarity index ----------------------------------------------------------------------
 
 _LOADED: dict[str, tuple[Any, SimilarityIndex]] = {}

@@ -38,12 +38,6 @@ class CommentForm(forms.Form):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000)
 
 
-class PublishForm(forms.Form):
-    """Publish, acknowledging any remaining blame findings."""
-
-    accept_blame_findings = forms.BooleanField(required=False)
-
-
 class ImportForm(forms.Form):
     """An exported postmortem (Markdown, .docx, HTML, Confluence XML) or a zip of them."""
 

@@ -283,8 +283,3 @@ def _rate(states: dict[str, int]) -> CoverageRate:
         covered=sum(n for s, n in states.items() if CoverageState(s) in COVERED),
         states=dict(states),
     )
-
-
-def team_names() -> list[str]:
-    """Every team named in the service map, sorted."""
-    return sorted(set(ServiceTeam.objects.values_list("team", flat=True)))

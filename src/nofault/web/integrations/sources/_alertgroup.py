@@ -6,7 +6,7 @@ whether any alert still fires. The group is resolved only when every alert in it
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Annotated
 
 from pydantic import Field
@@ -177,8 +177,3 @@ def _event_id(group: GroupNotification) -> str:
 def delivery_id(body: bytes) -> str:
     """Return the body's digest: group notifications carry no delivery id of their own."""
     return body_digest(body)
-
-
-def common_labels(group: GroupNotification) -> Mapping[str, str]:
-    """Return the labels every alert of the group shares."""
-    return group.commonLabels
