@@ -1,4 +1,4 @@
-"""Issue 7's "done when", end to end through real HTTP to the running app.
+"""From an alert to a closed action item, end to end through real HTTP to the running app.
 
 An alert fired at /webhooks/alertmanager becomes an incident with a due review; the ledger
 shows it missing; `nofault remind` reaches the local Slack stand-in; an action item becomes
