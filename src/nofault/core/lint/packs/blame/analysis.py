@@ -160,6 +160,19 @@ def meta_possible(words: frozenset[str]) -> bool:
     )
 
 
+# Curly quotes and dashes as their ASCII twins, one character for one, so that positions in
+# the lower-cased copy are positions in the sentence.
+_ASCII_PUNCTUATION = str.maketrans("‘’“”–—", "''\"\"--")
+
+
+def _ascii_lower(text: str, lowered: str | None) -> str | None:
+    """Return the sentence lower-cased for the patterns' twins, or None if not ASCII."""
+    if text.isascii():
+        return lowered if lowered is not None else text.lower()
+    low = text.translate(_ASCII_PUNCTUATION).lower()
+    return low if low.isascii() and len(low) == len(text) else None
+
+
 def analyse(ctx: LintContext) -> dict[str, list[Hit]]:
     """Run the blame pack over the prose once and return each rule's hits."""
     out: dict[str, list[Hit]] = {}
@@ -191,7 +204,7 @@ def analyse(ctx: LintContext) -> dict[str, list[Hit]]:
         ):
             continue
         text = mask_quotes(raw)
-        low = (lowered if text is raw else text.lower()) if raw.isascii() else None
+        low = _ascii_lower(text, lowered if text is raw else None)
         if META in ready and meta_possible(words) and META.pattern.search(text):
             continue
         if low is not None:

@@ -81,8 +81,12 @@ class Table:
             opened += self._at.get(OWN_WORDS, ())
         for index in sorted(opened):
             gate, check = self.entries[index]
-            pattern = clause.own_words if gate is OWN_WORDS else gate.pattern
-            for m in pattern.finditer(clause.text) if pattern is not None else ():
+            if gate is OWN_WORDS:
+                matches = clause.own_words.finditer(clause.text) if clause.own_words else ()
+            else:
+                # The case-sensitive twin on the lower-cased text finds where matches start.
+                matches = gate.matches(clause.text, clause.low)
+            for m in matches:
                 hit = check(clause, m)
                 if hit is not None:
                     found.append(hit)
