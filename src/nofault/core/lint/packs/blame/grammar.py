@@ -356,8 +356,8 @@ def mask_quotes(text: str) -> str:
     """Blank out quoted words (keeping the marks), unless they are attributed speech."""
     if not any(q in text for q in "\"“‘'"):
         return text
-    if _ATTRIBUTION.search(QUOTED.sub("", text)) and any(
-        len(m.group(0).split()) >= 6 for m in QUOTED.finditer(text)
+    if any(len(m.group(0).split()) >= 6 for m in QUOTED.finditer(text)) and _ATTRIBUTION.search(
+        QUOTED.sub("", text)
     ):
         return text
     return QUOTED.sub(lambda m: m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1], text)
