@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
@@ -107,3 +108,33 @@ def test_guide_pdf_fetches_nothing(internal_host: Any, tmp_path: Any) -> None:
     pdf = build_guide(values=values, principles=None, fmt="pdf")
     assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF")
     assert hits == []
+
+
+# --- 3. Linting stays linear, and its bodies are bounded -------------------------------------
+
+
+def test_api_lints_the_reported_text_quickly(api: Any) -> None:
+    assert api.post("/api/lint/", {"text": "warm"}, format="json").status_code == 200
+    started = time.perf_counter()  # after the first request, which loads the rule packs
+    response = api.post("/api/lint/", {"text": "[a](" * 30000}, format="json")
+    assert response.status_code == 200, response.content
+    assert time.perf_counter() - started < 5  # it took over a minute when quadratic
+
+
+def test_lint_bodies_over_the_limit_are_413_with_a_reason(api: Any, author: Any) -> None:
+    from nofault.web.postmortems.services import MAX_LINT_BODY_BYTES, MAX_SOURCE_CHARS
+
+    text = "a" * (MAX_SOURCE_CHARS + 1)
+    response = api.post("/api/lint/", {"text": text}, format="json")
+    assert response.status_code == 413
+    assert response.json()["reason"] == "too_large"
+    big = "a" * (MAX_LINT_BODY_BYTES + 1)
+    response = api.post("/api/lint/", big, content_type="text/markdown")
+    assert response.status_code == 413
+    assert "MB" in response.json()["detail"]
+    editor = _login(author)
+    response = editor.post("/postmortems/lint/", {"source": text})
+    assert response.status_code == 413
+    assert b"million characters" in response.content
+    response = editor.post("/postmortems/lint/", {"source": big})
+    assert response.status_code == 413

@@ -16,11 +16,17 @@ from nofault.core.markdown import ParsedText, ProseSpan
 
 # Each blanker with a substring that must be present for it to match: most lines hold no
 # markup at all, and a substring test is far cheaper than a regex scan.
+#
+# Linting must stay linear in its input, whatever an author (or a caller of the API) sends.
+# A pattern that scans far from each of many starting points and then fails is quadratic:
+# `\]\([^)\s]*…` over `[a](` repeated ran to the end of the paragraph from every `](`. So
+# no scan may cross the place the next attempt starts: a link target stops at `]`, an
+# autolink at `<`. HTML comments and code spans are found by small scanners instead
+# (`_blank_comments`, `_blank_code_spans`), which look at each character a bounded number
+# of times.
 _BLANKERS = [
-    ("<!--", re.compile(r"<!--.*?-->", re.DOTALL)),  # HTML comments (guidance, suppressions)
-    ("`", re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)),  # code spans
-    ("](", re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")),  # link targets: [text](url)
-    ("<", re.compile(r"<(?:https?|mailto):[^>\s]+>")),  # autolinks
+    ("](", re.compile(r"\]\([^)\]\s]*(?:\s+\"[^\"]*\")?\)")),  # link targets: [text](url)
+    ("<", re.compile(r"<(?:https?|mailto):[^<>\s]+>")),  # autolinks
     ("://", re.compile(r"\b(?:https?|ftp)://[^\s<>()]+")),  # bare URLs
     ("<", re.compile(r"</?[A-Za-z][^<>]*>")),  # inline HTML tags
     ("*", re.compile(r"(?<![\w*])\*{1,3}(?=\S)|(?<=\S)\*{1,3}(?![\w*])")),  # *emphasis*
@@ -72,15 +78,96 @@ def folded(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
 _NOT_NEWLINE = re.compile(r"[^\n]")
 
 
-def _blank(match: re.Match[str]) -> str:
-    found = match.group(0)
+def _blank_text(found: str) -> str:
     if "\n" not in found:
         return " " * len(found)
     return _NOT_NEWLINE.sub(" ", found)
 
 
+def _blank(match: re.Match[str]) -> str:
+    return _blank_text(match.group(0))
+
+
+def _comments(text: str) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) of each closed HTML comment, in one pass over the text."""
+    start = text.find("<!--")
+    while start >= 0:
+        end = text.find("-->", start + 4)
+        if end < 0:
+            return  # left open: no later `<!--` can be closed either
+        yield start, end + 3
+        start = text.find("<!--", end + 3)
+
+
+def without_comments(text: str) -> str:
+    """Return the text with its closed HTML comments removed, in time linear in its length."""
+    if "<!--" not in text:
+        return text
+    out: list[str] = []
+    done = 0
+    for start, end in _comments(text):
+        out.append(text[done:start])
+        done = end
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _blank_comments(text: str) -> str:
+    """Blank every closed HTML comment (guidance, suppressions), keeping offsets in place."""
+    out: list[str] = []
+    done = 0
+    for start, end in _comments(text):
+        out += [text[done:start], _blank_text(text[start:end])]
+        done = end
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
+
+_BACKTICKS = re.compile(r"`+")
+
+
+def _blank_code_spans(text: str) -> str:
+    """Blank every code span: a run of backticks up to the next run of the same length.
+
+    As in CommonMark, a run with no later run of its length is literal text. Each length
+    keeps a cursor into its runs that only moves forward, so the scan is linear.
+    """
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    cursor = dict.fromkeys(by_length, 0)
+    out: list[str] = []
+    done = 0
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = by_length[end - start]
+        at = cursor[end - start]
+        while at < len(same) and same[at] <= index:
+            at += 1
+        cursor[end - start] = at
+        if at == len(same):
+            index += 1  # never closed: literal backticks
+            continue
+        close = same[at]
+        out += [text[done:start], _blank_text(text[start : runs[close][1]])]
+        done = runs[close][1]
+        index = close + 1
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
+
 def mask_markup(text: str) -> str:
     """Blank out code, URLs, HTML and emphasis markers, keeping every offset in place."""
+    if "<!--" in text:
+        text = _blank_comments(text)
+    if "`" in text:
+        text = _blank_code_spans(text)
     for needle, pattern in _BLANKERS:
         if needle in text:
             text = pattern.sub(_blank, text)

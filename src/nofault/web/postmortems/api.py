@@ -134,7 +134,7 @@ class RevisionSerializer(serializers.Serializer):
 class LintRequestSerializer(serializers.Serializer):
     """A text to lint."""
 
-    text = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=1_000_000)
+    text = serializers.CharField(allow_blank=True, trim_whitespace=False)  # limit: the service
 
 
 class LintResponseSerializer(serializers.Serializer):
@@ -338,6 +338,9 @@ class LintView(APIView):
     )
     def post(self, request: Request) -> Response:
         """Post text (JSON `{"text": ...}` or a Markdown body); get findings and score."""
+        refusal = services.lint_body_refusal(request.META.get("CONTENT_LENGTH"))
+        if refusal:
+            raise refusal
         if isinstance(request.data, str):
             text = request.data
         else:

@@ -41,6 +41,24 @@ from nofault.web.postmortems.models import (
 from nofault.web.rendering import markdown_to_html
 
 MAX_SOURCE_CHARS = 1_000_000
+# A request to lint is refused unread above this size: a million characters of text fit in
+# it in any usual encoding, and a worker never buffers more for one lint.
+MAX_LINT_BODY_BYTES = 4 * 1024 * 1024
+
+
+def lint_body_refusal(content_length: str | None) -> ServiceError | None:
+    """The 413 to answer, unread, when a request to lint declares a body over the limit."""
+    try:
+        declared = int(content_length or 0)
+    except ValueError:
+        return None  # the server reads no more than the declared length anyway
+    if declared <= MAX_LINT_BODY_BYTES:
+        return None
+    return ServiceError(
+        f"the text to lint is limited to {MAX_LINT_BODY_BYTES // 2**20} MB",
+        reason="too_large",
+        status_code=413,
+    )
 
 
 # --- linting ---------------------------------------------------------------------------
@@ -78,7 +96,9 @@ def lint_report(result: LintResult) -> LintReport:
 def postmortem_lint(*, source: str) -> LintReport:
     """Lint a text with the core, as every door does; nothing is stored."""
     if len(source) > MAX_SOURCE_CHARS:
-        raise ServiceError("the text is longer than a million characters", reason="too_large")
+        raise ServiceError(
+            "the text is longer than a million characters", reason="too_large", status_code=413
+        )
     return lint_report(lint(source))
 
 

@@ -26,7 +26,7 @@ from nofault.core.document import (
 from nofault.core.lint.config import LintConfig, rule_key_specificity
 from nofault.core.lint.packs.loader import load_yaml
 from nofault.core.lint.rule import Rule
-from nofault.core.lint.text import folded
+from nofault.core.lint.text import folded, without_comments
 from nofault.core.timeparse import has_timezone, parse_event_time
 
 _HERE = Path(__file__).parent
@@ -69,13 +69,12 @@ def _compile_phrases(phrases: tuple[str, ...]) -> re.Pattern[str]:
 
 # --- text -----------------------------------------------------------------------------------
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _PLACEHOLDER = re.compile(r"^(?:n/?a|none|nothing|tbd|todo|-+|…|\.\.\.)\.?$", re.IGNORECASE)
 
 
 def has_content(text: str) -> bool:
     """Tell whether a section's text says something (not only template comments or `TBD`)."""
-    stripped = _COMMENT.sub("", text).strip()
+    stripped = without_comments(text).strip()
     return bool(stripped) and not _PLACEHOLDER.match(stripped)
 
 
@@ -229,7 +228,7 @@ def impact_quantified(pm: Postmortem) -> bool:
 @lru_cache(maxsize=8)
 def _measured(text: str) -> bool:
     """Tell whether a text states a figure (a rule and the depth score both ask, per file)."""
-    text = _COMMENT.sub("", text)
+    text = without_comments(text)
     if _MEASURE_FOLDED is not None and text.isascii():
         return bool(_MEASURE_FOLDED.search(text.lower()))  # the same answer, several times faster
     return bool(_MEASURE.search(text))
