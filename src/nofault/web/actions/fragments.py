@@ -8,19 +8,16 @@ works without JavaScript. Every value is escaped with `esc`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
-from operator import itemgetter
 from typing import Any
 
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from nofault.web.actions.models import action_is_overdue
-from nofault.web.actions.selectors import CARD_FIELDS
 from nofault.web.choices import ActionStatusChoices
 from nofault.web.rendering import badge, esc, text, url_maker
 
@@ -96,16 +93,10 @@ def action_cards(
 ) -> SafeString:
     """The board's cards: key, incident, text, owner, due date, tracker link, buttons.
 
-    Each item is a row of `selectors.CARD_FIELDS`. A card depends only on its row, the day,
-    whether the person may change it, the URL prefix and the time zone: the board shows the
-    same first cards request after request, so each is built once and kept (`_kept`).
+    Each item is a row of `selectors.CARD_FIELDS`.
     """
     urls = _Urls()
-    cards = []
-    made = _kept(_card, "card", today, can_change)
-    for item in items:
-        cards.append(made(item, urls))
-    return mark_safe("\n".join(cards))
+    return mark_safe("\n".join(_card(item, urls, today, can_change) for item in items))
 
 
 def _card(item: Mapping[str, Any], urls: _Urls, today: date, can_change: bool) -> str:
@@ -139,40 +130,8 @@ def _row(item: Mapping[str, Any], urls: _Urls, today: date, can_change: bool) ->
     )
 
 
-_KEPT: dict[tuple[Any, ...], str] = {}
-_KEPT_MAX = 4096
-_ROW_VALUES = itemgetter(*CARD_FIELDS)
-
-
-def _kept(
-    build: Callable[[Mapping[str, Any], _Urls, date, bool], str],
-    kind: str,
-    today: date,
-    can_change: bool,
-) -> Callable[[Mapping[str, Any], _Urls], str]:
-    """`build` for a row, kept by everything the HTML depends on: the row's values (every
-    column of CARD_FIELDS), the day (overdue), the buttons, the URL prefix, the time zone and
-    the language."""
-    context = (
-        kind, today, can_change, get_script_prefix(), timezone.get_current_timezone_name(),
-        get_language(),  # dates are shown in the language's format
-    )  # fmt: skip
-
-    def made(item: Mapping[str, Any], urls: _Urls) -> str:
-        key = (context, _ROW_VALUES(item))
-        html = _KEPT.get(key)
-        if html is None:
-            if len(_KEPT) >= _KEPT_MAX:
-                _KEPT.clear()
-            html = _KEPT[key] = build(item, urls, today, can_change)
-        return html
-
-    return made
-
-
 def action_rows(items: Iterable[Mapping[str, Any]], *, today: date, can_change: bool) -> SafeString:
-    """The list's rows: item, incident, action, owner, due date, status, buttons (each row
-    of `selectors.CARD_FIELDS` built once and kept, as the board's cards are)."""
+    """The list's rows: item, incident, action, owner, due date, status, buttons (each a row
+    of `selectors.CARD_FIELDS`)."""
     urls = _Urls()
-    made = _kept(_row, "row", today, can_change)
-    return mark_safe("\n".join(made(item, urls) for item in items))
+    return mark_safe("\n".join(_row(item, urls, today, can_change) for item in items))

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from nofault.web.actions import fragments, selectors, services
@@ -28,25 +24,12 @@ BOARD_COUNT_CAP = 1000
 
 
 def _filters(request: HttpRequest) -> tuple[SafeString, dict[str, str]]:
-    """The filters form as HTML and the filters it gives, kept by the values asked for: the
-    same board (most often unfiltered) is asked for again and again."""
-    asked = tuple(tuple(request.GET.getlist(name)) for name in ActionFilterForm.base_fields)
-    key = (bool(request.GET), asked, get_script_prefix(), get_language())
-    kept = _FILTERS_KEPT.get(key)
-    if kept is None:
-        form = ActionFilterForm(request.GET or None)
-        filters: dict[str, str] = {}
-        if form.is_bound and form.is_valid():
-            filters = {k: str(v) for k, v in form.cleaned_data.items() if v}
-        html = SafeString(render_to_string("actions/_filters.html", {"form": form}))
-        if len(_FILTERS_KEPT) >= _FILTERS_KEPT_MAX:
-            _FILTERS_KEPT.clear()
-        kept = _FILTERS_KEPT[key] = (html, filters)
-    return kept[0], dict(kept[1])
-
-
-_FILTERS_KEPT: dict[tuple[Any, ...], tuple[SafeString, dict[str, str]]] = {}
-_FILTERS_KEPT_MAX = 256
+    """The filters form as HTML and the filters it gives."""
+    form = ActionFilterForm(request.GET or None)
+    filters: dict[str, str] = {}
+    if form.is_bound and form.is_valid():
+        filters = {k: str(v) for k, v in form.cleaned_data.items() if v}
+    return SafeString(render_to_string("actions/_filters.html", {"form": form})), filters
 
 
 def action_board(request: HttpRequest) -> HttpResponse:

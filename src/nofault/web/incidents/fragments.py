@@ -8,48 +8,20 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from django.urls import get_script_prefix
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
 from nofault.web.choices import IncidentStatusChoices, PostmortemStatusChoices, Severity
 from nofault.web.incidents.models import incident_is_overdue
-from nofault.web.incidents.selectors import ROW_FIELDS
 from nofault.web.rendering import badge, esc, text, url_maker
 
 _RESTRICTED = ' <span class="tag c-red">restricted</span>'
 _NO_POSTMORTEM = '<span class="muted">none</span>'
 
 
-_KEPT: dict[tuple[Any, ...], str] = {}
-_KEPT_MAX = 4096
-
-
 def incident_rows(incidents: Iterable[Mapping[str, Any]], today: date) -> SafeString:
     """One <tr> per incident (a row of `selectors.ROW_FIELDS`): key, title, severity, status,
-    services, postmortem, due date.
-
-    The list's first page is the same request after request, so each row is built once and
-    kept by everything its HTML depends on: the row's values, the day (overdue), the URL
-    prefix, the time zone and the language (as the action board keeps its cards)."""
-    context = (
-        today, get_script_prefix(), timezone.get_current_timezone_name(), get_language()
-    )  # fmt: skip
-    rows = []
-    for incident in incidents:
-        key = (context, *(_hashable(incident[f]) for f in ROW_FIELDS))
-        html = _KEPT.get(key)
-        if html is None:
-            if len(_KEPT) >= _KEPT_MAX:
-                _KEPT.clear()
-            html = _KEPT[key] = _row(incident, today)
-        rows.append(html)
-    return mark_safe("\n".join(rows))
-
-
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
+    services, postmortem, due date."""
+    return mark_safe("\n".join(_row(incident, today) for incident in incidents))
 
 
 def _row(incident: Mapping[str, Any], today: date) -> str:
