@@ -39,6 +39,7 @@ import numpy as np
 from nofault.__about__ import __version__
 from nofault.core.insights.records import ActionRecord, FactorRecord, PostmortemRecord
 from nofault.core.insights.terms import Reading, filler, lexicon_version, read_text
+from nofault.core.insights.text import normalise
 
 __all__ = [
     "CONCEPT_WEIGHT",
@@ -257,7 +258,9 @@ class _Records(Sequence[PostmortemRecord]):
 
 
 def _reading(record: PostmortemRecord) -> Reading:
-    return read_text(postmortem_text(record))
+    # The operations synonyms the themes fold too (`text.normalise`: cert -> certificate,
+    # haproxy -> load balancer) make the word view agree where the wordings differ.
+    return read_text(normalise(postmortem_text(record)))
 
 
 class SimilarityIndex:
