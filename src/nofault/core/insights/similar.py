@@ -1,10 +1,11 @@
 """Similar past postmortems: which earlier reviews a draft looks like, and what they left open.
 
-Each postmortem is read twice (`terms.read_text`): as word stems and as the concepts of the
-incident-vocabulary lexicon. Each reading becomes a TF-IDF vector (sublinear term frequency,
-smoothed inverse document frequency, unit length), and the score of a past postmortem is the
-weighted mean of the two cosines: words count 1, concepts `CONCEPT_WEIGHT`. Everything it says
-is read (title, summary, contributing factors, timeline, analysis).
+Each postmortem has the operations synonyms of `text.normalise` folded, then is read twice
+(`terms.read_text`): as word stems and as the concepts of the incident-vocabulary lexicon.
+Each reading becomes a TF-IDF vector (sublinear term frequency, smoothed inverse document
+frequency, unit length), and the score of a past postmortem is the weighted mean of the two
+cosines: words count 1, concepts `CONCEPT_WEIGHT`. Everything it says is read (title,
+summary, contributing factors, timeline, analysis).
 
 What was measured (`benchmarks/similar_quality.py`, a set of real incidents each told by
 several organisations, split by organisation): concepts lift recall at 5 the most, because
