@@ -298,6 +298,24 @@ class _Converter(MarkdownConverter if INSTALLED else object):  # type: ignore[mi
             strip=["span", "font", "mark", "u", "ins", "small", "abbr", "cite", "sup", "sub"],
         )
 
+    def escape(self, text: str, parent_tags: Any) -> str:
+        """Escape what would start a heading, list or quote when text opens a line.
+
+        Only these few markers are escaped (not every `|`, `+` or `=` of the text): a line
+        break in a Word paragraph followed by "# retry" must not become a heading.
+        """
+        text = str(super().escape(text, parent_tags))
+        found = _BLOCK_MARKER.match(text)
+        if found:
+            # "1. " is escaped after its number ("1\. "), other markers before themselves.
+            cut = found.end(2) if found.group(2) else found.end(1)
+            text = f"{text[:cut]}\\{text[cut:]}"
+        return text
+
+
+# A heading, list item or quote marker at the start of a text (anchored: linear).
+_BLOCK_MARKER = re.compile(r"(\s*)(?:(\d{1,9})(?=[.)](?:\s|$))|#{1,6}(?=\s|$)|[-+*](?=\s)|>)")
+
 
 def _code_language(tag: Any) -> str:
     found = tag if tag.name == "code" else tag.find("code")
