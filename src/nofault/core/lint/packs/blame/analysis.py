@@ -134,7 +134,11 @@ def find(clause: Clause, section: SectionKind | None) -> list[Found]:
             table.run(clause, found)
     # Blame inside a supposition ("if you nuke the tables by mistake", "whether it counts
     # as negligence") is not laid on anyone; counterfactuals and hindsight are read as such.
-    discussed = HINDSIGHT_DISCUSSED.search(clause.text) is not None
+    if not found:
+        return found
+    discussed = any(f.rule == "BLM501" for f in found) and bool(
+        HINDSIGHT_DISCUSSED.search(clause.text)
+    )
     return [
         f
         for f in found

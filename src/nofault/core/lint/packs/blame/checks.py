@@ -76,6 +76,8 @@ class Table:
 
     def run(self, clause: Clause, found: list[Found]) -> None:
         """Run each check whose gate the sentence opens on the gate's matches, in order."""
+        if clause.ready.isdisjoint(self._at) and clause.own_words is None:
+            return  # most sentences open no gate of a given family
         opened = [i for gate in clause.ready.intersection(self._at) for i in self._at[gate]]
         if clause.own_words is not None:
             opened += self._at.get(OWN_WORDS, ())
