@@ -27,7 +27,7 @@ from nofault.core.markdown import (
     render,
 )
 from nofault.core.template import new_postmortem_markdown
-from nofault.web.actions import services as action_services
+from nofault.web.actions.sync import action_items_sync
 from nofault.web.api_errors import ConflictError, NotAllowedError, ServiceError
 from nofault.web.choices import Role
 from nofault.web.incidents.models import Incident
@@ -221,9 +221,7 @@ def _write(
             diff=_diff(old_source, source, f"revision {base_revision}", f"revision {number}"),
             message=message[:300],
         )
-        action_services.action_items_sync(
-            postmortem=pm, items=parsed.postmortem.action_items, actor=actor
-        )
+        action_items_sync(postmortem=pm, items=parsed.postmortem.action_items, actor=actor)
     return pm
 
 
