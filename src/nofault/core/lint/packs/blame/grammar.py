@@ -95,6 +95,7 @@ SKIP = frozenset(
         "even",
         # Words that stand between a subject and its verb without being its head.
         "once",
+        "yet",
         "basically",
         "literally",
         "essentially",
@@ -247,6 +248,10 @@ def subject_of(
                 kind = people.kind(word, capitalised_name=person_only_verb and tok is prior[0])
                 if kind:
                     return Subject(kind, tok.start())
+                if tok is prior[0] and tok.start() < 2 and _ELIDED_DEED.fullmatch(word):
+                    # "Shipped a release but forgot to bump the version": a log's shorthand
+                    # leaves out "I"; a past deed opens the sentence with no subject.
+                    return Subject("person", tok.start())
                 break
             return Subject("thing", boundary_at)
         if boundary == "who" and boundary_at > 0:
@@ -300,6 +305,7 @@ def subject_of(
     return Subject("thing", head.start())
 
 
+_ELIDED_DEED = re.compile(r"[A-Z][a-z]+(?:ed|ran|took|made|wrote|put|set|sent|shut|left)")
 _HEAD_FOLLOWERS = frozenset(["who", "that", "on", "from", "in", "with", "at"])
 
 

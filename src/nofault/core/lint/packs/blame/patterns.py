@@ -154,14 +154,11 @@ WITHOUT = Gated(
     r"peer|second|even)\s+)*(?:checking|testing|asking|telling|reviewing|verifying|consulting|"
     r"notifying|informing|reading|waiting|looking|double-checking|approval|review|sign-off|"
     r"signoff|qa|tests?|permission|authori[sz]ation|ticket|change\s+request|warning|"
-    r"coordinat\w+|communicat\w+|thinking)\b",
+    r"coordinat\w+|communicat\w+|thinking|"
+    # Any other step left out, as a gerund; not an outcome ("without breaking anything").
+    r"(?!(?:breaking|causing|losing|affecting|impacting|dropping|interrupting|disrupting|"
+    r"needing|requiring|having|being|getting|any|much|further)\b)[a-z]+ing)\b",
     key_words("without"),
-    also=(
-        "checking testing asking telling reviewing verifying consulting notifying "
-        "informing reading waiting looking double approval review sign signoff qa test "
-        "tests permission authorisation authorization ticket change warning thinking "
-        "coordinating coordination communicating communication"
-    ),
 )
 POSS_SUBJECT = Gated(
     r"(?P<owner>[^\W\d_][\w.-]*)['’]s\s+(?:[\w-]+\s+){1,2}?(?P<verb>[\w-]+ed|broke|took|made|"
@@ -538,7 +535,8 @@ CONSEQUENCE_FOLDED = folded(CONSEQUENCE) or CONSEQUENCE
 # "The carrier blamed the manufacturer", "regulator faults contractor", "pointed the finger
 # at one engineer": someone's blame of a person or company, reported.
 REPORTED_BLAME = Gated(
-    r"\b(?:blam(?:ed|es)|faulted|accus(?:ed|es)|(?:point(?:ed|s|ing)?|wag(?:ged|s|ging)?)\s+"
+    r"\b(?:(?<=\bi\s)blame|(?<=\bwe\s)blame|blam(?:ed|es)|faulted|accus(?:ed|es)|"
+    r"(?:point(?:ed|s|ing)?|wag(?:ged|s|ging)?)\s+"
     r"(?:the|a|an\s+accusing)\s+finger|pin(?:ned|s)\s+(?:the\s+)?blame|scapegoat(?:ed|s)?)\b",
     key_words("blamed blames faulted accused accuses finger blame scapegoated scapegoats"),
 )

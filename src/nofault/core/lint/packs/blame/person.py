@@ -226,6 +226,8 @@ def passive_omission(c: Clause, m: re.Match[str]) -> Found | None:
 
 def without(c: Clause, m: re.Match[str]) -> Found | None:
     """Report "<person> deployed it without testing"."""
+    if negated_at(c.text, m.start()):
+        return None  # "they did not deploy without speaking to the lead": a care taken
     for tok in TOKEN.finditer(c.text, 0, m.start()):
         kind = c.people.kind(tok.group(0), capitalised_name=True)
         if kind in ("person", "possessive") and PAST_VERB.match(c.text, tok.end(), m.start()):
