@@ -677,12 +677,12 @@ def test_a_table_of_columns_is_not_read_as_metadata() -> None:
 
 def test_text_opening_a_line_never_becomes_a_heading_list_or_quote() -> None:
     html = (
-        "<h1>Retry storm</h1><h2>Summary</h2>"
+        "<h1>Retry storm</h1><h2>1. Summary</h2>"
         "<p>Pasted from the runbook:<br># retry later<br>1. not a step<br>- not a bullet<br>"
         "> not a quote</p><p>Mid-line 2. and # and - stay as they are.</p>"
     )
     [page] = import_file("storm.html", html.encode()).pages
     doc = parse_text(page.markdown).postmortem
-    assert [s.heading for s in doc.sections] == ["Summary"]
+    assert [(s.heading, s.kind) for s in doc.sections] == [("1. Summary", SectionKind.SUMMARY)]
     assert "\\# retry later\n1\\. not a step\n\\- not a bullet\n\\> not a quote" in page.markdown
     assert "Mid-line 2. and # and - stay as they are." in page.markdown

@@ -305,6 +305,8 @@ class _Converter(MarkdownConverter if INSTALLED else object):  # type: ignore[mi
         break in a Word paragraph followed by "# retry" must not become a heading.
         """
         text = str(super().escape(text, parent_tags))
+        if "_inline" in parent_tags:
+            return text  # a heading or a table cell is one line that starts nothing
         found = _BLOCK_MARKER.match(text)
         if found:
             # "1. " is escaped after its number ("1\. "), other markers before themselves.
