@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "nofault.web.context.nofault",
             ],
+            "libraries": {"nofault_tags": "nofault.web.templatetags"},
         },
     },
 ]

@@ -1,18 +1,18 @@
-"""Template filters that show choices with their labels and colours (never hard-coded)."""
+"""The project's template library, `{% load nofault_tags %}` (registered in settings): choices
+shown with their labels and colours (never hard-coded), widgets and links."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django import template
 from django.forms import BoundField
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from nofault.web import choices
-from nofault.web.rendering import url_maker, widget_html
+from nofault.web.rendering import widget_html
 
 register = template.Library()
 
@@ -48,26 +48,5 @@ def widget(field: BoundField) -> SafeString:
 
 @register.simple_tag
 def link(viewname: str, *args: Any) -> str:
-    """{% url %} for the links every page repeats (menus, headers): reversed once per view
-    name and kind of argument, the argument put in place after that (`url_maker`)."""
-    if len(args) > 1:
-        return reverse(viewname, args=args)
-    prefix = get_script_prefix()
-    if not args:
-        url = _URLS.get((viewname, prefix))
-        if url is None:
-            url = _URLS[(viewname, prefix)] = reverse(viewname)
-        return url
-    kind = type(args[0])
-    maker = _MAKERS.get((viewname, prefix, kind))
-    if maker is None:
-        try:
-            maker = url_maker(viewname, 2147483647 if kind is int else "nofault")
-        except NoReverseMatch:  # an argument of another kind than the path's
-            return reverse(viewname, args=args)
-        _MAKERS[(viewname, prefix, kind)] = maker
-    return maker(args[0])
-
-
-_URLS: dict[tuple[str, str], str] = {}
-_MAKERS: dict[tuple[str, str, type], Callable[[int | str], str]] = {}
+    """{% url %} as a tag that takes its arguments as values: {% link "incidents:detail" key %}."""
+    return reverse(viewname, args=args)
