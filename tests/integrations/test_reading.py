@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -41,6 +42,8 @@ WHEN = datetime(2015, 1, 5, 10, 3, 11, tzinfo=UTC)
         "2015-01-05 10:03:11",
         "2015-01-05T10:03:11",
         "Mon, 05 Jan 2015 10:03:11 GMT",
+        "2015-01-05 10:03:11 +0000 UTC",  # Go's time.Time.String()
+        "2015-01-05 12:03:11.000000000 +0200 EET m=+8560.285724134",
         ["2015-01-05T10:03:11Z"],
     ],
 )
@@ -50,7 +53,7 @@ def test_a_time_reads_from_epoch_units_and_iso_8601(value: Any) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    [None, "", "  ", "0001-01-01T00:00:00Z", "yesterday", True, {}, [], [1, 2], float("nan"),
+    [None, "", "  ", "0001-01-01T00:00:00Z", "0001-01-01 00:00:00 +0000 UTC", "yesterday", True, {}, [], [1, 2], float("nan"),
      float("inf"), -5, 10**400, "9" * 400, "2015-13-45T99:99:99Z"],
 )  # fmt: skip
 def test_an_unreadable_time_is_none(value: Any) -> None:
@@ -132,7 +135,7 @@ def test_fields_nofault_reads_are_read_in_other_types() -> None:
         ("pagerduty", "incident.triggered.json", ("event", "data", "id"), "event.data.id"),
         ("pagerduty", "incident.triggered.json", ("event", "occurred_at"), "event.occurred_at"),
         ("opsgenie", "create.docs-example.json", ("alert", "alertId"), "alert.alertId"),
-        ("alertmanager", "firing.json", ("groupKey",), "groupKey"),
+        ("alertmanager", "firing.json", ("alerts",), "alerts[].startsAt"),
         ("squadcast", "incident.triggered.json", ("event", "timestamp"), "event.timestamp"),
     ],
 )
@@ -144,7 +147,7 @@ def test_an_unreadable_needed_field_is_named(
     for key in path[:-1]:
         parent = parent[key]
     parent[path[-1]] = {"unreadable": True}
-    with pytest.raises(WrongShape, match=field.replace(".", r"\.")):
+    with pytest.raises(WrongShape, match=re.escape(field)):
         get_source(source).parse(json.dumps(doc).encode())
 
 
@@ -155,3 +158,27 @@ def test_a_huge_group_key_is_shortened_but_stays_distinct() -> None:
         am["groupKey"] = "k" * 100_000 + tail
         keys.append(get_source("alertmanager").parse(json.dumps(am).encode())[0].dedup_key)
     assert all(len(k) <= MAX_DEDUP_KEY for k in keys) and keys[0] != keys[1]
+
+
+def test_a_group_without_its_key_or_times_is_keyed_by_what_it_sent_and_timed_on_receipt() -> None:
+    """Grafana test notifications leave out groupKey, and some alerts carry only a status."""
+    received = datetime(2026, 5, 27, 15, 40, tzinfo=UTC)
+    keyless = {"receiver": "webhook", "status": "firing", "alerts": [
+        {"labels": {"alertname": "TestAlert", "instance": "Grafana"}, "fingerprint": "57c6",
+         "startsAt": "2026-05-27 15:36:00.112013015 +0000 UTC m=+8560.285724134",
+         "endsAt": "0001-01-01 00:00:00 +0000 UTC"}]}  # fmt: skip
+    grafana = get_source("grafana")
+    (event,) = grafana.parse(json.dumps(keyless).encode(), received_at=received)
+    assert event.started_at == datetime(2026, 5, 27, 15, 36, 0, 112013, tzinfo=UTC)
+    assert event.title == "TestAlert" and event.dedup_key.startswith("webhook|alerts:")
+    again = grafana.parse(json.dumps(keyless).encode(), received_at=received)[0]
+    assert again.dedup_key == event.dedup_key
+    timeless = {
+        "status": "firing",
+        "groupLabels": {"team": "ops"},
+        "alerts": [{"status": "firing"}],
+    }
+    (event,) = get_source("alertmanager").parse(json.dumps(timeless).encode(), received_at=received)
+    assert event.occurred_at == received and event.dedup_key.startswith("labels:")
+    with pytest.raises(WrongShape, match="startsAt"):
+        get_source("alertmanager").parse(json.dumps(timeless).encode())

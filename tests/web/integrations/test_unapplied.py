@@ -31,7 +31,7 @@ def configured(settings: Any) -> None:
     settings.NOFAULT_INTEGRATIONS = {"sources": {"squadcast": {"header": "X-Token", "token": "t"}}}
 
 
-def kept(name: str, *, reason: str = "wrong_shape: event.timestamp is missing or unreadable",
+def kept(name: str, *, reason: str = "wrong_shape: data.resource_data.id is missing or unreadable",
          body: bytes | None = None) -> WebhookDelivery:  # fmt: skip
     """A delivery an older release acknowledged but could not read (its body is readable now)."""
     raw = body if body is not None else (PAYLOADS / "squadcast" / name).read_bytes()
@@ -53,12 +53,12 @@ def test_an_unreadable_delivery_is_kept_and_a_replay_applies_it_once_readable(
     configured: None,
 ) -> None:
     body = json.loads((PAYLOADS / "squadcast/incident.triggered.json").read_text())
-    body["event"]["timestamp"] = {"when": "soon"}
+    body["data"]["resource_data"]["id"] = {"$oid": "633e670ae998089239c9f293"}
     answer = Client().post(
         "/webhooks/squadcast", json.dumps(body), content_type="application/json", HTTP_X_TOKEN="t"
     )
     assert answer.status_code == 202 and answer.json()["status"] == "unapplied"
-    assert "event.timestamp" in answer.json()["reason"]
+    assert "data.resource_data.id" in answer.json()["reason"]
     stored = WebhookDelivery.objects.get()
     assert delivery_process_pending() == 0  # the cron run leaves it for a replay
     # An "upgrade": the same delivery as a release that reads the field would have stored it.
@@ -66,7 +66,7 @@ def test_an_unreadable_delivery_is_kept_and_a_replay_applies_it_once_readable(
     admin = logged_in("admin")
     page = admin.get(PAGE)
     assert page.status_code == 200 and f'href="{PAGE}"'.encode() in page.content  # in the nav
-    assert b"event.timestamp is missing or unreadable" in page.content
+    assert b"data.resource_data.id is missing or unreadable" in page.content
     assert page.content.count(b'class="replay"') == 2
     admin.post(REPLAY, {"delivery": upgraded.pk})
     upgraded.refresh_from_db()
@@ -74,7 +74,7 @@ def test_an_unreadable_delivery_is_kept_and_a_replay_applies_it_once_readable(
     assert Incident.objects.get().external_id == "633e670ae998089239c9f293"
     admin.post(REPLAY)  # all: the unreadable one stays, with its reason
     stored.refresh_from_db()
-    assert stored.status == DeliveryStatus.UNAPPLIED and "event.timestamp" in stored.reason
+    assert stored.status == DeliveryStatus.UNAPPLIED and "resource_data.id" in stored.reason
     assert Incident.objects.count() == 1
 
 
@@ -88,7 +88,7 @@ def test_only_admins_see_or_replay_unapplied_deliveries(configured: None, role: 
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.UNAPPLIED and not Incident.objects.exists()
     anonymous = Client().get(PAGE)
-    assert anonymous.status_code in (302, 401, 403) and b"event.timestamp" not in anonymous.content
+    assert anonymous.status_code in (302, 401, 403) and b"resource_data" not in anonymous.content
 
 
 @pytest.mark.django_db
@@ -102,7 +102,7 @@ def test_a_bad_delivery_number_is_a_message_not_an_error(configured: None) -> No
 def test_cli_replay_by_source_and_id(configured: None) -> None:
     triggered = kept("incident.triggered.json")
     resolved = kept("incident.resolved.json")
-    unreadable = kept("x", body=b'{"event": {"type": "incident.triggered"}}')
+    unreadable = kept("x", body=b'{"event": {"type": "incident.triggered"}, "data": {}}')
     runner = CliRunner()
     other = runner.invoke(cli, ["deliveries", "replay", "--source", "pagerduty"])
     assert other.exit_code == 0 and "No unapplied deliveries" in other.output
@@ -115,7 +115,7 @@ def test_cli_replay_by_source_and_id(configured: None) -> None:
     assert rest.exit_code == 1 and "Applied 1 of 2; 1 still unapplied" in rest.output
     assert Incident.objects.get().status == "resolved"
     unreadable.refresh_from_db()
-    assert unreadable.status == DeliveryStatus.UNAPPLIED and "event.timestamp" in unreadable.reason
+    assert unreadable.status == DeliveryStatus.UNAPPLIED and "resource_data.id" in unreadable.reason
 
 
 @pytest.mark.django_db

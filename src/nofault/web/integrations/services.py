@@ -120,7 +120,7 @@ def _delivery_check(
         source.verify(headers, body, settings)
         authenticated = True
         delivery.delivery_id = source.delivery_id(headers, body)[:200]
-        events = source.parse(body, settings)
+        events = source.parse(body, settings, received_at=delivery.received_at)
     except DeliveryRejected as exc:
         if not authenticated:
             delivery.status, delivery.http_status = DeliveryStatus.REJECTED, exc.status
@@ -346,7 +346,9 @@ def delivery_process(*, delivery: WebhookDelivery, replay: bool = False) -> Webh
     try:
         if source is None:
             raise UnknownSource(f"no incident source is called {delivery.source!r}")
-        events = source.parse(bytes(delivery.body), source_settings(source))
+        events = source.parse(
+            bytes(delivery.body), source_settings(source), received_at=delivery.received_at
+        )
     except DeliveryRejected as exc:
         _unapplied(delivery, f"{exc.code}: {exc.reason}")
         delivery.save(update_fields=_OUTCOME)

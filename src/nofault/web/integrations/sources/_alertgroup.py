@@ -7,6 +7,7 @@ whether any alert still fires. The group is resolved only when every alert in it
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import Field
@@ -52,6 +53,7 @@ class GroupNotification(Lenient):
     groupKey: Text = None
     status: Text = None
     receiver: TextOrEmpty = ""
+    groupLabels: Labels = Field(default_factory=dict)
     commonLabels: Labels = Field(default_factory=dict)
     commonAnnotations: Labels = Field(default_factory=dict)
     externalURL: Text = None
@@ -72,6 +74,7 @@ def to_event(
     source: str,
     dedup_key: str,
     settings: SourceSettings | None,
+    received_at: datetime | None = None,
 ) -> IncidentEvent:
     """Return the one incident event a group notification stands for."""
     config = settings if isinstance(settings, AlertGroupSettings) else AlertGroupSettings()
@@ -81,11 +84,13 @@ def to_event(
     if status == "firing":
         kind = EventType.TRIGGER
         firing = [a.startsAt for a in group.alerts if a.startsAt and _firing(a.status)]
-        occurred_at = needed(min(firing or starts, default=None), "alerts[].startsAt")
+        occurred_at = needed(min(firing or starts, default=received_at), "alerts[].startsAt")
     else:
         kind = EventType.RESOLVE
         ends = [a.endsAt for a in group.alerts if a.endsAt is not None]
-        occurred_at = needed(max(ends or starts, default=None), "alerts[].endsAt or startsAt")
+        occurred_at = needed(
+            max(ends or starts, default=received_at), "alerts[].endsAt or startsAt"
+        )
     severity, raw = _severity(group, config, settings)
     first = group.alerts[0] if group.alerts else Alert()
     title = group.commonAnnotations.get("summary") or group.commonLabels.get("alertname")
@@ -108,6 +113,21 @@ def to_event(
         teams=_label_values(group.alerts, config.team_labels),
         link=group.externalURL or first.generatorURL,
     )
+
+
+def group_key(group: GroupNotification) -> str:
+    """Return the group's `groupKey`, or, when a sender leaves it out, one made of what it sent.
+
+    Made of the group labels, else of the alerts' fingerprints (or labels), so each resend of
+    the same group gives the same key.
+    """
+    if group.groupKey:
+        return group.groupKey
+    labels = group.groupLabels or group.commonLabels
+    if labels:
+        return "labels:" + body_digest(*(f"{k}={v}" for k, v in sorted(labels.items())))
+    parts = sorted(a.fingerprint or repr(sorted(a.labels.items())) for a in group.alerts)
+    return "alerts:" + body_digest(*needed(parts or None, "groupKey"))
 
 
 def _firing(status: str | None) -> bool:

@@ -174,8 +174,18 @@ class IncidentSource(Protocol):
         """Raise a `DeliveryRejected` unless the delivery is authentic."""
         ...
 
-    def parse(self, body: bytes, settings: SourceSettings | None = None) -> list[IncidentEvent]:
-        """Return the incident events the body carries; raise `MalformedBody` or `WrongShape`."""
+    def parse(
+        self,
+        body: bytes,
+        settings: SourceSettings | None = None,
+        *,
+        received_at: datetime | None = None,
+    ) -> list[IncidentEvent]:
+        """Return the incident events the body carries; raise `MalformedBody` or `WrongShape`.
+
+        `received_at` is when nofault received the body: the time of an event that carries no
+        readable time of its own.
+        """
         ...
 
     def delivery_id(self, headers: Mapping[str, str], body: bytes) -> str:

@@ -52,11 +52,12 @@ def _storable(text: str) -> str:
 
 
 def as_time(value: Any) -> datetime | None:
-    """Return an aware UTC time from ISO 8601 / RFC 3339 / RFC 2822 text or an epoch number.
+    """Return an aware UTC time from ISO 8601 / RFC 3339 / RFC 2822 / Go text or an epoch number.
 
-    An epoch number (or text of digits) may be seconds, milliseconds, microseconds or
-    nanoseconds. A text time without a zone is taken as UTC; the Go zero time, an empty
-    value and anything unreadable give None.
+    Go's own format is what a Go tool sends when it prints a time as it is. An epoch number
+    (or text of digits) may be seconds, milliseconds, microseconds or nanoseconds. A text
+    time without a zone is taken as UTC; the Go zero time, an empty value and anything
+    unreadable give None.
     """
     if isinstance(value, list | tuple) and len(value) == 1:
         return as_time(value[0])
@@ -67,11 +68,11 @@ def as_time(value: Any) -> datetime | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
-    if not text or len(text) > 64:
+    if not text or len(text) > 100:
         return None
     if _is_number(text):
         return epoch(float(text))
-    parsed = _iso(text)
+    parsed = _iso(text) or _go_time(text)
     if parsed is None:
         try:
             parsed = parsedate_to_datetime(text)
@@ -126,6 +127,17 @@ def _iso(text: str) -> datetime | None:
         return datetime.fromisoformat(text)
     except ValueError:
         return None
+
+
+def _go_time(text: str) -> datetime | None:
+    """Parse Go's `time.Time.String()`: `2006-01-02 15:04:05.999999999 -0700 MST m=+0.1`."""
+    parts = text.split()
+    if len(parts) < 3 or len(parts[2]) != 5 or parts[2][0] not in "+-":
+        return None
+    offset = parts[2]
+    if not offset[1:].isdigit():
+        return None
+    return _iso(f"{parts[0]}T{parts[1]}{offset[:3]}:{offset[3:]}")
 
 
 def as_mapping(value: Any) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from nofault.web.integrations.sources import _alertgroup
 from nofault.web.integrations.sources.base import (
@@ -11,7 +12,6 @@ from nofault.web.integrations.sources.base import (
     SourceSettings,
     check_token,
     load_json_object,
-    needed,
 )
 from nofault.web.integrations.sources.grafana.settings import GrafanaSettings
 
@@ -37,8 +37,18 @@ class GrafanaSource:
         """Return the body's digest: a resend of the same notification has the same one."""
         return _alertgroup.delivery_id(body)
 
-    def parse(self, body: bytes, settings: SourceSettings | None = None) -> list[IncidentEvent]:
+    def parse(
+        self,
+        body: bytes,
+        settings: SourceSettings | None = None,
+        *,
+        received_at: datetime | None = None,
+    ) -> list[IncidentEvent]:
         """Return the group's trigger (firing) or resolve (resolved) event."""
         group = _alertgroup.GroupNotification.model_validate(load_json_object(body))
-        key = f"{group.receiver}|{needed(group.groupKey, 'groupKey')}"
-        return [_alertgroup.to_event(group, source=self.name, dedup_key=key, settings=settings)]
+        key = f"{group.receiver}|{_alertgroup.group_key(group)}"
+        return [
+            _alertgroup.to_event(
+                group, source=self.name, dedup_key=key, settings=settings, received_at=received_at
+            )
+        ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from nofault.web.integrations.sources.base import (
     PRIORITY_SEVERITIES,
@@ -54,7 +55,13 @@ class OpsgenieSource:
             return body_digest(body)
         return f"{alert_id}:{action}:{as_text(alert.get('updatedAt')) or ''}"[:200]
 
-    def parse(self, body: bytes, settings: SourceSettings | None = None) -> list[IncidentEvent]:
+    def parse(
+        self,
+        body: bytes,
+        settings: SourceSettings | None = None,
+        *,
+        received_at: datetime | None = None,
+    ) -> list[IncidentEvent]:
         """Return the event of Create, (Un)Acknowledge, Close or AddNote; others give none."""
         delivery = Delivery.model_validate(load_json_object(body))
         action = needed(delivery.action, "action").strip()
@@ -68,7 +75,7 @@ class OpsgenieSource:
             occurred_at = alert.createdAt or alert.updatedAt
         else:
             occurred_at = alert.updatedAt or alert.createdAt
-        occurred_at = needed(occurred_at, "alert.updatedAt or alert.createdAt")
+        occurred_at = needed(occurred_at or received_at, "alert.updatedAt or alert.createdAt")
         severity, raw_severity = map_severity(
             [alert.priority], vendor_table=PRIORITY_SEVERITIES, settings=settings
         )

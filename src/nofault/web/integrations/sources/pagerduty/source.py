@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from nofault.web.integrations.sources.base import (
     PRIORITY_SEVERITIES,
@@ -97,13 +98,19 @@ class PagerDutySource:
             event_id = None
         return event_id or body_digest(body)
 
-    def parse(self, body: bytes, settings: SourceSettings | None = None) -> list[IncidentEvent]:
+    def parse(
+        self,
+        body: bytes,
+        settings: SourceSettings | None = None,
+        *,
+        received_at: datetime | None = None,
+    ) -> list[IncidentEvent]:
         """Return the incident event of an incident.* delivery; pings and others give none."""
         event = Envelope.model_validate(load_json_object(body)).event
         event_type = needed(event.event_type, "event.event_type")
         if event.resource_type not in (None, "incident") or not event_type.startswith("incident."):
             return []
-        occurred_at = needed(as_time(event.occurred_at), "event.occurred_at")
+        occurred_at = needed(as_time(event.occurred_at) or received_at, "event.occurred_at")
         data = event.data
         event_id = event.id or body_digest(body)
         if data.type == "incident_note":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping
+from datetime import datetime
 
 from nofault.web.integrations.sources.base import (
     PRIORITY_SEVERITIES,
@@ -84,7 +85,13 @@ class RootlySource:
             event_id = None
         return event_id or body_digest(body)
 
-    def parse(self, body: bytes, settings: SourceSettings | None = None) -> list[IncidentEvent]:
+    def parse(
+        self,
+        body: bytes,
+        settings: SourceSettings | None = None,
+        *,
+        received_at: datetime | None = None,
+    ) -> list[IncidentEvent]:
         """Return the incident events; alerts, pulses and other resources give none."""
         delivery = Delivery.model_validate(load_json_object(body))
         pairs: list[tuple[Event, Incident]]
@@ -94,13 +101,18 @@ class RootlySource:
             pairs = [(delivery.event, delivery.data)]
         events = []
         for event, incident in pairs:
-            read = self._event(event, incident, body, settings)
+            read = self._event(event, incident, body, settings, received_at)
             if read is not None:
                 events.append(read)
         return events
 
     def _event(
-        self, event: Event, data: Incident, body: bytes, settings: SourceSettings | None
+        self,
+        event: Event,
+        data: Incident,
+        body: bytes,
+        settings: SourceSettings | None,
+        received_at: datetime | None,
     ) -> IncidentEvent | None:
         event_type = needed(event.type or event.event_type, "event.type")
         kind = _TYPES.get(event_type)
@@ -109,7 +121,7 @@ class RootlySource:
         if kind is EventType.ANNOTATE and (data.status or "").strip().lower() in _ENDED:
             kind = EventType.RESOLVE
         ended = data.resolved_at or data.cancelled_at if kind is EventType.RESOLVE else None
-        occurred_at = event.issued_at or event.timestamp or ended or data.updated_at
+        occurred_at = event.issued_at or event.timestamp or ended or data.updated_at or received_at
         severity, raw_severity = map_severity(
             [data.severity.slug, data.severity.name],
             vendor_table=PRIORITY_SEVERITIES,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from nofault.web.integrations.sources.base import (
     DeliveryRejected,
@@ -47,13 +48,19 @@ class SquadcastSource:
             event_id = None
         return event_id or body_digest(body)
 
-    def parse(self, body: bytes, settings: SourceSettings | None = None) -> list[IncidentEvent]:
+    def parse(
+        self,
+        body: bytes,
+        settings: SourceSettings | None = None,
+        *,
+        received_at: datetime | None = None,
+    ) -> list[IncidentEvent]:
         """Return the incident event; other resources give none."""
         delivery = Delivery.model_validate(load_json_object(body))
         kind = _TYPES.get(needed(delivery.event.type, "event.type"))
         if delivery.data.resource_type not in (None, "incident") or kind is None:
             return []
-        occurred_at = needed(delivery.event.timestamp, "event.timestamp")
+        occurred_at = needed(delivery.event.timestamp or received_at, "event.timestamp")
         data = delivery.data.resource_data
         team = delivery.data.team
         return [
