@@ -1309,7 +1309,8 @@ def _action_from_item(
     if tag and _enum_value(ActionType, tag["owner"]) is None:
         fields["owner"], body = tag["owner"], tag["text"]
     values: dict[str, str] = {}
-    group = _trailing_group(body)
+    # "… OWNER: amirh@ (DONE)." ends its sentence after the bracket.
+    group = _trailing_group(body[:-1] if body.endswith(").") else body)
     if group is not None:
         meta = _action_meta(group[1])
         if meta is not None:

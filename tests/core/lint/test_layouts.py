@@ -117,7 +117,7 @@ def test_task_list_actions_with_owner_and_due_inline() -> None:
         "- [ ] Add an alert on the hit rate (owner: @kim, due 2026-09-01, addresses: 2)\n"
         "- [x] Jitter cache expiry (owner: cache-team; due: 2026-07-01; addresses: CF1)\n"
         "- [ICL] Write the runbook\n"
-        "- Rotate keys - OWNER: amirh@ (DONE)\n"
+        "- Rotate keys. OWNER: amirh@ (DONE).\n"
     )
     items = parse(text).action_items
     assert [(a.owner, a.due, a.status, a.factors) for a in items] == [
@@ -130,7 +130,7 @@ def test_task_list_actions_with_owner_and_due_inline() -> None:
         "Add an alert on the hit rate",
         "Jitter cache expiry",
         "Write the runbook",
-        "Rotate keys",
+        "Rotate keys.",
     ]
     codes = {f.code for f in _lint(text).findings}
     assert "ACT101" not in codes  # every item names its owner in its own way
