@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nofault.web.integrations.sources import get_source
-from nofault.web.integrations.sources.base import MAX_DEDUP_KEY, WrongShape
+from nofault.web.integrations.sources.base import MAX_DEDUP_KEY, EventType, WrongShape
 from nofault.web.integrations.sources.reading import (
     as_labels,
     as_mapping,
@@ -182,3 +182,17 @@ def test_a_group_without_its_key_or_times_is_keyed_by_what_it_sent_and_timed_on_
     assert event.occurred_at == received and event.dedup_key.startswith("labels:")
     with pytest.raises(WrongShape, match="startsAt"):
         get_source("alertmanager").parse(json.dumps(timeless).encode())
+
+
+def test_pagerduty_events_about_an_incident_it_references_annotate_it() -> None:
+    """A status update (or a workflow run) names its incident in `data.incident`."""
+    doc = _doc("pagerduty/incident.annotated.json")
+    data = doc["event"]["data"]
+    doc["event"]["event_type"] = "incident.status_update_published"
+    doc["event"]["data"] = {"id": "PE8V", "type": "incident_status_update",
+                            "message": "Investigating", "incident": data["incident"]}  # fmt: skip
+    (event,) = get_source("pagerduty").parse(json.dumps(doc).encode())
+    assert event.type is EventType.ANNOTATE and event.dedup_key == data["incident"]["id"]
+    assert event.note == "Investigating"
+    doc["event"]["data"] = {"id": "W1", "type": "incident_workflow_instance"}
+    assert get_source("pagerduty").parse(json.dumps(doc).encode()) == []

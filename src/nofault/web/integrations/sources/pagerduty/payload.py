@@ -18,7 +18,7 @@ class Reference(Lenient):
 
 
 class Data(Lenient):
-    """`event.data`: an incident, or an `incident_note` naming its incident."""
+    """`event.data`: an incident, or a note, status update… naming its incident."""
 
     id: Text = None
     type: Text = None
@@ -31,7 +31,8 @@ class Data(Lenient):
     teams: Annotated[tuple[Reference, ...], LenientList] = ()
     priority: Reference = Reference()
     urgency: Text = None
-    content: TextOrEmpty = ""
+    content: TextOrEmpty = ""  # a note's text
+    message: Text = None  # a status update's text
     incident: Reference = Reference()
 
 

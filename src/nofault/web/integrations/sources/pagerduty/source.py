@@ -113,7 +113,10 @@ class PagerDutySource:
         occurred_at = needed(as_time(event.occurred_at) or received_at, "event.occurred_at")
         data = event.data
         event_id = event.id or body_digest(body)
-        if data.type == "incident_note":
+        if data.type not in (None, "incident") or (data.id is None and data.incident.id):
+            # A note, a status update, a workflow run…: about the incident it references.
+            if data.type != "incident_note" and not data.incident.id:
+                return []
             return [
                 IncidentEvent(
                     source=self.name,
@@ -123,12 +126,10 @@ class PagerDutySource:
                     occurred_at=occurred_at,
                     title=data.incident.summary or "",
                     link=data.incident.html_url,
-                    note=data.content,
+                    note=data.content or data.message or None,
                     responders=_names([event.agent]),
                 )
             ]
-        if data.type not in (None, "incident"):
-            return []
         severity, raw_severity = map_severity(
             [data.priority.summary, data.urgency], vendor_table=_SEVERITIES, settings=settings
         )
