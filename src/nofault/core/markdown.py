@@ -349,7 +349,8 @@ for _kind, _names in {
     "why did this happen|what caused it|what caused this|technical cause|technical causes|"
     "cause|contributing factor|root causes and contributing factors|causal factors|"
     "origin of the incident|root cause and contributing factors|factors|"
-    "what went wrong and why|what caused the outage|why did this incident happen",
+    "what went wrong and why|what caused the outage|why did this incident happen|"
+    "challenges|core challenges|key challenges",
     SectionKind.ANALYSIS: "analysis|five whys|5 whys|the five whys|investigation|"
     "root cause analysis|causal analysis|whys|how did it happen|how it happened|"
     "conclusions|what happened and why",
