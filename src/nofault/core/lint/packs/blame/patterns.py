@@ -52,10 +52,18 @@ CAUSAL = Gated(
 )
 # "This one is on me", "the cause was the intern", "Root cause: the intern": no verb needed.
 CAUSAL_IS = Gated(
-    r"\b(?:(?:is|was)\s+(?:all\s+|entirely\s+|squarely\s+|solely\s+)?(?:down\s+to|on)|"
-    r"(?:is|was)\s+the\s+(?:reason|cause)|root\s+cause\s*(?::|was|is|-|—))\s+",
+    r"(?:\b(?:is|was)|(?<=\w)['’]s)\s+(?:all\s+|entirely\s+|squarely\s+|solely\s+)?"
+    r"(?:down\s+to|on)\s+|"
+    r"\b(?:(?:is|was)\s+the\s+(?:reason|cause)|root\s+cause\s*(?::|was|is|-|—))\s+",
     key_words("on down reason cause"),
-    also="is was root",
+    also="is was root s",
+)
+# "The error was hers", "the mistake is all mine": a fault owned by a person, predicated.
+FAULT_OWNED = Gated(
+    r"\b(?:mistake|error|fault|blame|screw-up|screwup|oversight|slip)\s+(?:was|is|['’]s)\s+"
+    r"(?:all\s+|entirely\s+|solely\s+)?(?:mine|his|hers|theirs|yours)\b",
+    key_words("mine his hers theirs yours"),
+    also="mistake error fault blame screw screwup oversight slip",
 )
 # "Ahmed is the reason the cache was flushed": the person stands before.
 IS_REASON = Gated(

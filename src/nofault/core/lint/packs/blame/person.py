@@ -36,6 +36,7 @@ from nofault.core.lint.packs.blame.patterns import (
     ERROR_ADVERB,
     EXPLAINED,
     FAILURE_CONTEXT,
+    FAULT_OWNED,
     FAULTY_WORK,
     FIRED,
     GERUND,
@@ -121,6 +122,13 @@ def possessive_fault(c: Clause, m: re.Match[str]) -> Found | None:
 def _thanked(c: Clause, m: re.Match[str], end: int) -> bool:
     """Tell whether a "thanks to <person>" credits them ("thanks to Maya, who spotted it")."""
     return m.group(0)[:6].lower() == "thanks" and bool(CREDITED.match(c.text, end))
+
+
+def fault_owned(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a fault predicated of a person ("the error was hers"), unless it is denied."""
+    if negated_at(c.text, m.start()) or _NEGATED_BEFORE.search(c.text, 0, m.end()):
+        return None
+    return Found("BLM101", m.start(), m.end(), "possessive")
 
 
 def agent(c: Clause, m: re.Match[str]) -> Found | None:
@@ -359,4 +367,5 @@ TABLE = Table(
     (INACTION, passive_omission),
     (CULPRIT_QUESTION, agent_phrase),
     (CAUSED_FAILURE, caused_failure),
+    (FAULT_OWNED, fault_owned),
 )
