@@ -10,8 +10,13 @@ import typer
 from nofault.cli.console import fail, stderr
 from nofault.cli.main import ExitCode, app
 from nofault.cli.new_cmd import slugify
-from nofault.core.imports import ImportFailure, MissingExtra, Page, import_path
+from nofault.core.imports import ImportFailure, Limits, MissingExtra, Page, import_path
 from nofault.core.markdown import parse_text
+
+# A team's own export on its own disk: wider than the web page's limits, still bounded.
+LOCAL_LIMITS = Limits(
+    max_members=50_000, max_total_bytes=1024 * 1024 * 1024, max_member_bytes=200 * 1024 * 1024
+)
 
 
 @app.command("import")
@@ -36,7 +41,7 @@ def import_(
             continue
         try:
             with stderr.status(f"converting {path}"):  # shown on a terminal only
-                result = import_path(path)
+                result = import_path(path, limits=LOCAL_LIMITS)
         except MissingExtra as exc:
             fail(exc.message)
             raise typer.Exit(ExitCode.USAGE) from None

@@ -63,7 +63,8 @@ def import_path(path: Path, *, limits: Limits | None = None) -> ImportResult:
     """Import a file or every export file under a folder."""
     limits = limits or Limits()
     if path.is_dir():
-        return _convert(read_folder(path, limits), origin=str(path), single=False)
+        members = read_folder(path, limits, wanted=lambda n: n.lower().endswith(PAGE_SUFFIXES))
+        return _convert(members, origin=str(path), single=False)
     try:
         data = path.read_bytes()
     except OSError as exc:

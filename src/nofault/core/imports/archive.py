@@ -11,6 +11,7 @@ import io
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -121,13 +122,23 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, origin: str) -
     return content
 
 
-def read_folder(folder: Path, limits: Limits) -> dict[str, bytes]:
-    """Return every file under a folder by its relative path (zips in it unpacked)."""
+def read_folder(
+    folder: Path, limits: Limits, wanted: Callable[[str], bool] = lambda name: True
+) -> dict[str, bytes]:
+    """Return every file under a folder by its relative path (zips in it unpacked).
+
+    Only files `wanted` (pages and zips) are read; the others (attachments, images) are
+    listed with no content, as only their names are reported.
+    """
     budget = _Budget(limits, str(folder))
     out: dict[str, bytes] = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         relative = path.relative_to(folder).as_posix()
         if any(part.startswith(".") for part in relative.split("/")):
+            continue
+        if not (wanted(relative) or relative.lower().endswith(".zip")):
+            budget.take(relative, 0)
+            out[_clean_name(relative)] = b""
             continue
         budget.take(relative, path.stat().st_size)
         try:
