@@ -196,3 +196,20 @@ def test_pagerduty_events_about_an_incident_it_references_annotate_it() -> None:
     assert event.note == "Investigating"
     doc["event"]["data"] = {"id": "W1", "type": "incident_workflow_instance"}
     assert get_source("pagerduty").parse(json.dumps(doc).encode()) == []
+
+
+def test_grafana_legacy_rule_alerts_fire_and_end_one_incident() -> None:
+    """Grafana's dashboard alerting (before unified alerting) sends one rule's state, no time."""
+    rule = {"dashboardId": 7, "panelId": 2, "orgId": 1, "ruleId": 12, "ruleName": "Disk full",
+            "ruleUrl": "https://grafana.example/d/abc?viewPanel=2", "state": "alerting",
+            "title": "[Alerting] Disk full", "message": "Disk above 95%",
+            "tags": {"severity": "critical", "service": "storage"},
+            "evalMatches": [{"value": 96.5, "metric": "disk", "tags": None}]}  # fmt: skip
+    grafana = get_source("grafana")
+    at = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
+    (fired,) = grafana.parse(json.dumps(rule).encode(), received_at=at)
+    assert (fired.type, fired.title, fired.severity) == (EventType.TRIGGER, "Disk full", "SEV1")
+    assert fired.occurred_at == at and fired.services == ("storage",)
+    (ended,) = grafana.parse(json.dumps({**rule, "state": "ok"}).encode(), received_at=at)
+    assert ended.type is EventType.RESOLVE and ended.dedup_key == fired.dedup_key
+    assert grafana.parse(json.dumps({**rule, "state": "paused"}).encode(), received_at=at) == []

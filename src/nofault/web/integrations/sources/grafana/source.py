@@ -1,4 +1,4 @@
-"""Grafana unified alerting's webhook contact point (payload version 1)."""
+"""Grafana alerting's webhook contact point: unified alerting's groups, and legacy rule alerts."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from nofault.web.integrations.sources.base import (
     check_token,
     load_json_object,
 )
+from nofault.web.integrations.sources.grafana import legacy
 from nofault.web.integrations.sources.grafana.settings import GrafanaSettings
 
 
@@ -44,8 +45,13 @@ class GrafanaSource:
         *,
         received_at: datetime | None = None,
     ) -> list[IncidentEvent]:
-        """Return the group's trigger (firing) or resolve (resolved) event."""
-        group = _alertgroup.GroupNotification.model_validate(load_json_object(body))
+        """Return the group's (or legacy rule's) trigger or resolve event."""
+        data = load_json_object(body)
+        if legacy.is_legacy(data):
+            return legacy.to_events(
+                data, source=self.name, settings=settings, received_at=received_at
+            )
+        group = _alertgroup.GroupNotification.model_validate(data)
         key = f"{group.receiver}|{_alertgroup.group_key(group)}"
         return [
             _alertgroup.to_event(
