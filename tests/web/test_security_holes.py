@@ -138,3 +138,58 @@ def test_lint_bodies_over_the_limit_are_413_with_a_reason(api: Any, author: Any)
     assert b"million characters" in response.content
     response = editor.post("/postmortems/lint/", {"source": big})
     assert response.status_code == 413
+
+
+# --- 4. Incident keys: one rule at every door, pages robust to bad stored rows ---------------
+
+
+@pytest.mark.parametrize("key", ["x/y", "../admin", "a b", "-a", "a?b", "a#b", "é" * 3, "a" * 65])
+def test_api_refuses_a_key_that_cannot_be_a_path_segment(api: Any, key: str) -> None:
+    response = api.post("/api/incidents/", {"id": key, "title": "Bad key"}, format="json")
+    assert response.status_code == 400, response.content
+    assert response.json()["reason"] == "invalid_key"
+
+
+@pytest.mark.parametrize("key", ["INC-1234", "PD-Q1X2Y3", "2026-05-01.db", "ops_42", "JIRA:77"])
+def test_api_accepts_usual_keys(api: Any, key: str) -> None:
+    response = api.post("/api/incidents/", {"id": key, "title": "Good key"}, format="json")
+    assert response.status_code == 201, response.content
+    assert api.get(f"/api/incidents/{key}/").json()["id"] == key
+
+
+def test_import_refuses_a_key_with_a_slash(author: Any) -> None:
+    from nofault.web.api_errors import ServiceError
+    from nofault.web.incidents.models import Incident
+    from nofault.web.postmortems import services
+
+    text = "---\nincidents: [a/b]\n---\n\n# Imported\n\n## Summary\n\nIt broke.\n"
+    with pytest.raises(ServiceError) as refused:
+        services.postmortem_import(actor=author, filename="one.md", data=text.encode())
+    assert refused.value.status_code < 500 and "a/b" in refused.value.message
+    assert not Incident.objects.filter(key="a/b").exists()
+
+
+def test_a_key_an_alerting_source_gives_is_normalised(author: Any) -> None:
+    from nofault.web.incidents.services import incident_create
+
+    incident = incident_create(actor=author, title="From a webhook", key="team/db 7", source="x")
+    assert "/" not in incident.key and " " not in incident.key and incident.key
+
+
+def test_pages_render_a_bad_key_already_stored(admin: Any) -> None:
+    from nofault.web.incidents.models import Incident
+
+    incident = make_incident(admin)
+    make_postmortem(admin, incident)
+    Incident.objects.filter(pk=incident.pk).update(key="x/y")  # stored before keys were checked
+    client = _login(admin)
+    for url in ("/postmortems/", "/reviews/", "/incidents/", "/actions/", "/search/?q=Incident"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+    page = client.get("/postmortems/").content.decode()
+    link = f"/incidents/id/{incident.pk}/"
+    assert link in page
+    detail = client.get(link)
+    assert detail.status_code == 200 and b"x/y" in detail.content
+    pm = Incident.objects.get(pk=incident.pk).postmortem
+    assert client.get(f"/postmortems/{pm.pk}/").status_code == 200

@@ -24,7 +24,7 @@ class ResponderSerializer(serializers.Serializer):
 class IncidentSerializer(serializers.ModelSerializer):
     """An incident, with the core's field names (`id` is the incident key)."""
 
-    id = serializers.CharField(source="key", required=False, max_length=64)
+    id = serializers.CharField(source="key", required=False)  # checked by keys.py
     severity = serializers.ChoiceField(choices=Severity.values(), default="SEV3")
     status = serializers.ChoiceField(choices=IncidentStatusChoices.values(), default="triggered")
     services = serializers.ListField(

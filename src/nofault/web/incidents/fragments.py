@@ -11,6 +11,7 @@ from typing import Any
 from django.utils.safestring import SafeString, mark_safe
 
 from nofault.web.choices import IncidentStatusChoices, PostmortemStatusChoices, Severity
+from nofault.web.incidents.keys import incident_key_problem
 from nofault.web.incidents.models import incident_is_overdue
 from nofault.web.rendering import badge, esc, text, url_maker
 
@@ -25,7 +26,10 @@ def incident_rows(incidents: Iterable[Mapping[str, Any]], today: date) -> SafeSt
 
 
 def _row(incident: Mapping[str, Any], today: date) -> str:
-    incident_url = url_maker("incidents:detail", "INC-0")
+    if incident_key_problem(incident["key"]):  # a row stored before keys were checked
+        incident_url = url_maker("incidents:detail_by_id")(incident["id"])
+    else:
+        incident_url = url_maker("incidents:detail", "INC-0")(incident["key"])
     postmortem_url = url_maker("postmortems:detail")
     pm_id, pm_status = incident["postmortem__id"], incident["postmortem__status"]
     postmortem = (
@@ -38,7 +42,7 @@ def _row(incident: Mapping[str, Any], today: date) -> str:
     services = ", ".join(esc(s) for s in incident["services"] or [])
     return (
         f'    <tr class="{"overdue" if overdue else ""}">\n'
-        f'      <td><a href="{esc(incident_url(incident["key"]))}">{esc(incident["key"])}</a>'
+        f'      <td><a href="{esc(incident_url)}">{esc(incident["key"])}</a>'
         f"{_RESTRICTED if incident['restricted'] else ''}</td>\n"
         f"      <td>{esc(incident['title'])}</td>\n"
         f"      <td>{badge(Severity, incident['severity'])}</td>\n"

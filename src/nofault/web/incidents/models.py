@@ -6,10 +6,12 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from nofault.core import document
 from nofault.web.choices import IncidentStatusChoices, Severity
+from nofault.web.incidents.keys import incident_key_problem
 
 
 class Incident(models.Model):
@@ -58,6 +60,18 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.title}"
+
+    @property
+    def routable(self) -> bool:
+        """Tell whether the key can stand in a page's address (a row stored before keys were
+        checked may hold a `/`); pages link such a row by its id instead."""
+        return incident_key_problem(self.key) is None
+
+    def get_absolute_url(self) -> str:
+        """The incident's page: by key, or by id when the key cannot be an address."""
+        if self.routable:
+            return reverse("incidents:detail", args=[self.key])
+        return reverse("incidents:detail_by_id", args=[self.pk])
 
     def to_document(self) -> document.Incident:
         """Return the core's Incident value for this row."""

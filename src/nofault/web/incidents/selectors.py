@@ -67,6 +67,14 @@ def incident_count_visible(*, user: Any, filters: dict[str, str] | None = None, 
     return qs[: cap + 1].count()
 
 
+def incident_get_visible_by_id(*, user: Any, pk: int) -> Incident:
+    """The incident with this id if the user may see it; 404 otherwise (never 403)."""
+    incident = incident_list_visible(user=user).filter(pk=pk).first()
+    if incident is None:
+        raise Http404("no such incident")
+    return incident
+
+
 def incident_get_visible(*, user: Any, key: str) -> Incident:
     """The incident with this key if the user may see it; 404 otherwise (never 403)."""
     incident = incident_list_visible(user=user).filter(key=key).first()

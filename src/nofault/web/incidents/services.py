@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from nofault.web.api_errors import NotAllowedError, ServiceError
 from nofault.web.choices import IncidentStatusChoices, Role, Severity
+from nofault.web.incidents.keys import incident_key_normalise, incident_key_problem
 from nofault.web.incidents.models import Incident
 from nofault.web.reviews.selectors import policy_stamp_sql
 from nofault.web.reviews.services import review_due_date
@@ -92,14 +93,21 @@ def incident_create(
     members: list[Any] | None = None,
     created_at: datetime | None = None,
 ) -> Incident:
-    """Record a new incident; its creator becomes a member so a restricted one stays theirs."""
+    """Record a new incident; its creator becomes a member so a restricted one stays theirs.
+
+    A given key follows the one rule of `keys.py`: people's keys (the form, the API, an
+    import) are refused when they break it, an alerting source's are normalised.
+    """
     _require_author(actor)
     _check(title=title, severity=severity, status=status)
     services = [s.strip() for s in (services or []) if s.strip()]
     created = created_at or timezone.now()
     given = (key or "").strip()
-    if len(given) > 64:
-        raise ServiceError("the incident key is longer than 64 characters", reason="invalid_key")
+    if given and source != "manual":
+        # A key an alerting source derived is the source's, not a person's to correct.
+        given = incident_key_normalise(given)
+    if given and (problem := incident_key_problem(given)):
+        raise ServiceError(problem, reason="invalid_key")
     # A key from the PostgreSQL sequence is free and nobody else's: nothing here is expected
     # to fail, so no savepoint is taken inside a caller's transaction (a failure is the
     # caller's to roll back). A given key, or max + 1 on SQLite, may be taken: a savepoint

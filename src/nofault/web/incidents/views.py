@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -64,7 +66,15 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 def incident_detail(request: HttpRequest, key: str) -> HttpResponse:
     """One incident: its fields, timeline and postmortem."""
-    incident = selectors.incident_get_visible(user=request.user, key=key)
+    return _detail(request, selectors.incident_get_visible(user=request.user, key=key))
+
+
+def incident_detail_by_id(request: HttpRequest, pk: int) -> HttpResponse:
+    """One incident found by id: the page of a row whose key cannot stand in an address."""
+    return _detail(request, selectors.incident_get_visible_by_id(user=request.user, pk=pk))
+
+
+def _detail(request: HttpRequest, incident: Any) -> HttpResponse:
     pm = getattr(incident, "postmortem", None)
     timeline = parse_text(pm.source).postmortem.timeline if pm else []
     return render(
