@@ -686,3 +686,20 @@ def test_text_opening_a_line_never_becomes_a_heading_list_or_quote() -> None:
     assert [(s.heading, s.kind) for s in doc.sections] == [("1. Summary", SectionKind.SUMMARY)]
     assert "\\# retry later\n1\\. not a step\n\\- not a bullet\n\\> not a quote" in page.markdown
     assert "Mid-line 2. and # and - stay as they are." in page.markdown
+
+
+def test_plain_text_on_its_own_is_a_page_and_inside_an_export_an_attachment() -> None:
+    text = "Disk full on the build farm\n\nDate: 2024-02-02\nSeverity: SEV4\n\nSummary\n\nBuilds stopped.\n"
+    [page] = import_file("Disk full.txt", text.encode()).pages
+    doc = parse_text(page.markdown).postmortem
+    assert (doc.title, doc.created, doc.severity) == (
+        "Disk full on the build farm",
+        date(2024, 2, 2),
+        "SEV4",
+    )
+    result = import_file(
+        "export.zip",
+        _zip({"page.md": b"# Page\n\n![log](notes.txt)\n", "notes.txt": text.encode()}),
+    )
+    assert [p.title for p in result.pages] == ["Page"]
+    assert any("notes.txt" in n for n in result.notes)

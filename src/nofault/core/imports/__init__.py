@@ -90,6 +90,13 @@ def _convert(members: dict[str, bytes], *, origin: str, single: bool) -> ImportR
                 # Markup nested hundreds of levels deep: no real export is, and the
                 # converters walk the tree recursively.
                 result.failures.append(ImportFailure(name, "is nested too deeply to convert"))
+        elif single and suffix == ".txt":
+            # Plain text given on its own (Google Docs' "Plain text" download); inside an
+            # export a .txt file is an attachment.
+            try:
+                result.pages.append(text_page(members[name], name))
+            except ImportFailure as failure:
+                result.failures.append(failure)
         elif single:
             reason = _UNSUPPORTED.get(suffix, "not a format nofault imports")
             result.failures.append(ImportFailure(name, reason, reason="unsupported"))
@@ -229,6 +236,19 @@ def _front_matter(text: str) -> tuple[dict[str, object] | None, str]:
     if not isinstance(front, dict):
         return None, text
     return front, text[end + 5 :]
+
+
+def text_page(data: bytes, name: str) -> Page:
+    """A plain-text document: its first line is the title, the rest its text."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailure(name, f"not UTF-8 text (byte {exc.start})") from None
+    if "\x00" in text:
+        raise ImportFailure(name, "holds a NUL byte: not a text file")
+    first, _, rest = text.replace("\r\n", "\n").strip().partition("\n")
+    facts = Facts(title=first.strip() or None)
+    return assemble(body=rest, facts=facts, source=name, kind="Plain text", unmapped=[])
 
 
 def _has_notion_id(stem: str) -> bool:
