@@ -703,3 +703,16 @@ def test_plain_text_on_its_own_is_a_page_and_inside_an_export_an_attachment() ->
     )
     assert [p.title for p in result.pages] == ["Page"]
     assert any("notes.txt" in n for n in result.notes)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Incident Date/Time: March 4, 2026 14:02 UTC",
+        "**Date of the incident:** 4 March 2026",
+        "- Start time: 2026-03-04 14:02",
+    ],
+)
+def test_date_labels_as_teams_write_them(line: str) -> None:
+    [page] = import_file("x.html", f"<h1>Outage</h1><p>{line}</p>".encode()).pages
+    assert parse_text(page.markdown).postmortem.created == date(2026, 3, 4)

@@ -45,7 +45,8 @@ _DATE_KEYS = {
     "date", "incident date", "date of incident", "incident date and time", "date and time",
     "postmortem date", "post mortem date", "report date", "event date", "outage date",
     "incident start", "start date", "created", "created on", "date created", "created date",
-    "written on", "occurred", "occurred on",
+    "written on", "occurred", "occurred on", "date of the incident", "incident date time",
+    "date time", "when", "day", "incident started", "start time", "started",
 }  # fmt: skip
 _SEVERITY_KEYS = {
     "severity", "sev", "incident severity", "severity level", "impact level", "incident level",
@@ -193,7 +194,7 @@ def _key_value_rows(rows: list[list[str]]) -> list[tuple[str, str]]:
 
 
 def _key(label: str) -> str:
-    words = _plain(label).lower().replace("(s)", "s").replace("-", " ").split()
+    words = _plain(label).lower().replace("(s)", "s").replace("-", " ").replace("/", " ").split()
     return " ".join(words).rstrip(":")
 
 
