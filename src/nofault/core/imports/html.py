@@ -669,8 +669,9 @@ def _confluence_metadata(metadata: Any, facts: Facts) -> None:
     if author is not None and author.get_text(strip=True):
         facts.authors.append(author.get_text(" ", strip=True))
     text = " ".join(metadata.get_text(" ", strip=True).split())
-    # "Created by A on 01.02.2020" dates the page; "last modified … on" dates only an edit.
-    head, _, _ = text.partition("last modified")
+    # "Created by A on 01.02.2020" dates the page; "last modified (or edited, or updated) …
+    # on" dates only an edit.
+    head, _, _ = text.partition(", last ")
     if " on " in head:
         facts.created = parse_date(head.rsplit(" on ", 1)[1])
 
