@@ -196,3 +196,12 @@ def test_a_page_refused_midway_rolls_back_the_pages_before_it(author: Any, admin
         )
     assert refused.value.status_code == 403
     assert _stored() == before and not Incident.objects.filter(key="INC-7104").exists()
+
+
+def test_a_page_the_app_refuses_names_itself_and_keeps_nothing(author: Any) -> None:
+    first = SOURCE.format(key="INC-7106", title="Fine").encode()
+    huge = b"# Huge\n\n" + b"word " * 220_000  # over the million characters a postmortem may hold
+    response = _upload(_client(author), "two.zip", _zip([("a.md", first), ("b.md", huge)]))
+    assert response.status_code == 400
+    assert "nothing was imported: b.md: the source is longer" in response.content.decode()
+    assert _stored() == (0, 0)

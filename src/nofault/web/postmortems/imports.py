@@ -86,8 +86,21 @@ def postmortem_import(*, actor: Any, filename: str, data: bytes) -> ImportReport
             "Confluence entities.xml)",
             reason="empty",
         )
+    drafts = []
     with transaction.atomic():
-        drafts = [_store(actor=actor, page=page) for page in result.pages]
+        for page in result.pages:
+            try:
+                drafts.append(_store(actor=actor, page=page))
+            except ServiceError as exc:
+                # Leaving the block rolls back the drafts stored before this page.
+                message = exc.message.removeprefix("nothing was imported: ")
+                if not message.startswith(page.source):
+                    message = f"{page.source}: {message}"
+                raise ServiceError(
+                    f"nothing was imported: {message}",
+                    reason=exc.reason,
+                    status_code=exc.status_code,
+                ) from None
     return ImportReport(drafts=drafts, notes=result.notes)
 
 
@@ -118,9 +131,7 @@ def _store(*, actor: Any, page: Page) -> ImportedDraft:
         actor.is_org_admin or incident.members.filter(pk=actor.pk).exists()
     ):
         raise ServiceError(
-            f"nothing was imported: {page.source}: incident {key} is not yours to change",
-            reason="forbidden",
-            status_code=403,
+            f"incident {key} is not yours to change", reason="forbidden", status_code=403
         )
     existing = Postmortem.objects.filter(incident=incident).first()
     if existing is None:
