@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, fields
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
@@ -47,6 +47,15 @@ class Finding:
         if self.fix is None:
             data.pop("fix")
         return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], file: str = "-") -> Finding:
+        """Return the finding `as_dict` gave (as the web app stores it), found in `file`."""
+        known = {k: v for k, v in data.items() if k in _FINDING_NAMES}
+        return cls(file=file, **{"suggestion": "", "excerpt": "", **known})
+
+
+_FINDING_NAMES = frozenset(f.name for f in fields(Finding)) - {"file"}
 
 
 @dataclass

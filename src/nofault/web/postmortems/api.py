@@ -348,6 +348,6 @@ class LintView(APIView):
             body.is_valid(raise_exception=True)
             text = body.validated_data["text"]
         report = services.postmortem_lint(source=text)
-        return Response(
-            {"findings": report.findings, "score": report.score, "extras": report.extras}
-        )
+        extras = {} if report.depth is None else {"score": report.depth.as_dict()}
+        findings = [f.as_dict() for f in report.findings]
+        return Response({"findings": findings, "score": report.score, "extras": extras})

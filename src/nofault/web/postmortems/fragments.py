@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.safestring import SafeString, mark_safe
 
+from nofault.core.lint.engine import Finding
 from nofault.web.actions.models import action_is_overdue
 from nofault.web.choices import ActionStatusChoices
 from nofault.web.rendering import badge, esc, text, url_maker
@@ -20,31 +21,25 @@ from nofault.web.rendering import badge, esc, text, url_maker
 _APOSTROPHE = "'"
 
 
-def findings_html(findings: Iterable[Mapping[str, Any]]) -> SafeString:
+def findings_html(findings: Iterable[Finding]) -> SafeString:
     """One block per finding: rule code (opens its documentation), category, line, message,
-    the flagged words in their line and the suggestion."""
+    the flagged words (the core's excerpt) and the suggestion."""
     rule_url = url_maker("postmortems:rule_doc", "STR001")
     parts = []
     for f in findings:
-        code = esc(f.get("code", ""))
-        category = esc(f.get("category", ""))
-        line = esc(f.get("line", ""))
+        code, category, line = esc(f.code), esc(f.category), esc(f.line)
         html = (
-            f'  <div class="finding level-{esc(f.get("level", ""))} cat-{category}" '
-            f'data-code="{code}">\n'
-            f'    <div><a href="#" class="code" hx-get="{esc(rule_url(f.get("code", "")))}" '
+            f'  <div class="finding level-{esc(f.level)} cat-{category}" data-code="{code}">\n'
+            f'    <div><a href="#" class="code" hx-get="{esc(rule_url(f.code))}" '
             f'hx-target="#rule-doc" title="Open the rule{_APOSTROPHE}s documentation">{code}</a>\n'
             f'      <span class="tag c-grey">{category}</span>\n'
             f'      <a href="#" data-line="{line}" class="muted">line {line}</a></div>\n'
-            f'    <div class="message">{esc(f.get("message", ""))}</div>\n'
+            f'    <div class="message">{esc(f.message)}</div>\n'
         )
-        if f.get("mark") is not None:
-            html += (
-                f'    <div class="context">{esc(f.get("before", ""))}<mark>{esc(f["mark"])}'
-                f"</mark>{esc(f.get('after', ''))}</div>\n"
-            )
-        if f.get("suggestion"):
-            html += f'    <div class="muted suggestion">Try: {esc(f["suggestion"])}</div>\n'
+        if f.excerpt:
+            html += f'    <div class="context"><mark>{esc(f.excerpt[:300])}</mark></div>\n'
+        if f.suggestion:
+            html += f'    <div class="muted suggestion">Try: {esc(f.suggestion)}</div>\n'
         parts.append(html + "  </div>")
     return mark_safe("\n".join(parts))
 

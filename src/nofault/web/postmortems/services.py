@@ -8,7 +8,7 @@ A save names the revision it was based on; a stale one is refused with `Conflict
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,7 +18,9 @@ from django.utils import timezone
 
 from nofault.core import document
 from nofault.core.edits import apply_document
-from nofault.core.lint.engine import LintResult, lint
+from nofault.core.lint.config import LintConfig
+from nofault.core.lint.engine import Finding, lint_parsed
+from nofault.core.lint.packs.depth.score import DepthScore
 from nofault.core.lint.registry import get_rule
 from nofault.core.markdown import (
     UNREADABLE_FRONT_MATTER,
@@ -66,46 +68,51 @@ def lint_body_refusal(content_length: str | None) -> ServiceError | None:
 
 @dataclass
 class LintReport:
-    """What the core's linter said about a text, in the shape pages and the API show."""
+    """What the core's linter said about a text: its findings and its depth score."""
 
-    findings: list[dict[str, Any]]
+    findings: list[Finding]
     score: float | None = None
-    score_detail: Any = None
-    extras: dict[str, Any] = field(default_factory=dict)
+    depth: DepthScore | None = None  # the score's parts, when the text was linted afresh
 
     @property
     def blame_count(self) -> int:
         """How many findings are about blame."""
-        return sum(1 for f in self.findings if f["category"] == "blame")
+        return sum(1 for f in self.findings if f.category == "blame")
 
 
-def lint_report(result: LintResult) -> LintReport:
-    """Turn the core's LintResult into plain data (findings as the JSON output's objects)."""
-    findings = [f.as_dict() for f in result.findings]
-    if result.score is None:
-        return LintReport(findings=findings)
-    detail = result.score.as_dict()
-    return LintReport(
-        findings=findings,
-        score=float(result.score.score),
-        score_detail=detail,
-        extras={"score": detail},
-    )
+def organisation_lint_config() -> LintConfig:
+    """The organisation's lint configuration: the rules' defaults until one is stored."""
+    return LintConfig()
 
 
-def postmortem_lint(*, source: str) -> LintReport:
+def lint_source(source: str, *, config: LintConfig | None = None) -> tuple[ParsedText, LintReport]:
+    """Parse and lint a text once, with the organisation's configuration: every web and API
+    door reaches the core's linter through here."""
+    config = config or organisation_lint_config()
+    parsed = parse_text(source, aliases=config.heading_aliases())
+    result = lint_parsed(parsed, config=config)
+    score = None if result.score is None else float(result.score.score)
+    return parsed, LintReport(findings=result.findings, score=score, depth=result.score)
+
+
+def postmortem_lint(*, source: str, config: LintConfig | None = None) -> LintReport:
     """Lint a text with the core, as every door does; nothing is stored."""
     if len(source) > MAX_SOURCE_CHARS:
         raise ServiceError(
             "the text is longer than a million characters", reason="too_large", status_code=413
         )
-    return lint_report(lint(source))
+    return lint_source(source, config=config)[1]
+
+
+def stored_findings(pm: Postmortem) -> list[Finding]:
+    """The findings stored at the postmortem's last save."""
+    return [Finding.from_dict(f) for f in pm.findings]
 
 
 def lint_report_cached(pm: Postmortem, source: str) -> LintReport:
     """The stored findings when the text is the saved one, else a fresh lint."""
     if source == pm.source:
-        return LintReport(findings=list(pm.findings), score=pm.depth_score)
+        return LintReport(findings=stored_findings(pm), score=pm.depth_score)
     return postmortem_lint(source=source)
 
 
@@ -154,7 +161,7 @@ def _extract(pm: Postmortem, parsed: ParsedText, report: LintReport) -> None:
     pm.services = list(doc.services)
     pm.authors = list(doc.authors)
     pm.facilitator = (doc.facilitator or "")[:150]
-    pm.findings = report.findings
+    pm.findings = [f.as_dict() for f in report.findings]
     pm.finding_count = len(report.findings)
     pm.blame_count = report.blame_count
     pm.depth_score = report.score
@@ -174,8 +181,7 @@ def _write(
 ) -> Postmortem:
     """Store a new source on top of `base_revision`, or raise ConflictError if it moved on."""
     _check_source(source)
-    parsed = parse_text(source)
-    report = lint_report(lint(source))
+    parsed, report = lint_source(source)
     old_source = pm.source
     number = base_revision + 1
     now = timezone.now()

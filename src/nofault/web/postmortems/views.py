@@ -33,36 +33,11 @@ from nofault.web.postmortems.forms import (
 from nofault.web.postmortems.models import Postmortem
 from nofault.web.rendering import markdown_to_html
 
-_CONTEXT_CHARS = 60
-
-
-def annotate_findings(source: str, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add the offending line split around the flagged words, for highlighting."""
-    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    out = []
-    for f in findings:
-        item = dict(f)
-        line_no = int(f.get("line") or 0)
-        if 1 <= line_no <= len(lines):
-            text = lines[line_no - 1]
-            start = max(int(f.get("column") or 1) - 1, 0)
-            end = int(f.get("end_column") or 0) - 1 if f.get("end_line") == line_no else len(text)
-            end = min(max(end, start), len(text))
-            before = text[:start]
-            after = text[end:]
-            item["before"] = (
-                ("…" + before[-_CONTEXT_CHARS:]) if len(before) > _CONTEXT_CHARS else before
-            )
-            item["mark"] = text[start:end][:300]
-            item["after"] = (after[:_CONTEXT_CHARS] + "…") if len(after) > _CONTEXT_CHARS else after
-        out.append(item)
-    return out
-
 
 def _editor_context(pm: Postmortem, request: HttpRequest, **extra: Any) -> dict[str, Any]:
     source = extra.pop("source", pm.source)
     report = extra.pop("report", None) or services.lint_report_cached(pm, source)
-    findings = annotate_findings(source, report.findings)
+    findings = report.findings
     return {
         "postmortem": pm,
         "incident": pm.incident,
@@ -104,7 +79,7 @@ def postmortem_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _review_context(pm: Postmortem, request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    findings = annotate_findings(pm.source, pm.findings)
+    findings = services.stored_findings(pm)
     items, comments = selectors.postmortem_page_lists(postmortem=pm)
     context = {
         "postmortem": pm,
@@ -207,7 +182,7 @@ def lint_preview(request: HttpRequest) -> HttpResponse:
         report = services.postmortem_lint(source=str(source))
     except ServiceError as exc:
         return HttpResponse(exc.message, status=exc.status_code, content_type="text/plain")
-    findings = annotate_findings(source, report.findings)
+    findings = report.findings
     return render(
         request,
         "postmortems/_live.html",
