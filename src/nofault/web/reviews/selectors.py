@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     Case,
     CharField,
@@ -242,7 +242,7 @@ def coverage_summary(*, user: Any, today: date | None = None) -> CoverageSummary
     counts: dict[str, dict[str, dict[str, int]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(int))
     )
-    for row in _without_jit(groups):
+    for row in groups:  # JIT is off on every connection (settings): it cost more than it saved
         state, n = row["coverage"], row["n"]
         month = f"{row['month']:%Y-%m}" if row["month"] else "unknown"
         owning = {teams.get(s, NO_TEAM) for s in row["services_index"].strip(",").split(",") if s}
@@ -261,19 +261,6 @@ def coverage_summary(*, user: Any, today: date | None = None) -> CoverageSummary
         by_team=dict(sorted(rates("team").items())),
         by_month=dict(sorted(rates("month").items(), reverse=True)),
     )
-
-
-def _without_jit(rows: QuerySet[Any, dict[str, Any]]) -> list[dict[str, Any]]:
-    """Fetch the rows with PostgreSQL's JIT off for this query only.
-
-    Grouping every incident is costed past `jit_above_cost` from a few tens of thousands of
-    incidents on; compiling the expressions then took longer (~30 ms) than running them.
-    """
-    if connection.vendor != "postgresql":
-        return list(rows)
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        return list(rows)
 
 
 def _rate(states: dict[str, int]) -> CoverageRate:
