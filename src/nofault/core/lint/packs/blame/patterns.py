@@ -543,10 +543,10 @@ CONSEQUENCE_FOLDED = folded(CONSEQUENCE) or CONSEQUENCE
 # "The carrier blamed the manufacturer", "regulator faults contractor", "pointed the finger
 # at one engineer": someone's blame of a person or company, reported.
 REPORTED_BLAME = Gated(
-    r"\b(?:(?<=\bi\s)blame|(?<=\bwe\s)blame|blam(?:ed|es)|faulted|accus(?:ed|es)|"
+    r"\b(?:(?<=\bi\s)blame|(?<=\bwe\s)blame|blam(?:ed|es)|(?<=,\s)blaming|faulted|accus(?:ed|es)|"
     r"(?:point(?:ed|s|ing)?|wag(?:ged|s|ging)?)\s+"
     r"(?:the|a|an\s+accusing)\s+finger|pin(?:ned|s)\s+(?:the\s+)?blame|scapegoat(?:ed|s)?)\b",
-    key_words("blamed blames faulted accused accuses finger blame scapegoated scapegoats"),
+    key_words("blamed blames blaming faulted accused accuses finger blame scapegoated scapegoats"),
 )
 # "The crew was to blame", "the railroad was found at fault": a party at fault, predicated.
 AT_FAULT = Gated(
