@@ -30,7 +30,7 @@ BOUNDARY = re.compile(
     r"said|says|claimed|claims|alleged|alleges|admitted|admits|conceded|concedes|argued|"
     r"argues|insisted|insists|concluded|concludes|ruled|rules|determined|revealed|"
     r"acknowledged|acknowledges|stated|states|reported|reports|suggested|suggests|believes|"
-    r"noted|notes)\b",
+    r"noted|notes|shows|showed|found|finds|confirmed|confirms)\b",
     _I,
 )
 COORDINATORS = {"and", "but", "then", "or", "nor", "so"}
@@ -253,6 +253,11 @@ def subject_of(
                     # leaves out "I"; a past deed opens the sentence with no subject.
                     return Subject("person", tok.start())
                 break
+            # "Continental brought its network, SafeLink, back first, but did not tell
+            # users": the subject of the sentence's first clause carries over.
+            opening = _sentence_subject(text, people, person_only_verb)
+            if opening is not None:
+                return opening
             return Subject("thing", boundary_at)
         if boundary == "who" and boundary_at > 0:
             # "The technician who yanked the cord": the relative pronoun stands for the
@@ -307,6 +312,21 @@ def subject_of(
 
 _ELIDED_DEED = re.compile(r"[A-Z][a-z]+(?:ed|ran|took|made|wrote|put|set|sent|shut|left)")
 _HEAD_FOLLOWERS = frozenset(["who", "that", "on", "from", "in", "with", "at"])
+
+
+def _sentence_subject(text: str, people: People, person_only_verb: bool) -> Subject | None:
+    """Return the person who opens a sentence as its subject ("Continental brought ..."), if any."""
+    tokens = list(TOKEN.finditer(text, 0, min(len(text), 80)))
+    content = [t for t in tokens[:3] if t.group(0).lower() not in DETERMINERS]
+    if len(content) < 2 or not PAST_FORM.fullmatch(content[1].group(0)):
+        return None
+    kind = people.kind(content[0].group(0), capitalised_name=person_only_verb)
+    return Subject(kind, content[0].start()) if kind in ("person", "team") else None
+
+
+PAST_FORM = re.compile(
+    r"[\w-]+ed|ran|took|made|wrote|put|set|sent|shut|left|brought|broke|gave|kept|chose", re.I
+)
 
 
 def np_after(
