@@ -12,11 +12,10 @@ import re
 import warnings
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 from nofault.core.document import SectionKind
 from nofault.core.imports.errors import ImportFailure, MissingExtra
-from nofault.core.imports.metadata import Facts, Page, assemble, parse_date
+from nofault.core.imports.metadata import Facts, Page, assemble
 from nofault.core.markdown import heading_kind
 
 try:
@@ -29,9 +28,8 @@ except ImportError:  # pragma: no cover - the import extra is part of dev instal
 
 _EMBEDDED = ("iframe", "object", "embed", "video", "audio", "canvas", "svg", "form", "applet")
 _CHROME = ("script", "style", "noscript", "template", "head", "link", "meta", "base")
-_MONO_FONTS = ("mono", "courier", "consolas", "menlo", "monaco")
-_LIST_LEVEL = re.compile(r"^lst-kix_(\w+)-(\d+)$")
-_CODE_START, _CODE_END = "\uec03", "\uec02"  # Google Docs' code block markers
+# Google Docs marks each list with its level: `lst-kix_<list id>-<level>`.
+LIST_LEVEL = re.compile(r"^lst-kix_(\w+)-(\d+)$")
 
 
 def require() -> None:
@@ -61,7 +59,7 @@ def detect(soup: Any) -> str:
         return "notion"
     if body.find(id="main-content") or soup.find(id="title-text"):
         return "confluence"
-    if soup.find(class_="doc-content") or soup.find(class_=_LIST_LEVEL):
+    if soup.find(class_="doc-content") or soup.find(class_=LIST_LEVEL):
         return "google-docs"
     return "html"
 
@@ -95,7 +93,7 @@ def html_page(data: bytes | str, name: str, *, kind: str | None = None) -> Page 
     if getattr(soup, "contains_replacement_characters", False):
         notes.append("some bytes were not valid in the page's encoding: shown as �")
     facts = Facts()
-    root = _TIDY[flavour](soup, facts, notes)
+    root = _tidy(flavour)(soup, facts, notes)
     body = convert(root, notes)
     return assemble(
         body=body, facts=facts, source=name, kind=kind or KINDS[flavour], unmapped=notes
@@ -291,7 +289,7 @@ class _Converter(MarkdownConverter if INSTALLED else object):  # type: ignore[mi
         super().__init__(
             heading_style="ATX",
             bullets="-",
-            code_language_callback=_code_language,
+            code_language_callback=code_language,
             escape_underscores=False,
             escape_misc=False,
             table_infer_header=True,
@@ -319,7 +317,7 @@ class _Converter(MarkdownConverter if INSTALLED else object):  # type: ignore[mi
 _BLOCK_MARKER = re.compile(r"(\s*)(?:(\d{1,9})(?=[.)](?:\s|$))|#{1,6}(?=\s|$)|[-+*](?=\s)|>)")
 
 
-def _code_language(tag: Any) -> str:
+def code_language(tag: Any) -> str:
     found = tag if tag.name == "code" else tag.find("code")
     for element in (tag, found):
         if element is None:
@@ -357,230 +355,9 @@ def _plain_heading(line: str) -> str:
     return f"{marks} {text}"
 
 
-# --- Google Docs -----------------------------------------------------------------------
-
-
-def _google_docs(soup: Any, facts: Facts, notes: list[str]) -> Any:
-    styles = _css_classes(" ".join(s.get_text() for s in soup.find_all("style")))
-    # A downloaded document is the body; a published one is a div.doc-content inside a page.
-    body = soup.find(class_="doc-content") or soup.body or soup
-    title = body.find("p", class_="title")
-    if title is not None:
-        facts.title = title.get_text(" ", strip=True) or None
-        title.decompose()
-    elif soup.title and soup.title.get_text(strip=True):
-        facts.title = soup.title.get_text(" ", strip=True)
-    _google_comments(body, notes)
-    _google_links(body)
-    _google_code(body, styles)
-    _google_styles(body, styles)
-    _google_lists(body)
-    return body
-
-
-def _css_classes(css: str) -> dict[str, set[str]]:
-    """Map each `.cN` class of Google's stylesheet to the text styles it sets."""
-    found: dict[str, set[str]] = {}
-    for rule in css.split("}"):
-        selector, _, declarations = rule.partition("{")
-        selector = selector.strip()
-        if not selector.startswith(".c") or not selector[2:].isdigit():
-            continue
-        text = declarations.lower().replace(" ", "")
-        marks = set()
-        if "font-weight:700" in text or "font-weight:bold" in text:
-            marks.add("strong")
-        if "font-style:italic" in text:
-            marks.add("em")
-        if "line-through" in text:
-            marks.add("del")
-        family = text.partition("font-family:")[2].partition(";")[0]
-        if any(font in family for font in _MONO_FONTS):
-            marks.add("code")
-        if marks:
-            found[selector[1:]] = marks
-    return found
-
-
-def _google_comments(body: Any, notes: list[str]) -> None:
-    for ref in body.find_all("a", href=lambda h: bool(h and h.startswith("#cmnt"))):
-        if ref.decomposed or ref.parent is None:
-            continue  # inside a comment already taken out
-        anchor_id = ref.get("id") or ""
-        if anchor_id.startswith("cmnt_ref"):
-            parent = ref.parent if ref.parent and ref.parent.name == "sup" else ref
-            parent.decompose()
-            continue
-        holder = ref.find_parent("div") or ref.parent
-        text = holder.get_text(" ", strip=True)
-        notes.append(f"comment left out: {clip(text)}")
-        holder.decompose()
-
-
-def _google_links(body: Any) -> None:
-    for link in body.find_all("a", href=True):
-        parts = urlsplit(link["href"])
-        if parts.netloc.endswith("google.com") and parts.path == "/url":
-            target = parse_qs(parts.query).get("q")
-            if target:
-                link["href"] = target[0]
-
-
-def _google_code(body: Any, styles: dict[str, set[str]]) -> None:
-    """Docs' code blocks (between U+EC03 and U+EC02) and runs of monospace paragraphs."""
-    run: list[Any] = []
-    inside = False
-    for paragraph in list(body.find_all("p", recursive=False)):
-        text = paragraph.get_text()
-        starts, ends = _CODE_START in text, _CODE_END in text
-        spans = paragraph.find_all("span")
-        mono = bool(spans) and all(
-            "code" in _marks(span, styles) for span in spans if span.get_text().strip()
-        )
-        if starts:
-            inside = True
-        if inside or (mono and text.strip()):
-            run.append(paragraph)
-        else:
-            _fence(run)
-            run = []
-        if ends:
-            inside = False
-            _fence(run)
-            run = []
-    _fence(run)
-
-
-def _fence(run: list[Any]) -> None:
-    if not run:
-        return
-    lines = []
-    for paragraph in run:
-        for br in paragraph.find_all("br"):
-            br.replace_with("\n")
-        text = paragraph.get_text().replace("\xa0", " ")
-        lines.append(text.replace(_CODE_START, "").replace(_CODE_END, ""))
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    while lines and not lines[-1].strip():
-        lines.pop()
-    pre, code = new_tag("pre"), new_tag("code")
-    code.string = "\n".join(lines)
-    pre.append(code)
-    run[0].replace_with(pre)
-    for paragraph in run[1:]:
-        paragraph.decompose()
-
-
-def _marks(tag: Any, styles: dict[str, set[str]]) -> set[str]:
-    marks: set[str] = set()
-    for cls in tag.get("class") or []:
-        marks |= styles.get(cls, set())
-    return marks
-
-
-def _google_styles(body: Any, styles: dict[str, set[str]]) -> None:
-    for span in body.find_all("span"):
-        marks = _marks(span, styles)
-        if not marks or not span.get_text().strip() or span.find_parent(["h1", "h2", "h3", "pre"]):
-            continue
-        for mark in ("code", "del", "em", "strong"):
-            if mark in marks:
-                span.wrap(new_tag(mark))
-
-
 def new_tag(name: str) -> Any:
     """A new, detached element."""
     return BeautifulSoup("", "html.parser").new_tag(name)
-
-
-def _google_lists(body: Any) -> None:
-    """Nest Google's sibling lists by the level in their `lst-kix_<id>-<level>` class."""
-    stack: list[tuple[int, Any]] = []
-    for element in list(body.children):
-        if not isinstance(element, Tag) or element.name not in ("ul", "ol"):
-            if isinstance(element, Tag) or (
-                isinstance(element, NavigableString) and element.strip()
-            ):
-                stack = []
-            continue
-        level = _list_level(element)
-        if level is None:
-            stack = []
-            continue
-        while stack and stack[-1][0] > level:
-            stack.pop()
-        if stack and stack[-1][0] == level and stack[-1][1].name == element.name:
-            for item in list(element.find_all("li", recursive=False)):
-                stack[-1][1].append(item.extract())
-            element.decompose()
-            continue
-        if stack and stack[-1][0] < level:
-            items = stack[-1][1].find_all("li", recursive=False)
-            if items:
-                items[-1].append(element.extract())
-        elif stack:
-            stack.pop()
-        stack.append((level, element))
-
-
-def _list_level(element: Any) -> int | None:
-    for cls in element.get("class") or []:
-        found = _LIST_LEVEL.match(cls)
-        if found:
-            return int(found.group(2))
-    return None
-
-
-# --- Notion ----------------------------------------------------------------------------
-
-
-def _notion(soup: Any, facts: Facts, notes: list[str]) -> Any:
-    article = soup.find("article", class_="page")
-    header = article.find("header")
-    if header is not None:
-        title = header.find(class_="page-title")
-        facts.title = title.get_text(" ", strip=True) if title else None
-        description = header.find(class_="page-description")
-        for table in header.find_all("table", class_="properties"):
-            _properties(table, facts)
-            article.find(class_="page-body").insert(0, table.extract())
-        if description is not None and description.get_text(strip=True):
-            description.name = "p"
-            article.find(class_="page-body").insert(0, description.extract())
-        cover = header.find("img", class_="page-cover-image")
-        if cover is not None:
-            notes.append(f"page cover image left out: {cover.get('src', '')}")
-        header.decompose()
-    body = article.find(class_="page-body")
-    for table in body.find_all("table", class_="properties"):
-        _properties(table, facts)
-    for todo in body.find_all("ul", class_="to-do-list"):
-        for item in todo.find_all("li", recursive=False):
-            box = item.find(class_="checkbox")
-            checked = box is not None and "checkbox-on" in (box.get("class") or [])
-            if box is not None:
-                box.decompose()
-            mark_task(item, done=checked)
-    _merge_lists(body)
-    for toc in body.find_all("nav", class_="table_of_contents"):
-        toc.decompose()
-        notes.append("table of contents left out (nofault lists the sections itself)")
-    for callout in body.find_all("figure", class_="callout"):
-        for icon in callout.find_all(class_="icon"):
-            icon.decompose()
-        callout.name = "blockquote"
-    for toggle in body.find_all("details"):
-        summary = toggle.find("summary")
-        if summary is not None:
-            summary.name = "p"
-            summary.wrap(new_tag("strong"))
-        toggle.name = "div"
-    for equation in body.find_all("figure", class_="equation"):
-        notes.append(
-            f"equation kept as its source text: {clip(equation.get_text(' ', strip=True))}"
-        )
-    return body
 
 
 def mark_task(item: Any, *, done: bool) -> None:
@@ -591,132 +368,6 @@ def mark_task(item: Any, *, done: bool) -> None:
             text.replace_with(f"{box} {text.lstrip()}")
             return
     item.append(box)
-
-
-def _merge_lists(body: Any) -> None:
-    """Join the one-item lists Notion writes for each list item into one list."""
-    for element in body.find_all(["ul", "ol"]):
-        if element.decomposed or element.parent is None:
-            continue
-        following = element.next_sibling
-        while following is not None:
-            if isinstance(following, NavigableString) and not following.strip():
-                following = following.next_sibling
-                continue
-            if (
-                isinstance(following, Tag)
-                and following.name == element.name
-                and following.get("class") == element.get("class")
-            ):
-                after = following.next_sibling
-                for item in list(following.find_all("li", recursive=False)):
-                    element.append(item.extract())
-                following.decompose()
-                following = after
-                continue
-            break
-
-
-def _properties(table: Any, facts: Facts) -> None:
-    for row in table.find_all("tr"):
-        key, value = row.find("th"), row.find("td")
-        if key is not None and value is not None:
-            facts.properties.append(
-                (key.get_text(" ", strip=True), value.get_text(", ", strip=True))
-            )
-
-
-# --- Confluence ------------------------------------------------------------------------
-
-_CONFLUENCE_NOTICES = {
-    "information": "Info", "note": "Note", "warning": "Warning", "tip": "Tip",
-}  # fmt: skip
-_CONFLUENCE_KNOWN_MACROS = {
-    "info", "note", "warning", "tip", "panel", "code", "noformat", "expand", "status",
-    "jira", "anchor", "children", "toc", "details",
-}  # fmt: skip
-
-
-def _confluence(soup: Any, facts: Facts, notes: list[str]) -> Any:
-    title = soup.find(id="title-text")
-    if title is not None:
-        text = title.get_text(" ", strip=True)
-        facts.title = text.split(" : ", 1)[1] if " : " in text else text
-    elif soup.title:
-        facts.title = soup.title.get_text(" ", strip=True) or None
-    metadata = soup.find(class_="page-metadata")
-    if metadata is not None:
-        _confluence_metadata(metadata, facts)
-    for section in soup.find_all(class_="pageSection"):
-        heading = section.find(class_="pageSectionTitle")
-        name = heading.get_text(" ", strip=True).rstrip(":") if heading else "section"
-        links = [
-            a.get_text(" ", strip=True) for a in section.find_all("a") if a.get_text(strip=True)
-        ]
-        if links:
-            notes.append(f"{name} not imported (kept in Confluence): {', '.join(links[:20])}")
-    comments = soup.find(id="comments-section")
-    if comments is not None:
-        for comment in comments.find_all(class_="comment-content"):
-            notes.append(f"page comment left out: {clip(comment.get_text(' ', strip=True))}")
-    main = soup.find(id="main-content")
-    confluence_macros(main, notes)
-    return main
-
-
-def _confluence_metadata(metadata: Any, facts: Facts) -> None:
-    author = metadata.find(class_="author")
-    if author is not None and author.get_text(strip=True):
-        facts.authors.append(author.get_text(" ", strip=True))
-    text = " ".join(metadata.get_text(" ", strip=True).split())
-    # "Created by A on 01.02.2020" dates the page; "last modified (or edited, or updated) …
-    # on" dates only an edit.
-    head, _, _ = text.partition(", last ")
-    if " on " in head:
-        facts.created = parse_date(head.rsplit(" on ", 1)[1])
-
-
-def confluence_macros(main: Any, notes: list[str]) -> None:
-    """Turn the macros of Confluence's rendered view into plain elements, noting the rest."""
-    for box in main.find_all(class_="confluence-information-macro"):
-        kind = next(
-            (
-                label
-                for cls, label in _CONFLUENCE_NOTICES.items()
-                for c in box.get("class") or []
-                if c == f"confluence-information-macro-{cls}"
-            ),
-            "Note",
-        )
-        for icon in box.find_all(class_="aui-icon"):
-            icon.decompose()
-        box.name = "blockquote"
-        label_before(box, f"{kind}: ")
-    for panel in main.find_all("pre", class_="syntaxhighlighter-pre"):
-        code = new_tag("code")
-        code.string = panel.get_text()
-        language = _code_language(panel)
-        if language:
-            code["class"] = [f"language-{language}"]
-        panel.clear()
-        panel.append(code)
-    for toc in main.find_all(class_="toc-macro"):
-        toc.decompose()
-        notes.append("table of contents macro left out (nofault lists the sections itself)")
-    for control in main.find_all(class_="expand-control"):
-        control.name = "p"
-        control.wrap(new_tag("strong"))
-    for task_list in main.find_all("ul", class_="inline-task-list"):
-        for item in task_list.find_all("li", recursive=False):
-            mark_task(item, done="checked" in (item.get("class") or []))
-    if main.find("ul", class_="childpages-macro"):
-        notes.append("child pages macro kept as a list of links to the child pages")
-    for element in main.find_all(attrs={"data-macro-name": True}):
-        name = element.get("data-macro-name")
-        if name not in _CONFLUENCE_KNOWN_MACROS:
-            notes.append(f"macro {name!r} kept as the text Confluence rendered for it")
-    for image in main.find_all("img", class_="emoticon"):
-        image.replace_with(image.get("alt") or "")
 
 
 def label_before(block: Any, label: str) -> None:
@@ -753,9 +404,18 @@ def _plain(soup: Any, facts: Facts, notes: list[str]) -> Any:
     return body
 
 
-_TIDY: dict[str, Callable[[Any, Facts, list[str]], Any]] = {
-    "google-docs": _google_docs,
-    "notion": _notion,
-    "confluence": _confluence,
-    "html": _plain,
-}
+def _tidy(flavour: str) -> Callable[[Any, Facts, list[str]], Any]:
+    """The function that turns one tool's exported page into plain HTML."""
+    if flavour == "google-docs":
+        from nofault.core.imports import google_docs
+
+        return google_docs.tidy
+    if flavour == "notion":
+        from nofault.core.imports import notion
+
+        return notion.tidy
+    if flavour == "confluence":
+        from nofault.core.imports import confluence
+
+        return confluence.tidy
+    return _plain
