@@ -700,7 +700,8 @@ CAUSED_FAILURE = Gated(
     r"\b(?:triggered|sparked|precipitated|set\s+off|kicked\s+off|led\s+to|resulted\s+in|"
     r"started|brought\s+about|caused)\s+(?:\w+\s+){0,3}?(?:outages?|incidents?|failures?|"
     r"crash|downtime|meltdown|blackout|disruption|derailment|collapse|chaos|breach|fire|"
-    r"accident|cascade|catastrophe|disaster)\b",
+    r"accident|cascade|catastrophe|disaster)\b(?!\s+(?:procedure|process|plan|playbook|runbook|"
+    r"page|window|response|review|channel|call|drill|mode|protocol|report|status|bridge))",
     key_words("triggered sparked precipitated set kicked led resulted started brought caused"),
     also="outage outages incident incidents failure failures crash downtime meltdown blackout "
     "disruption derailment collapse chaos breach fire accident cascade catastrophe disaster",

@@ -69,6 +69,7 @@ _PARTICIPLE_AFTER = re.compile(
     r"\s+(?:[\w-]+ed|[\w-]+en|set|put|cut|shut|run|sent|left|made)\b", re.I
 )
 _BY_AFTER = re.compile(r"\s+[\w-]+\s+by\s+(?!mistake|accident)", re.I)
+_PRAISED = re.compile(r"\b(?:prais|commend|credit|thank|applaud|laud)\w*", re.I)
 _WHO_FOLLOWS = re.compile(r"(?:\s+[\w-]+){0,2}\s*,?\s*(?:who|that)\b")
 
 
@@ -113,6 +114,8 @@ def possessive_fault(c: Clause, m: re.Match[str]) -> Found | None:
     """Report a fault owned by a person ("his mistake", "Bob's typo")."""
     if _NEGATED_BEFORE.search(c.text[max(0, m.start() - 20) : m.start()]):
         return None
+    if _PRAISED.search(c.text, 0, m.start()):
+        return None  # "the review praised the duty officer's decision": credit
     owner = m.group("owner")
     if owner is None or c.people.kind(owner + "'s", capitalised_name=True) == "possessive":
         return Found("BLM101", m.start(), m.end(), "possessive")
