@@ -181,13 +181,7 @@ def web_archive_html(data: bytes, name: str) -> tuple[bytes, str]:
 
 def markdown_page(data: bytes, name: str) -> Page:
     """A Markdown page: nofault's own kept as it is, others (Notion's) given front matter."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFailure(name, f"not UTF-8 text (byte {exc.start})") from None
-    if "\x00" in text:
-        raise ImportFailure(name, "holds a NUL byte: not a text file")
-    text = text.replace("\r\n", "\n")
+    text = _text(data, name)
     front, body = _front_matter(text)
     if front is not None and _is_nofault(front):
         return Page(source=name, kind="nofault Markdown", title="", markdown=text, unmapped=())
@@ -240,15 +234,20 @@ def _front_matter(text: str) -> tuple[dict[str, object] | None, str]:
 
 def text_page(data: bytes, name: str) -> Page:
     """A plain-text document: its first line is the title, the rest its text."""
+    first, _, rest = _text(data, name).strip().partition("\n")
+    facts = Facts(title=first.strip() or None)
+    return assemble(body=rest, facts=facts, source=name, kind="Plain text", unmapped=[])
+
+
+def _text(data: bytes, name: str) -> str:
+    """UTF-8 text with Unix line ends, or ImportFailure naming why it is not text."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFailure(name, f"not UTF-8 text (byte {exc.start})") from None
     if "\x00" in text:
         raise ImportFailure(name, "holds a NUL byte: not a text file")
-    first, _, rest = text.replace("\r\n", "\n").strip().partition("\n")
-    facts = Facts(title=first.strip() or None)
-    return assemble(body=rest, facts=facts, source=name, kind="Plain text", unmapped=[])
+    return text.replace("\r\n", "\n")
 
 
 def _has_notion_id(stem: str) -> bool:
