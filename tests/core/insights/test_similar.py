@@ -165,3 +165,11 @@ def test_real_incidents_of_held_out_organisations_reach_the_floor() -> None:
     index = SimilarityIndex.build(records)
     recall, _, queries = recall_at_5(classes, lambda i: index.scores(records[i]))
     assert queries >= 40 and recall >= 0.75
+
+
+def test_a_word_its_concept_already_names_is_not_repeated() -> None:
+    old = pm("old", "Gateway certificate expired", "The gateway certificate expired at night.")
+    new = pm("new", "Certificate expired on the API", "The API certificate expired again.")
+    shared = SimilarityIndex.build([old]).query(new)[0].shared_terms
+    assert {"certificate", "expiry"} <= set(shared)
+    assert not {"expired", "certificates"} & set(shared)

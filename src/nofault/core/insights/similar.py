@@ -39,7 +39,13 @@ import numpy as np
 
 from nofault.__about__ import __version__
 from nofault.core.insights.records import ActionRecord, FactorRecord, PostmortemRecord
-from nofault.core.insights.terms import Reading, filler, lexicon_version, read_text
+from nofault.core.insights.terms import (
+    Reading,
+    filler,
+    lexicon_version,
+    read_text,
+    word_concepts,
+)
 from nofault.core.insights.text import normalise
 
 __all__ = [
@@ -369,19 +375,22 @@ class SimilarityIndex:
         limit: int = 6,
     ) -> tuple[str, ...]:
         """The concepts and words the draft shares with one postmortem, most telling first."""
-        weighed = [
-            (CONCEPT_WEIGHT * w, name)
+        weighed: list[tuple[float, str, frozenset[str]]] = [
+            (CONCEPT_WEIGHT * w, name, frozenset())
             for name, w in self.concepts.contributions(q_concepts, index).items()
         ]
+        concepts = {name for _, name, _ in weighed}
         weighed += [
-            (w, reading.surfaces.get(stem, stem))
+            (w, reading.surfaces.get(stem, stem), word_concepts(stem))
             for stem, w in self.words.contributions(q_words, index).items()
             if not filler(stem)
         ]
         chosen: list[str] = []
-        for _, term in sorted(weighed, key=lambda p: (-p[0], p[1])):
-            # A word already said by a concept of the same name adds nothing to read.
-            if any(term == c or term in c.split() or c in term.split() for c in chosen):
+        for _, term, names in sorted(weighed, key=lambda p: (-p[0], p[1])):
+            # A word a shared concept already says ("expired" beside expiry) adds nothing.
+            if names & concepts or any(
+                term == c or term in c.split() or c in term.split() for c in chosen
+            ):
                 continue
             chosen.append(term)
             if len(chosen) == limit:

@@ -26,7 +26,7 @@ from typing import Any
 import snowballstemmer
 import yaml
 
-__all__ = ["Reading", "filler", "lexicon_version", "read_text"]
+__all__ = ["Reading", "filler", "lexicon_version", "read_text", "word_concepts"]
 
 _DATA = Path(__file__).parent / "data" / "concepts.yaml"
 _COMMON = Path(__file__).parent / "data" / "common_words.yaml"
@@ -72,6 +72,21 @@ def _lexicon() -> dict[str, list[tuple[tuple[str, ...], str]]]:
             if stems and (stems, name) not in starts.get(stems[0], []):
                 starts.setdefault(stems[0], []).append((stems, name))
     return starts
+
+
+@cache
+def _word_concepts() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for first, phrases in _lexicon().items():
+        for stems, concept in phrases:
+            if len(stems) == 1:
+                found.setdefault(first, set()).add(concept)
+    return {stem: frozenset(names) for stem, names in found.items()}
+
+
+def word_concepts(stem: str) -> frozenset[str]:
+    """The concepts a single word names by itself (`expir` -> expiry), if any."""
+    return _word_concepts().get(stem, frozenset())
 
 
 @cache
