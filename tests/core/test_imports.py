@@ -716,3 +716,26 @@ def test_plain_text_on_its_own_is_a_page_and_inside_an_export_an_attachment() ->
 def test_date_labels_as_teams_write_them(line: str) -> None:
     [page] = import_file("x.html", f"<h1>Outage</h1><p>{line}</p>".encode()).pages
     assert parse_text(page.markdown).postmortem.created == date(2026, 3, 4)
+
+
+def test_zipped_google_docs_web_page_and_a_confluence_xml_export_zip() -> None:
+    page_html = (IMPORTS / "google-docs" / "tables.export.html").read_bytes()
+    page_html = page_html.replace(b"</body>", b'<p><img src="images/image1.png"></p></body>')
+    google = _zip({"Tables.html": page_html, "images/image1.png": b"\x89PNG\r\n"})
+    result = import_file("Tables.zip", google)
+    [page] = result.pages
+    assert page.kind == "Google Docs (HTML)" and "![](images/image1.png)" in page.markdown
+    assert any("images/image1.png" in n for n in result.notes)
+    entities = (IMPORTS / "confluence" / "xml-export" / "entities.xml").read_bytes()
+    space = _zip(
+        {
+            "entities.xml": entities,
+            "exportDescriptor.properties": b"spaceKey=OPS\n",
+            "attachments/360451/1/1": b"\x89PNG\r\n",
+        }
+    )
+    result = import_file("Confluence-space-export.zip", space)
+    assert len(result.pages) == 4 and result.failures == []
+    assert any(
+        "exportDescriptor.properties" in n and "attachments/360451/1/1" in n for n in result.notes
+    )

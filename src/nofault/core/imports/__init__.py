@@ -255,11 +255,16 @@ def _has_notion_id(stem: str) -> bool:
     return len(last) == 32 and all(c in "0123456789abcdef" for c in last)
 
 
+def _named_in(filename: str, text: str) -> bool:
+    """Whether a page names a file ("test.png"); a bare number such as "1" does not count."""
+    return "." in filename.strip(".") and filename in text
+
+
 def _attachments(others: list[str], result: ImportResult) -> None:
     if not others:
         return
     text = "\n".join(unquote(page.markdown) for page in result.pages)
-    referenced = [n for n in others if PurePosixPath(n).name in text]
+    referenced = [n for n in others if n in text or _named_in(PurePosixPath(n).name, text)]
     unreferenced = [n for n in others if n not in referenced]
     if referenced:
         result.notes.append(
