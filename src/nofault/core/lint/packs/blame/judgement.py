@@ -30,6 +30,12 @@ _NEGATED_JUDGEMENT = re.compile(
 )
 
 
+_NAMED_AS = re.compile(
+    r"\b(?:call(?:ing|ed|s)?|label(?:l?ing|l?ed|s)?|term(?:ing|ed|s)?|dismiss(?:ing|ed)?\s+it\s+as|"
+    r"writ(?:e|ing|ten)\s+(?:it\s+)?off\s+as)\s+(?:it|this|that|them|him|her|something)\s+"
+    r"(?:\w+\s+)?$",
+    re.I,
+)
 _DENIED = re.compile(r"\b(?:rarely|seldom|hardly|never|not)\b|n['’]t\b", re.I)
 
 
@@ -41,6 +47,8 @@ def judged(c: Clause, m: re.Match[str]) -> Found | None:
     """Report a judgemental word, unless it judges an outcome or sits in an allowed phrase."""
     if _excepted(c, m) or _NEGATED_JUDGEMENT.search(c.text, max(0, m.start() - 30), m.start()):
         return None  # "people are rarely careless", "does not mean they were negligent"
+    if _NAMED_AS.search(c.text, max(0, m.start() - 30), m.start()):
+        return None  # "calling it carelessness would explain nothing": the word as a label
     if m.group(0).lower() in OUTCOME_JUDGEMENTS and (
         not about_someone(c.text, m, c.people) or is_imperative(c.text)
     ):
