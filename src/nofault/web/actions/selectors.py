@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from nofault.web.actions.models import ActionItem
+from nofault.web.incidents.models import Incident
 from nofault.web.incidents.selectors import visible_incident_filter
 
 
@@ -42,9 +43,35 @@ def action_item_cards_visible(
 def action_item_counts_visible(
     *, user: Any, statuses: list[str], filters: dict[str, str] | None = None, cap: int
 ) -> dict[str, int]:
-    """How many visible items have each status, counting no further than `cap` + 1."""
-    qs = action_item_list_visible(user=user, filters=filters).order_by().values("id")
-    return {status: qs.filter(status=status)[: cap + 1].count() for status in statuses}
+    """How many visible items have each status, counting no further than `cap` + 1.
+
+    The same items as `action_item_list_visible`, told apart the other way round: every
+    item except those of the few postmortems the person may not see. Through the access
+    join, PostgreSQL hashed all 100,000 postmortems for each count (120-180 ms a status,
+    300,000 items); this way a count reads the (status, postmortem) index and stops at the
+    cap (benchmarks/web_load.py, the action board).
+    """
+    if not getattr(user, "is_authenticated", False):
+        return dict.fromkeys(statuses, 0)
+    qs = _filtered(ActionItem.objects.order_by(), filters)
+    hidden = _hidden_postmortems(user)
+    if hidden is not None:
+        qs = qs.exclude(postmortem_id__in=hidden)
+    return {status: qs.filter(status=status).values("id")[: cap + 1].count() for status in statuses}
+
+
+def _hidden_postmortems(user: Any) -> QuerySet[Incident, dict[str, Any]] | None:
+    """The ids of postmortems a signed-in person may not see (restricted incidents they are
+    no member of: the complement of `visible_incident_filter`); None when they see them all."""
+    if not visible_incident_filter(user, "incident__"):  # an empty Q (admins) hides nothing
+        return None
+    member_of = Incident.members.through.objects.filter(user_id=user.pk).values("incident_id")
+    return (
+        Incident.objects.filter(restricted=True, postmortem__isnull=False)
+        .exclude(pk__in=member_of)
+        .order_by()
+        .values("postmortem__id")
+    )
 
 
 def action_item_board_visible(
