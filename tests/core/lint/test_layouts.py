@@ -101,7 +101,8 @@ def test_an_unknown_reference_says_what_was_read() -> None:
     result = _lint(SRE_BOOK.replace("| Q-2 | 2 |", "| Q-2 | 7 |"))
     messages = [f.message for f in result.findings if f.code == "STR009"]
     assert messages == [
-        "action item A2 addresses '7', which is not a contributing factor id in this document"
+        "action item A2 addresses '7', which is not a contributing factor id in this document "
+        "(factors read: 1, 2, 3)"
     ]
 
 

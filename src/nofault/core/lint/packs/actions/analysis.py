@@ -178,6 +178,9 @@ _COMMON = frozenset(
 )  # fmt: skip
 
 
+_MAX_POSTINGS = 32
+
+
 def _stems(text: str) -> set[str]:
     return {w[:6] for w in _STEM.findall(text.lower()) if w not in _COMMON}
 
@@ -188,7 +191,19 @@ def implied_links(pm: Postmortem) -> dict[str, set[str]] | None:
     items, factors = pm.action_items, pm.contributing_factors
     if not items or not factors or any(a.factors for a in items):
         return None
-    words = {f.id: _stems(f.text) for f in factors}
-    return {
-        a.id: {fid for fid, fw in words.items() if len(fw & _stems(a.text)) >= 2} for a in items
-    }
+    # An index from word to factors keeps this linear in the words, not actions x factors.
+    index: dict[str, list[str]] = {}
+    for f in factors:
+        for stem in _stems(f.text):
+            index.setdefault(stem, []).append(f.id)
+    links: dict[str, set[str]] = {}
+    for a in items:
+        shared: dict[str, int] = {}
+        for stem in _stems(a.text):
+            postings = index.get(stem, ())
+            if len(postings) > _MAX_POSTINGS:
+                continue  # a word most factors use links an action to none of them
+            for fid in postings:
+                shared[fid] = shared.get(fid, 0) + 1
+        links[a.id] = {fid for fid, n in shared.items() if n >= 2}
+    return links

@@ -158,7 +158,10 @@ def duplicate_id(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
 
 def unknown_factor(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
     """Flag an action item that names a contributing factor the document does not define."""
-    known = {f.id for f in ctx.postmortem.contributing_factors}
+    factors = ctx.postmortem.contributing_factors
+    known = {f.id for f in factors}
+    # Say what was read, so a reference by number or name can be made to fit.
+    read = ", ".join(f.id for f in factors[:12]) + (", …" if len(factors) > 12 else "")
     for item in ctx.postmortem.action_items:
         for ref in item.factors:
             if ref not in known:
@@ -166,7 +169,10 @@ def unknown_factor(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
                 yield Hit(
                     line, col,
                     message=f"action item {item.id} addresses {ref!r}, which is not a contributing "
-                    "factor id in this document",
+                    "factor id in this document"
+                    + (f" (factors read: {read})" if read else " (no factors were read)"),
+                    suggestion="Name a factor by its id, its number in the list, or the words "
+                    "its text starts with.",
                 )  # fmt: skip
 
 
