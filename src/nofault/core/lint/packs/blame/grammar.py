@@ -16,6 +16,7 @@ from nofault.core.lint.packs.blame.lexicon import (
     ROLES,
     TEAM,
 )
+from nofault.core.lint.text import folded
 
 _I = re.IGNORECASE
 TOKEN = re.compile(r"@?[^\W\d_][\w'’.-]*(?<![.])")
@@ -33,6 +34,7 @@ BOUNDARY = re.compile(
     r"noted|notes|shows|showed|found|finds|confirmed|confirms)\b",
     _I,
 )
+_BOUNDARY_FOLDED = folded(BOUNDARY)
 COORDINATORS = {"and", "but", "then", "or", "nor", "so"}
 SKIP = frozenset(
     [
@@ -211,7 +213,13 @@ def clause_tokens(text: str, end: int) -> tuple[list[re.Match[str]], str | None,
     left = text[window_start : end + 24]
     limit = end - window_start
     last = None
-    for found in BOUNDARY.finditer(left):
+    # The case-sensitive twin on the lower-cased window: one regex try per position is cheap.
+    boundaries = (
+        _BOUNDARY_FOLDED.finditer(left.lower())
+        if _BOUNDARY_FOLDED is not None and left.isascii()
+        else BOUNDARY.finditer(left)
+    )
+    for found in boundaries:
         if found.end() > limit:
             break
         last = found
