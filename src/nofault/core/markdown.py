@@ -1616,12 +1616,14 @@ def _resolve_references(sections: list[Section]) -> list[Section]:
     factors = [f for s in sections if isinstance(s, FactorsSection) for f in s.factors]
     if not factors:
         return sections
+    known = {f.id for f in factors}
     out: list[Section] = []
     for section in sections:
         if isinstance(section, ActionItemsSection) and any(a.factors for a in section.items):
             items = []
             for item in section.items:
-                refs = [resolve_reference(r, factors) or r for r in item.factors]
+                refs = [r if r in known else resolve_reference(r, factors) or r
+                        for r in item.factors]  # fmt: skip
                 items.append(item.model_copy(update={"factors": list(dict.fromkeys(refs))})
                              if refs != item.factors else item)  # fmt: skip
             section = section.model_copy(update={"items": items})
