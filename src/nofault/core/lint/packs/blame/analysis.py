@@ -40,6 +40,7 @@ from nofault.core.lint.packs.blame.patterns import (
     JUDGEMENT_EXCEPTIONS,
     META,
 )
+from nofault.core.lint.packs.blame.reword import reword
 from nofault.core.lint.rule import Hit
 from nofault.core.lint.text import Sentence
 
@@ -262,6 +263,6 @@ def to_hit(sentence: Sentence, text: str, f: Found) -> Hit:
     return Hit(
         line, column, end_line, end_column,
         message=f"{MESSAGES[f.rule]}: “{phrase}”",
-        suggestion=SUGGESTIONS.get(f.kind),
+        suggestion=reword(text, f.start, f.end, f.kind, SUGGESTIONS.get(f.kind)),
         level=f.level,
     )  # fmt: skip
