@@ -1754,7 +1754,8 @@ def parse_text(
     # list them under "Root cause analysis": that list is read as factors then, and whenever
     # its items carry factor ids (as the canonical form writes them), so that a round trip
     # reads the same factors. An analysis with five-whys chains keeps them.
-    # With no causes section at all, a "What went wrong" in prose gives a factor a paragraph.
+    # Where no factors are listed, a template's "What didn't work" in prose gives a factor a
+    # paragraph, as a causes section in prose does.
     causes = any(isinstance(s, FactorsSection) for s in sections)
     for index, h, text_of, end, inner in went_wrong:
         built = sections[index]
@@ -1765,7 +1766,7 @@ def parse_text(
             continue
         if isinstance(built, AnalysisSection) and built.chains:
             continue
-        by_paragraph = not causes and not canonical and built.kind == SectionKind.WENT_WRONG
+        by_paragraph = not reading.listed and not canonical and built.kind == SectionKind.WENT_WRONG
         section = _build_section(SectionKind.CONTRIBUTING_FACTORS, text_of, h.level, lines, h.end,
                                  end, inner, problems, reading, prose=by_paragraph)  # fmt: skip
         if isinstance(section, FactorsSection) and section.factors:
