@@ -318,3 +318,15 @@ def test_every_edit_path_keeps_what_it_was_not_asked_to_change(
     pm.refresh_from_db()
     changed = _changed_lines(saved_before, pm.source)
     assert changed and all(("services" in c or "checkout-api" in c) for c in changed), changed
+
+
+def test_blame_findings_come_first_in_a_report(author: Any) -> None:
+    text = (
+        "## Impact\n\nSomething happened.\n\n## Analysis\n\n"
+        "Later, Dave forgot to renew the certificate.\n"
+    )
+    report = services.postmortem_lint(source=text)
+    categories = [f.category for f in report.findings]
+    assert "blame" in categories and len(set(categories)) > 1
+    first_other = next(i for i, c in enumerate(categories) if c != "blame")
+    assert all(c != "blame" for c in categories[first_other:])

@@ -92,7 +92,9 @@ def lint_source(source: str, *, config: LintConfig | None = None) -> tuple[Parse
     parsed = parse_text(source, aliases=config.heading_aliases())
     result = lint_parsed(parsed, config=config)
     score = None if result.score is None else float(result.score.score)
-    return parsed, LintReport(findings=result.findings, score=score, depth=result.score)
+    # Blame findings first (in line order), then the rest: blame is what a review must not keep.
+    findings = sorted(result.findings, key=lambda f: f.category != "blame")
+    return parsed, LintReport(findings=findings, score=score, depth=result.score)
 
 
 def postmortem_lint(*, source: str, config: LintConfig | None = None) -> LintReport:
