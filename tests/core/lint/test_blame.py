@@ -99,7 +99,9 @@ def test_findings_point_at_the_words_and_suggest_a_rewording() -> None:
     assert (finding.line, finding.column) == (4, 6)
     assert finding.excerpt == "Alice broke"
     assert "Alice broke" in finding.message
-    assert "tool" in finding.suggestion
+    # The rewording is built from the sentence's own words, then the rule's advice.
+    assert "deploy" in finding.suggestion and "Alice" not in finding.suggestion
+    assert "conditions" in finding.suggestion
 
 
 def test_quotes_code_and_urls_are_not_linted() -> None:
