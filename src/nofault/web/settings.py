@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "nofault.web.reviews",
     "nofault.web.insights",
     "nofault.web.search",
+    "nofault.web.worker",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,147 @@
+"""The worker loop: claim a due task, run it, record the outcome; beat; schedule periodic tasks.
+
+Claiming is one conditional UPDATE (status and lease as read), so two workers on the same
+SQLite or PostgreSQL database never both win a task. A task that raises is tried again after
+an exponential backoff until its attempts run out, then marked failed with the error kept.
+A worker killed mid-task leaves its lease to expire; the next worker to look claims it again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import close_old_connections
+from django.db.models import Q
+from django.utils import timezone
+
+from nofault.web.worker.models import Task, TaskStatus, WorkerHeartbeat
+from nofault.web.worker.tasks import REGISTRY, enqueue
+
+logger = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=10)
+BACKOFF_BASE = timedelta(seconds=10)
+BACKOFF_CAP = timedelta(hours=1)
+HEARTBEAT_EVERY = timedelta(seconds=15)
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait before the next try after `attempts` failed ones: 10 s, 20 s, 40 s … up to 1 h."""
+    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+
+
+def worker_name() -> str:
+    """This process's name in heartbeats and task rows: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def heartbeat(worker: str) -> None:
+    """Record that `worker` is alive now."""
+    WorkerHeartbeat.objects.update_or_create(worker=worker, defaults={"seen_at": timezone.now()})
+
+
+def schedule_due() -> int:
+    """Queue each periodic task for the current period once, however many workers ask."""
+    now = timezone.now()
+    queued = 0
+    for spec in REGISTRY.values():
+        if spec.every is None:
+            continue
+        period = int(now.timestamp() // spec.every.total_seconds())
+        # The period is in the key, so every worker enqueues the same key: one run a period.
+        task = enqueue(spec.name, key=f"{spec.name}@{period}")
+        queued += task.attempts == 0 and task.status == TaskStatus.QUEUED
+    return queued
+
+
+def claim(worker: str) -> Task | None:
+    """Take the oldest due task, or one whose runner's lease expired; None when none is due."""
+    now = timezone.now()
+    due = Q(status=TaskStatus.QUEUED, run_after__lte=now) | Q(
+        status=TaskStatus.RUNNING, locked_until__lt=now
+    )
+    for candidate in Task.objects.filter(due).order_by("run_after", "id")[:10]:
+        won = Task.objects.filter(
+            pk=candidate.pk, status=candidate.status, locked_until=candidate.locked_until
+        ).update(status=TaskStatus.RUNNING, locked_until=now + LEASE, worker=worker)
+        if won:
+            candidate.refresh_from_db()
+            return candidate
+    return None
+
+
+def run_task(task: Task) -> bool:
+    """Run a claimed task and record done, retry or failed; True when it succeeded."""
+    spec = REGISTRY.get(task.name)
+    attempts = task.attempts + 1
+    try:
+        if spec is None:
+            raise LookupError(f"no task named {task.name!r} is registered in this worker")
+        spec.run(**task.kwargs)
+    except Exception as error:  # the task's own failure: recorded, retried, never fatal
+        logger.warning("task %s failed (attempt %d): %s", task.key, attempts, error)
+        message = "".join(traceback.format_exception_only(error)).strip()
+        if attempts >= task.max_attempts or spec is None:
+            outcome = {"status": TaskStatus.FAILED, "finished_at": timezone.now()}
+        else:
+            outcome = {
+                "status": TaskStatus.QUEUED,
+                "run_after": timezone.now() + backoff(attempts),
+            }
+        Task.objects.filter(pk=task.pk).update(
+            attempts=attempts, locked_until=None, last_error=message[:4000], **outcome
+        )
+        return False
+    Task.objects.filter(pk=task.pk).update(
+        status=TaskStatus.DONE, attempts=attempts, locked_until=None, finished_at=timezone.now()
+    )
+    return True
+
+
+@dataclass
+class WorkerReport:
+    """What one worker run did."""
+
+    succeeded: int = 0
+    failed: int = 0
+    keys: list[str] = field(default_factory=list)
+
+
+def work(
+    *,
+    burst: bool = False,
+    poll: float = 1.0,
+    schedule: bool = True,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> WorkerReport:
+    """Run due tasks until stopped; with `burst`, stop once no task is due."""
+    worker = worker_name()
+    report = WorkerReport()
+    last_beat = None
+    while not should_stop():
+        close_old_connections()
+        now = timezone.now()
+        if last_beat is None or now - last_beat >= HEARTBEAT_EVERY:
+            heartbeat(worker)
+            if schedule:
+                schedule_due()
+            last_beat = now
+        task = claim(worker)
+        if task is None:
+            if burst:
+                break
+            time.sleep(poll)
+            continue
+        if run_task(task):
+            report.succeeded += 1
+        else:
+            report.failed += 1
+        report.keys.append(task.key)
+    return report
