@@ -37,6 +37,7 @@ COMMAND_MODULES = {
     "coverage": "nofault.cli.coverage_cmd",
     "remind": "nofault.cli.remind_cmd",
     "deliveries": "nofault.cli.deliveries_cmd",
+    "worker": "nofault.cli.worker_cmd",
     "serve": "nofault.cli.web_cmd",
     "createadmin": "nofault.cli.user_cmd",
     "user": "nofault.cli.user_cmd",
