@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from html import escape
+from typing import TYPE_CHECKING
 
 from nofault.core.insights.charts import bar_chart, line_chart, stacked_bar_chart
 from nofault.core.insights.metrics import (
@@ -24,8 +25,10 @@ from nofault.core.insights.metrics import (
     slipped_actions,
 )
 from nofault.core.insights.records import IncidentRecord, PostmortemRecord
-from nofault.core.insights.themes import Theme, find_themes
 from nofault.core.pdf import html_to_pdf
+
+if TYPE_CHECKING:
+    from nofault.core.insights.themes import Theme
 
 __all__ = ["LearningReport", "build_report", "to_html", "to_markdown", "to_pdf"]
 
@@ -80,6 +83,10 @@ def build_report(
         only = [pm for pm in pms if (pm.severity or "unknown") == severity]
         for month, m in metrics_by("month", only, None, today=until).items():
             severities.setdefault(month, {})[severity] = m.incidents
+    # Themes cluster with scikit-learn: imported when a report is built, not when the web app's
+    # URLs load (that import costs seconds of a worker's first request).
+    from nofault.core.insights.themes import find_themes
+
     report = LearningReport(
         title=title or _title(since, until),
         since=since,
