@@ -41,9 +41,7 @@ def worker(
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
-    report = work(
-        burst=burst, poll=poll, schedule=not no_schedule, should_stop=lambda: stopping
-    )
+    report = work(burst=burst, poll=poll, schedule=not no_schedule, should_stop=lambda: stopping)
     stdout.print(f"Ran {report.succeeded + report.failed} task(s): {report.failed} failed.")
     if burst and report.failed:
         raise typer.Exit(ExitCode.FINDINGS)
