@@ -42,6 +42,9 @@ class WebConfig:
     base_url: str = "http://127.0.0.1:8000"
     invite_days: int = 3
     trusted_proxies: list[str] = field(default_factory=list)
+    metrics_token: str = ""
+    log_format: str = "plain"
+    worker_stale_seconds: int = 120
 
 
 # name -> (environment variable, description) ; the documented settings.
@@ -68,6 +71,15 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "trusted_proxies": (
         "NOFAULT_TRUSTED_PROXIES",
         "comma-separated addresses or networks of reverse proxies whose X-Forwarded-For is read",
+    ),
+    "metrics_token": (
+        "NOFAULT_METRICS_TOKEN",
+        "bearer token /metrics asks for (at least 16 characters); unset: /metrics answers 404",
+    ),
+    "log_format": ("NOFAULT_LOG_FORMAT", "plain or json (one JSON object a line, with request id)"),
+    "worker_stale_seconds": (
+        "NOFAULT_WORKER_STALE_SECONDS",
+        "/readyz fails when no worker beat for this long (120); 0: no worker is checked",
     ),
 }
 
@@ -294,6 +306,16 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Web
             ipaddress.ip_network(proxy, strict=False)
         except ValueError:
             raise ConfigError(f"{name}: {proxy!r} is not an address or a network") from None
+    name, raw = get("metrics_token", "")
+    metrics_token = str(raw)
+    if metrics_token and len(metrics_token) < 16:
+        raise ConfigError(f"{name} must be at least 16 characters long")
+    name, raw = get("log_format", "plain")
+    log_format = str(raw).strip().lower()
+    if log_format not in ("plain", "json"):
+        raise ConfigError(f"{name} must be plain or json, not {raw!r}")
+    name, raw = get("worker_stale_seconds", 120)
+    worker_stale = _int(name, raw, minimum=0)
     return WebConfig(
         data_dir=data_dir,
         secret_key=secret,
@@ -312,4 +334,7 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Web
         base_url=base_url,
         invite_days=invite_days,
         trusted_proxies=proxies,
+        metrics_token=metrics_token,
+        log_format=log_format,
+        worker_stale_seconds=worker_stale,
     )
