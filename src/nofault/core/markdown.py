@@ -1152,10 +1152,9 @@ def _ids_listed(lines: Sequence[str], blocks: list[Block]) -> bool:
 _MIN_FACTOR_WORDS = 4
 
 
-def _paragraph_factors(
-    lines: Sequence[str], blocks: list[Block], taken: set[str]
-) -> tuple[int, int, list[ContributingFactor]] | None:
-    """Read a causes section written as prose: each paragraph of the first run is a factor."""
+def _paragraph_run(lines: Sequence[str], blocks: list[Block]) -> tuple[int, int, list[str]] | None:
+    """Return the first run of paragraphs among the blocks (indexes and texts), when each says
+    something (four words or more: not a placeholder or a lead-in line)."""
     first = next((i for i, b in enumerate(blocks) if b.type == "paragraph"), None)
     if first is None:
         return None
@@ -1164,7 +1163,18 @@ def _paragraph_factors(
         last += 1
     texts = [_item_text(lines, b.start, b.end) for b in blocks[first : last + 1]]
     if any(len(t.split()) < _MIN_FACTOR_WORDS for t in texts):
-        return None  # a placeholder or a lead-in line, not a cause
+        return None
+    return first, last, texts
+
+
+def _paragraph_factors(
+    lines: Sequence[str], blocks: list[Block], taken: set[str]
+) -> tuple[int, int, list[ContributingFactor]] | None:
+    """Read a causes section written as prose: each paragraph of the first run is a factor."""
+    run = _paragraph_run(lines, blocks)
+    if run is None:
+        return None
+    first, last, texts = run
     factors = []
     for text in texts:
         category, rest = _category_label(text)
@@ -1177,14 +1187,14 @@ def _paragraph_factors(
 
 
 def _read_actions(
-    lines: Sequence[str], block: Block, problems: list[Problem]
+    lines: Sequence[str], block: Block, problems: list[Problem], first: int = 1
 ) -> list[ActionItem] | None:
     header, rows = _table_rows(lines, block)
     columns = _header_map(header, _ACTION_COLUMNS)
     if "text" not in columns:
         return None
     items = []
-    for number, (line_index, cells) in enumerate(rows, start=1):
+    for number, (line_index, cells) in enumerate(rows, start=first):
         values: dict[str, tuple[str, int]] = {}
         for col, name in enumerate(columns):
             if name and col < len(cells) and name not in values:
@@ -1366,11 +1376,11 @@ def _factor_refs(raw: str) -> list[str]:
 
 
 def _read_action_list(
-    lines: Sequence[str], block: Block, problems: list[Problem]
+    lines: Sequence[str], block: Block, problems: list[Problem], first: int = 1
 ) -> list[ActionItem]:
     """Read action items written as a bulleted, numbered or task list, one item each."""
     items = []
-    for number, (item_start, item_end) in enumerate(block.items, start=1):
+    for number, (item_start, item_end) in enumerate(block.items, start=first):
         item = _action_from_item(
             _item_text(lines, item_start, item_end), number, item_start + 1, problems
         )
@@ -1383,10 +1393,10 @@ def _meta_value(value: str) -> str:
     return value.replace(";", ",")
 
 
-def render_action_item(item: ActionItem, number: int) -> str:
+def render_action_item(item: ActionItem) -> str:
     """Render one action item as a task-list line with its fields in brackets after the text."""
     box = "x" if item.status is ActionStatus.DONE else " "
-    ident = f"**{item.id}** " if item.id != f"A{number}" else ""
+    ident = f"**{item.id}** "
     meta = []
     for key, value in (
         ("owner", item.owner), ("person", item.person),
@@ -1453,12 +1463,48 @@ def _read_chains(
     return chains, index
 
 
+def _action_section(
+    common: dict[str, Any], lines: Sequence[str], start: int, end: int, blocks: list[Block],
+    problems: list[Problem], first: int,
+) -> ActionItemsSection:  # fmt: skip
+    """Build an action section from its first table or list, else its paragraphs."""
+    for block in blocks:
+        items = None
+        if block.type == "table":
+            items = _read_actions(lines, block, problems, first)
+        elif block.type in ("bullet_list", "ordered_list"):
+            items = _read_action_list(lines, block, problems, first) or None
+        if items is not None:
+            return ActionItemsSection(
+                **common,
+                style="table" if block.type == "table" else "list",
+                items=items,
+                body=_join(lines, start, block.start),
+                after=_join(lines, block.end, end),
+            )
+    run = _paragraph_run(lines, blocks)
+    if run is not None:
+        # Follow-ups written as paragraphs ("Add an alert on … (Done)"): one item each.
+        at, last, texts = run
+        read = [_action_from_item(f"- {t}", n, blocks[at].start + 1, problems)
+                for n, t in enumerate(texts, start=first)]  # fmt: skip
+        return ActionItemsSection(
+            **common,
+            style="list",
+            items=[a for a in read if a is not None],
+            body=_join(lines, start, blocks[at].start),
+            after=_join(lines, blocks[last].end, end),
+        )
+    return ActionItemsSection(**common, body=_join(lines, start, end))
+
+
 @dataclass
 class _Reading:
     """What the sections read so far tell the ones after them."""
 
     taken: set[str] = field(default_factory=set)  # factor ids
     listed: bool = False  # factors were read from a list
+    actions: int = 0  # action items read, so a second list's A1 is numbered on (A4, A5 …)
 
 
 def _build_section(
@@ -1520,21 +1566,9 @@ def _build_section(
             )
         return FactorsSection(**common, body=_join(lines, start, end))
     if kind == SectionKind.ACTION_ITEMS:
-        for block in blocks:
-            items = None
-            if block.type == "table":
-                items = _read_actions(lines, block, problems)
-            elif block.type in ("bullet_list", "ordered_list"):
-                items = _read_action_list(lines, block, problems) or None
-            if items is not None:
-                return ActionItemsSection(
-                    **common,
-                    style="table" if block.type == "table" else "list",
-                    items=items,
-                    body=_join(lines, start, block.start),
-                    after=_join(lines, block.end, end),
-                )
-        return ActionItemsSection(**common, body=_join(lines, start, end))
+        section = _action_section(common, lines, start, end, blocks, problems, reading.actions + 1)
+        reading.actions += len(section.items)
+        return section
     if kind == SectionKind.LINKS:
         for block in blocks:
             if block.type == "bullet_list":
@@ -1898,7 +1932,7 @@ def _render_structure(section: Section) -> str:
         if not section.items:
             return ""
         if section.style == "list":
-            return "\n".join(render_action_item(a, n) for n, a in enumerate(section.items, start=1))
+            return "\n".join(render_action_item(a) for a in section.items)
         rows = []
         for a in section.items:
             status = a.status.value + (f" ({a.reason})" if a.reason else "")
