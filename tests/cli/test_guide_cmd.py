@@ -142,14 +142,27 @@ def test_undefined_severity_in_config_exits_2(tmp_path: Path) -> None:
 
 
 def test_strict_fails_while_a_value_is_still_to_complete(tmp_path: Path) -> None:
-    (tmp_path / "values.md").write_text("- **Keep the kettle warm**: we look after each other\n")
-    args = ["guide", "build", "--values", str(tmp_path / "values.md")]
+    (tmp_path / "values.md").write_text("- **Keep the kettle warm**\n")
+    args = ["guide", "build", "--values", str(tmp_path / "values.md"), "--organisation", "Kettle"]
     lenient = runner.invoke(app, args)
-    assert lenient.exit_code == 0 and "To complete by" in lenient.stdout
+    assert lenient.exit_code == 0 and "To complete by Kettle" in lenient.stdout
+    assert "your core values, item 1" in lenient.stdout
+    assert str(tmp_path) not in lenient.stdout
     assert "values.md:1: value 'Keep the kettle warm' maps to no practice" in " ".join(
         lenient.output.split()
     )
     assert runner.invoke(app, [*args, "--strict"]).exit_code == 1
+
+
+def test_the_organisation_name_is_asked_for_not_invented(tmp_path: Path) -> None:
+    (tmp_path / "values.md").write_text("- **Ownership**: we own what we run\n")
+    args = ["guide", "build", "--values", str(tmp_path / "values.md")]
+    unnamed = runner.invoke(app, args)
+    assert unnamed.exit_code == 2 and unnamed.stdout == ""
+    assert "--organisation" in unnamed.output and "[organisation]" in unnamed.output
+    named = runner.invoke(app, [*args, "--organisation", "Quay Ltd"])
+    assert named.exit_code == 0 and "# Quay Ltd Blameless Postmortem Guide" in named.stdout
+    assert "Your organisation" not in named.stdout
 
 
 def _sections(text: str) -> list[tuple[SectionKind, str]]:

@@ -77,6 +77,12 @@ def build(
     output: Path = typer.Option(
         None, "--output", "-o", help="File to write. Without it Markdown or HTML is printed."
     ),
+    organisation: str = typer.Option(
+        None,
+        "--organisation",
+        "--organization",
+        help="The organisation's name (default: `name` under [organisation] in guide.toml).",
+    ),
     strict: bool = typer.Option(
         False,
         "--strict",
@@ -97,7 +103,7 @@ def build(
     try:
         inputs = read_inputs(values, principles)
         settings = load_guide_config(config)
-        guide = make_guide(inputs, settings)
+        guide = make_guide(inputs, settings, organisation=organisation)
     except GuideInputError as exc:
         fail(str(exc))
         raise typer.Exit(ExitCode.USAGE) from exc
@@ -129,7 +135,16 @@ def build(
         s = trace.statement
         stderr.print(
             f"[yellow]to complete:[/] {s.source}:{s.line}: {s.kind.value} {s.name!r} "
-            "maps to no practice yet; add `practices:` or `themes:`",
+            "maps to no practice yet; describe it, or add `practices:` or `themes:`",
+            markup=True,
+        )
+    guessed = [t for t in guide.traces if t.matched_by.value == "closest"]
+    for trace in guessed:
+        s = trace.statement
+        labels = ", ".join(t.label for t in trace.themes)
+        stderr.print(
+            f"[yellow]to confirm:[/] {s.source}:{s.line}: {s.kind.value} {s.name!r} "
+            f"read as the closest themes ({labels}); confirm them with `themes:`",
             markup=True,
         )
     if strict and todo:

@@ -7,7 +7,14 @@ from dataclasses import replace
 
 import pytest
 
-from nofault.core.guide import Guide, Inputs, make_guide, parse_guide_config, to_markdown
+from nofault.core.guide import (
+    Guide,
+    GuideInputError,
+    Inputs,
+    make_guide,
+    parse_guide_config,
+    to_markdown,
+)
 from nofault.core.guide.config import GuideConfig
 from nofault.core.guide.inputs import OwnPractice, Statement, StatementKind
 from nofault.core.guide.knowledge import MatchedBy, match_statement, themes
@@ -17,6 +24,8 @@ from nofault.core.lint.registry import all_rules
 from nofault.core.lint.rule import Category, Examples, Level, Rule, RuleDoc
 from nofault.core.template import new_postmortem_markdown
 from tests.core.guide.conftest import TODAY, org_inputs
+
+ORG = "Example Org"
 
 PART_TITLES = [
     "Why blameless",
@@ -68,23 +77,78 @@ def test_acme_values_are_recognised_and_tidewater_mostly_are_not() -> None:
     assert all(s.practices for s in tidewater.all if s.name in unrecognised)
 
 
-def test_unknown_value_without_practices_is_marked_to_complete_not_filled() -> None:
+def test_unknown_value_gets_practices_from_its_own_words_marked_to_confirm() -> None:
     odd = Statement(
         StatementKind.VALUE,
         "Keep the kettle warm",
-        "We are there for each other.",
-        "values.yaml",
+        "We are there for each other when the night is long.",
+        "/tmp/upload-123/values.yaml",
         7,
     )
-    guide = make_guide(Inputs(values=[odd]), GuideConfig(), rules=[], today=TODAY)
+    guide = make_guide(Inputs(values=[odd]), GuideConfig(), rules=[], today=TODAY, organisation=ORG)
     (trace,) = guide.traces
-    assert not trace.complete and trace.themes == () and trace.practice_ids == ()
+    assert trace.complete
+    practices = next(
+        b for b in _part(guide, 1).blocks if isinstance(b, Items) and b.label == "Practices"
+    )
+    assert any("“We are there for each other when the night is long”" in p for p in practices.items)
+    assert all("to confirm" in p for p in practices.items)
+    assert "/tmp/" not in to_markdown(guide)
+
+
+def test_value_with_nothing_to_draw_on_is_to_complete_named_by_its_place() -> None:
+    known = _value("Ownership")
+    bare = Statement(StatementKind.VALUE, "Zyx", "", "/srv/tmp/values.yaml", 9)
+    guide = make_guide(
+        Inputs(values=[known, bare]), GuideConfig(), rules=[], today=TODAY, organisation=ORG
+    )
+    assert not guide.traces[1].complete
     callouts = [b for b in _part(guide, 1).blocks if isinstance(b, Callout)]
     assert len(callouts) == 1 and callouts[0].tone == "todo"
-    assert "values.yaml` (line 7)" in callouts[0].text
-    assert not any(isinstance(b, Items) and b.label == "Practices" for b in _part(guide, 1).blocks)
-    assert "**To complete**" in _tables(guide, 9)[0].rows[0]
-    assert "Keep the kettle warm (values.yaml:7)" in to_markdown(guide)
+    assert "your core values, item 2" in callouts[0].text
+    page = to_markdown(guide)
+    assert "/srv/tmp" not in page and "values.yaml" not in page
+    assert "**To complete**" in _tables(guide, 9)[0].rows[1]
+
+
+def test_the_organisation_name_is_required_and_never_a_placeholder() -> None:
+    with pytest.raises(GuideInputError, match="organisation's name is not set"):
+        make_guide(Inputs(values=[_value("Trust")]), GuideConfig(), rules=[], today=TODAY)
+    config = parse_guide_config('[organisation]\nname = "Harbour Co"\n')
+    guide = make_guide(Inputs(values=[_value("Trust")]), config, rules=[], today=TODAY)
+    assert guide.organisation == "Harbour Co" and "Your organisation" not in to_markdown(guide)
+    guide = make_guide(
+        Inputs(values=[_value("Trust")]), config, rules=[], today=TODAY, organisation="Quay Ltd"
+    )
+    assert "Quay Ltd" in to_markdown(guide) and "Harbour Co" not in to_markdown(guide)
+
+
+def test_values_sharing_a_theme_get_different_practices_from_their_words() -> None:
+    bar = Statement(
+        StatementKind.VALUE,
+        "Raise the bar",
+        "We hold every change to a high standard and review each one before it ships.",
+        "values.yaml",
+        1,
+    )
+    learn = Statement(
+        StatementKind.VALUE,
+        "Always be learning",
+        "We set aside time every week to learn something beyond our own team.",
+        "values.yaml",
+        2,
+    )
+    guide = make_guide(
+        Inputs(values=[bar, learn]), GuideConfig(), rules=[], today=TODAY, organisation=ORG
+    )
+    blocks = _part(guide, 1).blocks
+    lists = [b.items for b in blocks if isinstance(b, Items) and b.label == "Practices"]
+    assert len(lists) == 2
+    first = {p.split(": ", 1)[1] for p in lists[0]}
+    second = {p.split(": ", 1)[1] for p in lists[1]}
+    assert not first & second
+    assert any("beyond our own team" in p for p in lists[1])
+    assert any("high standard" in p for p in lists[0])
 
 
 def test_every_theme_has_practices_on_known_stages_and_roles() -> None:
@@ -132,7 +196,9 @@ def test_roles_table_uses_the_organisations_names_with_one_accountable_per_stage
 
 def test_raci_override_from_config() -> None:
     config = parse_guide_config('[raci.review]\nsponsor = "A"\nreviewer = "R"\n')
-    guide = make_guide(Inputs(values=[_value("Ownership")]), config, rules=[], today=TODAY)
+    guide = make_guide(
+        Inputs(values=[_value("Ownership")]), config, rules=[], today=TODAY, organisation=ORG
+    )
     raci = next(t for t in _tables(guide, 4) if t.css == "raci")
     review = next(r for r in raci.rows if r[0] == Stage.REVIEW.label)
     roles = list(Role)
@@ -185,7 +251,9 @@ def test_template_settings_rename_extend_and_choose_light_sections() -> None:
 
 def test_heading_the_linter_cannot_read_is_warned_about() -> None:
     config = parse_guide_config('[template.headings]\nwent_well = "Wins of the day"\n')
-    guide = make_guide(Inputs(values=[_value("Trust")]), config, rules=[], today=TODAY)
+    guide = make_guide(
+        Inputs(values=[_value("Trust")]), config, rules=[], today=TODAY, organisation=ORG
+    )
     assert any("Wins of the day" in w for w in guide.warnings)
 
 
@@ -210,7 +278,9 @@ def _rule(code: str, category: Category) -> Rule:
 
 def test_blameless_language_is_generated_from_the_blame_rules() -> None:
     rules = [_rule("BLM900", Category.BLAME), _rule("DEP900", Category.DEPTH)]
-    guide = make_guide(Inputs(values=[_value("Trust")]), GuideConfig(), rules=rules, today=TODAY)
+    guide = make_guide(
+        Inputs(values=[_value("Trust")]), GuideConfig(), rules=rules, today=TODAY, organisation=ORG
+    )
     part = _part(guide, 7)
     (table,) = [b for b in part.blocks if isinstance(b, Table)]
     assert table.rows == (
@@ -228,7 +298,9 @@ def test_blameless_language_is_generated_from_the_blame_rules() -> None:
 
 
 def test_blameless_language_waits_for_the_blame_pack() -> None:
-    guide = make_guide(Inputs(values=[_value("Trust")]), GuideConfig(), rules=[], today=TODAY)
+    guide = make_guide(
+        Inputs(values=[_value("Trust")]), GuideConfig(), rules=[], today=TODAY, organisation=ORG
+    )
     assert any(isinstance(b, Callout) and "not installed" in b.text for b in _part(guide, 7).blocks)
 
 
@@ -244,10 +316,10 @@ def test_own_practice_with_unknown_stage_names_the_line() -> None:
 
     bad = replace(_value("Odd"), practices=(OwnPractice("Do it.", stage="lunch", line=9),))
     with pytest.raises(GuideInputError, match=r"values.yaml:9: unknown stage 'lunch'"):
-        make_guide(Inputs(values=[bad]), GuideConfig(), rules=[], today=TODAY)
+        make_guide(Inputs(values=[bad]), GuideConfig(), rules=[], today=TODAY, organisation=ORG)
     bad = replace(_value("Odd"), themes=("kindness",))
     with pytest.raises(GuideInputError, match=r"values.yaml:1: .*unknown theme 'kindness'"):
-        make_guide(Inputs(values=[bad]), GuideConfig(), rules=[], today=TODAY)
+        make_guide(Inputs(values=[bad]), GuideConfig(), rules=[], today=TODAY, organisation=ORG)
 
 
 def _value(name: str) -> Statement:

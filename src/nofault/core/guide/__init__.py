@@ -52,10 +52,17 @@ def render_guide(guide: Guide, fmt: str) -> str | bytes:
 
 
 def build_guide(
-    *, values: Path | None, principles: Path | None, config: Path | None = None, fmt: str = "md"
+    *,
+    values: Path | None,
+    principles: Path | None,
+    config: Path | None = None,
+    fmt: str = "md",
+    organisation: str | None = None,
 ) -> str | bytes:
     """Read the input files, build the guide and render it; bad input raises GuideInputError."""
-    guide = make_guide(read_inputs(values, principles), load_guide_config(config))
+    guide = make_guide(
+        read_inputs(values, principles), load_guide_config(config), organisation=organisation
+    )
     return render_guide(guide, fmt)
 
 

@@ -17,7 +17,14 @@ from nofault.core.document import ReviewLevel
 from nofault.core.guide.config import GuideConfig, Severity
 from nofault.core.guide.errors import GuideInputError
 from nofault.core.guide.inputs import Inputs, OwnPractice, Statement, StatementKind
-from nofault.core.guide.knowledge import MatchedBy, Practice, Theme, match_statement, theme_keys
+from nofault.core.guide.knowledge import (
+    MatchedBy,
+    Practice,
+    Theme,
+    ThemeMatch,
+    match_statement,
+    theme_keys,
+)
 from nofault.core.guide.model import (
     Block,
     Callout,
@@ -32,6 +39,7 @@ from nofault.core.guide.model import (
     Trace,
 )
 from nofault.core.guide.vocabulary import Role, Stage, parse_role, parse_stage
+from nofault.core.guide.words import closest_themes, commitments
 from nofault.core.lint.rule import Category, Rule
 from nofault.core.markdown import heading_kind
 from nofault.core.template import TemplateSection, new_postmortem_markdown
@@ -83,6 +91,39 @@ def infer_stage(text: str) -> Stage | None:
     return next((stage for stage, pattern in _STAGE_HINTS if re.search(pattern, lowered)), None)
 
 
+MAX_FROM_WORDS = 3  # practices drawn from one description; more crowd out the process
+
+# A commitment no theme practice fits becomes a question for the stage its words point to.
+_WORDS_PRACTICE: dict[Stage, str] = {
+    Stage.TRIGGER: "When deciding whether an incident needs a postmortem, ask whether it "
+    "touched “{words}”; if it did, hold one.",
+    Stage.ASSIGN: "When naming the owner and facilitator, choose people who can speak for "
+    "“{words}”.",
+    Stage.GATHER: "While gathering the timeline, note each point where “{words}” was tested, "
+    "and what helped or got in the way.",
+    Stage.INTERVIEW: "In the conversations, ask how “{words}” showed up in what each person saw "
+    "and decided.",
+    Stage.DRAFT: "In the draft, say in a sentence how the incident bore on “{words}”.",
+    Stage.REVIEW: "In the review, ask how the incident bore on “{words}”: what helped it hold, "
+    "and what made it hard.",
+    Stage.PUBLISH: "When publishing, check the postmortem would stand up to “{words}”.",
+    Stage.FOLLOW_THROUGH: "Give at least one action item that serves “{words}”, with an owner "
+    "and a date.",
+    Stage.REVISIT: "At the revisit, ask whether the changes made since served “{words}”.",
+}
+_WORDS_ROLE: dict[Stage, Role] = {
+    Stage.TRIGGER: Role.INCIDENT_COMMANDER,
+    Stage.ASSIGN: Role.SPONSOR,
+    Stage.GATHER: Role.OWNER,
+    Stage.INTERVIEW: Role.FACILITATOR,
+    Stage.DRAFT: Role.OWNER,
+    Stage.REVIEW: Role.FACILITATOR,
+    Stage.PUBLISH: Role.OWNER,
+    Stage.FOLLOW_THROUGH: Role.OWNER,
+    Stage.REVISIT: Role.OWNER,
+}
+
+
 @dataclass
 class _Numbered:
     """A practice with its id, the statements it comes from, and its text filled in."""
@@ -93,6 +134,8 @@ class _Numbered:
     role: Role | None
     sources: list[Statement]
     own: bool
+    words: str = ""  # the clause of the statement's description this practice comes from
+    confirm: bool = False  # drawn from a theme nofault only guessed, for the facilitator to confirm
 
 
 class GuideBuilder:
@@ -139,7 +182,14 @@ class GuideBuilder:
     # --- practices and traces ----------------------------------------------------------
 
     def _add_practice(
-        self, text: str, stage: Stage | None, role: Role | None, source: Statement, own: bool
+        self,
+        text: str,
+        stage: Stage | None,
+        role: Role | None,
+        source: Statement,
+        own: bool,
+        words: str = "",
+        confirm: bool = False,
     ) -> _Numbered:
         key = " ".join(text.casefold().split())
         existing = self.by_text.get(key)
@@ -147,7 +197,9 @@ class GuideBuilder:
             if source not in existing.sources:
                 existing.sources.append(source)
             return existing
-        item = _Numbered(f"P{len(self.practices) + 1}", text, stage, role, [source], own)
+        item = _Numbered(
+            f"P{len(self.practices) + 1}", text, stage, role, [source], own, words, confirm
+        )
         self.practices.append(item)
         self.by_text[key] = item
         return item
@@ -186,12 +238,23 @@ class GuideBuilder:
                 f"{unknown[0]!r} (known: {', '.join(theme_keys())})",
             )
         match = match_statement(statement)
+        found, by = list(match.themes), match.by
+        if not found and not statement.practices:
+            found = [c.theme for c in closest_themes(statement.name, statement.description)]
+            by = MatchedBy.CLOSEST if found else MatchedBy.NONE
+        confirm = by is MatchedBy.CLOSEST
         numbered = [self._own_practice(statement, p) for p in statement.practices]
-        for theme in match.themes:
-            for p in theme.practices:
-                numbered.append(
-                    self._add_practice(self.fill(p.text), p.stage, p.role, statement, own=False)
-                )
+        numbered += self._practices_from_words(statement, found, confirm)
+        if not numbered:
+            # No description to draw on: the themes' practices, each printed once in the guide.
+            for theme in found:
+                for p in theme.practices:
+                    numbered.append(
+                        self._add_practice(
+                            self.fill(p.text), p.stage, p.role, statement, False, confirm=confirm
+                        )
+                    )
+        match = ThemeMatch(tuple(found), by, match.words)
         stages = {p.stage for p in numbered if p.stage}
         roles = {p.role for p in numbered if p.role}
         if any(t.facilitator for t in match.themes) or statement.questions:
@@ -208,6 +271,47 @@ class GuideBuilder:
         )
         self.traces.append(trace)
         return trace, numbered
+
+    def _practices_from_words(
+        self, statement: Statement, found: list[Theme], confirm: bool
+    ) -> list[_Numbered]:
+        """One practice per commitment in the description, quoting the words it comes from."""
+        out: list[_Numbered] = []
+        for commitment in commitments(statement.description, limit=MAX_FROM_WORDS):
+            theme = commitment.theme
+            unused = [
+                p
+                for p in (theme.practices if theme else ())
+                if " ".join(self.fill(p.text).casefold().split()) not in self.by_text
+            ]
+            if unused:
+                p = unused[0]
+                out.append(
+                    self._add_practice(
+                        self.fill(p.text),
+                        p.stage,
+                        p.role,
+                        statement,
+                        False,
+                        words=commitment.text,
+                        confirm=confirm,
+                    )
+                )
+                continue
+            stage = infer_stage(commitment.text) or Stage.REVIEW
+            text = _WORDS_PRACTICE[stage].format(words=commitment.text)
+            out.append(
+                self._add_practice(
+                    text,
+                    stage,
+                    _WORDS_ROLE[stage],
+                    statement,
+                    False,
+                    commitment.text,
+                    confirm or not found,
+                )
+            )
+        return out
 
     # --- parts -------------------------------------------------------------------------
 
@@ -233,6 +337,15 @@ class GuideBuilder:
             warnings=tuple(self.warnings),
         )
 
+    def where(self, statement: Statement) -> str:
+        """Name a statement's place by what the reader knows: "your core values, item 5"."""
+        items = (
+            self.inputs.values if statement.kind is StatementKind.VALUE else self.inputs.principles
+        )
+        what = "core values" if statement.kind is StatementKind.VALUE else "leadership principles"
+        number = next((i for i, s in enumerate(items, start=1) if s is statement), 0)
+        return f"your {what}, item {number}" if number else f"your {what}"
+
     def _practice_line(self, p: _Numbered) -> str:
         where = []
         if p.stage:
@@ -240,9 +353,18 @@ class GuideBuilder:
         if p.role:
             where.append(self.role(p.role))
         label = f" ({' · '.join(where)})" if where else ""
-        return f"**{p.id}**{label}: {p.text}"
+        text = f"**{p.id}**{label}: {p.text}"
+        if p.words and f"“{p.words}”" not in p.text:
+            text += f" From “{p.words}”."
+        if p.confirm:
+            text += f" (For the {self.role(Role.FACILITATOR)} to confirm.)"
+        return text
 
     def _statement_blocks(self, statement: Statement) -> list[Block]:
+        shown = {t.key for trace in self.traces for t in trace.themes}
+        earlier = {
+            t.key: trace.statement.name for trace in reversed(self.traces) for t in trace.themes
+        }
         trace, numbered = self.trace(statement)
         kind = "Core value" if statement.kind is StatementKind.VALUE else "Leadership principle"
         blocks: list[Block] = [
@@ -254,45 +376,57 @@ class GuideBuilder:
             )
             blocks.append(Quote(statement.description, f"{self.possessive} {what}"))
         themes = trace.themes
-        if themes:
+        if themes and trace.matched_by is MatchedBy.CLOSEST:
+            reasons = closest_themes(statement.name, statement.description)
+            because = "; ".join(
+                f"**{c.theme.label}** (it shares the words {_and([f'“{w}”' for w in c.words])})"
+                for c in reasons
+            )
+            blocks.append(
+                Paragraph(
+                    f"This guide does not know this {statement.kind.value}. The closest themes "
+                    f"are {because}. The {self.role(Role.FACILITATOR)} confirms them, or "
+                    "replaces them, with the people who wrote it."
+                )
+            )
+        elif themes:
             labels = " and ".join(f"**{t.label}**" for t in themes)
             how = {
-                MatchedBy.EXPLICIT: "as the organisation chose in its file",
+                MatchedBy.EXPLICIT: "as the organisation chose",
                 MatchedBy.NAME: "from its name",
                 MatchedBy.DESCRIPTION: "from its description",
-            }[trace.matched_by]
-            blocks.append(
-                Paragraph(f"Read as {labels} ({how}). " + " ".join(t.asks for t in themes))
-            )
+            }.get(trace.matched_by, "")
+            new = [t for t in themes if t.key not in shown]
+            asks = " ".join(t.asks for t in new)
+            again = [f"{t.label} (see {earlier[t.key]})" for t in themes if t.key in shown]
+            if again:
+                asks += f" It shares the theme {_and(again)}; its own words add what follows."
+            blocks.append(Paragraph(f"Read as {labels} ({how}). {asks}".strip()))
         if numbered:
             own = [p for p in numbered if p.own]
             if own and not themes:
-                blocks.append(
-                    Paragraph(
-                        f"nofault's knowledge base does not cover this {statement.kind.value}; "
-                        f"the practices below are {self.possessive} own."
-                    )
-                )
+                blocks.append(Paragraph(f"The practices below are {self.possessive} own."))
             blocks.append(Items(tuple(self._practice_line(p) for p in numbered), label="Practices"))
         else:
             blocks.append(
                 Callout(
-                    f"nofault does not recognise this {statement.kind.value}, and this guide will "
-                    f"not guess what it asks of a postmortem. Write that down in "
-                    f"`{statement.source}` (line {statement.line}): add `practices:` (each with "
-                    f"the `stage:` and `role:` it shapes) and `questions:`, or name the theme it "
-                    f"belongs to with `themes:` (one of: {', '.join(theme_keys())}).",
+                    f"Write what “{statement.name}” asks of a postmortem, in "
+                    f"{self.where(statement)}: a sentence or two on what it commits people to, "
+                    "or the practices it adds (what is done, at which stage, by whom) and the "
+                    "questions it asks in a review.",
                     tone="todo",
                     title=f"To complete by {self.config.organisation.name}",
                 )
             )
-        facilitator = [b for t in themes for b in t.facilitator]
+        # Guidance for the facilitator and leaders is printed with the first value of a theme.
+        new_themes = [t for t in themes if t.key not in shown]
+        facilitator = [b for t in new_themes for b in t.facilitator]
         if facilitator:
             blocks.append(Items(tuple(facilitator), label=f"The {self.role(Role.FACILITATOR)}"))
-        leaders = [b for t in themes for b in t.leaders]
+        leaders = [b for t in new_themes for b in t.leaders]
         if leaders:
             blocks.append(Items(tuple(leaders), label="Leaders"))
-        questions = [*statement.questions, *(q for t in themes for q in t.questions)]
+        questions = [*statement.questions, *(q for t in new_themes for q in t.questions)]
         if questions:
             blocks.append(Items(tuple(questions), label="Questions to ask"))
         return blocks
@@ -773,10 +907,7 @@ class GuideBuilder:
             blocks.append(
                 Callout(
                     "These still need the organisation's own practices: "
-                    + ", ".join(
-                        f"{t.statement.name} ({t.statement.source}:{t.statement.line})"
-                        for t in todo
-                    )
+                    + ", ".join(f"{t.statement.name} ({self.where(t.statement)})" for t in todo)
                     + ".",
                     tone="todo",
                     title="To complete",
@@ -791,8 +922,23 @@ def make_guide(
     *,
     rules: Sequence[Rule] | None = None,
     today: date | None = None,
+    organisation: str | None = None,
 ) -> Guide:
-    """Build the guide from values, principles and settings; rules default to all registered."""
+    """Build the guide from values, principles and settings; rules default to all registered.
+
+    `organisation`, when given, is the organisation's name and wins over guide.toml's; without
+    either the build is refused, so no placeholder name is ever printed.
+    """
+    if organisation and organisation.strip():
+        named = config.organisation.model_copy(update={"name": organisation.strip()})
+        config = config.model_copy(update={"organisation": named})
+    if not config.organisation.name.strip():
+        raise GuideInputError(
+            config.source or "guide.toml",
+            None,
+            'the organisation\'s name is not set: add `name = "…"` under `[organisation]` '
+            "in guide.toml, or give it with --organisation",
+        )
     if rules is None:
         from nofault.core.lint.registry import all_rules
 

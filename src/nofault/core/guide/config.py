@@ -29,7 +29,7 @@ class _Settings(BaseModel):
 class Organisation(_Settings):
     """Who the guide is for."""
 
-    name: str = "Your organisation"
+    name: str = ""  # required: here, or given to the builder (`--organisation`, the web app)
     title: str = ""  # the guide's title; default "<name> Blameless Postmortem Guide"
     contact: str = ""  # where to ask questions about the process
     postmortem_folder: str = ""  # where published postmortems live

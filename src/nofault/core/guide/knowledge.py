@@ -50,6 +50,7 @@ class MatchedBy(StrEnum):
     EXPLICIT = "explicit"  # the organisation named the themes in its file
     NAME = "name"
     DESCRIPTION = "description"
+    CLOSEST = "closest"  # no theme matched; the closest ones, for the facilitator to confirm
     NONE = "none"
 
 
