@@ -18,6 +18,9 @@ PUBLIC_PREFIXES = (
     "/accounts/reset/",
     "/accounts/invite/",
     "/healthz",
+    # Readiness answers orchestrators; /metrics asks for its own bearer token.
+    "/readyz",
+    "/metrics",
     "/webhooks/",
 )
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "nofault.web.request_id.RequestIdMiddleware",
+    "nofault.web.health.MetricsMiddleware",
     "nofault.web.middleware.FreezeWarmObjectsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "nofault.web.security.ContentSecurityPolicyMiddleware",
@@ -101,6 +102,8 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = CONFIG.invite_days * 24 * 3600
 NOFAULT_BASE_URL = CONFIG.base_url
 NOFAULT_TRUSTED_PROXIES = CONFIG.trusted_proxies
+NOFAULT_METRICS_TOKEN = CONFIG.metrics_token
+NOFAULT_WORKER_STALE_SECONDS = CONFIG.worker_stale_seconds
 DEFAULT_FROM_EMAIL = CONFIG.email_from
 EMAIL_BACKEND = CONFIG.email["EMAIL_BACKEND"]
 EMAIL_HOST = CONFIG.email.get("EMAIL_HOST", "localhost")
@@ -183,13 +186,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "nofault.web.request_id.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+        "json": {"()": "nofault.web.logs.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
-            "formatter": "plain",
+            "formatter": CONFIG.log_format,
         }
     },
     "root": {"handlers": ["console"], "level": "WARNING"},

@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 
 from nofault.web.accounts.api import PersonViewSet, TokenView
 from nofault.web.actions.api import ActionItemViewSet
+from nofault.web.health import metrics, readyz
 from nofault.web.incidents.api import IncidentViewSet
 from nofault.web.insights.api import api_urlpatterns as insights_api
 from nofault.web.postmortems.api import LintView, PostmortemViewSet
@@ -41,6 +42,8 @@ def api_not_found(request: HttpRequest, *args: object, **kwargs: object) -> Http
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("accounts/", include("nofault.web.accounts.urls")),
     path("incidents/", include("nofault.web.incidents.urls")),
     path("postmortems/", include("nofault.web.postmortems.urls")),
