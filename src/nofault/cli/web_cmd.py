@@ -27,6 +27,23 @@ def _setup_django(command: str) -> None:
         raise typer.Exit(ExitCode.USAGE) from None
 
 
+def _prometheus_multiprocess() -> None:
+    """Give the gunicorn processes one fresh folder for their metrics, before any is made."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return
+    from nofault.web.config import ConfigError, load_config
+
+    try:
+        folder = load_config().data_dir / "prometheus"
+    except ConfigError:
+        return  # _setup_django names the wrong setting
+    # Counts left by an earlier run's processes would be summed into this one's.
+    for stale in folder.glob("*.db"):
+        stale.unlink()
+    folder.mkdir(exist_ok=True)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
 def _migrate() -> None:
     from django.core.management import call_command
 
@@ -50,6 +67,8 @@ def serve(
     migrate: bool = typer.Option(True, "--migrate/--no-migrate", help="Apply migrations first."),
 ) -> None:
     """Run the web app with gunicorn (static files served by WhiteNoise)."""
+    require("web", "serve")
+    _prometheus_multiprocess()
     _setup_django("serve")
     if migrate:
         stderr.print("Applying database migrations…")
