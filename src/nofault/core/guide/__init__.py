@@ -16,7 +16,7 @@ from nofault.core.guide.errors import GuideInputError
 from nofault.core.guide.inputs import Inputs, Statement, StatementKind, read_statements
 from nofault.core.guide.model import Guide, Trace
 from nofault.core.guide.pdf import PdfUnavailable, to_pdf
-from nofault.core.guide.render import to_html, to_markdown
+from nofault.core.guide.render import to_html, to_html_body, to_markdown
 
 STARTER_FILES = ("values.yaml", "principles.yaml", "guide.toml")
 
@@ -46,6 +46,8 @@ def render_guide(guide: Guide, fmt: str) -> str | bytes:
         return to_pdf(guide)
     if fmt == "html":
         return to_html(guide)
+    if fmt == "html-body":
+        return to_html_body(guide)
     if fmt == "md":
         return to_markdown(guide)
     raise ValueError(f"unknown guide format {fmt!r} (use md, html or pdf)")
@@ -85,6 +87,7 @@ __all__ = [
     "render_guide",
     "starter_file",
     "to_html",
+    "to_html_body",
     "to_markdown",
     "to_pdf",
 ]

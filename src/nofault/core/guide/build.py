@@ -636,9 +636,9 @@ class GuideBuilder:
             ),
             Table(("Stage", "Purpose", "Done by"), tuple(overview)),
         ]
-        for number, stage in enumerate(Stage, start=1):
+        for stage in Stage:
             data = self.content["stages"][stage.value]
-            blocks.append(Heading(f"3.{number} {stage.label}", f"stage-{slug(stage.value)}"))
+            blocks.append(Heading(stage.label, f"stage-{slug(stage.value)}"))
             blocks.append(Paragraph(f"**Purpose.** {self.fill(data['purpose'])}"))
             blocks.append(
                 Paragraph("**Inputs.** " + " ".join(self.fill(i) for i in data["inputs"]))

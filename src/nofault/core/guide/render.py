@@ -160,12 +160,13 @@ def _toc(guide: Guide) -> Iterator[str]:
         subs = [b for b in part.blocks if isinstance(b, Heading) and b.level == 3]
         yield f'<li><a href="#{_attr(part.anchor)}">{inline_html(part.title)}</a>'
         if subs:
+            # A plain list: the part's number is the only number a reader sees ("3", not "3. 1.").
             yield (
-                "<ol>"
+                "<ul>"
                 + "".join(
                     f'<li><a href="#{_attr(b.anchor)}">{inline_html(b.text)}</a></li>' for b in subs
                 )
-                + "</ol>"
+                + "</ul>"
             )
         yield "</li>"
     yield "</ol></nav>"
@@ -225,7 +226,7 @@ nav.toc { background: var(--soft); border: 1px solid var(--line); border-radius:
 nav.toc h2 { border: 0; margin: 0 0 .4rem; font-size: 1.1rem; column-span: all; }
 nav.toc ol { margin: 0; padding-left: 1.2rem; }
 nav.toc > ol > li { font-weight: 600; break-inside: avoid; }
-nav.toc ol ol { font-weight: 400; font-size: .88rem; list-style: none; padding-left: .6rem; }
+nav.toc ol ul { font-weight: 400; font-size: .88rem; list-style: none; padding-left: .6rem; }
 a { color: var(--accent); text-decoration: none; }
 a:hover { text-decoration: underline; }
 footer.built { margin-top: 3rem; color: var(--muted); font-size: .8rem;
@@ -243,6 +244,17 @@ footer.built { margin-top: 3rem; color: var(--muted); font-size: .8rem;
 """
 
 
+def to_html_body(guide: Guide) -> str:
+    """Render the guide's contents and parts without its cover, to sit inside another page."""
+    body = list(_toc(guide))
+    for part in guide.parts:
+        body.append(f'<section class="part" id="{_attr(part.anchor)}">')
+        body.append(f'<h2><span class="num">{part.number}.</span> {inline_html(part.title)}</h2>')
+        body.extend(_html_block(b) for b in part.blocks)
+        body.append("</section>")
+    return "\n".join(body)
+
+
 def to_html(guide: Guide, *, extra_css: str = "") -> str:
     """Render the guide as one standalone HTML page: styles inline, table of contents, printable."""
     values = sum(1 for t in guide.traces if t.statement.kind.value == "value")
@@ -254,13 +266,8 @@ def to_html(guide: Guide, *, extra_css: str = "") -> str:
         f'<p class="meta">{values} core values · {principles} leadership principles · built '
         f"by nofault {html.escape(__version__)} on {guide.built_on.isoformat()}</p>",
         "</header>",
-        *_toc(guide),
+        to_html_body(guide),
     ]
-    for part in guide.parts:
-        body.append(f'<section class="part" id="{_attr(part.anchor)}">')
-        body.append(f'<h2><span class="num">{part.number}.</span> {inline_html(part.title)}</h2>')
-        body.extend(_html_block(b) for b in part.blocks)
-        body.append("</section>")
     body.append(
         f'<footer class="built">{html.escape(guide.title)} · generated from '
         f"{html.escape(guide.organisation)}'s core values and leadership principles "

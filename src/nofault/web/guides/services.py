@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from nofault.web.api_errors import NotAllowedError, ServiceError
 from nofault.web.choices import Role
+from nofault.web.guides import builder
+from nofault.web.guides.builder import GuideInputInvalid
 from nofault.web.guides.models import GuideInputs
 
 
@@ -16,6 +20,7 @@ class GuideUnavailable(ServiceError):
     """The core's guide builder is not installed in this version."""
 
     reason = "guide_unavailable"
+    status_code = 503
 
 
 @dataclass
@@ -33,29 +38,45 @@ def guide_inputs_get() -> GuideInputs:
 
 
 def guide_inputs_update(*, actor: Any, values: str, principles: str, config: str) -> GuideInputs:
-    """Replace the values, principles and settings (facilitators and admins)."""
+    """Replace the values, principles and settings (facilitators and admins) if they build.
+
+    Inputs the guide cannot be built from are refused with the field, line and reason, and the
+    stored inputs, from which the last good guide is built, stay as they were.
+    """
     if not actor.has_role(Role.FACILITATOR):
         raise NotAllowedError("only facilitators and admins can change the guide")
-    inputs = guide_inputs_get()
-    inputs.values, inputs.principles, inputs.config = values, principles, config
-    inputs.updated_by, inputs.updated_at = actor, timezone.now()
-    inputs.save()
+    if not (values.strip() or principles.strip()):
+        raise GuideInputInvalid("add the values or the principles", "values")
+    _build(values=values, principles=principles, config=config, fmt="md")
+    with transaction.atomic():
+        inputs = guide_inputs_get()
+        inputs.values, inputs.principles, inputs.config = values, principles, config
+        inputs.updated_by, inputs.updated_at = actor, timezone.now()
+        inputs.save()
     return inputs
 
 
-def guide_build(*, inputs: GuideInputs, fmt: str = "html") -> BuiltGuide:
-    """Build the guide with nofault.core.guide in md, html or pdf."""
-    if fmt not in ("md", "html", "pdf"):
-        raise ServiceError(f"unknown format {fmt!r}", reason="invalid_format")
-    if not (inputs.values.strip() or inputs.principles.strip()):
-        raise ServiceError("add the values or the principles first", reason="no_inputs")
+def _build(*, values: str, principles: str, config: str, fmt: str) -> BuiltGuide:
     try:
-        from nofault.web.guides import adapter
-
-        content, media_type = adapter.build(
-            values=inputs.values, principles=inputs.principles, config=inputs.config, fmt=fmt
+        content, media_type = builder.build(
+            values=values,
+            principles=principles,
+            config=config,
+            fmt=fmt,
+            organisation=settings.NOFAULT_ORGANISATION,
         )
     except (ImportError, AttributeError, TypeError) as exc:
         # The core's guide package is missing from this version, or its interface moved on.
         raise GuideUnavailable(f"the guide builder is not available: {exc}") from None
     return BuiltGuide(content=content, media_type=media_type)
+
+
+def guide_build(*, inputs: GuideInputs, fmt: str = "html") -> BuiltGuide:
+    """Build the guide with nofault.core.guide in md, html, html-body (for a page) or pdf."""
+    if fmt not in ("md", "html", "html-body", "pdf"):
+        raise ServiceError(f"unknown format {fmt!r}", reason="invalid_format")
+    if not (inputs.values.strip() or inputs.principles.strip()):
+        raise ServiceError(
+            "add the values or the principles first", reason="no_inputs", status_code=404
+        )
+    return _build(values=inputs.values, principles=inputs.principles, config=inputs.config, fmt=fmt)
