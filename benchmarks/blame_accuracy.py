@@ -170,7 +170,7 @@ def postmortem_alarms(folder: Path) -> tuple[int, int]:
     files = sorted(p for p in folder.glob("*.md") if p.name != "SOURCES.md")
     nofault = Path(sys.executable).with_name("nofault")
     out = subprocess.run(
-        [str(nofault), "lint", "--format", "json", *map(str, files)],
+        [str(nofault), "lint", "--no-cache", "--format", "json", *map(str, files)],
         capture_output=True,
         text=True,
         check=False,
@@ -213,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
     if POSTMORTEMS.is_dir() and not args.no_postmortems:
         files, alarms = postmortem_alarms(POSTMORTEMS)
         print(f"real postmortems: {alarms} blame warnings and errors in {files} files")
-        print("  (nofault lint --format json ../shared/corpus/real-postmortems/*.md)")
+        print("  (nofault lint --no-cache --format json ../shared/corpus/real-postmortems/*.md)")
     return 0
 
 
