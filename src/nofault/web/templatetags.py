@@ -43,6 +43,8 @@ def label(value: str, kind: str) -> str:
 @register.filter
 def widget(field: BoundField) -> SafeString:
     """A form field's widget, rendered once per value: {{ form.severity|widget }}."""
+    # Filters show widgets without a <label>; the field's label names them to screen readers.
+    field.field.widget.attrs.setdefault("aria-label", str(field.label))
     return widget_html(field)
 
 

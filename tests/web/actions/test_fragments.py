@@ -36,13 +36,18 @@ def test_the_day_the_buttons_and_the_row_each_change_the_html() -> None:
 
 def test_what_each_input_changes() -> None:
     card = str(fragments.action_cards([_item()], today=date(2026, 2, 1), can_change=True))
-    assert (
-        "Canary &lt;config&gt;" in card and 'class="cardlet "' in card and "Close</button>" in card
-    )
+    assert "Canary &lt;config&gt;" in card and 'class="cardlet "' in card
+    # Each button and link names its item for a screen reader's list of controls.
+    assert 'Close<span class="visually-hidden"> A1 of INC-9</span></button>' in card
+    assert 'Tracker<span class="visually-hidden"> A1 of INC-9</span></a>' in card
+    assert "overdue" not in card
     late = str(fragments.action_cards([_item()], today=date(2026, 4, 1), can_change=True))
     assert 'class="cardlet overdue"' in late
+    assert "overdue, due" in late  # in words, not by colour alone
+    row = str(fragments.action_rows([_item()], today=date(2026, 4, 1), can_change=True))
+    assert "overdue, due" in row
     viewer = str(fragments.action_cards([_item()], today=date(2026, 4, 1), can_change=False))
-    assert "Close</button>" not in viewer
+    assert "close-item" not in viewer
     closed = _item(status="done", closed_at=datetime(2026, 3, 2, 23, 30, tzinfo=UTC),
                    closed_by__username="sam")  # fmt: skip
     with timezone.override("Pacific/Auckland"):  # 12:30 on the 3rd there

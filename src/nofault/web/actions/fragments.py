@@ -41,12 +41,13 @@ def _controls(item: Mapping[str, Any], urls: _Urls, can_change: bool) -> str:
         url = esc(urls.status(item["id"]))
         html = (
             f'<button form="{STATUS_FORM_ID}" formaction="{url}" name="status" value="done" '
-            f'class="secondary close-item" data-key="{esc(item["key"])}">Close</button>'
+            f'class="secondary close-item" data-key="{esc(item["key"])}">'
+            f"Close{_which(item)}</button>"
         )
         if status == "open":
             html += (
                 f' <button form="{STATUS_FORM_ID}" formaction="{url}" name="status" '
-                'value="in_progress" class="secondary">Start</button>'
+                f'value="in_progress" class="secondary">Start{_which(item)}</button>'
             )
         return html
     if item["closed_at"]:
@@ -54,6 +55,21 @@ def _controls(item: Mapping[str, Any], urls: _Urls, can_change: bool) -> str:
         who = item["closed_by__username"] or "—"
         return f'<span class="muted">closed by {esc(who)} on {esc(when)}</span>'
     return ""
+
+
+def _which(item: Mapping[str, Any]) -> str:
+    """Hidden words naming the item, so a screen reader's list of buttons tells them apart."""
+    return (
+        f'<span class="visually-hidden"> {esc(item["key"])} of '
+        f"{esc(item['postmortem__incident__key'])}</span>"
+    )
+
+
+def _due(due: date | None, overdue: bool) -> str:
+    # Overdue is said in words too, not by colour alone.
+    if due is None:
+        return ""
+    return f"overdue, due {esc(text(due))}" if overdue else f"due {esc(text(due))}"
 
 
 def board_column(
@@ -101,8 +117,9 @@ def action_cards(
 
 def _card(item: Mapping[str, Any], urls: _Urls, today: date, can_change: bool) -> str:
     due = item["due"]
-    overdue = "overdue" if action_is_overdue(item["status"], due, today) else ""
-    due_html = f' · <span class="due">due {esc(text(due))}</span>' if due else ""
+    late = action_is_overdue(item["status"], due, today)
+    overdue = "overdue" if late else ""
+    due_html = f' · <span class="due">{_due(due, late)}</span>' if due else ""
     return (
         f'    <div class="cardlet {overdue}" id="action-{esc(item["id"])}">\n'
         f"      <div><strong>{esc(item['key'])}</strong> · "
@@ -110,22 +127,25 @@ def _card(item: Mapping[str, Any], urls: _Urls, today: date, can_change: bool) -
         f"{esc(item['postmortem__incident__key'])}</a></div>\n"
         f"      <div>{esc(item['text'])}</div>\n"
         f'      <div class="muted">{esc(item["owner"] or "no owner")}{due_html}</div>\n'
-        f'      <a class="tracker-link" href="{esc(urls.tracker(item["id"]))}">Tracker</a> '
+        f'      <a class="tracker-link" href="{esc(urls.tracker(item["id"]))}">'
+        f"Tracker{_which(item)}</a> "
         f"{_controls(item, urls, can_change)}\n"
         "    </div>"
     )
 
 
 def _row(item: Mapping[str, Any], urls: _Urls, today: date, can_change: bool) -> str:
-    overdue = "overdue" if action_is_overdue(item["status"], item["due"], today) else ""
+    late = action_is_overdue(item["status"], item["due"], today)
+    overdue = "overdue" if late else ""
     return (
         f'<tr class="{overdue}"><td>{esc(item["key"])}</td>'
         f'<td><a href="{esc(urls.postmortem(item["postmortem_id"]))}">'
         f"{esc(item['postmortem__incident__key'])}</a></td>"
         f"<td>{esc(item['text'])}</td><td>{esc(item['owner'])}</td>"
-        f'<td class="due">{esc(text(item["due"]))}</td>'
+        f'<td class="due">{_due(item["due"], late)}</td>'
         f"<td>{badge(ActionStatusChoices, item['status'])}</td>"
-        f'<td><a class="tracker-link" href="{esc(urls.tracker(item["id"]))}">Tracker</a> '
+        f'<td><a class="tracker-link" href="{esc(urls.tracker(item["id"]))}">'
+        f"Tracker{_which(item)}</a> "
         f"{_controls(item, urls, can_change)}</td></tr>"
     )
 

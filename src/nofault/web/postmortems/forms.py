@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from nofault.core import document
+from nofault.web import choices
 from nofault.web.accounts.selectors import user_list_reviewers
 
 
@@ -45,7 +46,12 @@ class ImportForm(forms.Form):
 
 
 def _choices(enum: type) -> list[tuple[str, str]]:
-    return [("", "—"), *[(m.value, m.value) for m in enum]]  # type: ignore[attr-defined]
+    # Shown as words ("In progress"), stored as the core's values ("in_progress").
+    return [("", "—"), *[(m.value, _words(m.value)) for m in enum]]  # type: ignore[attr-defined]
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ").capitalize()
 
 
 class _RowForm(forms.Form):
@@ -111,9 +117,7 @@ class ActionRowForm(_RowForm):
     due = forms.DateField(
         required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
-    status = forms.ChoiceField(
-        choices=[(m.value, m.value) for m in document.ActionStatus], initial="open"
-    )
+    status = forms.ChoiceField(choices=choices.ActionStatusChoices.choices(), initial="open")
     reason = forms.CharField(max_length=500, required=False)
     factors = forms.CharField(max_length=200, required=False, help_text="F1, F2")
     tracker = forms.CharField(max_length=500, required=False)

@@ -1,5 +1,13 @@
 // Small behaviours without inline script (the Content-Security-Policy forbids it).
 document.addEventListener("DOMContentLoaded", () => {
+  // The navigation is open by default (no script, wide screen); on a narrow one it folds into "Menu".
+  const menu = document.querySelector("details[data-menu]");
+  if (menu) {
+    const narrow = window.matchMedia("(max-width: 900px)");
+    const fit = () => { menu.open = !narrow.matches; };
+    fit();
+    narrow.addEventListener("change", fit);
+  }
   // Warn before leaving the editor with unsaved changes.
   const editor = document.querySelector("textarea[data-editor]");
   if (editor) {
@@ -21,9 +29,19 @@ document.addEventListener("DOMContentLoaded", () => {
       editor.scrollTop = Math.max(0, (line - 5) * lineHeight);
     });
   }
+  // A table that scrolls sideways takes the keyboard's focus, so it can be scrolled without a mouse.
+  const scrollers = () => {
+    document.querySelectorAll("main table, .table-scroll").forEach((el) => {
+      if (el.scrollWidth > el.clientWidth + 1) el.tabIndex = 0;
+      else el.removeAttribute("tabindex");
+    });
+  };
+  scrollers();
+  window.addEventListener("resize", scrollers);
+  document.body.addEventListener("htmx:afterSettle", scrollers);
   // Close the rule doc panel.
   document.body.addEventListener("click", (e) => {
-    if (e.target.matches("[data-close-rule]")) {
+    if (e.target.closest("[data-close-rule]")) {
       document.getElementById("rule-doc").innerHTML = "";
     }
   });
