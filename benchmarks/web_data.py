@@ -551,7 +551,7 @@ Texts = dict[tuple[int, int], tuple[dict[str, Text], dict[str, str]]]
 def _texts_for(job: tuple[Story, date, date, list[str]]) -> tuple[dict[str, Text], dict[str, str]]:
     """Each needed stage of one story-month as read by the core, and every stage's source."""
     from nofault.core import document as d
-    from nofault.web.postmortems.services import _with_front_matter
+    from nofault.web.reviews.services import _with_front_matter
 
     story, day, today, stages = job
     s1 = story_markdown(story, day, today)
@@ -992,6 +992,7 @@ def verify(plan: Plan, texts: Texts, sample: int) -> int:
     from nofault.web.incidents import services as incident_services
     from nofault.web.incidents.models import Incident
     from nofault.web.postmortems import services as pm_services
+    from nofault.web.reviews import services as review_services
 
     rnd = random.Random(7)
     by_stage: dict[str, list[Doc]] = {}
@@ -1034,15 +1035,15 @@ def verify(plan: Plan, texts: Texts, sample: int) -> int:
                         )  # fmt: skip
                     if doc.submitted:
                         with on_day(doc.submitted):
-                            pm = pm_services.postmortem_submit_for_review(
+                            pm = review_services.postmortem_submit_for_review(
                                 postmortem=pm, actor=author,
                                 reviewers=[users[r] for r in story.reviewers],
                             )  # fmt: skip
                             for name in story.reviewers[: doc.approvals]:
-                                pm_services.postmortem_approve(postmortem=pm, actor=users[name])
+                                review_services.postmortem_approve(postmortem=pm, actor=users[name])
                     if doc.published:
                         with on_day(doc.published):
-                            pm_services.postmortem_publish(
+                            review_services.postmortem_publish(
                                 postmortem=pm, actor=author, accept_blame_findings=True
                             )
                 replayed = _snapshot(doc.incident_id, doc.key)

@@ -60,7 +60,7 @@ def api(author: Any) -> APIClient:
 @pytest.fixture
 def secret(db: Any) -> dict[str, Any]:
     """A restricted incident with a postmortem, action items and a comment, seen by members only."""
-    from nofault.web.postmortems import services
+    from nofault.web.reviews import services as review_services
 
     owner = make_user("facilitator", "sec-owner")
     incident = make_incident(
@@ -78,7 +78,7 @@ def secret(db: Any) -> dict[str, Any]:
         "| A1 | ZZSECRET rotate keys | repair | team-zzsecret | x | 2020-01-01 | open |  |  |\n"
     )
     pm = make_postmortem(owner, incident, source)
-    services.postmortem_comment_add(postmortem=pm, actor=owner, body="ZZSECRET comment")
+    review_services.postmortem_comment_add(postmortem=pm, actor=owner, body="ZZSECRET comment")
     return {"owner": owner, "incident": incident, "postmortem": pm, "marker": "ZZSECRET"}
 
 

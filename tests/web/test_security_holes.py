@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -122,7 +123,7 @@ def test_api_lints_the_reported_text_quickly(api: Any) -> None:
 
 
 def test_lint_bodies_over_the_limit_are_413_with_a_reason(api: Any, author: Any) -> None:
-    from nofault.web.postmortems.services import MAX_LINT_BODY_BYTES, MAX_SOURCE_CHARS
+    from nofault.web.postmortems.linting import MAX_LINT_BODY_BYTES, MAX_SOURCE_CHARS
 
     text = "a" * (MAX_SOURCE_CHARS + 1)
     response = api.post("/api/lint/", {"text": text}, format="json")
@@ -160,11 +161,11 @@ def test_api_accepts_usual_keys(api: Any, key: str) -> None:
 def test_import_refuses_a_key_with_a_slash(author: Any) -> None:
     from nofault.web.api_errors import ServiceError
     from nofault.web.incidents.models import Incident
-    from nofault.web.postmortems import services
+    from nofault.web.postmortems import imports
 
     text = "---\nincidents: [a/b]\n---\n\n# Imported\n\n## Summary\n\nIt broke.\n"
     with pytest.raises(ServiceError) as refused:
-        services.postmortem_import(actor=author, filename="one.md", data=text.encode())
+        imports.postmortem_import(actor=author, filename="one.md", data=text.encode())
     assert refused.value.status_code < 500 and "a/b" in refused.value.message
     assert not Incident.objects.filter(key="a/b").exists()
 
@@ -193,3 +194,74 @@ def test_pages_render_a_bad_key_already_stored(admin: Any) -> None:
     assert detail.status_code == 200 and b"x/y" in detail.content
     pm = Incident.objects.get(pk=incident.pk).postmortem
     assert client.get(f"/postmortems/{pm.pk}/").status_code == 200
+
+
+# --- 8. Single requests that answered 500 ----------------------------------------------------
+
+
+def test_odd_numbers_in_query_strings_are_not_500(admin: Any, postmortem: Any) -> None:
+    client = _login(admin)
+    for url in (
+        "/search/?q=deploy&offset=²",
+        "/search/?q=deploy&offset=99999999999999999999999999",
+        "/incidents/?page=9999999999999999999999999",
+        "/actions/list/?page=9999999999999999999999999",
+        "/incidents/?page=²",
+        "/actions/list/?page=٣",
+        f"/postmortems/{postmortem.pk}/rows/?add=²",
+        "/api/incidents/?offset=99999999999999999999999999",
+        "/api/action-items/?postmortem=²",
+        "/api/search?q=deploy&offset=²",
+        "/api/coverage?offset=99999999999999999999999999",
+    ):
+        response = client.get(url)
+        assert response.status_code < 500, url
+        assert response.status_code in (200, 400), (url, response.status_code)
+
+
+def test_rows_with_a_bad_base_revision_are_refused(author: Any, postmortem: Any) -> None:
+    response = _login(author).post(f"/postmortems/{postmortem.pk}/rows/", {"base_revision": "abc"})
+    assert 400 <= response.status_code < 500
+
+
+def test_pulse_score_in_odd_digits_is_not_500(author: Any, postmortem: Any) -> None:
+    from nofault.web.insights.pulse import STATEMENTS
+
+    form = {s.key: "²" for s in STATEMENTS}
+    response = _login(author).post(f"/insights/pulse/{postmortem.pk}/", form)
+    assert response.status_code < 500
+
+
+def test_report_since_the_year_one_is_not_500(admin: Any, postmortem: Any) -> None:
+    client = _login(admin)
+    for url in (
+        "/insights/report.md?since=0001-01-01",
+        "/api/insights/report?fmt=md&since=0001-01-01",
+    ):
+        response = client.get(url)
+        assert response.status_code in (200, 400), (url, response.status_code)
+
+
+def test_an_unexpected_error_in_the_api_is_a_500_with_the_request_id(admin: Any) -> None:
+    from django.test import RequestFactory
+
+    from nofault.web import api_errors, errors
+
+    # A bug is not a client's error: the handler leaves it to Django's 500.
+    assert api_errors.exception_handler(ZeroDivisionError("a bug"), {}) is None
+    request = RequestFactory().get("/api/incidents/")
+    request.request_id = "req-123"  # type: ignore[attr-defined]
+    answer = errors.server_error(request)
+    assert answer.status_code == 500
+    assert json.loads(answer.content) == {
+        "reason": "server_error",
+        "detail": "Something went wrong on our side",
+        "request_id": "req-123",
+    }
+
+
+def test_every_response_carries_a_request_id(api: Any) -> None:
+    given = api.get("/api/incidents/", HTTP_X_REQUEST_ID="abc-123")
+    assert given["X-Request-ID"] == "abc-123"
+    made = api.get("/api/incidents/", HTTP_X_REQUEST_ID="bad id\nwith newline")
+    assert made["X-Request-ID"] != "bad id\nwith newline" and len(made["X-Request-ID"]) == 32

@@ -11,8 +11,9 @@ import pytest
 from nofault.web.actions import services as action_services
 from nofault.web.actions.models import ActionItem
 from nofault.web.api_errors import ConflictError, NotAllowedError, ServiceError
-from nofault.web.postmortems import exports, services
+from nofault.web.postmortems import exports, imports, services
 from nofault.web.postmortems.models import Postmortem
+from nofault.web.reviews import services as review_services
 from tests.web.factories import SOURCE, make_incident, make_postmortem
 
 pytestmark = pytest.mark.django_db
@@ -79,19 +80,21 @@ def test_review_workflow(
     postmortem: Postmortem, author: Any, reviewer: Any, facilitator: Any
 ) -> None:
     with pytest.raises(ServiceError):
-        services.postmortem_publish(postmortem=postmortem, actor=author)  # still a draft
-    services.postmortem_submit_for_review(postmortem=postmortem, actor=author, reviewers=[reviewer])
+        review_services.postmortem_publish(postmortem=postmortem, actor=author)  # still a draft
+    review_services.postmortem_submit_for_review(
+        postmortem=postmortem, actor=author, reviewers=[reviewer]
+    )
     assert postmortem.status == "in_review"
     assert "status: in_review" in postmortem.source and "- sam" in postmortem.source
-    services.postmortem_comment_add(
+    review_services.postmortem_comment_add(
         postmortem=postmortem, actor=facilitator, body="Clear timeline."
     )
     with pytest.raises(NotAllowedError):
-        services.postmortem_approve(postmortem=postmortem, actor=facilitator)  # not assigned
+        review_services.postmortem_approve(postmortem=postmortem, actor=facilitator)  # not assigned
     with pytest.raises(ServiceError, match="waiting for approval"):
-        services.postmortem_publish(postmortem=postmortem, actor=author)
-    services.postmortem_approve(postmortem=postmortem, actor=reviewer)
-    services.postmortem_publish(postmortem=postmortem, actor=author)
+        review_services.postmortem_publish(postmortem=postmortem, actor=author)
+    review_services.postmortem_approve(postmortem=postmortem, actor=reviewer)
+    review_services.postmortem_publish(postmortem=postmortem, actor=author)
     postmortem.refresh_from_db()
     assert postmortem.status == "published" and postmortem.published_by == author
     assert "status: published" in postmortem.source
@@ -99,7 +102,7 @@ def test_review_workflow(
         services.postmortem_save(
             postmortem=postmortem, actor=author, source="x", base_revision=postmortem.revision
         )
-    services.postmortem_reopen(postmortem=postmortem, actor=facilitator)
+    review_services.postmortem_reopen(postmortem=postmortem, actor=facilitator)
     assert postmortem.status == "draft"
 
 
@@ -110,12 +113,12 @@ def test_publishing_warns_on_blame_findings(author: Any, reviewer: Any) -> None:
     )
     pm = make_postmortem(author, incident, source)
     assert pm.blame_count >= 1
-    services.postmortem_submit_for_review(postmortem=pm, actor=author, reviewers=[reviewer])
-    services.postmortem_approve(postmortem=pm, actor=reviewer)
+    review_services.postmortem_submit_for_review(postmortem=pm, actor=author, reviewers=[reviewer])
+    review_services.postmortem_approve(postmortem=pm, actor=reviewer)
     with pytest.raises(ServiceError) as refused:
-        services.postmortem_publish(postmortem=pm, actor=author)
+        review_services.postmortem_publish(postmortem=pm, actor=author)
     assert refused.value.reason == "blame_findings_remain"
-    services.postmortem_publish(postmortem=pm, actor=author, accept_blame_findings=True)
+    review_services.postmortem_publish(postmortem=pm, actor=author, accept_blame_findings=True)
     assert pm.status == "published"
 
 
@@ -174,7 +177,7 @@ def test_structured_rows_round_trip_to_the_same_markdown(
 
 def test_import_markdown_and_zip(author: Any) -> None:
     text = SOURCE.format(key="INC-7001", title="Imported one").encode()
-    [outcome] = services.postmortem_import(actor=author, filename="one.md", data=text)
+    [outcome] = imports.postmortem_import(actor=author, filename="one.md", data=text).drafts
     assert outcome.postmortem is not None and outcome.postmortem.incident.key == "INC-7001"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -184,15 +187,15 @@ def test_import_markdown_and_zip(author: Any) -> None:
         archive.writestr("notes.txt", "ignored")
     # All or nothing: one unreadable file refuses the whole zip, naming it.
     with pytest.raises(ServiceError, match=r"bad\.md: not UTF-8"):
-        services.postmortem_import(actor=author, filename="all.zip", data=buffer.getvalue())
+        imports.postmortem_import(actor=author, filename="all.zip", data=buffer.getvalue())
     assert not Postmortem.objects.filter(incident__key="INC-7002").exists()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("a/two.md", SOURCE.format(key="INC-7002", title="Two"))
         archive.writestr("three.md", SOURCE.format(key="INC-7001", title="Imported again"))
         archive.writestr("notes.txt", "ignored")
-    outcomes = services.postmortem_import(actor=author, filename="all.zip", data=buffer.getvalue())
-    assert [o.filename for o in outcomes] == ["a/two.md", "three.md"]
+    report = imports.postmortem_import(actor=author, filename="all.zip", data=buffer.getvalue())
+    assert [draft.source for draft in report.drafts] == ["a/two.md", "three.md"]
     again = Postmortem.objects.get(incident__key="INC-7001")
     assert again.title == "Imported again" and again.revision == 2
 

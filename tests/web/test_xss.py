@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from nofault.web.postmortems import exports, services
+from nofault.web.postmortems import exports
 from nofault.web.rendering import markdown_to_html
+from nofault.web.reviews import services as review_services
 from tests.web.factories import make_incident, make_postmortem
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_pages_exports_and_api_keep_payloads_inert(author: Any, reviewer: Any) -
     )
     pm = make_postmortem(author, incident, _source(incident.key))
     for payload in PAYLOADS:
-        services.postmortem_comment_add(postmortem=pm, actor=reviewer, body=payload)
+        review_services.postmortem_comment_add(postmortem=pm, actor=reviewer, body=payload)
     client = Client()
     client.force_login(author)
     pages = [

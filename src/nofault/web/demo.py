@@ -19,6 +19,7 @@ from nofault.web.choices import Role
 from nofault.web.guides import services as guide_services
 from nofault.web.incidents import services as incident_services
 from nofault.web.postmortems import services as pm_services
+from nofault.web.reviews import services as review_services
 
 DEMO_USERS: list[tuple[str, str, str]] = [
     ("admin", "demo-admin-pass", Role.ADMIN),
@@ -307,21 +308,21 @@ def demo_load(*, force: bool = False) -> int:
         if state == "draft":
             continue
         reviewers = [fran, sam if actor != sam else alex]
-        pm = pm_services.postmortem_submit_for_review(
+        pm = review_services.postmortem_submit_for_review(
             postmortem=pm, actor=actor, reviewers=reviewers
         )
-        pm_services.postmortem_comment_add(
+        review_services.postmortem_comment_add(
             postmortem=pm,
             actor=fran,
             body="Could the timeline say what the on-call engineer saw on the dashboard at 14:10?",
         )
         if state == "in_review":
             if index % 2:
-                pm_services.postmortem_approve(postmortem=pm, actor=fran)
+                review_services.postmortem_approve(postmortem=pm, actor=fran)
             continue
         for reviewer in reviewers:
-            pm_services.postmortem_approve(postmortem=pm, actor=reviewer)
-        pm_services.postmortem_publish(postmortem=pm, actor=fran, accept_blame_findings=True)
+            review_services.postmortem_approve(postmortem=pm, actor=reviewer)
+        review_services.postmortem_publish(postmortem=pm, actor=fran, accept_blame_findings=True)
     inputs = guide_services.guide_inputs_get()
     if not inputs.values.strip():
         guide_services.guide_inputs_update(

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from nofault.web.postmortems import services as pm_services
+from nofault.web.reviews import services as review_services
 from tests.web.factories import make_incident, make_postmortem, make_user
 
 
@@ -25,9 +25,13 @@ def _fresh_insights(settings: Any) -> Any:
 def publish(pm: Any, author: Any) -> Any:
     """Take a postmortem through review to published."""
     reviewer = make_user("author")
-    pm = pm_services.postmortem_submit_for_review(postmortem=pm, actor=author, reviewers=[reviewer])
-    pm_services.postmortem_approve(postmortem=pm, actor=reviewer)
-    return pm_services.postmortem_publish(postmortem=pm, actor=author, accept_blame_findings=True)
+    pm = review_services.postmortem_submit_for_review(
+        postmortem=pm, actor=author, reviewers=[reviewer]
+    )
+    review_services.postmortem_approve(postmortem=pm, actor=reviewer)
+    return review_services.postmortem_publish(
+        postmortem=pm, actor=author, accept_blame_findings=True
+    )
 
 
 def login(user: Any) -> Client:

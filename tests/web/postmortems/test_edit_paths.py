@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 from nofault.core import document
 from nofault.core.markdown import parse_text, render
 from nofault.web.accounts.services import token_issue
-from nofault.web.postmortems import services
+from nofault.web.postmortems import imports, linting
 from tests.web.factories import PASSWORD, SOURCE, make_incident, make_postmortem
 
 
@@ -277,8 +277,8 @@ def test_every_edit_path_keeps_what_it_was_not_asked_to_change(
     assert api.put(url, {"document": doc, "base_revision": 1}, format="json").status_code == 200
     exported = client.get(f"/postmortems/{pm.pk}/export.md")
     assert exported.status_code == 200
-    outcome = services.postmortem_import(actor=author, filename="back.md", data=exported.content)
-    assert [o.error for o in outcome] == [None]
+    report = imports.postmortem_import(actor=author, filename="back.md", data=exported.content)
+    assert [draft.postmortem.pk for draft in report.drafts] == [pm.pk]
     pm.refresh_from_db()
     assert pm.source == source and pm.revision == 1
 
@@ -325,7 +325,7 @@ def test_blame_findings_come_first_in_a_report(author: Any) -> None:
         "## Impact\n\nSomething happened.\n\n## Analysis\n\n"
         "Later, Dave forgot to renew the certificate.\n"
     )
-    report = services.postmortem_lint(source=text)
+    report = linting.postmortem_lint(source=text)
     categories = [f.category for f in report.findings]
     assert "blame" in categories and len(set(categories)) > 1
     first_other = next(i for i, c in enumerate(categories) if c != "blame")

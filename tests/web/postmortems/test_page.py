@@ -16,9 +16,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from nofault.web.choices import ActionStatusChoices
-from nofault.web.postmortems import services as pm_services
 from nofault.web.postmortems.models import Comment
 from nofault.web.rendering import badge
+from nofault.web.reviews import services as review_services
 from tests.web.factories import SOURCE, make_incident, make_postmortem, make_user
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def _page(user: Any, pk: int) -> str:
 def test_items_and_comments_as_shown() -> None:
     owner = make_user("author", "pat.page")
     pm = make_postmortem(owner)
-    pm_services.postmortem_comment_add(
+    review_services.postmortem_comment_add(
         postmortem=pm, actor=owner, body="First line <b>bold?</b>\nsecond & last"
     )
     gone = make_user("author")
@@ -77,7 +77,7 @@ def test_page_reads_no_more_than_it_shows() -> None:
 
     owner = make_user("author")
     pm = make_postmortem(owner)
-    pm_services.postmortem_comment_add(postmortem=pm, actor=owner, body="A remark")
+    review_services.postmortem_comment_add(postmortem=pm, actor=owner, body="A remark")
     client = Client()
     client.force_login(owner)
     client.get(f"/postmortems/{pm.pk}/")

@@ -12,8 +12,8 @@ from django.utils import timezone
 from nofault.core.policy import CoverageState, coverage_state
 from nofault.web.api_errors import NotAllowedError, ServiceError
 from nofault.web.incidents.models import Incident
-from nofault.web.postmortems import services as pm_services
 from nofault.web.reviews import selectors, services
+from nofault.web.reviews import services as review_services
 from nofault.web.reviews.models import ServiceTeam
 from tests.web.factories import PASSWORD, make_incident, make_postmortem
 
@@ -33,15 +33,15 @@ def ledger(author: Any, reviewer: Any, facilitator: Any) -> dict[str, Incident]:
     Incident.objects.filter(pk=overdue.pk).update(postmortem_due=(now - timedelta(days=3)).date())
     drafting = make_postmortem(author).incident
     in_review = make_postmortem(author)
-    pm_services.postmortem_submit_for_review(
+    review_services.postmortem_submit_for_review(
         postmortem=in_review, actor=author, reviewers=[reviewer]
     )
     published = make_postmortem(author)
-    pm_services.postmortem_submit_for_review(
+    review_services.postmortem_submit_for_review(
         postmortem=published, actor=author, reviewers=[reviewer]
     )
-    pm_services.postmortem_approve(postmortem=published, actor=reviewer)
-    pm_services.postmortem_publish(postmortem=published, actor=author)
+    review_services.postmortem_approve(postmortem=published, actor=reviewer)
+    review_services.postmortem_publish(postmortem=published, actor=author)
     waived = make_incident(author, title="Drill", severity="SEV4", services=["api"])
     services.review_waive(incident=waived, actor=facilitator, role="sponsor",
                           reason="It was a planned drill with its own write-up.")  # fmt: skip

@@ -16,6 +16,7 @@ from nofault.web.incidents.models import Incident
 from nofault.web.insights import services
 from nofault.web.postmortems import services as pm_services
 from nofault.web.postmortems.models import Postmortem
+from nofault.web.reviews import services as review_services
 
 # (key, title, severity, service, team, days ago, factors [(category, text)], actions, repeats)
 _HISTORY: list[tuple[str, str, str, str, str, int, list[tuple[str, str]], list[str], str]] = [
@@ -135,9 +136,11 @@ def demo_insights_load() -> int:
         source = _source(key, title, severity, service, team, f"{started:%Y-%m-%d}", factors,
                          actions, repeats)  # fmt: skip
         pm = pm_services.postmortem_create(incident=incident, actor=alex, source=source)
-        pm = pm_services.postmortem_submit_for_review(postmortem=pm, actor=alex, reviewers=[fran])
-        pm_services.postmortem_approve(postmortem=pm, actor=fran)
-        pm_services.postmortem_publish(postmortem=pm, actor=fran, accept_blame_findings=True)
+        pm = review_services.postmortem_submit_for_review(
+            postmortem=pm, actor=alex, reviewers=[fran]
+        )
+        review_services.postmortem_approve(postmortem=pm, actor=fran)
+        review_services.postmortem_publish(postmortem=pm, actor=fran, accept_blame_findings=True)
         created += 1
     review = Postmortem.objects.filter(incident__key="INC-1001", status="published").first()
     if review is not None and not review.pulse_participations.exists():

@@ -19,8 +19,9 @@ from nofault.web.accounts.models import User
 from nofault.web.api_errors import ServiceError
 from nofault.web.choices import PostmortemStatusChoices
 from nofault.web.incidents.selectors import incident_get_visible
-from nofault.web.postmortems import selectors, services
+from nofault.web.postmortems import linting, selectors, services
 from nofault.web.postmortems.models import Postmortem
+from nofault.web.reviews import services as review_services
 
 
 class FindingSerializer(serializers.Serializer):
@@ -278,7 +279,7 @@ class PostmortemViewSet(viewsets.GenericViewSet):
         reviewers = list(User.objects.filter(username__in=names, is_active=True))
         if len(reviewers) != len(set(names)):
             raise ServiceError("some reviewers are not known users", reason="unknown_reviewer")
-        pm = services.postmortem_submit_for_review(
+        pm = review_services.postmortem_submit_for_review(
             postmortem=pm, actor=request.user, reviewers=reviewers
         )
         return Response(PostmortemSerializer(pm).data)
@@ -288,7 +289,7 @@ class PostmortemViewSet(viewsets.GenericViewSet):
     def approve(self, request: Request, pk: Any = None) -> Response:
         """Approve as an assigned reviewer."""
         pm = self._get(request, pk)
-        services.postmortem_approve(postmortem=pm, actor=request.user)
+        review_services.postmortem_approve(postmortem=pm, actor=request.user)
         return Response(PostmortemSerializer(pm).data)
 
     @extend_schema(request=PublishSerializer, responses=PostmortemSerializer)
@@ -298,7 +299,7 @@ class PostmortemViewSet(viewsets.GenericViewSet):
         pm = self._get(request, pk)
         body = PublishSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        pm = services.postmortem_publish(
+        pm = review_services.postmortem_publish(
             postmortem=pm,
             actor=request.user,
             accept_blame_findings=body.validated_data["accept_blame_findings"],
@@ -314,7 +315,7 @@ class PostmortemViewSet(viewsets.GenericViewSet):
         if request.method == "POST":
             body = CommentSerializer(data=request.data)
             body.is_valid(raise_exception=True)
-            comment = services.postmortem_comment_add(
+            comment = review_services.postmortem_comment_add(
                 postmortem=pm, actor=request.user, body=body.validated_data["body"]
             )
             return Response(CommentSerializer(comment).data, status=201)
@@ -338,7 +339,7 @@ class LintView(APIView):
     )
     def post(self, request: Request) -> Response:
         """Post text (JSON `{"text": ...}` or a Markdown body); get findings and score."""
-        refusal = services.lint_body_refusal(request.META.get("CONTENT_LENGTH"))
+        refusal = linting.lint_body_refusal(request.META.get("CONTENT_LENGTH"))
         if refusal:
             raise refusal
         if isinstance(request.data, str):
@@ -347,7 +348,7 @@ class LintView(APIView):
             body = LintRequestSerializer(data=request.data)
             body.is_valid(raise_exception=True)
             text = body.validated_data["text"]
-        report = services.postmortem_lint(source=text)
+        report = linting.postmortem_lint(source=text)
         extras = {} if report.depth is None else {"score": report.depth.as_dict()}
         findings = [f.as_dict() for f in report.findings]
         return Response({"findings": findings, "score": report.score, "extras": extras})

@@ -106,9 +106,9 @@ def postmortem_import(*, actor: Any, filename: str, data: bytes) -> ImportReport
 
 def _store(*, actor: Any, page: Page) -> ImportedDraft:
     from nofault.web.incidents import services as incident_services
-    from nofault.web.postmortems.services import _check_source, postmortem_create, postmortem_save
+    from nofault.web.postmortems.services import check_source, postmortem_create, postmortem_save
 
-    _check_source(page.markdown)
+    check_source(page.markdown)
     doc = parse_text(page.markdown).postmortem
     notes = list(page.unmapped)
     key = doc.incidents[0] if doc.incidents else None

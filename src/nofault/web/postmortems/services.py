@@ -1,14 +1,15 @@
-"""Postmortem services: every change goes through here, and here only the core reads Markdown.
+"""Postmortem services: every change to a postmortem's source is stored through here.
 
 The Markdown source is the truth. Each save parses and lints it with the core, stores what the
 core returned (title, severity, findings, depth score, action items), and records a revision.
 A save names the revision it was based on; a stale one is refused with `ConflictError`.
+Linting lives in `linting`, imports in `imports`, exports in `exports`, and the review
+workflow (submit, approve, request changes, publish, reopen, comments) in `reviews.services`.
 """
 
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -18,113 +19,15 @@ from django.utils import timezone
 
 from nofault.core import document
 from nofault.core.edits import apply_document
-from nofault.core.lint.config import LintConfig
-from nofault.core.lint.engine import Finding, lint_parsed
-from nofault.core.lint.packs.depth.score import DepthScore
-from nofault.core.lint.registry import get_rule
-from nofault.core.markdown import (
-    UNREADABLE_FRONT_MATTER,
-    ParsedText,
-    parse_text,
-    render,
-)
+from nofault.core.markdown import ParsedText, parse_text, render
 from nofault.core.template import new_postmortem_markdown
 from nofault.web.actions.sync import action_items_sync
 from nofault.web.api_errors import ConflictError, NotAllowedError, ServiceError
 from nofault.web.choices import Role
 from nofault.web.incidents.models import Incident
-from nofault.web.postmortems.models import (
-    Approval,
-    Comment,
-    Postmortem,
-    RenderedBody,
-    Revision,
-)
+from nofault.web.postmortems.linting import MAX_SOURCE_CHARS, LintReport, lint_source
+from nofault.web.postmortems.models import Postmortem, RenderedBody, Revision
 from nofault.web.rendering import markdown_to_html
-
-MAX_SOURCE_CHARS = 1_000_000
-# A request to lint is refused unread above this size: a million characters of text fit in
-# it in any usual encoding, and a worker never buffers more for one lint.
-MAX_LINT_BODY_BYTES = 4 * 1024 * 1024
-
-
-def lint_body_refusal(content_length: str | None) -> ServiceError | None:
-    """The 413 to answer, unread, when a request to lint declares a body over the limit."""
-    try:
-        declared = int(content_length or 0)
-    except ValueError:
-        return None  # the server reads no more than the declared length anyway
-    if declared <= MAX_LINT_BODY_BYTES:
-        return None
-    return ServiceError(
-        f"the text to lint is limited to {MAX_LINT_BODY_BYTES // 2**20} MB",
-        reason="too_large",
-        status_code=413,
-    )
-
-
-# --- linting ---------------------------------------------------------------------------
-
-
-@dataclass
-class LintReport:
-    """What the core's linter said about a text: its findings and its depth score."""
-
-    findings: list[Finding]
-    score: float | None = None
-    depth: DepthScore | None = None  # the score's parts, when the text was linted afresh
-
-    @property
-    def blame_count(self) -> int:
-        """How many findings are about blame."""
-        return sum(1 for f in self.findings if f.category == "blame")
-
-
-def organisation_lint_config() -> LintConfig:
-    """The organisation's lint configuration: the rules' defaults until one is stored."""
-    return LintConfig()
-
-
-def lint_source(source: str, *, config: LintConfig | None = None) -> tuple[ParsedText, LintReport]:
-    """Parse and lint a text once, with the organisation's configuration: every web and API
-    door reaches the core's linter through here."""
-    config = config or organisation_lint_config()
-    parsed = parse_text(source, aliases=config.heading_aliases())
-    result = lint_parsed(parsed, config=config)
-    score = None if result.score is None else float(result.score.score)
-    # Blame findings first (in line order), then the rest: blame is what a review must not keep.
-    findings = sorted(result.findings, key=lambda f: f.category != "blame")
-    return parsed, LintReport(findings=findings, score=score, depth=result.score)
-
-
-def postmortem_lint(*, source: str, config: LintConfig | None = None) -> LintReport:
-    """Lint a text with the core, as every door does; nothing is stored."""
-    if len(source) > MAX_SOURCE_CHARS:
-        raise ServiceError(
-            "the text is longer than a million characters", reason="too_large", status_code=413
-        )
-    return lint_source(source, config=config)[1]
-
-
-def stored_findings(pm: Postmortem) -> list[Finding]:
-    """The findings stored at the postmortem's last save."""
-    return [Finding.from_dict(f) for f in pm.findings]
-
-
-def lint_report_cached(pm: Postmortem, source: str) -> LintReport:
-    """The stored findings when the text is the saved one, else a fresh lint."""
-    if source == pm.source:
-        return LintReport(findings=stored_findings(pm), score=pm.depth_score)
-    return postmortem_lint(source=source)
-
-
-def rule_doc(code: str) -> str | None:
-    """Return the rule's documentation as Markdown, or None for an unknown code."""
-    from nofault.core.lint.docs import rule_doc_markdown
-
-    rule = get_rule(code)
-    return rule_doc_markdown(rule) if rule else None
-
 
 # --- permissions -----------------------------------------------------------------------
 
@@ -134,7 +37,7 @@ def can_edit(*, postmortem: Postmortem, actor: Any) -> bool:
     return bool(actor.has_role(Role.AUTHOR)) and postmortem.status != "published"
 
 
-def _require_edit(postmortem: Postmortem, actor: Any) -> None:
+def require_edit(postmortem: Postmortem, actor: Any) -> None:
     if not actor.has_role(Role.AUTHOR):
         raise NotAllowedError("viewers cannot edit postmortems")
     if postmortem.status == "published":
@@ -169,7 +72,7 @@ def _extract(pm: Postmortem, parsed: ParsedText, report: LintReport) -> None:
     pm.depth_score = report.score
 
 
-def _check_source(source: str) -> None:
+def check_source(source: str) -> None:
     if not isinstance(source, str):
         raise ServiceError("the source must be Markdown text", reason="invalid_source")
     if len(source) > MAX_SOURCE_CHARS:
@@ -178,11 +81,11 @@ def _check_source(source: str) -> None:
         raise ServiceError("the source holds a NUL byte", reason="invalid_source")
 
 
-def _write(
+def source_write(
     pm: Postmortem, *, actor: Any, source: str, base_revision: int, message: str
 ) -> Postmortem:
     """Store a new source on top of `base_revision`, or raise ConflictError if it moved on."""
-    _check_source(source)
+    check_source(source)
     parsed, report = lint_source(source)
     old_source = pm.source
     number = base_revision + 1
@@ -250,18 +153,18 @@ def postmortem_create(*, incident: Incident, actor: Any, source: str | None = No
             authors=[actor.username],
             created=timezone.localdate(),
         )
-    _check_source(source)
+    check_source(source)
     pm = Postmortem.objects.create(
         incident=incident, source="", revision=0, created_by=actor, title=incident.title[:300]
     )
-    return _write(pm, actor=actor, source=source, base_revision=0, message="created")
+    return source_write(pm, actor=actor, source=source, base_revision=0, message="created")
 
 
 def postmortem_save(
     *, postmortem: Postmortem, actor: Any, source: str, base_revision: int, message: str = ""
 ) -> Postmortem:
     """Save a new source; refused with ConflictError when `base_revision` is stale."""
-    _require_edit(postmortem, actor)
+    require_edit(postmortem, actor)
     if base_revision != postmortem.revision:
         postmortem.refresh_from_db()
         if base_revision != postmortem.revision:
@@ -271,7 +174,7 @@ def postmortem_save(
             )
     if source == postmortem.source:
         return postmortem
-    return _write(
+    return source_write(
         postmortem, actor=actor, source=source, base_revision=base_revision, message=message
     )
 
@@ -423,123 +326,6 @@ def postmortem_document_source(*, source: str, new: document.Postmortem) -> str:
     return result if parse_text(result).postmortem == new else render(new)
 
 
-# --- review workflow -------------------------------------------------------------------
-
-
-def _with_front_matter(source: str, **changes: Any) -> str:
-    """Return the source with front-matter fields changed and everything else kept verbatim."""
-    parsed = parse_text(source)
-    if any(p.code == UNREADABLE_FRONT_MATTER for p in parsed.problems):
-        return source
-    try:
-        doc = parsed.postmortem.model_copy(deep=True)
-        for name, value in changes.items():
-            setattr(doc, name, value)
-    except ValueError:
-        return source
-    return apply_document(source, doc)
-
-
-def _set_status(pm: Postmortem, actor: Any, status: str, message: str, **front: Any) -> Postmortem:
-    source = _with_front_matter(pm.source, status=document.PostmortemStatus(status), **front)
-    if source != pm.source:
-        pm = _write(pm, actor=actor, source=source, base_revision=pm.revision, message=message)
-    pm.status = status
-    pm.save(update_fields=["status", "submitted_at", "published_at", "published_by"])
-    return pm
-
-
-@transaction.atomic
-def postmortem_submit_for_review(
-    *, postmortem: Postmortem, actor: Any, reviewers: list[Any]
-) -> Postmortem:
-    """Move a draft into review with at least one reviewer assigned."""
-    _require_edit(postmortem, actor)
-    if postmortem.status != "draft":
-        raise ServiceError("only a draft can be submitted for review", reason="not_draft")
-    reviewers = [r for r in reviewers if r.has_role(Role.AUTHOR)]
-    if not reviewers:
-        raise ServiceError(
-            "assign at least one reviewer (an author or above)", reason="no_reviewers"
-        )
-    postmortem.reviewers.set(reviewers)
-    postmortem.approvals.all().delete()
-    postmortem.submitted_at = timezone.now()
-    return _set_status(
-        postmortem,
-        actor,
-        "in_review",
-        "submitted for review",
-        reviewers=[r.username for r in reviewers],
-    )
-
-
-def postmortem_comment_add(*, postmortem: Postmortem, actor: Any, body: str) -> Comment:
-    """Add a remark on the document (anyone who can see it may comment)."""
-    body = body.strip()
-    if not body:
-        raise ServiceError("a comment needs some text", reason="empty_comment")
-    if len(body) > 20_000:
-        raise ServiceError("a comment is limited to 20,000 characters", reason="too_large")
-    return Comment.objects.create(
-        postmortem=postmortem, author=actor, body=body, revision=postmortem.revision
-    )
-
-
-def postmortem_approve(*, postmortem: Postmortem, actor: Any) -> Approval:
-    """Record an assigned reviewer's approval of the postmortem under review."""
-    if postmortem.status != "in_review":
-        raise ServiceError("only a postmortem in review can be approved", reason="not_in_review")
-    if not postmortem.reviewers.filter(pk=actor.pk).exists():
-        raise NotAllowedError("only an assigned reviewer can approve")
-    approval, _ = Approval.objects.update_or_create(
-        postmortem=postmortem,
-        reviewer=actor,
-        defaults={"revision": postmortem.revision, "created_at": timezone.now()},
-    )
-    return approval
-
-
-def missing_approvals(*, postmortem: Postmortem) -> list[Any]:
-    """Assigned reviewers who have not approved yet."""
-    approved = set(postmortem.approvals.values_list("reviewer_id", flat=True))
-    return [r for r in postmortem.reviewers.all() if r.pk not in approved]
-
-
-@transaction.atomic
-def postmortem_publish(
-    *, postmortem: Postmortem, actor: Any, accept_blame_findings: bool = False
-) -> Postmortem:
-    """Publish once every reviewer approved; refuse while blame findings remain unless accepted."""
-    if not actor.has_role(Role.AUTHOR):
-        raise NotAllowedError("viewers cannot publish")
-    if postmortem.status != "in_review":
-        raise ServiceError("only a postmortem in review can be published", reason="not_in_review")
-    missing = missing_approvals(postmortem=postmortem)
-    if missing:
-        names = ", ".join(r.username for r in missing)
-        raise ServiceError(f"waiting for approval from {names}", reason="approvals_missing")
-    if postmortem.blame_count and not accept_blame_findings:
-        raise ServiceError(
-            f"{postmortem.blame_count} blame finding(s) remain; reword them or publish anyway",
-            reason="blame_findings_remain",
-        )
-    postmortem.published_at = timezone.now()
-    postmortem.published_by = actor
-    return _set_status(postmortem, actor, "published", "published", published=timezone.localdate())
-
-
-@transaction.atomic
-def postmortem_reopen(*, postmortem: Postmortem, actor: Any) -> Postmortem:
-    """Return a postmortem to draft (facilitators and admins), clearing its approvals."""
-    if not actor.has_role(Role.FACILITATOR):
-        raise NotAllowedError("only facilitators and admins can reopen a postmortem")
-    postmortem.approvals.all().delete()
-    postmortem.published_at = None
-    postmortem.published_by = None
-    return _set_status(postmortem, actor, "draft", "reopened", published=None)
-
-
 # --- action items through the document -------------------------------------------------
 
 
@@ -563,33 +349,13 @@ def postmortem_action_status_set(
         raise ServiceError(
             f"no action item {key} in the postmortem", reason="not_found", status_code=404
         )
-    return _write(
+    return source_write(
         postmortem,
         actor=actor,
         source=render(doc),
         base_revision=postmortem.revision,
         message=f"action item {key}: {status}",
     )
-
-
-# --- import ----------------------------------------------------------------------------
-
-
-@dataclass
-class ImportOutcome:
-    """What one imported page became."""
-
-    filename: str
-    postmortem: Postmortem | None
-    error: str | None = None
-
-
-def postmortem_import(*, actor: Any, filename: str, data: bytes) -> list[ImportOutcome]:
-    """Import an exported file or zip as draft postmortems, all or nothing (see `imports`)."""
-    from nofault.web.postmortems import imports
-
-    report = imports.postmortem_import(actor=actor, filename=filename, data=data)
-    return [ImportOutcome(draft.source, draft.postmortem) for draft in report.drafts]
 
 
 def today() -> date:

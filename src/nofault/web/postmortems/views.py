@@ -18,7 +18,7 @@ from nofault.core.markdown import parse_text
 from nofault.web.api_errors import ConflictError, ServiceError
 from nofault.web.choices import Role
 from nofault.web.incidents.selectors import incident_get_visible
-from nofault.web.postmortems import exports, fragments, imports, selectors, services
+from nofault.web.postmortems import exports, fragments, imports, linting, selectors, services
 from nofault.web.postmortems.forms import (
     ActionRowForm,
     CommentForm,
@@ -32,11 +32,12 @@ from nofault.web.postmortems.forms import (
 )
 from nofault.web.postmortems.models import Postmortem
 from nofault.web.rendering import markdown_to_html
+from nofault.web.reviews import services as review_services
 
 
 def _editor_context(pm: Postmortem, request: HttpRequest, **extra: Any) -> dict[str, Any]:
     source = extra.pop("source", pm.source)
-    report = extra.pop("report", None) or services.lint_report_cached(pm, source)
+    report = extra.pop("report", None) or linting.lint_report_cached(pm, source)
     findings = report.findings
     return {
         "postmortem": pm,
@@ -79,7 +80,7 @@ def postmortem_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _review_context(pm: Postmortem, request: HttpRequest, **extra: Any) -> dict[str, Any]:
-    findings = services.stored_findings(pm)
+    findings = linting.stored_findings(pm)
     items, comments = selectors.postmortem_page_lists(postmortem=pm)
     context = {
         "postmortem": pm,
@@ -173,13 +174,13 @@ def _conflict_context(pm: Postmortem, mine: str, base: int) -> dict[str, Any]:
 @require_POST
 def lint_preview(request: HttpRequest) -> HttpResponse:
     """HTMX: lint the posted text and return the findings, score and preview."""
-    refusal = services.lint_body_refusal(request.META.get("CONTENT_LENGTH"))
+    refusal = linting.lint_body_refusal(request.META.get("CONTENT_LENGTH"))
     if refusal:
         return HttpResponse(refusal.message, status=refusal.status_code, content_type="text/plain")
     form = LintForm(request.POST)
     source = form.data.get("source", "") if form.is_bound else ""
     try:
-        report = services.postmortem_lint(source=str(source))
+        report = linting.postmortem_lint(source=str(source))
     except ServiceError as exc:
         return HttpResponse(exc.message, status=exc.status_code, content_type="text/plain")
     findings = report.findings
@@ -197,7 +198,7 @@ def lint_preview(request: HttpRequest) -> HttpResponse:
 
 def rule_doc(request: HttpRequest, code: str) -> HttpResponse:
     """A rule's documentation, as opened from a finding."""
-    text = services.rule_doc(code)
+    text = linting.rule_doc(code)
     if text is None:
         raise Http404("no such rule")
     template = (
@@ -231,7 +232,7 @@ def postmortem_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pm,
-        lambda: services.postmortem_submit_for_review(
+        lambda: review_services.postmortem_submit_for_review(
             postmortem=pm, actor=request.user, reviewers=reviewers
         ),
         "Submitted for review.",
@@ -246,7 +247,9 @@ def postmortem_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pm,
-        lambda: services.postmortem_comment_add(postmortem=pm, actor=request.user, body=body),
+        lambda: review_services.postmortem_comment_add(
+            postmortem=pm, actor=request.user, body=body
+        ),
         "Comment added.",
     )
 
@@ -258,7 +261,7 @@ def postmortem_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pm,
-        lambda: services.postmortem_approve(postmortem=pm, actor=request.user),
+        lambda: review_services.postmortem_approve(postmortem=pm, actor=request.user),
         "Approved.",
     )
 
@@ -271,7 +274,7 @@ def postmortem_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pm,
-        lambda: services.postmortem_publish(
+        lambda: review_services.postmortem_publish(
             postmortem=pm, actor=request.user, accept_blame_findings=accept
         ),
         "Published.",
@@ -285,7 +288,7 @@ def postmortem_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pm,
-        lambda: services.postmortem_reopen(postmortem=pm, actor=request.user),
+        lambda: review_services.postmortem_reopen(postmortem=pm, actor=request.user),
         "Reopened as a draft.",
     )
 

@@ -1,4 +1,5 @@
-"""Review services: change the policy (admins), map services to teams, waive a review."""
+"""Review services: the review workflow (submit, approve, publish, reopen, comments), the
+policy (admins), the service → team map, waivers."""
 
 from __future__ import annotations
 
@@ -8,11 +9,16 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from nofault.core import document
 from nofault.core.document import ReviewLevel
+from nofault.core.edits import apply_document
+from nofault.core.markdown import UNREADABLE_FRONT_MATTER, parse_text
 from nofault.core.policy import PolicyError
 from nofault.web.api_errors import NotAllowedError, ServiceError
 from nofault.web.choices import Role, Severity
 from nofault.web.incidents.models import Incident
+from nofault.web.postmortems.models import Approval, Comment, Postmortem
+from nofault.web.postmortems.services import require_edit, source_write
 from nofault.web.reviews.models import PolicySettings, ServiceTeam, Waiver
 from nofault.web.reviews.selectors import policy_settings, review_policy
 
@@ -122,3 +128,122 @@ def review_waiver_withdraw(*, incident: Incident, actor: Any) -> None:
     if not actor.has_role(Role.FACILITATOR):
         raise NotAllowedError("only facilitators and admins withdraw waivers")
     Waiver.objects.filter(incident=incident).delete()
+
+
+# --- the review workflow ----------------------------------------------------------------
+
+
+def _with_front_matter(source: str, **changes: Any) -> str:
+    """Return the source with front-matter fields changed and everything else kept verbatim."""
+    parsed = parse_text(source)
+    if any(p.code == UNREADABLE_FRONT_MATTER for p in parsed.problems):
+        return source
+    try:
+        doc = parsed.postmortem.model_copy(deep=True)
+        for name, value in changes.items():
+            setattr(doc, name, value)
+    except ValueError:
+        return source
+    return apply_document(source, doc)
+
+
+def _set_status(pm: Postmortem, actor: Any, status: str, message: str, **front: Any) -> Postmortem:
+    source = _with_front_matter(pm.source, status=document.PostmortemStatus(status), **front)
+    if source != pm.source:
+        pm = source_write(
+            pm, actor=actor, source=source, base_revision=pm.revision, message=message
+        )
+    pm.status = status
+    pm.save(update_fields=["status", "submitted_at", "published_at", "published_by"])
+    return pm
+
+
+@transaction.atomic
+def postmortem_submit_for_review(
+    *, postmortem: Postmortem, actor: Any, reviewers: list[Any]
+) -> Postmortem:
+    """Move a draft into review with at least one reviewer assigned."""
+    require_edit(postmortem, actor)
+    if postmortem.status != "draft":
+        raise ServiceError("only a draft can be submitted for review", reason="not_draft")
+    reviewers = [r for r in reviewers if r.has_role(Role.AUTHOR)]
+    if not reviewers:
+        raise ServiceError(
+            "assign at least one reviewer (an author or above)", reason="no_reviewers"
+        )
+    postmortem.reviewers.set(reviewers)
+    postmortem.approvals.all().delete()
+    postmortem.submitted_at = timezone.now()
+    return _set_status(
+        postmortem,
+        actor,
+        "in_review",
+        "submitted for review",
+        reviewers=[r.username for r in reviewers],
+    )
+
+
+def postmortem_comment_add(*, postmortem: Postmortem, actor: Any, body: str) -> Comment:
+    """Add a remark on the document (anyone who can see it may comment)."""
+    body = body.strip()
+    if not body:
+        raise ServiceError("a comment needs some text", reason="empty_comment")
+    if len(body) > 20_000:
+        raise ServiceError("a comment is limited to 20,000 characters", reason="too_large")
+    return Comment.objects.create(
+        postmortem=postmortem, author=actor, body=body, revision=postmortem.revision
+    )
+
+
+def postmortem_approve(*, postmortem: Postmortem, actor: Any) -> Approval:
+    """Record an assigned reviewer's approval of the postmortem under review."""
+    if postmortem.status != "in_review":
+        raise ServiceError("only a postmortem in review can be approved", reason="not_in_review")
+    if not postmortem.reviewers.filter(pk=actor.pk).exists():
+        raise NotAllowedError("only an assigned reviewer can approve")
+    approval, _ = Approval.objects.update_or_create(
+        postmortem=postmortem,
+        reviewer=actor,
+        defaults={"revision": postmortem.revision, "created_at": timezone.now()},
+    )
+    return approval
+
+
+def missing_approvals(*, postmortem: Postmortem) -> list[Any]:
+    """Assigned reviewers who have not approved yet."""
+    approved = set(postmortem.approvals.values_list("reviewer_id", flat=True))
+    return [r for r in postmortem.reviewers.all() if r.pk not in approved]
+
+
+@transaction.atomic
+def postmortem_publish(
+    *, postmortem: Postmortem, actor: Any, accept_blame_findings: bool = False
+) -> Postmortem:
+    """Publish once every reviewer approved; refuse while blame findings remain unless accepted."""
+    if not actor.has_role(Role.AUTHOR):
+        raise NotAllowedError("viewers cannot publish")
+    if postmortem.status != "in_review":
+        raise ServiceError("only a postmortem in review can be published", reason="not_in_review")
+    missing = missing_approvals(postmortem=postmortem)
+    if missing:
+        names = ", ".join(r.username for r in missing)
+        raise ServiceError(f"waiting for approval from {names}", reason="approvals_missing")
+    if postmortem.blame_count and not accept_blame_findings:
+        raise ServiceError(
+            f"{postmortem.blame_count} blame finding(s) remain; reword them or publish anyway",
+            reason="blame_findings_remain",
+        )
+    postmortem.published_at = timezone.now()
+    postmortem.published_by = actor
+    return _set_status(postmortem, actor, "published", "published", published=timezone.localdate())
+
+
+@transaction.atomic
+def postmortem_reopen(*, postmortem: Postmortem, actor: Any) -> Postmortem:
+    """Return a postmortem to draft (facilitators and admins), clearing its approvals."""
+    if not actor.has_role(Role.FACILITATOR):
+        raise NotAllowedError("only facilitators and admins can reopen a postmortem")
+    postmortem.approvals.all().delete()
+    postmortem.published_at = None
+    postmortem.published_by = None
+    return _set_status(postmortem, actor, "draft", "reopened", published=None)
