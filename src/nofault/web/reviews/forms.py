@@ -53,6 +53,21 @@ class EscalationForm(forms.Form):
     sponsor = forms.CharField(required=False, max_length=150)
     teams = forms.CharField(
         required=False,
+        max_length=100_000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One 'service = team' per line.",
     )
+
+    def clean_teams(self) -> dict[str, str]:
+        """Read the 'service = team' lines; a line that is not one is refused by its number."""
+        mapping: dict[str, str] = {}
+        for number, line in enumerate(str(self.cleaned_data.get("teams") or "").splitlines(), 1):
+            if not line.strip():
+                continue
+            service, sep, team = line.partition("=")
+            if not (sep and service.strip() and team.strip()):
+                raise forms.ValidationError(
+                    f"line {number}: write 'service = team' (got {line.strip()[:80]!r})"
+                )
+            mapping[service.strip()] = team.strip()
+        return mapping

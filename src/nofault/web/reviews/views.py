@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
@@ -64,33 +67,26 @@ def policy_page(request: HttpRequest) -> HttpResponse:
             "teams": teams,
         },
     )
+    status = 200
     if request.method == "POST":
         if not is_admin:
             messages.error(request, "Only admins can change the review policy.")
             return redirect("reviews:policy")
-        if form.is_valid():
+        severities = _severity_changes(request, form)
+        if form.is_valid() and severities is not None:
             data = dict(form.cleaned_data)
-            mapping: dict[str, str] = {}
-            for line in str(data.pop("teams")).splitlines():
-                service, sep, team = line.partition("=")
-                if sep:
-                    mapping[service.strip()] = team.strip()
-            severities = {
-                name: {
-                    "level": request.POST.get(f"{name}-level", ""),
-                    "due_days": int(request.POST.get(f"{name}-due_days") or 0),
-                    "waivable": request.POST.get(f"{name}-waivable") == "on",
-                }
-                for name in Severity.values()
-            }
+            mapping: dict[str, str] = data.pop("teams")
             try:
-                services.review_policy_update(actor=request.user, severities=severities, **data)
-                services.service_teams_set(actor=request.user, mapping=mapping)
+                # Both or neither: a refused team map must not leave the policy half-saved.
+                with transaction.atomic():
+                    services.review_policy_update(actor=request.user, severities=severities, **data)
+                    services.service_teams_set(actor=request.user, mapping=mapping)
             except ServiceError as exc:
-                messages.error(request, exc.message)
+                form.add_error(None, exc.message)
             else:
                 messages.success(request, "The review policy is saved.")
                 return redirect("reviews:policy")
+        status = 400
     policy = selectors.review_policy(settings)
     rules = [(name, policy.rule(name), name in (settings.overrides or {}))
              for name in Severity.values()]  # fmt: skip
@@ -98,7 +94,28 @@ def policy_page(request: HttpRequest) -> HttpResponse:
         request,
         "reviews/policy.html",
         {"form": form, "rules": rules, "policy": policy, "is_admin": is_admin},
+        status=status,
     )
+
+
+def _severity_changes(
+    request: HttpRequest, form: EscalationForm
+) -> dict[str, dict[str, Any]] | None:
+    """Read the per-severity rows of the policy form, or None after adding the error to it."""
+    changes: dict[str, dict[str, Any]] = {}
+    for name in Severity.values():
+        raw = request.POST.get(f"{name}-due_days", "").strip()
+        try:
+            due = int(raw)
+        except ValueError:
+            form.add_error(None, f"{name}: the days are a whole number from 1 to 365 (got {raw!r})")
+            return None
+        changes[name] = {
+            "level": request.POST.get(f"{name}-level", ""),
+            "due_days": due,
+            "waivable": request.POST.get(f"{name}-waivable") == "on",
+        }
+    return changes
 
 
 @require_POST
