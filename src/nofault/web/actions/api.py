@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from nofault.web.actions import selectors, services
 from nofault.web.actions.models import ActionItem
 from nofault.web.choices import ActionStatusChoices
+from nofault.web.paging import whole_number
 
 
 class ActionItemSerializer(serializers.ModelSerializer):
@@ -68,7 +69,7 @@ class ActionItemViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> Any:
         """Visible items, filtered."""
         filters = {k: str(self.request.query_params.get(k, "")) for k in _FILTERS}
-        if filters["postmortem"] and not filters["postmortem"].isdigit():
+        if filters["postmortem"] and whole_number(filters["postmortem"]) is None:
             filters["postmortem"] = "-1"
         return selectors.action_item_list_visible(user=self.request.user, filters=filters)
 

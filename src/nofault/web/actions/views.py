@@ -15,7 +15,7 @@ from nofault.web.actions import fragments, selectors, services
 from nofault.web.actions.forms import ActionFilterForm, StatusForm
 from nofault.web.api_errors import ServiceError
 from nofault.web.choices import ActionStatusChoices, Role
-from nofault.web.paging import Page
+from nofault.web.paging import Page, page_number
 
 BOARD_LIMIT = 10  # cards a column shows; "N more…" opens the list of the rest
 # Columns count at most this many items: an exact count of a column of 100,000 items costs
@@ -87,10 +87,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
     of 300,000 items through the access rule cost more than half a second.
     """
     filters_html, filters = _filters(request)
-    try:
-        number = max(1, int(request.GET.get("page") or 1))
-    except ValueError:
-        number = 1
+    number = page_number(request.GET.get("page"))
     qs = selectors.action_item_list_visible(user=request.user, filters=filters)
     offset = (number - 1) * LIST_PER_PAGE
     items = list(qs.values(*selectors.CARD_FIELDS)[offset : offset + LIST_PER_PAGE + 1])

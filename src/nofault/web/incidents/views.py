@@ -15,7 +15,7 @@ from nofault.web.accounts.models import User
 from nofault.web.api_errors import ServiceError
 from nofault.web.incidents import fragments, selectors, services
 from nofault.web.incidents.forms import IncidentFilterForm, IncidentForm, MemberForm
-from nofault.web.paging import Page
+from nofault.web.paging import Page, page_number
 
 INCIDENTS_PER_PAGE = 50
 INCIDENTS_COUNT_CAP = 1000
@@ -28,10 +28,7 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     # Counting every visible incident for "page N of M" cost more than the page itself:
     # the heading counts up to a cap ("1,000+") and one row read past the page tells
     # whether an older page follows.
-    try:
-        number = max(1, int(request.GET.get("page") or 1))
-    except ValueError:
-        number = 1
+    number = page_number(request.GET.get("page"))
     rows = selectors.incident_rows_visible(
         user=request.user,
         filters=filters,

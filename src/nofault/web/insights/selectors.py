@@ -223,13 +223,17 @@ def similar_for_postmortem(
 # --- the learning report -------------------------------------------------------------------
 
 
+_FIRST_MONTH_END = date.min + timedelta(days=31)
+
+
 def learning_report(
     *, user: Any, since: date | None = None, title: str | None = None
 ) -> LearningReport:
     """The quarterly learning report over what the user may see, from `since` to today."""
     today = timezone.localdate()
     # Rows are picked by creation day; the core keeps incidents by the day they happened.
-    load_from = since - timedelta(days=31) if since else None
+    # (A `since` in the first month of the year 1 loads from that day: nothing is older.)
+    load_from = since - timedelta(days=31) if since and since > _FIRST_MONTH_END else since
     pms = postmortem_records(user=user, since=load_from, until=today)
     incs = incident_records(user=user, since=load_from, until=today)
     return build_report(pms, incs, since=since, today=today, title=title)

@@ -15,6 +15,7 @@ from nofault.core.pdf import PdfUnavailable
 from nofault.web.api_errors import ServiceError
 from nofault.web.insights import selectors, services
 from nofault.web.insights.pulse import MIN_ANSWERS, STATEMENTS, pulse_open_for
+from nofault.web.paging import whole_number
 from nofault.web.postmortems.selectors import postmortem_get_visible
 
 _COLUMNS = (
@@ -161,8 +162,9 @@ def pulse_review(request: HttpRequest, pk: int) -> HttpResponse:
         scores: dict[str, int] = {}
         for s in STATEMENTS:
             raw = request.POST.get(s.key, "")
-            if raw.isdigit():
-                scores[s.key] = int(raw)
+            score = whole_number(raw, maximum=1_000)
+            if score is not None:
+                scores[s.key] = score  # the service says which scores are out of range
         try:
             services.pulse_answer(
                 postmortem=pm,

@@ -19,6 +19,7 @@ from nofault.web.accounts.models import User
 from nofault.web.api_errors import ServiceError
 from nofault.web.choices import PostmortemStatusChoices
 from nofault.web.incidents.selectors import incident_get_visible
+from nofault.web.paging import whole_number
 from nofault.web.postmortems import linting, selectors, services
 from nofault.web.postmortems.models import Postmortem
 from nofault.web.reviews import services as review_services
@@ -235,9 +236,10 @@ class PostmortemViewSet(viewsets.GenericViewSet):
         pm = self._get(request, pk)
         if isinstance(request.data, str):
             raw = request.query_params.get("base_revision", "")
-            if not raw.isdigit():
+            given = whole_number(raw)
+            if given is None:
                 raise ServiceError("give ?base_revision= with a Markdown body", reason="invalid")
-            base, source, message = int(raw), request.data, ""
+            base, source, message = given, request.data, ""
         else:
             body = PostmortemWriteSerializer(data=request.data)
             body.is_valid(raise_exception=True)

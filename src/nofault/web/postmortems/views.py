@@ -18,6 +18,7 @@ from nofault.core.markdown import parse_text
 from nofault.web.api_errors import ConflictError, ServiceError
 from nofault.web.choices import Role
 from nofault.web.incidents.selectors import incident_get_visible
+from nofault.web.paging import whole_number
 from nofault.web.postmortems import exports, fragments, imports, linting, selectors, services
 from nofault.web.postmortems.forms import (
     ActionRowForm,
@@ -338,7 +339,7 @@ def revision_restore(request: HttpRequest, pk: int, number: int) -> HttpResponse
 def _rows_extra(request: HttpRequest) -> int:
     """How many blank rows to offer for new entries (`?add=N`, 1 to 20)."""
     raw = request.GET.get("add", "")
-    return min(int(raw), 20) if raw.isdigit() and int(raw) > 0 else 1
+    return min(whole_number(raw, default=1) or 1, 20)
 
 
 def _rows_summary(before: list[Any], after: list[Any], what: str) -> str | None:
@@ -379,7 +380,8 @@ def postmortem_rows(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         raw_base = request.POST.get("base_revision", "")
-        base = int(raw_base) if raw_base.isdigit() else -1
+        base = whole_number(raw_base, default=-1)
+        base = -1 if base is None else base
         if timeline.is_valid() and factors.is_valid() and actions.is_valid():
             new_timeline, new_factors, new_actions = timeline.rows(), factors.rows(), actions.rows()
             changes = [

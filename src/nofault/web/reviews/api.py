@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from nofault.web.paging import whole_number
 from nofault.web.reviews import selectors
 from nofault.web.reviews.forms import CoverageChoices
 
@@ -61,10 +62,9 @@ class CoverageView(APIView):
     def get(self, request: Request) -> Response:
         """Coverage rates and one page of incidents with their review states."""
         filters = {k: str(request.query_params.get(k, "")) for k in ("state", "severity", "team")}
-        try:
-            limit = min(max(int(request.query_params.get("limit", 100)), 0), MAX_LIMIT)
-            offset = max(int(request.query_params.get("offset", 0)), 0)
-        except ValueError:
+        limit = whole_number(request.query_params.get("limit", "100"), maximum=MAX_LIMIT)
+        offset = whole_number(request.query_params.get("offset", "0"))
+        if limit is None or offset is None:
             return Response({"reason": "invalid", "detail": "limit and offset are numbers"}, 400)
         if filters["state"] and filters["state"] not in CoverageChoices.values():
             return Response({"reason": "invalid", "detail": "unknown state"}, status=400)

@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from nofault.web.paging import whole_number
 from nofault.web.search import selectors
 
 
@@ -30,7 +31,8 @@ class SearchView(APIView):
 
         def number(name: str, default: int) -> int:
             raw = params.get(name, "")
-            return int(raw) if raw.isdigit() and len(raw) < 7 else default
+            found = whole_number(raw, maximum=999_999)
+            return default if found is None else found
 
         result = selectors.search(
             user=request.user,

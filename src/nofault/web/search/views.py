@@ -12,11 +12,12 @@ from nofault.web.choices import (
     PostmortemStatusChoices,
     Severity,
 )
+from nofault.web.paging import whole_number
 from nofault.web.search import selectors
 
 
 def _int(raw: str | None) -> int:
-    return int(raw) if raw and raw.isdigit() else 0
+    return whole_number(raw, default=0) or 0
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
