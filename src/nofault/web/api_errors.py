@@ -1,16 +1,13 @@
-"""Errors services raise, and the API's handler that turns every error into JSON with a reason."""
+"""Errors services raise, and the API's handler that turns client errors into JSON with a reason."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.response import Response
-
-logger = logging.getLogger(__name__)
 
 
 class ServiceError(Exception):
@@ -56,8 +53,8 @@ _REASONS = {
 }
 
 
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
-    """Turn any error into JSON with a `reason` and a 4xx status; unexpected ones are logged."""
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """Turn a client's error into JSON with a `reason` and a 4xx status; leave a bug a 500."""
     from rest_framework.views import exception_handler as drf_exception_handler
 
     if isinstance(exc, ServiceError):
@@ -70,12 +67,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         exc = exceptions.PermissionDenied()
     response = drf_exception_handler(exc, context)
     if response is None:
-        # A bug or a value the database refused: say so plainly rather than answer 500.
-        logger.exception("unexpected error in the API", exc_info=exc)
-        return Response(
-            {"reason": "invalid", "detail": "the request could not be processed"},
-            status=status.HTTP_400_BAD_REQUEST,
-        )
+        # Not the client's error: a bug or a value the database refused is a 500, logged by
+        # Django with the request id and answered by `errors.server_error`.
+        return None
     detail = response.data
     if isinstance(detail, dict) and set(detail) == {"detail"}:
         detail = detail["detail"]

@@ -7,9 +7,15 @@ from django.shortcuts import render
 
 
 def _page(request: HttpRequest, status: int, reason: str, title: str) -> HttpResponse:
+    request_id = getattr(request, "request_id", None)
     if request.path.startswith("/api/"):
-        return JsonResponse({"reason": reason, "detail": title}, status=status)
-    return render(request, "error.html", {"status": status, "title": title}, status=status)
+        body = {"reason": reason, "detail": title}
+        if status >= 500 and request_id:
+            body["request_id"] = request_id
+        return JsonResponse(body, status=status)
+    shown_id = request_id if status >= 500 else None
+    context = {"status": status, "title": title, "request_id": shown_id}
+    return render(request, "error.html", context, status=status)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -23,5 +29,5 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    """500."""
-    return _page(request, 500, "error", "Something went wrong on our side")
+    """500: a bug of ours, logged with the request id the answer shows."""
+    return _page(request, 500, "server_error", "Something went wrong on our side")
