@@ -124,7 +124,7 @@ def pg_names() -> Iterator[tuple[str, str]]:
     try:
         for name in names:
             _pg_fresh(name)
-    except Exception as error:  # noqa: BLE001 - the reason is the failure's message
+    except Exception as error:
         pytest.fail(f"PostgreSQL at {PG} is needed for this test: {error}")
     yield names
     for name in names:
