@@ -7,7 +7,7 @@ from datetime import timedelta
 from nofault.web.worker.tasks import task
 
 
-@task("reviews.remind", every=timedelta(hours=1), max_attempts=3)
+@task("reviews.remind", every=timedelta(minutes=15), max_attempts=3)
 def remind_due() -> None:
     """Process pending deliveries, retry tracker pushes, send due reminders and digests.
 
