@@ -5,7 +5,7 @@ Everything is created through the services, exactly as the pages and the API wou
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -80,6 +80,7 @@ def _source(
     state: str,
     index: int,
     started: datetime,
+    resolved_after: int,
 ) -> str:
     today = timezone.localdate()
     doc = new_postmortem(
@@ -110,32 +111,17 @@ def _source(
         if section.kind in texts:
             doc.sections[s_index] = section.model_copy(update={"body": texts[section.kind]})
         elif isinstance(section, d.TimelineSection):
+            # The events follow the incident's own clock: start, detection (+8 min),
+            # escalation, mitigation (+29 min) and resolution.
             events = [
-                d.TimelineEvent(
-                    time=f"{started:%Y-%m-%d} 14:02 UTC",
-                    text="Configuration change rolled out",
-                    kind=d.EventKind.TRIGGER,
-                ),
-                d.TimelineEvent(
-                    time=f"{started:%Y-%m-%d} 14:10 UTC",
-                    text="Error-rate alert fired",
-                    kind=d.EventKind.DETECTION,
-                ),
-                d.TimelineEvent(
-                    time=f"{started:%Y-%m-%d} 14:18 UTC",
-                    text="Incident declared; rollback started",
-                    kind=d.EventKind.ESCALATION,
-                ),
-                d.TimelineEvent(
-                    time=f"{started:%Y-%m-%d} 14:31 UTC",
-                    text="Rollback complete; errors back to normal",
-                    kind=d.EventKind.MITIGATION,
-                ),
-                d.TimelineEvent(
-                    time=f"{started:%Y-%m-%d} 15:05 UTC",
-                    text="Incident resolved",
-                    kind=d.EventKind.RESOLUTION,
-                ),
+                d.TimelineEvent(time=_at(started, minutes), text=text, kind=kind)
+                for minutes, text, kind in (
+                    (0, "Configuration change rolled out", d.EventKind.TRIGGER),
+                    (8, "Error-rate alert fired", d.EventKind.DETECTION),
+                    (16, "Incident declared; rollback started", d.EventKind.ESCALATION),
+                    (29, "Rollback complete; errors back to normal", d.EventKind.MITIGATION),
+                    (resolved_after, "Incident resolved", d.EventKind.RESOLUTION),
+                )
             ]
             doc.sections[s_index] = section.model_copy(update={"events": events, "body": ""})
         elif isinstance(section, d.FactorsSection):
@@ -224,6 +210,10 @@ def _source(
     return render(doc)
 
 
+def _at(started: datetime, minutes: int) -> str:
+    return f"{(started + timedelta(minutes=minutes)).astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
 def _action_statuses(state: str, index: int) -> list[d.ActionStatus]:
     s = d.ActionStatus
     if state == "draft":
@@ -267,7 +257,8 @@ def demo_load(*, force: bool = False) -> int:
     for index, (title, severity, services, state, restricted) in enumerate(_INCIDENTS):
         days_ago = 3 + index * 6
         started = timezone.now() - timedelta(days=days_ago, hours=index % 5)
-        resolved = started + timedelta(minutes=40 + index * 7)
+        resolved_after = 40 + index * 7  # minutes
+        resolved = started + timedelta(minutes=resolved_after)
         author = [alex, sam][index % 2]
         key = f"INC-{1001 + index}"
         if force and incident_services.Incident.objects.filter(key=key).exists():
@@ -303,6 +294,7 @@ def demo_load(*, force: bool = False) -> int:
             state=state,
             index=index,
             started=started,
+            resolved_after=resolved_after,
         )
         pm = pm_services.postmortem_create(incident=incident, actor=actor, source=source)
         if state == "draft":
