@@ -68,9 +68,9 @@ def inline_rebuild_limit() -> int:
 
 
 def _blame_in(source: str) -> int:
-    from nofault.core.lint.engine import lint
+    from nofault.web.postmortems.services import lint_source  # the one lint door
 
-    return sum(1 for f in lint(source).findings if f.category == "blame")
+    return lint_source(source)[1].blame_count
 
 
 def _is_draft_text(source: str) -> bool:
