@@ -204,6 +204,9 @@ class GuideConfig(_Settings):
     roles: Roles = Field(default_factory=Roles)
     template: TemplateSettings = Field(default_factory=TemplateSettings)
     raci: dict[Stage, dict[Role, str]] = Field(default_factory=dict)
+    # [lint]: rule selection, roster, extra words and the other keys of [tool.nofault], so the
+    # guide is the one place the organisation's checks are set.
+    lint: dict[str, Any] = Field(default_factory=dict)
     source: str = ""
 
     def severity(self, name: str) -> Severity | None:
@@ -359,6 +362,13 @@ def parse_guide_config(text: str, *, source: str = "guide.toml") -> GuideConfig:
 
 
 def _check(config: GuideConfig, lines: TomlLines, source: str) -> None:
+    if config.lint:
+        from nofault.core.lint.config import ConfigError, config_from_mapping
+
+        try:
+            config_from_mapping(dict(config.lint), source=f"{source} [lint]")
+        except ConfigError as exc:
+            raise GuideInputError(source, lines.line(("lint",)), str(exc)) from exc
     seen: dict[str, int] = {}
     for index, severity in enumerate(config.severities):
         key = severity.name.casefold()

@@ -11,12 +11,15 @@ import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from nofault.core.document import DEFAULT_SEVERITIES, SectionKind
 from nofault.core.lint.rule import Level, Rule, Status
+
+if TYPE_CHECKING:
+    from nofault.core.guide.config import GuideConfig
 
 CONFIG_FILES = (".nofault.toml", "pyproject.toml")
 
@@ -215,14 +218,24 @@ def config_from_mapping(data: dict[str, Any], *, source: str = "<config>") -> Li
         raise ConfigError(f"{source}: setting '{where}': {first['msg']}") from exc
 
 
+def guide_lint_mapping(guide: GuideConfig) -> dict[str, Any]:
+    """Return the lint settings a guide gives: its `[lint]` table, severities and headings."""
+    return {
+        **guide.lint,
+        "severities": guide.lint.get("severities") or [s.name for s in guide.severities],
+        "headings": {section.title: section.kind for section in guide.postmortem_template},
+    }
+
+
 def load_config_file(path: Path) -> LintConfig:
     """Load one configuration file (a `.nofault.toml` or a `pyproject.toml`).
 
-    When it names the organisation's guide and sets no `severities` of its own, the guide's
-    severities are the ones the linter accepts, so the guide and the checks never disagree.
+    When it names the organisation's guide, the guide's `[lint]` table, severities and
+    headings apply under the file's own keys (the headings always come from the guide), so
+    the command line lints as the web app does and the guide and the checks never disagree.
     """
     data = _read_toml(path) or {}
-    if data.get("guide") and "severities" not in data:
+    if data.get("guide"):
         from nofault.core.guide.config import load_guide_config
 
         guide_path = path.parent / str(data["guide"])
@@ -230,21 +243,9 @@ def load_config_file(path: Path) -> LintConfig:
             guide = load_guide_config(guide_path)
         except (OSError, ValueError) as exc:
             raise ConfigError(f"{path}: guide = {data['guide']!r}: {exc}") from exc
-        data = {**data, "severities": [s.name for s in guide.severities]}
-    if data.get("guide"):
-        data = {**data, "headings": _guide_headings(path.parent / str(data["guide"]), path)}
+        from_guide = guide_lint_mapping(guide)
+        data = {**from_guide, **data, "headings": from_guide["headings"]}
     return config_from_mapping(data, source=str(path))
-
-
-def _guide_headings(guide_path: Path, source: Path) -> dict[str, SectionKind]:
-    """Return the renamed headings of a guide's template (heading -> section kind)."""
-    from nofault.core.guide.config import load_guide_config
-
-    try:
-        template = load_guide_config(guide_path).postmortem_template
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"{source}: guide = {guide_path.name!r}: {exc}") from exc
-    return {section.title: section.kind for section in template}
 
 
 @lru_cache(maxsize=256)
