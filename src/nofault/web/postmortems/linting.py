@@ -48,8 +48,10 @@ class LintReport:
 
 
 def organisation_lint_config() -> LintConfig:
-    """The organisation's lint configuration: the rules' defaults until one is stored."""
-    return LintConfig()
+    """The organisation's lint configuration, from its guide (the rules' defaults without one)."""
+    from nofault.web.postmortems.practice import organisation_practice
+
+    return organisation_practice().lint
 
 
 def lint_source(source: str, *, config: LintConfig | None = None) -> tuple[ParsedText, LintReport]:

@@ -20,13 +20,14 @@ from django.utils import timezone
 from nofault.core import document
 from nofault.core.edits import apply_document
 from nofault.core.markdown import ParsedText, parse_text, render
-from nofault.core.template import new_postmortem_markdown
+from nofault.core.template import new_postmortem
 from nofault.web.actions.sync import action_items_sync
 from nofault.web.api_errors import ConflictError, NotAllowedError, ServiceError
 from nofault.web.choices import Role
 from nofault.web.incidents.models import Incident
 from nofault.web.postmortems.linting import MAX_SOURCE_CHARS, LintReport, lint_source
 from nofault.web.postmortems.models import Postmortem, RenderedBody, Revision
+from nofault.web.postmortems.practice import organisation_practice
 from nofault.web.rendering import markdown_to_html
 
 # --- permissions -----------------------------------------------------------------------
@@ -138,21 +139,31 @@ def source_write(
 
 @transaction.atomic
 def postmortem_create(*, incident: Incident, actor: Any, source: str | None = None) -> Postmortem:
-    """Start the incident's postmortem from the template (or from a given source)."""
+    """Start the incident's postmortem from the guide's template (or from a given source).
+
+    The incident's severity picks the review level the guide gives it (a light one gets the
+    light template), and its front matter records the guide version it started from (`guide:`).
+    """
     if not actor.has_role(Role.AUTHOR):
         raise NotAllowedError("viewers cannot write postmortems")
     if Postmortem.objects.filter(incident=incident).exists():
         raise ServiceError(
             f"{incident.key} already has a postmortem", reason="exists", status_code=409
         )
+    practice = organisation_practice()
     if source is None:
-        source = new_postmortem_markdown(
+        draft = new_postmortem(
             title=incident.title,
             severity=incident.severity,
             incidents=[incident.key],
+            review_level=practice.review_level(incident.severity),
             authors=[actor.username],
             created=timezone.localdate(),
+            template=practice.template,
         )
+        if practice.version:
+            draft = draft.model_copy(update={"extra": {"guide": practice.version}})
+        source = render(draft)
     check_source(source)
     pm = Postmortem.objects.create(
         incident=incident, source="", revision=0, created_by=actor, title=incident.title[:300]
