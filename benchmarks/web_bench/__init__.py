@@ -1,1 +1,2 @@
-"""Settings and URLs used only by benchmarks/web_load.py: the app plus a constant view."""
+"""Settings and URLs used only by the web benchmarks: the app plus a constant view, the
+cheapest page behind the same middleware (profile_pages.py times it beside the pages)."""

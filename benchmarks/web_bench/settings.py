@@ -1,4 +1,4 @@
-"""The app's settings, with a URLconf that adds the constant view the load benchmark compares to.
+"""The app's settings, with a URLconf that adds a constant view (the cheapest page).
 
 Only benchmarks/web_load.py points DJANGO_SETTINGS_MODULE here; production never imports it.
 """
