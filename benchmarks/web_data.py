@@ -496,11 +496,12 @@ def _read(source: str, today: date) -> Text:
     from nofault.core.insights.records import record_from_postmortem
     from nofault.core.lint.engine import lint
     from nofault.web.insights.records import team_of
-    from nofault.web.postmortems.services import lint_report
+    from nofault.web.postmortems.services import LintReport
     from nofault.web.rendering import markdown_to_html
 
     result = lint(source, today=today)
-    report = lint_report(result)
+    score = None if result.score is None else float(result.score.score)
+    report = LintReport(findings=result.findings, score=score, depth=result.score)
     parsed = result.parsed
     assert parsed is not None
     doc = parsed.postmortem
@@ -528,7 +529,7 @@ def _read(source: str, today: date) -> Text:
         services=list(doc.services),
         authors=list(doc.authors),
         facilitator=(doc.facilitator or "")[:150],
-        findings=json.dumps(report.findings),
+        findings=json.dumps([f.as_dict() for f in report.findings]),
         html=markdown_to_html(source),
         finding_count=len(report.findings),
         blame_count=report.blame_count,
