@@ -324,3 +324,29 @@ def test_own_practice_with_unknown_stage_names_the_line() -> None:
 
 def _value(name: str) -> Statement:
     return Statement(StatementKind.VALUE, name, "", "values.yaml", 1)
+
+
+def test_the_blameless_commitment_prints_the_limit_the_organisation_set() -> None:
+    config = parse_guide_config(
+        '[organisation]\nname = "Quay"\n[commitment]\n'
+        'just_culture_limit = "it does not cover theft, which goes to the People team."\n'
+    )
+    guide = make_guide(Inputs(values=[_value("Trust")]), config, rules=[], today=TODAY)
+    page = to_markdown(guide)
+    assert page.count("it does not cover theft, which goes to the People team.") >= 2
+    assert "nothing said here is used" not in page and not guide.warnings
+    unset = make_guide(Inputs(values=[_value("Trust")]), GuideConfig(), rules=[], today=TODAY,
+                       organisation=ORG)  # fmt: skip
+    assert any("just_culture_limit" in w for w in unset.warnings)
+    assert "legal hold" in to_markdown(unset)
+    with pytest.raises(GuideInputError, match="limit of the blameless commitment"):
+        parse_guide_config('[commitment]\njust_culture_limit = "  "\n')
+
+
+def test_who_is_responsible_is_answered_with_the_system_and_a_role(org_guide: Guide) -> None:
+    facilitation = _tables(org_guide, 6)
+    answer = next(
+        row[1] for t in facilitation for row in t.rows if "who is responsible" in row[0].casefold()
+    )
+    assert "accountable" in answer and "never a person" in answer
+    assert "owns the follow-through" not in answer

@@ -158,12 +158,18 @@ class GuideBuilder:
             follow_up_every_days=str(config.process.follow_up_every_days),
             waiver_decider=roles.name(config.waivers.decided_by),
             postmortem_folder=f" in {folder}" if folder else "",
+            just_culture_limit=config.commitment.just_culture_limit,
         )
         self.days = "working days" if config.process.working_days else "days"
         self.practices: list[_Numbered] = []
         self.by_text: dict[str, _Numbered] = {}
         self.traces: list[Trace] = []
         self.warnings: list[str] = []
+        if not config.commitment_set:
+            self.warnings.append(
+                "[commitment] just_culture_limit is not set; the guide prints the default limit. "
+                "Agree the limit with HR and Legal and write it in guide.toml."
+            )
 
     @property
     def possessive(self) -> str:
@@ -441,6 +447,19 @@ class GuideBuilder:
                 f"in good faith on what they knew at the time, and looks for the conditions "
                 f"that made the incident possible, not for someone to blame. People who fear "
                 f"blame hide what they know; without what they know, the review cannot learn."
+            ),
+            Heading("The blameless commitment and its limit", "commitment"),
+            Paragraph(
+                f"At {org}, an honest account of an incident is never used against the person "
+                f"who gives it: not in a performance review, not in a promotion decision, not in "
+                f"a disciplinary process. The limit of that promise, agreed with HR and Legal: "
+                f"{self.config.commitment.just_culture_limit}"
+            ),
+            Paragraph(
+                f"When someone asks who is responsible, the answer names the system and the "
+                f"accountable role: the conditions the analysis found, the team that owns the "
+                f"affected service, and the {self.role(Role.SPONSOR)} who answers for the "
+                f"follow-through. It never names a person."
             ),
             Paragraph(
                 f"This guide is built from {self.possessive} own core values and leadership "

@@ -158,6 +158,29 @@ class Waivers(_Settings):
     record: str = "in the incident record, with the name of who decided and the reason"
 
 
+DEFAULT_JUST_CULTURE_LIMIT = (
+    "the commitment covers honest mistakes and reasonable decisions, not deliberate harm, "
+    "fraud or acts the law requires us to report. Those few cases are handled by HR and Legal "
+    "in their own process, never decided in a postmortem, and a postmortem may be kept under "
+    "a legal hold."
+)
+
+
+class Commitment(_Settings):
+    """The blameless commitment's limit, agreed with HR and Legal, printed where it is promised."""
+
+    just_culture_limit: str = DEFAULT_JUST_CULTURE_LIMIT
+
+    @field_validator("just_culture_limit")
+    @classmethod
+    def _written(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError(
+                "write the limit of the blameless commitment, agreed with HR and Legal"
+            )
+        return " ".join(value.split())
+
+
 class Meeting(_Settings):
     """The review meeting."""
 
@@ -201,6 +224,8 @@ class GuideConfig(_Settings):
     process: Process = Field(default_factory=Process)
     waivers: Waivers = Field(default_factory=Waivers)
     meeting: Meeting = Field(default_factory=Meeting)
+    commitment: Commitment = Field(default_factory=Commitment)
+    commitment_set: bool = False  # whether guide.toml wrote [commitment] itself
     roles: Roles = Field(default_factory=Roles)
     template: TemplateSettings = Field(default_factory=TemplateSettings)
     raci: dict[Stage, dict[Role, str]] = Field(default_factory=dict)
@@ -345,7 +370,9 @@ def parse_guide_config(text: str, *, source: str = "guide.toml") -> GuideConfig:
             "severities is an empty list: define at least one `[[severities]]`",
         )
     try:
-        config = GuideConfig.model_validate({**data, "source": source})
+        config = GuideConfig.model_validate(
+            {**data, "source": source, "commitment_set": "commitment" in data}
+        )
     except ValidationError as exc:
         first = exc.errors()[0]
         loc = tuple(p for p in first["loc"] if p != "[key]")
