@@ -12,6 +12,7 @@ from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from nofault.web.integrations.models import DeliveryStatus, WebhookDelivery
+from nofault.web.postmortems.linting import postmortem_lint
 from nofault.web.worker.models import WorkerHeartbeat
 from nofault.web.worker.tasks import enqueue
 
@@ -78,6 +79,9 @@ def test_metrics_count_deliveries_queue_and_requests(client: Client) -> None:
         WebhookDelivery.objects.create(source=source, status=status, body=b"{}")
     enqueue("reviews.remind", key="remind-now")
     client.get("/healthz")
+    lints = ("nofault_lint_seconds_count", ())
+    before = _samples(client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").content)
+    postmortem_lint(source="# Database outage\n\n## Summary\n\nThe primary failed over.\n")
     response = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
@@ -91,7 +95,7 @@ def test_metrics_count_deliveries_queue_and_requests(client: Client) -> None:
     assert found[("nofault_action_items_overdue", ())] == 0
     healthz = (("method", "GET"), ("route", "healthz"), ("status", "2xx"))
     assert found[("nofault_request_seconds_count", healthz)] >= 1
-    assert any(name == "nofault_lint_seconds_count" for name, _ in found)
+    assert found[lints] == before[lints] + 1
 
 
 @pytest.mark.django_db

@@ -10,6 +10,7 @@ from nofault.core.lint.packs.depth.score import DepthScore
 from nofault.core.lint.registry import get_rule
 from nofault.core.markdown import ParsedText, parse_text
 from nofault.web.api_errors import ServiceError
+from nofault.web.health import LINT_SECONDS
 from nofault.web.postmortems.models import Postmortem
 
 MAX_SOURCE_CHARS = 1_000_000
@@ -58,8 +59,9 @@ def lint_source(source: str, *, config: LintConfig | None = None) -> tuple[Parse
     """Parse and lint a text once, with the organisation's configuration: every web and API
     door reaches the core's linter through here."""
     config = config or organisation_lint_config()
-    parsed = parse_text(source, aliases=config.heading_aliases())
-    result = lint_parsed(parsed, config=config)
+    with LINT_SECONDS.time():  # /metrics: nofault_lint_seconds
+        parsed = parse_text(source, aliases=config.heading_aliases())
+        result = lint_parsed(parsed, config=config)
     score = None if result.score is None else float(result.score.score)
     # Blame findings first (in line order), then the rest: blame is what a review must not keep.
     findings = sorted(result.findings, key=lambda f: f.category != "blame")
