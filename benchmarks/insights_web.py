@@ -286,11 +286,11 @@ def generate(count: int, *, today: date, seed: int = SEED) -> Iterator[Doc]:
 
 
 def _lint_one(source: str) -> tuple[list[dict[str, Any]], float | None, int]:
-    from nofault.core.lint.engine import lint
-    from nofault.web.postmortems.services import lint_report
+    from nofault.core.lint.config import LintConfig
+    from nofault.web.postmortems.linting import lint_source
 
-    report = lint_report(lint(source))
-    return report.findings, report.score, report.blame_count
+    report = lint_source(source, config=LintConfig())[1]  # no guide stored: the defaults
+    return [f.as_dict() for f in report.findings], report.score, report.blame_count
 
 
 LintKey = tuple[tuple[int, int, int, int], str, tuple[bool, ...]]
