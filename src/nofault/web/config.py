@@ -45,6 +45,7 @@ class WebConfig:
     metrics_token: str = ""
     log_format: str = "plain"
     worker_stale_seconds: int = 120
+    task_lease_seconds: int = 600
 
 
 # name -> (environment variable, description) ; the documented settings.
@@ -80,6 +81,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "worker_stale_seconds": (
         "NOFAULT_WORKER_STALE_SECONDS",
         "/readyz fails when no worker beat for this long (120); 0: no worker is checked",
+    ),
+    "task_lease_seconds": (
+        "NOFAULT_TASK_LEASE_SECONDS",
+        "how long a task's claim holds before another worker runs it again (600)",
     ),
 }
 
@@ -316,6 +321,8 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Web
         raise ConfigError(f"{name} must be plain or json, not {raw!r}")
     name, raw = get("worker_stale_seconds", 120)
     worker_stale = _int(name, raw, minimum=0)
+    name, raw = get("task_lease_seconds", 600)
+    task_lease = _int(name, raw, minimum=5)
     return WebConfig(
         data_dir=data_dir,
         secret_key=secret,
@@ -337,4 +344,5 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Web
         metrics_token=metrics_token,
         log_format=log_format,
         worker_stale_seconds=worker_stale,
+        task_lease_seconds=task_lease,
     )

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import close_old_connections
 from django.db.models import Q
 from django.utils import timezone
@@ -26,7 +27,6 @@ from nofault.web.worker.tasks import REGISTRY, enqueue
 
 logger = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=10)
 BACKOFF_BASE = timedelta(seconds=10)
 BACKOFF_CAP = timedelta(hours=1)
 HEARTBEAT_EVERY = timedelta(seconds=15)
@@ -64,13 +64,14 @@ def schedule_due() -> int:
 def claim(worker: str) -> Task | None:
     """Take the oldest due task, or one whose runner's lease expired; None when none is due."""
     now = timezone.now()
+    lease = timedelta(seconds=settings.NOFAULT_TASK_LEASE_SECONDS)
     due = Q(status=TaskStatus.QUEUED, run_after__lte=now) | Q(
         status=TaskStatus.RUNNING, locked_until__lt=now
     )
     for candidate in Task.objects.filter(due).order_by("run_after", "id")[:10]:
         won = Task.objects.filter(
             pk=candidate.pk, status=candidate.status, locked_until=candidate.locked_until
-        ).update(status=TaskStatus.RUNNING, locked_until=now + LEASE, worker=worker)
+        ).update(status=TaskStatus.RUNNING, locked_until=now + lease, worker=worker)
         if won:
             candidate.refresh_from_db()
             return candidate
