@@ -70,3 +70,13 @@ def make_postmortem(
     incident = incident or make_incident(actor)
     text = source if source is not None else SOURCE.format(key=incident.key, title=incident.title)
     return pm_services.postmortem_create(incident=incident, actor=actor, source=text)
+
+
+def make_sponsor(user: User) -> User:
+    """Name `user` the sponsor in the review policy's settings (who may waive a review)."""
+    from nofault.web.reviews.models import PolicySettings
+
+    settings = PolicySettings.objects.order_by("pk").first() or PolicySettings()
+    settings.sponsor = user.username
+    settings.save()
+    return user

@@ -19,7 +19,7 @@ from nofault.web.insights.figures import figures_by_dimension
 from nofault.web.insights.models import IncidentFacts
 from nofault.web.postmortems import services as pm_services
 from nofault.web.reviews.services import review_waive, review_waiver_withdraw
-from tests.web.factories import make_incident, make_postmortem, make_user
+from tests.web.factories import make_incident, make_postmortem, make_sponsor, make_user
 from tests.web.insights.conftest import publish
 from tests.web.insights.test_figures import _core
 
@@ -79,7 +79,7 @@ def test_every_kind_of_save_keeps_its_part(author: Any) -> None:
     _assert_figures_equal_the_cores(admin)
 
     bare = make_incident(author, title="Queue backlog", severity="SEV4")
-    review_waive(incident=bare, actor=facilitator, role="sponsor", reason="A planned drill.")
+    review_waive(incident=bare, actor=make_sponsor(facilitator), reason="A planned drill.")
     assert IncidentFacts.objects.get(pk=bare.pk).waived
     _assert_kept()
     review_waiver_withdraw(incident=bare, actor=facilitator)

@@ -18,7 +18,7 @@ from nofault.web.insights.models import PostmortemDigest
 from nofault.web.insights.records import incident_records, postmortem_records
 from nofault.web.postmortems.models import Postmortem
 from nofault.web.reviews.models import Waiver
-from tests.web.factories import make_incident, make_postmortem, make_user
+from tests.web.factories import make_incident, make_postmortem, make_sponsor, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def _varied(author: Any, member: Any, count: int = 24) -> None:
             incident.members.add(member)
         if n % 4 == 3:
             if n % 3 == 2:  # SEV4: the policy lets a sponsor waive it
-                review_waive(incident=incident, actor=facilitator, role="sponsor",
+                review_waive(incident=incident, actor=make_sponsor(facilitator),
                              reason="A planned drill with its own write-up.")  # fmt: skip
             continue
         pm = make_postmortem(author, incident)

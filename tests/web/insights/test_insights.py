@@ -14,7 +14,7 @@ from nofault.web.actions.services import action_item_close
 from nofault.web.insights import selectors, services
 from nofault.web.insights.records import incident_records, postmortem_key, postmortem_records
 from nofault.web.postmortems import services as pm_services
-from tests.web.factories import SOURCE, make_incident, make_postmortem, make_user
+from tests.web.factories import SOURCE, make_incident, make_postmortem, make_sponsor, make_user
 from tests.web.insights.conftest import login, publish
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +186,7 @@ def test_a_waived_review_counts_as_covered_and_is_not_missing(
     assert selectors.insight_figures(user=viewer)["overall"]["review_coverage"] == pytest.approx(
         1 / 3, abs=1e-3
     )
-    review_waive(incident=drill, actor=facilitator, role="sponsor",
+    review_waive(incident=drill, actor=make_sponsor(facilitator),
                  reason="It was a planned drill with its own write-up.")  # fmt: skip
     records = {i.id: i for i in incident_records()}
     assert records[drill.key].review_waived

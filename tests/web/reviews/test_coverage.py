@@ -13,9 +13,8 @@ from nofault.core.policy import CoverageState, coverage_state
 from nofault.web.api_errors import NotAllowedError, ServiceError
 from nofault.web.incidents.models import Incident
 from nofault.web.reviews import selectors, services
-from nofault.web.reviews import services as review_services
-from nofault.web.reviews.models import ServiceTeam
-from tests.web.factories import PASSWORD, make_incident, make_postmortem
+from nofault.web.reviews.models import ServiceTeam, Waiver
+from tests.web.factories import PASSWORD, make_incident, make_postmortem, make_sponsor
 
 
 def login(user: Any) -> Client:
@@ -33,17 +32,13 @@ def ledger(author: Any, reviewer: Any, facilitator: Any) -> dict[str, Incident]:
     Incident.objects.filter(pk=overdue.pk).update(postmortem_due=(now - timedelta(days=3)).date())
     drafting = make_postmortem(author).incident
     in_review = make_postmortem(author)
-    review_services.postmortem_submit_for_review(
-        postmortem=in_review, actor=author, reviewers=[reviewer]
-    )
+    services.postmortem_submit_for_review(postmortem=in_review, actor=author, reviewers=[reviewer])
     published = make_postmortem(author)
-    review_services.postmortem_submit_for_review(
-        postmortem=published, actor=author, reviewers=[reviewer]
-    )
-    review_services.postmortem_approve(postmortem=published, actor=reviewer)
-    review_services.postmortem_publish(postmortem=published, actor=author)
+    services.postmortem_submit_for_review(postmortem=published, actor=author, reviewers=[reviewer])
+    services.postmortem_approve(postmortem=published, actor=reviewer)
+    services.postmortem_publish(postmortem=published, actor=author)
     waived = make_incident(author, title="Drill", severity="SEV4", services=["api"])
-    services.review_waive(incident=waived, actor=facilitator, role="sponsor",
+    services.review_waive(incident=waived, actor=make_sponsor(facilitator),
                           reason="It was a planned drill with its own write-up.")  # fmt: skip
     return {"missing": missing, "overdue": overdue, "drafting": drafting,
             "in_review": in_review.incident, "published": published.incident, "waived": waived}  # fmt: skip
@@ -92,23 +87,24 @@ def test_rates_by_severity_team_and_month(ledger: dict[str, Incident], admin: An
     assert summary.by_month[month].total == 6
 
 
-def test_waivers_need_a_reason_and_a_named_role(author: Any, facilitator: Any) -> None:
+def test_waivers_need_a_reason_and_a_person_who_holds_the_role(
+    author: Any, facilitator: Any
+) -> None:
     sev4 = make_incident(author, severity="SEV4")
     sev1 = make_incident(author, severity="SEV1")
     with pytest.raises(NotAllowedError):
-        services.review_waive(
-            incident=sev4, actor=author, role="sponsor", reason="A good reason here."
-        )
-    with pytest.raises(ServiceError, match="reason"):
-        services.review_waive(incident=sev4, actor=facilitator, role="sponsor", reason="meh")
+        services.review_waive(incident=sev4, actor=author, reason="A good reason here.")
+    # The policy lets the sponsor waive: a facilitator who is not the sponsor is refused,
+    # whatever role they would claim.
     with pytest.raises(ServiceError, match="only the sponsor"):
-        services.review_waive(
-            incident=sev4, actor=facilitator, role="owner", reason="A good reason here."
-        )
+        services.review_waive(incident=sev4, actor=facilitator, reason="A good reason here.")
+    assert not Waiver.objects.exists()
+    with pytest.raises(ServiceError, match="reason"):
+        services.review_waive(incident=sev4, actor=make_sponsor(facilitator), reason="meh")
     with pytest.raises(ServiceError, match="cannot be waived"):
-        services.review_waive(
-            incident=sev1, actor=facilitator, role="sponsor", reason="A good reason here."
-        )
+        services.review_waive(incident=sev1, actor=facilitator, reason="A good reason here.")
+    waiver = services.review_waive(incident=sev4, actor=facilitator, reason="A good reason here.")
+    assert waiver.role == "sponsor" and waiver.decided_by == facilitator
 
 
 def test_admins_change_the_policy_and_new_incidents_follow_it(author: Any, admin: Any) -> None:

@@ -47,6 +47,8 @@ class PostmortemSerializer(serializers.ModelSerializer):
     incident = serializers.CharField(source="incident.key", read_only=True)
     findings = FindingSerializer(many=True, read_only=True)
     reviewers = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    blame_accepted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    blame_accepted = FindingSerializer(many=True, read_only=True)
 
     class Meta:
         model = Postmortem
@@ -72,6 +74,8 @@ class PostmortemSerializer(serializers.ModelSerializer):
             "updated_at",
             "submitted_at",
             "published_at",
+            "blame_accepted_by",
+            "blame_accepted",
         ]
         read_only_fields = fields
 
@@ -111,6 +115,12 @@ class PublishSerializer(serializers.Serializer):
     """Publish, optionally accepting remaining blame findings."""
 
     accept_blame_findings = serializers.BooleanField(default=False)
+
+
+class RequestChangesSerializer(serializers.Serializer):
+    """What needs to change (optional; kept as a comment)."""
+
+    body = serializers.CharField(max_length=20_000, required=False, allow_blank=True, default="")
 
 
 class CommentSerializer(serializers.Serializer):
@@ -292,6 +302,18 @@ class PostmortemViewSet(viewsets.GenericViewSet):
         """Approve as an assigned reviewer."""
         pm = self._get(request, pk)
         review_services.postmortem_approve(postmortem=pm, actor=request.user)
+        return Response(PostmortemSerializer(pm).data)
+
+    @extend_schema(request=RequestChangesSerializer, responses=PostmortemSerializer)
+    @action(detail=True, methods=["post"], url_path="request-changes")
+    def request_changes(self, request: Request, pk: Any = None) -> Response:
+        """Ask for changes as an assigned reviewer (the body, if given, becomes a comment)."""
+        pm = self._get(request, pk)
+        body = RequestChangesSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        review_services.postmortem_request_changes(
+            postmortem=pm, actor=request.user, body=body.validated_data["body"]
+        )
         return Response(PostmortemSerializer(pm).data)
 
     @extend_schema(request=PublishSerializer, responses=PostmortemSerializer)

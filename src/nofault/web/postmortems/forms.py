@@ -36,7 +36,9 @@ class SubmitForReviewForm(forms.Form):
 class CommentForm(forms.Form):
     """A remark on the document."""
 
-    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3, "id": "comment-body"}), max_length=20_000
+    )
 
 
 class ImportForm(forms.Form):

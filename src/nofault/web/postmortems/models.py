@@ -56,6 +56,15 @@ class Postmortem(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Published over blame findings: who accepted them, and the findings accepted.
+    blame_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    blame_accepted = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -118,7 +127,9 @@ class Comment(models.Model):
 
 
 class Approval(models.Model):
-    """A reviewer's approval of the postmortem, at a revision."""
+    """A reviewer's verdict on the postmortem (approved or changes requested), at a revision."""
+
+    APPROVED, CHANGES_REQUESTED = "approved", "changes_requested"
 
     postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="approvals")
     reviewer = models.ForeignKey(
@@ -126,6 +137,11 @@ class Approval(models.Model):
     )
     revision = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
+    verdict = models.CharField(
+        max_length=20,
+        default=APPROVED,
+        choices=[(APPROVED, "Approved"), (CHANGES_REQUESTED, "Changes requested")],
+    )
 
     class Meta:
         constraints = [

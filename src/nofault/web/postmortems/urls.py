@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views.postmortem_submit, name="submit"),
     path("<int:pk>/comment/", views.postmortem_comment, name="comment"),
     path("<int:pk>/approve/", views.postmortem_approve, name="approve"),
+    path("<int:pk>/request-changes/", views.postmortem_request_changes, name="request_changes"),
     path("<int:pk>/publish/", views.postmortem_publish, name="publish"),
     path("<int:pk>/reopen/", views.postmortem_reopen, name="reopen"),
     path("<int:pk>/revisions/", views.revision_list, name="revisions"),

@@ -31,7 +31,7 @@ from nofault.web.postmortems.forms import (
     TimelineRowForm,
     row_formset,
 )
-from nofault.web.postmortems.models import Postmortem
+from nofault.web.postmortems.models import Approval, Postmortem
 from nofault.web.rendering import markdown_to_html
 from nofault.web.reviews import services as review_services
 
@@ -101,10 +101,16 @@ def _review_context(pm: Postmortem, request: HttpRequest, **extra: Any) -> dict[
     elif pm.status == "in_review":  # who reviews and who approved: only a review shows them
         approvals = {a.reviewer_id: a for a in pm.approvals.all()}
         reviewers = list(pm.reviewers.order_by("username"))
+        mine = approvals.get(request.user.pk)
         context.update(
             reviewers=[(r, approvals.get(r.pk)) for r in reviewers],
             is_reviewer=any(r.pk == request.user.pk for r in reviewers),
-            missing=[r for r in reviewers if r.pk not in approvals],
+            my_verdict=mine.verdict if mine else "",
+            missing=[
+                r
+                for r in reviewers
+                if r.pk not in approvals or approvals[r.pk].verdict != Approval.APPROVED
+            ],
         )
     return context
 
@@ -264,6 +270,21 @@ def postmortem_approve(request: HttpRequest, pk: int) -> HttpResponse:
         pm,
         lambda: review_services.postmortem_approve(postmortem=pm, actor=request.user),
         "Approved.",
+    )
+
+
+@require_POST
+def postmortem_request_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for changes as an assigned reviewer, saying which in a comment."""
+    pm = selectors.postmortem_get_visible(user=request.user, pk=pk)
+    body = str(request.POST.get("body", ""))
+    return _act(
+        request,
+        pm,
+        lambda: review_services.postmortem_request_changes(
+            postmortem=pm, actor=request.user, body=body
+        ),
+        "Changes requested.",
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django import forms
 
-from nofault.core.guide.vocabulary import Role as GuideRole
 from nofault.core.policy import CoverageState
 from nofault.web.choices import Choice, ChoiceSet, Severity
 
@@ -36,9 +35,8 @@ class LedgerFilterForm(forms.Form):
 
 
 class WaiverForm(forms.Form):
-    """Waive a review: the role the decider acts in, and the reason."""
+    """Waive a review: the reason (the decider's role comes from their account)."""
 
-    role = forms.ChoiceField(choices=[(r.value, r.value.replace("_", " ")) for r in GuideRole])
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 

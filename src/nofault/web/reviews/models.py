@@ -19,6 +19,8 @@ class PolicySettings(models.Model):
     recurrence_window_days = models.PositiveIntegerField(default=90)
     # Who the sponsor is: a username (for email) reminders escalate to last.
     sponsor = models.CharField(max_length=150, blank=True, default="")
+    # A review needs at least one reviewer who is not an author of the postmortem.
+    independent_reviewer = models.BooleanField(default=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -96,16 +96,34 @@ def service_teams_set(*, actor: Any, mapping: dict[str, str]) -> None:
     )
 
 
-def review_waive(*, incident: Incident, actor: Any, role: str, reason: str) -> Waiver:
-    """Waive an incident's review: a facilitator records who decided, in which role, and why."""
-    if not actor.has_role(Role.FACILITATOR):
-        raise NotAllowedError("only facilitators and admins record waivers")
+def waiver_roles_held(actor: Any) -> list[str]:
+    """The roles a waiver can be decided in that this person's account holds."""
+    held = []
+    sponsor = policy_settings().sponsor.strip()
+    if sponsor and sponsor.casefold() == actor.username.casefold():
+        held.append("sponsor")
+    if actor.has_role(Role.FACILITATOR):
+        held.append("facilitator")
+    return held
+
+
+def review_waive(*, incident: Incident, actor: Any, reason: str) -> Waiver:
+    """Waive an incident's review: the decider's role comes from their account, never a choice.
+
+    The policy names the roles that may waive (the sponsor by default: the person named
+    sponsor in the escalation settings); someone who holds none of them is refused.
+    """
+    if not actor.has_role(Role.FACILITATOR) and not waiver_roles_held(actor):
+        raise NotAllowedError("only facilitators, admins and the sponsor record waivers")
     pm = getattr(incident, "postmortem", None)
     if pm is not None and pm.status == "published":
         raise ServiceError("the review is already published", reason="already_published")
+    policy = review_policy()
+    held = [r for r in waiver_roles_held(actor) if r in policy.waiver_roles]
+    role = held[0] if held else ""
     try:
-        review_policy().check_waiver(
-            severity=incident.severity, reason=reason, role=role, person=actor.username
+        policy.check_waiver(
+            severity=incident.severity, reason=reason, role=role or None, person=actor.username
         )
     except PolicyError as exc:
         raise ServiceError(str(exc), reason="waiver_refused") from None
@@ -154,8 +172,27 @@ def _set_status(pm: Postmortem, actor: Any, status: str, message: str, **front: 
             pm, actor=actor, source=source, base_revision=pm.revision, message=message
         )
     pm.status = status
-    pm.save(update_fields=["status", "submitted_at", "published_at", "published_by"])
+    pm.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "published_at",
+            "published_by",
+            "blame_accepted_by",
+            "blame_accepted",
+        ]
+    )
     return pm
+
+
+def is_author(*, postmortem: Postmortem, person: Any) -> bool:
+    """Tell whether the person wrote the postmortem: named among its authors, or started it."""
+    names = {str(n).strip().casefold() for n in postmortem.authors}
+    return (
+        postmortem.created_by_id == person.pk
+        or person.username.casefold() in names
+        or person.display_name.casefold() in names
+    )
 
 
 @transaction.atomic
@@ -170,6 +207,13 @@ def postmortem_submit_for_review(
     if not reviewers:
         raise ServiceError(
             "assign at least one reviewer (an author or above)", reason="no_reviewers"
+        )
+    if policy_settings().independent_reviewer and all(
+        is_author(postmortem=postmortem, person=r) for r in reviewers
+    ):
+        raise ServiceError(
+            "assign at least one reviewer who is not an author of the postmortem",
+            reason="no_independent_reviewer",
         )
     postmortem.reviewers.set(reviewers)
     postmortem.approvals.all().delete()
@@ -195,23 +239,48 @@ def postmortem_comment_add(*, postmortem: Postmortem, actor: Any, body: str) -> 
     )
 
 
-def postmortem_approve(*, postmortem: Postmortem, actor: Any) -> Approval:
-    """Record an assigned reviewer's approval of the postmortem under review."""
+def _verdict(postmortem: Postmortem, actor: Any, verdict: str) -> Approval:
+    """Record an assigned reviewer's verdict; the same verdict twice in a row is refused."""
     if postmortem.status != "in_review":
-        raise ServiceError("only a postmortem in review can be approved", reason="not_in_review")
+        raise ServiceError("only a postmortem in review can be reviewed", reason="not_in_review")
     if not postmortem.reviewers.filter(pk=actor.pk).exists():
-        raise NotAllowedError("only an assigned reviewer can approve")
+        raise NotAllowedError("only an assigned reviewer can approve or request changes")
+    given = Approval.objects.select_for_update().filter(postmortem=postmortem, reviewer=actor)
+    if given.filter(verdict=verdict).exists():
+        said = "approved" if verdict == Approval.APPROVED else "requested changes"
+        raise ServiceError(f"you already {said}", reason=f"already_{verdict}", status_code=409)
     approval, _ = Approval.objects.update_or_create(
         postmortem=postmortem,
         reviewer=actor,
-        defaults={"revision": postmortem.revision, "created_at": timezone.now()},
+        defaults={
+            "revision": postmortem.revision,
+            "created_at": timezone.now(),
+            "verdict": verdict,
+        },
     )
     return approval
 
 
+@transaction.atomic
+def postmortem_approve(*, postmortem: Postmortem, actor: Any) -> Approval:
+    """Record an assigned reviewer's approval of the postmortem under review."""
+    return _verdict(postmortem, actor, Approval.APPROVED)
+
+
+@transaction.atomic
+def postmortem_request_changes(*, postmortem: Postmortem, actor: Any, body: str = "") -> Approval:
+    """Record that an assigned reviewer asks for changes (with a comment saying which)."""
+    approval = _verdict(postmortem, actor, Approval.CHANGES_REQUESTED)
+    if body.strip():
+        postmortem_comment_add(postmortem=postmortem, actor=actor, body=body)
+    return approval
+
+
 def missing_approvals(*, postmortem: Postmortem) -> list[Any]:
-    """Assigned reviewers who have not approved yet."""
-    approved = set(postmortem.approvals.values_list("reviewer_id", flat=True))
+    """Assigned reviewers who have not approved (yet, or who asked for changes)."""
+    approved = set(
+        postmortem.approvals.filter(verdict=Approval.APPROVED).values_list("reviewer_id", flat=True)
+    )
     return [r for r in postmortem.reviewers.all() if r.pk not in approved]
 
 
@@ -235,6 +304,9 @@ def postmortem_publish(
         )
     postmortem.published_at = timezone.now()
     postmortem.published_by = actor
+    if postmortem.blame_count:  # accepted: who, and which findings, are kept with the record
+        postmortem.blame_accepted_by = actor
+        postmortem.blame_accepted = [f for f in postmortem.findings if f.get("category") == "blame"]
     return _set_status(postmortem, actor, "published", "published", published=timezone.localdate())
 
 
@@ -246,4 +318,6 @@ def postmortem_reopen(*, postmortem: Postmortem, actor: Any) -> Postmortem:
     postmortem.approvals.all().delete()
     postmortem.published_at = None
     postmortem.published_by = None
+    postmortem.blame_accepted_by = None
+    postmortem.blame_accepted = []
     return _set_status(postmortem, actor, "draft", "reopened", published=None)
