@@ -494,16 +494,13 @@ class Text:
 def _read(source: str, today: date) -> Text:
     """Parse and lint a text as the services do, on `today`."""
     from nofault.core.insights.records import record_from_postmortem
-    from nofault.core.lint.engine import lint
+    from nofault.core.lint.config import LintConfig
     from nofault.web.insights.records import team_of
-    from nofault.web.postmortems.services import LintReport
+    from nofault.web.postmortems.linting import lint_source
     from nofault.web.rendering import markdown_to_html
 
-    result = lint(source, today=today)
-    score = None if result.score is None else float(result.score.score)
-    report = LintReport(findings=result.findings, score=score, depth=result.score)
-    parsed = result.parsed
-    assert parsed is not None
+    # The services' own lint door; the generated organisation stores no guide: the defaults.
+    parsed, report = lint_source(source, config=LintConfig(), today=today)
     doc = parsed.postmortem
     record = record_from_postmortem(doc, key="x")
     categories = sorted({f.category for f in record.factors if f.category})

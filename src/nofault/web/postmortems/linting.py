@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from nofault.core.lint.config import LintConfig
 from nofault.core.lint.engine import Finding, lint_parsed
@@ -55,13 +56,15 @@ def organisation_lint_config() -> LintConfig:
     return organisation_practice().lint
 
 
-def lint_source(source: str, *, config: LintConfig | None = None) -> tuple[ParsedText, LintReport]:
-    """Parse and lint a text once, with the organisation's configuration: every web and API
-    door reaches the core's linter through here."""
+def lint_source(
+    source: str, *, config: LintConfig | None = None, today: date | None = None
+) -> tuple[ParsedText, LintReport]:
+    """Parse and lint a text once, with the organisation's configuration (on `today`, the
+    clock's day by default): every web and API door reaches the core's linter through here."""
     config = config or organisation_lint_config()
     with LINT_SECONDS.time():  # /metrics: nofault_lint_seconds
         parsed = parse_text(source, aliases=config.heading_aliases())
-        result = lint_parsed(parsed, config=config)
+        result = lint_parsed(parsed, config=config, today=today)
     score = None if result.score is None else float(result.score.score)
     # Blame findings first (in line order), then the rest: blame is what a review must not keep.
     findings = sorted(result.findings, key=lambda f: f.category != "blame")
