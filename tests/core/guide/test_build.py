@@ -246,7 +246,13 @@ def test_template_settings_rename_extend_and_choose_light_sections() -> None:
     by_kind = {s.kind.value: s for s in config.postmortem_template}
     assert by_kind["went_well"].title == "Things that went well"
     assert by_kind["impact"].guidance.endswith(" Use the SLO dashboard.")
-    assert [k for k, s in by_kind.items() if s.light] == ["summary", "action_items"]
+    # Impact and Timeline stay in every light review.
+    assert [k for k, s in by_kind.items() if s.light] == [
+        "summary",
+        "impact",
+        "timeline",
+        "action_items",
+    ]
 
 
 def test_heading_the_linter_cannot_read_is_warned_about() -> None:

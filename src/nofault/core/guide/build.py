@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -496,6 +495,13 @@ class GuideBuilder:
         org = cfg.organisation.name
         rows = []
         for s in cfg.severities:
+            if s.batched:
+                batch = f"In the {cfg.process.periodic_review} batch"
+                rows.append(
+                    (f"**{s.name}**", s.description or "—", "Batched", "—", "—", batch, batch,
+                     self._deadline(s.action_due_days), "—")
+                )  # fmt: skip
+                continue
             rows.append(
                 (
                     f"**{s.name}**",
@@ -526,7 +532,7 @@ class GuideBuilder:
                 + "). Deadlines count "
                 + (f"{self.days}" if cfg.process.working_days else "calendar days")
                 + " from the moment the incident is resolved; the owner is named within "
-                "the hours given."
+                "the hours given. Only the revisit counts from publication."
             ),
             Table(
                 (
@@ -545,6 +551,24 @@ class GuideBuilder:
             ),
             Items(tuple(light), label="A light review has these sections"),
         ]
+        batched = [s.name for s in cfg.severities if s.batched]
+        if batched:
+            blocks.append(
+                Paragraph(
+                    f"{_and(batched)} incidents get no postmortem each: the "
+                    f"{self.role(Role.INCIDENT_COMMANDER)} adds a line to the incident record "
+                    f"(what happened, what was done, anything surprising), and the "
+                    f"{self.role(Role.FACILITATOR)} reviews them together in the "
+                    f"{cfg.process.periodic_review} review, looking for patterns."
+                )
+            )
+        if cfg.process.triggers:
+            blocks.append(
+                Items(
+                    tuple(cfg.process.triggers),
+                    label="Whatever the severity, hold at least a light review when",
+                )
+            )
         if lead:
             blocks.append(
                 Paragraph(
@@ -585,8 +609,12 @@ class GuideBuilder:
 
     def _target(self, stage: Stage, s: Severity) -> str:
         light = s.review is ReviewLevel.LIGHT
-        gather_by = max(1, math.ceil(s.draft_due_days / 2))
+        # The timeline comes first, the conversations after it, and both before the draft.
+        gather_by = max(1, s.draft_due_days // 3)
+        talk_by = min(s.draft_due_days, max(gather_by + 1, s.draft_due_days - 1))
         meeting = self.config.meeting
+        if s.batched and stage not in (Stage.TRIGGER, Stage.FOLLOW_THROUGH):
+            return f"In the {self.config.process.periodic_review} batch review"
         match stage:
             case Stage.TRIGGER:
                 return "At resolution, before the incident channel closes"
@@ -597,7 +625,7 @@ class GuideBuilder:
             case Stage.INTERVIEW:
                 if light:
                     return "Only if the timeline has gaps; a short chat"
-                return f"By {self._deadline(max(gather_by, s.draft_due_days - 1))}"
+                return f"By {self._deadline(talk_by)}"
             case Stage.DRAFT:
                 return f"By {self._deadline(s.draft_due_days)}"
             case Stage.REVIEW:

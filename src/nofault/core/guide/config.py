@@ -52,6 +52,7 @@ class Severity(_Settings):
     publish_due_days: int = Field(10, ge=1)
     action_due_days: int = Field(30, ge=1)
     revisit_after_days: int = Field(0, ge=0)  # 0: no separate revisit
+    batched: bool = False  # no postmortem each: noted, and reviewed together periodically
 
     @field_validator("name")
     @classmethod
@@ -61,7 +62,7 @@ class Severity(_Settings):
         return value.strip()
 
 
-def _sev(name: str, description: str, review: ReviewLevel, *deadlines: int) -> Severity:
+def _sev(name: str, description: str, review: ReviewLevel, *deadlines: int | bool) -> Severity:
     keys = (
         "assign_within_hours",
         "draft_due_days",
@@ -69,9 +70,13 @@ def _sev(name: str, description: str, review: ReviewLevel, *deadlines: int) -> S
         "publish_due_days",
         "action_due_days",
         "revisit_after_days",
+        "batched",
     )
     return Severity(
-        name=name, description=description, review=review, **dict(zip(keys, deadlines, strict=True))
+        name=name,
+        description=description,
+        review=review,
+        **dict(zip(keys[: len(deadlines)], deadlines, strict=True)),
     )
 
 
@@ -111,10 +116,10 @@ DEFAULT_SEVERITY_SETTINGS: tuple[Severity, ...] = (
     ),
     _sev(
         "SEV4",
-        "Minor: little customer impact; an internal tool or a near miss.",
+        "Minor: little customer impact, or an internal tool is down.",
         ReviewLevel.LIGHT,
         72,
-        10,
+        7,
         10,
         14,
         60,
@@ -122,14 +127,15 @@ DEFAULT_SEVERITY_SETTINGS: tuple[Severity, ...] = (
     ),
     _sev(
         "SEV5",
-        "Cosmetic or a near miss with no customer impact.",
+        "Cosmetic, or a near miss with no customer impact.",
         ReviewLevel.LIGHT,
         72,
-        10,
+        7,
         10,
         14,
         90,
         0,
+        True,
     ),
 )
 
@@ -141,6 +147,16 @@ class Process(_Settings):
     follow_up_every_days: int = Field(7, ge=1)
     leadership_review: list[str] | None = None  # default: the most severe severity
     periodic_review: str = "quarterly"  # how often light reviews are read together for themes
+    # Reasons beyond severity that call for a postmortem.
+    triggers: list[str] = Field(
+        default_factory=lambda: [
+            "Customers noticed, whatever the severity.",
+            "A near miss: something almost went badly wrong, and luck or a quick catch stopped it.",
+            "Data was lost, exposed or corrupted, however little.",
+            "The same conditions caused an incident before.",
+            "Anyone involved asks for a review; they do not need to justify it.",
+        ]
+    )
 
 
 class Waivers(_Settings):
@@ -260,13 +276,17 @@ class GuideConfig(_Settings):
         return template_from_settings(self.template)
 
 
+LIGHT_ALWAYS = (SectionKind.IMPACT, SectionKind.TIMELINE)
+
+
 def template_from_settings(settings: TemplateSettings) -> tuple[TemplateSection, ...]:
     """Apply renamed headings, extra guidance and the light-review sections to the template."""
     out = []
     for section in DEFAULT_TEMPLATE:
         extra = settings.guidance.get(section.kind, "").strip()
         guidance = f"{section.guidance} {extra}" if extra else section.guidance
-        light = (
+        # A light review still says what customers felt and what happened when.
+        light = section.kind in LIGHT_ALWAYS or (
             section.kind in settings.light_sections
             if settings.light_sections is not None
             else section.light
@@ -414,11 +434,13 @@ def _check(config: GuideConfig, lines: TomlLines, source: str) -> None:
             ("publish_due_days", severity.publish_due_days),
         ]
         for (a, da), (b, db) in itertools.pairwise(order):
-            if db < da:
+            # A review needs the draft a day before it; publishing may follow the same day.
+            if db < da or (b == "review_due_days" and db == da):
+                when = "comes before" if db < da else "falls on the same day as"
                 raise GuideInputError(
                     source,
                     lines.line(("severities", index, b)),
-                    f"severity {severity.name}: {b} ({db}) comes before {a} ({da})",
+                    f"severity {severity.name}: {b} ({db}) {when} {a} ({da})",
                 )
     for loc, names in (
         (("process", "leadership_review"), config.process.leadership_review),
