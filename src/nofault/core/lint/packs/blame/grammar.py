@@ -178,6 +178,8 @@ class People:
         elif (
             low in PRONOUNS
             or low in ROLES
+            # "the analysts on duty": a role's plural names people as much as the role does.
+            or (low[-1:] == "s" and low[:-1] in ROLES)
             or base.startswith("@")
             or low in self.names
             or (capital and (low in FIRST_NAMES or low in ORG_UNITS))
