@@ -8,7 +8,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from nofault.web.accounts.api import PersonViewSet, TokenView
+from nofault.web.accounts.api import PersonViewSet, TeamViewSet, TokenView
 from nofault.web.actions.api import ActionItemViewSet
 from nofault.web.health import metrics, readyz
 from nofault.web.incidents.api import IncidentViewSet
@@ -22,6 +22,7 @@ router.register("incidents", IncidentViewSet, basename="incident")
 router.register("postmortems", PostmortemViewSet, basename="postmortem")
 router.register("action-items", ActionItemViewSet, basename="action-item")
 router.register("users", PersonViewSet, basename="user")
+router.register("teams", TeamViewSet, basename="team")
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from nofault.web.accounts import services
 from nofault.web.accounts.forms import client_ip
-from nofault.web.accounts.models import User
+from nofault.web.accounts.models import Team, User
 from nofault.web.api_errors import ServiceError
 from nofault.web.choices import Role
 
@@ -155,3 +155,75 @@ class PersonViewSet(viewsets.GenericViewSet):
         if not sent:
             raise ServiceError("the person has no address, or is deactivated")
         return Response(status=202)
+
+
+class TeamSerializer(serializers.Serializer):
+    """A team and the usernames of its members."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=200)
+    members = serializers.ListField(
+        child=serializers.CharField(max_length=150), max_length=1000, required=False, default=list
+    )
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        """The team with its members' usernames, in order."""
+        names = sorted(m.username for m in instance.members.all())
+        return {"id": instance.pk, "name": instance.name, "members": names}
+
+
+@extend_schema(tags=["accounts"])
+class TeamViewSet(viewsets.GenericViewSet):
+    """Teams, for admins: list, create, change the name or members, delete."""
+
+    permission_classes = [IsAuthenticated, _IsAdmin]
+    serializer_class = TeamSerializer
+    queryset = Team.objects.prefetch_related("members").order_by("name")
+
+    def _members(self, names: list[str]) -> list[User]:
+        people = list(User.objects.filter(username__in=names))
+        unknown = sorted(set(names) - {p.username for p in people})
+        if unknown:
+            raise ServiceError(f"no such person: {unknown[0]}", reason="unknown_user")
+        return people
+
+    @extend_schema(responses=TeamSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        """Every team with its members."""
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(TeamSerializer(page, many=True).data)
+
+    @extend_schema(responses=TeamSerializer)
+    def retrieve(self, request: Request, pk: Any = None) -> Response:
+        """One team."""
+        return Response(TeamSerializer(self.get_object()).data)
+
+    @extend_schema(request=TeamSerializer, responses={201: TeamSerializer})
+    def create(self, request: Request) -> Response:
+        """Create a team."""
+        body = TeamSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        team = services.team_save(
+            actor=request.user,
+            name=body.validated_data["name"],
+            members=self._members(body.validated_data["members"]),
+        )
+        return Response(TeamSerializer(team).data, status=201)
+
+    @extend_schema(request=TeamSerializer, responses=TeamSerializer)
+    def update(self, request: Request, pk: Any = None) -> Response:
+        """Rename a team and set its members."""
+        body = TeamSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        team = services.team_save(
+            actor=request.user,
+            team=self.get_object(),
+            name=body.validated_data["name"],
+            members=self._members(body.validated_data["members"]),
+        )
+        return Response(TeamSerializer(team).data)
+
+    def destroy(self, request: Request, pk: Any = None) -> Response:
+        """Delete a team."""
+        services.team_delete(actor=request.user, team=self.get_object())
+        return Response(status=204)

@@ -37,3 +37,16 @@ class LoginAttempt(models.Model):
     ip = models.CharField(max_length=64, db_index=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     succeeded = models.BooleanField(default=False)
+
+
+class Team(models.Model):
+    """A team: its people, and (through the service → team map) its incidents."""
+
+    name = models.CharField(max_length=200, unique=True)
+    members = models.ManyToManyField(User, blank=True, related_name="teams")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

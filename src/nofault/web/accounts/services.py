@@ -22,7 +22,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from rest_framework.authtoken.models import Token
 
-from nofault.web.accounts.models import LoginAttempt, User
+from nofault.web.accounts.models import LoginAttempt, Team, User
 from nofault.web.api_errors import NotAllowedError, ServiceError
 from nofault.web.choices import Role
 
@@ -248,3 +248,26 @@ def token_revoke(*, user: User) -> bool:
     """Revoke the person's API token; tell whether there was one."""
     deleted, _ = Token.objects.filter(user=user).delete()
     return bool(deleted)
+
+
+def team_save(*, actor: Any, name: str, members: list[User], team: Team | None = None) -> Team:
+    """Create a team or rename it, and set its members (admins only)."""
+    _require_admin(actor)
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise ServiceError("a team needs a name of at most 200 characters", reason="invalid_name")
+    clash = Team.objects.filter(name__iexact=name).exclude(pk=team.pk if team else None)
+    if clash.exists():
+        raise ServiceError(f"a team {name} already exists", reason="duplicate", status_code=409)
+    with transaction.atomic():
+        team = team or Team()
+        team.name = name
+        team.save()
+        team.members.set(members)
+    return team
+
+
+def team_delete(*, actor: Any, team: Team) -> None:
+    """Delete a team (admins only); its people and incidents stay."""
+    _require_admin(actor)
+    team.delete()

@@ -12,7 +12,8 @@ from nofault.web.incidents.models import Incident
 
 
 def visible_incident_filter(user: Any, prefix: str = "") -> Q:
-    """A Q that keeps only incidents the user may see (restricted: members and admins)."""
+    """A Q that keeps only incidents the user may see (restricted: its members, its team's
+    people, and admins)."""
     if not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     if getattr(user, "is_org_admin", False):
@@ -20,7 +21,25 @@ def visible_incident_filter(user: Any, prefix: str = "") -> Q:
     membership = Incident.members.through.objects.filter(
         incident_id=OuterRef(f"{prefix}pk" if not prefix else f"{prefix}id"), user_id=user.pk
     )
-    return Q(**{f"{prefix}restricted": False}) | Q(Exists(membership))
+    visible = Q(**{f"{prefix}restricted": False}) | Q(Exists(membership))
+    for service in team_services(user):  # an incident's team: its services' teams
+        visible |= Q(**{f"{prefix}services_index__contains": f",{service},"})
+    return visible
+
+
+def team_services(user: Any) -> list[str]:
+    """The services (lower-case) mapped to the teams the user belongs to."""
+    from nofault.web.reviews.models import ServiceTeam
+
+    names = list(user.teams.values_list("name", flat=True)) if user.pk else []
+    if not names:
+        return []
+    return sorted(
+        {
+            s.lower()
+            for s in ServiceTeam.objects.filter(team__in=names).values_list("service", flat=True)
+        }
+    )
 
 
 def incident_list_visible(

@@ -180,10 +180,10 @@ def incident_update(*, incident: Incident, actor: Any, **changes: Any) -> Incide
     unknown = set(changes) - allowed
     if unknown:
         raise ServiceError(f"cannot change {sorted(unknown)[0]}", reason="invalid_field")
-    if incident.restricted and changes.get("restricted") is False:
-        # Lifting a restriction shows the incident to everyone: a facilitator's decision.
-        if not actor.has_role(Role.FACILITATOR):
-            raise NotAllowedError("only facilitators and admins can lift a restriction")
+    # Lifting a restriction shows the incident to everyone: a facilitator's decision.
+    lifting = incident.restricted and changes.get("restricted") is False
+    if lifting and not actor.has_role(Role.FACILITATOR):
+        raise NotAllowedError("only facilitators and admins can lift a restriction")
     for name, value in changes.items():
         setattr(incident, name, value)
     _check(title=incident.title, severity=incident.severity, status=incident.status)

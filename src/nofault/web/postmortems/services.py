@@ -28,6 +28,7 @@ from nofault.web.incidents.models import Incident
 from nofault.web.postmortems.linting import MAX_SOURCE_CHARS, LintReport, lint_source
 from nofault.web.postmortems.models import Postmortem, RenderedBody, Revision
 from nofault.web.postmortems.practice import organisation_practice
+from nofault.web.postmortems.prefill import draft_prefill
 from nofault.web.rendering import markdown_to_html
 
 # --- permissions -----------------------------------------------------------------------
@@ -142,7 +143,8 @@ def postmortem_create(*, incident: Incident, actor: Any, source: str | None = No
     """Start the incident's postmortem from the guide's template (or from a given source).
 
     The incident's severity picks the review level the guide gives it (a light one gets the
-    light template), and its front matter records the guide version it started from (`guide:`).
+    light template), the draft is filled from the incident's facts and alerts (`prefill`), and
+    its front matter records the guide version it started from (`guide:`).
     """
     if not actor.has_role(Role.AUTHOR):
         raise NotAllowedError("viewers cannot write postmortems")
@@ -161,6 +163,7 @@ def postmortem_create(*, incident: Incident, actor: Any, source: str | None = No
             created=timezone.localdate(),
             template=practice.template,
         )
+        draft = draft_prefill(draft, incident)
         if practice.version:
             draft = draft.model_copy(update={"extra": {"guide": practice.version}})
         source = render(draft)
