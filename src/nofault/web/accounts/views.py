@@ -100,7 +100,7 @@ def people(request: HttpRequest) -> HttpResponse:
                 return redirect("accounts:people")
         else:
             status = 400
-    query = User.objects.order_by("-is_active", "username")
+    query = User.objects.prefetch_related("teams").order_by("-is_active", "username")
     role = request.GET.get("role", "")
     if role in Role.values():
         query = query.filter(role=role)
