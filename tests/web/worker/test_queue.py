@@ -3,6 +3,7 @@ the schedule of periodic tasks and the heartbeat, run in-process on the test dat
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -133,3 +134,20 @@ def test_a_burst_run_beats_and_runs_the_schedule() -> None:
     assert WorkerHeartbeat.objects.filter(seen_at__gte=timezone.now() - timedelta(minutes=1))
     assert {"hourly": True} in CALLS
     assert report.succeeded >= 1
+
+
+@task("test.slow")
+def slow() -> None:
+    """Outlast the lease, then see whether another worker could claim this task meanwhile."""
+    time.sleep(1.6)
+    CALLS.append({"claimed_by_other": claim("other") is not None})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_live_worker_keeps_its_claim_past_the_lease(settings: Any) -> None:
+    settings.NOFAULT_TASK_LEASE_SECONDS = 1
+    queued = enqueue("test.slow")
+    assert run_task(claim("alive"))
+    assert CALLS == [{"claimed_by_other": False}], "the lease was renewed while it ran"
+    queued.refresh_from_db()
+    assert (queued.status, queued.attempts) == (TaskStatus.DONE, 1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -78,6 +79,36 @@ def claim(worker: str) -> Task | None:
     return None
 
 
+class _LeaseKeeper:
+    """Renew a running task's lease every third of it, so a long task is not run twice.
+
+    A worker that is alive keeps its claim however long the task takes; only a dead worker's
+    claim runs out. The renewal is conditional on the claim still being this worker's.
+    """
+
+    def __init__(self, task: Task) -> None:
+        self.task = task
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._renew, name="nofault-lease", daemon=True)
+
+    def _renew(self) -> None:
+        lease = timedelta(seconds=settings.NOFAULT_TASK_LEASE_SECONDS)
+        try:
+            while not self.stop.wait(lease.total_seconds() / 3):
+                Task.objects.filter(
+                    pk=self.task.pk, status=TaskStatus.RUNNING, worker=self.task.worker
+                ).update(locked_until=timezone.now() + lease)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def __enter__(self) -> None:
+        self.thread.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
 def run_task(task: Task) -> bool:
     """Run a claimed task and record done, retry or failed; True when it succeeded."""
     spec = REGISTRY.get(task.name)
@@ -85,7 +116,8 @@ def run_task(task: Task) -> bool:
     try:
         if spec is None:
             raise LookupError(f"no task named {task.name!r} is registered in this worker")
-        spec.run(**task.kwargs)
+        with _LeaseKeeper(task):
+            spec.run(**task.kwargs)
     except Exception as error:  # the task's own failure: recorded, retried, never fatal
         logger.warning("task %s failed (attempt %d): %s", task.key, attempts, error)
         message = "".join(traceback.format_exception_only(error)).strip()
