@@ -19,6 +19,7 @@ from nofault.core.lint.packs.blame.grammar import (
 from nofault.core.lint.packs.blame.lexicon import (
     ARTIFACTS,
     CONDUCT,
+    DUTIES,
     HUMAN_ACTIONS,
     HUMAN_PASSIVES,
     ING_NOUNS,
@@ -102,6 +103,7 @@ def failed_to(c: Clause, m: re.Match[str]) -> Found | None:
     if (
         subj.kind in ("person", "team", "possessive")
         or (subj.kind == "none" and verb in HUMAN_ACTIONS)
+        or verb in DUTIES  # "the health board failed to act": a duty only people have
         or (omitting and subj.kind != "thing")
         or m.group(0)[:7].lower() == "omittin"
     ):

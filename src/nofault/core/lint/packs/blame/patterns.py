@@ -231,7 +231,8 @@ MODAL = Gated(
 )
 # "Failure to follow the procedure": the omission as a noun, said of people.
 FAILURE_TO = Gated(
-    rf"\bfailures?\s+(?:\w+\s+)?to\s+(?:\w+ly\s+)?(?:{alternation(LEXICON['human_actions'])}|use|"
+    rf"\bfailures?\s+(?:\w+\s+)?to\s+(?:\w+ly\s+)?(?:{alternation(LEXICON['human_actions'])}|"
+    rf"{alternation(LEXICON['duty_verbs'])}|use|"
     rf"adequately|properly)\b",
     key_words("failure failures"),
     also="to",
