@@ -27,6 +27,7 @@ or not at all per action item (GitHub stand-in).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -43,8 +44,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-
-import contextlib
 
 import web_data  # noqa: E402
 
@@ -254,6 +253,7 @@ def _report(args, bodies, groups, acknowledged, failed_first, resends, killed, k
             github, burst_seconds, total_seconds, drained) -> None:  # fmt: skip
     from nofault.web.incidents.models import Incident
     from nofault.web.integrations.models import AlertGroup, WebhookDelivery
+    from nofault.web.integrations.trackers.github.client import marker
     from nofault.web.reviews.models import ReminderSent
     from nofault.web.worker.models import Task, TaskStatus
 
@@ -263,11 +263,13 @@ def _report(args, bodies, groups, acknowledged, failed_first, resends, killed, k
     messages = Counter(json.dumps(m, sort_keys=True) for m in slack.messages)
     doubled_messages = sum(n - 1 for n in messages.values() if n > 1)
     reminded = set(ReminderSent.objects.filter(kind="action_item").values_list("ref", flat=True))
+    # Each issue's body ends with the hidden marker of its action item's key.
+    marked = {marker(key): key for key in keys}
     issues: Counter[str] = Counter()
     for issue in github.issues:
-        for key in keys:
-            if key in json.dumps(issue):
-                issues[key] += 1
+        for line in (issue.get("body") or "").splitlines():
+            if line.strip() in marked:
+                issues[marked[line.strip()]] += 1
     issues_doubled = sum(n - 1 for n in issues.values() if n > 1)
     issues_missing = sum(1 for k in keys if issues[k] == 0)
     tasks = Counter(Task.objects.values_list("status", flat=True))
