@@ -322,6 +322,7 @@ class GuideBuilder:
 
     def build(self) -> Guide:
         """Build all nine parts."""
+        values = self._values_blocks()  # first: it numbers the practices the other parts place
         parts = [
             self.part_why(),
             self.part_when(),
@@ -331,7 +332,7 @@ class GuideBuilder:
             self.part_facilitation(),
             self.part_language(),
             self.part_anti_patterns(),
-            self.part_traceability(),
+            self.part_values(values),
         ]
         return Guide(
             title=self.config.organisation.guide_title,
@@ -462,14 +463,21 @@ class GuideBuilder:
             ),
             Paragraph(
                 f"This guide is built from {self.possessive} own core values and leadership "
-                "principles. "
-                f"Each one is quoted below, followed by what it asks of a postmortem: the "
-                f"practices it adds to the process (numbered P1, P2, … and placed in the stage "
-                f"checklists of Part 3), how the {self.role(Role.FACILITATOR)} and leaders "
-                f"behave, and the questions it asks. Part 9 traces each one to the stages, "
-                f"roles and practices it shaped."
+                "principles. Each practice they add to the process is numbered (P1, P2, …) and "
+                "printed once, in Part 9, with the words of the value it comes from; the stage "
+                "checklists of Part 3 and the roles of Part 4 refer to it by its number."
             ),
         ]
+        blocks += self._quick_start()
+        return Part(1, "why-blameless", "Why blameless", tuple(blocks))
+
+    def _deadline(self, days: int) -> str:
+        unit = self.days if days != 1 else self.days.rstrip("s")
+        return f"{days} {unit}"
+
+    def _values_blocks(self) -> list[Block]:
+        """Every value and principle with what it asks of a postmortem, in the input order."""
+        blocks: list[Block] = []
         for kind, statements in (
             (StatementKind.VALUE, self.inputs.values),
             (StatementKind.PRINCIPLE, self.inputs.principles),
@@ -483,11 +491,56 @@ class GuideBuilder:
                     if isinstance(block, Heading):
                         block = Heading(block.text, block.anchor, level=4)
                     blocks.append(block)
-        return Part(1, "why-blameless", "Why blameless", tuple(blocks))
+        return blocks
 
-    def _deadline(self, days: int) -> str:
-        unit = self.days if days != 1 else self.days.rstrip("s")
-        return f"{days} {unit}"
+    def _quick_start(self) -> list[Block]:
+        """One short list per role: what to do, and where in the guide it is explained."""
+        org = self.config.organisation.name
+        first = self.config.severities[0] if self.config.severities else None
+        draft = f" within {self._deadline(first.draft_due_days)} for {first.name}" if first else ""
+        lines: dict[Role, tuple[str, ...]] = {
+            Role.INCIDENT_COMMANDER: (
+                "When the incident is resolved, open the postmortem before the incident channel "
+                "closes (Part 3, Trigger).",
+                "Hand over the incident record and explain what was known when (Part 3).",
+            ),
+            Role.OWNER: (
+                f"Gather the timeline first, then talk with the people involved, then write the "
+                f"draft{draft} (Part 3).",
+                "Use the template of Part 5; write about conditions, not people (Part 7).",
+            ),
+            Role.FACILITATOR: (
+                "Talk first with the people most likely to be blamed, and open the review with "
+                "the commitment and its limit (Part 6).",
+                "Keep the timeline before any fix, and ask how, not why (Part 6).",
+            ),
+            Role.PARTICIPANTS: (
+                "Add your part of the timeline and say what you knew at the time; you are never "
+                "asked to defend it (Part 4).",
+            ),
+            Role.REVIEWER: (
+                "Check the draft against the template and the language of Part 7, then approve "
+                "it or ask for changes (Part 3, Review).",
+            ),
+            Role.ACTION_OWNER: (
+                "Take one action item for your team, keep its status current, and close it or "
+                "say why it was dropped (Part 3, Follow through).",
+            ),
+            Role.SPONSOR: (
+                f"Name the {self.role(Role.OWNER)}, speak last in the review, fund the action "
+                f"items, and answer 'who is responsible?' with the system and the role (Part 4).",
+            ),
+        }
+        blocks: list[Block] = [
+            Heading("Where to start", "quick-start"),
+            Paragraph(
+                f"What each role at {org} does in a postmortem, in a few lines; the parts named "
+                "explain each step."
+            ),
+        ]
+        for role, items in lines.items():
+            blocks.append(Items(items, label=self.role(role)))
+        return blocks
 
     def part_when(self) -> Part:
         """Part 2: when a postmortem is required, by severity, and how to waive one."""
@@ -712,14 +765,14 @@ class GuideBuilder:
         blocks: list[Block] = []
         for role in Role:
             title = self.role(role)
-            from_values = [f"{p.text} (**{p.id}**)" for p in self.practices if p.role is role]
+            from_values = [p.id for p in self.practices if p.role is role]
             blocks.append(Heading(title, f"role-{role.value}", level=4))
             blocks.append(Items(tuple(self.fill(t) for t in self.content["roles"][role.value])))
             if from_values:
                 blocks.append(
-                    Items(
-                        tuple(from_values),
-                        label=f"From {self.possessive} values and principles",
+                    Paragraph(
+                        f"Practices from {self.possessive} values and principles: "
+                        f"{', '.join(from_values)} (in the stage checklists of Part 3)."
                     )
                 )
         header = ("Stage", *(self.role(r) for r in Role))
@@ -829,10 +882,9 @@ class GuideBuilder:
         rules = [r for r in self.rules if r.category is Category.BLAME]
         blocks: list[Block] = [
             Paragraph(
-                "Words shape the review. The rules below are the ones `nofault lint` applies "
-                "to every draft, generated from the same definitions, so the guide and the "
-                "linter always say the same thing. Run `nofault rule CODE` for the full "
-                "explanation of any rule."
+                "Words shape the review. The pairs below are the ones the draft is checked "
+                "against, taken from the same definitions, so the guide and the checks always "
+                "say the same thing."
             ),
             Items(
                 (
@@ -860,24 +912,10 @@ class GuideBuilder:
             for r in rules:
                 # The rule's own example and rewording, so the pair always matches.
                 flagged = r.doc.example or (r.examples.flag[0] if r.examples.flag else "")
-                rows.append(
-                    (f"`{r.code}`", r.message, flagged or "—", r.doc.instead or r.suggestion)
-                )
+                rows.append((r.message.capitalize(), flagged or "—", r.doc.instead or r.suggestion))
             blocks.append(
-                Table(("Rule", "What it flags", "Instead of", "Write"), tuple(rows), css="language")
+                Table(("What to avoid", "Instead of", "Write"), tuple(rows), css="language")
             )
-            for r in rules:
-                blocks.append(Heading(f"{r.code} · {r.path}", f"rule-{r.code.lower()}", level=4))
-                blocks.append(Paragraph(f"**{r.message.capitalize()}.** {r.doc.what}"))
-                if r.doc.why:
-                    blocks.append(Paragraph(f"**Why it hurts a blameless review.** {r.doc.why}"))
-                pairs = []
-                if r.doc.example:
-                    pairs.append(f"Instead of: {r.doc.example}")
-                if r.doc.instead:
-                    pairs.append(f"Write: {r.doc.instead}")
-                if pairs:
-                    blocks.append(Items(tuple(pairs)))
         return Part(7, "language", "Blameless language", tuple(blocks))
 
     def _rules_for(self, categories: Iterable[str], codes: Iterable[str]) -> list[Rule]:
@@ -900,10 +938,6 @@ class GuideBuilder:
             blocks.append(Paragraph(f"**How nofault detects it.** {self.fill(ap['detection'])}"))
             categories = ap.get("categories", [])
             rules = self._rules_for(categories, ap.get("codes", []))
-            if rules:
-                blocks.append(
-                    Items(tuple(f"`{r.code}` {r.path}: {r.message}" for r in rules), label="Rules")
-                )
             missing = [c for c in categories if not any(r.category.value == c for r in rules)]
             if missing:
                 blocks.append(
@@ -915,8 +949,36 @@ class GuideBuilder:
                 )
         return Part(8, "anti-patterns", "Anti-patterns", tuple(blocks))
 
+    def part_values(self, values: list[Block]) -> Part:
+        """Part 9: the values in detail, their traceability, and the rule codes (the appendix)."""
+        trace = self.part_traceability().blocks
+        codes = self._rule_codes()
+        blocks = [*values, Heading("Traceability", "traceability"), *trace, *codes]
+        return Part(9, "values", "Values and principles in detail; rule codes", tuple(blocks))
+
+    def _rule_codes(self) -> list[Block]:
+        """The appendix: each check's code, what it looks for, and the part it belongs to."""
+        home: dict[str, str] = {}
+        for ap in self.content["anti_patterns"]:
+            for r in self._rules_for(ap.get("categories", []), ap.get("codes", [])):
+                home.setdefault(r.code, ap["name"])
+        for r in self.rules:
+            if r.category is Category.BLAME:
+                home[r.code] = "Blameless language"
+        rows = tuple((f"`{r.code}`", r.message, home[r.code]) for r in self.rules if r.code in home)
+        if not rows:
+            return []
+        return [
+            Heading("Appendix: rule codes", "rule-codes"),
+            Paragraph(
+                "The codes `nofault lint` prints beside each finding, for those who run it; "
+                "`nofault rule CODE` explains any of them."
+            ),
+            Table(("Code", "What it looks for", "Part"), rows, css="codes"),
+        ]
+
     def part_traceability(self) -> Part:
-        """Part 9: each value and principle against the stages, roles and practices it shaped."""
+        """Each value and principle against the stages, roles and practices it shaped."""
         rows = []
         for t in self.traces:
             kind = "Value" if t.statement.kind is StatementKind.VALUE else "Principle"
