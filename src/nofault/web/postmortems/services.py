@@ -266,7 +266,9 @@ def postmortem_structure_source(
     it does not hold exactly the rows asked for and the rest of the document unchanged, the
     save is refused, as the last guard against a save that loses more than it was asked to.
     """
-    old = parse_text(source).postmortem
+    # The organisation's renamed headings ("Sequence of events") are its sections, not extra ones.
+    aliases = organisation_practice().lint.heading_aliases()
+    old = parse_text(source, aliases=aliases).postmortem
     doc = old.model_copy(deep=True)
     if timeline is not None:
         _replace_section(
@@ -284,8 +286,8 @@ def postmortem_structure_source(
         _replace_section(
             doc, document.SectionKind.ACTION_ITEMS, document.ActionItemsSection, "items", actions
         )
-    result = apply_document(source, doc)
-    back = parse_text(result).postmortem
+    result = apply_document(source, doc, aliases=aliases)
+    back = parse_text(result, aliases=aliases).postmortem
     checks: list[tuple[str, list[Any] | None, list[Any]]] = [
         ("timeline events", timeline, back.timeline),
         ("contributing factors", factors, back.contributing_factors),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from nofault.web.postmortems import views
+from nofault.web.postmortems import chat_views, views
 
 app_name = "postmortems"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.postmortem_detail, name="detail"),
     path("<int:pk>/edit/", views.postmortem_edit, name="edit"),
     path("<int:pk>/rows/", views.postmortem_rows, name="rows"),
+    path("<int:pk>/chat/", chat_views.chat_import, name="chat"),
     path("<int:pk>/submit/", views.postmortem_submit, name="submit"),
     path("<int:pk>/comment/", views.postmortem_comment, name="comment"),
     path("<int:pk>/approve/", views.postmortem_approve, name="approve"),
