@@ -69,8 +69,9 @@ class ActionItemViewSet(viewsets.GenericViewSet):
     def get_queryset(self) -> Any:
         """Visible items, filtered."""
         filters = {k: str(self.request.query_params.get(k, "")) for k in _FILTERS}
-        if filters["postmortem"] and whole_number(filters["postmortem"]) is None:
-            filters["postmortem"] = "-1"
+        if filters["postmortem"]:
+            number = whole_number(filters["postmortem"], maximum=2**62)
+            filters["postmortem"] = "-1" if number in (None, 2**62) else str(number)
         return selectors.action_item_list_visible(user=self.request.user, filters=filters)
 
     def _get(self, request: Request, pk: Any) -> ActionItem:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -141,5 +141,5 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
     target = str(request.POST.get("next") or "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
+        return HttpResponseRedirect(target)  # redirect() would read "x" as a view name
     return redirect("actions:board")

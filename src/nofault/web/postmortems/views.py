@@ -235,7 +235,13 @@ def postmortem_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Send the draft to review with the chosen reviewers."""
     pm = selectors.postmortem_get_visible(user=request.user, pk=pk)
     form = SubmitForReviewForm(request.POST)
-    reviewers = list(form.cleaned_data["reviewers"]) if form.is_valid() else []
+    # An id past the database's integer range fails in the query, not in the form: such a
+    # choice is no reviewer at all.
+    plausible = all(
+        whole_number(raw, maximum=2**62) not in (None, 2**62)
+        for raw in request.POST.getlist("reviewers")
+    )
+    reviewers = list(form.cleaned_data["reviewers"]) if plausible and form.is_valid() else []
     return _act(
         request,
         pm,
