@@ -4,17 +4,20 @@ candidate rows for the incident's window, and the chosen ones join the timeline 
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from nofault.core.markdown import parse_text
+from tests.integrations.standins import Recorded, StandIn, published
 from tests.web.factories import make_incident, make_postmortem
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +111,71 @@ def test_a_pasted_transcript_in_its_zone_and_a_bad_one_is_a_400(author: Any, vie
     assert refused.status_code in (403, 404)  # 404 where a viewer may not see it at all
     pm.refresh_from_db()
     assert pm.revision == 1
+
+
+class SlackHistory(StandIn):
+    """Slack's Web API on localhost, answering with Slack's published examples."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+        self.history = published("slack/conversations.history.response_ok.json")
+        # The example's first message is given the thread the replies example holds.
+        self.history["messages"][0]["reply_count"] = 3
+        self.second = published("slack/conversations.history.response_ok.bot_attachments.json")
+        self.second["has_more"] = False
+
+    def route(self, request: Recorded) -> tuple[int, dict[str, str], bytes]:
+        # slack-sdk sends a method's arguments as a form body; read them with the query's.
+        request.query.update(parse_qs(request.body.decode()))
+        if request.headers.get("authorization") != f"Bearer {self.token}":
+            body = {"ok": False, "error": "invalid_auth"}
+        elif request.path.endswith("/conversations.history"):
+            body = self.second if request.query.get("cursor") else self.history
+        elif request.path.endswith("/conversations.replies"):
+            body = published("slack/conversations.replies.response_ok.json")
+        elif request.path.endswith("/pins.list"):
+            body = published("slack/pins.list.response_ok.json")
+        elif request.path.endswith("/users.list"):
+            body = published("slack/users.list.response_ok.json")
+        else:
+            body = published("slack/conversations.history.response_error.json")
+        return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
+
+
+def test_the_slack_web_api_is_read_through_a_local_server(author: Any, settings: Any) -> None:
+    incident = make_incident(
+        author,
+        title="Punny outage",
+        severity="SEV3",
+        started_at=datetime(2016, 12, 1, tzinfo=UTC),
+        resolved_at=datetime(2018, 1, 1, tzinfo=UTC),
+    )
+    pm = make_postmortem(author, incident)
+    with SlackHistory("xoxb-test") as slack:
+        settings.NOFAULT_INTEGRATIONS = {
+            "notifiers": {"slack": {"bot_token": "xoxb-test", "api_url": slack.url + "/api/"}}
+        }
+        read = _client(author).post(
+            f"/postmortems/{pm.pk}/chat/", {"step": "read", "mode": "slack", "slack_channel": "C1"}
+        )
+        assert read.status_code == 200, read.content[:400]
+        page = read.content.decode()
+        called = [r.path for r in slack.requests]
+        assert called.count("/api/conversations.history") == 2  # paged by cursor
+        assert "/api/conversations.replies" in called
+        assert all(r.query.get("channel") == ["C1"] for r in slack.requests if "conv" in r.path)
+    texts = re.findall(r'name="text_\d+" value="([^"]*)"', page)
+    assert "island" in " ".join(texts)  # the thread's replies are candidates too
+    assert any("smell your nose" in t for t in texts)
+    # Two history pages repeat one message (same ts): it is one candidate.
+    assert sum("smell your nose" in t for t in texts) == 1
+
+    with SlackHistory("xoxb-other") as wrong:
+        settings.NOFAULT_INTEGRATIONS = {
+            "notifiers": {"slack": {"bot_token": "xoxb-test", "api_url": wrong.url + "/api/"}}
+        }
+        refused = _client(author).post(
+            f"/postmortems/{pm.pk}/chat/", {"step": "read", "mode": "slack", "slack_channel": "C1"}
+        )
+    assert refused.status_code == 502 and "invalid_auth" in refused.content.decode()

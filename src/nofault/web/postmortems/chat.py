@@ -19,6 +19,10 @@ from nofault.web.postmortems.practice import organisation_practice
 from nofault.web.postmortems.services import postmortem_save, postmortem_structure_source
 
 MAX_ROWS_KEPT = 500
+# A channel's window is read in at most this many pages of 200 messages (and threads), so a
+# busy channel costs a bounded number of calls.
+MAX_PAGES = 25
+MAX_THREADS = 100
 
 
 def chat_window(postmortem: Postmortem) -> tuple[datetime | None, datetime | None]:
@@ -47,6 +51,74 @@ def transcript_candidates(
         return chat.within(chat.transcript_messages(text, day=day, zone=zone), start, end)
     except chat.ChatReadError as exc:
         raise ServiceError(str(exc), reason="invalid_chat") from None
+
+
+def slack_channel_candidates(
+    *, channel: str, start: datetime | None, end: datetime | None
+) -> list[chat.ChatMessage]:
+    """Read a channel's messages and threads for the window with the Slack bot token.
+
+    `conversations.history` is paged by cursor; each message with replies has its thread read
+    by `conversations.replies`; `pins.list` marks pinned ones and `users.list` gives names.
+    Only Slack's API address from the settings is called, never an address from a message.
+    """
+    from slack_sdk.errors import SlackApiError, SlackClientError
+    from slack_sdk.web import WebClient
+
+    from nofault.web.integrations.config import notifier_settings
+    from nofault.web.integrations.notifiers.slack.settings import SlackSettings
+
+    settings = notifier_settings("slack")
+    if not isinstance(settings, SlackSettings) or settings.bot_token is None:
+        raise ServiceError("reading a channel needs Slack's bot_token in the settings",
+                           reason="not_configured")  # fmt: skip
+    channel = channel.strip().lstrip("#")
+    if not channel or len(channel) > 80:
+        raise ServiceError("name the channel's id (for example C0123ABCD)", reason="invalid")
+    client = WebClient(
+        token=settings.bot_token.get_secret_value(),
+        base_url=settings.api_url,
+        timeout=settings.timeout_seconds,
+    )
+    window: dict[str, Any] = {"channel": channel, "inclusive": True, "limit": 200}
+    if start is not None:
+        window["oldest"] = f"{start.timestamp():.6f}"
+    if end is not None:
+        window["latest"] = f"{end.timestamp():.6f}"
+    pages: list[dict[str, Any]] = []
+    try:
+        cursor = None
+        for _ in range(MAX_PAGES):
+            page = client.conversations_history(**window, cursor=cursor).data
+            pages.append(dict(page))  # type: ignore[arg-type]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")  # type: ignore[union-attr]
+            if not page.get("has_more") or not cursor:  # type: ignore[union-attr]
+                break
+        threads = [
+            str(m["ts"])
+            for p in pages
+            for m in p.get("messages") or []
+            if m.get("reply_count") and m.get("ts")
+        ][:MAX_THREADS]
+        for ts in threads:
+            pages.append(dict(client.conversations_replies(channel=channel, ts=ts, limit=200).data))  # type: ignore[arg-type]
+        pinned = [
+            str(item["message"]["ts"])
+            for item in client.pins_list(channel=channel).get("items") or []
+            if isinstance(item, dict) and isinstance(item.get("message"), dict)
+        ]
+        users = client.users_list(limit=1000).get("members") or []
+    except SlackApiError as exc:
+        raise ServiceError(f"Slack answered {exc.response.get('error')}", reason="slack_error",
+                           status_code=502) from None  # fmt: skip
+    except SlackClientError as exc:
+        raise ServiceError(f"Slack could not be reached: {exc}", reason="slack_error",
+                           status_code=502) from None  # fmt: skip
+    try:
+        found = chat.slack_api_messages(pages, users=users, channel=channel, pinned=pinned)
+    except chat.ChatReadError as exc:
+        raise ServiceError(str(exc), reason="slack_error", status_code=502) from None
+    return chat.within(found, start, end)
 
 
 def _sort_key(row: TimelineEvent, index: int) -> tuple[int, float, int]:

@@ -31,8 +31,8 @@ def _when(text: str, default: datetime | None) -> datetime | None:
 
 
 def chat_import(request: HttpRequest, pk: int) -> HttpResponse:
-    """Read chat for the incident's window (a Slack export or a pasted transcript), then keep
-    the chosen rows; the declared size is checked before an upload is read."""
+    """Read chat for the incident's window (a Slack export, the Slack API or a transcript),
+    then keep the chosen rows; the declared size is checked before an upload is read."""
     pm = selectors.postmortem_get_visible(user=request.user, pk=pk)
     if request.method == "POST":
         if not services.can_edit(postmortem=pm, actor=request.user):
@@ -75,6 +75,10 @@ def _chat_page(request: HttpRequest, pm: Postmortem) -> HttpResponse:
                     raise ServiceError(f"{post['day']!r} is not a date") from None
             found = chat.transcript_candidates(text=text, day=day, zone=zone, start=start, end=end)
             source = "chat transcript"
+        elif post.get("mode") == "slack":
+            channel = post.get("slack_channel", "").strip().lstrip("#")
+            found = chat.slack_channel_candidates(channel=channel, start=start, end=end)
+            source = f"slack {channel}"
         else:
             upload = request.FILES.get("export")
             channel = post.get("channel", "").strip().lstrip("#")
