@@ -354,3 +354,18 @@ def test_who_is_responsible_is_answered_with_the_system_and_a_role(org_guide: Gu
     )
     assert "accountable" in answer and "never a person" in answer
     assert "owns the follow-through" not in answer
+
+
+def test_depth_where_practice_is_hard(org_guide: Guide) -> None:
+    text = " ".join(to_markdown(org_guide).split())
+    process, facilitation = text.split("## 3.")[1].split("## 4.")[0], text.split("## 6.")[1]
+    # Conversations: who first, consent and notes, a calibration note, a question bank.
+    assert "most likely to be blamed" in facilitation and "consent" in facilitation
+    assert "calibration note" in facilitation and "A question bank" in facilitation
+    # The meeting: a note-taker, the timeline before any fix, leaders last, dominant voices.
+    for words in ("note-taker", "timeline before anyone proposes a fix", "Leaders speak last"):
+        assert words in facilitation
+    assert "why-chain is one optional tool" in facilitation
+    # Action items and measures live with the process.
+    for words in ("Risk accepted is a valid outcome", "More approvals rarely help", "The pulse"):
+        assert words in process

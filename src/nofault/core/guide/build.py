@@ -757,6 +757,23 @@ class GuideBuilder:
                     names = ", ".join(s.name for s in p.sources)
                     checklist.append(f"{p.text} (**{p.id}**, from {names})")
             blocks.append(Items(tuple(checklist), label="Checklist", style="checklist"))
+        actions = self.content["action_items"]
+        blocks += [
+            Heading("Action items", "action-items"),
+            Items(tuple(actions["types"]), label="Four kinds"),
+            Table(
+                ("Instead of", "Write"),
+                tuple((p["bad"], p["good"]) for p in actions["pairs"]),
+                css="pairs",
+            ),
+            Items(tuple(actions["notes"])),
+            Heading("Measuring the practice", "measures"),
+            Paragraph(
+                f"The {self.role(Role.SPONSOR)} reports these at each "
+                f"{self.config.process.periodic_review} review:"
+            ),
+            Items(tuple(self.content["measures"])),
+        ]
         return Part(3, "process", "The process, stage by stage", tuple(blocks))
 
     def part_roles(self) -> Part:
@@ -851,8 +868,15 @@ class GuideBuilder:
                 "having read it."
             ),
             Table(("Agenda", "Time"), agenda),
+            Heading("Before the meeting: the conversations", "interviews"),
+            Items(tuple(self.fill(t) for t in self.content["interviews"]["before"])),
+            Items(tuple(self.content["interviews"]["questions"]), label="A question bank"),
             Heading("Opening the meeting", "opening"),
             Items(tuple(self.fill(t) for t in f["opening"]), style="numbered"),
+            Heading("Running the meeting", "running"),
+            Items(tuple(self.fill(t) for t in self.content["meeting"])),
+            Heading("Analysis: how, not why", "analysis"),
+            Items(tuple(self.content["analysis"])),
             Heading("Questions that keep a review blameless", "questions"),
             Items(tuple(f["questions"])),
         ]
