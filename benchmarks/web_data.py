@@ -558,8 +558,8 @@ def _texts_for(job: tuple[Story, date, date, list[str]]) -> tuple[dict[str, Text
     if "in_review" in stages or "published" in stages:
         s2 = _with_front_matter(s1, status=d.PostmortemStatus.IN_REVIEW, reviewers=story.reviewers)
         sources["in_review"] = s2
-        if "in_review" in stages:  # a published one keeps only revision 2's text
-            out["in_review"] = _read(s2, day + timedelta(days=2))
+        # Revision 2's findings: a published one keeps its blame findings as accepted.
+        out["in_review"] = _read(s2, day + timedelta(days=2))
         if "published" in stages:
             published = day + timedelta(days=5)
             s3 = _with_front_matter(s2, status=d.PostmortemStatus.PUBLISHED, published=published)
@@ -740,7 +740,18 @@ def write_rows(plan: Plan, texts: Texts) -> Counter[str]:
                    "depth_score": t.depth_score, "created_by_id": uid[story.author],
                    "created_at": doc.written, "updated_at": last_save(doc),
                    "submitted_at": doc.submitted, "published_at": doc.published,
-                   "published_by_id": uid[story.author] if doc.published else None}  # fmt: skip
+                   "published_by_id": uid[story.author] if doc.published else None,
+                   **blame_accepted(doc)}  # fmt: skip
+
+    def blame_accepted(doc: Doc) -> dict[str, Any]:
+        """Publishing over blame findings records who accepted them and which (the findings
+        of the text in review, which publishing replaces)."""
+        if not doc.published or not text(doc, "in_review").blame_count:
+            return {"blame_accepted_by_id": None, "blame_accepted": "[]"}
+        found = json.loads(text(doc, "in_review").findings)
+        accepted = [f for f in found if f.get("category") == "blame"]
+        return {"blame_accepted_by_id": uid[stories[doc.story].author],
+                "blame_accepted": json.dumps(accepted)}  # fmt: skip
 
     def rendered() -> Any:
         for doc in pm_docs:
@@ -790,6 +801,7 @@ def write_rows(plan: Plan, texts: Texts) -> Counter[str]:
                     "reviewer_id": uid[person],
                     "revision": 2,
                     "created_at": doc.submitted + timedelta(hours=20 + i),
+                    "verdict": "approved",
                 }
 
     def comments() -> Any:
