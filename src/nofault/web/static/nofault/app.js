@@ -29,9 +29,9 @@ document.addEventListener("DOMContentLoaded", () => {
       editor.scrollTop = Math.max(0, (line - 5) * lineHeight);
     });
   }
-  // A table that scrolls sideways takes the keyboard's focus, so it can be scrolled without a mouse.
+  // A table or code block that scrolls sideways takes the keyboard's focus, so it can be scrolled without a mouse.
   const scrollers = () => {
-    document.querySelectorAll("main table, .table-scroll").forEach((el) => {
+    document.querySelectorAll("main table, main pre, .table-scroll").forEach((el) => {
       if (el.scrollWidth > el.clientWidth + 1) el.tabIndex = 0;
       else el.removeAttribute("tabindex");
     });
