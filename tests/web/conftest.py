@@ -1,11 +1,18 @@
-"""Fixtures for the web tests: a person per role, an outsider, and a restricted incident."""
+"""Fixtures for the web tests: a person per role, an outsider, a restricted incident, and a
+real SMTP server for the mail the app sends."""
 
 from __future__ import annotations
 
+import email
 import os
+import re
+import socket
+from collections.abc import Iterator
+from email.message import Message
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from rest_framework.test import APIClient
 
 from tests.web.factories import make_incident, make_postmortem, make_user
@@ -80,6 +87,44 @@ def secret(db: Any) -> dict[str, Any]:
     pm = make_postmortem(owner, incident, source)
     review_services.postmortem_comment_add(postmortem=pm, actor=owner, body="ZZSECRET comment")
     return {"owner": owner, "incident": incident, "postmortem": pm, "marker": "ZZSECRET"}
+
+
+class _Inbox:
+    """Collects every message the server accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 OK"
+
+    def to(self, address: str) -> list[Message]:
+        """Messages addressed to `address`."""
+        return [m for m in self.messages if address in str(m["To"])]
+
+    def link(self, address: str) -> str:
+        """The path of the last link mailed to `address`."""
+        body = self.to(address)[-1].get_payload(decode=True).decode()
+        return re.findall(r"https?://[^/\s]+(/\S+)", body)[-1]
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[_Inbox]:
+    """An SMTP server on a free port that Django's mail is sent to."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    try:
+        yield inbox
+    finally:
+        controller.stop()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
