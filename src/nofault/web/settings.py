@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "nofault.web.insights",
     "nofault.web.search",
     "nofault.web.worker",
+    "nofault.web.meetings",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from nofault.web.meetings import views as meeting_views
 from nofault.web.postmortems import chat_views, views
 
 app_name = "postmortems"
@@ -15,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.postmortem_edit, name="edit"),
     path("<int:pk>/rows/", views.postmortem_rows, name="rows"),
     path("<int:pk>/chat/", chat_views.chat_import, name="chat"),
+    path("<int:pk>/meeting/", meeting_views.meeting_page, name="meeting"),
     path("<int:pk>/submit/", views.postmortem_submit, name="submit"),
     path("<int:pk>/comment/", views.postmortem_comment, name="comment"),
     path("<int:pk>/approve/", views.postmortem_approve, name="approve"),
