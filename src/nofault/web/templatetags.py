@@ -3,13 +3,14 @@ shown with their labels and colours (never hard-coded), widgets and links."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
 from django.forms import BoundField
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from nofault.web import choices
 from nofault.web.rendering import widget_html
@@ -46,6 +47,22 @@ def widget(field: BoundField) -> SafeString:
     # Filters show widgets without a <label>; the field's label names them to screen readers.
     field.field.widget.attrs.setdefault("aria-label", str(field.label))
     return widget_html(field)
+
+
+# Markdown's marks in escaped HTML: comments, emphasis, code ticks, table rules and pipes,
+# and a heading's, list's or quote's mark at the start of a word. One pass, no backtracking.
+_MARKDOWN = re.compile(
+    r"&lt;!--|--&gt;|\*\*|__|`+|\||-{3,}|(?<![^\s>])#{1,6}(?=\s)|^[ \t]*(?:[-*+]|&gt;)(?=\s)",
+    re.MULTILINE,
+)
+_SPACES = re.compile(r"\s+")
+
+
+@register.filter
+def plain(snippet: SafeString) -> SafeString:
+    """A highlighted snippet of Markdown source as plain words (its <mark> tags kept)."""
+    text = _MARKDOWN.sub(" ", str(snippet))
+    return mark_safe(_SPACES.sub(" ", text).strip())  # escaped text and <mark>s
 
 
 @register.simple_tag
