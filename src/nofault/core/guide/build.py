@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from nofault.core.document import ReviewLevel
+from nofault.core.guide.agenda import meeting_agenda
 from nofault.core.guide.config import GuideConfig, Severity
 from nofault.core.guide.errors import GuideInputError
 from nofault.core.guide.inputs import Inputs, OwnPractice, Statement, StatementKind
@@ -843,16 +844,7 @@ class GuideBuilder:
         f = self.content["facilitation"]
         meeting = self.config.meeting
         length = meeting.length_minutes
-        shares = (
-            ("Opening and ground rules", 0.1),
-            ("Walk through the timeline", 0.25),
-            ("Contributing factors and analysis", 0.4),
-            ("Action items", 0.15),
-            ("Closing", 0.1),
-        )
-        agenda = tuple(
-            (name, f"{max(5, round(length * share / 5) * 5)} min") for name, share in shares
-        )
+        agenda = meeting_agenda(length)
         value_questions = []
         for trace in self.traces:
             for q in trace.statement.questions:

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from nofault.core.guide.agenda import meeting_agenda as guide_agenda
 from nofault.web.api_errors import NotAllowedError, ServiceError
 from nofault.web.choices import Role
 from nofault.web.meetings.models import ReviewMeeting
@@ -28,19 +29,11 @@ from nofault.web.worker.models import Task
 from nofault.web.worker.tasks import enqueue_on_commit
 
 INVITE_TASK = "meetings.invite"
-# Shares of the meeting's time, as the guide's facilitation part lays the agenda out.
-AGENDA = (
-    ("Opening and ground rules", 0.1),
-    ("Walk through the timeline", 0.25),
-    ("Contributing factors and analysis", 0.4),
-    ("Action items", 0.15),
-    ("Closing", 0.1),
-)
 
 
 def meeting_agenda(minutes: int) -> list[str]:
     """The guide's agenda for a meeting of this length, one line per part."""
-    return [f"{name} ({max(5, round(minutes * share / 5) * 5)} min)" for name, share in AGENDA]
+    return [f"{name} ({time})" for name, time in guide_agenda(minutes)]
 
 
 def meeting_link(postmortem: Postmortem) -> str:
