@@ -17,6 +17,7 @@ def _blame_suggestions(text: str) -> list[str]:
     [
         ("Priya forgot to rotate the signing key before the release.", "Rotating the signing key"),
         ("The on-call engineer did not roll the change back.", "Rolling the change back"),
+        ("The contractor patched the host but never actually restarted it.", "Restarting it"),
         ("Tom should have drained the node first.", "draining the node first"),
         ("The outage was caused by the contractor.", "lead to the outage"),
     ],

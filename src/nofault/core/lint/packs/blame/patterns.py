@@ -301,6 +301,15 @@ NEGATED_DEED = Gated(
         | set(LEXICON["negated_deeds_past"])
     ),
 )
+# "The admin renewed the certificate but never reloaded the server": any deed a person
+# never did, except what befalls them or what they meant ("never received", "never needed").
+NEVER_DID = Gated(
+    r"\bnever\s+(?:\w+ly\s+)?(?!(?:receiv|need|us|seem|appear|happen|exist|occur|expect|"
+    r"intend|want|manag|recover|finish|complet|reach|hear|worri|imagin|dream|believ|realiz|realis|"
+    r"remember|bother)ed\b)"
+    r"[a-z]{3,}ed\b",
+    key_words("never"),
+)
 # Explanations that make an omission the system's doing ("because of a gap in routing").
 DECLINED = re.compile(r"did\s+not|didn|never", _I)
 SYSTEM_REASON = re.compile(r"\b(?:because\s+of|due\s+to|owing\s+to|given|thanks\s+to)\b", _I)

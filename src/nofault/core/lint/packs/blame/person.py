@@ -45,6 +45,7 @@ from nofault.core.lint.packs.blame.patterns import (
     LET,
     MISTAKE_OWNED,
     NEGATED_DEED,
+    NEVER_DID,
     OMIT,
     PASSIVE_OMISSION,
     PAST_VERB,
@@ -300,6 +301,20 @@ def negated_deed(c: Clause, m: re.Match[str]) -> Found | None:
     return Found("BLM101", subj.start, m.end(), "omission")
 
 
+_PASSIVE_THEN = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|get|got)\s+(?:\w+\s+){0,2}?\w+ed\b[^.;:]{0,40}?"
+    r"\b(?:but|and|yet)\s+$",
+    re.I,
+)
+
+
+def never_did(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "the admin never reloaded the server", not a passive ("recorded but never mapped")."""
+    if _PASSIVE_THEN.search(c.text, max(0, m.start() - 80), m.start()):
+        return None
+    return negated_deed(c, m)
+
+
 def unaware(c: Clause, m: re.Match[str]) -> Found | None:
     """Report "the developer was unaware" with no account of what they could see."""
     if EXPLAINED.search(c.text, m.end()):
@@ -371,6 +386,7 @@ TABLE = Table(
     (FIRED, punitive),
     (RESPONSIBLE, responsible),
     (NEGATED_DEED, negated_deed),
+    (NEVER_DID, never_did),
     (UNAWARE, unaware),
     (FAULTY_WORK, person_deed),
     (WRONG_OBJECT, wrong_object),

@@ -38,7 +38,10 @@ _OMISSION = re.compile(
     _I,
 )
 _NOT_DONE = re.compile(
-    r"\b(?:didn't|did\s+not|never|hadn't|had\s+not)\s+(?P<verb>[a-z]+)(?P<rest>[^,.;:!?]*)", _I
+    # An adverb between is passed over: "never actually reloaded" is about reloading.
+    r"\b(?:didn't|did\s+not|never|hadn't|had\s+not)\s+(?:[a-z]+ly\s+)?(?P<verb>[a-z]+)"
+    r"(?P<rest>[^,.;:!?]*)",
+    _I,
 )
 _SKIPPED = re.compile(r"\b(?:skipped|ignored|overlooked|missed)\s+(?P<rest>[^,.;:!?]+)", _I)
 _SHOULD = re.compile(
