@@ -216,46 +216,58 @@ def test_a_large_similarity_index_is_stored_in_parts(published: Any, monkeypatch
     assert InsightCache.objects.filter(key__startswith=f"{services.INDEX_KEY}#").count() == parts
 
 
+def _queued_refreshes() -> int:
+    from nofault.web.worker.models import Task
+
+    return Task.objects.filter(name=services.REFRESH_TASK, status="queued").count()
+
+
+def _run_worker() -> None:
+    from nofault.web.worker.runner import work
+
+    assert work(burst=True, schedule=False).failed == 0
+
+
 def test_a_large_organisation_is_served_the_last_figures_while_new_ones_are_computed(
-    published: Any, author: Any, viewer: Any, settings: Any, monkeypatch: Any
+    published: Any, author: Any, viewer: Any, settings: Any
 ) -> None:
-    """Past the inline limit, stale figures are shown at once and refreshed on a thread."""
-    threads: list[Any] = []
-    monkeypatch.setattr(services, "_start_thread", lambda target, name: threads.append(target))
+    """Past the inline limit, stale figures are shown at once and refreshed by the worker."""
     settings.NOFAULT_INSIGHTS_INLINE_REBUILD_LIMIT = 0
     first = selectors.insight_figures(user=viewer)  # nothing cached yet: computed inline
-    assert first["overall"]["incidents"] == 1 and not first["_stale"] and not threads
+    assert first["overall"]["incidents"] == 1 and not first["_stale"]
+    assert _queued_refreshes() == 0
     make_incident(author, title="Another")
     stale = selectors.insight_figures(user=viewer)
-    assert stale["_stale"] and stale["overall"]["incidents"] == 1 and len(threads) == 1
-    assert selectors.insight_figures(user=viewer)["_stale"] and len(threads) == 1  # one at once
+    assert stale["_stale"] and stale["overall"]["incidents"] == 1 and _queued_refreshes() == 1
+    assert selectors.insight_figures(user=viewer)["_stale"] and _queued_refreshes() == 1
     assert services.insight_refreshing()
-    threads.pop()()  # the thread's work, here in the test's transaction
+    _run_worker()
     assert not services.insight_refreshing()
     fresh = selectors.insight_figures(user=viewer)
-    assert not fresh["_stale"] and fresh["overall"]["incidents"] == 2 and not threads
+    assert not fresh["_stale"] and fresh["overall"]["incidents"] == 2
+    assert _queued_refreshes() == 0
     # A new day: yesterday's figures are served, marked stale, while today's are computed.
     from nofault.web.insights.models import InsightCache
 
     row = InsightCache.objects.get(key__startswith="figures:")
     InsightCache.objects.filter(pk=row.pk).update(key=row.key[:-10] + "2000-01-01")
-    assert selectors.insight_figures(user=viewer)["_stale"] and len(threads) == 1
-    threads.pop()()
+    assert selectors.insight_figures(user=viewer)["_stale"] and _queued_refreshes() == 1
+    _run_worker()
     assert [r.key[-10:] for r in InsightCache.objects.filter(key__startswith="figures:")] == [
         timezone.localdate().isoformat()
     ]
 
 
-def test_a_large_organisations_first_themes_are_found_on_a_thread(
-    author: Any, viewer: Any, settings: Any, monkeypatch: Any
+def test_a_large_organisations_first_themes_are_found_by_the_worker(
+    author: Any, viewer: Any, settings: Any
 ) -> None:
-    threads: list[Any] = []
-    monkeypatch.setattr(services, "_start_thread", lambda target, name: threads.append(target))
     settings.NOFAULT_INSIGHTS_INLINE_REBUILD_LIMIT = 0
     for i in range(3):
         make_postmortem(author, make_incident(author, title=f"Config push {i}"))
     page = login(viewer).get("/insights/themes/").content.decode()
-    assert 'id="themes-pending"' in page and len(threads) == 1
-    threads.pop()()
+    assert 'id="themes-pending"' in page and _queued_refreshes() == 1
+    _run_worker()
     page = login(viewer).get("/insights/themes/").content.decode()
-    assert 'id="themes-pending"' not in page and "canary" in page.lower() and not threads
+    assert 'id="themes-pending"' not in page
+    assert "canary" in page.lower()
+    assert _queued_refreshes() == 0

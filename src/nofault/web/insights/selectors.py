@@ -138,8 +138,21 @@ def insight_figures(*, user: Any, period: str = DEFAULT_PERIOD) -> dict[str, Any
     period, since, today = period_bounds(period)
     family = f"figures:{visibility_scope(user=user)}:{period}:"
     return services.cached_json(
-        family + today.isoformat(), lambda: _compute_figures(user, since, today), family=family
+        family + today.isoformat(),
+        lambda: _compute_figures(user, since, today),
+        family=family,
+        refresh=_refresh_args("figures", user, since, today),
     )
+
+
+def _refresh_args(figure: str, user: Any, since: date | None, today: date) -> dict[str, Any]:
+    """What the worker's `insights.refresh` task needs to compute this figure again."""
+    return {
+        "figure": figure,
+        "user_id": user.pk,
+        "since": since.isoformat() if since else None,
+        "today": today.isoformat(),
+    }
 
 
 # --- themes -------------------------------------------------------------------------------
@@ -184,7 +197,13 @@ def insight_themes(*, user: Any, period: str = DEFAULT_PERIOD) -> dict[str, Any]
         lambda: _compute_themes(user, since, today),
         family=family,
         pending=pending,
+        refresh=_refresh_args("themes", user, since, today),
     )
+
+
+# The worker's task computes a figure again through these (insights/tasks.py).
+figures_compute = _compute_figures
+themes_compute = _compute_themes
 
 
 # --- similar incidents ---------------------------------------------------------------------

@@ -6,17 +6,16 @@ may see: everything for admins, the public incidents plus those they are a membe
 everyone else). A cached value is served while the data version it saw is current, and for
 at most `STALE_SECONDS` after the data moved on, so a busy organisation recomputes each view
 at most once per window; past that (or on a new day), a large organisation is still served
-the last value, marked stale, while a thread computes the new one. The similarity index is
-rebuilt when a postmortem is published (inline for small organisations, on a background
-thread above `INLINE_REBUILD_LIMIT`) and by the `insights_refresh` management command on a
-schedule.
+the last value, marked stale, while `nofault worker` computes the new one (the
+`insights.refresh` task). The similarity index is rebuilt when a postmortem is published
+(inline for small organisations, by the worker above `INLINE_REBUILD_LIMIT`) and by the
+`insights_refresh` management command on a schedule.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -41,6 +40,8 @@ from nofault.web.insights.models import (
 from nofault.web.insights.pulse import STATEMENTS, pulse_open_for
 from nofault.web.insights.records import postmortem_records, team_of
 from nofault.web.postmortems.models import Postmortem
+from nofault.web.worker.models import Task, TaskStatus
+from nofault.web.worker.tasks import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def stale_seconds() -> int:
 
 
 def inline_rebuild_limit() -> int:
-    """Up to this many postmortems (incidents, for figures) work is done inline, not on a thread."""
+    """Up to this many postmortems (incidents, for figures) work is done inline, not queued."""
     return _setting("NOFAULT_INSIGHTS_INLINE_REBUILD_LIMIT", 3_000)
 
 
@@ -177,18 +178,8 @@ def data_version() -> int:
     return int(row or 0)
 
 
-_REFRESHING: set[str] = set()
-_REFRESHING_LOCK = threading.Lock()
-
-
-def _start_thread(target: Callable[[], None], name: str) -> None:
-    def run() -> None:
-        try:
-            target()
-        finally:
-            connection.close()  # the thread's own connection
-
-    threading.Thread(target=run, name=name, daemon=True).start()
+REFRESH_TASK = "insights.refresh"
+INDEX_TASK = "insights.similarity_index_rebuild"
 
 
 def _store_json(key: str, family: str, value: dict[str, Any], *, version: int) -> Any:
@@ -209,29 +200,26 @@ def _served(row: InsightCache, *, stale: bool) -> dict[str, Any]:
     return value
 
 
-def _refresh_in_background(key: str, family: str, compute: Callable[[], dict[str, Any]]) -> None:
-    with _REFRESHING_LOCK:
-        if key in _REFRESHING:
-            return  # one refresh per figure at a time
-        _REFRESHING.add(key)
+def _refresh_in_background(
+    key: str, family: str, refresh: dict[str, Any], served: InsightCache | None
+) -> None:
+    # One task per figure, data version and value served, however many pages ask meanwhile.
+    seen = served.built_at.isoformat() if served is not None else "none"
+    enqueue(REFRESH_TASK, key=f"{REFRESH_TASK}:{key}@{data_version()}:{seen}", cache_key=key,
+            family=family, **refresh)  # fmt: skip
 
-    def run() -> None:
-        try:
-            version = data_version()
-            _store_json(key, family, compute(), version=version)
-        except Exception:  # pragma: no cover - logged, the stale figure keeps serving
-            logger.exception("refreshing %s failed", key)
-        finally:
-            with _REFRESHING_LOCK:
-                _REFRESHING.discard(key)
 
-    _start_thread(run, f"nofault-insights-{key}")
+def insight_refresh(*, cache_key: str, family: str, compute: Callable[[], dict[str, Any]]) -> None:
+    """Compute a figure and store it under its key (the worker's side of a stale figure)."""
+    version = data_version()
+    _store_json(cache_key, family, compute(), version=version)
 
 
 def insight_refreshing() -> bool:
-    """Tell whether a figure is being computed on a background thread."""
-    with _REFRESHING_LOCK:
-        return bool(_REFRESHING)
+    """Tell whether a figure waits for, or is being computed by, the worker."""
+    return Task.objects.filter(
+        name=REFRESH_TASK, status__in=[TaskStatus.QUEUED, TaskStatus.RUNNING]
+    ).exists()
 
 
 def cached_json(
@@ -240,15 +228,17 @@ def cached_json(
     *,
     family: str = "",
     pending: dict[str, Any] | None = None,
+    refresh: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The cached value under `key` if fresh enough (see the module docstring), else computed.
 
     `family` is the start of the keys of the same figure on other days (the key ends with
     the day). Past `INLINE_REBUILD_LIMIT` incidents, a value that is no longer fresh enough
-    (or one from an earlier day) is still served, marked stale, while a background thread
-    computes the new one: the page never waits for the figures after the first time. With
-    `pending`, not even the first time: that value is returned (with `_pending`) while the
-    thread computes the first one (themes take minutes over 100,000 postmortems).
+    (or one from an earlier day) is still served, marked stale, while the worker computes
+    the new one (`refresh` names the figure and its arguments for the `insights.refresh`
+    task): the page never waits for the figures after the first time. With `pending`, not
+    even the first time: that value is returned (with `_pending`) while the worker computes
+    the first one (themes take minutes over 100,000 postmortems).
     """
     version = data_version()
     row = InsightCache.objects.filter(key=key).first()
@@ -259,10 +249,12 @@ def cached_json(
             return _served(row, stale=not fresh)
     if row is None and family:
         row = InsightCache.objects.filter(key__startswith=family).order_by("-built_at").first()
-    if (row is not None or pending is not None) and (
-        Incident.objects.count() > inline_rebuild_limit()
+    if (
+        refresh is not None
+        and (row is not None or pending is not None)
+        and Incident.objects.count() > inline_rebuild_limit()
     ):
-        _refresh_in_background(key, family, compute)
+        _refresh_in_background(key, family, refresh, row)
         if row is None:
             return {**(pending or {}), "_pending": True, "_built_at": None, "_stale": False}
         return _served(row, stale=True)
@@ -276,7 +268,6 @@ def cached_json(
 # --- similarity index ----------------------------------------------------------------------
 
 _LOADED: dict[str, tuple[Any, SimilarityIndex]] = {}
-_REBUILDING = threading.Lock()
 
 
 # The index is stored in parts: over 100,000 postmortems it is ~400 MB, and PostgreSQL
@@ -323,23 +314,12 @@ def similarity_index_rebuild() -> SimilarityIndex:
 
 
 def _rebuild_in_background() -> None:
-    if not _REBUILDING.acquire(blocking=False):
-        return  # one rebuild at a time; the running one will see the new postmortem or the next
-
-    def run() -> None:
-        try:
-            similarity_index_rebuild()
-        except Exception:  # pragma: no cover - logged, the old index keeps serving
-            logger.exception("rebuilding the similarity index failed")
-        finally:
-            _REBUILDING.release()
-            connection.close()
-
-    threading.Thread(target=run, name="nofault-similarity-index", daemon=True).start()
+    # One rebuild per data version: publishing ten postmortems while one runs queues one more.
+    enqueue(INDEX_TASK, key=f"{INDEX_TASK}@{data_version()}")
 
 
 def similarity_index_schedule_rebuild() -> None:
-    """Rebuild the index after this transaction: inline when small, else on a thread."""
+    """Rebuild the index after this transaction: inline when small, else by the worker."""
 
     def go() -> None:
         if Postmortem.objects.filter(status__in=INDEXED_STATUSES).count() <= inline_rebuild_limit():
