@@ -74,3 +74,20 @@ def test_two_stage_clustering_on_many_factors_keeps_paraphrases_together() -> No
         themes_module.DIRECT_LIMIT = old
     alerts = _theme_of(themes, "a", "alert")
     assert alerts is not None and alerts == _theme_of(themes, "b", "Alert")
+
+
+def test_a_theme_label_leaves_out_filler_words() -> None:
+    for texts in (
+        (
+            "Traffic does not reach production evenly.",
+            "Traffic does not reach production in one wave.",
+        ),
+        ("The report does not list every vendor.", "The report did not list each vendor."),
+    ):
+        records = [
+            pm(f"s{i}", f"Incident {i}", factors=(text,), started=f"2026-0{i + 1}-10T09:00:00")
+            for i, text in enumerate(texts)
+        ]
+        themes = find_themes(records)
+        assert len(themes) == 1 and len(themes[0].terms) == 3
+        assert not any(w in ("does", "did") for t in themes[0].terms for w in t.split())

@@ -187,12 +187,46 @@ def _cluster(matrix: sp.csr_matrix, threshold: float, seed: int) -> np.ndarray:
     return second[first]
 
 
+# Auxiliaries and their contractions the vectoriser's English list lacks: filler in a label
+# ("traffic · does · production").
+_FILLER = frozenset(
+    [
+        "does",
+        "did",
+        "doing",
+        "done",
+        "doesn",
+        "didn",
+        "don",
+        "isn",
+        "wasn",
+        "weren",
+        "aren",
+        "hasn",
+        "haven",
+        "hadn",
+        "won",
+        "wouldn",
+        "shouldn",
+        "couldn",
+        "can",
+        "cannot",
+        "got",
+        "gets",
+        "getting",
+        "having",
+    ]
+)
+
+
 def _terms(vocabulary: np.ndarray, weights: np.ndarray, limit: int = 3) -> tuple[str, ...]:
     chosen: list[str] = []
     for col in np.argsort(-weights, kind="stable"):
         if weights[col] <= 0:
             break
         term = str(vocabulary[col]).replace("_", " ")
+        if any(word in _FILLER for word in term.split()):
+            continue
         if any(term in c.split() or c in term.split() or term == c for c in chosen):
             continue
         chosen.append(term)
