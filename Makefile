@@ -47,9 +47,9 @@ bench: setup system
 docs: setup
 	$(BIN)/python -m nofault.cli.gendocs docs
 
-## screenshots: refresh docs/img from the browser test (a real chromium through Playwright)
+## screenshots: refresh docs/img from the browser tests (a real chromium through Playwright)
 screenshots: setup system
-	NOFAULT_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/browser/test_flow.py
+	NOFAULT_SCREENSHOTS=docs $(BIN)/python -m pytest -q tests/browser/test_flow.py tests/browser/test_roles.py
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .mypy_cache .ruff_cache
