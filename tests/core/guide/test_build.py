@@ -221,7 +221,7 @@ def test_waivers_and_light_reviews(org: str, org_guide: Guide) -> None:
 def test_template_part_is_exactly_what_nofault_new_writes(org: str, org_guide: Guide) -> None:
     _, config = org_inputs(org)
     template = config.postmortem_template
-    (code,) = [b for b in _part(org_guide, 5).blocks if isinstance(b, Code)]
+    code = next(b for b in _part(org_guide, 5).blocks if isinstance(b, Code))
     assert code.text == new_postmortem_markdown(
         title="Short title of the incident",
         severity=config.severities[0].name,
@@ -369,3 +369,20 @@ def test_depth_where_practice_is_hard(org_guide: Guide) -> None:
     # Action items and measures live with the process.
     for words in ("Risk accepted is a valid outcome", "More approvals rarely help", "The pulse"):
         assert words in process
+
+
+def test_worked_example_follows_the_template_and_the_linter(org: str, org_guide: Guide) -> None:
+    from nofault.core.lint.engine import lint
+
+    _, config = org_inputs(org)
+    part = _part(org_guide, 5)
+    good, bad = [b.text for b in part.blocks if isinstance(b, Code)][1:3]
+    headings = [line[3:] for line in good.splitlines() if line.startswith("## ")]
+    assert headings == [s.title for s in config.postmortem_template if f"## {s.title}" in good]
+    assert len(headings) >= 10
+    blame = [f for f in lint(good).findings if f.category == "blame" and f.level != "info"]
+    assert blame == [], blame
+    (findings,) = [b for b in part.blocks if isinstance(b, Table) and b.css == "findings"]
+    real = [f for f in lint(bad).findings if f.category == "blame" and f.level != "info"]
+    assert len(findings.rows) == len(real) >= 2
+    assert {r[0] for r in findings.rows} == {str(f.line) for f in real}

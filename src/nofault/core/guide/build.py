@@ -46,6 +46,18 @@ from nofault.core.template import TemplateSection, new_postmortem_markdown
 
 
 @lru_cache(maxsize=1)
+def _example_content() -> dict[str, Any]:
+    """The worked example's sections and notes, and its blameful version."""
+    text = (
+        resources.files("nofault.core.guide")
+        .joinpath("data/example.yaml")
+        .read_text(encoding="utf-8")
+    )
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@lru_cache(maxsize=1)
 def process_content() -> dict[str, Any]:
     """The fixed content of the guide: stages, default responsibilities, facilitation."""
     text = (
@@ -837,7 +849,67 @@ class GuideBuilder:
             Heading("The file `nofault new` writes", "template-file", level=4),
             Code(skeleton, "markdown"),
         ]
+        blocks += self._worked_example(template)
         return Part(5, "template", "The postmortem template", tuple(blocks))
+
+    def _worked_example(self, template: tuple[TemplateSection, ...]) -> list[Block]:
+        """A filled-in postmortem under the organisation's headings, and a blameful version."""
+        data = _example_content()
+        severities = self.config.severities
+        sev = severities[1] if len(severities) > 1 else (severities[0] if severities else None)
+        texts: dict[str, str] = {k: str(v["text"]) for k, v in data["sections"].items()}
+        used = [s for s in template if s.kind.value in texts]
+        head = new_postmortem_markdown(
+            title=data["title"],
+            severity=sev.name if sev else None,
+            incidents=[data["incident"]],
+            authors=[self.role(Role.OWNER)],
+            created=self.today,
+            template=template,
+        ).split("\n# ", 1)[0]
+        good = "\n".join(
+            [head, "", f"# {data['title']}", ""]
+            + [f"## {s.title}\n\n{texts[s.kind.value]}\n" for s in used]
+        )
+        bad_sections = {k: str(v) for k, v in data["bad"].items()}
+        bad = "\n".join(
+            [head, "", f"# {data['title']}", ""]
+            + [f"## {s.title}\n\n{bad_sections[s.kind.value]}\n" for s in template
+               if s.kind.value in bad_sections]
+        )  # fmt: skip
+        notes = tuple((f"**{s.title}**", str(data["sections"][s.kind.value]["note"])) for s in used)
+        name = sev.name if sev else "a"
+        blocks: list[Block] = [
+            Heading(f"A worked example: a {name} postmortem", "worked-example"),
+            Paragraph(
+                "A filled-in postmortem under the headings of the template above, with a note "
+                "on why each section reads as it does. It changes when the template does."
+            ),
+            Table(("Section", "Why it reads this way"), notes, css="notes"),
+            Code(good, "markdown"),
+            Heading("The same incident, written with blame", "worked-example-bad"),
+            Paragraph(
+                "A short version of the same postmortem that blames a person, and what the "
+                "checks run on every draft say about it."
+            ),
+            Code(bad, "markdown"),
+        ]
+        findings = self._findings(bad)
+        if findings:
+            blocks.append(Table(("Line", "What the check says"), findings, css="findings"))
+        return blocks
+
+    def _findings(self, text: str) -> tuple[tuple[str, str], ...]:
+        if not self.rules:
+            return ()
+        from nofault.core.lint.engine import lint
+
+        result = lint(text, path="worked-example.md")
+        return tuple(
+            (str(f.line), f.message[:1].upper() + f.message[1:])
+            for f in result.findings
+            if f.level in ("warning", "error") and f.category == Category.BLAME.value
+        )
 
     def part_facilitation(self) -> Part:
         """Part 6: facilitation: opening, questions, responding to blame, closing."""

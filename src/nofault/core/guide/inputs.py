@@ -79,11 +79,38 @@ def _is_markdown(path: Path, text: str) -> bool:
     return bool(re.search(r"^\s*[-*+]\s+\*\*", text, re.MULTILINE))
 
 
+# A guide is read in one sitting: organisations publish a handful of values and a few dozen
+# principles. The bounds keep the build's cost bounded too (the PDF grows with every statement:
+# 200 values took 7 s, 20,000 took minutes and gigabytes).
+MAX_STATEMENTS = 60
+MAX_DESCRIPTION_CHARS = 3_000
+MAX_INPUT_CHARS = 200_000
+
+
 def parse_statements(
     text: str, kind: StatementKind, *, source: str, markdown: bool = False
 ) -> list[Statement]:
     """Parse values or principles from text (YAML, or a Markdown list when `markdown`)."""
+    if len(text) > MAX_INPUT_CHARS:
+        raise GuideInputError(
+            source, None, f"the {kind.plural} are longer than {MAX_INPUT_CHARS:,} characters"
+        )
     items = _parse_markdown(text, kind, source) if markdown else _parse_yaml(text, kind, source)
+    if len(items) > MAX_STATEMENTS:
+        raise GuideInputError(
+            source,
+            items[MAX_STATEMENTS].line,
+            f"{len(items)} {kind.plural}: a guide takes at most {MAX_STATEMENTS}; keep the ones "
+            "people should remember",
+        )
+    for item in items:
+        if len(item.description) > MAX_DESCRIPTION_CHARS:
+            raise GuideInputError(
+                source,
+                item.line,
+                f"the description of {item.name!r} is longer than "
+                f"{MAX_DESCRIPTION_CHARS:,} characters",
+            )
     if not items:
         raise GuideInputError(
             source,
