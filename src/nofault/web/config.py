@@ -46,6 +46,8 @@ class WebConfig:
     log_format: str = "plain"
     worker_stale_seconds: int = 120
     task_lease_seconds: int = 600
+    tasks: str = "database"
+    celery_broker_url: str = "redis://127.0.0.1:6379/0"
 
 
 # name -> (environment variable, description) ; the documented settings.
@@ -81,6 +83,11 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "worker_stale_seconds": (
         "NOFAULT_WORKER_STALE_SECONDS",
         "/readyz fails when no worker beat for this long (120); 0: no worker is checked",
+    ),
+    "tasks": ("NOFAULT_TASKS", "database (the queue in the database; default) or celery"),
+    "celery_broker_url": (
+        "NOFAULT_CELERY_BROKER_URL",
+        "the broker with NOFAULT_TASKS=celery: redis://… or amqp://… (redis://127.0.0.1:6379/0)",
     ),
     "task_lease_seconds": (
         "NOFAULT_TASK_LEASE_SECONDS",
@@ -323,6 +330,14 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Web
     worker_stale = _int(name, raw, minimum=0)
     name, raw = get("task_lease_seconds", 600)
     task_lease = _int(name, raw, minimum=5)
+    name, raw = get("tasks", "database")
+    tasks = str(raw).strip().lower()
+    if tasks not in ("database", "celery"):
+        raise ConfigError(f"{name} must be database or celery, not {raw!r}")
+    name, raw = get("celery_broker_url", "redis://127.0.0.1:6379/0")
+    broker = str(raw)
+    if not broker.startswith(("redis://", "rediss://", "amqp://", "amqps://")):
+        raise ConfigError(f"{name} must be a redis:// or amqp:// address, not {broker!r}")
     return WebConfig(
         data_dir=data_dir,
         secret_key=secret,
@@ -345,4 +360,6 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Web
         log_format=log_format,
         worker_stale_seconds=worker_stale,
         task_lease_seconds=task_lease,
+        tasks=tasks,
+        celery_broker_url=broker,
     )
