@@ -112,3 +112,29 @@ def test_a_held_out_organisation_gets_a_consistent_guide() -> None:
     text = to_markdown(guide)
     assert "PostHog" in text and "Your organisation" not in text and str(HELD_OUT) not in text
     assert all(t.complete for t in guide.traces if t.statement.description)
+
+
+def test_depth_checks_do_not_prefer_a_why_chain_to_an_equally_deep_narrative() -> None:
+    from nofault.core.lint.engine import lint
+
+    guide = GUIDES[0][1]
+    example = next(
+        b.text for b in guide.parts[4].blocks if getattr(b, "language", "") == "markdown"
+        and "## Analysis" in b.text and "Checkout errors" in b.text
+    )  # fmt: skip
+    before, after = example.split("## Analysis", 1)
+    rest = after.split("\n## ", 1)[1]
+    chain = (
+        f"{before}## Analysis\n\n"
+        "- Why did checkouts fail? Requests waited for a database connection until timeout.\n"
+        "- Why did they wait? The pool had 20 connections, fewer than the afternoon peak needs.\n"
+        "- Why was the pool lowered? The load test showed fewer than 15 connections in use.\n"
+        "- Why did the test show that? Its load profile predates the growth of afternoon sales.\n"
+        "- Why did it reach every server at once? Configuration changes skip the canary stage.\n"
+        f"\n## {rest}"
+    )
+
+    def depth(text: str) -> list[str]:
+        return sorted(f.code for f in lint(text).findings if f.category == "depth")
+
+    assert depth(example) == depth(chain)
