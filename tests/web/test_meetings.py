@@ -17,7 +17,9 @@ from nofault.web.worker.models import Task
 from nofault.web.worker.runner import work
 from tests.web.factories import make_incident, make_postmortem, make_user
 
-pytestmark = pytest.mark.django_db
+# The worker closes its connection between tasks (close_old_connections), as in production:
+# the test runs outside a wrapping transaction so that PostgreSQL's connection may close.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _people(author: Any) -> tuple[Postmortem, list[str]]:
