@@ -106,7 +106,7 @@ def test_guide_pdf_fetches_nothing(internal_host: Any, tmp_path: Any) -> None:
     base, hits = internal_host
     values = tmp_path / "values.md"
     values.write_text(f'- We learn together <img src="{base}/v.png">\n', encoding="utf-8")
-    pdf = build_guide(values=values, principles=None, fmt="pdf")
+    pdf = build_guide(values=values, principles=None, fmt="pdf", organisation="Acme")
     assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF")
     assert hits == []
 
