@@ -28,7 +28,9 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
         "psycopg",
         "httpx",
         "slack_sdk",
+        "prometheus_client",
     ),
+    "celery": ("celery", "redis"),
 }
 # The web app renders PDFs and computes insights: its extra brings theirs.
 EXTRA_MODULES["web"] += EXTRA_MODULES["pdf"] + EXTRA_MODULES["insights"]
