@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from tests.web.factories import PASSWORD, make_incident, make_postmortem
 
@@ -265,3 +265,63 @@ def test_every_response_carries_a_request_id(api: Any) -> None:
     assert given["X-Request-ID"] == "abc-123"
     made = api.get("/api/incidents/", HTTP_X_REQUEST_ID="bad id\nwith newline")
     assert made["X-Request-ID"] != "bad id\nwith newline" and len(made["X-Request-ID"]) == 32
+
+
+# --- 5. The guide's size is bounded, and its PDF is built once per version -------------------
+
+
+def _values(count: int) -> str:
+    return "".join(f"- **Value {n}**: We learn from incident {n} together.\n" for n in range(count))
+
+
+def test_a_guide_too_large_is_refused_at_save_and_in_the_cli(
+    facilitator: Any, tmp_path: Any
+) -> None:
+    from typer.testing import CliRunner
+
+    from nofault.cli.main import app
+    from nofault.core.guide.inputs import MAX_STATEMENTS
+
+    client = _login(facilitator)
+    huge = client.post("/guide/", {"values": _values(20_000), "principles": "", "config": ""})
+    assert huge.status_code == 400  # refused at save, never built
+    response = client.post(
+        "/guide/", {"values": _values(MAX_STATEMENTS + 1), "principles": "", "config": ""}
+    )
+    assert response.status_code == 400
+    assert f"at most {MAX_STATEMENTS}" in response.content.decode()
+    path = tmp_path / "values.md"
+    path.write_text(_values(MAX_STATEMENTS + 1), encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["guide", "build", "--values", str(path), "--organisation", "Acme"]
+    )
+    assert result.exit_code != 0
+    assert f"values.md:{MAX_STATEMENTS + 1}" in result.output and "at most" in result.output
+    long = tmp_path / "long.md"
+    long.write_text("- **Care**: " + "word " * 1_000 + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["guide", "build", "--values", str(long), "--organisation", "Acme"]
+    )
+    assert result.exit_code != 0 and "longer than" in result.output
+
+
+@override_settings(NOFAULT_ORGANISATION="Harbour Lines")
+def test_the_guide_pdf_is_built_once_per_version(facilitator: Any) -> None:
+    from django.core.cache import cache
+
+    from nofault.web.guides import services
+
+    client = _login(facilitator)
+    assert (
+        client.post("/guide/", {"values": _values(3), "principles": "", "config": ""}).status_code
+        == 302
+    )
+    inputs = services.guide_inputs_get()
+    key = services.guide_pdf_cache_key(inputs)
+    cache.delete(key)
+    first = client.get("/guide/guide.pdf")
+    assert first.status_code == 200 and first.content.startswith(b"%PDF")
+    assert cache.get(key) == first.content  # kept under the inputs' version
+    assert client.get("/guide/guide.pdf").content == first.content
+    client.post("/guide/", {"values": _values(4), "principles": "", "config": ""})
+    assert services.guide_pdf_cache_key(services.guide_inputs_get()) != key  # a new version

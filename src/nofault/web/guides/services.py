@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from nofault.__about__ import __version__
 from nofault.web.api_errors import NotAllowedError, ServiceError
 from nofault.web.choices import Role
 from nofault.web.guides import builder
@@ -79,4 +83,25 @@ def guide_build(*, inputs: GuideInputs, fmt: str = "html") -> BuiltGuide:
         raise ServiceError(
             "add the values or the principles first", reason="no_inputs", status_code=404
         )
-    return _build(values=inputs.values, principles=inputs.principles, config=inputs.config, fmt=fmt)
+    if fmt != "pdf":
+        return _build(
+            values=inputs.values, principles=inputs.principles, config=inputs.config, fmt=fmt
+        )
+    # A PDF costs seconds to build and changes only with the inputs: kept by their version.
+    key = guide_pdf_cache_key(inputs)
+    content = cache.get(key)
+    if content is None:
+        built = _build(
+            values=inputs.values, principles=inputs.principles, config=inputs.config, fmt=fmt
+        )
+        cache.set(key, built.content, timeout=None)
+        return built
+    return BuiltGuide(content=content, media_type=builder.MEDIA_TYPES["pdf"])
+
+
+def guide_pdf_cache_key(inputs: GuideInputs) -> str:
+    """The cache key of the guide's PDF: a hash of everything it is built from."""
+    parts = [__version__, settings.NOFAULT_ORGANISATION, inputs.values, inputs.principles,
+             inputs.config]  # fmt: skip
+    digest = hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+    return f"nofault:guide-pdf:{digest}"
