@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "nofault.web.search",
     "nofault.web.worker",
     "nofault.web.meetings",
+    "nofault.web.notifications",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ from nofault.core.policy import PolicyError
 from nofault.web.api_errors import NotAllowedError, ServiceError
 from nofault.web.choices import Role, Severity
 from nofault.web.incidents.models import Incident
+from nofault.web.notifications import services as notify
 from nofault.web.postmortems.models import Approval, Comment, Postmortem
 from nofault.web.postmortems.services import require_edit, source_write
 from nofault.web.reviews.models import PolicySettings, ServiceTeam, Waiver
@@ -218,13 +219,21 @@ def postmortem_submit_for_review(
     postmortem.reviewers.set(reviewers)
     postmortem.approvals.all().delete()
     postmortem.submitted_at = timezone.now()
-    return _set_status(
+    submitted = _set_status(
         postmortem,
         actor,
         "in_review",
         "submitted for review",
         reviewers=[r.username for r in reviewers],
     )
+    notify.review_event_notify(
+        event="review_requested",
+        event_key=f"review_requested:{submitted.pk}:{submitted.revision}",
+        postmortem=submitted,
+        actor=actor,
+        recipients=reviewers,
+    )
+    return submitted
 
 
 def postmortem_comment_add(*, postmortem: Postmortem, actor: Any, body: str) -> Comment:
@@ -234,9 +243,18 @@ def postmortem_comment_add(*, postmortem: Postmortem, actor: Any, body: str) -> 
         raise ServiceError("a comment needs some text", reason="empty_comment")
     if len(body) > 20_000:
         raise ServiceError("a comment is limited to 20,000 characters", reason="too_large")
-    return Comment.objects.create(
+    comment = Comment.objects.create(
         postmortem=postmortem, author=actor, body=body, revision=postmortem.revision
     )
+    notify.review_event_notify(
+        event="mentioned",
+        event_key=f"comment:{comment.pk}",
+        postmortem=postmortem,
+        actor=actor,
+        recipients=notify.mentioned_users(body),
+        note=body,
+    )
+    return comment
 
 
 def _verdict(postmortem: Postmortem, actor: Any, verdict: str) -> Approval:
@@ -257,6 +275,13 @@ def _verdict(postmortem: Postmortem, actor: Any, verdict: str) -> Approval:
             "created_at": timezone.now(),
             "verdict": verdict,
         },
+    )
+    notify.review_event_notify(
+        event="approved" if verdict == Approval.APPROVED else "changes_requested",
+        event_key=f"verdict:{approval.pk}:{verdict}:{approval.created_at.isoformat()}",
+        postmortem=postmortem,
+        actor=actor,
+        recipients=notify.postmortem_authors(postmortem),
     )
     return approval
 
@@ -307,7 +332,21 @@ def postmortem_publish(
     if postmortem.blame_count:  # accepted: who, and which findings, are kept with the record
         postmortem.blame_accepted_by = actor
         postmortem.blame_accepted = [f for f in postmortem.findings if f.get("category") == "blame"]
-    return _set_status(postmortem, actor, "published", "published", published=timezone.localdate())
+    published = _set_status(
+        postmortem, actor, "published", "published", published=timezone.localdate()
+    )
+    notify.review_event_notify(
+        event="published",
+        event_key=f"published:{published.pk}:{published.revision}",
+        postmortem=published,
+        actor=actor,
+        recipients=[
+            *notify.postmortem_authors(published),
+            *published.reviewers.all(),
+            *notify.users_named([published.facilitator]),
+        ],
+    )
+    return published
 
 
 @transaction.atomic

@@ -1,0 +1,65 @@
+"""Review events reach the people concerned by email (a real SMTP server) through the worker;
+a repeated event mails nobody twice, and a person who turned email off gets none."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from nofault.web.notifications.services import preference_set, review_event_notify
+from nofault.web.reviews import services as reviews
+from nofault.web.worker.runner import work
+from tests.web.factories import make_postmortem, make_user
+
+# The worker closes its connection between tasks: no wrapping transaction (PostgreSQL).
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _subjects(smtp: Any, address: str) -> list[str]:
+    return [str(m["Subject"]) for m in smtp.to(address)]
+
+
+def test_review_events_reach_the_people_concerned_once(smtp: Any) -> None:
+    alex = make_user("author", "alex")
+    sam = make_user("author", "sam")
+    vic = make_user("author", "vic")
+    for user in (alex, sam, vic):
+        user.email = f"{user.username}@example.org"
+        user.save()
+    pm = make_postmortem(alex)
+    reviews.postmortem_submit_for_review(postmortem=pm, actor=alex, reviewers=[sam])
+    work(burst=True, schedule=False)
+    assert _subjects(smtp, "sam@example.org") == [f"Review requested: {pm.title}"]
+    assert smtp.to("alex@example.org") == []  # the actor is not told of their own step
+
+    pm.refresh_from_db()
+    reviews.postmortem_comment_add(
+        postmortem=pm, actor=sam, body="@alex the timeline stops at 10:42; @nobody here"
+    )
+    reviews.postmortem_approve(postmortem=pm, actor=sam)
+    work(burst=True, schedule=False)
+    assert _subjects(smtp, "alex@example.org") == [
+        f"You were mentioned: {pm.title}",
+        f"Approved: {pm.title}",
+    ]
+    mention = smtp.to("alex@example.org")[0].get_payload()
+    assert "the timeline stops at 10:42" in mention and f"/postmortems/{pm.pk}/" in mention
+
+    # The same event raised again (a retried step) sends nothing more.
+    before = len(smtp.messages)
+    review_event_notify(
+        event="review_requested",
+        event_key=f"review_requested:{pm.pk}:{pm.revision}",
+        postmortem=pm,
+        actor=alex,
+        recipients=[sam],
+    )
+    work(burst=True, schedule=False)
+    assert len(smtp.messages) == before
+
+    # Vic turned email off: a mention reaches nobody.
+    preference_set(user=vic, email=False, slack=False, slack_id="")
+    reviews.postmortem_comment_add(postmortem=pm, actor=sam, body="thanks @vic")
+    work(burst=True, schedule=False)
+    assert smtp.to("vic@example.org") == []
