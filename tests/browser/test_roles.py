@@ -6,8 +6,10 @@ critical violation, and must fit the screen's width (wide tables scroll inside t
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,6 +18,9 @@ from axe_playwright_python.sync_playwright import Axe
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = {"laptop": 1366, "phone": 390}
+# `make screenshots` keeps the editor, the guide and the board at both widths for the docs.
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+SHOTS_TO_DOCS = os.environ.get("NOFAULT_SCREENSHOTS") == "docs"
 AXE = Axe()
 # axe's tags for WCAG 2.0, 2.1 and 2.2, levels A and AA.
 AXE_OPTIONS = {
@@ -38,10 +43,13 @@ def _audit(page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width, page.url
 
 
-def _visit(page: Any, base: str, path: str) -> None:
+def _visit(page: Any, base: str, path: str, shot: str = "") -> None:
     response = page.goto(base + path)
     assert response is not None and response.status == 200, path
     _audit(page)
+    if shot and SHOTS_TO_DOCS:
+        width = page.viewport_size["width"]
+        page.screenshot(path=str(DOCS_IMG / f"{shot}-{width}.png"))
 
 
 @pytest.fixture(params=list(WIDTHS))
@@ -99,20 +107,20 @@ def test_each_role_daily_path(live_server: Any, screen: dict[str, Any]) -> None:
         "/postmortems/",
         f"/incidents/{incident_key}/",
         f"/postmortems/{published.pk}/",
-        "/actions/",
         "/actions/list/",
         "/reviews/",
-        "/guide/",
         "/search/",
         "/search/?q=canary",
         "/insights/",
     ):
         _visit(page, base, path)
+    _visit(page, base, "/actions/", shot="actions")
+    _visit(page, base, "/guide/", shot="guide")
     page.close()
 
     # Author: writes in the editor, adds a timeline row, requests review.
     page = _as(screen, base, "alex")
-    _visit(page, base, f"/postmortems/{draft.pk}/edit/")
+    _visit(page, base, f"/postmortems/{draft.pk}/edit/", shot="editor")
     editor = page.locator("#source")
     source = editor.input_value()
     editor.fill(source.replace("## Summary\n\n", "## Summary\n\nThe cache emptied at once. ", 1))
