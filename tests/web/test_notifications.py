@@ -63,3 +63,20 @@ def test_review_events_reach_the_people_concerned_once(smtp: Any) -> None:
     reviews.postmortem_comment_add(postmortem=pm, actor=sam, body="thanks @vic")
     work(burst=True, schedule=False)
     assert smtp.to("vic@example.org") == []
+
+
+def test_each_person_sets_their_own_preferences(author: Any, viewer: Any) -> None:
+    from django.test import Client
+
+    from nofault.web.notifications.services import preference
+
+    client = Client()
+    client.force_login(author)
+    page = client.get("/notifications/")
+    assert page.status_code == 200 and 'name="email" checked' in page.content.decode()
+    saved = client.post("/notifications/", {"slack": "on", "slack_id": " U0123ABCD "})
+    assert saved.status_code == 302
+    chosen = preference(author)
+    assert (chosen.email, chosen.slack, chosen.slack_id) == (False, True, "U0123ABCD")
+    assert preference(viewer).email is True  # nobody else's changed
+    assert Client().get("/notifications/").status_code in (302, 401, 403)

@@ -13,6 +13,7 @@ from nofault.web.actions.api import ActionItemViewSet
 from nofault.web.health import metrics, readyz
 from nofault.web.incidents.api import IncidentViewSet
 from nofault.web.insights.api import api_urlpatterns as insights_api
+from nofault.web.notifications import views as notification_views
 from nofault.web.postmortems.api import LintView, PostmortemViewSet
 from nofault.web.search.api import api_urlpatterns as search_api
 
@@ -46,6 +47,7 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics, name="metrics"),
     path("accounts/", include("nofault.web.accounts.urls")),
+    path("notifications/", notification_views.preferences, name="notification-preferences"),
     path("incidents/", include("nofault.web.incidents.urls")),
     path("postmortems/", include("nofault.web.postmortems.urls")),
     path("actions/", include("nofault.web.actions.urls")),
