@@ -261,8 +261,9 @@ def slack_export_messages(
         if _strip_root(info.filename) == "users.json":
             users = _read_json(archive, info, budget)
             names = _user_names(users if isinstance(users, list) else [])
-    first = (start - timedelta(days=1)).date() if start else date.min
-    last = (end + timedelta(days=1)).date() if end else date.max
+    # A day either side: a day file is named by the exporting workspace's own date.
+    first = start.date() - timedelta(days=1) if start and start.date() > date.min else date.min
+    last = end.date() + timedelta(days=1) if end and end.date() < date.max else date.max
     messages: list[ChatMessage] = []
     files = [(c, i) for c, i in _day_files(archive) if c == channel]
     if not files:

@@ -27,6 +27,8 @@ def _starts_at(text: str, zone_name: str) -> datetime:
         raise ServiceError(
             f"{text!r} is not a time (write 2026-03-04 14:00)", reason="invalid"
         ) from None
+    if not 2000 <= at.year <= 2999:
+        raise ServiceError(f"{text!r} is not a year a meeting can be held", reason="invalid")
     return (at.replace(tzinfo=zone) if at.tzinfo is None else at).astimezone(UTC)
 
 

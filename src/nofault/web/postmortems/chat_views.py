@@ -27,6 +27,8 @@ def _when(text: str, default: datetime | None) -> datetime | None:
         at = datetime.fromisoformat(text)
     except ValueError:
         raise ServiceError(f"{text!r} is not a time (write 2026-03-04 09:30)") from None
+    if not 1990 <= at.year <= 2999:
+        raise ServiceError(f"{text!r} is outside the years chat can be read for")
     return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
 
 
@@ -73,6 +75,8 @@ def _chat_page(request: HttpRequest, pm: Postmortem) -> HttpResponse:
                     day = date.fromisoformat(post["day"].strip())
                 except ValueError:
                     raise ServiceError(f"{post['day']!r} is not a date") from None
+                if not 1990 <= day.year <= 2999:
+                    raise ServiceError(f"{post['day']!r} is outside the years chat is read for")
             found = chat.transcript_candidates(text=text, day=day, zone=zone, start=start, end=end)
             source = "chat transcript"
         elif post.get("mode") == "slack":
