@@ -92,7 +92,7 @@ def test_light_reviews_are_scored_on_their_own_parts() -> None:
     light = depth_score(_pm("light-good-cache-jitter.md"), today=TODAY)
     assert light.score == 100
     skipped = [p for p in light.parts if p.max == 0]
-    assert {p.name for p in skipped} == {"categories", "chains", "timeline", "impact"}
+    assert {p.name for p in skipped} == {"categories", "chains", "reasoning", "timeline", "impact"}
     assert all(p.detail == "not required for a light review" for p in skipped)
 
 

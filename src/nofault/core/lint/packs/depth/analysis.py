@@ -222,11 +222,11 @@ def impact_quantified(pm: Postmortem) -> bool:
     impact = section_text(pm, SectionKind.IMPACT)
     if not has_content(impact):
         impact = section_text(pm, SectionKind.SUMMARY)
-    return _measured(impact)
+    return measured(impact)
 
 
 @lru_cache(maxsize=8)
-def _measured(text: str) -> bool:
+def measured(text: str) -> bool:
     """Tell whether a text states a figure (a rule and the depth score both ask, per file)."""
     text = without_comments(text)
     if _MEASURE_FOLDED is not None and text.isascii():

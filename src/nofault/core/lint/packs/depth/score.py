@@ -16,6 +16,7 @@ from nofault.core.document import Postmortem, ReviewLevel, SectionKind
 from nofault.core.lint.config import LintConfig
 from nofault.core.lint.packs.actions import analysis as act
 from nofault.core.lint.packs.depth import analysis as dep
+from nofault.core.lint.packs.depth import prose
 from nofault.core.lint.packs.depth.analysis import ResponseTimes, response_times
 
 __all__ = [
@@ -32,12 +33,14 @@ __all__ = [
 # factors, detection, what went well and sound, covering actions; nothing else costs it.
 WEIGHTS: dict[str, dict[str, float]] = {
     "full": {
-        "factors": 15, "categories": 10, "chains": 10, "detection": 10, "timeline": 15,
-        "impact": 10, "learning sections": 10, "action coverage": 10, "action quality": 10,
+        "factors": 15, "categories": 5, "chains": 10, "reasoning": 15, "detection": 10,
+        "timeline": 8, "impact": 10, "learning sections": 7, "action coverage": 10,
+        "action quality": 10,
     },
     "light": {
-        "factors": 20, "categories": 0, "chains": 0, "detection": 20, "timeline": 0,
-        "impact": 0, "learning sections": 15, "action coverage": 20, "action quality": 25,
+        "factors": 20, "categories": 0, "chains": 0, "reasoning": 0, "detection": 20,
+        "timeline": 0, "impact": 0, "learning sections": 15, "action coverage": 20,
+        "action quality": 25,
     },
 }  # fmt: skip
 
@@ -99,6 +102,14 @@ def _factors(pm: Postmortem, config: LintConfig, light: bool) -> tuple[float, st
     note = f" ({dropped} naming a person or human error, not counted)" if dropped else ""
     if light:
         return (1.0 if counted else 0.0), f"{_plural(counted, 'condition')} listed{note}"
+    if not total:
+        # No list of factors was read: a narrative explains its conditions in sentences, and
+        # several such sentences earn most of this part (a list is clearer to act on).
+        causes = prose.reasoning(pm).causes
+        return 0.8 * min(causes / prose.CAUSE_FULL, 1.0), (
+            f"no list of contributing factors; {_plural(causes, 'sentence')} explain causes "
+            f"({prose.CAUSE_FULL} earn 80%)"
+        )
     fraction = {0: 0.0, 1: 1 / 3, 2: 2 / 3}.get(counted, 1.0)
     return fraction, f"{_plural(counted, 'contributing factor')}; 3 or more score full{note}"
 
@@ -143,6 +154,15 @@ def _chains(pm: Postmortem, config: LintConfig) -> tuple[float, str]:
     return 0.0, "no five-whys chain and no analysis narrative"
 
 
+def _reasoning(pm: Postmortem) -> tuple[float, str]:
+    found = prose.reasoning(pm)
+    return found.fraction, (
+        f"{_plural(found.causes, 'sentence')} explaining causes "
+        f"({prose.CAUSE_FULL} score full), {found.response} examining detection and the "
+        f"response ({prose.RESPONSE_FULL} score full), outside the timeline"
+    )
+
+
 def _detection(pm: Postmortem, light: bool) -> tuple[float, str]:
     when = dep.detection_time_known(pm)
     how = dep.detection_described(pm)
@@ -183,6 +203,9 @@ def _impact(pm: Postmortem) -> tuple[float, str]:
         return 1.0, "quantified"
     if dep.has_content(dep.section_text(pm, SectionKind.IMPACT)):
         return 0.3, "described but not measured (no duration, count or rate)"
+    if dep.measured(prose.explaining_text(pm)):
+        # No Impact section: a narrative states its figures where it tells the story.
+        return 0.6, "figures stated in the text, no impact section"
     return 0.0, "no impact given"
 
 
@@ -268,6 +291,7 @@ def depth_score(
         "factors": _factors(pm, config, light),
         "categories": _categories(pm),
         "chains": _chains(pm, config),
+        "reasoning": _reasoning(pm),
         "detection": _detection(pm, light),
         "timeline": _timeline(pm, config, zone),
         "impact": _impact(pm),
