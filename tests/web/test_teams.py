@@ -77,3 +77,24 @@ def test_the_people_page_shows_each_persons_teams(admin: Any, author: Any) -> No
     assert '<th scope="col">Teams</th>' in page
     row = page.split("<td>alex")[1].split("</tr>")[0]
     assert "Payments" in row
+
+
+def test_lists_and_the_board_filter_by_team(admin: Any, author: Any) -> None:
+    ServiceTeam.objects.create(service="checkout", team="Payments")
+    ServiceTeam.objects.create(service="search-api", team="Search")
+    paying = make_postmortem(author, make_incident(author, services=["Checkout", "web"]))
+    searching = make_postmortem(author, make_incident(author, services=["search-api"]))
+    api = _api(admin)
+    incidents = api.get("/api/incidents/?team=Payments").json()["results"]
+    assert [i["id"] for i in incidents] == [paying.incident.key]
+    postmortems = api.get("/api/postmortems/?team=Search").json()["results"]
+    assert [p["id"] for p in postmortems] == [searching.pk]
+    items = api.get("/api/action-items/?team=Payments").json()["results"]
+    assert items and {i["postmortem"] for i in items} == {paying.pk}
+    assert api.get("/api/incidents/?team=Nobody").json()["count"] == 0
+    client = Client()
+    client.force_login(admin)
+    page = client.get("/postmortems/?team=Search").content.decode()
+    assert f"/postmortems/{searching.pk}/" in page and f"/postmortems/{paying.pk}/" not in page
+    board = client.get("/actions/list/?team=Search").content.decode()
+    assert searching.incident.key in board and paying.incident.key not in board

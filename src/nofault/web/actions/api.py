@@ -57,7 +57,7 @@ class StatusSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-_FILTERS = ["status", "owner", "overdue", "postmortem"]
+_FILTERS = ["status", "owner", "team", "overdue", "postmortem"]
 
 
 @extend_schema(tags=["action items"])

@@ -14,6 +14,7 @@ class ActionFilterForm(forms.Form):
         choices=[("", "Any status"), *ActionStatusChoices.choices()], required=False
     )
     owner = forms.CharField(required=False)
+    team = forms.CharField(required=False, max_length=200)
     due_before = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     overdue = forms.ChoiceField(choices=[("", "Overdue?"), ("yes", "Overdue only")], required=False)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from nofault.web.actions.models import ActionItem
 from nofault.web.incidents.models import Incident
-from nofault.web.incidents.selectors import visible_incident_filter
+from nofault.web.incidents.selectors import team_filter, visible_incident_filter
 
 
 def action_item_list_visible(
@@ -92,6 +92,8 @@ def _filtered(qs: QuerySet[ActionItem], filters: dict[str, str] | None) -> Query
         qs = qs.filter(status=f["status"])
     if f.get("owner"):
         qs = qs.filter(owner__icontains=f["owner"])
+    if f.get("team"):
+        qs = qs.filter(team_filter(f["team"], "postmortem__incident__"))
     if f.get("due_before"):
         qs = qs.filter(due__lte=f["due_before"])
     if f.get("overdue") == "yes":

@@ -67,7 +67,7 @@ class IncidentSerializer(serializers.ModelSerializer):
         return pm.pk if pm else None
 
 
-_FILTERS = ["severity", "status", "service", "has_postmortem", "overdue", "q"]
+_FILTERS = ["severity", "status", "service", "team", "has_postmortem", "overdue", "q"]
 
 
 @extend_schema(tags=["incidents"])

@@ -27,6 +27,17 @@ def visible_incident_filter(user: Any, prefix: str = "") -> Q:
     return visible
 
 
+def team_filter(team: str, prefix: str = "") -> Q:
+    """A Q that keeps incidents of a team: those naming a service the team is mapped to."""
+    from nofault.web.reviews.models import ServiceTeam
+
+    services = ServiceTeam.objects.filter(team=team.strip()).values_list("service", flat=True)
+    kept = Q(pk__in=[])
+    for service in sorted({s.lower() for s in services}):
+        kept |= Q(**{f"{prefix}services_index__contains": f",{service},"})
+    return kept
+
+
 def team_services(user: Any) -> list[str]:
     """The services (lower-case) mapped to the teams the user belongs to."""
     from nofault.web.reviews.models import ServiceTeam
@@ -54,6 +65,8 @@ def incident_list_visible(
         qs = qs.filter(status=f["status"])
     if f.get("service"):
         qs = qs.filter(services_index__contains=f",{f['service'].strip().lower()},")
+    if f.get("team"):
+        qs = qs.filter(team_filter(f["team"]))
     if f.get("has_postmortem") in ("yes", "no"):
         qs = qs.filter(postmortem__isnull=f["has_postmortem"] == "no")
     if f.get("overdue") == "yes":

@@ -193,7 +193,8 @@ class PostmortemViewSet(viewsets.GenericViewSet):
 
     def get_queryset(self) -> Any:
         """Visible postmortems."""
-        filters = {k: str(self.request.query_params.get(k, "")) for k in ("status", "severity")}
+        keys = ("status", "severity", "team")
+        filters = {k: str(self.request.query_params.get(k, "")) for k in keys}
         return selectors.postmortem_list_visible(user=self.request.user, filters=filters)
 
     def _get(self, request: Request, pk: Any) -> Postmortem:

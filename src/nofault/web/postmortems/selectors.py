@@ -6,11 +6,12 @@ import hashlib
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from nofault.web.incidents.selectors import visible_incident_filter
-from nofault.web.postmortems.models import Postmortem
+from nofault.web.choices import Role
+from nofault.web.incidents.selectors import team_filter, visible_incident_filter
+from nofault.web.postmortems.models import Postmortem, Revision
 from nofault.web.rendering import markdown_to_html
 
 BODY_CACHE_SECONDS = 24 * 60 * 60
@@ -23,12 +24,45 @@ def postmortem_list_visible(
     qs = Postmortem.objects.filter(visible_incident_filter(user, "incident__")).select_related(
         "incident"
     )
+    drafts = draft_reader_filter(user)
+    if drafts is not None:
+        qs = qs.filter(drafts)
     f = {k: str(v).replace("\x00", "") for k, v in (filters or {}).items()}
     if f.get("status"):
         qs = qs.filter(status=f["status"])
     if f.get("severity"):
         qs = qs.filter(incident__severity=f["severity"])
+    if f.get("team"):
+        qs = qs.filter(team_filter(f["team"], "incident__"))
     return qs
+
+
+def draft_reader_filter(user: Any) -> Q | None:
+    """A Q on postmortems that keeps the drafts this person may read (and every published
+    one); None when they read every draft (a facilitator or admin).
+
+    When the organisation keeps drafts to their participants (`draft_readers`), a postmortem
+    before publication is read by whoever started it or saved a revision of it, its
+    reviewers, facilitators and admins. The setting is read inside the same query.
+    """
+    from nofault.web.reviews.models import PolicySettings
+
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if user.has_role(Role.FACILITATOR):
+        return None
+    kept = PolicySettings.objects.filter(draft_readers=PolicySettings.PARTICIPANTS)
+    reviewing = Postmortem.reviewers.through.objects.filter(
+        postmortem_id=OuterRef("pk"), user_id=user.pk
+    )
+    wrote = Revision.objects.filter(postmortem_id=OuterRef("pk"), author_id=user.pk)
+    return (
+        Q(status="published")
+        | ~Q(Exists(kept))
+        | Q(created_by_id=user.pk)
+        | Q(Exists(reviewing))
+        | Q(Exists(wrote))
+    )
 
 
 # What the postmortem's page shows: the other columns (and the incident's) are not read.

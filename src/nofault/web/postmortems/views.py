@@ -56,7 +56,7 @@ def _editor_context(pm: Postmortem, request: HttpRequest, **extra: Any) -> dict[
 
 def postmortem_list(request: HttpRequest) -> HttpResponse:
     """Every visible postmortem, by status."""
-    filters = {k: v for k, v in request.GET.items() if k in ("status", "severity")}
+    filters = {k: v for k, v in request.GET.items() if k in ("status", "severity", "team")}
     qs = selectors.postmortem_list_visible(user=request.user, filters=filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "postmortems/list.html", {"page": page, "filters": filters})

@@ -21,6 +21,14 @@ class PolicySettings(models.Model):
     sponsor = models.CharField(max_length=150, blank=True, default="")
     # A review needs at least one reviewer who is not an author of the postmortem.
     independent_reviewer = models.BooleanField(default=True)
+    # Who reads a postmortem before it is published: everyone who may see the incident, or
+    # only its participants (authors, reviewers, facilitators and admins).
+    EVERYONE, PARTICIPANTS = "everyone", "participants"
+    draft_readers = models.CharField(
+        max_length=20,
+        default=EVERYONE,
+        choices=[(EVERYONE, "Everyone"), (PARTICIPANTS, "Authors, reviewers, facilitators")],
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

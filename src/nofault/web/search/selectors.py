@@ -24,6 +24,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from nofault.web.incidents.models import Incident
 from nofault.web.incidents.selectors import visible_incident_filter
+from nofault.web.postmortems.models import Postmortem
+from nofault.web.postmortems.selectors import draft_reader_filter
 from nofault.web.search.models import SearchEntry
 
 FILTERS = ("kind", "severity", "service", "team", "category", "status", "since", "until")
@@ -109,7 +111,12 @@ def _visible(user: Any) -> QuerySet[SearchEntry]:
     if not rule:  # the rule keeps every incident (admins)
         return SearchEntry.objects.all()
     hidden = Incident.objects.exclude(rule).order_by().values("id")
-    return SearchEntry.objects.exclude(incident_id__in=hidden)
+    entries = SearchEntry.objects.exclude(incident_id__in=hidden)
+    drafts = draft_reader_filter(user)
+    if drafts is not None:  # drafts the organisation keeps to their participants
+        unread = Postmortem.objects.exclude(drafts).order_by().values("id")
+        entries = entries.exclude(kind="postmortem", object_id__in=unread)
+    return entries
 
 
 def _listed(qs: QuerySet[SearchEntry], name: str, value: str) -> QuerySet[SearchEntry]:
