@@ -8,6 +8,7 @@ from types import FrameType
 import typer
 
 from nofault.cli.console import stdout
+from nofault.cli.extras import require
 from nofault.cli.main import ExitCode, app
 from nofault.cli.web_cmd import _migrate, _setup_django
 
@@ -26,11 +27,18 @@ def worker(
 ) -> None:
     """Run background tasks from the database queue, with retries, backoff and a heartbeat.
 
+    With NOFAULT_TASKS=celery, runs a Celery worker (beat included) on the configured broker.
+
     Stops cleanly on SIGTERM or Ctrl-C after the task it is running. Exits 1 in --burst mode
     when a task failed.
     """
     _setup_django("worker")
     _migrate()
+    from django.conf import settings
+
+    if settings.NOFAULT_TASKS == "celery":
+        _celery_worker()
+        return
     from nofault.web.worker.runner import work
 
     stopping = False
@@ -45,3 +53,20 @@ def worker(
     stdout.print(f"Ran {report.succeeded + report.failed} task(s): {report.failed} failed.")
     if burst and report.failed:
         raise typer.Exit(ExitCode.FINDINGS)
+
+
+def _celery_worker() -> None:
+    """Run a Celery worker with beat embedded, on the broker NOFAULT_CELERY_BROKER_URL names."""
+    require("celery", "worker")
+    import tempfile
+    from pathlib import Path
+
+    from nofault.web.worker.celery import configure
+    from nofault.web.worker.runner import worker_name
+
+    # One beat schedule file per process: two workers on one machine must not share it.
+    schedule = Path(tempfile.gettempdir()) / f"nofault-beat-{worker_name().replace(':', '-')}"
+    configure().worker_main(
+        ["worker", "--beat", "--pool", "solo", "--loglevel", "INFO",
+         "--hostname", f"nofault@{worker_name()}", "--schedule", str(schedule)]
+    )  # fmt: skip

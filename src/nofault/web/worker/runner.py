@@ -16,7 +16,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -62,14 +62,20 @@ def schedule_due() -> int:
     return queued
 
 
-def claim(worker: str) -> Task | None:
-    """Take the oldest due task, or one whose runner's lease expired; None when none is due."""
-    now = timezone.now()
-    lease = timedelta(seconds=settings.NOFAULT_TASK_LEASE_SECONDS)
-    due = Q(status=TaskStatus.QUEUED, run_after__lte=now) | Q(
+def _due(now: datetime) -> Q:
+    return Q(status=TaskStatus.QUEUED, run_after__lte=now) | Q(
         status=TaskStatus.RUNNING, locked_until__lt=now
     )
-    for candidate in Task.objects.filter(due).order_by("run_after", "id")[:10]:
+
+
+def claim(worker: str, *, pk: int | None = None) -> Task | None:
+    """Take the oldest due task (or task `pk` if due), or one whose runner's lease expired."""
+    now = timezone.now()
+    lease = timedelta(seconds=settings.NOFAULT_TASK_LEASE_SECONDS)
+    due = Task.objects.filter(_due(now))
+    if pk is not None:
+        due = due.filter(pk=pk)
+    for candidate in due.order_by("run_after", "id")[:10]:
         won = Task.objects.filter(
             pk=candidate.pk, status=candidate.status, locked_until=candidate.locked_until
         ).update(status=TaskStatus.RUNNING, locked_until=now + lease, worker=worker)
@@ -107,6 +113,13 @@ class _LeaseKeeper:
     def __exit__(self, *exc: object) -> None:
         self.stop.set()
         self.thread.join()
+
+
+def due_ids(*, older_than: timedelta = timedelta(0)) -> list[int]:
+    """The ids of tasks due for at least `older_than` (Celery's sweep sends them again)."""
+    return list(
+        Task.objects.filter(_due(timezone.now() - older_than)).values_list("id", flat=True)[:1000]
+    )
 
 
 def run_task(task: Task) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -59,7 +60,7 @@ def enqueue(
     key = key or f"{name}:{uuid.uuid4().hex}"
     try:
         with transaction.atomic():
-            return Task.objects.create(
+            queued = Task.objects.create(
                 name=name,
                 kwargs=kwargs,
                 key=key,
@@ -68,6 +69,12 @@ def enqueue(
             )
     except IntegrityError:
         return Task.objects.get(key=key)
+    if settings.NOFAULT_TASKS == "celery":
+        from nofault.web.worker.celery import send
+
+        # The row is the task; the message only says which row to run, once it is committed.
+        transaction.on_commit(lambda: send(queued.pk, at=queued.run_after))
+    return queued
 
 
 def enqueue_on_commit(name: str, *, key: str | None = None, **kwargs: Any) -> None:

@@ -1,0 +1,56 @@
+"""`nofault worker` on Celery with Redis (NOFAULT_TASKS=celery): beat queues the periodic
+reminder run, a message runs it, the heartbeat is recorded; a real worker process and the
+Redis at 127.0.0.1:6379."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+BROKER = "redis://127.0.0.1:6379/13"
+
+
+def _redis_answers() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(BROKER, socket_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def test_a_celery_worker_runs_the_scheduled_reminder_run_once(tmp_path: Path) -> None:
+    if not _redis_answers():
+        pytest.fail(f"Redis at {BROKER} is needed for this test")
+    env = {**os.environ, "NOFAULT_DATA_DIR": str(tmp_path), "NOFAULT_TASKS": "celery",
+           "NOFAULT_CELERY_BROKER_URL": BROKER}  # fmt: skip
+    exe = str(Path(sys.executable).with_name("nofault"))
+    worker = subprocess.Popen([exe, "worker"], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
+    rows: list[tuple[str, str]] = []
+    beats: list[tuple[str]] = []
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            time.sleep(1)
+            try:
+                db = sqlite3.connect(tmp_path / "nofault.sqlite3")
+                rows = db.execute("SELECT name, status FROM worker_task").fetchall()
+                beats = db.execute("SELECT worker FROM worker_workerheartbeat").fetchall()
+                db.close()
+            except sqlite3.OperationalError:
+                continue  # the tables are still being made
+            if beats and ("reviews.remind", "done") in rows:
+                break
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        _, err = worker.communicate(timeout=60)
+    assert beats, err.decode()[-2000:]
+    assert rows.count(("reviews.remind", "done")) == 1, (rows, err.decode()[-2000:])
