@@ -9,7 +9,7 @@ COPY pyproject.toml README.md ./
 COPY src ./src
 RUN python -m venv /opt/nofault \
     && /opt/nofault/bin/pip install --no-cache-dir --upgrade pip \
-    && /opt/nofault/bin/pip install --no-cache-dir '.[web]'
+    && /opt/nofault/bin/pip install --no-cache-dir '.[web,celery]'
 
 FROM python:3.11-slim
 # Pango and a font for PDFs (WeasyPrint); PostgreSQL's client for `nofault backup` (pg_dump).
