@@ -20,6 +20,7 @@ _CLOSED = ("done", "wont_do")
 def action_items_sync(*, postmortem: Any, items: list[document.ActionItem], actor: Any) -> None:
     """Make the stored items match the table the core read, keeping who closed each and when."""
     existing = {a.key: a for a in ActionItem.objects.filter(postmortem=postmortem)}
+    assigned: list[tuple[str, str]] = []  # (item key, person) newly given an item
     seen: set[str] = set()
     now = timezone.now()
     for position, item in enumerate(items):
@@ -40,6 +41,8 @@ def action_items_sync(*, postmortem: Any, items: list[document.ActionItem], acto
         }
         row = existing.get(item.id)
         closing = item.status.value in _CLOSED
+        if values["person"] and not closing and (row is None or row.person != values["person"]):
+            assigned.append((item.id[:64], str(values["person"])))
         if row is None:
             ActionItem.objects.create(
                 postmortem=postmortem,
@@ -63,3 +66,21 @@ def action_items_sync(*, postmortem: Any, items: list[document.ActionItem], acto
     gone = set(existing) - seen
     if gone:
         ActionItem.objects.filter(postmortem=postmortem, key__in=gone).delete()
+    if assigned:
+        _assigned_notify(postmortem, actor, assigned)
+
+
+def _assigned_notify(postmortem: Any, actor: Any, assigned: list[tuple[str, str]]) -> None:
+    from nofault.web.notifications import services as notify
+
+    people = {u.username: u for u in notify.users_named([person for _, person in assigned])}
+    for key, person in assigned:
+        if person in people:
+            notify.review_event_notify(
+                event="assigned",
+                event_key=f"assigned:{postmortem.pk}:{key}:{person}",
+                postmortem=postmortem,
+                actor=actor,
+                recipients=[people[person]],
+                note=f"Action item {key} is yours.",
+            )

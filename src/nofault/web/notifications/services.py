@@ -26,6 +26,7 @@ EVENTS = {
     "approved": "Approved",
     "mentioned": "You were mentioned",
     "published": "Published",
+    "assigned": "Action item assigned",
 }
 # "@name" at a word start: a username's characters, bounded, so the scan stays linear.
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.+-]{1,150})")
