@@ -107,3 +107,23 @@ def test_the_everyone_setting_and_publishing_open_it(
         postmortem=pm, actor=draft["owner"], accept_blame_findings=True
     )
     assert api.get(url).status_code == 200
+
+
+def test_admins_set_who_reads_drafts_on_the_policy_page(admin: Any) -> None:
+    form = {"facilitator_after_days": 1, "sponsor_after_days": 3, "repeat_every_hours": 12,
+            "digest_weekday": 0, "recurrence_window_days": 60, "sponsor": "",
+            "teams": "", "draft_readers": "participants", "independent_reviewer": "on",
+            **{f"SEV{n}-level": "full" for n in range(1, 6)},
+            **{f"SEV{n}-due_days": 5 for n in range(1, 6)}}  # fmt: skip
+    client = Client()
+    client.force_login(admin)
+    page = client.get("/reviews/policy/").content.decode()
+    assert "Who reads drafts" in page
+    assert client.post("/reviews/policy/", form).status_code == 302
+    saved = PolicySettings.objects.get()
+    assert saved.draft_readers == "participants" and saved.independent_reviewer
+    form = {**form, "draft_readers": "everyone"}
+    del form["independent_reviewer"]
+    assert client.post("/reviews/policy/", form).status_code == 302
+    saved.refresh_from_db()
+    assert saved.draft_readers == "everyone" and not saved.independent_reviewer

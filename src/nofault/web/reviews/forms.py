@@ -49,6 +49,17 @@ class EscalationForm(forms.Form):
     digest_weekday = forms.IntegerField(min_value=0, max_value=6)
     recurrence_window_days = forms.IntegerField(min_value=1, max_value=3650)
     sponsor = forms.CharField(required=False, max_length=150)
+    independent_reviewer = forms.BooleanField(
+        required=False, label="A review needs a reviewer who is not an author"
+    )
+    draft_readers = forms.ChoiceField(
+        choices=[
+            ("everyone", "Everyone who may see the incident"),
+            ("participants", "Only authors, reviewers, facilitators and admins"),
+        ],
+        label="Who reads drafts",
+        required=False,
+    )
     teams = forms.CharField(
         required=False,
         max_length=100_000,

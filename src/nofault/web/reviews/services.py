@@ -68,7 +68,8 @@ def review_policy_update(
                 overrides[name] = wanted
         settings.overrides = overrides
     allowed = {"facilitator_after_days", "sponsor_after_days", "repeat_every_hours",
-               "digest_weekday", "recurrence_window_days", "sponsor"}  # fmt: skip
+               "digest_weekday", "recurrence_window_days", "sponsor",
+               "independent_reviewer", "draft_readers"}  # fmt: skip
     unknown = set(escalation) - allowed
     if unknown:
         raise ServiceError(f"cannot change {sorted(unknown)[0]}", reason="invalid_field")

@@ -64,6 +64,8 @@ def policy_page(request: HttpRequest) -> HttpResponse:
             "digest_weekday": settings.digest_weekday,
             "recurrence_window_days": settings.recurrence_window_days,
             "sponsor": settings.sponsor,
+            "independent_reviewer": settings.independent_reviewer,
+            "draft_readers": settings.draft_readers,
             "teams": teams,
         },
     )
@@ -76,6 +78,8 @@ def policy_page(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and severities is not None:
             data = dict(form.cleaned_data)
             mapping: dict[str, str] = data.pop("teams")
+            if not data.get("draft_readers"):  # left out of the post: kept as it is
+                data.pop("draft_readers", None)
             try:
                 # Both or neither: a refused team map must not leave the policy half-saved.
                 with transaction.atomic():
