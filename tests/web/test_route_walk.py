@@ -34,7 +34,7 @@ ODD_VALUES = [
     " ", "0", "NaN", "9999-12-31", "2026-02-30", "null", "[]", "true", "../..", "%", "ＩＮＣ",
 ]  # fmt: skip
 # The values that broke a page before, first: each route is asked with each of them in turn.
-POTENT = 10
+POTENT = 6
 VALUES = st.one_of(st.sampled_from(ODD_VALUES), st.text(max_size=12))
 # Every name at once, each with its own value: one request tries each name's reading.
 QUERIES = st.fixed_dictionaries({name: VALUES for name in NAMES})
@@ -129,8 +129,11 @@ def test_every_route_takes_every_potent_value(world: Any) -> None:
     failures = []
     for template in routes():
         url = _url(template, ids)
-        for query in ROTATION:
-            for method in (admin.get, admin.post):
-                if method(url, query).status_code == 500:
+        for method in (admin.get, admin.post):
+            for query in ROTATION:
+                status = method(url, query).status_code
+                if status == 500:
                     failures.append(f"{method.__name__} {url} {query!r}")
+                elif status == 405:
+                    break  # the route does not take this method: no query changes that
     assert not failures, "\n".join(f[:300] for f in failures)
