@@ -250,7 +250,7 @@ def test_an_unexpected_error_in_the_api_is_a_500_with_the_request_id(admin: Any)
     # A bug is not a client's error: the handler leaves it to Django's 500.
     assert api_errors.exception_handler(ZeroDivisionError("a bug"), {}) is None
     request = RequestFactory().get("/api/incidents/")
-    request.request_id = "req-123"  # type: ignore[attr-defined]
+    request.request_id = "req-123"
     answer = errors.server_error(request)
     assert answer.status_code == 500
     assert json.loads(answer.content) == {

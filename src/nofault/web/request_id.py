@@ -41,7 +41,7 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_of(request.headers.get(HEADER))
-        request.request_id = request_id  # type: ignore[attr-defined]
+        request.request_id = request_id
         token = _current.set(request_id)
         try:
             response = self.get_response(request)
