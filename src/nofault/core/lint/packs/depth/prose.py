@@ -7,8 +7,8 @@ first two; this module reads the third, so a narrative with real analysis is not
 empty and a long timeline or many headings add nothing by themselves.
 
 Only sentences outside the timeline count (an event log is not an explanation), each
-sentence counts once per kind, and the patterns are plain alternations of words, so the scan
-is linear in the text.
+sentence counts once per kind, and terms are looked up word by word, so the scan is linear
+in the text.
 """
 
 from __future__ import annotations
@@ -20,31 +20,70 @@ from functools import lru_cache
 from nofault.core.document import Postmortem, Section, SectionKind
 from nofault.core.lint.text import without_comments
 
-# A sentence that says why: a cause, a condition, a consequence.
-_CAUSE = re.compile(
-    r"\b(?:because|caused|causing|due\s+to|led\s+to|leading\s+to|resulted\s+in|as\s+a\s+result"
-    r"|root\s+causes?|contribut\w*|trigger(?:ed|s)?|the\s+reason|which\s+meant|meant\s+that"
-    r"|made\s+it\s+possible|allowed|underlying|stemm(?:ed|ing)\s+from|combination"
-    r"|so\s+that|,\s+so\s+(?:the|it|we|they|a|an|our|this|that|no|nobody)|since\s+the|this\s+meant|the\s+cause|exacerbat\w*|compounded|prevented)\b",
-    re.IGNORECASE,
-)
+# A sentence that says why: a cause, a condition, a consequence. Words and phrases, matched
+# on the lower-cased words of each sentence; a word ending in "*" matches as a prefix.
+_CAUSE_TERMS = (
+    "because", "caused", "causing", "due to", "led to", "leading to", "resulted in",
+    "as a result", "root cause", "root causes", "contribut*", "trigger", "triggers",
+    "triggered", "the reason", "which meant", "meant that", "made it possible", "allowed",
+    "underlying", "stemmed from", "stemming from", "combination", "so that", "so the",
+    "so it", "so we", "so they", "so a", "so an", "so our", "so this", "so no", "so nobody",
+    "since the", "this meant", "the cause", "exacerbat*", "compounded", "prevented",
+)  # fmt: skip
 
 # A sentence that looks at detection and the response: what hid the problem, what slowed or
 # helped the people handling it, what was assumed and what was learnt.
-_RESPONSE = re.compile(
-    r"\b(?:(?:was|were|wasn't|weren't)\s+not\s+(?:caught|noticed|detected|aware|alerted)"
-    r"|(?:wasn't|weren't)\s+(?:caught|noticed|detected|aware|alerted)"
-    r"|(?:did\s+not|didn't)\s+(?:catch|notice|detect|alert|know|realise|realize|expect)"
-    r"|went\s+unnoticed|no\s+alerts?|not\s+alerted|monitoring|observability|visibility"
-    r"|took\s+(?:us\s+)?longer|slowed|delayed|went\s+well|went\s+wrong|lucky|luckily"
-    r"|in\s+hindsight|we\s+learn(?:ed|t)|lessons?|learnings?|surpris\w*|assum\w*"
-    r"|expected|trade-?offs?|unclear|confus\w*|gaps?|blind\s+spots?|runbooks?|playbooks?"
-    r"|escalat\w*|on-?call|paged|communicat\w*|coordinat\w*|handoffs?|hand-offs?"
-    r"|harder\s+to|made\s+it\s+difficult|difficult\s+to|hard\s+to|could\s+not\s+tell)\b",
-    re.IGNORECASE,
-)
+_SEEN = ("caught", "noticed", "detected", "aware", "alerted")
+_SEE = ("catch", "notice", "detect", "alert", "know", "realise", "realize", "expect")
+_RESPONSE_TERMS = (
+    *(f"{be} not {seen}" for be in ("was", "were") for seen in _SEEN),
+    *(f"{be} {seen}" for be in ("wasn't", "weren't") for seen in _SEEN),
+    *(f"{did} {see}" for did in ("did not", "didn't") for see in _SEE),
+    "went unnoticed", "no alert", "no alerts", "not alerted", "monitoring", "observability",
+    "visibility", "took longer", "took us longer", "slowed", "delayed", "went well",
+    "went wrong", "lucky", "luckily", "in hindsight", "we learned", "we learnt", "lesson",
+    "lessons", "learning", "learnings", "surpris*", "assum*", "expected", "tradeoff",
+    "tradeoffs", "trade-off", "trade-offs", "unclear", "confus*", "gap", "gaps", "blind spot",
+    "blind spots", "runbook", "runbooks", "playbook", "playbooks", "escalat*", "on-call",
+    "oncall", "paged", "communicat*", "coordinat*", "handoff", "handoffs", "hand-off",
+    "harder to", "made it difficult", "difficult to", "hard to", "could not tell",
+)  # fmt: skip
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n[ \t]*\n|\n[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
+
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    """Terms by their first word: the rest of each phrase, and the prefixes."""
+
+    phrases: dict[str, tuple[tuple[str, ...], ...]]
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def of(cls, terms: tuple[str, ...]) -> _Terms:
+        phrases: dict[str, list[tuple[str, ...]]] = {}
+        for term in terms:
+            if not term.endswith("*"):
+                first, *rest = term.split()
+                phrases.setdefault(first, []).append(tuple(rest))
+        prefixes = tuple(t[:-1] for t in terms if t.endswith("*"))
+        return cls({k: tuple(v) for k, v in phrases.items()}, prefixes)
+
+    def found(self, words: list[str]) -> bool:
+        """Tell whether one of the terms occurs in the words."""
+        for index, word in enumerate(words):
+            if word.startswith(self.prefixes):
+                return True
+            if word not in self.phrases:
+                continue
+            for rest in self.phrases[word]:
+                if tuple(words[index + 1 : index + 1 + len(rest)]) == rest:
+                    return True
+        return False
+
+
+_CAUSE = _Terms.of(_CAUSE_TERMS)
+_RESPONSE = _Terms.of(_RESPONSE_TERMS)
+_EDGES = ".,;:!?()[]{}\"'`*_“”‘’"
+_LIST_ITEM = ("- ", "* ", "+ ")
 
 # Distinct explaining sentences that earn each half in full: enough to cover several
 # conditions and the path of the response, not so many that length alone is rewarded.
@@ -56,9 +95,8 @@ RESPONSE_FULL = 6
 class Reasoning:
     """How many sentences explain causes and how many examine detection and the response."""
 
-    causes: int
-    response: int
-    words: int
+    causes: int  # counted up to CAUSE_FULL
+    response: int  # counted up to RESPONSE_FULL
 
     @property
     def fraction(self) -> float:
@@ -126,18 +164,45 @@ def reasoning(pm: Postmortem) -> Reasoning:
     return _reasoning(_segments(pm))
 
 
-@lru_cache(maxsize=16)
-def _reasoning(segments: tuple[tuple[str, str], ...]) -> Reasoning:
-    causes = response = words = 0
-    for text, place in segments:
-        words += len(text.split())
+def _sentences(text: str) -> list[list[str]]:
+    """Split text into sentences of lower-cased words: at . ! ?, blank lines and list items."""
+    sentences: list[list[str]] = []
+    current: list[str] = []
+    for line in text.lower().replace("’", "'").splitlines():
+        stripped = line.lstrip()
         # A table's cells are labels and values, not sentences; a factor table's rows are
         # read as factors and counted from there.
-        text = "\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith("|"))
-        for sentence in _SENTENCE_END.split(text):
-            # A fragment of a few words (a heading, a table cell) explains nothing.
-            if len(sentence.split()) < 6:
+        if stripped.startswith("|"):
+            continue
+        head = stripped.split(maxsplit=1)[0] if stripped else ""
+        if not stripped or stripped.startswith(_LIST_ITEM) or head[:-1].isdigit():
+            sentences.append(current)
+            current = []
+        for raw in stripped.split():
+            word = raw.strip(_EDGES)
+            if word:
+                current.append(word)
+            if raw.endswith((".", "!", "?")):
+                sentences.append(current)
+                current = []
+    sentences.append(current)
+    return sentences
+
+
+@lru_cache(maxsize=16)
+def _reasoning(segments: tuple[tuple[str, str], ...]) -> Reasoning:
+    causes = response = 0
+    for text, place in segments:
+        # Past the counts that score full nothing changes: stop reading (a long file is
+        # scored on every keystroke pause).
+        if causes >= CAUSE_FULL and response >= RESPONSE_FULL:
+            break
+        for sentence in _sentences(text):
+            # A fragment of a few words (a heading, a list marker) explains nothing.
+            if len(sentence) < 6:
                 continue
-            causes += place == "cause" or bool(_CAUSE.search(sentence))
-            response += place == "response" or bool(_RESPONSE.search(sentence))
-    return Reasoning(causes=causes, response=response, words=words)
+            if causes < CAUSE_FULL:
+                causes += place == "cause" or _CAUSE.found(sentence)
+            if response < RESPONSE_FULL:
+                response += place == "response" or _RESPONSE.found(sentence)
+    return Reasoning(causes=causes, response=response)

@@ -159,7 +159,8 @@ def _reasoning(pm: Postmortem) -> tuple[float, str]:
     return found.fraction, (
         f"{_plural(found.causes, 'sentence')} explaining causes "
         f"({prose.CAUSE_FULL} score full), {found.response} examining detection and the "
-        f"response ({prose.RESPONSE_FULL} score full), outside the timeline"
+        f"response ({prose.RESPONSE_FULL} score full), outside the timeline; counted up to "
+        "those numbers"
     )
 
 
