@@ -44,6 +44,12 @@ class Practice:
         return defined.review if defined is not None else ReviewLevel.FULL
 
 
+# The practice read from the stored guide, keyed by its text: reading guide.toml and building
+# the configuration costs about 10 ms, paid once per guide version per process instead of on
+# every lint (the editor lints as one types).
+_READ: dict[tuple[str, str], Practice] = {}
+
+
 def _version(inputs: GuideInputs) -> str:
     if not (inputs.values.strip() or inputs.principles.strip() or inputs.config.strip()):
         return ""
@@ -64,9 +70,16 @@ def organisation_practice() -> Practice:
     inputs = GuideInputs.objects.order_by("pk").first()
     if inputs is None:
         return Practice(guide=GuideConfig(), lint=LintConfig(), version="")
+    version = _version(inputs)
+    key = (inputs.config, version)
+    if (kept := _READ.get(key)) is not None:
+        return kept
     try:
         guide = parse_guide_config(inputs.config, source="guide.toml")
         lint = config_from_mapping(guide_lint_mapping(guide), source="guide.toml [lint]")
     except (GuideInputError, ConfigError):
         guide, lint = GuideConfig(), LintConfig()
-    return Practice(guide=guide, lint=lint, version=_version(inputs))
+    practice = Practice(guide=guide, lint=lint, version=version)
+    _READ.clear()  # one guide at a time: the one stored now
+    _READ[key] = practice
+    return practice
