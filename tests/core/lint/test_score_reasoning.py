@@ -108,3 +108,13 @@ def test_a_thinly_filled_template_stays_low() -> None:
 def test_short_fragments_and_table_cells_do_not_count_as_explanations() -> None:
     table = "# T\n\n## Notes\n\n| cause | due to |\n|---|---|\n| disk | caused |\n"
     assert prose.reasoning(parse(table)).causes == 0
+
+
+def test_a_narratives_own_headings_place_its_sentences() -> None:
+    plain = "The backup host ran out of space on the first night of the month."
+    as_story = f"# Backups\n\n## Notes\n\n{plain}\n"
+    as_cause = f"# Backups\n\n## How we got there\n\n{plain}\n"
+    as_response = f"# Backups\n\n## Why it took so long to notice\n\n{plain}\n"
+    assert prose.reasoning(parse(as_story)) == prose.Reasoning(causes=0, response=0)
+    assert prose.reasoning(parse(as_cause)).causes == 1
+    assert prose.reasoning(parse(as_response)).response == 1
