@@ -130,7 +130,9 @@ def incident_member_add(request: HttpRequest, key: str) -> HttpResponse:
     """Let another person see this incident."""
     incident = selectors.incident_get_visible(user=request.user, key=key)
     form = MemberForm(request.POST)
-    user = User.objects.filter(username=form.data.get("username", "")).first()
+    # The form refuses what no username holds (a NUL character, which PostgreSQL cannot compare).
+    name = form.cleaned_data["username"] if form.is_valid() else None
+    user = User.objects.filter(username=name).first() if name else None
     if user is None:
         messages.error(request, "No such user.")
     else:

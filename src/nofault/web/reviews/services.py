@@ -244,6 +244,8 @@ def postmortem_comment_add(*, postmortem: Postmortem, actor: Any, body: str) -> 
         raise ServiceError("a comment needs some text", reason="empty_comment")
     if len(body) > 20_000:
         raise ServiceError("a comment is limited to 20,000 characters", reason="too_large")
+    if "\x00" in body:  # PostgreSQL stores no NUL in text
+        raise ServiceError("a comment cannot hold a NUL character", reason="invalid_comment")
     comment = Comment.objects.create(
         postmortem=postmortem, author=actor, body=body, revision=postmortem.revision
     )
