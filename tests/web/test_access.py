@@ -93,7 +93,9 @@ def test_outsider_sees_nothing_of_a_restricted_incident(role: str, secret: dict[
             body = _texts(response)
             if "ZZSECRET" in body or "zzsecret" in body or re.search(rf"\b{key}\b", body):
                 leaks.append(f"{method.upper()} {url} -> {response.status_code}")
-            assert response.status_code < 500, f"{method.upper()} {url}"
+            # /readyz answers 503 by design while no worker has been seen; nothing else may.
+            if url != "/readyz":
+                assert response.status_code < 500, f"{method.upper()} {url}"
     assert leaks == []
     # Counts leave it out too.
     assert api_client.get("/api/incidents/").json()["count"] == 1
