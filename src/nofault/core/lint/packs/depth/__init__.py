@@ -71,7 +71,7 @@ _NEGATION_WINDOW = 5  # words before the match
 def _denied(text: str, start: int) -> bool:
     """Tell whether one of the few words before `start` denies what follows ("no single …")."""
     words = text[max(0, start - 60) : start].lower().replace("’", "'").split()
-    return any(w.strip(",;:()\"") in _NEGATIONS for w in words[-_NEGATION_WINDOW:])
+    return any(w.strip(',;:()"') in _NEGATIONS for w in words[-_NEGATION_WINDOW:])
 
 
 def root_cause(ctx: LintContext, rule: Rule) -> Iterator[Hit]:
