@@ -19,8 +19,9 @@ from nofault.core.chat import (
     slack_export_messages,
     transcript_messages,
 )
+from tests.shared_corpus import shared_folder
 
-SLACK = Path(__file__).resolve().parents[2] / ".." / "shared" / "payloads" / "slack"
+SLACK = shared_folder("payloads/slack")
 
 
 def _zip(folder: Path, root: str = "") -> bytes:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,9 @@ from nofault.core.guide.config import GuideConfig
 from nofault.core.guide.model import Items, Paragraph, Table
 from nofault.core.guide.vocabulary import Role, Stage
 from tests.core.guide.conftest import TODAY, org_inputs
+from tests.shared_corpus import shared_folder
 
-HELD_OUT = Path(__file__).parents[3] / ".." / "shared" / "corpus" / "org-values"
+HELD_OUT = shared_folder("corpus/org-values")
 
 
 def _guides() -> list[tuple[str, Guide, GuideConfig]]:

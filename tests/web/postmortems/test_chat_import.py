@@ -8,7 +8,6 @@ import json
 import re
 import zipfile
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -18,11 +17,12 @@ from django.test import Client
 
 from nofault.core.markdown import parse_text
 from tests.integrations.standins import Recorded, StandIn, published
+from tests.shared_corpus import shared_folder
 from tests.web.factories import make_incident, make_postmortem
 
 pytestmark = pytest.mark.django_db
 
-EXPORT = Path(__file__).resolve().parents[3] / ".." / "shared/payloads/slack/export-sample"
+EXPORT = shared_folder("payloads/slack/export-sample")
 
 
 def _export_zip() -> bytes:
