@@ -19,9 +19,11 @@ CHROMIUM_ARGS = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's loop stops when the browser tests end, so later tests may run
+# their own asyncio loop (the language server's client does).
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
-    """One headless chromium for the session."""
+    """One headless chromium for the browser tests."""
     # `make test` installs Debian's chromium; without it the browser tests fail, not skip.
     assert shutil.which(CHROMIUM), f"no chromium at {CHROMIUM}: run `make system`"
     from playwright.sync_api import sync_playwright

@@ -73,7 +73,14 @@ def test_core_install_lints(core_venv: tuple[Path, float], tmp_path: Path) -> No
     rules = _run(nofault, "rules", "--plain")
     assert rules.returncode == 0 and "BLM" in rules.stdout
     assert _run(nofault, "guide", "init", cwd=tmp_path).returncode == 0
-    inputs = ("--values", "values.yaml", "--principles", "principles.yaml")
+    inputs = (
+        "--values",
+        "values.yaml",
+        "--principles",
+        "principles.yaml",
+        "--organisation",
+        "Acme",
+    )
     guide = _run(nofault, "guide", "build", *inputs, "--format", "html", cwd=tmp_path)
     assert guide.returncode == 0 and "<html" in guide.stdout.lower()
 

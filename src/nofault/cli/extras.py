@@ -28,6 +28,7 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
         "psycopg",
         "httpx",
         "slack_sdk",
+        "icalendar",
         "prometheus_client",
     ),
     "celery": ("celery", "redis"),
