@@ -228,6 +228,8 @@ def _run_worker() -> None:
     assert work(burst=True, schedule=False).failed == 0
 
 
+# The worker closes a connection left inside a transaction, as the test's wrapper is.
+@pytest.mark.django_db(transaction=True)
 def test_a_large_organisation_is_served_the_last_figures_while_new_ones_are_computed(
     published: Any, author: Any, viewer: Any, settings: Any
 ) -> None:
@@ -258,6 +260,8 @@ def test_a_large_organisation_is_served_the_last_figures_while_new_ones_are_comp
     ]
 
 
+# The worker closes a connection left inside a transaction, as the test's wrapper is.
+@pytest.mark.django_db(transaction=True)
 def test_a_large_organisations_first_themes_are_found_by_the_worker(
     author: Any, viewer: Any, settings: Any
 ) -> None:
