@@ -14,7 +14,9 @@ from nofault.web.worker.models import Task, TaskStatus, WorkerHeartbeat
 from nofault.web.worker.runner import backoff, claim, run_task, schedule_due, work
 from nofault.web.worker.tasks import REGISTRY, enqueue, task
 
-pytestmark = pytest.mark.django_db
+# Real transactions: the worker closes a connection left inside one (as a test's wrapping
+# transaction would leave it), which on PostgreSQL would end the test's own connection.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CALLS: list[dict[str, Any]] = []
 FAILURES_LEFT = {"count": 0}
