@@ -30,6 +30,7 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
         "slack_sdk",
         "icalendar",
         "prometheus_client",
+        "django_scim",
     ),
     "celery": ("celery", "redis"),
 }
