@@ -127,6 +127,28 @@ def user_invite(
     return user, link
 
 
+def user_provision(
+    *,
+    actor: Any,
+    username: str,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    role: str = Role.AUTHOR,
+) -> User:
+    """Create an account without a password, for someone who signs in through the
+    organisation's identity provider (admins and provisioning clients only)."""
+    _require_admin(actor)
+    _check_new_account(username=username, email=email, role=role)
+    user: User = User.objects.create_user(
+        username=username, email=email, first_name=first_name[:150], last_name=last_name[:150]
+    )
+    user.set_unusable_password()
+    user.role = role
+    user.save(update_fields=["password", "role"])
+    return user
+
+
 def password_reset_send(*, user: User, actor: Any | None = None) -> str | None:
     """Mail the person a signed, single-use link to set a new password; return the link.
 
