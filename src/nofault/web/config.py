@@ -48,6 +48,7 @@ class WebConfig:
     task_lease_seconds: int = 600
     tasks: str = "database"
     celery_broker_url: str = "redis://127.0.0.1:6379/0"
+    audit_retention_days: int = 365
 
 
 # name -> (environment variable, description) ; the documented settings.
@@ -92,6 +93,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "task_lease_seconds": (
         "NOFAULT_TASK_LEASE_SECONDS",
         "how long a task's claim holds before another worker runs it again (600)",
+    ),
+    "audit_retention_days": (
+        "NOFAULT_AUDIT_RETENTION_DAYS",
+        "days the audit log keeps an event before pruning removes it (365)",
     ),
 }
 
@@ -338,6 +343,8 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Web
     broker = str(raw)
     if not broker.startswith(("redis://", "rediss://", "amqp://", "amqps://")):
         raise ConfigError(f"{name} must be a redis:// or amqp:// address, not {broker!r}")
+    name, raw = get("audit_retention_days", 365)
+    audit_retention = _int(name, raw)
     return WebConfig(
         data_dir=data_dir,
         secret_key=secret,
@@ -362,4 +369,5 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Web
         task_lease_seconds=task_lease,
         tasks=tasks,
         celery_broker_url=broker,
+        audit_retention_days=audit_retention,
     )
