@@ -31,6 +31,7 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
         "icalendar",
         "prometheus_client",
         "django_scim",
+        "mozilla_django_oidc",
     ),
     "celery": ("celery", "redis"),
 }
