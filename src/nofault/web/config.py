@@ -22,6 +22,29 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class OidcConfig:
+    """Sign-in with the company's OpenID Connect provider (see docs/sign-in.md)."""
+
+    issuer: str
+    client_id: str
+    client_secret: str = ""
+    name: str = "single sign-on"
+    discovery_url: str = ""
+    scopes: str = "openid email profile"
+    username_claim: str = "preferred_username"
+    groups_claim: str = "groups"
+    # provider group -> nofault role, and provider group -> team name
+    role_map: dict[str, str] = field(default_factory=dict)
+    team_map: dict[str, str] = field(default_factory=dict)
+    default_role: str = "viewer"
+
+    @property
+    def discovery(self) -> str:
+        """Where the provider's metadata is read: the setting, or the issuer's well-known URL."""
+        return self.discovery_url or self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
+@dataclass(frozen=True)
 class WebConfig:
     """The checked settings the Django project is built from."""
 
@@ -48,6 +71,9 @@ class WebConfig:
     task_lease_seconds: int = 600
     tasks: str = "database"
     celery_broker_url: str = "redis://127.0.0.1:6379/0"
+    oidc: OidcConfig | None = None
+    sso_only: bool = False
+    sso_break_glass: list[str] = field(default_factory=list)
     audit_retention_days: int = 365
 
 
@@ -97,6 +123,43 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "audit_retention_days": (
         "NOFAULT_AUDIT_RETENTION_DAYS",
         "days the audit log keeps an event before pruning removes it (365)",
+    ),
+    "oidc_issuer": (
+        "NOFAULT_OIDC_ISSUER",
+        "the OpenID Connect provider's issuer URL; unset: no single sign-on",
+    ),
+    "oidc_client_id": ("NOFAULT_OIDC_CLIENT_ID", "nofault's client id at the provider"),
+    "oidc_client_secret": ("NOFAULT_OIDC_CLIENT_SECRET", "nofault's client secret"),
+    "oidc_name": ("NOFAULT_OIDC_NAME", "the provider's name on the button (single sign-on)"),
+    "oidc_discovery_url": (
+        "NOFAULT_OIDC_DISCOVERY_URL",
+        "the provider's metadata (the issuer's /.well-known/openid-configuration)",
+    ),
+    "oidc_scopes": ("NOFAULT_OIDC_SCOPES", "scopes asked for (openid email profile)"),
+    "oidc_username_claim": (
+        "NOFAULT_OIDC_USERNAME_CLAIM",
+        "claim a new account's username comes from (preferred_username)",
+    ),
+    "oidc_groups_claim": ("NOFAULT_OIDC_GROUPS_CLAIM", "claim that lists the groups (groups)"),
+    "oidc_role_map": (
+        "NOFAULT_OIDC_ROLE_MAP",
+        "group=role pairs, comma-separated (sre-leads=facilitator,eng=author); set at each login",
+    ),
+    "oidc_team_map": (
+        "NOFAULT_OIDC_TEAM_MAP",
+        "group=team pairs, comma-separated (eng-payments=Payments); set at each login",
+    ),
+    "oidc_default_role": (
+        "NOFAULT_OIDC_DEFAULT_ROLE",
+        "role of a person none of whose groups is in the role map (viewer)",
+    ),
+    "sso_only": (
+        "NOFAULT_SSO_ONLY",
+        "true: password login is off (the API's tokens still work), except for break-glass admins",
+    ),
+    "sso_break_glass": (
+        "NOFAULT_SSO_BREAK_GLASS",
+        "comma-separated usernames of admins who may still log in with a password",
     ),
 }
 
@@ -241,6 +304,53 @@ def parse_email_url(url: str, *, name: str = "NOFAULT_EMAIL_URL") -> dict[str, A
     }
 
 
+def _pairs(name: str, raw: object) -> dict[str, str]:
+    """Read `group=value` pairs, comma-separated (or a TOML table)."""
+    if isinstance(raw, dict):
+        items = [(str(k), str(v)) for k, v in raw.items()]
+    else:
+        items = []
+        for part in _list(raw):
+            group, sep, value = part.partition("=")
+            if not sep:
+                raise ConfigError(f"{name}: {part!r} is not group=value")
+            items.append((group, value))
+    pairs = {group.strip(): value.strip() for group, value in items}
+    if any(not group or not value for group, value in pairs.items()):
+        raise ConfigError(f"{name}: a pair has an empty group or value")
+    return pairs
+
+
+def _oidc(get: Any) -> OidcConfig | None:
+    """The single sign-on settings, or None when no issuer is set."""
+    from nofault.web.choices import Role
+
+    name, raw = get("oidc_issuer", "")
+    issuer = str(raw).strip()
+    if not issuer:
+        return None
+    if not issuer.startswith(("https://", "http://")):
+        raise ConfigError(f"{name} must start with https://, not {issuer!r}")
+    name, raw = get("oidc_client_id", "")
+    if not str(raw).strip():
+        raise ConfigError(f"{name} is needed with NOFAULT_OIDC_ISSUER")
+    values = {"client_id": str(raw).strip()}
+    keys = ("client_secret", "name", "discovery_url", "scopes", "username_claim", "groups_claim")
+    for key in (*keys, "default_role"):
+        values[key] = str(get(f"oidc_{key}", getattr(OidcConfig, key))[1]).strip()
+    if "openid" not in values["scopes"].split():
+        raise ConfigError(f"{get('oidc_scopes', '')[0]} must include openid")
+    role_map = _pairs(*get("oidc_role_map", ""))
+    team_map = _pairs(*get("oidc_team_map", ""))
+    roles = [("oidc_role_map", role) for role in role_map.values()]
+    for key, role in [*roles, ("oidc_default_role", values["default_role"])]:
+        if role not in Role.values():
+            raise ConfigError(
+                f"{get(key, '')[0]}: {role!r} is not a role (one of {', '.join(Role.values())})"
+            )
+    return OidcConfig(issuer=issuer, role_map=role_map, team_map=team_map, **values)
+
+
 def _secret_key(data_dir: Path) -> str:
     key_file = data_dir / "secret_key"
     if key_file.is_file():
@@ -343,6 +453,12 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Web
     broker = str(raw)
     if not broker.startswith(("redis://", "rediss://", "amqp://", "amqps://")):
         raise ConfigError(f"{name} must be a redis:// or amqp:// address, not {broker!r}")
+    oidc = _oidc(get)
+    name, raw = get("sso_only", False)
+    sso_only = _bool(name, raw)
+    if sso_only and oidc is None:
+        raise ConfigError(f"{name} needs NOFAULT_OIDC_ISSUER: nobody could log in")
+    break_glass = _list(get("sso_break_glass", "")[1])
     name, raw = get("audit_retention_days", 365)
     audit_retention = _int(name, raw)
     return WebConfig(
@@ -369,5 +485,8 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Web
         task_lease_seconds=task_lease,
         tasks=tasks,
         celery_broker_url=broker,
+        oidc=oidc,
+        sso_only=sso_only,
+        sso_break_glass=break_glass,
         audit_retention_days=audit_retention,
     )
