@@ -75,6 +75,8 @@ class WebConfig:
     sso_only: bool = False
     sso_break_glass: list[str] = field(default_factory=list)
     audit_retention_days: int = 365
+    scim_role_map: dict[str, str] = field(default_factory=dict)
+    scim_default_role: str = "author"
 
 
 # name -> (environment variable, description) ; the documented settings.
@@ -160,6 +162,14 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "sso_break_glass": (
         "NOFAULT_SSO_BREAK_GLASS",
         "comma-separated usernames of admins who may still log in with a password",
+    ),
+    "scim_role_map": (
+        "NOFAULT_SCIM_ROLE_MAP",
+        "SCIM group=role pairs, comma-separated (sre-leads=facilitator); unset: the OIDC one",
+    ),
+    "scim_default_role": (
+        "NOFAULT_SCIM_DEFAULT_ROLE",
+        "role of a person SCIM creates, or whose groups are not in the role map (author)",
     ),
 }
 
@@ -321,6 +331,21 @@ def _pairs(name: str, raw: object) -> dict[str, str]:
     return pairs
 
 
+def _scim_roles(get: Any, oidc: OidcConfig | None) -> tuple[dict[str, str], str]:
+    """SCIM's group-to-role map (the OIDC one when unset) and the role of everyone else."""
+    from nofault.web.choices import Role
+
+    name, raw = get("scim_role_map", "")
+    role_map = _pairs(name, raw) if str(raw).strip() else dict(oidc.role_map if oidc else {})
+    default_name, default = get("scim_default_role", "author")
+    for setting, role in [*((name, r) for r in role_map.values()), (default_name, default)]:
+        if role not in Role.values():
+            raise ConfigError(
+                f"{setting}: {role!r} is not a role (one of {', '.join(Role.values())})"
+            )
+    return role_map, str(default)
+
+
 def _oidc(get: Any) -> OidcConfig | None:
     """The single sign-on settings, or None when no issuer is set."""
     from nofault.web.choices import Role
@@ -461,6 +486,7 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Web
     break_glass = _list(get("sso_break_glass", "")[1])
     name, raw = get("audit_retention_days", 365)
     audit_retention = _int(name, raw)
+    scim_role_map, scim_default_role = _scim_roles(get, oidc)
     return WebConfig(
         data_dir=data_dir,
         secret_key=secret,
@@ -489,4 +515,6 @@ def load_config(environ: dict[str, str] | os._Environ[str] | None = None) -> Web
         sso_only=sso_only,
         sso_break_glass=break_glass,
         audit_retention_days=audit_retention,
+        scim_role_map=scim_role_map,
+        scim_default_role=scim_default_role,
     )
