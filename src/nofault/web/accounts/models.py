@@ -50,3 +50,21 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ExternalIdentity(models.Model):
+    """A person's account at the identity provider they sign in with: the provider's
+    issuer and its stable subject id (`sub`), which outlive a changed name or address."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="identities")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="unique_external_identity")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.issuer}"
