@@ -122,3 +122,48 @@ class Role(ChoiceSet):
         Choice(ADMIN, "Admin", "red"),
     )
     RANK = {VIEWER: 0, AUTHOR: 1, FACILITATOR: 2, ADMIN: 3}
+
+
+class AuditAction(ChoiceSet):
+    """What the audit log records; a refused login or a lockout shows red."""
+
+    LOGIN = "login"
+    LOGIN_FAILED = "login.failed"
+    LOCKOUT = "login.locked_out"
+    INVITE = "user.invite"
+    ROLE_CHANGE = "user.role"
+    DEACTIVATE = "user.deactivate"
+    PASSWORD_RESET = "user.password_reset"
+    TOKEN_CREATE = "token.create"
+    TOKEN_REVOKE = "token.revoke"
+    MEMBER_ADD = "incident.member_add"
+    MEMBER_REMOVE = "incident.member_remove"
+    POLICY_CHANGE = "policy.change"
+    GUIDE_CHANGE = "guide.change"
+    WAIVE = "review.waive"
+    WAIVER_WITHDRAW = "review.waiver_withdraw"
+    RESTORE = "postmortem.restore"
+    PUBLISH = "postmortem.publish"
+    EXPORT = "postmortem.export"
+    REPLAY = "delivery.replay"
+    CHOICES = (
+        Choice(LOGIN, "Logged in", "grey"),
+        Choice(LOGIN_FAILED, "Failed login", "red"),
+        Choice(LOCKOUT, "Locked out", "red"),
+        Choice(INVITE, "Invited", "blue"),
+        Choice(ROLE_CHANGE, "Changed a role", "blue"),
+        Choice(DEACTIVATE, "Deactivated", "orange"),
+        Choice(PASSWORD_RESET, "Sent a password reset", "grey"),
+        Choice(TOKEN_CREATE, "Created an API token", "grey"),
+        Choice(TOKEN_REVOKE, "Revoked an API token", "grey"),
+        Choice(MEMBER_ADD, "Added a member to a restricted incident", "purple"),
+        Choice(MEMBER_REMOVE, "Removed a member from a restricted incident", "purple"),
+        Choice(POLICY_CHANGE, "Changed the review policy", "blue"),
+        Choice(GUIDE_CHANGE, "Changed the guide", "blue"),
+        Choice(WAIVE, "Waived a review", "orange"),
+        Choice(WAIVER_WITHDRAW, "Withdrew a waiver", "orange"),
+        Choice(RESTORE, "Restored a revision", "grey"),
+        Choice(PUBLISH, "Published", "blue"),
+        Choice(EXPORT, "Exported a restricted postmortem", "purple"),
+        Choice(REPLAY, "Replayed deliveries", "grey"),
+    )

@@ -43,10 +43,12 @@ INSTALLED_APPS = [
     "nofault.web.worker",
     "nofault.web.meetings",
     "nofault.web.notifications",
+    "nofault.web.audit",
 ]
 
 MIDDLEWARE = [
     "nofault.web.request_id.RequestIdMiddleware",
+    "nofault.web.audit.middleware.ClientAddressMiddleware",
     "nofault.web.health.MetricsMiddleware",
     "nofault.web.middleware.FreezeWarmObjectsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -104,6 +106,7 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = CONFIG.invite_days * 24 * 3600
 NOFAULT_BASE_URL = CONFIG.base_url
 NOFAULT_TRUSTED_PROXIES = CONFIG.trusted_proxies
+NOFAULT_AUDIT_RETENTION_DAYS = CONFIG.audit_retention_days
 NOFAULT_METRICS_TOKEN = CONFIG.metrics_token
 NOFAULT_WORKER_STALE_SECONDS = CONFIG.worker_stale_seconds
 NOFAULT_TASK_LEASE_SECONDS = CONFIG.task_lease_seconds

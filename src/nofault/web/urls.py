@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 
 from nofault.web.accounts.api import PersonViewSet, TeamViewSet, TokenView
 from nofault.web.actions.api import ActionItemViewSet
+from nofault.web.audit.api import AuditEventList
 from nofault.web.health import metrics, readyz
 from nofault.web.incidents.api import IncidentViewSet
 from nofault.web.insights.api import api_urlpatterns as insights_api
@@ -57,10 +58,12 @@ urlpatterns = [
     path("search/", include("nofault.web.search.urls")),
     path("integrations/", include("nofault.web.integrations.page_urls")),
     path("reviews/", include("nofault.web.reviews.urls")),
+    path("audit/", include("nofault.web.audit.urls")),
     path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/token/", TokenView.as_view(), name="api-token"),
     path("api/lint/", LintView.as_view(), name="api-lint"),
+    path("api/audit/", AuditEventList.as_view(), name="api-audit"),
     path("api/insights/", include(insights_api)),
     path("api/", include(search_api)),
     path("api/", include("nofault.web.integrations.api_urls")),
