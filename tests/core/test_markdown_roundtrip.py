@@ -182,7 +182,7 @@ text_sections = st.sampled_from(text_kinds).flatmap(
 other_sections = st.builds(
     TextSection,
     kind=st.just(SectionKind.OTHER),
-    heading=st.sampled_from(["Appendix", "Customer communication", "Glossary", "Open questions"]),
+    heading=st.sampled_from(["Appendix", "Background", "Glossary", "Open questions"]),
     body=body,
 )
 
@@ -307,9 +307,9 @@ The push looked routine.
 2. The config service did not validate the schema.
 3. Validation was never part of the config service's contract.
 
-## Customer communication
+## Open questions
 
-We posted on the status page at 14:20.
+Whether the config service should own schema validation.
 
 ## Action items
 

@@ -65,9 +65,11 @@ def export(
         fail("say --all: the export writes every postmortem, incident and action item")
         raise typer.Exit(ExitCode.USAGE)
     _setup_django("export")
+    from nofault.web.audit.services import archive_export_record
     from nofault.web.export import export_all
 
     summary = export_all(output)
+    archive_export_record(output=str(summary.output))
     stdout.print(
         f"Exported {summary.postmortems} postmortem(s), {summary.incidents} incident(s) and "
         f"{summary.action_items} action item(s) to {summary.output}."

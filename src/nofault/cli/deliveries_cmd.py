@@ -30,10 +30,12 @@ def replay(
     Exits 1 when some are still unreadable (they stay unapplied, with the reason of now).
     """
     _setup_django("deliveries replay")
+    from nofault.web.audit.services import SHELL, replay_record
     from nofault.web.integrations.models import NOT_APPLIED
     from nofault.web.integrations.services import delivery_replay
 
     replayed = delivery_replay(source=source, pk=delivery)
+    replay_record(actor=SHELL, replayed=replayed)
     if not replayed:
         stdout.print("No unapplied deliveries to replay.")
         return

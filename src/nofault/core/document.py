@@ -124,6 +124,7 @@ class SectionKind(StrEnum):
     ACTION_ITEMS = "action_items"
     LESSONS = "lessons"
     LINKS = "links"
+    COMMUNICATION = "communication"
     OTHER = "other"
 
 
@@ -267,6 +268,7 @@ class TextSection(_Section):
         SectionKind.DETECTION,
         SectionKind.TRIGGER,
         SectionKind.RESOLUTION,
+        SectionKind.COMMUNICATION,
         SectionKind.OTHER,
     ]
 

@@ -323,6 +323,7 @@ CANONICAL_HEADINGS: dict[SectionKind, str] = {
     SectionKind.ACTION_ITEMS: "Action items",
     SectionKind.LESSONS: "Lessons learned",
     SectionKind.LINKS: "Links",
+    SectionKind.COMMUNICATION: "Customer communication",
 }
 
 # Headings from the common public templates (Google SRE book, PagerDuty, Atlassian, Elastic,
@@ -341,7 +342,14 @@ for _kind, _names in {
     SectionKind.TRIGGER: "trigger|triggers|what triggered the incident",
     SectionKind.RESOLUTION: "resolution|mitigation|mitigation and resolution|"
     "resolution and recovery|recovery|remediation steps|how we fixed it|how did we fix it|"
-    "how was it fixed|response|response and recovery|how we responded",
+    "how was it fixed|response|response and recovery|how we responded|mitigation and recovery|"
+    "response and mitigation|incident response|recovery steps|how we recovered|"
+    "how did we recover|how we mitigated it|mitigation steps",
+    SectionKind.COMMUNICATION: "customer communication|customer communications|communication|"
+    "communications|external communication|external communications|status page updates|"
+    "status page|status updates|customer updates|communication with customers|"
+    "how we communicated|how did we communicate|stakeholder communication|"
+    "stakeholder communications|comms|customer comms",
     SectionKind.CONTRIBUTING_FACTORS: "contributing factors|root cause|root causes|"
     "causes|contributing conditions|contributing causes|what caused the incident|"
     "root cause and mitigation|process breakdown|process breakdowns|contributing conditions "
@@ -1832,7 +1840,7 @@ def parse_text(
 # Prose sections only the first of which is read; a second one by another name is "other".
 _READ_ONCE = frozenset(
     {SectionKind.SUMMARY, SectionKind.IMPACT, SectionKind.DETECTION, SectionKind.TRIGGER,
-     SectionKind.RESOLUTION, SectionKind.LESSONS}
+     SectionKind.RESOLUTION, SectionKind.COMMUNICATION, SectionKind.LESSONS}
 )  # fmt: skip
 
 

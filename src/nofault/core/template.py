@@ -46,17 +46,30 @@ DEFAULT_TEMPLATE: tuple[TemplateSection, ...] = (
         SectionKind.IMPACT,
         "Who and what was affected and how much: duration, users "
         "or requests affected, error budget spent (also in the front matter).",
+        light=True,
     ),
     TemplateSection(
         SectionKind.TIMELINE,
         "Times with their zone, from the first trigger to "
         "resolution; mark detection, escalation, mitigation and resolution.",
+        light=True,
     ),
     TemplateSection(
         SectionKind.DETECTION,
         "How the problem was noticed (alert, customer, luck) "
         "and how it could have been noticed sooner by the system.",
         light=True,
+    ),
+    TemplateSection(
+        SectionKind.RESOLUTION,
+        "How the response went: who was brought in and when, what was tried, what "
+        "mitigated the impact and what restored normal service.",
+        heading="Response and recovery",
+    ),
+    TemplateSection(
+        SectionKind.COMMUNICATION,
+        "What customers and stakeholders were told, where (status page, support, email) and "
+        "when, and what they asked that the updates did not answer.",
     ),
     TemplateSection(
         SectionKind.CONTRIBUTING_FACTORS,

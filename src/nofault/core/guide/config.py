@@ -291,7 +291,7 @@ def template_from_settings(settings: TemplateSettings) -> tuple[TemplateSection,
             if settings.light_sections is not None
             else section.light
         )
-        heading = settings.headings.get(section.kind, "").strip()
+        heading = settings.headings.get(section.kind, "").strip() or section.heading
         if heading == CANONICAL_HEADINGS.get(section.kind):
             heading = ""
         out.append(TemplateSection(section.kind, guidance, heading, light))

@@ -17,7 +17,8 @@ from nofault.web.accounts import services
 from nofault.web.accounts.forms import client_ip
 from nofault.web.accounts.models import Team, User
 from nofault.web.api_errors import ServiceError
-from nofault.web.choices import Role
+from nofault.web.audit.services import record
+from nofault.web.choices import AuditAction, Role
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -49,6 +50,7 @@ class TokenView(APIView):
         username = body.validated_data["username"]
         ip = client_ip(request)
         if services.login_is_throttled(username=username, ip=ip):
+            record(None, AuditAction.LOCKOUT, ("user", username, username), request=request)
             raise ServiceError(
                 "too many failed logins; wait and retry", reason="throttled", status_code=429
             )

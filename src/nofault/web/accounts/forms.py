@@ -9,7 +9,8 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 
 from nofault.web.accounts import services
-from nofault.web.choices import Role
+from nofault.web.audit.services import record
+from nofault.web.choices import AuditAction, Role
 
 
 def _trusted(address: str, networks: list[str]) -> bool:
@@ -48,6 +49,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         username = str(self.data.get("username", ""))[:300]
         ip = client_ip(self.request)
         if services.login_is_throttled(username=username, ip=ip):
+            record(None, AuditAction.LOCKOUT, ("user", username, username), request=self.request)
             raise forms.ValidationError(self.error_messages["throttled"], code="throttled")
         try:
             cleaned = super().clean()

@@ -24,7 +24,8 @@ from rest_framework.authtoken.models import Token
 
 from nofault.web.accounts.models import LoginAttempt, Team, User
 from nofault.web.api_errors import NotAllowedError, ServiceError
-from nofault.web.choices import Role
+from nofault.web.audit.services import record
+from nofault.web.choices import AuditAction, Role
 
 _USERNAME = re.compile(r"^[\w.@+-]{1,150}$")
 
@@ -111,6 +112,7 @@ def user_invite(
         user.set_unusable_password()
         user.role = role
         user.save(update_fields=["password", "role"])
+        record(actor, AuditAction.INVITE, user, detail={"email": email, "role": role})
     link = _link("accounts:invite_accept", user)
     days = settings.PASSWORD_RESET_TIMEOUT // 86400
     send_mail(
@@ -170,6 +172,7 @@ def password_reset_send(*, user: User, actor: Any | None = None) -> str | None:
         from_email=None,
         recipient_list=[user.email],
     )
+    record(actor, AuditAction.PASSWORD_RESET, user)
     return link
 
 
@@ -192,6 +195,7 @@ def user_set_role(*, actor: Any, user: User, role: str) -> User:
         raise ServiceError(f"unknown role {role!r} (one of {', '.join(Role.values())})")
     if user.role == Role.ADMIN and role != Role.ADMIN and user.is_active and _active_admins() <= 1:
         raise ServiceError("this is the last admin: make someone else admin first")
+    record(actor, AuditAction.ROLE_CHANGE, user, detail={"from": user.role, "to": role})
     user.role = role
     user.save(update_fields=["role"])
     return user
@@ -216,6 +220,7 @@ def user_deactivate(*, actor: Any, user: User) -> User:
         user.set_unusable_password()
         user.save(update_fields=["is_active", "password"])
         Token.objects.filter(user=user).delete()
+        record(actor, AuditAction.DEACTIVATE, user)
     _end_sessions(user)
     return user
 
@@ -255,7 +260,9 @@ def login_attempt_record(*, username: str, ip: str, succeeded: bool) -> None:
 
 def token_issue(*, user: User) -> str:
     """Return the person's API token, creating it on first use."""
-    token, _ = Token.objects.get_or_create(user=user)
+    token, created = Token.objects.get_or_create(user=user)
+    if created:
+        record(user, AuditAction.TOKEN_CREATE, user)
     return str(token.key)
 
 
@@ -263,12 +270,15 @@ def token_rotate(*, user: User) -> str:
     """Replace the person's API token with a new one; the old one stops working at once."""
     with transaction.atomic():
         Token.objects.filter(user=user).delete()
+        record(user, AuditAction.TOKEN_CREATE, user, detail={"replaces_the_old": True})
         return str(Token.objects.create(user=user).key)
 
 
 def token_revoke(*, user: User) -> bool:
     """Revoke the person's API token; tell whether there was one."""
     deleted, _ = Token.objects.filter(user=user).delete()
+    if deleted:
+        record(user, AuditAction.TOKEN_REVOKE, user)
     return bool(deleted)
 
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from nofault.__about__ import __version__
 from nofault.web.api_errors import NotAllowedError, ServiceError
-from nofault.web.choices import Role
+from nofault.web.audit.services import record
+from nofault.web.choices import AuditAction, Role
 from nofault.web.guides import builder
 from nofault.web.guides.builder import GuideInputInvalid
 from nofault.web.guides.models import GuideInputs
@@ -57,6 +58,7 @@ def guide_inputs_update(*, actor: Any, values: str, principles: str, config: str
         inputs.values, inputs.principles, inputs.config = values, principles, config
         inputs.updated_by, inputs.updated_at = actor, timezone.now()
         inputs.save()
+        record(actor, AuditAction.GUIDE_CHANGE, ("guide", inputs.pk, "the guide's inputs"))
     return inputs
 
 

@@ -12,7 +12,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from nofault.web.api_errors import NotAllowedError, ServiceError
-from nofault.web.choices import IncidentStatusChoices, Role, Severity
+from nofault.web.audit.services import record
+from nofault.web.choices import AuditAction, IncidentStatusChoices, Role, Severity
 from nofault.web.incidents.keys import incident_key_normalise, incident_key_problem
 from nofault.web.incidents.models import Incident
 from nofault.web.reviews.selectors import policy_stamp_sql
@@ -203,9 +204,11 @@ def incident_member_add(*, incident: Incident, actor: Any, user: Any) -> None:
     """Let one more person see a restricted incident."""
     _require_author(actor)
     incident.members.add(user)
+    record(actor, AuditAction.MEMBER_ADD, incident, detail={"person": user.username})
 
 
 def incident_member_remove(*, incident: Incident, actor: Any, user: Any) -> None:
     """Stop a person seeing a restricted incident (admins always see it)."""
     _require_author(actor)
     incident.members.remove(user)
+    record(actor, AuditAction.MEMBER_REMOVE, incident, detail={"person": user.username})

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from nofault.web.accounts.forms import client_ip
 from nofault.web.actions.selectors import action_item_get_visible
 from nofault.web.api_errors import ServiceError
+from nofault.web.audit.services import replay_record
 from nofault.web.choices import Role
 from nofault.web.integrations import flows
 from nofault.web.integrations.config import configured_trackers, source_body_limit
@@ -138,6 +139,7 @@ def unapplied_deliveries_replay(request: HttpRequest) -> HttpResponse:
     # One press replays as many as the page lists, so the request ends well within the
     # server's timeout; the shell command has no such bound.
     replayed = delivery_replay(pk=int(pk) if pk else None, limit=PAGE_ROWS)
+    replay_record(actor=request.user, replayed=replayed)
     applied = [d for d in replayed if d.status not in NOT_APPLIED]
     log.info("%s replayed %d deliveries", request.user, len(replayed))
     if not replayed:

@@ -17,6 +17,7 @@ from nofault.core import document
 from nofault.core.markdown import parse_text, render
 from nofault.web.accounts.models import User
 from nofault.web.api_errors import ServiceError
+from nofault.web.audit.services import export_record
 from nofault.web.choices import PostmortemStatusChoices
 from nofault.web.incidents.selectors import incident_get_visible
 from nofault.web.paging import whole_number
@@ -272,6 +273,7 @@ class PostmortemViewSet(viewsets.GenericViewSet):
         from django.http import HttpResponse
 
         pm = self._get(request, pk)
+        export_record(actor=request.user, postmortem=pm, fmt="md")
         return HttpResponse(pm.source, content_type="text/markdown; charset=utf-8")
 
     @extend_schema(responses={200: serializers.JSONField()})

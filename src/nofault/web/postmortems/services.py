@@ -23,7 +23,8 @@ from nofault.core.markdown import ParsedText, parse_text, render
 from nofault.core.template import new_postmortem
 from nofault.web.actions.sync import action_items_sync
 from nofault.web.api_errors import ConflictError, NotAllowedError, ServiceError
-from nofault.web.choices import Role
+from nofault.web.audit.services import record
+from nofault.web.choices import AuditAction, Role
 from nofault.web.incidents.models import Incident
 from nofault.web.postmortems.linting import MAX_SOURCE_CHARS, LintReport, lint_source
 from nofault.web.postmortems.models import Postmortem, RenderedBody, Revision
@@ -198,13 +199,15 @@ def postmortem_restore(*, postmortem: Postmortem, actor: Any, number: int) -> Po
     revision = postmortem.revisions.filter(number=number).first()
     if revision is None:
         raise ServiceError(f"there is no revision {number}", reason="not_found", status_code=404)
-    return postmortem_save(
+    restored = postmortem_save(
         postmortem=postmortem,
         actor=actor,
         source=revision.source,
         base_revision=postmortem.revision,
         message=f"restored revision {number}",
     )
+    record(actor, AuditAction.RESTORE, restored, detail={"revision": number})
+    return restored
 
 
 def rendered_bodies_fill(*, batch: int = 200) -> int:

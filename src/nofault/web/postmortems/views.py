@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from nofault.core.markdown import parse_text
 from nofault.web.api_errors import ConflictError, ServiceError
+from nofault.web.audit.services import export_record
 from nofault.web.choices import Role
 from nofault.web.incidents.selectors import incident_get_visible
 from nofault.web.paging import whole_number
@@ -466,6 +467,7 @@ def postmortem_rows(request: HttpRequest, pk: int) -> HttpResponse:
 def postmortem_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """Download as Markdown, HTML or PDF."""
     pm = selectors.postmortem_get_visible(user=request.user, pk=pk)
+    export_record(actor=request.user, postmortem=pm, fmt=fmt)
     return export_response(pm, fmt)
 
 

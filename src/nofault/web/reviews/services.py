@@ -15,7 +15,8 @@ from nofault.core.edits import apply_document
 from nofault.core.markdown import UNREADABLE_FRONT_MATTER, parse_text
 from nofault.core.policy import PolicyError
 from nofault.web.api_errors import NotAllowedError, ServiceError
-from nofault.web.choices import Role, Severity
+from nofault.web.audit.services import record
+from nofault.web.choices import AuditAction, Role, Severity
 from nofault.web.incidents.models import Incident
 from nofault.web.notifications import services as notify
 from nofault.web.postmortems.models import Approval, Comment, Postmortem
@@ -83,6 +84,9 @@ def review_policy_update(
         raise ServiceError("the digest weekday is 0 (Monday) to 6", reason="invalid_weekday")
     settings.updated_by, settings.updated_at = actor, timezone.now()
     settings.save()
+    changed = sorted([*escalation, *(["severities"] if severities is not None else [])])
+    record(actor, AuditAction.POLICY_CHANGE, ("policy", settings.pk, "review policy"),
+           detail={"changed": changed})  # fmt: skip
     return settings
 
 
@@ -130,7 +134,7 @@ def review_waive(*, incident: Incident, actor: Any, reason: str) -> Waiver:
     except PolicyError as exc:
         raise ServiceError(str(exc), reason="waiver_refused") from None
     try:
-        return Waiver.objects.create(
+        waiver = Waiver.objects.create(
             incident=incident,
             reason=reason.strip(),
             role=role,
@@ -141,13 +145,16 @@ def review_waive(*, incident: Incident, actor: Any, reason: str) -> Waiver:
         raise ServiceError(
             f"{incident.key}'s review is already waived", reason="already_waived", status_code=409
         ) from None
+    record(actor, AuditAction.WAIVE, incident, detail={"reason": waiver.reason, "role": role})
+    return waiver
 
 
 def review_waiver_withdraw(*, incident: Incident, actor: Any) -> None:
     """Withdraw a waiver: the incident owes its review again."""
     if not actor.has_role(Role.FACILITATOR):
         raise NotAllowedError("only facilitators and admins withdraw waivers")
-    Waiver.objects.filter(incident=incident).delete()
+    if Waiver.objects.filter(incident=incident).delete()[0]:
+        record(actor, AuditAction.WAIVER_WITHDRAW, incident)
 
 
 # --- the review workflow ----------------------------------------------------------------
@@ -349,6 +356,7 @@ def postmortem_publish(
             *notify.users_named([published.facilitator]),
         ],
     )
+    record(actor, AuditAction.PUBLISH, published, detail={"revision": published.revision})
     return published
 
 
