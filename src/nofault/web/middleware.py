@@ -22,6 +22,8 @@ PUBLIC_PREFIXES = (
     "/readyz",
     "/metrics",
     "/webhooks/",
+    # SCIM answers only to a provisioning client's bearer token (nofault.web.scim.auth).
+    "/scim/",
 )
 
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "nofault.web.worker",
     "nofault.web.meetings",
     "nofault.web.notifications",
+    "nofault.web.scim",
     "nofault.web.audit",
 ]
 
@@ -106,6 +107,30 @@ AUTH_PASSWORD_VALIDATORS = [
 PASSWORD_RESET_TIMEOUT = CONFIG.invite_days * 24 * 3600
 NOFAULT_BASE_URL = CONFIG.base_url
 NOFAULT_TRUSTED_PROXIES = CONFIG.trusted_proxies
+# SCIM 2.0 provisioning (django-scim2): people as Users, teams as Groups, a bearer token per
+# identity provider; a group in the role map gives its members that role.
+NOFAULT_SCIM_ROLE_MAP = CONFIG.scim_role_map
+NOFAULT_SCIM_DEFAULT_ROLE = CONFIG.scim_default_role
+SCIM_SERVICE_PROVIDER = {
+    "SCHEME": CONFIG.base_url.split("://", 1)[0],
+    "NETLOC": CONFIG.base_url.split("://", 1)[1].split("/", 1)[0],
+    "AUTHENTICATION_SCHEMES": [
+        {
+            "type": "oauthbearertoken",
+            "name": "Bearer token",
+            "description": "A token from `nofault scim token NAME`",
+            "primary": True,
+        }
+    ],
+    "USER_ADAPTER": "nofault.web.scim.adapters.ScimUserAdapter",
+    "GROUP_ADAPTER": "nofault.web.scim.adapters.ScimTeamAdapter",
+    "GROUP_MODEL": "nofault.web.accounts.models.Team",
+    "USER_FILTER_PARSER": "nofault.web.scim.filters.UserFilter",
+    "GROUP_FILTER_PARSER": "nofault.web.scim.filters.TeamFilter",
+    "AUTH_CHECK_MIDDLEWARE": "nofault.web.scim.auth.ScimBearerAuth",
+    "SERVICE_PROVIDER_CONFIG_MODEL": "nofault.web.scim.views.ServiceProviderConfig",
+    "WWW_AUTHENTICATE_HEADER": 'Bearer realm="nofault SCIM"',
+}
 NOFAULT_AUDIT_RETENTION_DAYS = CONFIG.audit_retention_days
 NOFAULT_METRICS_TOKEN = CONFIG.metrics_token
 NOFAULT_WORKER_STALE_SECONDS = CONFIG.worker_stale_seconds

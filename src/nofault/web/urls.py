@@ -58,6 +58,7 @@ urlpatterns = [
     path("search/", include("nofault.web.search.urls")),
     path("integrations/", include("nofault.web.integrations.page_urls")),
     path("reviews/", include("nofault.web.reviews.urls")),
+    path("scim/v2/", include("nofault.web.scim.urls")),
     path("audit/", include("nofault.web.audit.urls")),
     path("api/schema", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
