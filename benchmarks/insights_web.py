@@ -17,8 +17,7 @@ produce the rows the app's services produce: incidents (creator as member, revie
 postmortems (Markdown source, extracted fields, the linter's findings, blame count and depth
 score), one revision each (the last save), action items (closed_at for done / won't do),
 reviewers and approvals, waivers for 1% of incidents with no postmortem, the insights digest
-of every postmortem, the insights figures row of every incident (written by the app's own
-statement, `facts_fill_missing`) and one search entry per incident, postmortem and action item (the
+of every postmortem and one search entry per incident, postmortem and action item (the
 database keeps the FTS5 table / tsvector column itself; on PostgreSQL the GIN index is dropped
 during the load and created again with the migration's statement, then VACUUM ANALYZE). 3% of the
 incidents have no postmortem, 5% are restricted. The linter (10 ms a text) is run once per
@@ -42,8 +41,8 @@ bounded and the script stops by itself):
   built first (its build time and its load time in a fresh process are printed too);
 - insights page `/insights/` (12 months, the default, and all time), after one untimed
   request for another period (a new process's first page loads templates and modules): cold
-  (cache emptied before each request, 3 times: the figures are computed from the figures
-  rows, read by one SQL statement and aggregated with numpy), warm
+  (cache emptied before each request, 3 times: the figures are the core's metrics over
+  the rows read with the ORM), warm
   (served from `InsightCache`), and the first request after a change (the data version
   moved and the stale window is over: the last figures are served, marked stale, while a
   thread computes new ones, whose time is printed as "new figures ready after"); the themes
@@ -374,7 +373,6 @@ def load(size: int, *, say: Callable[[str], None]) -> dict[str, Any]:
     from nofault.web.accounts import services as account_services
     from nofault.web.actions.models import ActionItem
     from nofault.web.incidents.models import Incident
-    from nofault.web.insights.facts import facts_fill_missing
     from nofault.web.insights.models import PostmortemDigest
     from nofault.web.insights.services import data_version_bump
     from nofault.web.postmortems.models import Approval, Postmortem, Revision
@@ -540,11 +538,6 @@ def load(size: int, *, say: Callable[[str], None]) -> dict[str, Any]:
         if (start // batch) % 10 == 0:
             say(f"  … {start + len(chunk):,} incidents written ({time.perf_counter() - t0:.0f} s)")
     say(f"wrote {counts} in {time.perf_counter() - t0:.1f} s")
-    # The figures rows the signal receivers keep, written whole for the rows above (as
-    # `insights_refresh --facts` does after a bulk load).
-    t0 = time.perf_counter()
-    written = facts_fill_missing()
-    say(f"wrote {written:,} figures rows in {time.perf_counter() - t0:.1f} s")
     if pg:
         t0 = time.perf_counter()
         with connection.cursor() as cursor:

@@ -1,131 +1,90 @@
-"""The figures the database aggregates equal the core's `metrics_by` over the same records."""
+"""The insights figures: what each person may see, the period, waivers, groups and the chart."""
 
 from __future__ import annotations
 
-import random
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from nofault.core.insights.metrics import compute_metrics, metrics_by
-from nofault.web.actions.models import ActionItem
 from nofault.web.incidents.models import Incident
-from nofault.web.insights.facts import facts_rebuild
-from nofault.web.insights.figures import figures_by_dimension, incidents_by_severity_and_month
-from nofault.web.insights.models import PostmortemDigest
-from nofault.web.insights.records import incident_records, postmortem_records
-from nofault.web.postmortems.models import Postmortem
-from nofault.web.reviews.models import Waiver
+from nofault.web.insights import selectors
+from nofault.web.insights.figures import page_figures
+from nofault.web.reviews.services import review_waive
 from tests.web.factories import make_incident, make_postmortem, make_sponsor, make_user
+from tests.web.insights.conftest import publish
 
 pytestmark = pytest.mark.django_db
 
-TEAMS = ("team-checkout", "team-data", "", "team-web")
-SERVICES = (["checkout"], ["checkout", "payments"], [], ["search"], ["payments", "payments"])
 
-
-def _varied(author: Any, member: Any, count: int = 24) -> None:
-    """Incidents with and without reviews, waived, restricted, timed to the second, late items."""
-    from nofault.web.reviews.services import review_waive
-
-    rng = random.Random(4)
+@pytest.fixture
+def cases(author: Any) -> dict[str, Any]:
+    """Published SEV1, waived SEV4 (two services), restricted SEV1 draft, a SEV2 of 400 days ago."""
     now = timezone.now()
-    facilitator = make_user("facilitator")
-    for n in range(count):
-        incident = make_incident(author, title=f"Case {n}", severity=("SEV1", "SEV2", "SEV4")[n % 3],
-                                 services=SERVICES[n % len(SERVICES)])  # fmt: skip
-        start = now - timedelta(days=rng.randint(0, 500), seconds=rng.randint(0, 86_399),
-                                microseconds=rng.choice((0, 250_000, 999_999)))  # fmt: skip
-        times: dict[str, Any] = {"created_at": start + timedelta(minutes=5)}
-        if n % 7 != 3:  # some incidents have no times at all
-            times.update(
-                started_at=start,
-                detected_at=start + timedelta(seconds=rng.choice((3, 63, 183, 9, 600, -30))),
-                mitigated_at=start + timedelta(seconds=rng.randint(60, 9_000)),
-                resolved_at=start + timedelta(seconds=rng.randint(3_000, 90_000)),
-            )
-        if n % 5 == 0:
-            times["restricted"] = True
-        Incident.objects.filter(pk=incident.pk).update(**times)
-        if n % 10 == 0:
-            incident.members.add(member)
-        if n % 4 == 3:
-            if n % 3 == 2:  # SEV4: the policy lets a sponsor waive it
-                review_waive(incident=incident, actor=make_sponsor(facilitator),
-                             reason="A planned drill with its own write-up.")  # fmt: skip
-            continue
-        pm = make_postmortem(author, incident)
-        status = ("published", "published", "in_review", "draft")[n % 4]
-        published_at = start + timedelta(days=rng.randint(-2, 30), hours=rng.randint(0, 23))
-        Postmortem.objects.filter(pk=pm.pk).update(
-            status=status, published_at=published_at if status == "published" else None,
-            depth_score=rng.choice((None, 0.5, 0.51, 0.725, 0.8333)),
-            blame_count=rng.randint(0, 3),
-        )  # fmt: skip
-        PostmortemDigest.objects.filter(postmortem=pm).update(
-            team=TEAMS[n % len(TEAMS)],
-            related_incidents=["INC-1"] if n % 3 == 0 else [],
-            blame_first_draft=rng.choice((None, 0, 1, 2)),
-            blame_at_publication=rng.choice((None, 0, 1)),
-        )
-        for k, item in enumerate(pm.action_items.all()):
-            state = rng.choice(("open", "in_progress", "done", "done", "wont_do"))
-            due = (start + timedelta(days=rng.randint(-5, 600))).date() if k or n % 2 else None
-            closed = start + timedelta(days=rng.randint(0, 60), seconds=rng.randint(0, 86_399))
-            ActionItem.objects.filter(pk=item.pk).update(
-                status=state, due=due, created_at=start + timedelta(hours=rng.randint(0, 48)),
-                closed_at=closed if state in ("done", "wont_do") else None,
-            )  # fmt: skip
-    assert Waiver.objects.exists()
-    # The rows above were changed with update(), past the signal receivers: rewrite the
-    # figures rows as `insights_refresh --facts` does (test_facts checks the receivers).
-    facts_rebuild()
+    public = make_incident(author, title="Checkout errors", severity="SEV1", services=["checkout"],
+                           started_at=now)  # fmt: skip
+    publish(make_postmortem(author, public), author)
+    waived = make_incident(author, title="Drill", severity="SEV4",
+                           services=["checkout", "payments"], started_at=now)  # fmt: skip
+    review_waive(incident=waived, actor=make_sponsor(make_user("facilitator")),
+                 reason="A planned drill with its own write-up.")  # fmt: skip
+    hidden = make_incident(author, title="Key leak", severity="SEV1", restricted=True)
+    make_postmortem(author, hidden)
+    old = make_incident(author, title="Old outage", severity="SEV2")
+    then = now - timedelta(days=400)
+    Incident.objects.filter(pk=old.pk).update(created_at=then, started_at=then)
+    return {"author": author}
 
 
-def _core(user: Any, since: Any, today: Any) -> dict[str, dict[str, Any]]:
-    pms = postmortem_records(user=user, since=since, until=today)
-    incs = incident_records(user=user, since=since, until=today)
-    out = {"overall": {"": compute_metrics(pms, incs, today=today)}}
-    for dim in ("severity", "service", "team", "month"):
-        out[dim] = metrics_by(dim, pms, incs, today=today)
-    return out
+def _figures(user: Any, period: str) -> dict[str, Any]:
+    return selectors.insight_figures(user=user, period=period)
 
 
-@pytest.mark.parametrize("who", ["admin", "member", "viewer"])
-def test_database_figures_equal_the_cores(author: Any, who: str) -> None:
-    member = make_user("viewer")
-    _varied(author, member)
-    user = {"admin": make_user("admin"), "member": member, "viewer": make_user("viewer")}[who]
+def test_a_viewer_counts_the_public_incidents_of_the_period(cases: Any, viewer: Any) -> None:
+    figures = _figures(viewer, "12m")
+    overall = figures["overall"]
+    assert (overall["incidents"], overall["postmortems"], overall["published"]) == (2, 1, 1)
+    # The published review and the waived one both count as done.
+    assert (overall["reviews_done"], overall["review_coverage"]) == (2, 1.0)
+    assert overall["actions"] == 2
+    tables = {dim: dict(rows) for dim, rows in figures["tables"].items()}
+    assert {k: m["incidents"] for k, m in tables["severity"].items()} == {"SEV1": 1, "SEV4": 1}
+    # An incident naming two services counts in both.
+    assert {k: m["incidents"] for k, m in tables["service"].items()} == {
+        "checkout": 2, "payments": 1
+    }  # fmt: skip
+    assert _figures(viewer, "all")["overall"]["incidents"] == 3  # the old one too
+
+
+def test_a_member_and_an_admin_count_the_restricted_incident(cases: Any) -> None:
+    member = _figures(cases["author"], "12m")["overall"]
+    assert (member["incidents"], member["postmortems"], member["published"]) == (3, 2, 1)
+    assert member["review_coverage"] == round(2 / 3, 4)
+    assert _figures(make_user("admin"), "all")["overall"]["incidents"] == 4
+
+
+def test_the_stacked_chart_counts_each_severity_per_month(cases: Any) -> None:
     today = timezone.localdate()
-    for since in (None, today - timedelta(days=365)):
-        expected = _core(user, since, today)
-        got = figures_by_dimension(user=user, since=since, until=today, today=today)
-        for dim, groups in expected.items():
-            assert list(got[dim]) == list(groups), dim
-            for key, metrics in groups.items():
-                assert got[dim][key].as_dict() == metrics.as_dict(), (dim, key)
-        counts = incidents_by_severity_and_month(user=user, since=since, until=today, today=today)
-        for severity in expected["severity"]:
-            pms = [p for p in postmortem_records(user=user, since=since, until=today)
-                   if (p.severity or "unknown") == severity]  # fmt: skip
-            incs = [i for i in incident_records(user=user, since=since, until=today)
-                    if (i.severity or "unknown") == severity]  # fmt: skip
-            per_month = metrics_by("month", pms, incs, today=today)
-            assert {m: g.incidents for m, g in per_month.items()} == counts[severity]
+    found = page_figures(user=make_user("admin"), since=None, until=today, today=today)
+    month = f"{today.year}-{today.month:02d}"
+    then = timezone.now() - timedelta(days=400)
+    # The restricted one has no start: it counts in the month of its postmortem's writing.
+    assert found.incidents_by_severity_month["SEV1"] == {month: 2}
+    assert found.incidents_by_severity_month["SEV4"] == {month: 1}
+    assert found.incidents_by_severity_month["SEV2"] == {f"{then.year}-{then.month:02d}": 1}
+    assert list(found.groups["month"]) == [f"{then.year}-{then.month:02d}", month]
 
 
-def test_an_anonymous_caller_sees_no_figures(author: Any) -> None:
-    from django.contrib.auth.models import AnonymousUser
-
-    _varied(author, make_user("viewer"))
+def test_an_anonymous_caller_sees_no_figures(cases: Any) -> None:
     today = timezone.localdate()
-    got = figures_by_dimension(user=AnonymousUser(), since=None, until=today, today=today)
-    assert got == {"overall": {}, "severity": {}, "service": {}, "team": {}, "month": {}}
+    got = page_figures(user=AnonymousUser(), since=None, until=today, today=today)
+    assert all(not groups for groups in got.groups.values())
 
 
 def test_no_incidents_no_groups(viewer: Any) -> None:
     today = timezone.localdate()
-    got = figures_by_dimension(user=viewer, since=None, until=today, today=today)
-    assert got == {"overall": {}, "severity": {}, "service": {}, "team": {}, "month": {}}
+    got = page_figures(user=viewer, since=None, until=today, today=today)
+    assert got.groups == {"overall": {}, "severity": {}, "service": {}, "team": {}, "month": {}}
+    assert _figures(viewer, "12m")["overall"]["incidents"] == 0

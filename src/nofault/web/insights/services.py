@@ -144,18 +144,16 @@ def _bumps_after_commit() -> bool:
     return any(entry[1] is _sequence_next for entry in connection.run_on_commit)
 
 
-def data_version_bump(*, moved: bool = False) -> None:
+def data_version_bump() -> None:
     """Say that incidents, postmortems or action items changed (cached figures go stale).
 
     On PostgreSQL a sequence moves at once, seen inside this transaction and out (nextval
     ignores transactions), and once more after the commit: a figure computed from the old
-    rows while this transaction was open is then stale too. `moved`: the caller's own
-    statement already moved it once (`facts.facts_incident_saved`). On SQLite writers are
-    serial anyway, and the version row changes in the writer's transaction, with the data.
+    rows while this transaction was open is then stale too. On SQLite writers are serial
+    anyway, and the version row changes in the writer's transaction, with the data.
     """
     if connection.vendor == "postgresql":
-        if not moved:
-            _sequence_next()
+        _sequence_next()
         if connection.in_atomic_block and not _bumps_after_commit():
             transaction.on_commit(_sequence_next, robust=True)
         return

@@ -1,29 +1,12 @@
-"""One row of figures per incident (`IncidentFacts`), its packed column, filled for every incident.
+"""One row of figures per incident (`IncidentFacts`); 0004 removes it again.
 
-The fill runs the app's own statement (`facts.facts_fill_missing`): it computes each row from
-the incidents, postmortems, digests, waivers and action items as the signal receivers do.
+The figures are now the core's metrics over the rows themselves (`insights.figures`); the
+table is created empty here and dropped by the next migration, so databases that have it
+and databases that never had it end the same.
 """
-
-from typing import Any
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-
-def _forward(apps: Any, schema_editor: Any) -> None:
-    from nofault.web.insights import facts
-
-    if schema_editor.connection.vendor == "postgresql":
-        # What the figures read of a row, packed once per write rather than on every read.
-        schema_editor.execute(
-            f"ALTER TABLE {facts.TABLE} ADD COLUMN packed bytea "
-            f"GENERATED ALWAYS AS ({facts.packed_sql()}) STORED"
-        )
-    facts.facts_fill_missing()
-
-
-def _backward(apps: Any, schema_editor: Any) -> None:
-    pass  # the table goes with the model
 
 
 class Migration(migrations.Migration):
@@ -79,5 +62,4 @@ class Migration(migrations.Migration):
                 ("open_due_count", models.IntegerField(default=0)),
             ],
         ),
-        migrations.RunPython(_forward, _backward),
     ]

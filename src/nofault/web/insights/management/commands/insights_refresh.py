@@ -1,4 +1,4 @@
-"""Rebuild the similarity index (on a schedule); optionally digests, figures rows, search."""
+"""Rebuild the similarity index (on a schedule); optionally digests and search entries."""
 
 from __future__ import annotations
 
@@ -7,21 +7,18 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from nofault.web.insights import facts, services
+from nofault.web.insights import services
 from nofault.web.postmortems.models import Postmortem
 
 
 class Command(BaseCommand):
-    """`django-admin insights_refresh [--digests] [--facts] [--search]`."""
+    """`django-admin insights_refresh [--digests] [--search]`."""
 
-    help = "Rebuild the similarity index; with --digests, --facts and --search, those first."
+    help = "Rebuild the similarity index; with --digests and --search, those first."
 
     def add_arguments(self, parser: CommandParser) -> None:
         """Options."""
         parser.add_argument("--digests", action="store_true", help="Re-read every digest.")
-        parser.add_argument(
-            "--facts", action="store_true", help="Rewrite every incident's figures row."
-        )
         parser.add_argument("--search", action="store_true", help="Rewrite the search index.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -31,11 +28,6 @@ class Command(BaseCommand):
             for pm in Postmortem.objects.iterator(chunk_size=500):
                 services.postmortem_digest_refresh(postmortem=pm)
             self.stdout.write(f"digests re-read ({time.perf_counter() - start:.1f} s)")
-        if options["facts"] or options["digests"]:
-            # The rows fold the digests in: rewritten after them, whole, from the rows now.
-            count = facts.facts_rebuild()
-            took = time.perf_counter() - start
-            self.stdout.write(f"figures rows: {count} incidents ({took:.1f} s)")
         if options["search"]:
             from nofault.web.search.services import search_reindex
 
