@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextvars import ContextVar
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-
-from nofault.web.accounts.forms import client_ip
 
 _address: ContextVar[str] = ContextVar("audit_address", default="")
 
@@ -22,6 +21,15 @@ def current_address() -> str:
     return _address.get()
 
 
+def address_of(request: Any) -> str:
+    """A request's client address, read as the login throttle reads it."""
+    # Imported here: the account services record events, and this module must not pull
+    # them in while they load.
+    from nofault.web.accounts.forms import client_ip
+
+    return client_ip(request)[:64]
+
+
 class ClientAddressMiddleware:
     """Keep the request's client address while it is answered."""
 
@@ -29,7 +37,7 @@ class ClientAddressMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        token = _address.set(client_ip(request))
+        token = _address.set(address_of(request))
         try:
             return self.get_response(request)
         finally:

@@ -9,11 +9,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from nofault.web.accounts.forms import client_ip
-from nofault.web.audit.middleware import current_address
+from nofault.web.audit.middleware import address_of, current_address
 from nofault.web.audit.models import AuditEvent, pruning
+from nofault.web.choices import AuditAction
 
 Target = Any  # a model instance, a (type, id, label) tuple, or None
+SHELL = "nofault-cli"  # the actor's name for commands run on the server
 
 
 def _target(target: Target) -> tuple[str, str, str]:
@@ -34,21 +35,23 @@ def record(
     request: Any = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event: who (`actor`, or None), what, to which target, from which address.
+    """Append one event: who (`actor`: a person, a name such as the shell's, or None), what,
+    to which target, from which address.
 
     The address is the request's when one is given, else that of the request being answered
     (empty from the shell or the worker).
     """
     kind, ident, label = _target(target)
     known = actor is not None and getattr(actor, "is_authenticated", False)
+    name = actor if isinstance(actor, str) else getattr(actor, "username", "") if known else ""
     return AuditEvent.objects.create(
         actor_id=actor.pk if known and actor.pk else None,
-        actor_name=str(getattr(actor, "username", ""))[:150] if known else "",
+        actor_name=str(name)[:150],
         action=action,
         target_type=kind,
         target_id=ident,
         target_label=label,
-        address=(client_ip(request) if request is not None else current_address())[:64],
+        address=address_of(request) if request is not None else current_address(),
         detail=detail or {},
     )
 
@@ -67,3 +70,28 @@ def audit_prune(*, days: int | None = None) -> int:
                 cursor.execute("SELECT set_config('nofault.audit_prune', 'on', true)")
         deleted, _ = AuditEvent.objects.filter(at__lt=cutoff).delete()
     return deleted
+
+
+def export_record(*, actor: Any, postmortem: Any, fmt: str) -> None:
+    """Record a download of a restricted postmortem (other downloads are not logged)."""
+    if postmortem.incident.restricted:
+        record(actor, AuditAction.EXPORT, postmortem, detail={"format": fmt})
+
+
+def archive_export_record(*, output: str) -> None:
+    """Record a whole-database export from the shell when it holds restricted postmortems."""
+    from nofault.web.postmortems.models import Postmortem
+
+    restricted = Postmortem.objects.filter(incident__restricted=True).count()
+    if restricted:
+        detail = {"format": "zip" if output.lower().endswith(".zip") else "folder",
+                  "restricted_postmortems": restricted}  # fmt: skip
+        record(SHELL, AuditAction.EXPORT, ("export", output, output), detail=detail)
+
+
+def replay_record(*, actor: Any, replayed: list[Any]) -> None:
+    """Record an admin's replay of unapplied deliveries (from the page or the shell)."""
+    if replayed:
+        ids = [d.pk for d in replayed]
+        target = ("delivery", ids[0], replayed[0].source) if len(ids) == 1 else None
+        record(actor, AuditAction.REPLAY, target, detail={"deliveries": ids[:200]})
