@@ -38,3 +38,15 @@ def test_an_empty_search_says_it_lists_the_latest(published: Any, viewer: Any) -
     count = re.search(r'<p class="muted" id="result-count">(.*?)</p>', page, re.S)
     assert count is not None and 'class="search-hit"' in page
     assert "Type some words" not in count.group(1) and "latest" in count.group(1)
+
+
+def test_results_and_filters_name_kinds_and_statuses_in_words(published: Any, viewer: Any) -> None:
+    page = login(viewer).get("/search/?q=error+growth&kind=action").content.decode()
+    hits = re.findall(r'<div class="search-hit">(.*?)<div class="snippet">', page, re.S)
+    assert hits and all("Action item" in h for h in hits)
+    assert any("In progress" in h for h in hits)  # A2 of the published postmortem
+    form = page.split('<div id="results">')[0]
+    assert ">In progress</option>" in form and ">Won&#x27;t do</option>" in form
+    assert ">Action item</option>" in form
+    for raw in ("in_progress", "wont_do", "in_review", ">action<"):
+        assert raw not in "".join(hits) and f">{raw}</option>" not in form

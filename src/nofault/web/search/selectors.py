@@ -22,6 +22,12 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from nofault.web.choices import (
+    ActionStatusChoices,
+    ChoiceSet,
+    IncidentStatusChoices,
+    PostmortemStatusChoices,
+)
 from nofault.web.incidents.models import Incident
 from nofault.web.incidents.selectors import visible_incident_filter
 from nofault.web.postmortems.models import Postmortem
@@ -54,6 +60,30 @@ class SearchHit:
     team: str
     occurred: date | None
     incident_key: str
+
+    @property
+    def kind_label(self) -> str:
+        """What the entry is, in words: "Action item", not "action"."""
+        return dict(SearchEntry.KINDS).get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        """The entry's status in words, read in its own kind's choices ("In review")."""
+        return STATUS_CHOICES.get(self.kind, PostmortemStatusChoices).label(self.status)
+
+
+# Each kind's statuses: an incident's, a postmortem's and an action item's differ.
+STATUS_CHOICES: dict[str, type[ChoiceSet]] = {
+    "incident": IncidentStatusChoices,
+    "postmortem": PostmortemStatusChoices,
+    "action": ActionStatusChoices,
+}
+
+
+def status_options() -> list[tuple[str, str]]:
+    """Every status an entry can have, as (value, label), for the status filter."""
+    pairs = {c.value: c.label for choices in STATUS_CHOICES.values() for c in choices.CHOICES}
+    return sorted(pairs.items(), key=lambda pair: pair[1])
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from nofault.core.document import FactorCategory
-from nofault.web.choices import (
-    ActionStatusChoices,
-    IncidentStatusChoices,
-    PostmortemStatusChoices,
-    Severity,
-)
+from nofault.web.choices import Severity
 from nofault.web.paging import whole_number
 from nofault.web.search import selectors
 
@@ -27,19 +22,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
     result = selectors.search(
         user=request.user, query=query, filters=filters, offset=_int(request.GET.get("offset"))
     )
-    statuses = sorted(
-        set(IncidentStatusChoices.values())
-        | set(PostmortemStatusChoices.values())
-        | set(ActionStatusChoices.values())
-    )
     context = {
         "result": result,
         "q": result.query,
         "f": result.filters,
         "severities": Severity.values(),
         "categories": [c.value for c in FactorCategory],
-        "statuses": statuses,
-        "kinds": [k for k, _ in selectors.SearchEntry.KINDS],
+        "statuses": selectors.status_options(),
+        "kinds": selectors.SearchEntry.KINDS,
         "facets": selectors.facet_values(user=request.user),
         "next_offset": result.offset + selectors.PAGE_SIZE,
         "has_more": result.offset + selectors.PAGE_SIZE
