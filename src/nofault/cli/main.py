@@ -44,6 +44,7 @@ COMMAND_MODULES = {
     "serve": "nofault.cli.web_cmd",
     "createadmin": "nofault.cli.user_cmd",
     "user": "nofault.cli.user_cmd",
+    "scim": "nofault.cli.scim_cmd",
     "demo": "nofault.cli.web_cmd",
     "lsp": "nofault.cli.lsp_cmd",
 }

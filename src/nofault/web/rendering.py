@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
+from importlib.metadata import version
 from typing import Any
 from urllib.parse import quote
 
@@ -25,6 +26,11 @@ from django.utils.safestring import SafeString
 from markdown_it import MarkdownIt
 
 from nofault.web.choices import ChoiceSet
+
+# What renders a postmortem's kept HTML. A kept body rendered by another (an upgrade of
+# either library, or a change to the tags kept below: bump the number) is rendered again by
+# the worker (postmortems.render_stale).
+RENDERER = f"nofault 1; markdown-it-py {version('markdown-it-py')}; nh3 {version('nh3')}"
 
 _md = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable(["table", "strikethrough"])
 

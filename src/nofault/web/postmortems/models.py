@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from nofault.web.choices import PostmortemStatusChoices, ReviewLevelChoices
+from nofault.web.worker.models import TaskStatus
 
 
 class Postmortem(models.Model):
@@ -85,6 +86,9 @@ class RenderedBody(models.Model):
     )
     revision = models.PositiveIntegerField()
     html = models.TextField()
+    # What rendered it (nofault.web.rendering.RENDERER): the worker renders again what an
+    # older renderer kept (empty: kept before the renderer was recorded).
+    renderer = models.CharField(max_length=100, blank=True, default="")
 
 
 class Revision(models.Model):
@@ -147,3 +151,28 @@ class Approval(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["postmortem", "reviewer"], name="one_approval_each")
         ]
+
+
+class ImportJob(models.Model):
+    """An uploaded export the worker imports as drafts, and what became of it.
+
+    The upload's bytes are kept (bounded by the import page's limit) until the import ends,
+    then dropped; `report` lists the drafts made and `reason` says why nothing was.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(max_length=300)
+    data = models.BinaryField(default=b"")
+    size = models.PositiveBigIntegerField(default=0)
+    digest = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.QUEUED)
+    reason = models.TextField(blank=True, default="")
+    report = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["owner", "status"], name="import_job_owner_status")]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.status})"

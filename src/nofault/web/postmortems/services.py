@@ -10,6 +10,7 @@ workflow (submit, approve, request changes, publish, reopen, comments) in `revie
 from __future__ import annotations
 
 import difflib
+import hashlib
 from datetime import date
 from typing import Any
 
@@ -30,7 +31,7 @@ from nofault.web.postmortems.linting import MAX_SOURCE_CHARS, LintReport, lint_s
 from nofault.web.postmortems.models import Postmortem, RenderedBody, Revision
 from nofault.web.postmortems.practice import organisation_practice
 from nofault.web.postmortems.prefill import draft_prefill
-from nofault.web.rendering import markdown_to_html
+from nofault.web.rendering import RENDERER, markdown_to_html
 
 # --- permissions -----------------------------------------------------------------------
 
@@ -120,12 +121,7 @@ def source_write(
                 "depth_score",
             ]
         )
-        RenderedBody.objects.bulk_create(
-            [RenderedBody(postmortem=pm, revision=pm.revision, html=markdown_to_html(source))],
-            update_conflicts=True,
-            unique_fields=["postmortem"],
-            update_fields=["revision", "html"],
-        )
+        _rendered_keep(pm.pk, pm.revision, source)
         Revision.objects.create(
             postmortem=pm,
             number=number,
@@ -164,7 +160,7 @@ def postmortem_create(*, incident: Incident, actor: Any, source: str | None = No
             created=timezone.localdate(),
             template=practice.template,
         )
-        draft = draft_prefill(draft, incident)
+        draft = draft_prefill(draft, incident, reader=actor)
         if practice.version:
             draft = draft.model_copy(update={"extra": {"guide": practice.version}})
         source = render(draft)
@@ -227,12 +223,81 @@ def rendered_bodies_fill(*, batch: int = 200) -> int:
             return filled
         RenderedBody.objects.bulk_create(
             [
-                RenderedBody(postmortem_id=pk, revision=revision, html=markdown_to_html(source))
+                RenderedBody(
+                    postmortem_id=pk,
+                    revision=revision,
+                    html=markdown_to_html(source),
+                    renderer=RENDERER,
+                )
                 for pk, revision, source in missing
             ],
             ignore_conflicts=True,
         )
         filled += len(missing)
+
+
+def _rendered_keep(pk: int, revision: int, source: str) -> None:
+    """Render the source and keep it as the postmortem's HTML at `revision`."""
+    RenderedBody.objects.bulk_create(
+        [
+            RenderedBody(
+                postmortem_id=pk,
+                revision=revision,
+                html=markdown_to_html(source),
+                renderer=RENDERER,
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["postmortem"],
+        update_fields=["revision", "html", "renderer"],
+    )
+
+
+def rendered_body_refresh(*, postmortem_id: int, revision: int) -> bool:
+    """Render a postmortem's HTML again and keep it, if it is still at `revision`; True if so.
+
+    Safe to run twice (the same HTML is kept again). A save since has kept its own HTML for
+    its newer revision, and the row is locked while the HTML is written, so an older
+    revision's HTML never replaces a newer one.
+    """
+    with transaction.atomic():
+        current = (
+            Postmortem.objects.select_for_update()
+            .filter(pk=postmortem_id, revision=revision)
+            .values_list("source", flat=True)
+            .first()
+        )
+        if current is None:
+            return False
+        _rendered_keep(postmortem_id, revision, current)
+    return True
+
+
+RENDER_TASK = "postmortems.render"
+
+
+def rendered_bodies_queue(*, limit: int = 5000) -> int:
+    """Queue the rendering of each postmortem whose kept HTML is missing, is of an older
+    revision, or came from another renderer; return how many tasks were queued.
+
+    One task per postmortem revision and renderer (its idempotency key): a task already
+    queued, run or given up is not queued again.
+    """
+    from nofault.web.worker.models import Task
+    from nofault.web.worker.tasks import enqueue
+
+    stale = list(
+        Postmortem.objects.exclude(rendered__revision=F("revision"), rendered__renderer=RENDERER)
+        .order_by("pk")
+        .values_list("pk", "revision")[:limit]
+    )
+    tag = hashlib.blake2b(RENDERER.encode(), digest_size=6).hexdigest()
+    keys = {f"{RENDER_TASK}:{pk}:{revision}:{tag}": (pk, revision) for pk, revision in stale}
+    known = set(Task.objects.filter(key__in=list(keys)).values_list("key", flat=True))
+    for key, (pk, revision) in keys.items():
+        if key not in known:
+            enqueue(RENDER_TASK, key=key, postmortem_id=pk, revision=revision)
+    return len(keys) - len(known)
 
 
 # --- structured rows -------------------------------------------------------------------

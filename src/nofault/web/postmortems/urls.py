@@ -9,6 +9,7 @@ app_name = "postmortems"
 urlpatterns = [
     path("", views.postmortem_list, name="list"),
     path("import/", views.postmortem_import, name="import"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
     path("lint/", views.lint_preview, name="lint"),
     path("rules/<str:code>/", views.rule_doc, name="rule_doc"),
     path("new/<str:key>/", views.postmortem_create, name="create"),

@@ -33,6 +33,7 @@ from nofault.web.postmortems.forms import (
     row_formset,
 )
 from nofault.web.postmortems.models import Approval, Postmortem
+from nofault.web.postmortems.prefill import is_prefilled
 from nofault.web.rendering import markdown_to_html
 from nofault.web.reviews import services as review_services
 
@@ -411,7 +412,8 @@ def postmortem_rows(request: HttpRequest, pk: int) -> HttpResponse:
         base = whole_number(raw_base, default=-1)
         base = -1 if base is None else base
         if timeline.is_valid() and factors.is_valid() and actions.is_valid():
-            new_timeline, new_factors, new_actions = timeline.rows(), factors.rows(), actions.rows()
+            new_timeline = timeline.rows(confirm_all="confirm_all" in request.POST)
+            new_factors, new_actions = factors.rows(), actions.rows()
             changes = [
                 change
                 for change in (
@@ -458,6 +460,7 @@ def postmortem_rows(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": timeline,
             "factors": factors,
             "actions": actions,
+            "prefilled_rows": sum(1 for event in doc.timeline if is_prefilled(event)),
             "can_edit": services.can_edit(postmortem=pm, actor=request.user),
         },
         status=status,
@@ -516,24 +519,36 @@ def postmortem_import(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 def _import_upload(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
     status = 200
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            report = imports.postmortem_import(
+            job = imports.import_job_create(
                 actor=request.user, filename=upload.name or "upload", data=upload.read()
             )
         except ServiceError as exc:
             form.add_error("file", exc.message)
             status = exc.status_code
+        else:
+            return redirect("postmortems:import_job", pk=job.pk)
     elif request.method == "POST":
         status = 400
-    return render(
-        request, "postmortems/import.html", {"form": form, "report": report}, status=status
-    )
+    return render(request, "postmortems/import.html", {"form": form}, status=status)
+
+
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """One of my uploads: queued, running, done (with its drafts) or failed (with the reason).
+
+    Its status block asks again every second until the import has ended (HTMX swaps it).
+    """
+    job = imports.import_job_get(actor=request.user, pk=pk)
+    status, reason = imports.import_job_state(job)
+    context = {"job": job, "status": status, "reason": reason, "report": job.report}
+    if request.headers.get("HX-Request"):
+        return render(request, "postmortems/_import_job.html", context)
+    return render(request, "postmortems/import.html", {"form": ImportForm(), **context})
 
 
 def _import_refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
-    context = {"form": ImportForm(), "report": None, "error": message}
+    context = {"form": ImportForm(), "error": message}
     return render(request, "postmortems/import.html", context, status=status)
