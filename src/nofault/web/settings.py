@@ -146,6 +146,16 @@ EMAIL_HOST_PASSWORD = CONFIG.email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_SSL = CONFIG.email.get("EMAIL_USE_SSL", False)
 EMAIL_USE_TLS = CONFIG.email.get("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = CONFIG.email.get("EMAIL_TIMEOUT", 10)
+# Single sign-on (docs/sign-in.md): NOFAULT_OIDC is None when no provider is configured. The
+# guard comes first: in SSO-only mode it refuses passwords, except break-glass admins'.
+NOFAULT_OIDC = CONFIG.oidc
+NOFAULT_SSO_ONLY = CONFIG.sso_only
+NOFAULT_SSO_BREAK_GLASS = CONFIG.sso_break_glass
+AUTHENTICATION_BACKENDS = [
+    "nofault.web.accounts.oidc.PasswordLoginGuard",
+    "django.contrib.auth.backends.ModelBackend",
+    "nofault.web.accounts.oidc.OidcBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "incidents:list"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from nofault.web.accounts import services
+from nofault.web.accounts import oidc, services
 from nofault.web.accounts.forms import client_ip
 from nofault.web.accounts.models import Team, User
 from nofault.web.api_errors import ServiceError
@@ -48,6 +48,12 @@ class TokenView(APIView):
         body = TokenRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         username = body.validated_data["username"]
+        if not oidc.password_login_allowed(username):
+            raise ServiceError(
+                "password login is off: sign in through single sign-on (API tokens still work)",
+                reason="sso_only",
+                status_code=403,
+            )
         ip = client_ip(request)
         if services.login_is_throttled(username=username, ip=ip):
             record(None, AuditAction.LOCKOUT, ("user", username, username), request=request)

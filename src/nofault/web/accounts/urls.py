@@ -2,12 +2,15 @@
 
 from django.urls import path
 
-from nofault.web.accounts import views
+from nofault.web.accounts import oidc, views
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", views.logout_view, name="logout"),
+    # Under login/, which is public: the provider sends people back here before they log in.
+    path("login/oidc/", oidc.OidcLoginView.as_view(), name="oidc_login"),
+    path("login/oidc/callback/", oidc.OidcCallbackView.as_view(), name="oidc_callback"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path("profile/token/", views.token, name="token"),
     path("profile/password/", views.password_change, name="password_change"),

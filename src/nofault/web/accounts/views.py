@@ -3,6 +3,7 @@ API token; the pages an invitation or a reset link opens."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -13,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from nofault.web.accounts import services
+from nofault.web.accounts import oidc, services
 from nofault.web.accounts.forms import InviteForm, ResetRequestForm, ThrottledAuthenticationForm
 from nofault.web.accounts.models import User
 from nofault.web.api_errors import ServiceError
@@ -21,14 +22,38 @@ from nofault.web.choices import Role
 
 
 class LoginView(auth_views.LoginView):
-    """The login page, throttled."""
+    """The login page, throttled; with single sign-on, its button (and in SSO-only mode the
+    password form only for break-glass admins, at ?password=1)."""
 
     template_name = "accounts/login.html"
     authentication_form = ThrottledAuthenticationForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        """Add the sign-in button and whether the password form shows."""
+        context = super().get_context_data(**kwargs)
+        context["sso"] = oidc.sign_in_button(self.request)
+        context["sso_only"] = settings.NOFAULT_SSO_ONLY
+        context["password_form"] = not settings.NOFAULT_SSO_ONLY or "password" in self.request.GET
+        return context
 
-logout_view = auth_views.LogoutView.as_view()
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        """In SSO-only mode, refuse a password unless it is a break-glass admin's."""
+        if not oidc.password_login_allowed(str(request.POST.get("username", ""))[:300]):
+            form = self.get_form_class()(request)
+            context = self.get_context_data(form=form, refused=True)
+            return self.render_to_response(context, status=403)
+        return super().post(request, *args, **kwargs)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Log out; a session signed in through the provider goes on to the provider's logout."""
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        """End the session here, then at the provider when it offers that."""
+        provider_logout = oidc.end_session_url(request)  # read before the session ends
+        response = super().post(request, *args, **kwargs)
+        return redirect(provider_logout) if provider_logout else response
 
 
 @login_required
@@ -173,6 +198,9 @@ def password_reset_request(request: HttpRequest) -> HttpResponse:
 
 def _set_password(request: HttpRequest, uidb64: str, token: str, invitation: bool) -> HttpResponse:
     person = services.user_from_link(uidb64=uidb64, token=token)
+    if person is not None and not oidc.password_login_allowed(person.username):
+        messages.info(request, "Passwords are off here: sign in through single sign-on.")
+        return redirect("accounts:login")
     if person is None:
         return render(
             request,
