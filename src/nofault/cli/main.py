@@ -37,6 +37,7 @@ COMMAND_MODULES = {
     "coverage": "nofault.cli.coverage_cmd",
     "remind": "nofault.cli.remind_cmd",
     "deliveries": "nofault.cli.deliveries_cmd",
+    "audit": "nofault.cli.audit_cmd",
     "worker": "nofault.cli.worker_cmd",
     "backup": "nofault.cli.backup_cmd",
     "restore": "nofault.cli.backup_cmd",
