@@ -177,7 +177,7 @@ def test_the_rows_page_offers_several_blank_rows_and_labels_its_inputs(author: A
     fields = _browser_form(_client(author), f"/postmortems/{pm.pk}/rows/?add=5")
     assert fields["timeline-TOTAL_FORMS"] == "7"
     page = _client(author).get(f"/postmortems/{pm.pk}/rows/").content.decode()
-    assert 'aria-label="Time, row 1"' in page
+    assert 'aria-label="Timeline, row 1, time"' in page
 
 
 # --- property: every edit path over generated postmortems -----------------------------------

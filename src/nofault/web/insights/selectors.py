@@ -212,7 +212,17 @@ themes_compute = _compute_themes
 def similar_for_postmortem(
     *, user: Any, postmortem: Postmortem, source: str | None = None, top: int = 5
 ) -> list[SimilarPostmortem]:
-    """The earlier postmortems most like this one (or its unsaved text) that the user may see.
+    """The earlier postmortems most like this one (or its unsaved text) that the user may see."""
+    return similar_for_text(
+        user=user, source=source or postmortem.source, pk=postmortem.pk, top=top
+    )
+
+
+def similar_for_text(
+    *, user: Any, source: str, pk: int | None = None, top: int = 5, min_score: float | None = None
+) -> list[SimilarPostmortem]:
+    """The earlier postmortems most like a text (a stored one's when `pk` is given) the user
+    may see, scoring at least `min_score` when given.
 
     Matches the user may not see are dropped (the index is asked again for more, up to ten
     times `top`), and the rest are read fresh from the database so action statuses are current.
@@ -220,13 +230,16 @@ def similar_for_postmortem(
     index = services.similarity_index_get()
     if index is None or not len(index):
         return []
-    draft = record_from_source(source or postmortem.source, key="", pk=postmortem.pk)
+    draft = record_from_source(source, key="", pk=pk)
     # Each match found is explained (its shared terms), which costs more than the scoring at
     # 100,000 postmortems: ask for `top` first and for more only when some were hidden.
     asked = top
     while True:
-        matches = index.query(draft, top=asked)
-        pks = [pk for m in matches if (pk := postmortem_pk(m.record.key)) is not None]
+        if min_score is None:
+            matches = index.query(draft, top=asked)
+        else:
+            matches = index.query(draft, top=asked, min_score=min_score)
+        pks = [n for m in matches if (n := postmortem_pk(m.record.key)) is not None]
         visible = set(
             postmortem_list_visible(user=user).filter(pk__in=pks).values_list("pk", flat=True)
         )
@@ -371,5 +384,6 @@ __all__ = [
     "pulse_reviews",
     "pulse_trend",
     "similar_for_postmortem",
+    "similar_for_text",
     "visibility_scope",
 ]

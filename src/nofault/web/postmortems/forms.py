@@ -9,6 +9,7 @@ from django import forms
 from nofault.core import document
 from nofault.web import choices
 from nofault.web.accounts.selectors import user_list_reviewers
+from nofault.web.postmortems.prefill import PREFILLED, row_confirmed
 
 
 class SourceForm(forms.Form):
@@ -57,24 +58,38 @@ def _words(value: str) -> str:
 
 
 class _RowForm(forms.Form):
-    """A row of a table of inputs: each input is labelled with its column and row number."""
+    """A row of a table of inputs: each input is labelled with its table, row and column."""
+
+    table = ""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         row = (self.prefix or "").rsplit("-", 1)[-1]
         number = int(row) + 1 if row.isdigit() else None
         for name, field in self.fields.items():
-            label = field.label or name.replace("_", " ").capitalize()
-            field.widget.attrs["aria-label"] = f"{label}, row {number}" if number else label
+            column = (field.label or name.replace("_", " ")).lower()
+            where = f"{self.table}, row {number}" if number else self.table
+            field.widget.attrs["aria-label"] = f"{where}, {column}" if where else column
+
+    def confirmed(self, value: Any) -> Any:
+        """The row's value once a person vouches for it (rows carry no mark unless overridden)."""
+        return value
 
 
 class TimelineRowForm(_RowForm):
-    """One timeline event."""
+    """One timeline event; a prefilled one can be confirmed as it stands."""
 
+    table = "Timeline"
     time = forms.CharField(max_length=200, required=False)
-    text = forms.CharField(max_length=20_000, required=False)
+    text = forms.CharField(max_length=20_000, required=False, label="Event")
     kind = forms.ChoiceField(choices=_choices(document.EventKind), required=False)
     source = forms.CharField(max_length=200, required=False)
+    confirm = forms.BooleanField(required=False)
+
+    @property
+    def prefilled(self) -> bool:
+        """Tell whether the row it was filled from still carries the prefilled mark."""
+        return str(self.initial.get("source") or "").startswith(f"{PREFILLED}:")
 
     def clean(self) -> dict[str, Any]:
         """A row needs at least its time or its text."""
@@ -90,12 +105,17 @@ class TimelineRowForm(_RowForm):
             time=d["time"], text=d["text"], kind=d["kind"] or None, source=d["source"] or None
         )
 
+    def confirmed(self, value: Any) -> Any:
+        """The event without its prefilled mark: a person confirmed or edited it."""
+        return row_confirmed(value)
+
 
 class FactorRowForm(_RowForm):
     """One contributing factor."""
 
-    id = forms.CharField(max_length=40)
-    text = forms.CharField(max_length=20_000)
+    table = "Contributing factors"
+    id = forms.CharField(max_length=40, label="ID")
+    text = forms.CharField(max_length=20_000, label="Factor")
     category = forms.ChoiceField(choices=_choices(document.FactorCategory), required=False)
 
     def to_value(self) -> document.ContributingFactor:
@@ -109,8 +129,9 @@ class FactorRowForm(_RowForm):
 class ActionRowForm(_RowForm):
     """One action item."""
 
-    id = forms.CharField(max_length=40)
-    text = forms.CharField(max_length=20_000)
+    table = "Action items"
+    id = forms.CharField(max_length=40, label="ID")
+    text = forms.CharField(max_length=20_000, label="Action")
     type = forms.ChoiceField(choices=_choices(document.ActionType), required=False)
     owner = forms.CharField(max_length=200, required=False)
     person = forms.CharField(max_length=200, required=False)
@@ -156,19 +177,24 @@ class RowFormSet(forms.BaseFormSet):
         kwargs["empty_permitted"] = True
         return super()._construct_form(i, **kwargs)
 
-    def rows(self) -> list[Any]:
+    def rows(self, *, confirm_all: bool = False) -> list[Any]:
         """The section's values after the edit: kept rows as they were, edited and added ones
-        from the form, deleted ones left out."""
+        from the form, deleted ones left out. A row confirmed (ticked, or all of them with
+        `confirm_all`) or edited loses its prefilled mark and nothing else."""
         out = []
         for index, form in enumerate(self.forms):
             kept = index < len(self.values)
             if not form.has_changed():
                 if kept:
-                    out.append(self.values[index])
+                    value = self.values[index]
+                    out.append(form.confirmed(value) if confirm_all else value)
                 continue
             if form.cleaned_data.get("DELETE"):
                 continue
-            out.append(form.to_value())
+            if kept and set(form.changed_data) <= {"confirm"}:
+                out.append(form.confirmed(self.values[index]))
+                continue
+            out.append(form.confirmed(form.to_value()))
         return out
 
     def deleted(self) -> int:

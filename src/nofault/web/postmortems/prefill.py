@@ -10,8 +10,13 @@ it. An incident created by hand has no deliveries and gets the fields it has.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
 
 from nofault.core.document import (
+    ActionItemsSection,
     EventKind,
     Link,
     LinksSection,
@@ -20,17 +25,25 @@ from nofault.core.document import (
     TimelineEvent,
     TimelineSection,
 )
+from nofault.core.insights.similar import LIKELY_SCORE, SimilarPostmortem
+from nofault.core.markdown import render
 from nofault.web.incidents.models import Incident
+from nofault.web.insights.records import postmortem_pk
+from nofault.web.insights.selectors import similar_for_text
 from nofault.web.integrations.config import source_settings
 from nofault.web.integrations.models import AlertGroup, DeliveryStatus, WebhookDelivery
 from nofault.web.integrations.sources import get_source
 from nofault.web.integrations.sources.base import DeliveryRejected, EventType, IncidentEvent
+from nofault.web.postmortems.selectors import postmortem_list_visible
 
 PREFILLED = "prefilled"
 # Deliveries read for one alert group: an incident's alerts arrive within days of it, and a
 # storm of thousands adds no row a reader needs.
 MAX_DELIVERIES = 500
 MAX_ROWS = 50
+# Similar earlier postmortems listed in a new draft: a few, each with its open action items.
+MAX_SIMILAR = 3
+MAX_OPEN_ITEMS = 5
 _WINDOW = timedelta(days=14)
 
 _KINDS = {
@@ -44,6 +57,19 @@ _KINDS = {
 def prefilled_source(source: str) -> str:
     """The source cell of a prefilled row: marked until a person confirms it."""
     return f"{PREFILLED}: {source}"
+
+
+def is_prefilled(event: TimelineEvent) -> bool:
+    """Tell whether a timeline row still carries the prefilled mark in its source cell."""
+    return (event.source or "").startswith(f"{PREFILLED}:")
+
+
+def row_confirmed(event: TimelineEvent) -> TimelineEvent:
+    """The row as a person vouches for it: its source cell without the prefilled mark."""
+    if not is_prefilled(event):
+        return event
+    rest = (event.source or "")[len(PREFILLED) + 1 :].strip()
+    return event.model_copy(update={"source": rest or None})
 
 
 def _utc(at: datetime) -> str:
@@ -110,8 +136,76 @@ def _incident_rows(incident: Incident) -> list[TimelineEvent]:
     return rows
 
 
-def draft_prefill(draft: Postmortem, incident: Incident) -> Postmortem:
-    """Return the draft with the incident's facts, alert timeline and links filled in."""
+def similar_earlier(draft: Postmortem, reader: Any) -> list[SimilarPostmortem]:
+    """The earlier postmortems the reader may see that the draft likely repeats, best first.
+
+    Only matches at or above the similarity index's measured `likely` score are kept: a draft
+    lists what looks like the same failure, not everything that shares a few words.
+    """
+    indexed = postmortem_list_visible(user=reader).filter(status__in=("in_review", "published"))
+    if not indexed.exists():
+        return []
+    found = similar_for_text(
+        user=reader, source=render(draft), top=MAX_SIMILAR, min_score=LIKELY_SCORE
+    )
+    return [m for m in found if m.likely]
+
+
+def _comment_safe(text: str) -> str:
+    # An HTML comment ends at the first "-->" and may not hold "--": neither may cut it short.
+    return " ".join(text.replace("--", "–").split())
+
+
+def similar_block(matches: list[SimilarPostmortem]) -> str:
+    """The similar postmortems as an HTML comment the author keeps, edits or deletes.
+
+    A comment is left out of the rendered page and of every lint check, so the draft's
+    findings and depth score are what they were without it.
+    """
+    root = settings.NOFAULT_BASE_URL.rstrip("/")
+    lines = [
+        "<!-- Similar earlier postmortems (found by nofault; keep what helps, delete the rest):"
+    ]
+    for match in matches:
+        record = match.record
+        pk = postmortem_pk(record.key)
+        url = root + reverse("postmortems:detail", args=[pk]) if pk is not None else ""
+        title = _comment_safe(f"{record.label}: {record.title}")
+        lines.append(f"- [{title}]({url})" if url else f"- {title}")
+        items = match.open_actions
+        for item in items[:MAX_OPEN_ITEMS]:
+            who = f"owner: {_comment_safe(item.owner)}" if item.owner else "no owner"
+            due = f"due {item.due.isoformat()}" if item.due else "no due date"
+            lines.append(f"  - open: {_comment_safe(f'{item.id} {item.text}')} ({who}; {due})")
+        if len(items) > MAX_OPEN_ITEMS:
+            lines.append(f"  - and {len(items) - MAX_OPEN_ITEMS} more open items")
+        if not items:
+            lines.append("  - no open action items")
+    lines.append("-->")
+    return "\n".join(lines)
+
+
+def _with_similar(draft: Postmortem, block: str) -> Postmortem:
+    """Put the block in the links section (the template's place for related postmortems), or
+    before the action items of a template without one (the light review's)."""
+    places: list[LinksSection | ActionItemsSection] = [
+        s for s in draft.sections if isinstance(s, LinksSection)
+    ] or [s for s in draft.sections if isinstance(s, ActionItemsSection)]
+    if not places:
+        return draft
+    target = places[0]
+    sections = [
+        s.model_copy(update={"body": f"{s.body}\n\n{block}" if s.body else block})
+        if s is target
+        else s
+        for s in draft.sections
+    ]
+    return draft.model_copy(update={"sections": sections})
+
+
+def draft_prefill(draft: Postmortem, incident: Incident, reader: Any = None) -> Postmortem:
+    """Return the draft with the incident's facts, alert timeline and links filled in, and,
+    for a reader, the similar earlier postmortems they may see with their open items."""
     events = alert_events(incident)
     detected = incident.detected_at
     if detected is None:
@@ -132,7 +226,7 @@ def draft_prefill(draft: Postmortem, incident: Incident) -> Postmortem:
         elif isinstance(section, LinksSection) and links:
             section = section.model_copy(update={"links": links})
         sections.append(section)
-    return draft.model_copy(
+    filled = draft.model_copy(
         update={
             "services": list(incident.services),
             "responders": [Responder(**r) for r in incident.responders],
@@ -143,3 +237,5 @@ def draft_prefill(draft: Postmortem, incident: Incident) -> Postmortem:
             "sections": sections,
         }
     )
+    matches = similar_earlier(filled, reader) if reader is not None else []
+    return _with_similar(filled, similar_block(matches)) if matches else filled
