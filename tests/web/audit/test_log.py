@@ -138,3 +138,19 @@ def test_postgresql_refuses_a_delete_outside_pruning(admin: Any) -> None:
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [event.pk])
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_the_shell_and_the_worker_prune_past_the_retention(admin: Any) -> None:
+    from typer.testing import CliRunner
+
+    from nofault.cli.main import app as cli
+    from nofault.web.worker.tasks import REGISTRY
+
+    old = AuditEvent.objects.create(action=AuditAction.LOGIN, at=timezone.now() - timedelta(days=3))
+    fresh = record(admin, AuditAction.LOGIN, admin)
+    result = CliRunner().invoke(cli, ["audit", "prune", "--days", "2"])
+    assert result.exit_code == 0 and "Deleted 1 audit event" in result.stdout
+    assert list(AuditEvent.objects.values_list("pk", flat=True)) == [fresh.pk]
+    assert not AuditEvent.objects.filter(pk=old.pk).exists()
+    spec = REGISTRY["audit.prune"]
+    assert spec.every is not None and spec.run() == 0  # the year's retention keeps the rest
