@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from nofault.web.accounts.models import User
+from nofault.web.accounts.models import Team, User
 from nofault.web.choices import Role
 
 
@@ -13,3 +13,24 @@ def user_list_reviewers() -> QuerySet[User]:
     return User.objects.filter(
         is_active=True, role__in=[Role.AUTHOR, Role.FACILITATOR, Role.ADMIN]
     ).order_by("username")
+
+
+def service_team_map() -> dict[str, str]:
+    """The service → team map: which team owns each service (services in lower case)."""
+    from nofault.web.reviews.models import ServiceTeam
+
+    return dict(ServiceTeam.objects.order_by("service").values_list("service", "team"))
+
+
+def team_list_with_services() -> list[tuple[Team, list[str]]]:
+    """Every team, its members fetched, with the services it owns."""
+    owned: dict[str, list[str]] = {}
+    for service, team in service_team_map().items():
+        owned.setdefault(team, []).append(service)
+    teams = Team.objects.prefetch_related("members").order_by("name")
+    return [(team, owned.get(team.name, [])) for team in teams]
+
+
+def team_names() -> list[str]:
+    """The teams' names, for a team filter."""
+    return list(Team.objects.order_by("name").values_list("name", flat=True))

@@ -23,6 +23,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from rest_framework.authtoken.models import Token
 
 from nofault.web.accounts.models import LoginAttempt, Team, User
+from nofault.web.accounts.selectors import service_team_map
 from nofault.web.api_errors import NotAllowedError, ServiceError
 from nofault.web.audit.services import record
 from nofault.web.choices import AuditAction, Role
@@ -291,15 +292,58 @@ def team_save(*, actor: Any, name: str, members: list[User], team: Team | None =
     clash = Team.objects.filter(name__iexact=name).exclude(pk=team.pk if team else None)
     if clash.exists():
         raise ServiceError(f"a team {name} already exists", reason="duplicate", status_code=409)
+    old_name = team.name if team else None
     with transaction.atomic():
         team = team or Team()
         team.name = name
         team.save()
         team.members.set(members)
+        if old_name is not None and old_name != name:
+            _team_services_rename(actor, old_name, name)
     return team
 
 
+def _team_services_rename(actor: Any, old: str, new: str | None) -> None:
+    """Carry the services a team owns over to its new name (None: they own no team now)."""
+    from nofault.web.reviews.services import service_teams_set
+
+    mapping = service_team_map()
+    if old in mapping.values():
+        kept = {s: (new if t == old else t) for s, t in mapping.items()}
+        service_teams_set(actor=actor, mapping={s: t for s, t in kept.items() if t})
+
+
 def team_delete(*, actor: Any, team: Team) -> None:
-    """Delete a team (admins only); its people and incidents stay."""
+    """Delete a team (admins only); its people and incidents stay, its services own no team."""
     _require_admin(actor)
-    team.delete()
+    with transaction.atomic():
+        _team_services_rename(actor, team.name, None)
+        team.delete()
+
+
+def team_member_set(*, actor: Any, team: Team, user: User, member: bool) -> Team:
+    """Add a person to a team or take them off it (admins only)."""
+    _require_admin(actor)
+    if member:
+        team.members.add(user)
+    else:
+        team.members.remove(user)
+    return team
+
+
+def team_service_set(*, actor: Any, team: Team, service: str, owned: bool) -> str:
+    """Map a service to a team (it leaves the team that owned it) or unmap it; return the
+    service's name as the map keeps it (lower case)."""
+    from nofault.web.reviews.services import service_teams_set
+
+    _require_admin(actor)
+    key = service.strip().lower()
+    if not key or len(key) > 200 or "," in key:
+        raise ServiceError("a service is 1 to 200 characters, without commas")
+    mapping = service_team_map()
+    if owned:
+        mapping[key] = team.name
+    elif mapping.get(key) == team.name:
+        del mapping[key]
+    service_teams_set(actor=actor, mapping=mapping)
+    return key

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from nofault.web.accounts import oidc, views
+from nofault.web.accounts import oidc, team_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("people/<int:pk>/role/", views.person_role, name="person_role"),
     path("people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
     path("people/<int:pk>/reset/", views.person_reset, name="person_reset"),
+    path("teams/", team_views.teams, name="teams"),
+    path("teams/<int:pk>/", team_views.team_change, name="team_change"),
     path("reset/", views.password_reset_request, name="password_reset"),
     path(
         "reset/<str:uidb64>/<str:token>/",
