@@ -1,4 +1,4 @@
-"""The guide's nine parts, traced to every value and principle, for both example organisations."""
+"""The guide's nine parts and appendix, traced to every value and principle, for both examples."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from nofault.core.guide import (
 from nofault.core.guide.config import GuideConfig
 from nofault.core.guide.inputs import OwnPractice, Statement, StatementKind
 from nofault.core.guide.knowledge import MatchedBy, match_statement, themes
-from nofault.core.guide.model import Callout, Code, Heading, Items, Table
+from nofault.core.guide.model import Callout, Code, Heading, Items, Paragraph, Table
 from nofault.core.guide.vocabulary import Role, Stage
 from nofault.core.lint.registry import all_rules
 from nofault.core.lint.rule import Category, Examples, Level, Rule, RuleDoc
@@ -36,8 +36,10 @@ PART_TITLES = [
     "Facilitation",
     "Blameless language",
     "Anti-patterns",
-    "Values and principles in detail; rule codes",
+    "Values and principles in detail",
+    "Appendix",
 ]
+APPENDIX = 10
 
 
 def _part(guide: Guide, number: int):  # type: ignore[no-untyped-def]
@@ -46,6 +48,29 @@ def _part(guide: Guide, number: int):  # type: ignore[no-untyped-def]
 
 def _tables(guide: Guide, number: int) -> list[Table]:
     return [b for b in _part(guide, number).blocks if isinstance(b, Table)]
+
+
+def _value_practices(guide: Guide) -> list[str]:
+    """Each value's line in Part 9 that names its practices (by number, stage and words)."""
+    return [
+        b.text
+        for b in _part(guide, 9).blocks
+        if isinstance(b, Paragraph) and b.text.startswith("**Practices**")
+    ]
+
+
+def _part_md(guide: Guide, number: int) -> str:
+    """One part of the Markdown guide, from its anchor to the next part's."""
+    md = to_markdown(guide)
+    start = md.index(f'<a id="{_part(guide, number).anchor}">')
+    following = [p.anchor for p in guide.parts if p.number > number]
+    end = md.index(f'<a id="{following[0]}">') if following else len(md)
+    return md[start:end]
+
+
+def _checklists(guide: Guide) -> list[str]:
+    """Every checklist item of Part 3, where each practice's text is printed."""
+    return [i for b in _part(guide, 3).blocks if isinstance(b, Items) for i in b.items]
 
 
 def test_nine_parts_in_order(org_guide: Guide) -> None:
@@ -59,7 +84,7 @@ def test_every_value_and_principle_is_quoted_traced_and_mapped(org: str, org_gui
     headings = [b.text for b in _part(org_guide, 9).blocks if isinstance(b, Heading)]
     for s in inputs.all:
         assert any(h.endswith(f": {s.name}") for h in headings), s.name
-    (trace_table,) = [t for t in _tables(org_guide, 9) if t.css == "trace"]
+    (trace_table,) = [t for t in _tables(org_guide, APPENDIX) if t.css == "trace"]
     assert [row[1] for row in trace_table.rows] == [f"**{n}**" for n in names]
     for trace in org_guide.traces:
         assert trace.complete, f"{trace.statement.name} maps to no practice"
@@ -88,11 +113,10 @@ def test_unknown_value_gets_practices_from_its_own_words_marked_to_confirm() -> 
     guide = make_guide(Inputs(values=[odd]), GuideConfig(), rules=[], today=TODAY, organisation=ORG)
     (trace,) = guide.traces
     assert trace.complete
-    practices = next(
-        b for b in _part(guide, 9).blocks if isinstance(b, Items) and b.label == "Practices"
-    )
-    assert any("“We are there for each other when the night is long”" in p for p in practices.items)
-    assert all("to confirm" in p for p in practices.items)
+    (line,) = _value_practices(guide)
+    assert "from “We are there for each other when the night is long”" in line
+    practices = [i for i in _checklists(guide) if "**Practice " in i]
+    assert practices and all("to confirm" in p for p in practices)
     assert "/tmp/" not in to_markdown(guide)
 
 
@@ -103,12 +127,13 @@ def test_value_with_nothing_to_draw_on_is_to_complete_named_by_its_place() -> No
         Inputs(values=[known, bare]), GuideConfig(), rules=[], today=TODAY, organisation=ORG
     )
     assert not guide.traces[1].complete
-    callouts = [b for b in _part(guide, 9).blocks if isinstance(b, Callout)]
+    callouts = [b for n in (9, APPENDIX) for b in _part(guide, n).blocks if isinstance(b, Callout)]
     assert len(callouts) == 2 and all(c.tone == "todo" for c in callouts)
     assert all("your core values, item 2" in c.text for c in callouts)
     page = to_markdown(guide)
     assert "/srv/tmp" not in page and "values.yaml" not in page
-    assert "**To complete**" in next(t for t in _tables(guide, 9) if t.css == "trace").rows[1]
+    trace = next(t for t in _tables(guide, APPENDIX) if t.css == "trace")
+    assert "**To complete**" in trace.rows[1]
 
 
 def test_the_organisation_name_is_required_and_never_a_placeholder() -> None:
@@ -141,14 +166,16 @@ def test_values_sharing_a_theme_get_different_practices_from_their_words() -> No
     guide = make_guide(
         Inputs(values=[bar, learn]), GuideConfig(), rules=[], today=TODAY, organisation=ORG
     )
-    blocks = _part(guide, 9).blocks
-    lists = [b.items for b in blocks if isinstance(b, Items) and b.label == "Practices"]
-    assert len(lists) == 2
-    first = {p.split(": ", 1)[1] for p in lists[0]}
-    second = {p.split(": ", 1)[1] for p in lists[1]}
-    assert not first & second
-    assert any("beyond our own team" in p for p in lists[1])
-    assert any("high standard" in p for p in lists[0])
+    first, second = _value_practices(guide)
+    assert "beyond our own team" in second and "high standard" in first
+    printed = [i for i in _checklists(guide) if "**Practice " in i]
+    mine = {
+        trace.statement.name: [p for p in printed for i in trace.practice_ids
+                               if f"**Practice {i}**" in p]
+        for trace in guide.traces
+    }  # fmt: skip
+    assert mine["Raise the bar"] and mine["Always be learning"]
+    assert not set(mine["Raise the bar"]) & set(mine["Always be learning"])
 
 
 def test_every_theme_has_practices_on_known_stages_and_roles() -> None:
@@ -160,16 +187,30 @@ def test_every_theme_has_practices_on_known_stages_and_roles() -> None:
 
 
 def test_practices_from_values_appear_in_the_stage_checklists(org_guide: Guide) -> None:
-    process = _part(org_guide, 3)
-    checklists = " ".join(i for b in process.blocks if isinstance(b, Items) for i in b.items)
+    checklists = _checklists(org_guide)
+    stages = [b.text for b in _part(org_guide, 3).blocks if isinstance(b, Heading)]
     for trace in org_guide.traces:
         for pid in trace.practice_ids:
-            mentioned = f"**{pid}**" in checklists
-            roles = " ".join(
-                i for b in _part(org_guide, 4).blocks if isinstance(b, Items) for i in b.items
-            )
-            assert mentioned or f"**{pid}**" in roles, pid
+            (item,) = [i for i in checklists if f"**Practice {pid}**," in i]
+            assert trace.statement.name in item
+            # Numbered by the stage whose checklist prints it: 6.2 is in "6. Review meeting".
+            assert any(h.startswith(f"{pid.split('.')[0]}. ") for h in stages), pid
     assert "{" not in to_markdown(org_guide).split("## 5.")[0], "a placeholder was not filled"
+
+
+def test_each_practice_is_printed_once_and_referenced_elsewhere(org_guide: Guide) -> None:
+    from nofault.core.guide import to_html
+    from nofault.core.guide.render import inline_html
+
+    md, page = to_markdown(org_guide), to_html(org_guide)
+    texts = [i.split(" (**Practice ")[0] for i in _checklists(org_guide) if "**Practice " in i]
+    assert len(texts) == len({p for t in org_guide.traces for p in t.practice_ids})
+    for text in texts:
+        assert md.count(text) == 1, text
+        assert page.count(inline_html(text)) == 1, text
+    references = " ".join(_value_practices(org_guide))
+    for trace in org_guide.traces:
+        assert all(f"**{pid}** (" in references for pid in trace.practice_ids)
 
 
 def test_time_targets_come_from_each_severity(org: str, org_guide: Guide) -> None:
@@ -178,8 +219,13 @@ def test_time_targets_come_from_each_severity(org: str, org_guide: Guide) -> Non
     deadlines = _tables(org_guide, 2)[0]
     assert [row[0] for row in deadlines.rows] == [f"**{s.name}**" for s in config.severities]
     unit = "working days" if config.process.working_days else "days"
-    for s in config.severities:
-        assert f"| {s.name} | By {s.draft_due_days} {unit} |" in md
+    (targets,) = [t for t in _tables(org_guide, 3) if t.css == "targets"]
+    assert list(targets.header[1:]) == [s.name for s in config.severities]
+    draft = next(row for row in targets.rows if row[0] == Stage.DRAFT.label)
+    for s, cell in zip(config.severities, draft[1:], strict=True):
+        if not s.batched:
+            assert cell == f"By {s.draft_due_days} {unit}"
+            assert f"| {s.draft_due_days} {unit} |" in md  # the same figure in Part 2
 
 
 def test_roles_table_uses_the_organisations_names_with_one_accountable_per_stage(
@@ -215,13 +261,13 @@ def test_waivers_and_light_reviews(org: str, org_guide: Guide) -> None:
     for s in config.waivable_severities:
         assert s.name in md.split("Waiving a postmortem")[1].split("## 3.")[0]
     light = [s.title for s in config.postmortem_template if s.light]
-    assert light and all(f"- {t}" in md for t in light)
+    assert light and f"**A light review has these sections:** {', '.join(light)}." in md
 
 
 def test_template_part_is_exactly_what_nofault_new_writes(org: str, org_guide: Guide) -> None:
     _, config = org_inputs(org)
     template = config.postmortem_template
-    code = next(b for b in _part(org_guide, 5).blocks if isinstance(b, Code))
+    code = next(b for b in _part(org_guide, APPENDIX).blocks if isinstance(b, Code))
     assert code.text == new_postmortem_markdown(
         title="Short title of the incident",
         severity=config.severities[0].name,
@@ -293,9 +339,9 @@ def test_blameless_language_is_generated_from_the_blame_rules() -> None:
         ("A person is blamed", "Sam broke prod.", "The deploy reached prod unreviewed."),
     )
     # Rule codes appear only in the appendix, each with the part it belongs to.
-    body = to_markdown(guide).split("## 9.")[0]
+    body = to_markdown(guide).split("## 10.")[0]
     assert "BLM900" not in body and "DEP900" not in body
-    (codes,) = [t for t in _tables(guide, 9) if t.css == "codes"]
+    (codes,) = [t for t in _tables(guide, APPENDIX) if t.css == "codes"]
     assert ("`BLM900`", "a person is blamed", "Blameless language") in codes.rows
     assert any(r[0] == "`DEP900`" and r[2] == "Superficial Analysis" for r in codes.rows)
 
@@ -308,8 +354,8 @@ def test_blameless_language_waits_for_the_blame_pack() -> None:
 
 
 def test_registered_blame_rules_all_appear(org_guide: Guide) -> None:
-    md = " ".join(to_markdown(org_guide).split("## 7.")[1].split("## 8.")[0].split())
-    appendix = to_markdown(org_guide).split("## 9.")[1]
+    md = " ".join(_part_md(org_guide, 7).split())
+    appendix = _part_md(org_guide, APPENDIX)
     for rule in all_rules():
         if rule.category is Category.BLAME:
             assert f"`{rule.code}`" in appendix and " ".join(rule.doc.instead.split()) in md
@@ -357,8 +403,7 @@ def test_who_is_responsible_is_answered_with_the_system_and_a_role(org_guide: Gu
 
 
 def test_depth_where_practice_is_hard(org_guide: Guide) -> None:
-    text = " ".join(to_markdown(org_guide).split())
-    process, facilitation = text.split("## 3.")[1].split("## 4.")[0], text.split("## 6.")[1]
+    process, facilitation = (" ".join(_part_md(org_guide, n).split()) for n in (3, 6))
     # Conversations: who first, consent and notes, a calibration note, a question bank.
     assert "most likely to be blamed" in facilitation and "consent" in facilitation
     assert "calibration note" in facilitation and "A question bank" in facilitation
@@ -376,7 +421,7 @@ def test_worked_example_follows_the_template_and_the_linter(org: str, org_guide:
 
     _, config = org_inputs(org)
     part = _part(org_guide, 5)
-    good, bad = [b.text for b in part.blocks if isinstance(b, Code)][1:3]
+    good, bad = [b.text for b in part.blocks if isinstance(b, Code)]
     headings = [line[3:] for line in good.splitlines() if line.startswith("## ")]
     assert headings == [s.title for s in config.postmortem_template if f"## {s.title}" in good]
     assert len(headings) >= 10

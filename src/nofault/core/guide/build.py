@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -334,8 +334,9 @@ class GuideBuilder:
     # --- parts -------------------------------------------------------------------------
 
     def build(self) -> Guide:
-        """Build all nine parts."""
-        values = self._values_blocks()  # first: it numbers the practices the other parts place
+        """Build the nine parts and the appendix."""
+        traced = self._trace_all()  # first: it numbers the practices the other parts place
+        values = self._values_blocks(traced)
         parts = [
             self.part_why(),
             self.part_when(),
@@ -345,7 +346,8 @@ class GuideBuilder:
             self.part_facilitation(),
             self.part_language(),
             self.part_anti_patterns(),
-            self.part_values(values),
+            Part(9, "values", "Values and principles in detail", tuple(values)),
+            self.part_appendix(),
         ]
         return Guide(
             title=self.config.organisation.guide_title,
@@ -365,26 +367,58 @@ class GuideBuilder:
         number = next((i for i, s in enumerate(items, start=1) if s is statement), 0)
         return f"your {what}, item {number}" if number else f"your {what}"
 
-    def _practice_line(self, p: _Numbered) -> str:
-        where = []
-        if p.stage:
-            where.append(p.stage.label)
-        if p.role:
-            where.append(self.role(p.role))
-        label = f" ({' · '.join(where)})" if where else ""
-        text = f"**{p.id}**{label}: {p.text}"
-        if p.words and f"“{p.words}”" not in p.text:
-            text += f" From “{p.words}”."
-        if p.confirm:
-            text += f" (For the {self.role(Role.FACILITATOR)} to confirm.)"
-        return text
+    def _trace_all(self) -> list[tuple[Trace, list[_Numbered]]]:
+        """Trace every statement, then number each practice by the stage that prints it."""
+        traced = [
+            self.trace(statement) for statement in (*self.inputs.values, *self.inputs.principles)
+        ]
+        renamed: dict[str, str] = {}
+        for number, stage in enumerate(Stage, start=1):
+            here = [p for p in self.practices if self.home(p) is stage]
+            for index, p in enumerate(here, start=1):
+                renamed[p.id] = f"{number}.{index}"
+                p.id = renamed[p.id]
+        self.traces = [
+            replace(t, practice_ids=tuple(renamed.get(i, i) for i in t.practice_ids))
+            for t in self.traces
+        ]
+        return [(self.traces[i], numbered) for i, (_, numbered) in enumerate(traced)]
 
-    def _statement_blocks(self, statement: Statement) -> list[Block]:
-        shown = {t.key for trace in self.traces for t in trace.themes}
-        earlier = {
-            t.key: trace.statement.name for trace in reversed(self.traces) for t in trace.themes
-        }
-        trace, numbered = self.trace(statement)
+    def home(self, p: _Numbered) -> Stage:
+        """The stage whose checklist prints a practice: its own, else where its role works."""
+        if p.stage:
+            return p.stage
+        if p.role:
+            raci = self._raci()
+            return next((s for s in Stage if "R" in raci[s].get(p.role, "")), Stage.REVIEW)
+        return Stage.REVIEW
+
+    def _practice_item(self, p: _Numbered) -> str:
+        """A practice as its stage's checklist prints it: the only place its text appears."""
+        names = _and([s.name for s in p.sources])
+        text = f"{p.text} (**Practice {p.id}**, from {names}"
+        if p.role and p.role is not self._doer(self.home(p)):
+            text += f"; {self.role(p.role)}"
+        if p.confirm:
+            text += f"; for the {self.role(Role.FACILITATOR)} to confirm"
+        return text + ")"
+
+    def _doer(self, stage: Stage) -> Role | None:
+        return next((r for r, v in self._raci()[stage].items() if "R" in v), None)
+
+    def _practice_reference(self, p: _Numbered) -> str:
+        """A practice named where its value is described: number, stage and the words used."""
+        ref = f"**{p.id}** ({self.home(p).label})"
+        if p.words:
+            return f"{ref} from “{p.words}”"
+        return f"{ref}, {self.possessive} own" if p.own else ref
+
+    def _statement_blocks(
+        self, trace: Trace, numbered: list[_Numbered], earlier_traces: list[Trace]
+    ) -> list[Block]:
+        statement = trace.statement
+        shown = {t.key for tr in earlier_traces for t in tr.themes}
+        earlier = {t.key: tr.statement.name for tr in reversed(earlier_traces) for t in tr.themes}
         kind = "Core value" if statement.kind is StatementKind.VALUE else "Leadership principle"
         blocks: list[Block] = [
             Heading(f"{kind}: {statement.name}", f"{statement.kind.value}-{slug(statement.name)}"),
@@ -422,10 +456,9 @@ class GuideBuilder:
                 asks += f" It shares the theme {_and(again)}; its own words add what follows."
             blocks.append(Paragraph(f"Read as {labels} ({how}). {asks}".strip()))
         if numbered:
-            own = [p for p in numbered if p.own]
-            if own and not themes:
-                blocks.append(Paragraph(f"The practices below are {self.possessive} own."))
-            blocks.append(Items(tuple(self._practice_line(p) for p in numbered), label="Practices"))
+            unique = {p.id: p for p in numbered}.values()
+            refs = "; ".join(self._practice_reference(p) for p in unique)
+            blocks.append(Paragraph(f"**Practices** {refs} (in the checklists of Part 3)."))
         else:
             blocks.append(
                 Callout(
@@ -440,14 +473,19 @@ class GuideBuilder:
         # Guidance for the facilitator and leaders is printed with the first value of a theme.
         new_themes = [t for t in themes if t.key not in shown]
         facilitator = [b for t in new_themes for b in t.facilitator]
-        if facilitator:
-            blocks.append(Items(tuple(facilitator), label=f"The {self.role(Role.FACILITATOR)}"))
         leaders = [b for t in new_themes for b in t.leaders]
-        if leaders:
-            blocks.append(Items(tuple(leaders), label="Leaders"))
         questions = [*statement.questions, *(q for t in new_themes for q in t.questions)]
-        if questions:
-            blocks.append(Items(tuple(questions), label="Questions to ask"))
+        rows = [
+            (label, " · ".join(items))
+            for label, items in (
+                (f"The {self.role(Role.FACILITATOR)}", facilitator),
+                ("Leaders", leaders),
+                ("Questions to ask", questions),
+            )
+            if items
+        ]
+        if rows:
+            blocks.append(Table(("Who", "What it asks"), tuple(rows), css="asks"))
         return blocks
 
     def part_why(self) -> Part:
@@ -476,9 +514,10 @@ class GuideBuilder:
             ),
             Paragraph(
                 f"This guide is built from {self.possessive} own core values and leadership "
-                "principles. Each practice they add to the process is numbered (P1, P2, …) and "
-                "printed once, in Part 9, with the words of the value it comes from; the stage "
-                "checklists of Part 3 and the roles of Part 4 refer to it by its number."
+                "principles. Each practice they add is printed once, in the checklist of the "
+                "stage where it is done, and numbered by that stage: Practice 6.2 is the second "
+                "one in stage 6, the review meeting. Part 9 shows which words of each value "
+                "every practice comes from."
             ),
         ]
         blocks += self._quick_start()
@@ -488,19 +527,19 @@ class GuideBuilder:
         unit = self.days if days != 1 else self.days.rstrip("s")
         return f"{days} {unit}"
 
-    def _values_blocks(self) -> list[Block]:
+    def _values_blocks(self, traced: list[tuple[Trace, list[_Numbered]]]) -> list[Block]:
         """Every value and principle with what it asks of a postmortem, in the input order."""
         blocks: list[Block] = []
-        for kind, statements in (
-            (StatementKind.VALUE, self.inputs.values),
-            (StatementKind.PRINCIPLE, self.inputs.principles),
-        ):
-            if not statements:
+        for kind in (StatementKind.VALUE, StatementKind.PRINCIPLE):
+            mine = [i for i, (t, _) in enumerate(traced) if t.statement.kind is kind]
+            if not mine:
                 continue
             title = "Core values" if kind is StatementKind.VALUE else "Leadership principles"
             blocks.append(Heading(title, f"{kind.plural}", level=3))
-            for statement in statements:
-                for block in self._statement_blocks(statement):
+            for index in mine:
+                trace, numbered = traced[index]
+                earlier = [t for t, _ in traced[:index]]
+                for block in self._statement_blocks(trace, numbered, earlier):
                     if isinstance(block, Heading):
                         block = Heading(block.text, block.anchor, level=4)
                     blocks.append(block)
@@ -544,16 +583,18 @@ class GuideBuilder:
                 f"items, and answer 'who is responsible?' with the system and the role (Part 4).",
             ),
         }
-        blocks: list[Block] = [
+        return [
             Heading("Where to start", "quick-start"),
             Paragraph(
                 f"What each role at {org} does in a postmortem, in a few lines; the parts named "
                 "explain each step."
             ),
+            Table(
+                ("Role", "What you do"),
+                tuple((f"**{self.role(role)}**", " ".join(items)) for role, items in lines.items()),
+                css="quick",
+            ),
         ]
-        for role, items in lines.items():
-            blocks.append(Items(items, label=self.role(role)))
-        return blocks
 
     def part_when(self) -> Part:
         """Part 2: when a postmortem is required, by severity, and how to waive one."""
@@ -615,7 +656,7 @@ class GuideBuilder:
                 tuple(rows),
                 css="deadlines",
             ),
-            Items(tuple(light), label="A light review has these sections"),
+            Paragraph(f"**A light review has these sections:** {', '.join(light)}."),
         ]
         batched = [s.name for s in cfg.severities if s.batched]
         if batched:
@@ -663,15 +704,9 @@ class GuideBuilder:
                 )
             )
             if cfg.waivers.reasons:
-                blocks.append(Items(tuple(cfg.waivers.reasons), label="Accepted reasons"))
+                reasons = " ".join(r.strip() for r in cfg.waivers.reasons)
+                blocks.append(Paragraph(f"**Accepted reasons:** {reasons}"))
         return Part(2, "when-required", "When a postmortem is required", tuple(blocks))
-
-    def _targets(self, stage: Stage) -> list[tuple[str, str]]:
-        cfg = self.config
-        out = []
-        for s in cfg.severities:
-            out.append((s.name, self._target(stage, s)))
-        return out
 
     def _target(self, stage: Stage, s: Severity) -> str:
         light = s.review is ReviewLevel.LIGHT
@@ -730,7 +765,7 @@ class GuideBuilder:
         return table
 
     def part_process(self) -> Part:
-        """Part 3: the process, stage by stage."""
+        """Part 3: the process, stage by stage: one table of time targets, then checklists."""
         raci = self._raci()
         overview = []
         for number, stage in enumerate(Stage, start=1):
@@ -739,37 +774,34 @@ class GuideBuilder:
             overview.append(
                 (f"{number}. {stage.label}", self.fill(data["purpose"]), ", ".join(leads))
             )
+        severities = self.config.severities
+        targets = tuple(
+            (stage.label, *(self._target(stage, s) for s in severities)) for stage in Stage
+        )
         blocks: list[Block] = [
             Paragraph(
-                "Nine stages take an incident from resolution to lasting change. Each "
-                "stage lists its purpose, what it starts from and produces, its time "
-                "target by severity, and a checklist. Checklist items marked with a "
-                "practice number come from the organisation's values and principles "
-                "(Part 1)."
+                "Nine stages take an incident from resolution to lasting change. The first "
+                "table says who does each; the second, by when, for each severity. Each stage "
+                "then lists what it starts from and produces, and a checklist; items marked "
+                f"with a practice number come from {self.possessive} values and principles."
             ),
             Table(("Stage", "Purpose", "Done by"), tuple(overview)),
+            Table(("Stage", *(s.name for s in severities)), targets, css="targets"),
         ]
-        for stage in Stage:
+        for number, stage in enumerate(Stage, start=1):
             data = self.content["stages"][stage.value]
-            blocks.append(Heading(stage.label, f"stage-{slug(stage.value)}"))
-            blocks.append(Paragraph(f"**Purpose.** {self.fill(data['purpose'])}"))
+            blocks.append(Heading(f"{number}. {stage.label}", f"stage-{slug(stage.value)}", 4))
             blocks.append(
-                Paragraph("**Inputs.** " + " ".join(self.fill(i) for i in data["inputs"]))
+                Paragraph(
+                    "**From** "
+                    + " ".join(self.fill(i) for i in data["inputs"])
+                    + " **To** "
+                    + " ".join(self.fill(o) for o in data["outputs"])
+                )
             )
-            blocks.append(
-                Paragraph("**Outputs.** " + " ".join(self.fill(o) for o in data["outputs"]))
-            )
-            targets = self._targets(stage)
-            if len({t for _, t in targets}) == 1:
-                blocks.append(Paragraph(f"**Time target.** {targets[0][1]} (every severity)."))
-            else:
-                blocks.append(Table(("Severity", "Time target"), tuple(targets), css="targets"))
             checklist = [self.fill(c) for c in data["checklist"]]
-            for p in self.practices:
-                if p.stage is stage:
-                    names = ", ".join(s.name for s in p.sources)
-                    checklist.append(f"{p.text} (**{p.id}**, from {names})")
-            blocks.append(Items(tuple(checklist), label="Checklist", style="checklist"))
+            checklist += [self._practice_item(p) for p in self.practices if self.home(p) is stage]
+            blocks.append(Items(tuple(checklist), style="checklist"))
         actions = self.content["action_items"]
         blocks += [
             Heading("Action items", "action-items"),
@@ -792,29 +824,27 @@ class GuideBuilder:
     def part_roles(self) -> Part:
         """Part 4: roles and responsibilities, with the responsibility (RACI) table."""
         raci = self._raci()
-        blocks: list[Block] = []
+        rows = []
         for role in Role:
-            title = self.role(role)
-            from_values = [p.id for p in self.practices if p.role is role]
-            blocks.append(Heading(title, f"role-{role.value}", level=4))
-            blocks.append(Items(tuple(self.fill(t) for t in self.content["roles"][role.value])))
-            if from_values:
-                blocks.append(
-                    Paragraph(
-                        f"Practices from {self.possessive} values and principles: "
-                        f"{', '.join(from_values)} (in the stage checklists of Part 3)."
-                    )
+            ids = [p.id for p in self.practices if p.role is role]
+            rows.append(
+                (
+                    f"**{self.role(role)}**",
+                    " ".join(self.fill(t) for t in self.content["roles"][role.value]),
+                    ", ".join(ids) or "—",
                 )
+            )
         header = ("Stage", *(self.role(r) for r in Role))
-        rows = tuple((stage.label, *(raci[stage].get(r, "") for r in Role)) for stage in Stage)
-        blocks.append(Heading("Responsibility table", "raci"))
-        blocks.append(
+        raci_rows = tuple((stage.label, *(raci[stage].get(r, "") for r in Role)) for stage in Stage)
+        blocks: list[Block] = [
+            Table(("Role", "Does", "Practices from the values"), tuple(rows), css="roles"),
+            Heading("Responsibility table", "raci"),
             Paragraph(
                 "**R** does the work · **A** answers for it (one per stage) · "
                 "**C** is consulted · **I** is kept informed."
-            )
-        )
-        blocks.append(Table(header, rows, css="raci"))
+            ),
+            Table(header, raci_rows, css="raci"),
+        ]
         return Part(4, "roles", "Roles and responsibilities", tuple(blocks))
 
     def part_template(self) -> Part:
@@ -827,6 +857,19 @@ class GuideBuilder:
                     f"lint` only where the configuration names this guide (guide = …)"
                 )
         rows = tuple((f"**{s.title}**", s.guidance, "✓" if s.light else "") for s in template)
+        blocks: list[Block] = [
+            Paragraph(
+                "Every postmortem has these sections, in this order. The light review keeps "
+                "only the sections ticked. `nofault new` writes exactly this template (the "
+                "file is in the appendix), so the guide and the documents cannot drift apart."
+            ),
+            Table(("Section", "What belongs in it", "Light"), rows, css="template"),
+        ]
+        blocks += self._worked_example(template)
+        return Part(5, "template", "The postmortem template", tuple(blocks))
+
+    def _template_file(self) -> list[Block]:
+        """The template exactly as `nofault new` writes it, and how to make it do so."""
         first = self.config.severities[0].name if self.config.severities else None
         skeleton = new_postmortem_markdown(
             title="Short title of the incident",
@@ -834,23 +877,17 @@ class GuideBuilder:
             incidents=["INC-0000"],
             authors=[self.role(Role.OWNER)],
             created=self.today,
-            template=template,
+            template=self.config.postmortem_template,
         )
         source = self.config.source or "guide.toml"
-        blocks: list[Block] = [
+        return [
+            Heading("The file `nofault new` writes", "template-file"),
             Paragraph(
-                "Every postmortem has these sections, in this order. The light review keeps "
-                "only the sections ticked. `nofault new --guide "
-                f'{source}` writes exactly this template (or set `guide = "{source}"` under '
-                "`[tool.nofault]` in pyproject.toml), so the guide and the documents cannot "
-                "drift apart."
+                f"`nofault new --guide {source}` writes this file (or set "
+                f'`guide = "{source}"` under `[tool.nofault]` in pyproject.toml).'
             ),
-            Table(("Section", "What belongs in it", "Light review"), rows, css="template"),
-            Heading("The file `nofault new` writes", "template-file", level=4),
             Code(skeleton, "markdown"),
         ]
-        blocks += self._worked_example(template)
-        return Part(5, "template", "The postmortem template", tuple(blocks))
 
     def _worked_example(self, template: tuple[TemplateSection, ...]) -> list[Block]:
         """A filled-in postmortem under the organisation's headings, and a blameful version."""
@@ -917,13 +954,6 @@ class GuideBuilder:
         meeting = self.config.meeting
         length = meeting.length_minutes
         agenda = meeting_agenda(length)
-        value_questions = []
-        for trace in self.traces:
-            for q in trace.statement.questions:
-                value_questions.append(f"{q} (from {trace.statement.name})")
-            for theme in trace.themes:
-                if theme.questions:
-                    value_questions.append(f"{theme.questions[0]} (from {trace.statement.name})")
         blocks: list[Block] = [
             Paragraph(
                 f"The {self.role(Role.FACILITATOR)} keeps the review blameless and on time. "
@@ -943,15 +973,7 @@ class GuideBuilder:
             Items(tuple(self.content["analysis"])),
             Heading("Questions that keep a review blameless", "questions"),
             Items(tuple(f["questions"])),
-        ]
-        if value_questions:
-            blocks.append(
-                Items(
-                    tuple(dict.fromkeys(value_questions)),
-                    label=f"Questions from {self.possessive} values and principles",
-                )
-            )
-        blocks += [
+            Paragraph("Each value's own questions are printed with the value, in Part 9."),
             Heading("When blame appears", "responding-to-blame"),
             Table(
                 ("When", "Respond"),
@@ -1013,36 +1035,42 @@ class GuideBuilder:
 
     def part_anti_patterns(self) -> Part:
         """Part 8: the four anti-patterns, their signs and how nofault detects each."""
-        blocks: list[Block] = [
-            Paragraph(
-                "Four ways postmortems go wrong, what they look like, and what nofault does about "
-                "each."
-            )
-        ]
+        rows = []
+        missing: list[str] = []
         for ap in self.content["anti_patterns"]:
-            blocks.append(Heading(ap["name"], f"anti-{slug(ap['name'])}"))
-            blocks.append(Paragraph(ap["summary"]))
-            blocks.append(Items(tuple(ap["signs"]), label="Signs"))
-            blocks.append(Paragraph(f"**How nofault detects it.** {self.fill(ap['detection'])}"))
+            rows.append(
+                (
+                    f"**{ap['name']}**. {ap['summary']}",
+                    " ".join(ap["signs"]),
+                    self.fill(ap["detection"]),
+                )
+            )
             categories = ap.get("categories", [])
             rules = self._rules_for(categories, ap.get("codes", []))
-            missing = [c for c in categories if not any(r.category.value == c for r in rules)]
-            if missing:
-                blocks.append(
-                    Paragraph(
-                        "The " + ", ".join(f"`{c}`" for c in missing) + " rule pack is not "
-                        "installed in this version of nofault; its rules will be listed here "
-                        "when it is."
-                    )
+            missing += [c for c in categories if not any(r.category.value == c for r in rules)]
+        blocks: list[Block] = [
+            Paragraph("Four ways postmortems go wrong, their signs, and what nofault does."),
+            Table(("Anti-pattern", "Signs", "How nofault detects it"), tuple(rows), css="anti"),
+        ]
+        if missing:
+            blocks.append(
+                Paragraph(
+                    "The " + ", ".join(f"`{c}`" for c in missing) + " rule pack is not "
+                    "installed in this version of nofault; its rules will be listed here "
+                    "when it is."
                 )
+            )
         return Part(8, "anti-patterns", "Anti-patterns", tuple(blocks))
 
-    def part_values(self, values: list[Block]) -> Part:
-        """Part 9: the values in detail, their traceability, and the rule codes (the appendix)."""
-        trace = self.part_traceability().blocks
-        codes = self._rule_codes()
-        blocks = [*values, Heading("Traceability", "traceability"), *trace, *codes]
-        return Part(9, "values", "Values and principles in detail; rule codes", tuple(blocks))
+    def part_appendix(self) -> Part:
+        """The appendix: traceability, the template file, and the rule codes."""
+        blocks = [
+            Heading("Traceability", "traceability"),
+            *self.part_traceability().blocks,
+            *self._template_file(),
+            *self._rule_codes(),
+        ]
+        return Part(10, "appendix", "Appendix", tuple(blocks))
 
     def _rule_codes(self) -> list[Block]:
         """The appendix: each check's code, what it looks for, and the part it belongs to."""
@@ -1057,7 +1085,7 @@ class GuideBuilder:
         if not rows:
             return []
         return [
-            Heading("Appendix: rule codes", "rule-codes"),
+            Heading("Rule codes", "rule-codes"),
             Paragraph(
                 "The codes `nofault lint` prints beside each finding, for those who run it; "
                 "`nofault rule CODE` explains any of them."
@@ -1091,7 +1119,7 @@ class GuideBuilder:
         blocks: list[Block] = [
             Paragraph(
                 "Each core value and leadership principle, the stages and roles it "
-                "shaped, and the practices (Part 1) it added. " + summary
+                "shaped, and the practices it added (numbered by stage, in Part 3). " + summary
             ),
             Table(
                 ("", "Value or principle", "Read as", "Stages", "Roles", "Practices"),

@@ -15,7 +15,7 @@ class PdfUnavailable(OSError):
 # Page furniture for print: the organisation's name at the top of every page (taken from the
 # cover, so it never passes through CSS string escaping) and "page N of M" at the bottom.
 PDF_CSS = """
-@page { size: A4; margin: 20mm 16mm 20mm 16mm;
+@page { size: A4; margin: 15mm 14mm 15mm 14mm;
   @top-left { content: string(org); font-size: 8pt; color: #5b6475; }
   @top-right { content: string(part); font-size: 8pt; color: #5b6475; }
   @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 8pt;
@@ -23,7 +23,7 @@ PDF_CSS = """
 @page :first { @top-left { content: none; } @top-right { content: none; } }
 #org-name { string-set: org content(); }
 section.part h2 { string-set: part content(); }
-nav.toc { columns: 1; }
+nav.toc { columns: 2; column-gap: 1.5rem; }
 nav.toc a::after { content: leader(".") target-counter(attr(href), page); }
 """
 

@@ -196,7 +196,8 @@ p.label { font-weight: 700; margin: .8rem 0 .2rem; font-size: .92rem; }
 ul, ol { margin: .3rem 0 .6rem; padding-left: 1.4rem; }
 li { margin: .15rem 0; }
 ul.checklist { list-style: none; padding-left: .2rem; }
-ul.checklist li::before { content: "☐"; margin-right: .45rem; color: var(--accent); }
+ul.checklist li { padding-left: 1.25em; text-indent: -1.25em; }
+ul.checklist li::before { content: "☐"; margin-right: .45em; color: var(--accent); }
 code { font-family: "DejaVu Sans Mono", ui-monospace, monospace; font-size: .86em;
        background: var(--soft); padding: .05rem .25rem; border-radius: 3px; }
 pre { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: .8rem;
@@ -232,12 +233,29 @@ a:hover { text-decoration: underline; }
 footer.built { margin-top: 3rem; color: var(--muted); font-size: .8rem;
                border-top: 1px solid var(--line); padding-top: .6rem; }
 @media print {
-  html { font-size: 10.5pt; }
+  html { font-size: 9pt; }
+  body { line-height: 1.36; }
   main { max-width: none; padding: 0; }
-  nav.toc { break-after: page; }
-  section.part { break-before: page; }
-  h2, h3, h4 { break-after: avoid; }
+  header.cover { padding-bottom: .5rem; margin-bottom: .6rem; }
+  h1 { font-size: 1.9rem; margin: .2rem 0 .3rem; }
+  h2 { font-size: 1.4rem; margin: 1.3rem 0 .45rem; }
+  h3 { font-size: 1.12rem; margin: .95rem 0 .3rem; }
+  h4 { font-size: 1rem; margin: .75rem 0 .2rem; }
+  p { margin: .25rem 0; }
+  p.label { margin: .45rem 0 .1rem; }
+  ul, ol { margin: .15rem 0 .35rem; }
+  li { margin: .04rem 0; }
+  .table-wrap { margin: .35rem 0 .55rem; }
+  table { font-size: .86rem; }
+  th, td { padding: .16rem .32rem; }
+  table.raci td, table.raci th, table.targets td, table.targets th { font-size: .8rem; }
+  pre { font-size: .72rem; line-height: 1.28; padding: .45rem .6rem; margin: .35rem 0; }
+  blockquote { padding: .25rem .7rem; margin: .35rem 0; }
+  aside.callout { padding: .35rem .7rem; margin: .4rem 0; }
+  nav.toc { margin: .4rem 0 .8rem; padding: .4rem 1rem; font-size: .9rem; }
+  h2, h3, h4, p.label { break-after: avoid; }
   tr, li, blockquote, aside { break-inside: avoid; }
+  section.part.appendix { break-before: page; }
   a { color: inherit; }
   .table-wrap { overflow: visible; }
 }
@@ -248,7 +266,8 @@ def to_html_body(guide: Guide) -> str:
     """Render the guide's contents and parts without its cover, to sit inside another page."""
     body = list(_toc(guide))
     for part in guide.parts:
-        body.append(f'<section class="part" id="{_attr(part.anchor)}">')
+        css = "part appendix" if part.key == "appendix" else "part"
+        body.append(f'<section class="{css}" id="{_attr(part.anchor)}">')
         body.append(f'<h2><span class="num">{part.number}.</span> {inline_html(part.title)}</h2>')
         body.extend(_html_block(b) for b in part.blocks)
         body.append("</section>")
