@@ -171,3 +171,14 @@ def test_replays_from_the_page_and_the_shell(admin: Any, unapplied: WebhookDeliv
     CliRunner().invoke(cli, ["deliveries", "replay", "--id", str(unapplied.pk)])
     shell = _is(AuditAction.REPLAY, "nofault-cli", ("delivery", str(unapplied.pk)), address="")
     assert shell.detail == {"deliveries": [unapplied.pk]}
+
+
+def test_a_lockout_under_a_name_with_a_nul_character_is_recorded_not_a_500(
+    author: Any, settings: Any
+) -> None:
+    settings.NOFAULT_LOGIN_ATTEMPTS = 1
+    client = Client()
+    client.post("/accounts/login/", {"username": "alex", "password": "wrong-one-here"})
+    answer = client.post("/accounts/login/", {"username": "alex\x00", "password": PASSWORD})
+    assert answer.status_code == 200 and "Too many failed logins" in answer.content.decode()
+    assert _last(AuditAction.LOCKOUT).target_id == "alex"

@@ -239,7 +239,8 @@ def user_set_password(*, user: User, password: str) -> User:
 def login_key(username: str) -> str:
     """The name the throttle counts: stripped and NFKC-normalised as Django reads it at login,
     and case-folded, so " alex" or a full-width "ａlex" count against the same account."""
-    return unicodedata.normalize("NFKC", username.strip()).casefold()[:150]
+    # A NUL is never in a username, and PostgreSQL refuses it in a query's text.
+    return unicodedata.normalize("NFKC", username.strip()).casefold().replace("\x00", "")[:150]
 
 
 def login_is_throttled(*, username: str, ip: str) -> bool:

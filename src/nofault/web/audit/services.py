@@ -17,14 +17,19 @@ Target = Any  # a model instance, a (type, id, label) tuple, or None
 SHELL = "nofault-cli"  # the actor's name for commands run on the server
 
 
+def _text(value: object, limit: int) -> str:
+    # A name typed at the login page reaches here unchecked; PostgreSQL refuses NUL in text.
+    return str(value).replace("\x00", "")[:limit]
+
+
 def _target(target: Target) -> tuple[str, str, str]:
     if target is None:
         return "", "", ""
     if isinstance(target, tuple):
         kind, ident, label = (*target, "")[:3]
-        return str(kind)[:40], str(ident)[:150], str(label)[:200]
+        return _text(kind, 40), _text(ident, 150), _text(label, 200)
     meta = target._meta
-    return meta.model_name[:40], str(target.pk)[:150], str(target)[:200]
+    return meta.model_name[:40], str(target.pk), _text(target, 200)
 
 
 def record(
@@ -46,7 +51,7 @@ def record(
     name = actor if isinstance(actor, str) else getattr(actor, "username", "") if known else ""
     return AuditEvent.objects.create(
         actor_id=actor.pk if known and actor.pk else None,
-        actor_name=str(name)[:150],
+        actor_name=_text(name, 150),
         action=action,
         target_type=kind,
         target_id=ident,
