@@ -1,5 +1,6 @@
 """Importing real exports through the web page in a real browser: a Google Docs .docx, a
-Confluence page and a Notion zip become drafts, each with what was not mapped."""
+Confluence page and a Notion zip are queued, the worker imports them, and the page (asking
+again every second) shows the drafts, each with what was not mapped."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.shared_corpus import shared_folder
-from tests.web.factories import make_user
+from tests.web.factories import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,10 +41,12 @@ def test_import_docx_confluence_and_notion_through_the_page(live_server: Any, pa
     from django.test import Client
 
     from nofault.web.postmortems.models import Postmortem
+    from nofault.web.worker.runner import work
 
     base = live_server.url
     client = Client()
-    client.force_login(make_user("author", "sam"))  # the login form has its own browser test
+    # The login form has its own browser test.
+    assert client.login(username=make_user("author", "sam").username, password=PASSWORD)
     page.context.add_cookies(
         [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}]
     )
@@ -51,8 +54,10 @@ def test_import_docx_confluence_and_notion_through_the_page(live_server: Any, pa
         page.goto(f"{base}/postmortems/import/")
         page.set_input_files("input[name=file]", str(path))
         page.click("button[type=submit]")
+        expect(page.locator("#import-job .import-status")).to_contain_text("Queued")
+        assert work(burst=True, schedule=False).succeeded == 1
         report = page.locator("#import-report")
-        expect(report).to_contain_text(f"Imported {count} draft")
+        expect(report).to_contain_text(f"Done: imported {count} draft")
         expect(report).to_contain_text(reported)
         page.click(f"#import-report a:text-is('{title}')")
         expect(page.locator("h1").first).to_contain_text(title)

@@ -130,7 +130,7 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(author: Any, sett
 
 def test_the_csrf_check_still_holds(author: Any) -> None:
     client = Client(enforce_csrf_checks=True)
-    client.force_login(author)
+    assert client.login(username=author.username, password=PASSWORD)
     response = _upload(client, "one.md", SOURCE.format(key="INC-7103", title="X").encode())
     assert response.status_code == 403 and _stored() == (0, 0)
 
