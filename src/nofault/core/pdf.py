@@ -64,13 +64,18 @@ def closed_url_fetcher(local_roots: Sequence[Path] = ()) -> Any:
     return ClosedFetcher(allowed_protocols=("data", "file"), allow_redirects=False)
 
 
+def html_layout(html: str, *, local_roots: Sequence[Path] = ()) -> Any:
+    """Lay a standalone HTML page out in pages (WeasyPrint's Document: pages, anchors)."""
+    weasyprint = _weasyprint()
+    document = weasyprint.HTML(string=html, url_fetcher=closed_url_fetcher(local_roots))
+    return document.render()
+
+
 def html_to_pdf(html: str, *, local_roots: Sequence[Path] = ()) -> bytes:
     """Render a standalone HTML page to PDF bytes; raise PdfUnavailable when it cannot run.
 
     Only `data:` URLs and files under `local_roots` (say, the app's own static files) are
     read while rendering; nothing is fetched from the network.
     """
-    weasyprint = _weasyprint()
-    document = weasyprint.HTML(string=html, url_fetcher=closed_url_fetcher(local_roots))
-    pdf: bytes = document.write_pdf()
+    pdf: bytes = html_layout(html, local_roots=local_roots).write_pdf()
     return pdf

@@ -15,10 +15,10 @@ from nofault.core.guide import (
     make_guide,
     to_html,
     to_markdown,
-    to_pdf,
 )
 from nofault.core.guide.config import GuideConfig
 from nofault.core.guide.inputs import Statement, StatementKind
+from nofault.core.guide.pdf import pdf_layout
 from nofault.core.guide.render import inline_html
 from tests.core.guide.conftest import EXAMPLES, TODAY
 
@@ -87,11 +87,16 @@ def _pdf_text(data: bytes) -> list[str]:
 
 
 def test_pdf_text_has_page_numbers_the_name_and_every_value(org_guide: Guide) -> None:
-    data = to_pdf(org_guide)  # `make test` installs Pango, so a missing one fails here
+    layout = pdf_layout(org_guide)  # `make test` installs Pango, so a missing one fails here
+    data = layout.data
     assert data.startswith(b"%PDF")
     pages = _pdf_text(data)
     total = len(pages)
-    assert total > 5
+    assert total == layout.pages > 5
+    # About 15 pages before the appendix; the parts in order, the appendix on a page of its own.
+    starts = [layout.starts[p.key] for p in org_guide.parts]
+    assert starts == sorted(starts) and starts[-1] > starts[-2]
+    assert layout.before_appendix <= 15, layout
     for number, text in enumerate(pages, start=1):
         assert f"Page {number} of {total}" in text
         if number > 1:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from nofault.core import pdf as core_pdf
 from nofault.core.guide.model import Guide
 from nofault.core.guide.render import to_html
-from nofault.core.pdf import html_to_pdf
+from nofault.core.pdf import html_layout
 
 
 class PdfUnavailable(OSError):
@@ -28,9 +30,34 @@ nav.toc a::after { content: leader(".") target-counter(attr(href), page); }
 """
 
 
-def to_pdf(guide: Guide) -> bytes:
-    """Render the guide to PDF bytes; raise PdfUnavailable when WeasyPrint cannot run."""
+@dataclass(frozen=True, slots=True)
+class PdfLayout:
+    """The PDF of a guide and where its parts fall: `starts` maps each part's key to its page."""
+
+    data: bytes
+    pages: int
+    starts: dict[str, int]
+
+    @property
+    def before_appendix(self) -> int:
+        """Pages before the one the appendix starts on (every page when there is none)."""
+        return self.starts["appendix"] - 1 if "appendix" in self.starts else self.pages
+
+
+def pdf_layout(guide: Guide) -> PdfLayout:
+    """Render the guide to PDF and say on which page each part starts."""
     try:
-        return html_to_pdf(to_html(guide, extra_css=PDF_CSS))
+        document = html_layout(to_html(guide, extra_css=PDF_CSS))
     except core_pdf.PdfUnavailable as exc:
         raise PdfUnavailable(str(exc)) from exc
+    starts = {}
+    for part in guide.parts:
+        starts[part.key] = next(
+            n for n, page in enumerate(document.pages, start=1) if part.anchor in page.anchors
+        )
+    return PdfLayout(document.write_pdf(), len(document.pages), starts)
+
+
+def to_pdf(guide: Guide) -> bytes:
+    """Render the guide to PDF bytes; raise PdfUnavailable when WeasyPrint cannot run."""
+    return pdf_layout(guide).data
