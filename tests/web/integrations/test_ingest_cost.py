@@ -14,9 +14,16 @@ from nofault.web.incidents.models import Incident
 from nofault.web.incidents.services import incident_update
 from nofault.web.integrations import services
 from nofault.web.integrations.models import DeliveryStatus, WebhookDelivery
+from nofault.web.reviews.services import review_due_date
 from nofault.web.search.models import SearchEntry
 
 from . import burst
+
+# What a delivery costs the database, in statements (savepoints left out): a figure to keep,
+# not a text to match. A new incident takes its key from a sequence on PostgreSQL (SQLite: the
+# highest key and id) and reads the review policy in force for its due date.
+CREATE_STATEMENTS = {"postgresql": 10, "sqlite": 12}
+RESOLVE_STATEMENTS = {"postgresql": 7, "sqlite": 7}
 
 
 @pytest.fixture
@@ -37,14 +44,6 @@ def send(settings: Any) -> Any:
     return post
 
 
-def _search_writes(statements: list[str]) -> list[str]:
-    return [s for s in statements if "search_searchentry" in s]
-
-
-def _about(statements: list[str], table: str) -> list[str]:
-    return [s for s in statements if table in s]
-
-
 @pytest.mark.django_db
 def test_a_resent_delivery_reads_once_and_stores_itself(send: Any) -> None:
     send(burst.delivery(1, resolved=False))
@@ -52,23 +51,18 @@ def test_a_resent_delivery_reads_once_and_stores_itself(send: Any) -> None:
     assert answer["status"] == DeliveryStatus.DUPLICATE
     # One read (applied before? the alert group and its incident, locked); the delivery.
     assert len(statements) == 2, statements
-    assert not _search_writes(statements)
     stored = WebhookDelivery.objects.get(pk=answer["delivery"])
     assert stored.status == DeliveryStatus.DUPLICATE and stored.incident_keys == answer["incidents"]
 
 
 @pytest.mark.django_db
-def test_a_resolve_reads_its_incident_once_and_writes_only_what_changed(send: Any) -> None:
+def test_a_resolve_changes_its_incident_and_alert_group(send: Any) -> None:
     first, _ = send(burst.delivery(7, resolved=False))
     answer, statements = send(burst.delivery(7, resolved=True))
     assert answer["incidents"] == first["incidents"]
-    # The incident came with the read that locks its alert group: it is not loaded again.
-    assert not [s for s in statements if s.startswith('SELECT "incidents_incident"')]
-    updates = [s for s in statements if s.startswith('UPDATE "incidents_incident"')]
-    assert len(updates) == 1, updates
-    assert '"status"' in updates[0] and '"resolved_at"' in updates[0]
-    assert '"title"' not in updates[0] and '"restricted"' not in updates[0]
-    assert len(_about(statements, "integrations_alertgroup")) == 2  # read, and written once
+    # Read (applied before? the group and its incident, locked), the incident, its search
+    # entry, the data version, the group and the delivery: one statement each.
+    assert len(statements) == RESOLVE_STATEMENTS[connection.vendor], statements
     incident = Incident.objects.get(key=answer["incidents"][0])
     assert incident.status == "resolved" and incident.resolved_at is not None
     group = incident.alert_group
@@ -77,36 +71,25 @@ def test_a_resolve_reads_its_incident_once_and_writes_only_what_changed(send: An
     assert stored.status == DeliveryStatus.PROCESSED and stored.incident_keys == [incident.key]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_new_incident_takes_no_savepoint_on_postgresql(settings: Any) -> None:
-    settings.NOFAULT_INTEGRATIONS = {"sources": {"alertmanager": {"token": burst.TOKEN}}}
-    client = Client()
-    client.post("/webhooks/alertmanager", data=burst.delivery(9, resolved=False),
-                content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {burst.TOKEN}")  # fmt: skip
-    with CaptureQueriesContext(connection) as queries:
-        answer = client.post("/webhooks/alertmanager", data=burst.delivery(8, resolved=False),
-                             content_type="application/json",
-                             HTTP_AUTHORIZATION=f"Bearer {burst.TOKEN}")  # fmt: skip
-    assert answer.status_code == 202
-    statements = [q["sql"] for q in queries.captured_queries]
-    incident = Incident.objects.get(key=answer.json()["incidents"][0])
-    assert incident.alert_group.episode == 0 and incident.postmortem_due is not None
-    if connection.vendor == "postgresql":
-        # The key and the review policy's stamp in one read; no savepoint around the create.
-        assert not [s for s in statements if "SAVEPOINT" in s], statements
-        assert len(_about(statements, "reviews_policysettings")) == 1
-        assert len(_about(statements, "incidents_incident_key_seq")) == 1
+@pytest.mark.django_db
+def test_a_new_incident_gets_its_group_due_date_and_search_entry(send: Any) -> None:
+    send(burst.delivery(9, resolved=False))  # the webhooks' account exists from here on
+    answer, statements = send(burst.delivery(8, resolved=False))
+    assert len(statements) == CREATE_STATEMENTS[connection.vendor], statements
+    incident = Incident.objects.get(key=answer["incidents"][0])
+    assert incident.alert_group.episode == 0
+    assert incident.postmortem_due == review_due_date(severity=incident.severity,
+                                                      since=incident.created_at)  # fmt: skip
+    entry = SearchEntry.objects.get(kind="incident", object_id=incident.pk)
+    assert entry.title.startswith(incident.key) and entry.status == incident.status
 
 
 @pytest.mark.django_db
-def test_an_incident_save_writes_its_search_entry_in_one_statement(send: Any) -> None:
-    answer, statements = send(burst.delivery(2, resolved=False))
-    assert len(_search_writes(statements)) == 1
+def test_an_incident_save_keeps_its_search_entry_current(send: Any) -> None:
+    answer, _ = send(burst.delivery(2, resolved=False))
     key = answer["incidents"][0]
-    answer, statements = send(burst.delivery(2, resolved=True))
+    answer, _ = send(burst.delivery(2, resolved=True))
     assert answer["incidents"] == [key]
-    assert len(_search_writes(statements)) == 1, _search_writes(statements)
-    assert not [s for s in statements if "postmortems_postmortem" in s]
     entry = SearchEntry.objects.get(kind="incident", object_id=Incident.objects.get(key=key).pk)
     assert entry.status == "resolved" and entry.title.startswith(key)
 

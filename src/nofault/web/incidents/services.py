@@ -16,7 +16,6 @@ from nofault.web.audit.services import record
 from nofault.web.choices import AuditAction, IncidentStatusChoices, Role, Severity
 from nofault.web.incidents.keys import incident_key_normalise, incident_key_problem
 from nofault.web.incidents.models import Incident
-from nofault.web.reviews.selectors import policy_stamp_sql
 from nofault.web.reviews.services import review_due_date
 
 
@@ -34,22 +33,22 @@ def _services_index(services: list[str]) -> str:
 KEY_SEQUENCE = "incidents_incident_key_seq"  # made by migration 0002, PostgreSQL only
 
 
-def _next_key() -> tuple[str, tuple[Any, ...] | None]:
-    """Return a free generated key, and on PostgreSQL the review policy's stamp read with it."""
+def _next_key() -> str:
+    """Return a free generated key."""
     if connection.vendor == "postgresql":
-        # Each caller gets its own number (a sequence takes no lock); numbers a person gave
-        # as a key by hand are skipped in the same statement, which also reads what the review
-        # policy in force is built from (for the due date): one round trip for both.
+        # Each caller gets its own number (a sequence takes no lock), so 20 webhook senders
+        # creating incidents at once never race for one key; numbers a person gave as a key by
+        # hand are skipped in the same statement.
         table = connection.ops.quote_name(Incident._meta.db_table)
         with connection.cursor() as cursor:
             for _ in range(1000):
                 cursor.execute(
-                    f"SELECT n, {policy_stamp_sql()} FROM (SELECT nextval('{KEY_SEQUENCE}') AS n) s"
+                    f"SELECT n FROM (SELECT nextval('{KEY_SEQUENCE}') AS n) s"
                     f" WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE key = 'INC-' || s.n)"
                 )
                 row = cursor.fetchone()
                 if row is not None:
-                    return f"INC-{row[0]}", tuple(row[1:])
+                    return f"INC-{row[0]}"
         raise ServiceError("no free incident key", reason="duplicate_key", status_code=409)
     numbers = [
         int(k.split("-", 1)[1])
@@ -59,7 +58,7 @@ def _next_key() -> tuple[str, tuple[Any, ...] | None]:
     ]
     top = max(numbers, default=1000)
     latest = Incident.objects.aggregate(Max("id"))["id__max"] or 0
-    return f"INC-{max(top, 1000 + latest) + 1}", None
+    return f"INC-{max(top, 1000 + latest) + 1}"
 
 
 def _check(*, title: str, severity: str, status: str) -> None:
@@ -141,8 +140,8 @@ def incident_create(
 def _incident_insert(*, given: str, sequenced: bool, **values: Any) -> Incident:
     """Insert the incident under the given key or a generated one (taking the next if raced)."""
     for attempt in range(1 if given else 50):
-        key, stamp = (given, None) if given else _next_key()
-        due = review_due_date(severity=values["severity"], since=values["created_at"], stamp=stamp)
+        key = given or _next_key()
+        due = review_due_date(severity=values["severity"], since=values["created_at"])
         if sequenced:
             return Incident.objects.create(key=key, postmortem_due=due, **values)
         if not Incident.objects.filter(key=key).exists():

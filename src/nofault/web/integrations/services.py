@@ -164,7 +164,6 @@ def delivery_accept(
     if failure is not None:
         # Stored on its own, `failed`, for `delivery_process_pending`. If even this fails, the
         # view answers 5xx and the sender sends the delivery again.
-        delivery.pk, delivery._state.adding = None, True
         delivery.status = DeliveryStatus.FAILED
         delivery.reason = f"{type(failure).__name__}: {failure}"[:500]
         delivery.incident_keys, delivery.processed_at = [], timezone.now()
@@ -234,13 +233,13 @@ def _apply_and_save(delivery: WebhookDelivery, events: list[IncidentEvent]) -> E
     for attempt in range(_ATTEMPTS):
         try:
             with transaction.atomic():
-                group_write = _events_apply(delivery, events)
-                _delivery_store(delivery, group_write, stored=stored)
+                _events_apply(delivery, events)
+                delivery.save(update_fields=_OUTCOME if stored else None)
             return None
         except Exception as exc:
             _system_actor_kept.clear()
             if not stored:
-                delivery.pk, delivery._state.adding = None, True  # its insert was rolled back
+                delivery.pk = None  # its insert was rolled back: the next save inserts again
             if not _retryable(exc) or attempt == _ATTEMPTS - 1:
                 log.error("applying %s failed", delivery, exc_info=exc)
                 return exc
@@ -384,52 +383,19 @@ def delivery_replay(
     return replayed
 
 
-def _events_apply(delivery: WebhookDelivery, events: list[IncidentEvent]) -> _GroupWrite | None:
-    """Apply the events in the caller's transaction and set the delivery's outcome (unsaved).
-
-    Return the last alert group's write, left for `_delivery_store` to send with the delivery.
-    """
-    pending = None
+def _events_apply(delivery: WebhookDelivery, events: list[IncidentEvent]) -> None:
+    """Apply the events in the caller's transaction and set the delivery's outcome (unsaved)."""
     if not events:
         delivery.status = DeliveryStatus.IGNORED
     else:
         # The first read also says whether this delivery was applied before.
         latest, duplicate = _latest_episode(events[0], delivery)
-        applied, pending = _apply(events[0], latest)
-        keys = [applied.key]
+        keys = [_apply(events[0], latest)]
         for event in events[1:]:
-            if pending is not None:  # the next event may be about the same group: write it
-                pending.run()
-            applied, pending = _apply(event, _latest_episode(event)[0])
-            keys.append(applied.key)
+            keys.append(_apply(event, _latest_episode(event)[0]))
         delivery.incident_keys = keys
         delivery.status = DeliveryStatus.DUPLICATE if duplicate else DeliveryStatus.PROCESSED
     delivery.processed_at = timezone.now()
-    return pending
-
-
-def _delivery_store(
-    delivery: WebhookDelivery, group_write: _GroupWrite | None, *, stored: bool
-) -> None:
-    """Save the delivery's outcome, and the alert group's write with it.
-
-    On PostgreSQL a new delivery and the group's write are one statement (the write in a WITH
-    clause): one round trip fewer for every delivery that changes an incident.
-    """
-    if stored or connection.vendor != "postgresql":
-        if group_write is not None:
-            group_write.run()
-        delivery.save(update_fields=_OUTCOME if stored else None)
-        return
-    values = _delivery_values(delivery)
-    with connection.cursor() as cursor:
-        if group_write is None:
-            cursor.execute(_DELIVERY_INSERT_SQL, values)
-        else:
-            cursor.execute(f"WITH g AS ({group_write.sql}) {_DELIVERY_INSERT_SQL}",
-                           [*group_write.params, *values])  # fmt: skip
-        delivery.pk = cursor.fetchone()[0]
-    delivery._state.adding, delivery._state.db = False, connection.alias
 
 
 def deliveries_prune(*, days: int | None = None) -> tuple[int, int]:
@@ -492,13 +458,6 @@ class _Episode:
     incident: Incident
 
 
-@dataclass(frozen=True, slots=True)
-class _Unchanged:
-    """The incident an event changed nothing of (resent, or older than what is held)."""
-
-    key: str
-
-
 def _latest_episode(
     event: IncidentEvent, delivery: WebhookDelivery | None = None
 ) -> tuple[_Episode | None, bool]:
@@ -541,19 +500,17 @@ def _incident_from_row(values: tuple[Any, ...]) -> Incident:
     return Incident.from_db(connection.alias, [f.attname for f in _INCIDENT_FIELDS], converted)
 
 
-def _apply(
-    event: IncidentEvent, latest: _Episode | None
-) -> tuple[Incident | _Unchanged, _GroupWrite | None]:
-    """Apply one event to its incident; return it and the alert group's write (not yet run)."""
+def _apply(event: IncidentEvent, latest: _Episode | None) -> str:
+    """Apply one event to its incident and its alert group; return the incident's key."""
     if latest is not None:
         if not starts_new_episode(latest.state, event):
             new = fold(latest.state, event)
             if new == latest.state:
-                return _Unchanged(latest.incident.key), None
+                return latest.incident.key  # resent, or older than what is held
             _incident_sync(latest.incident, new)
-            now = _datetime(timezone.now())
-            params = [_json(_dump_state(new)), now, latest.group_id]
-            return latest.incident, _GroupWrite(_GROUP_UPDATE_SQL, params)
+            _write(_GROUP_UPDATE_SQL, [_json(_dump_state(new)), _datetime(timezone.now()),
+                                       latest.group_id])  # fmt: skip
+            return latest.incident.key
         episode = latest.number + 1
     else:
         episode = 0
@@ -564,9 +521,9 @@ def _apply(
         source=event.source,
         external_id=event.dedup_key[:200],
     )
-    params = [event.source, event.dedup_key, episode, incident.pk, _json(_dump_state(state)),
-              _datetime(timezone.now())]  # fmt: skip
-    return incident, _GroupWrite(_GROUP_INSERT_SQL, params)
+    _write(_GROUP_INSERT_SQL, [event.source, event.dedup_key, episode, incident.pk,
+                               _json(_dump_state(state)), _datetime(timezone.now())])  # fmt: skip
+    return incident.key
 
 
 # Written by hand, once: the ORM's insert and update cost several times the database's own
@@ -579,12 +536,6 @@ _GROUP_INSERT_SQL = (
 _GROUP_UPDATE_SQL = (
     f"UPDATE {AlertGroup._meta.db_table} SET state = %s, updated_at = %s WHERE id = %s"
 )
-_DELIVERY_COLUMNS = ("source", "delivery_id", "received_at", "headers", "body", "status",
-                     "http_status", "reason", "processed_at", "incident_keys")  # fmt: skip
-_DELIVERY_INSERT_SQL = (
-    f"INSERT INTO {WebhookDelivery._meta.db_table} ({', '.join(_DELIVERY_COLUMNS)})"
-    f" VALUES ({', '.join(['%s'] * len(_DELIVERY_COLUMNS))}) RETURNING id"
-)
 
 
 def _json(value: Any) -> str:
@@ -595,23 +546,9 @@ def _datetime(value: datetime | None) -> Any:
     return connection.ops.adapt_datetimefield_value(value)
 
 
-def _delivery_values(d: WebhookDelivery) -> list[Any]:
-    """The delivery's values in `_DELIVERY_COLUMNS` order, as its fields would save them."""
-    return [d.source, d.delivery_id, _datetime(d.received_at), _json(d.headers), bytes(d.body),
-            str(d.status), d.http_status, d.reason, _datetime(d.processed_at),
-            _json(d.incident_keys)]  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class _GroupWrite:
-    """An alert group's insert or update, to run alone or in the delivery's statement."""
-
-    sql: str
-    params: list[Any]
-
-    def run(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, self.params)
+def _write(sql: str, params: list[Any]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _incident_fields(state: IncidentState) -> dict[str, Any]:

@@ -69,15 +69,10 @@ def _guide_config_from(inputs: str | None) -> GuideConfig:
         return GuideConfig()
 
 
-def review_policy(
-    settings: PolicySettings | None = None, *, stamp: tuple[Any, ...] | None = None
-) -> ReviewPolicy:
-    """Return the policy in force: the guide's, with the admins' per-severity changes.
-
-    `stamp`: the values `policy_stamp_sql()` read in the caller's statement (saves a query).
-    """
+def review_policy(settings: PolicySettings | None = None) -> ReviewPolicy:
+    """Return the policy in force: the guide's, with the admins' per-severity changes."""
     if settings is None:
-        return _review_policy_current(stamp)
+        return _review_policy_current()
     return ReviewPolicy.from_guide(guide_config()).with_overrides(settings.overrides or {})
 
 
@@ -90,33 +85,24 @@ _policy_cache: dict[tuple[Any, ...], ReviewPolicy] = {}
 _policy_lock = threading.Lock()
 
 
-def policy_stamp_sql() -> str:
-    """Return SQL for the two values the policy in force is filed under, as two columns.
-
-    For a statement that needs the policy's stamp beside something else (a new incident's
-    key and its due date): `review_policy(stamp=...)` then takes the values read.
-    """
+def _policy_stamp() -> tuple[Any, ...]:
+    """The two values the policy in force is filed under, read in one query."""
     from nofault.web.guides.models import GuideInputs
 
     ops = connection.ops
     policy_table = ops.quote_name(PolicySettings._meta.db_table)
     guide_table = ops.quote_name(GuideInputs._meta.db_table)
-    return (
-        f"(SELECT CAST(overrides AS TEXT) FROM {policy_table} ORDER BY id LIMIT 1), "
-        f"(SELECT MD5(config) FROM {guide_table} ORDER BY id LIMIT 1)"
-    )
-
-
-def _policy_stamp() -> tuple[Any, ...]:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {policy_stamp_sql()}")
+        cursor.execute(
+            f"SELECT (SELECT CAST(overrides AS TEXT) FROM {policy_table} ORDER BY id LIMIT 1), "
+            f"(SELECT MD5(config) FROM {guide_table} ORDER BY id LIMIT 1)"
+        )
         row = cursor.fetchone()
     return tuple(row) if row else ()
 
 
-def _review_policy_current(stamp: tuple[Any, ...] | None = None) -> ReviewPolicy:
-    if stamp is None:
-        stamp = _policy_stamp()
+def _review_policy_current() -> ReviewPolicy:
+    stamp = _policy_stamp()
     policy = _policy_cache.get(stamp)
     if policy is not None:
         return policy

@@ -25,14 +25,9 @@ from nofault.web.reviews.models import PolicySettings, ServiceTeam, Waiver
 from nofault.web.reviews.selectors import policy_settings, review_policy
 
 
-def review_due_date(
-    *, severity: str, since: datetime, stamp: tuple[Any, ...] | None = None
-) -> date:
-    """Return the day an incident of this severity, recorded at `since`, owes its review by.
-
-    `stamp`: the policy's stamp, when the caller read it already (`policy_stamp_sql`).
-    """
-    return review_policy(stamp=stamp).requirement(severity, since).due_at.date()
+def review_due_date(*, severity: str, since: datetime) -> date:
+    """Return the day an incident of this severity, recorded at `since`, owes its review by."""
+    return review_policy().requirement(severity, since).due_at.date()
 
 
 def _require_admin(actor: Any) -> None:
