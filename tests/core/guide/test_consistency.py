@@ -8,7 +8,7 @@ import pytest
 
 from nofault.core.guide import Guide, Inputs, make_guide, read_inputs, to_markdown
 from nofault.core.guide.config import GuideConfig
-from nofault.core.guide.model import Paragraph, Table
+from nofault.core.guide.model import Items, Paragraph, Table
 from nofault.core.guide.vocabulary import Role, Stage
 from tests.core.guide.conftest import TODAY, org_inputs
 from tests.shared_corpus import shared_folder
@@ -104,7 +104,18 @@ def test_a_held_out_organisation_gets_a_consistent_guide() -> None:
     guide = make_guide(inputs, GuideConfig(), today=TODAY, organisation="PostHog")
     text = to_markdown(guide)
     assert "PostHog" in text and "Your organisation" not in text and str(HELD_OUT) not in text
+    assert "posthog-values.md" not in text
     assert all(t.complete for t in guide.traces if t.statement.description)
+    # Each practice is printed once, in its stage's checklist, and named in Part 9.
+    printed = [
+        i.split(" (**Practice ")[0]
+        for b in guide.parts[2].blocks
+        if isinstance(b, Items)
+        for i in b.items
+        if "**Practice " in i
+    ]
+    assert len(printed) == len({p for t in guide.traces for p in t.practice_ids}) > 0
+    assert all(text.count(p) == 1 for p in printed)
 
 
 def test_depth_checks_do_not_prefer_a_why_chain_to_an_equally_deep_narrative() -> None:
