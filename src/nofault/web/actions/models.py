@@ -41,6 +41,8 @@ class ActionItem(models.Model):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The due date whose passing its owner was told of: a new due date is a new overdue period.
+    overdue_told_for = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["due", "id"]

@@ -31,6 +31,9 @@ class PreferenceForm(forms.Form):
     slack_id = SlackMemberIdField(
         required=False, max_length=40, label="Slack member id", validators=[SLACK_MEMBER_ID]
     )
+    overdue_as_facilitator = forms.BooleanField(
+        required=False, label="Also when an action item of a postmortem I facilitate is overdue"
+    )
 
     def clean(self) -> dict[str, Any]:
         """Refuse Slack switched on without a member id to send to."""

@@ -16,3 +16,5 @@ class NotificationPreference(models.Model):
     slack = models.BooleanField(default=False)
     # The Slack member id (U0123ABCD) a bot token posts to.
     slack_id = models.CharField(max_length=40, blank=True, default="")
+    # A facilitator also hears when an action item of a postmortem they facilitate is overdue.
+    overdue_as_facilitator = models.BooleanField(default=True)

@@ -27,6 +27,7 @@ EVENTS = {
     "mentioned": "You were mentioned",
     "published": "Published",
     "assigned": "Action item assigned",
+    "overdue": "Action item overdue",
 }
 # "@name" at a word start: a username's characters, bounded, so the scan stays linear.
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_.+-]{1,150})")
@@ -38,11 +39,19 @@ def preference(user: Any) -> NotificationPreference:
     return found or NotificationPreference(user=user)
 
 
-def preference_set(*, user: Any, email: bool, slack: bool, slack_id: str) -> None:
+def preference_set(
+    *, user: Any, email: bool, slack: bool, slack_id: str, overdue_as_facilitator: bool = True
+) -> None:
     """Set the person's own preferences."""
     slack_id = slack_id.strip()[:40]
     NotificationPreference.objects.update_or_create(
-        user=user, defaults={"email": email, "slack": slack, "slack_id": slack_id}
+        user=user,
+        defaults={
+            "email": email,
+            "slack": slack,
+            "slack_id": slack_id,
+            "overdue_as_facilitator": overdue_as_facilitator,
+        },
     )
 
 
@@ -78,13 +87,16 @@ def review_event_notify(
     recipients: list[Any],
     note: str = "",
 ) -> None:
-    """Queue the event's message to each recipient (never the actor) on their channels."""
+    """Queue the event's message to each recipient (never the actor) on their channels.
+
+    An event nobody caused (`actor` None: an item fell overdue) names no one as its author.
+    """
     subject = f"{EVENTS[event]}: {postmortem.title}"
     link = settings.NOFAULT_BASE_URL.rstrip("/") + reverse(
         "postmortems:detail", args=[postmortem.pk]
     )
-    by = getattr(actor, "username", "") or "nofault"
-    text = f"{EVENTS[event]} by {by}: {postmortem.title}\n{note.strip()[:500]}".strip()
+    by = f" by {actor.username}" if getattr(actor, "username", "") else ""
+    text = f"{EVENTS[event]}{by}: {postmortem.title}\n{note.strip()[:500]}".strip()
     seen: set[int] = set()
     for user in recipients:
         if user is None or user.pk in seen or user.pk == getattr(actor, "pk", None):

@@ -15,7 +15,12 @@ def preferences(request: HttpRequest) -> HttpResponse:
     chosen = services.preference(request.user)
     form = PreferenceForm(
         request.POST if request.method == "POST" else None,
-        initial={"email": chosen.email, "slack": chosen.slack, "slack_id": chosen.slack_id},
+        initial={
+            "email": chosen.email,
+            "slack": chosen.slack,
+            "slack_id": chosen.slack_id,
+            "overdue_as_facilitator": chosen.overdue_as_facilitator,
+        },
     )
     if form.is_bound:
         if form.is_valid():
