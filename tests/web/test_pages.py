@@ -201,15 +201,8 @@ def test_settings_checks_name_the_setting(tmp_path: Any) -> None:
     assert config.organisation == "Acme" and config.login_attempts == 3
     assert config.database["OPTIONS"]["init_command"].startswith("PRAGMA journal_mode=WAL")
     pg = parse_database_url("postgres://u:p%40ss@db.example:5433/nofault", data_dir=tmp_path)
-    assert pg["OPTIONS"]["prepare_threshold"] == 5
-    off = parse_database_url(
-        "postgres://db.example/nofault?prepare_threshold=off", data_dir=tmp_path
-    )
-    assert off["OPTIONS"]["prepare_threshold"] is None
-    with pytest.raises(ConfigError, match="DATABASE_URL: prepare_threshold"):
-        parse_database_url(
-            "postgres://db.example/nofault?prepare_threshold=soon", data_dir=tmp_path
-        )
+    ssl = parse_database_url("postgres://db.example/nofault?sslmode=require", data_dir=tmp_path)
+    assert ssl["OPTIONS"] == {"sslmode": "require"}
     assert (pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"], pg["NAME"]) == (
         "u",
         "p@ss",

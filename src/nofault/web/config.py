@@ -242,18 +242,9 @@ def parse_database_url(url: str, *, data_dir: Path, name: str = "DATABASE_URL") 
         port = parsed.port
     except ValueError:
         raise ConfigError(f"{name} has a port that is not a number") from None
+    # Statements are bound client-side (Django's default): nothing is prepared, so any
+    # connection pooler works.
     options: dict[str, Any] = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
-    # psycopg's prepare_threshold, passed on as given (off for a pooler that cannot keep
-    # prepared statements); Django's client-side binding prepares none by itself.
-    threshold = str(options.get("prepare_threshold", 5)).strip().lower()
-    if threshold in ("off", "none", ""):
-        options["prepare_threshold"] = None
-    elif threshold.isdigit():
-        options["prepare_threshold"] = int(threshold)
-    else:
-        raise ConfigError(
-            f"{name}: prepare_threshold must be a whole number or off, not {threshold!r}"
-        )
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": db_name,
