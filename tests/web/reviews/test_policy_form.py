@@ -44,6 +44,13 @@ def _post(user: Any, form: dict[str, Any]) -> Any:
         ({"teams": "api = team-edge\nthe database team"}, "line 2: write"),
         ({"sponsor_after_days": 0, "facilitator_after_days": 2}, "reminded after the facilitator"),
         ({"digest_weekday": 9}, "less than or equal to 6"),
+        ({"sponsor": "nobody"}, "sponsor: no active person is called &#x27;nobody&#x27;"),
+        (
+            {"teams": "api = team-edge\nAPI = team-core"},
+            "line 2: &#x27;API&#x27; is already mapped",
+        ),
+        ({"teams": "x" * 201 + " = team-x"}, "line 1: a service name is at most 200 characters"),
+        ({"teams": "api = " + "t" * 201}, "line 1: a team name is at most 200 characters"),
     ],
 )
 def test_a_bad_value_is_refused_and_nothing_is_saved(
@@ -60,6 +67,6 @@ def test_a_bad_value_is_refused_and_nothing_is_saved(
 
 
 def test_a_good_form_saves_both_parts(admin: Any) -> None:
-    assert _post(admin, _form()).status_code == 302
-    assert selectors.policy_settings().sponsor == "ada"
+    assert _post(admin, _form(sponsor="ADA")).status_code == 302
+    assert selectors.policy_settings().sponsor == "ada"  # as the account spells it
     assert dict(ServiceTeam.objects.values_list("service", "team")) == {"api": "team-edge"}

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from nofault.core.policy import CoverageState
 from nofault.web.choices import Choice, ChoiceSet, Severity
+from nofault.web.reviews.models import ServiceTeam
+
+# The longest service or team name the map keeps (a longer one is refused, never cut).
+NAME_LIMIT = int(ServiceTeam._meta.get_field("service").max_length or 200)
 
 
 class CoverageChoices(ChoiceSet):
@@ -67,9 +72,27 @@ class EscalationForm(forms.Form):
         help_text="One 'service = team' per line.",
     )
 
+    def clean_sponsor(self) -> str:
+        """Name the sponsor by an active person's username (as the account spells it): a
+        waiver in the sponsor's role and the last reminders need someone who exists."""
+        name = str(self.cleaned_data.get("sponsor") or "").strip()
+        if not name:
+            return ""
+        found = (
+            get_user_model()
+            .objects.filter(username__iexact=name, is_active=True)
+            .values_list("username", flat=True)
+            .first()
+        )
+        if found is None:
+            raise forms.ValidationError(f"sponsor: no active person is called {name[:80]!r}")
+        return str(found)
+
     def clean_teams(self) -> dict[str, str]:
-        """Read the 'service = team' lines; a line that is not one is refused by its number."""
+        """Read the 'service = team' lines; a line that is not one, names too long to keep,
+        or a service mapped twice is refused by its number."""
         mapping: dict[str, str] = {}
+        lines: dict[str, int] = {}  # a service (as stored, lower-case) → the line mapping it
         for number, line in enumerate(str(self.cleaned_data.get("teams") or "").splitlines(), 1):
             if not line.strip():
                 continue
@@ -78,5 +101,18 @@ class EscalationForm(forms.Form):
                 raise forms.ValidationError(
                     f"line {number}: write 'service = team' (got {line.strip()[:80]!r})"
                 )
-            mapping[service.strip()] = team.strip()
+            service, team = service.strip(), team.strip()
+            for what, name in (("service", service), ("team", team)):
+                if len(name) > NAME_LIMIT:
+                    raise forms.ValidationError(
+                        f"line {number}: a {what} name is at most {NAME_LIMIT} characters "
+                        f"(this one has {len(name)})"
+                    )
+            if service.lower() in lines:
+                raise forms.ValidationError(
+                    f"line {number}: {service[:80]!r} is already mapped on line "
+                    f"{lines[service.lower()]}"
+                )
+            lines[service.lower()] = number
+            mapping[service] = team
         return mapping
