@@ -21,7 +21,6 @@ from urllib.parse import urlencode
 import jwt
 import requests
 from django.conf import settings
-from django.contrib.auth.backends import BaseBackend
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -319,6 +318,11 @@ class OidcBackend(OIDCAuthenticationBackend):
         """An existing account, brought in step with the claims."""
         return oidc_user_sync(user=user, claims=claims, oidc=_required_config())
 
+    def get_user(self, user_id: Any) -> User | None:
+        """A session's person, while their account is active."""
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
 
 def _refused(request: HttpRequest, reason: str, status: int) -> HttpResponse:
     oidc = config()
@@ -417,9 +421,12 @@ def password_login_allowed(username: str) -> bool:
     return user is not None and user.is_org_admin
 
 
-class PasswordLoginGuard(BaseBackend):
+class PasswordLoginGuard:
     """Listed before Django's password backend: refuses a password in SSO-only mode unless
-    it is a break-glass admin's, wherever a password is checked (the page or the API)."""
+    it is a break-glass admin's, wherever a password is checked (the page or the API).
+
+    It has no `get_user`, so Django never keeps it as a session's backend (`force_login`
+    and `login` take the first backend that has one)."""
 
     def authenticate(
         self, request: Any, username: str | None = None, password: str | None = None, **kw: Any
