@@ -19,7 +19,7 @@ class PdfUnavailable(OSError):
 PDF_CSS = """
 @page { size: A4; margin: 15mm 14mm 15mm 14mm;
   @top-left { content: string(org); font-size: 8pt; color: #5b6475; }
-  @top-right { content: string(part); font-size: 8pt; color: #5b6475; }
+  @top-right { content: string(part, start); font-size: 8pt; color: #5b6475; }
   @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 8pt;
                    color: #5b6475; } }
 @page :first { @top-left { content: none; } @top-right { content: none; } }

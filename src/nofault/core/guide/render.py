@@ -249,7 +249,7 @@ footer.built { margin-top: 3rem; color: var(--muted); font-size: .8rem;
   table { font-size: .86rem; }
   th, td { padding: .16rem .32rem; }
   table.raci td, table.raci th, table.targets td, table.targets th { font-size: .8rem; }
-  pre { font-size: .72rem; line-height: 1.28; padding: .45rem .6rem; margin: .35rem 0; }
+  pre { font-size: .8rem; line-height: 1.3; padding: .45rem .6rem; margin: .35rem 0; }
   blockquote { padding: .25rem .7rem; margin: .35rem 0; }
   aside.callout { padding: .35rem .7rem; margin: .4rem 0; }
   nav.toc { margin: .4rem 0 .8rem; padding: .4rem 1rem; font-size: .9rem; }
