@@ -1,6 +1,6 @@
-"""`nofault worker` on Celery with Redis (NOFAULT_TASKS=celery): beat queues the periodic
-reminder run, a message runs it, the heartbeat is recorded; a real worker process and the
-Redis at 127.0.0.1:6379."""
+"""`nofault worker` on Celery (NOFAULT_TASKS=celery) with either broker: beat queues the
+periodic reminder run, a message runs it once, the heartbeat is recorded; a real worker
+process, and the Redis at 127.0.0.1:6379 or the RabbitMQ at 127.0.0.1:5672."""
 
 from __future__ import annotations
 
@@ -14,25 +14,28 @@ from pathlib import Path
 
 import pytest
 
-BROKER = "redis://127.0.0.1:6379/13"
+BROKERS = ["redis://127.0.0.1:6379/13", "amqp://guest:guest@127.0.0.1:5672//"]
 
 
-def _redis_answers() -> bool:
-    import redis
+def _broker_answers(url: str) -> bool:
+    from kombu import Connection
 
     try:
-        return bool(redis.Redis.from_url(BROKER, socket_timeout=2).ping())
-    except redis.RedisError:
+        with Connection(url, connect_timeout=3) as connection:
+            connection.ensure_connection(max_retries=1)
+    except OSError:
         return False
+    return True
 
 
-def test_a_celery_worker_runs_the_scheduled_reminder_run_once(tmp_path: Path) -> None:
-    if not _redis_answers():
-        pytest.fail(f"Redis at {BROKER} is needed for this test")
+@pytest.mark.parametrize("broker", BROKERS, ids=["redis", "rabbitmq"])
+def test_a_celery_worker_runs_the_scheduled_reminder_run_once(tmp_path: Path, broker: str) -> None:
+    if not _broker_answers(broker):
+        pytest.fail(f"the broker at {broker} is needed for this test")
     # The worker's database is a SQLite file this test reads, whatever the suite runs on.
     base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env = {**base, "NOFAULT_DATA_DIR": str(tmp_path), "NOFAULT_TASKS": "celery",
-           "NOFAULT_CELERY_BROKER_URL": BROKER}  # fmt: skip
+           "NOFAULT_CELERY_BROKER_URL": broker}  # fmt: skip
     exe = str(Path(sys.executable).with_name("nofault"))
     worker = subprocess.Popen([exe, "worker"], env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip

@@ -6,7 +6,8 @@ the Celery task claims that row with the same conditional update, so a message d
 twice (a worker killed before acknowledging it: messages are acknowledged late) runs the
 task once. A failed try is sent again with its backoff as the countdown. Celery beat, run
 inside each `nofault worker`, beats, queues the periodic tasks and sends again any due row
-whose message was lost (say, the broker restarted), every 15 seconds.
+whose message was lost (say, the broker restarted), every 15 seconds, and once as soon as
+the worker is ready (a restarted worker catches up at once).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from celery import Celery
+from celery.signals import worker_ready
 from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
@@ -71,3 +73,9 @@ def sweep() -> None:
     schedule_due()
     for pk in due_ids(older_than=timedelta(seconds=SWEEP_SECONDS * 2)):
         run.apply_async((pk,))
+
+
+@worker_ready.connect
+def sweep_at_start(**kwargs: object) -> None:
+    """Sweep once as the worker starts, instead of a beat period later."""
+    sweep()
