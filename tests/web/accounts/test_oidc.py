@@ -28,7 +28,7 @@ from rest_framework.test import APIClient
 from nofault.web.accounts import services
 from nofault.web.accounts.models import Team, User
 from nofault.web.audit.models import AuditEvent
-from nofault.web.config import OidcConfig
+from nofault.web.config import ConfigError, OidcConfig, load_config
 from tests.web.factories import PASSWORD
 
 Rewrite = Callable[[dict[str, Any]], dict[str, Any]]
@@ -127,10 +127,12 @@ def _person(provider: str, sub: str, **claims: Any) -> None:
     assert response.status_code == 204
 
 
-def _authorize(client: Client, sub: str) -> tuple[str, str]:
+def _authorize(
+    client: Client, sub: str, start_at: str = "/accounts/login/oidc/"
+) -> tuple[str, str]:
     """Start at the app, log in at the provider; return the authorization URL and the
     callback path (with code and state) the provider sends the browser back to."""
-    start = client.get("/accounts/login/oidc/")
+    start = client.get(start_at)
     assert start.status_code == 302
     authorization = start["Location"]
     answer = http.post(authorization, data={"sub": sub})
@@ -161,9 +163,13 @@ ALICE = {
 def test_first_login_creates_the_account_with_pkce_role_and_team(sso: Relay) -> None:
     _person(sso.url, "sub-alice", **ALICE, groups=["eng", "eng-payments"])
     client = Client()
-    authorization, callback = _authorize(client, "sub-alice")
+    login_page = client.get("/accounts/login/?next=/actions/").content.decode()
+    assert 'href="/accounts/login/oidc/?next=%2Factions%2F">Sign in with Acme SSO' in login_page
+    authorization, callback = _authorize(
+        client, "sub-alice", "/accounts/login/oidc/?next=/actions/"
+    )
     response = client.get(callback)
-    assert response.status_code == 302 and "/accounts/" not in response["Location"]
+    assert response.status_code == 302 and response["Location"] == "/actions/"
     alice = User.objects.get(username="alice")
     assert (alice.email, alice.get_full_name(), alice.role) == (
         "alice@acme.example",
@@ -368,3 +374,36 @@ def test_without_a_provider_nothing_changes(settings: Any, db: Any) -> None:
     assert "Sign in with" not in page and 'name="password"' in page
     assert Client().get("/accounts/login/oidc/").status_code == 404
     assert Client().get("/accounts/login/oidc/callback/?code=x&state=y").status_code == 404
+
+
+def test_the_settings_are_checked_at_start(tmp_path: Any) -> None:
+    base = {
+        "NOFAULT_DATA_DIR": str(tmp_path),
+        "NOFAULT_OIDC_ISSUER": "https://idp.example",
+        "NOFAULT_OIDC_CLIENT_ID": "nofault",
+    }
+    config = load_config(
+        {
+            **base,
+            "NOFAULT_OIDC_ROLE_MAP": "sre-leads=facilitator, eng=author",
+            "NOFAULT_SSO_ONLY": "true",
+            "NOFAULT_SSO_BREAK_GLASS": "root",
+        }
+    )
+    assert config.oidc is not None and config.sso_only and config.sso_break_glass == ["root"]
+    assert config.oidc.role_map == {"sre-leads": "facilitator", "eng": "author"}
+    assert config.oidc.discovery == "https://idp.example/.well-known/openid-configuration"
+    toml = tmp_path / "nofault.toml"
+    toml.write_text('[nofault]\noidc_team_map = { "eng-payments" = "Payments" }\n')
+    from_file = load_config({**base, "NOFAULT_CONFIG": str(toml)})
+    assert from_file.oidc is not None and from_file.oidc.team_map == {"eng-payments": "Payments"}
+    for wrong, named in [
+        ({"NOFAULT_OIDC_ROLE_MAP": "eng=boss"}, "NOFAULT_OIDC_ROLE_MAP"),
+        ({"NOFAULT_OIDC_CLIENT_ID": ""}, "NOFAULT_OIDC_CLIENT_ID"),
+        ({"NOFAULT_OIDC_TEAM_MAP": "eng-payments"}, "NOFAULT_OIDC_TEAM_MAP"),
+        ({"NOFAULT_OIDC_SCOPES": "email"}, "NOFAULT_OIDC_SCOPES"),
+        ({"NOFAULT_OIDC_ISSUER": "", "NOFAULT_SSO_ONLY": "true"}, "NOFAULT_SSO_ONLY"),
+    ]:
+        with pytest.raises(ConfigError, match=named):
+            load_config({**base, **wrong})
+    assert load_config({"NOFAULT_DATA_DIR": str(tmp_path)}).oidc is None
