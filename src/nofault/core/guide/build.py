@@ -457,7 +457,8 @@ class GuideBuilder:
             blocks.append(Paragraph(f"Read as {labels} ({how}). {asks}".strip()))
         if numbered:
             unique = {p.id: p for p in numbered}.values()
-            refs = "; ".join(self._practice_reference(p) for p in unique)
+            in_order = sorted(unique, key=lambda p: tuple(int(n) for n in p.id.split(".")))
+            refs = "; ".join(self._practice_reference(p) for p in in_order)
             blocks.append(Paragraph(f"**Practices** {refs} (in the checklists of Part 3)."))
         else:
             blocks.append(
