@@ -99,3 +99,73 @@ def test_counts_with_filters_match_the_list() -> None:
             {"status": "open", "owner": "a"},
         ):
             _counts_match_list(user, filters)
+
+
+def test_the_list_counts_what_it_may_show() -> None:
+    """The list's heading adds up the columns' capped counts: the visible items, exactly
+    while under the cap."""
+    from django.test import Client
+
+    owner = make_user("author")
+    outsider = make_user("author")
+    make_postmortem(owner)
+    make_postmortem(owner, make_incident(owner, restricted=True))
+    for user, expected in ((outsider, 2), (owner, 4)):
+        client = Client()
+        client.force_login(user)
+        html = client.get("/actions/list/").content.decode()
+        assert f'Action items <span class="muted">({expected})</span>' in html
+        assert html.count('<a class="tracker-link"') == expected
+        assert "Page 1" not in html  # one page: no paging links
+        done = client.get("/actions/list/?status=done").content.decode()
+        assert 'Action items <span class="muted">(0)</span>' in done
+        assert "No action items match." in done
+        assert "No action items match." in client.get("/actions/list/?page=2").content.decode()
+
+
+def test_the_board_statement_gives_the_cards_and_counts_of_the_two() -> None:
+    """The board's one statement (cards and counts of each column) answers as the cards'
+    and the counts' own statements do, empty columns and filters included."""
+    owner = make_user("author")
+    member, outsider, admin = make_user("viewer"), make_user("author"), make_user("admin")
+    make_postmortem(owner)
+    hidden = make_postmortem(owner, make_incident(owner, restricted=True))
+    hidden.incident.members.add(member)
+    for user in (outsider, member, admin):
+        for filters in (None, {"owner": "team"}, {"status": "open"}, {"overdue": "yes"}):
+            for limit in (1, 5):
+                cards, counts = selectors.action_item_board_visible(
+                    user=user, statuses=STATUSES, filters=filters, limit=limit, cap=1
+                )
+                assert cards == selectors.action_item_cards_visible(
+                    user=user, statuses=STATUSES, filters=filters, limit=limit
+                )
+                full = [s for s in STATUSES if len(cards[s]) == limit]
+                expected = selectors.action_item_counts_visible(
+                    user=user, statuses=full, filters=filters, cap=1
+                )
+                assert {s: counts[s] for s in full} == expected
+                assert all(
+                    counts.get(s, len(cards[s])) == len(cards[s]) for s in STATUSES if s not in full
+                )
+
+
+def test_the_filters_form_says_what_was_asked_each_time() -> None:
+    """The filters' HTML is kept by the values asked for: each request shows its own."""
+    from django.test import Client
+
+    owner = make_user("author")
+    make_postmortem(owner)
+    client = Client()
+    client.force_login(owner)
+    for _ in range(2):
+        plain = client.get("/actions/").content.decode()
+        assert 'name="owner" placeholder="Owner" value=""' in plain
+        assert plain.count('class="cardlet') == 2
+        mine = client.get("/actions/?owner=team-checkout").content.decode()
+        assert 'value="team-checkout"' in mine and mine.count('class="cardlet') == 2
+        other = client.get("/actions/list/?owner=nobody").content.decode()
+        assert 'value="nobody"' in other and "No action items match." in other
+        bad = client.get("/actions/?due_before=not-a-date&owner=x").content.decode()
+        assert 'value="not-a-date"' in bad
+        assert bad.count('class="cardlet') == 2  # an invalid form filters nothing, as before
