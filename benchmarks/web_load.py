@@ -110,15 +110,14 @@ def free_port() -> int:
 def start_server(
     url: str, port: int, workers: int, data_dir: str, threads: int = 4
 ) -> subprocess.Popen[bytes]:
-    """Start `nofault serve` on loopback with the benchmark's URLconf; wait until it answers."""
+    """Start `nofault serve` on loopback; wait until it answers."""
     env = {
         **os.environ,
         "DATABASE_URL": url,
         "NOFAULT_DATA_DIR": data_dir,
         "NOFAULT_SECRET_KEY": "bench-" + "x" * 40,
         "NOFAULT_INTEGRATIONS": json.dumps({"sources": {"alertmanager": {"token": TOKEN}}}),
-        "DJANGO_SETTINGS_MODULE": "web_bench.settings",
-        "PYTHONPATH": os.pathsep.join(p for p in (str(HERE), os.environ.get("PYTHONPATH")) if p),
+        "DJANGO_SETTINGS_MODULE": "nofault.web.settings",
     }
     command = [str(BIN / "nofault"), "serve", "--host", "127.0.0.1", "--port", str(port),
                "--workers", str(workers), "--threads", str(threads), "--no-migrate"]  # fmt: skip

@@ -21,7 +21,6 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -38,13 +37,7 @@ def main() -> int:
     parser.add_argument("--queries", action="store_true")
     parser.add_argument("--top", type=int, default=30)
     args = parser.parse_args()
-    # web_data's setup with the benchmark's settings: the app plus /bench/constant.
-    with mock.patch("django.setup"):
-        web_data.setup_django(web_data.database_url(args.server, args.database))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "web_bench.settings"
-    import django
-
-    django.setup()
+    web_data.setup_django(web_data.database_url(args.server, args.database))
 
     from django.core.signals import request_started
     from django.db import connection, reset_queries
@@ -67,7 +60,6 @@ def main() -> int:
 
     source = long_postmortem(random.Random(3), 3000)
     paths = args.paths or [
-        "/bench/constant",
         "/incidents/",
         "/postmortems/{pm}/",
         "/actions/",
