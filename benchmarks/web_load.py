@@ -3,7 +3,8 @@
 Run: .venv/bin/python benchmarks/web_load.py [--quick] [--reuse] [--users N] [--duration S]
 
 Fills PostgreSQL with benchmarks/web_data.py (100,000 incidents with postmortems, about
-300,000 action items; `--reuse` takes an existing database kept with `--keep`), starts the real
+300,000 action items; `--reuse` takes an existing database kept with `--keep`, migrated
+first), starts the real
 server with `nofault serve`'s defaults (gunicorn gthread, 2 workers per core + 1, 4 threads
 each, WhiteNoise) on a free loopback port, logs in as an author (not an admin, so every query
 applies the access rule for restricted incidents) and measures, with `--users` (20) concurrent
@@ -408,6 +409,9 @@ def main() -> int:
     try:
         if args.reuse:
             web_data.setup_django(url)
+            from django.core.management import call_command
+
+            call_command("migrate", verbosity=0)  # a database kept by an older checkout
             generated = "reused"
         else:
             print(f"Generating data into {url} (seed {args.seed})", flush=True)
