@@ -66,4 +66,5 @@ def test_an_invitation_a_first_sign_in_and_a_role_change_are_in_the_audit_log(
     page.select_option("#id_action", "user.role")
     page.click("#audit-filter button[type=submit]")
     expect(events).to_have_count(1)
-    expect(events).to_contain_text("from: viewer; to: author")
+    expect(events).to_contain_text("from: viewer")  # PostgreSQL keeps the details' keys in
+    expect(events).to_contain_text("to: author")  # an order of its own

@@ -16,12 +16,11 @@ from rest_framework.test import APIClient
 from nofault.web.audit.models import AppendOnlyError, AuditEvent
 from nofault.web.audit.services import audit_prune, record
 from nofault.web.choices import AuditAction
-from tests.web.factories import PASSWORD
 
 
 def _client(user: Any) -> Client:
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
 
 
