@@ -218,10 +218,19 @@ def test_each_login_sets_role_and_teams_from_the_groups(sso: Relay) -> None:
 
 def test_an_invited_person_is_linked_by_address(sso: Relay, admin: Any, smtp: Any) -> None:
     invited, _link = services.user_invite(actor=admin, email="cy@acme.example", role="viewer")
+    people = APIClient()
+    people.force_authenticate(admin)
+    assert people.get(f"/api/users/{invited.pk}/").json()["status"] == "invited"
     _person(sso.url, "sub-cy", email="cy@acme.example", preferred_username="cy.other")
     assert _sign_in(Client(), "sub-cy").status_code == 302
     assert invited.identities.get().subject == "sub-cy"
     assert User.objects.filter(email="cy@acme.example").count() == 1
+    # Signed in without a password: active, not invited, on the API and the People page.
+    assert people.get(f"/api/users/{invited.pk}/").json()["status"] == "active"
+    admin_page = Client()
+    admin_page.force_login(admin)
+    row = admin_page.get("/accounts/people/").content.decode().split("cy@acme.example")[1]
+    assert "invited" not in row.split("</tr>")[0]
 
 
 def test_logout_ends_the_session_here_and_at_the_provider(sso: Relay) -> None:

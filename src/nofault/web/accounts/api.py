@@ -85,10 +85,11 @@ class PersonSerializer(serializers.ModelSerializer):
         return obj.get_full_name()
 
     def get_status(self, obj: User) -> str:
-        """Active, invited (no password set yet) or deactivated."""
+        """Active, invited (no password set and never signed in: single sign-on needs no
+        password) or deactivated."""
         if not obj.is_active:
             return "deactivated"
-        return "active" if obj.has_usable_password() else "invited"
+        return "active" if obj.has_usable_password() or obj.last_login else "invited"
 
 
 class InviteSerializer(serializers.Serializer):
