@@ -3,11 +3,14 @@ a burst of deliveries while one web process and one worker are killed with SIGKI
 
     .venv/bin/python benchmarks/scale_out.py [--deliveries 10000] [--postmortems 40]
         [--database-server postgres://postgres@127.0.0.1:5432]
+        [--tasks database|celery] [--broker redis://127.0.0.1:6379/12]
 
 What runs: a scratch PostgreSQL database (`nofault_scale_out`, made afresh and dropped after);
 two `nofault serve --workers 1` on two ports behind a small round-robin TCP proxy in this
 script (the one address the senders know; a backend that refuses connections is skipped); two
-`nofault worker` processes on the database queue; Slack and GitHub stand-ins on localhost
+`nofault worker` processes on the database queue, or with `--tasks celery` two Celery workers
+(`nofault worker` with NOFAULT_TASKS=celery, beat embedded in each) on the broker `--broker`
+(Redis by default; its queue is purged first); Slack and GitHub stand-ins on localhost
 (tests/integrations/standins.py).
 
 Before the burst: `--postmortems` postmortems, each with one overdue action item (a reminder
@@ -18,7 +21,8 @@ The burst: `--deliveries` Alertmanager deliveries (10% resent, shuffled) from 8 
 through the proxy. A third of the way in, one web process (its whole gunicorn) and one worker
 get SIGKILL. As an alerting tool does, the senders resend what was not acknowledged until
 every delivery is. Then it waits for the queue to drain (the killed worker's claim expires
-after NOFAULT_TASK_LEASE_SECONDS, set to 15 s here) and counts:
+after NOFAULT_TASK_LEASE_SECONDS, set to 15 s here; on Celery, a surviving worker's beat sends
+the expired claim's row again) and counts:
 lost (alert groups with no incident), doubled (incidents beyond one per group), reminders
 sent more than once or not at all (Slack messages), and tracker issues opened more than once
 or not at all per action item (GitHub stand-in).
@@ -139,6 +143,8 @@ def main() -> None:
     parser.add_argument("--deliveries", type=int, default=10_000)
     parser.add_argument("--postmortems", type=int, default=40)
     parser.add_argument("--database-server", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--tasks", choices=["database", "celery"], default="database")
+    parser.add_argument("--broker", default="redis://127.0.0.1:6379/12")
     args = parser.parse_args()
     from tests.integrations.standins import GitHubStandIn, SlackStandIn
     from tests.web.integrations import burst
@@ -152,6 +158,8 @@ def main() -> None:
             "DATABASE_URL": f"{args.database_server}/{NAME}",
             "NOFAULT_DATA_DIR": data_dir,
             "NOFAULT_TASK_LEASE_SECONDS": str(LEASE_SECONDS),
+            "NOFAULT_TASKS": args.tasks,
+            "NOFAULT_CELERY_BROKER_URL": args.broker,
             "NOFAULT_INTEGRATIONS": json.dumps({
                 "base_url": "http://nofault.test",
                 "sources": {"alertmanager": {"token": burst.TOKEN}},
@@ -168,6 +176,10 @@ def main() -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
+        if args.tasks == "celery":
+            from nofault.web.worker.celery import configure
+
+            configure().control.purge()  # messages of an earlier run name rows of another database
         keys = _seed(args.postmortems)
         nofault = str(Path(sys.executable).parent / "nofault")
         ports = [_free_port(), _free_port()]
@@ -275,7 +287,8 @@ def _report(args, bodies, groups, acknowledged, failed_first, resends, killed, k
     tasks = Counter(Task.objects.values_list("status", flat=True))
     print(f"scale-out: {len(bodies)} Alertmanager deliveries ({groups} alert groups, 10% resent, "
           f"shuffled) from 8 senders through one proxy to 2 `nofault serve --workers 1`, "
-          f"2 `nofault worker`, PostgreSQL; SIGKILL to one web process and one worker "
+          f"2 `nofault worker` ({_queue(args)}), PostgreSQL; SIGKILL to one web process and one "
+          f"worker "
           f"{killed[0] if killed else '(not reached)'}")  # fmt: skip
     print(
         f"  deliveries: {len(acknowledged)} acknowledged of {len(bodies)}; {failed_first} cut "
@@ -300,6 +313,12 @@ def _report(args, bodies, groups, acknowledged, failed_first, resends, killed, k
         f"({len(bodies) / burst_seconds:.0f} deliveries/s), until the queue drained "
         f"{total_seconds:.1f} s; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
     )
+
+
+def _queue(args: argparse.Namespace) -> str:
+    if args.tasks == "celery":
+        return f"Celery on {args.broker.split(':', 1)[0]}"
+    return "the database queue"
 
 
 if __name__ == "__main__":
