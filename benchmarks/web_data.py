@@ -658,6 +658,7 @@ def write_rows(plan: Plan, texts: Texts) -> Counter[str]:
         Revision,
     )
     from nofault.web.postmortems.services import _diff
+    from nofault.web.rendering import RENDERER
     from nofault.web.reviews.selectors import review_policy
     from nofault.web.search.models import SearchEntry
 
@@ -756,7 +757,7 @@ def write_rows(plan: Plan, texts: Texts) -> Counter[str]:
     def rendered() -> Any:
         for doc in pm_docs:
             yield {"postmortem_id": doc.incident_id, "revision": revision_count(doc),
-                   "html": keyed(text(doc).html, doc)}  # fmt: skip
+                   "html": keyed(text(doc).html, doc), "renderer": RENDERER}  # fmt: skip
 
     diffs: dict[tuple[int, int, str], str] = {}
 
