@@ -37,9 +37,14 @@ def _earlier(owner: Any, **fields: Any) -> Postmortem:
     return publish(make_postmortem(owner, incident), owner)
 
 
-def test_a_draft_lists_a_similar_earlier_postmortem_and_its_open_items(author: Any) -> None:
+# A full review's template has a links section; the light one (SEV4) has none, so the list
+# goes before its action items.
+@pytest.mark.parametrize(("severity", "place"), [("SEV2", "links"), ("SEV4", "action_items")])
+def test_a_draft_lists_a_similar_earlier_postmortem_and_its_open_items(
+    author: Any, severity: str, place: str
+) -> None:
     earlier = _earlier(author)
-    incident = make_incident(author, title=TITLE, severity="SEV2", services=["checkout"])
+    incident = make_incident(author, title=TITLE, severity=severity, services=["checkout"])
     pm = _draft(author, incident)
     (block,) = BLOCK.findall(pm.source)
     assert f"/postmortems/{earlier.pk}/" in block and earlier.incident.key in block
@@ -52,8 +57,8 @@ def test_a_draft_lists_a_similar_earlier_postmortem_and_its_open_items(author: A
         assert item in block
     # In the links section, where the template asks for related postmortems.
     doc = parse_text(pm.source).postmortem
-    (links,) = [s for s in doc.sections if s.kind.value == "links"]
-    assert "Similar earlier postmortems" in links.body
+    (section,) = [s for s in doc.sections if s.kind.value == place]
+    assert "Similar earlier postmortems" in section.body
     # The block raises no finding and moves no score: the same text without it lints the same.
     without = lint_source(BLOCK.sub("", pm.source))[1]
     assert sorted(f["code"] for f in pm.findings) == sorted(f.code for f in without.findings)
