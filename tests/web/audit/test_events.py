@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from nofault.cli.main import app as cli
 from nofault.web.accounts.models import User
 from nofault.web.accounts.services import token_issue
-from nofault.web.audit.models import AuditEvent
+from nofault.web.audit.models import TARGET_TYPES, AuditEvent
 from nofault.web.choices import AuditAction
 from nofault.web.integrations.models import DeliveryStatus, WebhookDelivery
 from tests.web.factories import PASSWORD, SOURCE, make_incident, make_sponsor
@@ -39,6 +39,7 @@ def _last(action: str) -> AuditEvent:
 
 def _is(action: str, actor: str, target: tuple[str, str], address: str = ADDRESS) -> AuditEvent:
     event = _last(action)
+    assert event.target_type in TARGET_TYPES  # the page's filter offers every kind recorded
     assert (event.actor_name, (event.target_type, event.target_id), event.address) == (
         actor,
         target,

@@ -12,7 +12,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 
 from nofault.web.audit.forms import AuditFilterForm
-from nofault.web.audit.models import AuditEvent
+from nofault.web.audit.models import TARGET_TYPES, AuditEvent
 from nofault.web.audit.selectors import audit_events
 from nofault.web.choices import AuditAction
 
@@ -39,7 +39,9 @@ class _IsAdmin(BasePermission):
 _FILTERS = [
     OpenApiParameter("actor", str, description="Only this person's events (username)."),
     OpenApiParameter("action", str, enum=AuditAction.values(), description="Only this action."),
-    OpenApiParameter("target_type", str, description="Only targets of this type (user, …)."),
+    OpenApiParameter(
+        "target_type", str, enum=TARGET_TYPES, description="Only this kind of target."
+    ),
     OpenApiParameter("since", OpenApiTypes.DATE, description="From this day (inclusive)."),
     OpenApiParameter("until", OpenApiTypes.DATE, description="Until this day (inclusive)."),
 ]

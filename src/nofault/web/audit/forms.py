@@ -6,6 +6,7 @@ from datetime import date
 
 from django import forms
 
+from nofault.web.audit.models import TARGET_TYPES
 from nofault.web.audit.selectors import AuditFilter
 from nofault.web.choices import AuditAction
 
@@ -21,7 +22,11 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("", "Any action"), *AuditAction.choices()], required=False, label="Action"
     )
-    target_type = forms.CharField(max_length=40, required=False, label="Target type")
+    target_type = forms.ChoiceField(
+        choices=[("", "Any target"), *((t, t) for t in TARGET_TYPES)],
+        required=False,
+        label="Target type",
+    )
     since = forms.DateField(
         required=False, label="From", widget=forms.DateInput(attrs={"type": "date"})
     )

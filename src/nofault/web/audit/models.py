@@ -55,6 +55,10 @@ def pruning() -> Iterator[None]:
         _pruning.reset(token)
 
 
+# What an event can be about: a model's name, or one of the tuples the record calls pass.
+TARGET_TYPES = ("user", "incident", "postmortem", "policy", "guide", "delivery", "export")
+
+
 class AuditEvent(models.Model):
     """Who did what to which target, when and from which address; never changed."""
 

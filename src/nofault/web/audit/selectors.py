@@ -40,9 +40,3 @@ def audit_events(*, chosen: AuditFilter) -> QuerySet[AuditEvent]:
     if chosen.until:
         events = events.filter(at__lt=_start_of(chosen.until + timedelta(days=1)))
     return events.order_by("-at", "-id")
-
-
-def audit_target_types() -> list[str]:
-    """The target types the log holds, for the filter's choices."""
-    kinds = AuditEvent.objects.order_by("target_type").values_list("target_type", flat=True)
-    return [kind for kind in kinds.distinct() if kind]

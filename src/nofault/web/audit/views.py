@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from nofault.web.audit.forms import AuditFilterForm
 from nofault.web.audit.models import AuditEvent
-from nofault.web.audit.selectors import AuditFilter, audit_events, audit_target_types
+from nofault.web.audit.selectors import AuditFilter, audit_events
 from nofault.web.paging import Page, page_number
 
 EVENTS_PER_PAGE = 100
@@ -49,7 +49,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
-            "target_types": audit_target_types(),
         },
         status=200 if chosen is not None else 400,
     )
