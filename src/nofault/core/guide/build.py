@@ -1067,7 +1067,7 @@ class GuideBuilder:
         """The appendix: traceability, the template file, and the rule codes."""
         blocks = [
             Heading("Traceability", "traceability"),
-            *self.part_traceability().blocks,
+            *self._traceability(),
             *self._template_file(),
             *self._rule_codes(),
         ]
@@ -1094,7 +1094,7 @@ class GuideBuilder:
             Table(("Code", "What it looks for", "Part"), rows, css="codes"),
         ]
 
-    def part_traceability(self) -> Part:
+    def _traceability(self) -> list[Block]:
         """Each value and principle against the stages, roles and practices it shaped."""
         rows = []
         for t in self.traces:
@@ -1139,7 +1139,7 @@ class GuideBuilder:
                     title="To complete",
                 )
             )
-        return Part(9, "traceability", "Traceability", tuple(blocks))
+        return blocks
 
 
 def make_guide(
