@@ -82,6 +82,8 @@ def test_csv_holds_the_filtered_events(admin: Any, author: Any) -> None:
     assert [(r["actor"], r["action"], r["target"]) for r in rows] == [
         (admin.username, "postmortem.publish", "Queue backlog")
     ]
+    shouted = _rows(page.get("/audit/export.csv", {"actor": admin.username.upper()}))
+    assert {r["actor"] for r in shouted} == {admin.username} and len(shouted) >= 3
     everything = _rows(page.get("/audit/export.csv"))
     assert {r["target"] for r in everything} >= {
         "Checkout outage",
