@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 
 from nofault.web.accounts import services
+from nofault.web.accounts.selectors import team_names
 from nofault.web.audit.services import record
 from nofault.web.choices import AuditAction, Role
 
@@ -75,3 +77,31 @@ class ResetRequestForm(forms.Form):
     """The address to send a reset link to."""
 
     email = forms.EmailField(label="Email address")
+
+
+class TeamSelect(forms.Select):
+    """A select of the teams' names, read each time it is drawn; a name not among them (from
+    a link) stays selected, so the list still says what it is filtered by."""
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        """The widget's context with the current teams as its options."""
+        names = team_names()
+        self.choices = [("", "Any team"), *((n, n) for n in names)]
+        if value and value not in names:
+            self.choices.append((value, value))
+        return super().get_context(name, value, attrs)
+
+
+def team_filter_field() -> forms.CharField:
+    """The team filter of the lists, the board and insights (the `?team=` the API takes).
+
+    Drawn as `{{ form.team }}`, not through the `widget` filter, whose cache would keep the
+    teams there were when it was first drawn."""
+    select = TeamSelect(attrs={"aria-label": "Team"})
+    return forms.CharField(required=False, max_length=200, label="Team", widget=select)
+
+
+class TeamFilterForm(forms.Form):
+    """A page's team filter alone (postmortems, insights)."""
+
+    team = team_filter_field()

@@ -32,5 +32,6 @@ def team_list_with_services() -> list[tuple[Team, list[str]]]:
 
 
 def team_names() -> list[str]:
-    """The teams' names, for a team filter."""
-    return list(Team.objects.order_by("name").values_list("name", flat=True))
+    """The teams' names for a team filter: every team, and any the service map names."""
+    names = set(Team.objects.values_list("name", flat=True)) | set(service_team_map().values())
+    return sorted(names, key=str.casefold)

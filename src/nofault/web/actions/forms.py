@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from nofault.web.accounts.forms import team_filter_field
 from nofault.web.choices import ActionStatusChoices
 
 
@@ -14,7 +15,7 @@ class ActionFilterForm(forms.Form):
         choices=[("", "Any status"), *ActionStatusChoices.choices()], required=False
     )
     owner = forms.CharField(required=False)
-    team = forms.CharField(required=False, max_length=200)
+    team = team_filter_field()
     due_before = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     overdue = forms.ChoiceField(choices=[("", "Overdue?"), ("yes", "Overdue only")], required=False)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from nofault.web.accounts.forms import team_filter_field
 from nofault.web.choices import IncidentStatusChoices, Severity
 
 
@@ -43,6 +44,7 @@ class IncidentFilterForm(forms.Form):
         choices=[("", "Any status"), *IncidentStatusChoices.choices()], required=False
     )
     service = forms.CharField(required=False)
+    team = team_filter_field()
     has_postmortem = forms.ChoiceField(
         choices=[("", "Postmortem?"), ("yes", "Has postmortem"), ("no", "No postmortem")],
         required=False,

@@ -73,7 +73,10 @@ class MetricsView(APIView):
     """The metrics by severity, service, team and month for a period (cached, see docs)."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("period", str, enum=list(selectors.PERIODS), required=False)],
+        parameters=[
+            OpenApiParameter("period", str, enum=list(selectors.PERIODS), required=False),
+            OpenApiParameter("team", str, required=False, description="one team's incidents"),
+        ],
         responses={200: OpenApiResponse(OpenApiTypes.OBJECT)},
     )
     def get(self, request: Request) -> Response:
@@ -81,7 +84,10 @@ class MetricsView(APIView):
         period = request.query_params.get("period", selectors.DEFAULT_PERIOD)
         if period not in selectors.PERIODS:
             raise ServiceError("unknown period", reason="invalid_period")
-        figures = selectors.insight_figures(user=request.user, period=period)
+        team = str(request.query_params.get("team", ""))
+        if len(team) > 200 or "\x00" in team:
+            raise ServiceError("a team name is at most 200 characters", reason="invalid_team")
+        figures = selectors.insight_figures(user=request.user, period=period, team=team)
         return Response(
             {
                 "period": period,

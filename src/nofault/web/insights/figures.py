@@ -32,16 +32,19 @@ class PageFigures:
     incidents_by_severity_month: dict[str, dict[str, int]]
 
 
-def page_figures(*, user: Any, since: date | None, until: date | None, today: date) -> PageFigures:
+def page_figures(
+    *, user: Any, since: date | None, until: date | None, today: date, team: str = ""
+) -> PageFigures:
     """Everything the insights page shows over the incidents the user may see in the period.
 
-    Incidents created from `since` to `until`, with their postmortems and action items; each
-    dimension's groups come in sorted order, as `metrics_by` gives them.
+    Incidents created from `since` to `until` (of `team` only, when given), with their
+    postmortems and action items; each dimension's groups come in sorted order, as
+    `metrics_by` gives them.
     """
     if not getattr(user, "is_authenticated", False):
         return PageFigures({dim: {} for dim in FIGURE_DIMENSIONS}, {})
-    pms = postmortem_records(user=user, since=since, until=until, text=False)
-    incs = incident_records(user=user, since=since, until=until)
+    pms = postmortem_records(user=user, since=since, until=until, text=False, team=team)
+    incs = incident_records(user=user, since=since, until=until, team=team)
     groups = {"overall": {"": compute_metrics(pms, incs, today=today)} if incs else {}}
     for dim in FIGURE_DIMENSIONS[1:]:
         groups[dim] = metrics_by(dim, pms, incs, today=today)

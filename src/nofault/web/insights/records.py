@@ -26,7 +26,7 @@ from nofault.core.insights.records import (
     record_from_postmortem,
 )
 from nofault.web.actions.models import ActionItem
-from nofault.web.incidents.selectors import incident_list_visible
+from nofault.web.incidents.selectors import incident_list_visible, team_filter
 from nofault.web.postmortems.models import Postmortem
 from nofault.web.postmortems.selectors import postmortem_list_visible
 
@@ -144,16 +144,19 @@ def postmortem_records(
     statuses: Iterable[str] | None = None,
     pks: Iterable[int] | None = None,
     text: bool = True,
+    team: str = "",
 ) -> list[PostmortemRecord]:
     """Records of the postmortems the user may see (every one when `user` is None).
 
     `since`/`until` keep incidents created in that period; `statuses` keeps those states;
-    `text=False` leaves out the titles, summaries, analyses, timelines and factors.
+    `text=False` leaves out the titles, summaries, analyses, timelines and factors; `team`
+    keeps the incidents of that team (through the service → team map).
     """
     if user is None:
         qs: QuerySet[Postmortem] = Postmortem.objects.all()
+        qs = qs.filter(team_filter(team, "incident__")) if team else qs
     else:
-        qs = postmortem_list_visible(user=user)
+        qs = postmortem_list_visible(user=user, filters={"team": team} if team else None)
     qs = _period(qs, "incident__created_at", since, until)
     if statuses is not None:
         qs = qs.filter(status__in=list(statuses))
@@ -203,18 +206,20 @@ def postmortem_records(
 
 
 def incident_records(
-    *, user: Any = None, since: date | None = None, until: date | None = None
+    *, user: Any = None, since: date | None = None, until: date | None = None, team: str = ""
 ) -> list[IncidentRecord]:
-    """Records of every incident the user may see, with or without a postmortem.
+    """Records of every incident the user may see (of `team` when given), with or without a
+    postmortem.
 
     Every incident owes a review (the web app sets a due date for each); one the reviews app
     holds a waiver for counts as waived (covered, and not a missing review).
     """
-    qs = incident_list_visible(user=user) if user is not None else None
+    filters = {"team": team} if team else None
+    qs = incident_list_visible(user=user, filters=filters) if user is not None else None
     if qs is None:
         from nofault.web.incidents.models import Incident
 
-        qs = Incident.objects.all()
+        qs = Incident.objects.filter(team_filter(team)) if team else Incident.objects.all()
     qs = _period(qs, "created_at", since, until)
     rows = qs.order_by("pk").values_list(
         "key", "title", "severity", "services", "started_at", "detected_at", "mitigated_at",

@@ -21,6 +21,7 @@ from nofault.core.insights.report import LearningReport, build_report
 from nofault.core.insights.similar import SimilarPostmortem
 from nofault.core.insights.themes import find_themes, quarter_of
 from nofault.web.incidents.models import Incident
+from nofault.web.incidents.selectors import visible_incident_filter
 from nofault.web.insights import services
 from nofault.web.insights.figures import page_figures
 from nofault.web.insights.models import PulseComments, PulseParticipation, PulseTally
@@ -50,9 +51,10 @@ def visibility_scope(*, user: Any) -> str:
     """A name for what the person may see: `all`, `public`, or public plus their memberships."""
     if getattr(user, "is_org_admin", False):
         return "all"
-    ids = sorted(
-        Incident.objects.filter(restricted=True, members=user).values_list("id", flat=True)
-    )
+    # Restricted incidents seen as a member or through one's teams: two people share cached
+    # figures only when they see the same ones.
+    visible = Incident.objects.filter(visible_incident_filter(user), restricted=True)
+    ids = sorted(visible.values_list("id", flat=True))
     if not ids:
         return "public"
     return "m" + hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:16]
@@ -74,9 +76,9 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else round(value * 100)
 
 
-def _compute_figures(user: Any, since: date | None, today: date) -> dict[str, Any]:
+def _compute_figures(user: Any, since: date | None, today: date, team: str = "") -> dict[str, Any]:
     # Aggregated by the database (`figures`), with the core's definitions of every metric.
-    page = page_figures(user=user, since=since, until=today, today=today)
+    page = page_figures(user=user, since=since, until=today, today=today, team=team)
     overall = page.groups["overall"].get("") or compute_metrics([], [], today=today)
     groups = {dim: page.groups[dim] for dim in DIMENSIONS}
     months = list(groups["month"])
@@ -133,15 +135,18 @@ def _compute_figures(user: Any, since: date | None, today: date) -> dict[str, An
     }
 
 
-def insight_figures(*, user: Any, period: str = DEFAULT_PERIOD) -> dict[str, Any]:
-    """The metrics by severity, service, team and month, and their charts, for the period."""
+def insight_figures(*, user: Any, period: str = DEFAULT_PERIOD, team: str = "") -> dict[str, Any]:
+    """The metrics by severity, service, team and month, and their charts, for the period;
+    with `team`, over that team's incidents only (the `?team=` of the lists)."""
     period, since, today = period_bounds(period)
-    family = f"figures:{visibility_scope(user=user)}:{period}:"
+    team = team.strip()[:200]
+    team_tag = hashlib.sha1(team.encode()).hexdigest()[:12] if team else ""
+    family = f"figures:{visibility_scope(user=user)}:{period}:{team_tag}:"
     return services.cached_json(
         family + today.isoformat(),
-        lambda: _compute_figures(user, since, today),
+        lambda: _compute_figures(user, since, today, team),
         family=family,
-        refresh=_refresh_args("figures", user, since, today),
+        refresh={**_refresh_args("figures", user, since, today), "team": team},
     )
 
 

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from nofault.core.insights import report as core_report
 from nofault.core.pdf import PdfUnavailable
+from nofault.web.accounts.forms import TeamFilterForm
 from nofault.web.api_errors import ServiceError
 from nofault.web.insights import selectors, services
 from nofault.web.insights.pulse import MIN_ANSWERS, STATEMENTS, pulse_open_for
@@ -51,7 +52,9 @@ def insights_page(request: HttpRequest) -> HttpResponse:
     """Metrics by severity, service, team and month with server-rendered SVG charts."""
     period = request.GET.get("period", selectors.DEFAULT_PERIOD)
     period = period if period in selectors.PERIODS else selectors.DEFAULT_PERIOD
-    figures = selectors.insight_figures(user=request.user, period=period)
+    team_form = TeamFilterForm(request.GET)
+    team = team_form.cleaned_data["team"] if team_form.is_valid() else ""
+    figures = selectors.insight_figures(user=request.user, period=period, team=team)
     overall = figures["overall"]
     tables = [
         (title, _rows(figures["tables"][dim]))
@@ -64,6 +67,7 @@ def insights_page(request: HttpRequest) -> HttpResponse:
         {
             "period": period,
             "periods": [(k, v[0]) for k, v in selectors.PERIODS.items()],
+            "team_form": team_form,
             "figures": figures,
             "overall_cells": [(label, _cell(overall.get(k), unit)) for k, label, unit in _COLUMNS],
             "overall": overall,

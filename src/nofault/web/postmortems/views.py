@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from nofault.core.markdown import parse_text
+from nofault.web.accounts.forms import TeamFilterForm
 from nofault.web.api_errors import ConflictError, ServiceError
 from nofault.web.audit.services import export_record
 from nofault.web.choices import Role
@@ -57,11 +58,12 @@ def _editor_context(pm: Postmortem, request: HttpRequest, **extra: Any) -> dict[
 
 
 def postmortem_list(request: HttpRequest) -> HttpResponse:
-    """Every visible postmortem, by status."""
+    """Every visible postmortem, by status and team."""
     filters = {k: v for k, v in request.GET.items() if k in ("status", "severity", "team")}
     qs = selectors.postmortem_list_visible(user=request.user, filters=filters)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "postmortems/list.html", {"page": page, "filters": filters})
+    context = {"page": page, "filters": filters, "team_form": TeamFilterForm(request.GET)}
+    return render(request, "postmortems/list.html", context)
 
 
 @require_POST
