@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "nofault.web.reviews",
     "nofault.web.insights",
     "nofault.web.search",
+    "nofault.web.inbox",
     "nofault.web.worker",
     "nofault.web.meetings",
     "nofault.web.notifications",
@@ -157,7 +158,7 @@ AUTHENTICATION_BACKENDS = [
     "nofault.web.accounts.oidc.OidcBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "incidents:list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "en-gb"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -12,6 +11,7 @@ from nofault.web.accounts.api import PersonViewSet, TeamViewSet, TokenView
 from nofault.web.actions.api import ActionItemViewSet
 from nofault.web.audit.api import AuditEventList
 from nofault.web.health import metrics, readyz
+from nofault.web.inbox import views as inbox_views
 from nofault.web.incidents.api import IncidentViewSet
 from nofault.web.insights.api import api_urlpatterns as insights_api
 from nofault.web.notifications import views as notification_views
@@ -27,11 +27,6 @@ router.register("users", PersonViewSet, basename="user")
 router.register("teams", TeamViewSet, basename="team")
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    """The start page is the incident list."""
-    return redirect("incidents:list")
-
-
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness for load balancers."""
     return JsonResponse({"ok": True})
@@ -43,7 +38,7 @@ def api_not_found(request: HttpRequest, *args: object, **kwargs: object) -> Http
 
 
 urlpatterns = [
-    path("", home, name="home"),
+    path("", inbox_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics, name="metrics"),
