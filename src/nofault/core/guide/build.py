@@ -719,7 +719,7 @@ class GuideBuilder:
             return f"In the {self.config.process.periodic_review} batch review"
         match stage:
             case Stage.TRIGGER:
-                return "At resolution, before the incident channel closes"
+                return "At resolution"
             case Stage.ASSIGN:
                 return f"Within {s.assign_within_hours} hours"
             case Stage.GATHER:
