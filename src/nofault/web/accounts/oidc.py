@@ -411,6 +411,19 @@ def end_session_url(request: HttpRequest) -> str | None:
     return f"{endpoint}?{query}"
 
 
+def provider_logout_page(request: HttpRequest, url: str) -> HttpResponse:
+    """The page after logging out here, which goes on to the provider's logout.
+
+    Not a redirect: the logout is a form's POST, and the Content-Security-Policy's
+    `form-action 'self'` stops a browser from following that redirect to another site. A
+    Refresh header is a new navigation, and the page's link does the same by hand.
+    """
+    oidc = _required_config()
+    response = render(request, "accounts/logged_out.html", {"provider": oidc.name, "url": url})
+    response["Refresh"] = f"0;url={url}"
+    return response
+
+
 def password_login_allowed(username: str) -> bool:
     """Outside SSO-only mode, always; in it, only for a break-glass admin."""
     if not settings.NOFAULT_SSO_ONLY:

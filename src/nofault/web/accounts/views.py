@@ -53,7 +53,7 @@ class LogoutView(auth_views.LogoutView):
         """End the session here, then at the provider when it offers that."""
         provider_logout = oidc.end_session_url(request)  # read before the session ends
         response = super().post(request, *args, **kwargs)
-        return redirect(provider_logout) if provider_logout else response
+        return oidc.provider_logout_page(request, provider_logout) if provider_logout else response
 
 
 @login_required
