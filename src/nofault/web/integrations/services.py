@@ -11,12 +11,11 @@ authenticated delivery whose needed fields cannot be read is stored `unapplied` 
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,7 +24,6 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from nofault.core.document import IncidentStatus
 from nofault.web.api_errors import ServiceError
 from nofault.web.choices import Role
 from nofault.web.incidents.models import Incident
@@ -43,6 +41,7 @@ from nofault.web.integrations.models import (
     RejectedDeliveryCount,
     WebhookDelivery,
 )
+from nofault.web.integrations.selectors import Episode, latest_episode
 from nofault.web.integrations.sources import get_source
 from nofault.web.integrations.sources.base import (
     BodyTooLarge,
@@ -389,10 +388,10 @@ def _events_apply(delivery: WebhookDelivery, events: list[IncidentEvent]) -> Non
         delivery.status = DeliveryStatus.IGNORED
     else:
         # The first read also says whether this delivery was applied before.
-        latest, duplicate = _latest_episode(events[0], delivery)
+        latest, duplicate = latest_episode(events[0], delivery)
         keys = [_apply(events[0], latest)]
         for event in events[1:]:
-            keys.append(_apply(event, _latest_episode(event)[0]))
+            keys.append(_apply(event, latest_episode(event)[0]))
         delivery.incident_keys = keys
         delivery.status = DeliveryStatus.DUPLICATE if duplicate else DeliveryStatus.PROCESSED
     delivery.processed_at = timezone.now()
@@ -424,83 +423,7 @@ def delivery_process_pending(*, limit: int = 1000) -> int:
     return count
 
 
-# The read every event makes, in SQL written once (building it with the ORM cost several times
-# the database's own time for it): the alert group's latest episode with its incident's whole
-# row, both locked until commit; for a delivery's first event, also whether another delivery
-# with its id was applied already (a column beside the episode, which may be missing).
-_INCIDENT_FIELDS = tuple(Incident._meta.concrete_fields)
-_LATEST_EPISODE_SQL = (
-    "SELECT g.id AS g_id, g.episode AS g_episode, g.state AS g_state, "
-    + ", ".join(f'i."{f.column}" AS i_{n}' for n, f in enumerate(_INCIDENT_FIELDS))
-    + f" FROM {AlertGroup._meta.db_table} g JOIN {Incident._meta.db_table} i"
-    " ON i.id = g.incident_id WHERE g.source = %s AND g.dedup_key = %s"
-    " ORDER BY g.episode DESC LIMIT 1"
-)
-_PROCESSED_SQL = (
-    f"SELECT 1 FROM {WebhookDelivery._meta.db_table} WHERE source = %s AND delivery_id = %s"
-    " AND status = %s AND id <> %s LIMIT 1"
-)
-_FIRST_READ_SQL = (
-    f"SELECT ({_PROCESSED_SQL}) AS processed, latest.* FROM (SELECT 1 AS one) one"
-    " LEFT JOIN ({latest}) latest ON 1 = 1"
-)
-# Per database vendor: how each incident column's value is turned into the field's value.
-_incident_converters: dict[str, list[list[Any]]] = {}
-
-
-@dataclass(frozen=True, slots=True)
-class _Episode:
-    """An alert group's latest episode and its incident, as `_latest_episode` read them."""
-
-    group_id: int
-    number: int
-    state: IncidentState
-    incident: Incident
-
-
-def _latest_episode(
-    event: IncidentEvent, delivery: WebhookDelivery | None = None
-) -> tuple[_Episode | None, bool]:
-    """Return the alert group's latest episode (its rows locked until commit) and, when
-    `delivery` is given, whether another delivery with its id was applied already."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    latest = _LATEST_EPISODE_SQL + lock
-    with connection.cursor() as cursor:
-        if delivery is None:
-            cursor.execute(latest, [event.source, event.dedup_key])
-            row = cursor.fetchone()
-            processed = False
-        else:
-            processed_params = [delivery.source, delivery.delivery_id,
-                                str(DeliveryStatus.PROCESSED), delivery.pk or 0]  # fmt: skip
-            cursor.execute(_FIRST_READ_SQL.format(latest=latest),
-                           [*processed_params, event.source, event.dedup_key])  # fmt: skip
-            found = cursor.fetchone()
-            processed = found[0] is not None
-            row = found[1:] if found[1] is not None else None
-    if row is None:
-        return None, processed
-    group_id, number, held = row[:3]
-    state = _load_state(json.loads(held) if isinstance(held, str | bytes) else held)
-    return _Episode(group_id, number, state, _incident_from_row(row[3:])), processed
-
-
-def _incident_from_row(values: tuple[Any, ...]) -> Incident:
-    converters = _incident_converters.get(connection.vendor)
-    if converters is None:
-        columns = [f.get_col(Incident._meta.db_table) for f in _INCIDENT_FIELDS]
-        converters = [connection.ops.get_db_converters(c) + c.get_db_converters(connection)
-                      for c in columns]  # fmt: skip
-        _incident_converters[connection.vendor] = converters
-    converted = []
-    for value, field, field_converters in zip(values, _INCIDENT_FIELDS, converters, strict=True):
-        for converter in field_converters:
-            value = converter(value, field, connection)
-        converted.append(value)
-    return Incident.from_db(connection.alias, [f.attname for f in _INCIDENT_FIELDS], converted)
-
-
-def _apply(event: IncidentEvent, latest: _Episode | None) -> str:
+def _apply(event: IncidentEvent, latest: Episode | None) -> str:
     """Apply one event to its incident and its alert group; return the incident's key."""
     if latest is not None:
         if not starts_new_episode(latest.state, event):
@@ -508,8 +431,9 @@ def _apply(event: IncidentEvent, latest: _Episode | None) -> str:
             if new == latest.state:
                 return latest.incident.key  # resent, or older than what is held
             _incident_sync(latest.incident, new)
-            _write(_GROUP_UPDATE_SQL, [_json(_dump_state(new)), _datetime(timezone.now()),
-                                       latest.group_id])  # fmt: skip
+            AlertGroup.objects.filter(pk=latest.group_id).update(
+                state=_dump_state(new), updated_at=timezone.now()
+            )
             return latest.incident.key
         episode = latest.number + 1
     else:
@@ -521,34 +445,11 @@ def _apply(event: IncidentEvent, latest: _Episode | None) -> str:
         source=event.source,
         external_id=event.dedup_key[:200],
     )
-    _write(_GROUP_INSERT_SQL, [event.source, event.dedup_key, episode, incident.pk,
-                               _json(_dump_state(state)), _datetime(timezone.now())])  # fmt: skip
+    # The group's unique episode refuses a second insert by a concurrent delivery
+    # (IntegrityError: the whole transaction runs again).
+    AlertGroup.objects.create(source=event.source, dedup_key=event.dedup_key, episode=episode,
+                              incident=incident, state=_dump_state(state))  # fmt: skip
     return incident.key
-
-
-# Written by hand, once: the ORM's insert and update cost several times the database's own
-# time for these two short statements. The group's unique episode still refuses a second
-# insert by a concurrent delivery (IntegrityError: the transaction runs again).
-_GROUP_INSERT_SQL = (
-    f"INSERT INTO {AlertGroup._meta.db_table} (source, dedup_key, episode, incident_id, state,"
-    " updated_at) VALUES (%s, %s, %s, %s, %s, %s)"
-)
-_GROUP_UPDATE_SQL = (
-    f"UPDATE {AlertGroup._meta.db_table} SET state = %s, updated_at = %s WHERE id = %s"
-)
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value)
-
-
-def _datetime(value: datetime | None) -> Any:
-    return connection.ops.adapt_datetimefield_value(value)
-
-
-def _write(sql: str, params: list[Any]) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def _incident_fields(state: IncidentState) -> dict[str, Any]:
@@ -599,16 +500,3 @@ def _dump_state(state: IncidentState) -> dict[str, Any]:
         elif isinstance(value, tuple):
             data[key] = list(value)
     return data
-
-
-def _load_state(data: Mapping[str, Any]) -> IncidentState:
-    values: dict[str, Any] = dict(data)
-    for key in ("status_at", "started_at", "acknowledged_at", "resolved_at", "title_at",
-                "severity_at", "link_at"):  # fmt: skip
-        if values.get(key):
-            values[key] = datetime.fromisoformat(values[key])
-    for key in ("services", "teams", "responders"):
-        values[key] = tuple(values.get(key) or ())
-    if values.get("status"):
-        values["status"] = IncidentStatus(values["status"])
-    return IncidentState(**values)
