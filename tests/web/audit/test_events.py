@@ -96,6 +96,8 @@ def test_token_events(author: Any) -> None:
 
 def test_restricted_membership_and_exports(secret: dict[str, Any], author: Any) -> None:
     owner, incident, pm = secret["owner"], secret["incident"], secret["postmortem"]
+    created = _is(AuditAction.MEMBER_ADD, owner.username, ("incident", str(incident.pk)), "")
+    assert created.detail == {"people": [owner.username]}  # made restricted, with its creator
     page = _client(owner)
     page.post(f"/incidents/{incident.key}/members/", {"username": "alex"})
     added = _is(AuditAction.MEMBER_ADD, owner.username, ("incident", str(incident.pk)))

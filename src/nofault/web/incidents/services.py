@@ -134,6 +134,9 @@ def incident_create(
             created_at=created,
         )
         incident.members.add(actor, *(members or []))
+        if restricted:
+            people = sorted({str(getattr(m, "username", m)) for m in (actor, *(members or []))})
+            record(actor, AuditAction.MEMBER_ADD, incident, detail={"people": people})
     return incident
 
 
