@@ -45,7 +45,7 @@ def scim_revoke(name: str = typer.Argument(..., help="The SCIM client's name."))
     _services("scim revoke")
     from nofault.web.scim.services import scim_token_revoke
 
-    if not scim_token_revoke(name=name):
+    if not scim_token_revoke(name=name, actor=_system_admin()):
         fail(f"there is no SCIM client named {name!r}")
         raise typer.Exit(ExitCode.USAGE)
     stdout.print(f"The SCIM token of {name} is revoked.")

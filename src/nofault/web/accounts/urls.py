@@ -3,6 +3,7 @@
 from django.urls import path
 
 from nofault.web.accounts import oidc, team_views, views
+from nofault.web.scim import views as scim_views
 
 app_name = "accounts"
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("people/<int:pk>/reset/", views.person_reset, name="person_reset"),
     path("teams/", team_views.teams, name="teams"),
     path("teams/<int:pk>/", team_views.team_change, name="team_change"),
+    path("scim/", scim_views.tokens_page, name="scim_tokens"),
     path("reset/", views.password_reset_request, name="password_reset"),
     path(
         "reset/<str:uidb64>/<str:token>/",

@@ -24,7 +24,8 @@ from nofault.web.accounts.services import (
     user_set_role,
 )
 from nofault.web.api_errors import ServiceError
-from nofault.web.choices import Role
+from nofault.web.audit.services import record
+from nofault.web.choices import AuditAction, Role
 from nofault.web.scim.models import ScimPerson, ScimTeam, ScimToken
 
 
@@ -43,12 +44,16 @@ def scim_token_create(*, name: str, actor: Any = None) -> str:
     with transaction.atomic():
         ScimToken.objects.filter(name=name).delete()
         ScimToken.objects.create(name=name, key_hash=_digest(secret), created_by=creator)
+        record(actor, AuditAction.TOKEN_CREATE, detail={"scim_client": name})
     return secret
 
 
-def scim_token_revoke(*, name: str) -> bool:
+def scim_token_revoke(*, name: str, actor: Any = None) -> bool:
     """Revoke the named SCIM client's token; tell whether there was one."""
-    deleted, _ = ScimToken.objects.filter(name=name.strip()).delete()
+    with transaction.atomic():
+        deleted, _ = ScimToken.objects.filter(name=name.strip()).delete()
+        if deleted:
+            record(actor, AuditAction.TOKEN_REVOKE, detail={"scim_client": name.strip()})
     return bool(deleted)
 
 

@@ -1,17 +1,24 @@
 """django-scim2's views, with the checks that keep a malformed request a 4xx: a body that is
-not one JSON object, an id that is not a number, paging or a filter out of bounds."""
+not one JSON object, an id that is not a number, paging or a filter out of bounds; and the
+admins' page of SCIM clients' tokens."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django_scim import exceptions
 from django_scim import views as scim_views
 from django_scim.models import SCIMServiceProviderConfig
 
+from nofault.web.api_errors import ServiceError
+from nofault.web.scim import services
 from nofault.web.scim.adapters import bad_request
+from nofault.web.scim.models import ScimToken
 
 _ID = re.compile(r"[0-9]{1,18}")
 _PAGING = re.compile(r"[0-9]{1,9}")
@@ -83,3 +90,29 @@ class ServiceProviderConfig(SCIMServiceProviderConfig):
 def not_implemented() -> Any:
     """A route SCIM names that nofault does not offer (501, after the token check)."""
     return scim_views.SCIMView.as_view(implemented=False)
+
+
+@login_required
+def tokens_page(request: HttpRequest) -> HttpResponse:
+    """Admins: the SCIM clients with a token; issue one (shown once) or revoke one."""
+    if not request.user.is_org_admin:
+        raise Http404("no such page")
+    secret, status = None, 200
+    if request.method == "POST":
+        name = request.POST.get("name", "")
+        try:
+            if request.POST.get("action") == "revoke":
+                if not services.scim_token_revoke(name=name, actor=request.user):
+                    raise ServiceError(f"there is no SCIM client named {name[:100]!r}")
+                messages.success(request, f"The SCIM token of {name} is revoked.")
+                return redirect("accounts:scim_tokens")
+            secret = services.scim_token_create(name=name, actor=request.user)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            status = exc.status_code
+    context = {
+        "tokens": ScimToken.objects.all(),
+        "secret": secret,
+        "name": request.POST.get("name"),
+    }
+    return render(request, "scim/tokens.html", context, status=status)
