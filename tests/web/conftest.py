@@ -49,6 +49,15 @@ def admin(db: Any) -> Any:
 
 
 @pytest.fixture
+def drafts_open(db: Any) -> None:
+    """The organisation lets everyone who may see an incident read its postmortem before
+    publication (drafts are kept to their participants until an admin opens them)."""
+    from nofault.web.reviews.models import PolicySettings
+
+    PolicySettings.objects.create(draft_readers=PolicySettings.EVERYONE)
+
+
+@pytest.fixture
 def postmortem(author: Any) -> Any:
     """A draft postmortem with two action items."""
     return make_postmortem(author)

@@ -65,6 +65,7 @@ def _texts(response: Any) -> str:
     return response.content.decode("utf-8", "replace")
 
 
+@pytest.mark.usefixtures("drafts_open")
 @pytest.mark.parametrize("role", ["viewer", "author", "facilitator"])
 def test_outsider_sees_nothing_of_a_restricted_incident(role: str, secret: dict[str, Any]) -> None:
     outsider = make_user(role)

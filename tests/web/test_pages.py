@@ -45,6 +45,7 @@ def _pages(pm: Any) -> list[str]:
     ]
 
 
+@pytest.mark.usefixtures("drafts_open")
 @pytest.mark.parametrize("role", ["viewer", "author", "facilitator", "admin"])
 def test_every_page_answers_for_every_role(role: str, postmortem: Any, request: Any) -> None:
     from tests.web.factories import make_user
@@ -113,6 +114,7 @@ def test_rule_doc_opens(author: Any) -> None:
     assert client.get("/postmortems/rules/NOPE999/").status_code == 404
 
 
+@pytest.mark.usefixtures("drafts_open")
 def test_save_through_the_editor_and_conflict_view(
     postmortem: Any, author: Any, reviewer: Any
 ) -> None:

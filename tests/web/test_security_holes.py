@@ -71,6 +71,7 @@ def _references(base: str) -> str:
     )
 
 
+@pytest.mark.usefixtures("drafts_open")
 def test_postmortem_pdf_fetches_nothing(internal_host: Any, author: Any, viewer: Any) -> None:
     base, hits = internal_host
     incident = make_incident(author)

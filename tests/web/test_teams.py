@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -48,6 +49,7 @@ def test_admins_manage_teams_through_the_api(admin: Any, author: Any, reviewer: 
     assert not Team.objects.exists()
 
 
+@pytest.mark.usefixtures("drafts_open")
 def test_a_restricted_incident_is_visible_to_its_team(admin: Any, author: Any) -> None:
     teammate = make_user("viewer", "tess")
     outsider = make_user("author", "otto")

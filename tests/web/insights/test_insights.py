@@ -84,6 +84,7 @@ def test_figures_are_cached_per_scope_and_refreshed_on_change(
     assert selectors.insight_figures(user=viewer)["overall"]["incidents"] == 2
 
 
+@pytest.mark.usefixtures("drafts_open")
 def test_themes_page(author: Any, viewer: Any) -> None:
     for i in range(3):
         make_postmortem(author, make_incident(author, title=f"Config push {i}"))
@@ -262,6 +263,7 @@ def test_a_large_organisation_is_served_the_last_figures_while_new_ones_are_comp
 
 # The worker closes a connection left inside a transaction, as the test's wrapper is.
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("drafts_open")
 def test_a_large_organisations_first_themes_are_found_by_the_worker(
     author: Any, viewer: Any, settings: Any
 ) -> None:

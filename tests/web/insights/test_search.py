@@ -49,6 +49,7 @@ def test_stemming_matches_other_forms(published: Any, viewer: Any) -> None:
     assert search(user=viewer, query="pushes").total >= 1  # "push" in the text
 
 
+@pytest.mark.usefixtures("drafts_open")
 def test_filters(published: Any, viewer: Any, author: Any) -> None:
     other = make_incident(author, title="Search outage", severity="SEV4", services=["search"])
     make_postmortem(author, other)
@@ -81,6 +82,7 @@ def test_filters(published: Any, viewer: Any, author: Any) -> None:
     assert search(user=viewer, query="", filters={"severity": "SEV4"}).total >= 1
 
 
+@pytest.mark.usefixtures("drafts_open")
 def test_kept_in_sync_on_save(author: Any, viewer: Any) -> None:
     pm = make_postmortem(author)
     assert search(user=viewer, query="zebrafish").total == 0
@@ -125,6 +127,7 @@ def test_odd_queries_do_not_fail(published: Any, viewer: Any) -> None:
     assert fts5_query('a "b" c*') == '"a" "b" "c"*'
 
 
+@pytest.mark.usefixtures("drafts_open")
 def test_restricted_never_in_results_or_counts(secret: dict[str, Any], published: Any) -> None:
     outsider = make_user("author")
     queries = ["zzsecret", "ZZSECRET credential", "credential leak", "rotate keys", "canary", ""]

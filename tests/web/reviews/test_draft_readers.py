@@ -1,5 +1,6 @@
 """Who reads a postmortem before it is published is the organisation's setting: kept to its
-participants (authors, reviewers, facilitators and admins), it is kept so on every door."""
+participants (authors, reviewers, facilitators and admins), as it is until an admin opens
+drafts to everyone, it is kept so on every door."""
 
 from __future__ import annotations
 
@@ -21,8 +22,7 @@ MARKER = "ZZDRAFTBODY"
 @pytest.fixture
 def draft(db: Any) -> dict[str, Any]:
     """An open incident whose postmortem, not yet published, says something in its summary;
-    the organisation keeps drafts to their participants."""
-    PolicySettings.objects.create(draft_readers=PolicySettings.PARTICIPANTS)
+    no admin has saved the review policy, so drafts are kept to their participants."""
     owner = make_user("author", "drafter")
     incident = make_incident(owner, title="Checkout errors", services=["checkout"])
     source = (
@@ -95,8 +95,12 @@ def test_the_everyone_setting_and_publishing_open_it(
     pm = draft["postmortem"]
     url = f"/api/postmortems/{pm.pk}/"
     assert api.get(url).status_code == 404
-    PolicySettings.objects.update(draft_readers=PolicySettings.EVERYONE)
+    PolicySettings.objects.create(draft_readers=PolicySettings.EVERYONE)
     assert api.get(url).status_code == 200
+    client = Client()
+    client.force_login(viewer)
+    assert MARKER in client.get(f"/postmortems/{pm.pk}/").content.decode()
+    assert MARKER in client.get("/search/?q=dashboard").content.decode()
     PolicySettings.objects.update(draft_readers=PolicySettings.PARTICIPANTS)
     assert api.get(url).status_code == 404
     review_services.postmortem_submit_for_review(

@@ -41,9 +41,10 @@ def draft_reader_filter(user: Any) -> Q | None:
     """A Q on postmortems that keeps the drafts this person may read (and every published
     one); None when they read every draft (a facilitator or admin).
 
-    When the organisation keeps drafts to their participants (`draft_readers`), a postmortem
-    before publication is read by whoever started it or saved a revision of it, its
-    reviewers, facilitators and admins. The setting is read inside the same query.
+    Unless the organisation opens drafts to everyone (`draft_readers`; until an admin saves
+    the policy they are kept), a postmortem before publication is read by whoever started
+    it or saved a revision of it, its reviewers, facilitators and admins. The setting is
+    read inside the same query, from the row `reviews.selectors.policy_settings` reads.
     """
     from nofault.web.reviews.models import PolicySettings
 
@@ -51,14 +52,17 @@ def draft_reader_filter(user: Any) -> Q | None:
         return Q(pk__in=[])
     if user.has_role(Role.FACILITATOR):
         return None
-    kept = PolicySettings.objects.filter(draft_readers=PolicySettings.PARTICIPANTS)
+    opened = PolicySettings.objects.filter(
+        pk__in=PolicySettings.objects.order_by("pk").values("pk")[:1],
+        draft_readers=PolicySettings.EVERYONE,
+    )
     reviewing = Postmortem.reviewers.through.objects.filter(
         postmortem_id=OuterRef("pk"), user_id=user.pk
     )
     wrote = Revision.objects.filter(postmortem_id=OuterRef("pk"), author_id=user.pk)
     return (
         Q(status="published")
-        | ~Q(Exists(kept))
+        | Q(Exists(opened))
         | Q(created_by_id=user.pk)
         | Q(Exists(reviewing))
         | Q(Exists(wrote))

@@ -21,12 +21,13 @@ class PolicySettings(models.Model):
     sponsor = models.CharField(max_length=150, blank=True, default="")
     # A review needs at least one reviewer who is not an author of the postmortem.
     independent_reviewer = models.BooleanField(default=True)
-    # Who reads a postmortem before it is published: everyone who may see the incident, or
-    # only its participants (authors, reviewers, facilitators and admins).
+    # Who reads a postmortem before it is published: only its participants (authors,
+    # reviewers, facilitators and admins; the default, as a draft may still hold blameful
+    # text), or everyone who may see the incident.
     EVERYONE, PARTICIPANTS = "everyone", "participants"
     draft_readers = models.CharField(
         max_length=20,
-        default=EVERYONE,
+        default=PARTICIPANTS,
         choices=[(EVERYONE, "Everyone"), (PARTICIPANTS, "Authors, reviewers, facilitators")],
     )
     updated_by = models.ForeignKey(
