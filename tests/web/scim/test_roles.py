@@ -10,7 +10,7 @@ from tests.web.scim.conftest import ScimClient
 
 
 def _role(user: Any) -> str:
-    return User.objects.get(pk=user.pk).role  # type: ignore[no-any-return]
+    return str(User.objects.get(pk=user.pk).role)
 
 
 def test_roles_follow_the_groups_in_the_role_map(
