@@ -75,8 +75,8 @@ def postmortem_import(*, actor: Any, filename: str, data: bytes) -> ImportReport
     return ImportReport(drafts=_store_all(actor=actor, pages=result.pages), notes=result.notes)
 
 
-def _convert(*, actor: Any, filename: str, data: bytes) -> ImportResult:
-    """Convert the upload whole (no database write), or refuse it with the reason."""
+def _check_upload(*, actor: Any, data: bytes) -> None:
+    """Refuse a viewer's upload, and one over the size limit."""
     if not actor.has_role(Role.AUTHOR):
         raise NotAllowedError("viewers cannot import postmortems")
     if len(data) > max_upload_bytes():
@@ -85,6 +85,11 @@ def _convert(*, actor: Any, filename: str, data: bytes) -> ImportResult:
             reason="too_large",
             status_code=413,
         )
+
+
+def _convert(*, actor: Any, filename: str, data: bytes) -> ImportResult:
+    """Convert the upload whole (no database write), or refuse it with the reason."""
+    _check_upload(actor=actor, data=data)
     try:
         result = import_file(filename, data, limits=import_limits())
     except ImportFailure as exc:
@@ -139,14 +144,7 @@ def max_unfinished_imports() -> int:
 
 def import_job_create(*, actor: Any, filename: str, data: bytes) -> ImportJob:
     """Keep an upload and queue its import; the same upload still waiting is not queued twice."""
-    if not actor.has_role(Role.AUTHOR):
-        raise NotAllowedError("viewers cannot import postmortems")
-    if len(data) > max_upload_bytes():
-        raise ServiceError(
-            f"the file is larger than {max_upload_bytes() // _MB} MB",
-            reason="too_large",
-            status_code=413,
-        )
+    _check_upload(actor=actor, data=data)
     digest = hashlib.sha256(data).hexdigest()
     filename = filename[-300:] or "upload"
     waiting = ImportJob.objects.filter(owner=actor, status__in=UNFINISHED)

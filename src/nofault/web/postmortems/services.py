@@ -222,31 +222,23 @@ def rendered_bodies_fill(*, batch: int = 200) -> int:
         if not missing:
             return filled
         RenderedBody.objects.bulk_create(
-            [
-                RenderedBody(
-                    postmortem_id=pk,
-                    revision=revision,
-                    html=markdown_to_html(source),
-                    renderer=RENDERER,
-                )
-                for pk, revision, source in missing
-            ],
+            [_rendered(pk, revision, source) for pk, revision, source in missing],
             ignore_conflicts=True,
         )
         filled += len(missing)
 
 
+def _rendered(pk: int, revision: int, source: str) -> RenderedBody:
+    """The source rendered, as the postmortem's HTML at `revision`."""
+    return RenderedBody(
+        postmortem_id=pk, revision=revision, html=markdown_to_html(source), renderer=RENDERER
+    )
+
+
 def _rendered_keep(pk: int, revision: int, source: str) -> None:
     """Render the source and keep it as the postmortem's HTML at `revision`."""
     RenderedBody.objects.bulk_create(
-        [
-            RenderedBody(
-                postmortem_id=pk,
-                revision=revision,
-                html=markdown_to_html(source),
-                renderer=RENDERER,
-            )
-        ],
+        [_rendered(pk, revision, source)],
         update_conflicts=True,
         unique_fields=["postmortem"],
         update_fields=["revision", "html", "renderer"],
