@@ -2,8 +2,11 @@
 #   podman build -t nofault .
 #   podman run -p 8000:8000 -v nofault-data:/data -e NOFAULT_WORKER_STALE_SECONDS=0 nofault
 # See compose.yaml for web, worker, PostgreSQL and Redis together, and docs/operations.md.
+# BASE: any Debian-based image with Python 3.11 as `python` (scripts/container_smoke.sh makes
+# one with debootstrap where no registry is reachable).
+ARG BASE=python:3.11-slim
 
-FROM python:3.11-slim AS build
+FROM ${BASE} AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY src ./src
@@ -11,7 +14,7 @@ RUN python -m venv /opt/nofault \
     && /opt/nofault/bin/pip install --no-cache-dir --upgrade pip \
     && /opt/nofault/bin/pip install --no-cache-dir '.[web,celery]'
 
-FROM python:3.11-slim
+FROM ${BASE}
 # Pango and a font for PDFs (WeasyPrint); PostgreSQL's client for `nofault backup` (pg_dump).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
