@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django.db.models import CharField, QuerySet, Value
+from django.db.models.functions import TruncDate
 
 from nofault.core.document import Postmortem as PostmortemDocument
 from nofault.core.insights.records import (
@@ -46,8 +47,8 @@ _PM_FIELDS = (
     "incident__severity",
     "incident__services",
     "status",
-    "created_at",
-    "published_at",
+    TruncDate("created_at", tzinfo=UTC),  # days: see _CLOSED_DAY
+    TruncDate("published_at", tzinfo=UTC),
     "incident__started_at",
     "incident__detected_at",
     "incident__mitigated_at",
@@ -114,12 +115,23 @@ def _period(qs: QuerySet[Any], field: str, since: date | None, until: date | Non
     return qs
 
 
+# Days read as dates (UTC): a timestamp with its zone costs Django's loader (Python, not
+# psycopg's C one) about 13 µs, and 300,000 action items have two each (8 s of the insights
+# figures' 19 s at 100,000 incidents on PostgreSQL).
+_CLOSED_DAY = TruncDate("closed_at", tzinfo=UTC)
+_CREATED_DAY = TruncDate("created_at", tzinfo=UTC)
+
+
 def _actions(pks: list[int], *, text: bool) -> dict[int, list[ActionRecord]]:
     out: dict[int, list[ActionRecord]] = {}
-    fields = [Value("") if not text and f == "text" else f for f in _ACTION_FIELDS]
+    fields = [
+        Value("") if not text and f == "text" else
+        {"closed_at": _CLOSED_DAY, "created_at": _CREATED_DAY}.get(f, f)
+        for f in _ACTION_FIELDS
+    ]  # fmt: skip
     for start in range(0, len(pks), 5_000):
         rows = ActionItem.objects.filter(postmortem_id__in=pks[start : start + 5_000])
-        for pm_id, key, text_, status, due, closed_at, created_at, owner in rows.order_by(
+        for pm_id, key, text_, status, due, closed, created, owner in rows.order_by(
             "postmortem_id", "position", "id"
         ).values_list(*fields):
             out.setdefault(pm_id, []).append(
@@ -128,8 +140,8 @@ def _actions(pks: list[int], *, text: bool) -> dict[int, list[ActionRecord]]:
                     text=text_,
                     status=status,
                     due=due,
-                    closed=_day(closed_at) if status == "done" else None,
-                    created=_day(created_at),
+                    closed=closed if status == "done" else None,
+                    created=created,
                     owner=owner or None,
                 )
             )
@@ -181,8 +193,8 @@ def postmortem_records(
                 services=tuple(services or ()),
                 team=team or None,
                 status=status,
-                created=_day(created),
-                published=_day(published),
+                created=created,
+                published=published,
                 started_at=started,
                 detected_at=detected,
                 mitigated_at=mitigated,
