@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import tomllib
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -349,7 +349,7 @@ for _kind, _names in {
     "communications|external communication|external communications|status page updates|"
     "status page|status updates|customer updates|communication with customers|"
     "how we communicated|how did we communicate|stakeholder communication|"
-    "stakeholder communications|comms|customer comms",
+    "stakeholder communications",
     SectionKind.CONTRIBUTING_FACTORS: "contributing factors|root cause|root causes|"
     "causes|contributing conditions|contributing causes|what caused the incident|"
     "root cause and mitigation|process breakdown|process breakdowns|contributing conditions "
@@ -986,13 +986,21 @@ def _line_events(
 def _heading_events(
     lines: Sequence[str], blocks: list[Block], end: int
 ) -> tuple[int, list[TimelineEvent]] | None:
-    """Read one heading per time ("### 12:49 PM", "### 07:35 - Note pending pods")."""
+    """Read one heading per time ("### 12:49 PM", "### 07:35 - Note pending pods").
+
+    Where no heading gives a time, a heading per day with prose below it ("### 2019-12-06",
+    as long incidents' write-ups tell each day) is one event per day.
+    """
     heads = []
+    days = []
     for block in blocks:
         if block.type == "heading":
             m = _TIME_LEAD.match(_heading_text(lines[block.start]))
             if m and ":" in m["time"]:
                 heads.append((block, m))
+            elif m and not m["rest"].strip():
+                days.append((block, m))
+    heads = heads or days
     if not heads:
         return None
     events = []
@@ -1006,7 +1014,7 @@ def _heading_events(
 def _read_timeline(
     lines: Sequence[str], blocks: list[Block], problems: list[Problem]
 ) -> tuple[str, list[TimelineEvent], Block] | None:
-    for block in blocks:
+    for at, block in enumerate(blocks):
         if block.type == "table":
             header, rows = _table_rows(lines, block)
             columns = _header_map(header, _TIMELINE_COLUMNS)
@@ -1040,8 +1048,37 @@ def _read_timeline(
         if block.type in ("bullet_list", "ordered_list") and block.items:
             found = _list_events(lines, block)
             if found:
-                return "list", found, block
+                return _more_list_events(lines, blocks[at + 1 :], found, block)
     return None
+
+
+# What may stand between two lists of one timeline and belongs to the event above it: an
+# image, a log excerpt, a quoted message, a line of prose.
+_BETWEEN_EVENTS = frozenset({"paragraph", "html", "fence", "blockquote"})
+
+
+def _more_list_events(
+    lines: Sequence[str], rest: list[Block], events: list[TimelineEvent], first: Block
+) -> tuple[str, list[TimelineEvent], Block]:
+    """Read on past the first list of events: lists split by images or log blocks are one
+    timeline, and what stands between them is kept with the event above it."""
+    end = first.end
+    for index, block in enumerate(rest):
+        if block.type in ("bullet_list", "ordered_list"):
+            more = _list_events(lines, block) if block.items else None
+            between = rest[:index]
+            if not more or not between or any(b.type not in _BETWEEN_EVENTS for b in between):
+                break
+            if any(lines[b.start][:1].isspace() for b in between):
+                break  # an indented line would join the event's item when written back
+            last = events[-1]
+            text = f"{last.text}\n\n{_join(lines, end, block.start)}"
+            events = [*events[:-1], last.model_copy(update={"text": text}), *more]
+            end, rest = block.end, rest[index + 1 :]
+            return _more_list_events(lines, rest, events, Block(first.type, first.start, end))
+        if block.type not in _BETWEEN_EVENTS:
+            break
+    return "list", events, Block(first.type, first.start, end)
 
 
 # An id is a bold token holding a digit (`**CF1**`, `**2**`): a bold word ("**Monitoring**
@@ -1754,9 +1791,15 @@ def parse_text(
     # under "Impact"), so templates never read as having duplicated sections.
     starts: list[tuple[Block, str, SectionKind]] = []
     seen: set[SectionKind] = set()
+    parent = SectionKind.OTHER  # the kind of the section a deeper heading sits in
     for h in headings:
         text_of = _heading_text(lines[h.start])
         kind = heading_kind(text_of, aliases)
+        if h.level > section_level and _groups(parent, kind, text_of, lines, blocks, h):
+            # A sub-heading that groups what its section lists ("### Prevention" under the
+            # action items, "### 2019-12-11" under the timeline) is one more section of it.
+            starts.append((h, text_of, parent))
+            continue
         if (
             kind in seen
             and kind in _READ_ONCE
@@ -1770,6 +1813,8 @@ def parse_text(
         if h.level <= section_level or nested_known:
             starts.append((h, text_of, kind))
             seen.add(kind)
+        if h.level <= section_level:
+            parent = kind
 
     preamble_start = title_block.end if title_block else body_start
     preamble_end = starts[0][0].start if starts else len(lines)
@@ -1834,6 +1879,56 @@ def parse_text(
         section_spans=spans,
         front_matter_lines=key_lines,
         title_line=title_block.start if title_block else None,
+    )
+
+
+# Sections whose content other layouts split under sub-headings: action items by type or
+# horizon ("### Prevention", "### Short-term"), the timeline by day or phase ("### Day 2"),
+# causes by kind ("### Technical"). Every group is read, not only the first.
+_GROUPED = frozenset(
+    {SectionKind.TIMELINE, SectionKind.ACTION_ITEMS, SectionKind.CONTRIBUTING_FACTORS}
+)
+# Known headings that name a group of action items by what the items do (the SRE book's and
+# Flutter's action tables under Detection, Mitigation, Prevention, Process ...).
+_ACTION_GROUP_KINDS = frozenset({SectionKind.DETECTION, SectionKind.RESOLUTION, SectionKind.OTHER})
+
+
+def _own_blocks(blocks: Sequence[Block], heading: Block) -> list[Block]:
+    """Return the blocks after a heading, up to the next heading."""
+    own = []
+    for index in range(bisect_left(blocks, heading.start, key=_block_start) + 1, len(blocks)):
+        if blocks[index].type == "heading":
+            break
+        own.append(blocks[index])
+    return own
+
+
+def _block_start(block: Block) -> int:
+    return block.start
+
+
+def _groups(
+    parent: SectionKind, kind: SectionKind, heading: str, lines: Sequence[str],
+    blocks: Sequence[Block], block: Block,
+) -> bool:  # fmt: skip
+    """Tell whether a sub-heading holds one more group of its section's list or timeline."""
+    if parent not in _GROUPED:
+        return False
+    if kind != SectionKind.OTHER and not (
+        parent == SectionKind.ACTION_ITEMS and kind in _ACTION_GROUP_KINDS
+    ):
+        return False
+    own = _own_blocks(blocks, block)
+    if parent == SectionKind.TIMELINE:
+        stamp = _TIME_LEAD.match(heading.strip().strip("*_"))
+        if stamp and ":" in stamp["time"]:
+            return False  # "### 12:49 PM": an event, read by the timeline it is in
+        return _read_timeline(lines, own, []) is not None or _line_events(lines, own) is not None
+    lists = [b for b in own if b.type in ("bullet_list", "ordered_list") and b.items]
+    if parent == SectionKind.CONTRIBUTING_FACTORS:
+        return bool(lists)
+    return bool(lists) or any(
+        b.type == "table" and _read_actions(lines, b, []) is not None for b in own
     )
 
 
@@ -1921,8 +2016,12 @@ def _render_structure(section: Section) -> str:
             for e in section.events:
                 kind = f"[{e.kind.value}] " if e.kind else ""
                 via = f" (via {e.source})" if e.source else ""
-                out.append(f"- {e.time} — {kind}{_escape_bracket(e.text)}{via}")
-            return "\n".join(out)
+                # An event that carries an image or a log block below its line is set apart
+                # by blank lines, so the block ends before the next event's item.
+                head, below, tail = e.text.partition("\n")
+                line = f"- {e.time} — {kind}{_escape_bracket(head)}{via}"
+                out.append(f"\n{line}\n{tail}\n" if below else line)
+            return "\n".join(out).replace("\n\n\n", "\n\n").strip("\n")
         rows = [
             f"| {_cell(e.time)} | {_cell(e.text)} | {e.kind.value if e.kind else ''} | "
             f"{_cell(e.source or '')} |"
