@@ -165,5 +165,11 @@ def test_each_role_daily_path(live_server: Any, screen: dict[str, Any]) -> None:
     # Admin: people.
     page = _as(screen, base, "admin")
     _visit(page, base, "/accounts/people/")
+    _visit(page, base, "/accounts/teams/")
+    page.fill("#new-team-name", "Payments")
+    page.click("#new-team button[type=submit]")
+    page.locator(".messages", has_text="Created the team Payments").wait_for()
+    _audit(page)  # a team's forms: rename, delete, people, services
+    _visit(page, base, "/accounts/scim/")
     _visit(page, base, "/integrations/deliveries/unapplied/")
     page.close()
