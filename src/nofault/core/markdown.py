@@ -836,7 +836,8 @@ _ACTION_COLUMNS = {
     "due": "due", "due date": "due", "deadline": "due", "status": "status", "state": "status",
     "factors": "factors", "addresses": "factors", "contributing factors": "factors",
     "tracker": "tracker", "ticket": "tracker", "issue": "tracker", "link": "tracker",
-    "bug": "tracker",
+    "bug": "tracker", "tracking bug": "tracker", "tracking issue": "tracker",
+    "tracking": "tracker",
 }  # fmt: skip
 
 
@@ -1565,6 +1566,7 @@ def _build_section(
         found = _read_timeline(lines, blocks, problems)
         if found:
             style, events, block = found
+            events = _on_day(heading, events)
             return TimelineSection(
                 **common,
                 style=style,
@@ -1575,6 +1577,7 @@ def _build_section(
         by_line = _line_events(lines, blocks)
         if by_line:
             first, last, events = by_line
+            events = _on_day(heading, events)
             return TimelineSection(
                 **common,
                 style="list",
@@ -1655,6 +1658,22 @@ def _build_section(
                 )
         return AnalysisSection(**common, body=_join(lines, start, end))
     return TextSection(kind=kind, **common, body=_join(lines, start, end))
+
+
+_DAY_HEADING = re.compile(r"^[*_]{0,2}(?P<day>\d{4}-\d{2}-\d{2})[*_]{0,2}$")
+_BARE_TIME = re.compile(r"^[*_`]{0,2}\d{1,2}:\d{2}")
+
+
+def _on_day(heading: str, events: list[TimelineEvent]) -> list[TimelineEvent]:
+    """Date the bare times of a timeline told one day per heading ("### 2026-02-05", then
+    "- 14:05 — …"), so that days read in order and durations span them."""
+    day = _DAY_HEADING.match(heading.strip())
+    if day is None:
+        return events
+    return [
+        e.model_copy(update={"time": f"{day['day']} {e.time}"}) if _BARE_TIME.match(e.time) else e
+        for e in events
+    ]
 
 
 def _factor_name(text: str) -> str:

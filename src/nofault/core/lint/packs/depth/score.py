@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from nofault.core.document import Postmortem, ReviewLevel, SectionKind
+from nofault.core.document import ActionItem, Postmortem, ReviewLevel, SectionKind
 from nofault.core.lint.config import LintConfig
 from nofault.core.lint.packs.actions import analysis as act
 from nofault.core.lint.packs.depth import analysis as dep
@@ -250,11 +250,28 @@ def _coverage(pm: Postmortem, config: LintConfig, today: date) -> tuple[float, s
     return fraction, detail
 
 
+def _layout_fair(item: ActionItem, problems: list[str], items: list[ActionItem]) -> list[str]:
+    """Return an action's problems as its layout can answer them.
+
+    A tracked action (the SRE book's and Google's "Bug" column, an issue link) keeps its date
+    in the tracker. A layout that records neither owners nor dates for any action (a
+    narrative's list of next steps) has one gap, not two per action: its actions are
+    untracked, and that costs each one half its credit, as any single problem does.
+    """
+    if item.tracker:
+        problems = [p for p in problems if p != "no due date"]
+    recorded = any(act.has_owner(a) or a.due is not None for a in items)
+    if not recorded and "no owner" in problems and "no due date" in problems:
+        problems = [p for p in problems if p != "no due date"]
+    return problems
+
+
 def _quality(pm: Postmortem, config: LintConfig, today: date) -> tuple[float, str]:
     items = act.live(pm)
     if not items:
         return 0.0, "no action items"
-    problems = [act.action_problems(a, pm, config, today) for a in items]
+    problems = [_layout_fair(a, act.action_problems(a, pm, config, today), items)
+                for a in items]  # fmt: skip
     # Each problem costs a share of the action's credit, two or more cost it all.
     credit = sum(max(0.0, 1 - 0.5 * len(p)) for p in problems) / len(items)
     sound = sum(1 for p in problems if not p)
