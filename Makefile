@@ -6,9 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 # Debian packages: Pango and fonts for PDFs (WeasyPrint), chromium for the browser tests,
-# PostgreSQL's binaries for the throwaway test cluster, wrk for the web load benchmark.
+# PostgreSQL's binaries for the throwaway test cluster, wrk for the web load benchmark,
+# Redis and RabbitMQ for the Celery worker's tests (each broker is started if none answers).
 # Append what your feature needs.
-SYSTEM_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium postgresql wrk
+SYSTEM_PACKAGES ?= libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core chromium postgresql wrk redis-server rabbitmq-server
 
 .PHONY: setup system run test lint bench docs screenshots clean
 
