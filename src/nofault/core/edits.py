@@ -19,6 +19,7 @@ import yaml
 from nofault.core.document import Postmortem, Section, SectionKind
 from nofault.core.markdown import (
     UNREADABLE_FRONT_MATTER,
+    outline_item,
     parse_text,
     render,
     render_front_matter,
@@ -101,7 +102,11 @@ def apply_document(
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        rendered = "\n\n".join(render_section(s) for s in new.sections[j1:j2])
+        rendered = "\n\n".join(
+            # A postmortem written as one numbered list keeps its shape: a section is an item.
+            outline_item(render_section(s), j + 1) if parsed.outline else render_section(s)
+            for j, s in enumerate(new.sections[j1:j2], start=j1)
+        )
         replacement = rendered.split("\n") if rendered else []
         if i1 < i2:
             start, end = spans[i1][0], spans[i2 - 1][1]

@@ -296,6 +296,9 @@ class ParsedText:
     section_spans: list[tuple[int, int, int]]
     front_matter_lines: dict[str, int] = field(default_factory=dict)  # key -> 1-based line
     title_line: int | None = None  # 0-based line of the heading read as the title, if any
+    # The sections are the items of one numbered list ("1. Incident Date" …); `lines` then
+    # holds them as the headings they stand for, line for line (see `outline_item`).
+    outline: bool = False
 
     def section_at(self, line: int) -> Section | None:
         """Return the section holding the 0-based line, or None for text before any section."""
@@ -1086,7 +1089,7 @@ def _more_list_events(
 # was slow") is the start of the factor's text, as other templates write a lead-in.
 _FACTOR = re.compile(
     r"^(?:[-*+]|\d{1,9}[.)])\s+(?:\*\*(?P<id>[A-Za-z][A-Za-z_.-]{0,15}\d[\w.-]{0,15}|\d{1,9})\*\*(?:\s+|$))?"
-    r"(?:\[(?P<cat>[A-Za-z ]+)\]\s*)?(?P<text>.*)$"
+    r"(?:\[(?P<cat>[A-Za-z ]+)\](?!\()\s*)?(?P<text>.*)$"
 )
 _ITEM_NUMBER = re.compile(r"^\s*(\d{1,9})[.)]")
 
@@ -1784,6 +1787,12 @@ def parse_text(
         body_start = fm[1] + 1
 
     blocks, prose = _tokenise(lines, body_start)
+    outline = _outline(lines, blocks, aliases)
+    if outline is not None:
+        # The whole postmortem is one numbered list whose items name its sections: read it as
+        # the headings and sections it stands for, line for line.
+        lines = outline
+        blocks, prose = _tokenise(lines, body_start)
     headings = [b for b in blocks if b.type == "heading"]
 
     # The title: a level-1 heading before any other heading (or front matter's `title`).
@@ -1898,6 +1907,7 @@ def parse_text(
         section_spans=spans,
         front_matter_lines=key_lines,
         title_line=title_block.start if title_block else None,
+        outline=outline is not None,
     )
 
 
@@ -1949,6 +1959,52 @@ def _groups(
     return bool(lists) or any(
         b.type == "table" and _read_actions(lines, b, []) is not None for b in own
     )
+
+
+_OUTLINE_ITEM = re.compile(r"^(?P<marker>\d{1,2}[.)]\s+)(?P<name>\S.*?)\s*$")
+
+
+def _outline(
+    lines: Sequence[str], blocks: Sequence[Block], aliases: Mapping[str, SectionKind] | None
+) -> list[str] | None:
+    """Return the lines of a postmortem written as one numbered list of its sections, with each
+    item's first line made the heading it names and the item's lines moved out of the list;
+    None for any other document.
+
+    Such a document (a team's template kept as "1. Incident Date", "2. Incident Summary", …
+    with the content as nested bullets) has no heading below its title, and three or more of
+    its list's items name a section nofault knows on a line of their own.
+    """
+    if not isinstance(lines, list) or any(b.type == "heading" and b.level > 1 for b in blocks):
+        return None
+    lists = [b for b in blocks if b.type == "ordered_list"]
+    if len(lists) != 1:
+        return None
+    items = []
+    for start, end in lists[0].items:
+        m = _OUTLINE_ITEM.match(lines[start])
+        if m is None or len(m["name"].split()) > 6:
+            return None
+        items.append((start, end, m))
+    known = sum(heading_kind(m["name"], aliases) != SectionKind.OTHER for _s, _e, m in items)
+    if known < 3:
+        return None
+    out = list(lines)
+    for start, end, m in items:
+        out[start] = f"## {m['name']}"
+        indent = " " * len(m["marker"])
+        for number in range(start + 1, end):
+            out[number] = out[number].removeprefix(indent)
+    return out
+
+
+def outline_item(rendered: str, number: int) -> str:
+    """Write a rendered section back as the numbered item it was read from ("3. Authors")."""
+    heading, _, rest = rendered.partition("\n")
+    marker = f"{number}. "
+    pad = " " * len(marker)
+    body = "\n".join(pad + ln if ln.strip() else "" for ln in rest.split("\n"))
+    return f"{marker}{heading.lstrip('#').strip()}" + (f"\n{body}" if rest else "")
 
 
 # Prose sections only the first of which is read; a second one by another name is "other".
