@@ -79,3 +79,18 @@ def test_insights_with_a_team_count_only_its_incidents(
         "Incidents"
     )
     assert client.get("/api/insights/metrics?team=" + "x" * 201).status_code == 400
+
+
+def test_insights_cached_for_a_teammate_do_not_show_an_outsider_its_restricted_incidents(
+    admin: Any, author: Any, viewer: Any, two_teams: Any
+) -> None:
+    Team.objects.get(name="Payments").members.add(viewer)
+    make_incident(admin, title="Card data leak", services=["checkout"], restricted=True)
+
+    def counted(user: Any) -> int:
+        client = Client()
+        client.force_login(user, backend=BACKEND)
+        return int(client.get("/api/insights/metrics?period=all").json()["overall"]["incidents"])
+
+    assert counted(viewer) == 3  # the team's restricted incident counts for its people
+    assert counted(author) == 2  # computed apart, not served from the teammate's figures
