@@ -30,6 +30,7 @@ from pathlib import Path
 
 from nofault.core.lint.config import LintConfig
 from nofault.core.lint.engine import LintResult, lint
+from nofault.core.markdown import not_postmortem_reason
 
 TODAY = date(2026, 6, 1)
 RATINGS = {"shallow": 0, "adequate": 1, "deep": 2}
@@ -162,6 +163,7 @@ class Measured:
     factors: int
     actions: int
     timeline: int
+    unread: str  # why the file was not read as a postmortem (empty when it was)
 
 
 def measure(folder: Path, rows: list[Expected]) -> list[Measured]:
@@ -180,6 +182,7 @@ def measure(folder: Path, rows: list[Expected]) -> list[Measured]:
                 factors=len(pm.contributing_factors) if pm else 0,
                 actions=len(pm.action_items) if pm else 0,
                 timeline=len(pm.timeline) if pm else 0,
+                unread=not_postmortem_reason(result.parsed) if result.parsed else "not text",
             )
         )
     return out
@@ -241,6 +244,10 @@ def main() -> int:
             f"   {mark}{m.score:>3} {e.rating:<8} {m.factors}({e.factors}) {m.actions}({e.actions}) "
             f"{m.timeline}({e.timeline}) {e.name} {' '.join(m.alarms)}"
         )
+    unread = [m for m in measured if m.unread]
+    print(f"  not read as postmortems (scored 0 above): {len(unread)}")
+    for m in unread:
+        print(f"    {m.expected.name}: {m.unread}")
     print(f"  (* held out) linted with the default configuration, today={TODAY}, in {elapsed:.2f}s")
     return 0
 

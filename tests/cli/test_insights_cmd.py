@@ -179,3 +179,17 @@ def test_similar_prints_a_title_once_and_as_written(tmp_path: Path) -> None:
     result = runner.invoke(app, ["similar", str(draft), "--corpus", str(corpus)])
     assert result.exit_code == 0, result.output
     assert result.stdout.count("[SEV1] Gateway certificate expired") == 2  # the line, the headline
+
+
+def test_report_names_each_file_it_does_not_read_as_a_postmortem_and_why(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path)
+    (corpus / "notes.md").write_text(
+        "We restarted the queue twice.\n\nIt has been quiet since.\n", encoding="utf-8"
+    )
+    md = runner.invoke(app, ["report", "--corpus", str(corpus), "--format", "md"])
+    assert md.exit_code == 0, md.output
+    assert "7 incidents" in md.stdout
+    assert (
+        "not read as a postmortem: notes.md: no front matter and no section heading: "
+        "2 paragraphs of prose" in " ".join(md.stderr.split())
+    )

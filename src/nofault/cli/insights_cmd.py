@@ -45,8 +45,12 @@ def _corpus(path: Path, *, lint: bool = False) -> list[PostmortemRecord]:
     if not path.exists():
         fail(f"{path} does not exist")
         raise typer.Exit(ExitCode.USAGE)
+    unread: list[tuple[str, str]] = []
     with stderr.status(f"Reading postmortems under {path}…"):
-        return load_folder(path, lint=lint)
+        records = load_folder(path, lint=lint, unread=unread)
+    for key, reason in unread:
+        stderr.print(f"not read as a postmortem: {escape(key)}: {escape(reason)}")
+    return records
 
 
 @app.command()

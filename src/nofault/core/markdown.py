@@ -2014,6 +2014,30 @@ _READ_ONCE = frozenset(
 )  # fmt: skip
 
 
+def not_postmortem_reason(parsed: ParsedText) -> str:
+    """Say in one line why a text was not read as a postmortem (empty when it was)."""
+    if parsed.is_postmortem:
+        return ""
+    headings = [_heading_text(parsed.lines[b.start]) for b in parsed.blocks
+                if b.type == "heading" and b.start != parsed.title_line]  # fmt: skip
+    if not headings:
+        paragraphs = sum(1 for b in parsed.blocks if b.type == "paragraph")
+        return (
+            f"no front matter and no section heading: {_count(paragraphs, 'paragraph')} of "
+            "prose, so no section can be read; give it '## ' headings (Summary, Contributing "
+            "factors, Action items) or front matter"
+        )
+    named = ", ".join(f"'{h}'" for h in headings[:4]) + (", …" if len(headings) > 4 else "")
+    return (
+        f"no front matter, and none of its {_count(len(headings), 'heading')} ({named}) names "
+        "a postmortem section nofault knows; map them in [tool.nofault.headings]"
+    )
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
 def _heading_text(line: str) -> str:
     text = line.strip().lstrip("#").strip()
     return re.sub(r"\s+#+\s*$", "", text)

@@ -11,7 +11,7 @@ from pathlib import Path
 from nofault.core.document import Postmortem, PostmortemStatus, SectionKind
 from nofault.core.imports.metadata import Facts, infer_front_matter, parse_date, title_from_filename
 from nofault.core.insights.records import PostmortemRecord, record_from_postmortem
-from nofault.core.markdown import ParsedText, heading_key, parse_text
+from nofault.core.markdown import ParsedText, heading_key, not_postmortem_reason, parse_text
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 _SKIP_DIRS = {"node_modules", "__pycache__", "venv", "site-packages"}
@@ -128,14 +128,19 @@ def record_from_markdown(text: str | bytes, *, key: str, lint: bool = False) -> 
     )
 
 
-def load_folder(root: Path, *, lint: bool = False) -> list[PostmortemRecord]:
-    """Read every Markdown postmortem under a folder; files that are not postmortems are skipped."""
+def load_folder(
+    root: Path, *, lint: bool = False, unread: list[tuple[str, str]] | None = None
+) -> list[PostmortemRecord]:
+    """Read every Markdown postmortem under a folder; files that are not postmortems are skipped
+    (and added to `unread` with the reason, when it is given)."""
     records = []
     for path in markdown_files(root):
         data = path.read_bytes()
         parsed = parse_text(data)
-        if not parsed.is_postmortem:
-            continue
         key = path.relative_to(root).as_posix() if root.is_dir() else path.name
+        if not parsed.is_postmortem:
+            if unread is not None:
+                unread.append((key, not_postmortem_reason(parsed)))
+            continue
         records.append(record_from_markdown(data, key=key, lint=lint))
     return records
