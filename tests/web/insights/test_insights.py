@@ -277,3 +277,17 @@ def test_a_large_organisations_first_themes_are_found_by_the_worker(
     assert 'id="themes-pending"' not in page
     assert "canary" in page.lower()
     assert _queued_refreshes() == 0
+
+
+def test_the_refresh_command_rereads_digests_and_rebuilds_the_index(published: Any) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    from nofault.web.insights.models import PostmortemDigest
+
+    PostmortemDigest.objects.filter(postmortem=published).update(team="stale")
+    out = io.StringIO()
+    call_command("insights_refresh", "--digests", stdout=out)
+    assert PostmortemDigest.objects.get(postmortem=published).team == "team-checkout"
+    assert "similarity index: 1 postmortems" in out.getvalue()
