@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,3 +61,20 @@ def test_a_celery_worker_runs_the_scheduled_reminder_run_once(tmp_path: Path, br
         _, err = worker.communicate(timeout=60)
     assert beats, err.decode()[-2000:]
     assert rows.count(("reviews.remind", "done")) == 1, (rows, err.decode()[-2000:])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_broker_that_does_not_answer_fails_no_request(settings: Any) -> None:
+    from nofault.web.worker.models import Task
+    from nofault.web.worker.runner import due_ids
+    from nofault.web.worker.tasks import enqueue
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings.NOFAULT_TASKS = "celery"
+    settings.NOFAULT_CELERY_BROKER_URL = f"redis://127.0.0.1:{port}/0"
+    queued = enqueue("reviews.remind", key="remind:broker-down")
+    # Stored, and due: a worker's beat sends it once the broker answers again.
+    assert Task.objects.filter(pk=queued.pk, status="queued").exists()
+    assert queued.pk in due_ids()

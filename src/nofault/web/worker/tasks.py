@@ -73,7 +73,9 @@ def enqueue(
         from nofault.web.worker.celery import send
 
         # The row is the task; the message only says which row to run, once it is committed.
-        transaction.on_commit(lambda: send(queued.pk, at=queued.run_after))
+        # A broker that does not answer fails nothing: the row is stored, and a worker's beat
+        # sends it once its message is overdue.
+        transaction.on_commit(lambda: send(queued.pk, at=queued.run_after), robust=True)
     return queued
 
 
