@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from nofault.core.guide.config import GuideConfig
 
 CONFIG_FILES = (".nofault.toml", "pyproject.toml")
+# The sections a postmortem needs at either review level (`required-sections` changes them).
+REQUIRED_SECTIONS = ("summary", "impact", "timeline", "contributing_factors", "action_items")
 
 
 class ConfigError(ValueError):
@@ -54,11 +56,9 @@ class LintConfig(BaseModel):
     # The organisation's own section headings (heading -> section kind), from its guide.
     headings: dict[str, SectionKind] = Field(default_factory=dict)
     guide: str | None = None  # guide.toml whose template `nofault new` writes (relative path)
+    # A light review drops sections, never the impact or the timeline.
     required_sections: dict[str, list[str]] = Field(
-        default_factory=lambda: {
-            "full": ["summary", "impact", "timeline", "contributing_factors", "action_items"],
-            "light": ["summary", "contributing_factors", "action_items"],
-        }
+        default_factory=lambda: {"full": list(REQUIRED_SECTIONS), "light": list(REQUIRED_SECTIONS)}
     )
     # Depth and actions packs: the depth score's pass mark and the bar each severity sets.
     min_depth: dict[str, int] = Field(default_factory=lambda: {"SEV1": 70, "SEV2": 60})
@@ -219,8 +219,17 @@ def config_from_mapping(data: dict[str, Any], *, source: str = "<config>") -> Li
 
 
 def guide_lint_mapping(guide: GuideConfig) -> dict[str, Any]:
-    """Return the lint settings a guide gives: its `[lint]` table, severities and headings."""
+    """Return the lint settings a guide gives: its `[lint]` table, severities and headings.
+
+    A light review is held to the required sections its template keeps (the impact and the
+    timeline always), never to one the light template drops.
+    """
+    light = {section.kind.value for section in guide.postmortem_template if section.light}
     return {
+        "required-sections": {
+            "full": list(REQUIRED_SECTIONS),
+            "light": [name for name in REQUIRED_SECTIONS if name in light],
+        },
         **guide.lint,
         "severities": guide.lint.get("severities") or [s.name for s in guide.severities],
         "headings": {section.title: section.kind for section in guide.postmortem_template},
