@@ -165,7 +165,9 @@ class ScimUserAdapter(_Operations, SCIMUser):
 
     def to_dict(self) -> dict[str, Any]:
         """The person as a SCIM User resource."""
-        external = ScimPerson.objects.filter(user=self.obj).values_list("external_id", flat=True)
+        external = (
+            ScimPerson.objects.filter(user=self.obj).values_list("external_id", flat=True).first()
+        )
         joined = self.obj.date_joined.isoformat()
         d: dict[str, Any] = {
             "schemas": [constants.SchemaURI.USER],
@@ -187,8 +189,8 @@ class ScimUserAdapter(_Operations, SCIMUser):
                 "location": self.location,
             },
         }
-        if external.first():
-            d["externalId"] = external.first()
+        if external:
+            d["externalId"] = external
         return d
 
     def validate_dict(self, d: Any) -> None:
@@ -286,7 +288,9 @@ class ScimTeamAdapter(_Operations, SCIMGroup):
 
     def to_dict(self) -> dict[str, Any]:
         """The team as a SCIM Group resource."""
-        external = ScimTeam.objects.filter(team=self.obj).values_list("external_id", flat=True)
+        external = (
+            ScimTeam.objects.filter(team=self.obj).values_list("external_id", flat=True).first()
+        )
         d: dict[str, Any] = {
             "schemas": [constants.SchemaURI.GROUP],
             "id": self.id,
@@ -294,8 +298,8 @@ class ScimTeamAdapter(_Operations, SCIMGroup):
             "members": self.members,
             "meta": {"resourceType": self.resource_type, "location": self.location},
         }
-        if external.first():
-            d["externalId"] = external.first()
+        if external:
+            d["externalId"] = external
         return d
 
     def validate_dict(self, d: Any) -> None:
