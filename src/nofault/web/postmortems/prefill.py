@@ -4,12 +4,16 @@ The incident gives the times (UTC, written with their zone), services and respon
 alerting tool's deliveries for its alert group give the timeline rows (triggered,
 acknowledged, resolved, with who and when) and the links to the alerts. Every row written
 here says so in its source cell (`prefilled: <source>`), until a person confirms or edits
-it. An incident created by hand has no deliveries and gets the fields it has.
+it: in the rows editor, or in the text by any door (the Markdown editor, the API's `source`
+or `document`), where `clear_marks_of_edited_rows` takes the mark off a row that changed. An
+incident created by hand has no deliveries and gets the fields it has.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +30,7 @@ from nofault.core.document import (
     TimelineSection,
 )
 from nofault.core.insights.similar import LIKELY_SCORE, SimilarPostmortem
-from nofault.core.markdown import render
+from nofault.core.markdown import parse_text, render
 from nofault.web.incidents.models import Incident
 from nofault.web.insights.records import postmortem_pk
 from nofault.web.insights.selectors import similar_for_text
@@ -34,6 +38,7 @@ from nofault.web.integrations.config import source_settings
 from nofault.web.integrations.models import AlertGroup, DeliveryStatus, WebhookDelivery
 from nofault.web.integrations.sources import get_source
 from nofault.web.integrations.sources.base import DeliveryRejected, EventType, IncidentEvent
+from nofault.web.postmortems.practice import organisation_practice
 from nofault.web.postmortems.selectors import postmortem_list_visible
 
 PREFILLED = "prefilled"
@@ -70,6 +75,86 @@ def row_confirmed(event: TimelineEvent) -> TimelineEvent:
         return event
     rest = (event.source or "")[len(PREFILLED) + 1 :].strip()
     return event.model_copy(update={"source": rest or None})
+
+
+# Where a row's mark is written: a table cell that starts with it, or a list item's "(via …)".
+_PIPE = re.compile(r"(?<!\\)\|")
+_MARKED_CELL = re.compile(rf"^(\s*){PREFILLED}:\s*(.*)$", re.DOTALL)
+_MARKED_VIA = re.compile(rf"\(via {PREFILLED}:\s*([^()]*)\)")
+_EMPTY_VIA = re.compile(rf"\s*\(via {PREFILLED}:\s*\)")
+
+
+def _unmarked_line(line: str) -> str | None:
+    """The line of a marked row with its mark taken off, or None when it holds no mark."""
+    bounds = [*(m.start() for m in _PIPE.finditer(line)), len(line)]
+    for left, right in reversed(list(pairwise(bounds))):
+        cell = _MARKED_CELL.match(line[left + 1 : right])
+        if cell:
+            rest = cell[2] if cell[2].strip() else " " + cell[2]
+            return line[: left + 1] + cell[1] + rest + line[right:]
+    if _EMPTY_VIA.search(line):
+        return _EMPTY_VIA.sub("", line, count=1)
+    if _MARKED_VIA.search(line):
+        return _MARKED_VIA.sub(r"(via \1)", line, count=1)
+    return None
+
+
+def _row_key(event: TimelineEvent) -> tuple[str, str, str | None]:
+    return (event.time, event.text, event.kind.value if event.kind else None)
+
+
+def clear_marks_of_edited_rows(previous: str, new: str) -> str:
+    """Return `new` with the prefilled mark taken off each timeline row a person edited.
+
+    A row still marked whose time, text or kind differ from every marked row of `previous`
+    was edited, so it loses its mark; a row as it was keeps it. Only the edited rows' source
+    cells change, and the rest of `new` keeps its bytes. The result is read back before it is
+    returned: when it would not hold exactly those rows unmarked and everything else as it was
+    (a layout where the mark cannot be found on its row's line), `new` comes back as given.
+    """
+    if f"{PREFILLED}:" not in new:
+        return new  # nothing marked: most saves stop here, with no extra parsing
+    aliases = organisation_practice().lint.heading_aliases()
+    before = parse_text(previous, aliases=aliases).postmortem.timeline
+    kept = {_row_key(e) for e in before if is_prefilled(e)}
+    parsed = parse_text(new, aliases=aliases)
+    doc = parsed.postmortem
+    edited = [_row_key(e) not in kept for e in doc.timeline if is_prefilled(e)]
+    if not any(edited):
+        return new
+    lines = new.split("\n")
+    # The k-th line holding a mark in the timeline sections is the k-th marked row's.
+    holding = [
+        number
+        for index, (start, end, _heading) in enumerate(parsed.section_spans)
+        if isinstance(doc.sections[index], TimelineSection)
+        for number in range(start, min(end, len(lines)))
+        if _unmarked_line(lines[number]) is not None
+    ]
+    if len(holding) != len(edited) or "\r" in new.replace("\r\n", ""):
+        return new
+    for number, clear in zip(holding, edited, strict=True):
+        if clear:
+            lines[number] = _unmarked_line(lines[number]) or lines[number]
+    result = "\n".join(lines)
+    expected = doc.model_copy(
+        update={
+            "sections": [
+                s.model_copy(update={"events": [_confirmed_unless(e, kept) for e in s.events]})
+                if isinstance(s, TimelineSection)
+                else s
+                for s in doc.sections
+            ]
+        }
+    )
+    return result if parse_text(result, aliases=aliases).postmortem == expected else new
+
+
+def _confirmed_unless(
+    event: TimelineEvent, kept: set[tuple[str, str, str | None]]
+) -> TimelineEvent:
+    """The row unmarked, unless it is marked and as it was in `kept`."""
+    return event if _row_key(event) in kept else row_confirmed(event)
 
 
 def _utc(at: datetime) -> str:

@@ -30,7 +30,7 @@ from nofault.web.incidents.models import Incident
 from nofault.web.postmortems.linting import MAX_SOURCE_CHARS, LintReport, lint_source
 from nofault.web.postmortems.models import Postmortem, RenderedBody, Revision
 from nofault.web.postmortems.practice import organisation_practice
-from nofault.web.postmortems.prefill import draft_prefill
+from nofault.web.postmortems.prefill import clear_marks_of_edited_rows, draft_prefill
 from nofault.web.rendering import RENDERER, markdown_to_html
 
 # --- permissions -----------------------------------------------------------------------
@@ -185,6 +185,9 @@ def postmortem_save(
             )
     if source == postmortem.source:
         return postmortem
+    # Every door that saves a person's text comes through here: a prefilled row they changed
+    # (in the editor, the API's source or document, the rows form) loses its mark.
+    source = clear_marks_of_edited_rows(postmortem.source, source)
     return source_write(
         postmortem, actor=actor, source=source, base_revision=base_revision, message=message
     )
@@ -195,12 +198,18 @@ def postmortem_restore(*, postmortem: Postmortem, actor: Any, number: int) -> Po
     revision = postmortem.revisions.filter(number=number).first()
     if revision is None:
         raise ServiceError(f"there is no revision {number}", reason="not_found", status_code=404)
-    restored = postmortem_save(
-        postmortem=postmortem,
-        actor=actor,
-        source=revision.source,
-        base_revision=postmortem.revision,
-        message=f"restored revision {number}",
+    require_edit(postmortem, actor)
+    # The revision comes back as it was, its prefilled marks too: no row was edited.
+    restored = (
+        postmortem
+        if revision.source == postmortem.source
+        else source_write(
+            postmortem,
+            actor=actor,
+            source=revision.source,
+            base_revision=postmortem.revision,
+            message=f"restored revision {number}",
+        )
     )
     record(actor, AuditAction.RESTORE, restored, detail={"revision": number})
     return restored
