@@ -55,6 +55,9 @@ class ActionItem(models.Model):
         indexes = [
             models.Index(fields=["status", "due", "id"], name="action_status_due_id"),
             models.Index(fields=["status", "postmortem"], name="action_status_postmortem"),
+            # The home page and its count in the navigation: a person's own open items, read
+            # on every page they open (owner, the other way an item names them, has its own).
+            models.Index(fields=["person", "status"], name="action_person_status"),
         ]
 
     def __str__(self) -> str:

@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "reviews": selectors.inbox_reviews(user=user)[:SHOWN],
             "items": items,
             "drafts": drafts[:SHOWN],
-            "draft_count": drafts.count(),
+            "draft_count": selectors.count_text(drafts),
             "shown": SHOWN,
             "can_write": user.has_role(Role.AUTHOR),
         },
