@@ -22,6 +22,7 @@ _SETS: dict[str, type[choices.ChoiceSet]] = {
     "incident_status": choices.IncidentStatusChoices,
     "postmortem_status": choices.PostmortemStatusChoices,
     "action_status": choices.ActionStatusChoices,
+    "review_level": choices.ReviewLevelChoices,
     "role": choices.Role,
 }
 
