@@ -236,8 +236,13 @@ def test_an_upload_waits_on_the_queue_and_its_page_follows_it(author: Any) -> No
     assert "Done: imported 1 draft" in fragment and "hx-trigger" not in fragment
     assert Postmortem.objects.get(incident__key="INC-7107").title == "Queued words"
     assert ImportJob.objects.get().data == b""  # the upload's bytes are not kept after
+    latest = client.get(URL).content.decode()  # the import page lists my latest uploads
+    assert f'href="{job_url}">queued.md</a> <span class="muted">done' in latest
     # Another person's upload is not theirs to see, even an admin's.
-    assert _client(make_user("admin")).get(job_url).status_code == 404
+    admin = _client(make_user("admin"))
+    assert (
+        admin.get(job_url).status_code == 404 and "queued.md" not in admin.get(URL).content.decode()
+    )
 
 
 def test_running_the_import_again_imports_nothing_twice(author: Any) -> None:

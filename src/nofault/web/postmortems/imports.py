@@ -232,6 +232,12 @@ def import_job_get(*, actor: Any, pk: int) -> ImportJob:
     return job
 
 
+def import_jobs_recent(*, actor: Any, limit: int = 5) -> list[ImportJob]:
+    """The actor's latest uploads, newest first (without their bytes)."""
+    jobs = ImportJob.objects.defer("data").filter(owner=actor).order_by("-created_at", "-pk")
+    return list(jobs[:limit])
+
+
 def import_job_state(job: ImportJob) -> tuple[str, str]:
     """Where the job stands and why it failed: a job whose task ran out of tries failed too."""
     if job.status in UNFINISHED:

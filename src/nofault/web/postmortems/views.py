@@ -535,7 +535,10 @@ def _import_upload(request: HttpRequest) -> HttpResponse:
             return redirect("postmortems:import_job", pk=job.pk)
     elif request.method == "POST":
         status = 400
-    return render(request, "postmortems/import.html", {"form": form}, status=status)
+    recent = imports.import_jobs_recent(actor=request.user)
+    return render(
+        request, "postmortems/import.html", {"form": form, "recent": recent}, status=status
+    )
 
 
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
