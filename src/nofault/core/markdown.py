@@ -1918,8 +1918,9 @@ _GROUPED = frozenset(
     {SectionKind.TIMELINE, SectionKind.ACTION_ITEMS, SectionKind.CONTRIBUTING_FACTORS}
 )
 # Known headings that name a group of action items by what the items do (the SRE book's and
-# Flutter's action tables under Detection, Mitigation, Prevention, Process ...).
-_ACTION_GROUP_KINDS = frozenset({SectionKind.DETECTION, SectionKind.RESOLUTION, SectionKind.OTHER})
+# Flutter's action tables under Detection, Mitigation, Prevention, Process ...); a sub-heading
+# of its section's own kind ("### Prevention" under the action items) is a group as well.
+_ACTION_GROUP_KINDS = frozenset({SectionKind.DETECTION, SectionKind.RESOLUTION})
 
 
 def _own_blocks(blocks: Sequence[Block], heading: Block) -> list[Block]:
@@ -1943,7 +1944,7 @@ def _groups(
     """Tell whether a sub-heading holds one more group of its section's list or timeline."""
     if parent not in _GROUPED:
         return False
-    if kind != SectionKind.OTHER and not (
+    if kind not in (SectionKind.OTHER, parent) and not (
         parent == SectionKind.ACTION_ITEMS and kind in _ACTION_GROUP_KINDS
     ):
         return False
