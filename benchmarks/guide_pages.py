@@ -1,4 +1,4 @@
-"""Print how long the guide is: PDF pages in all, before the appendix and before Part 9, and words.
+"""Print how long the guide is: PDF pages in all, before the appendix and before the values, and words.
 
 Built for the two example organisations under `examples/` and for organisations the guide was
 not written against: the published values in `../shared/corpus/org-values/` (PostHog and
@@ -42,7 +42,8 @@ def line(name: str, values: Path, principles: Path | None, config: GuideConfig) 
     words = len(to_markdown(guide).split())
     return (
         f"{name:<22} {layout.pages:>3} pages; {layout.before_appendix:>3} before the appendix; "
-        f"Part 9 (values in detail) starts on page {layout.starts['values']:>2}; "
+        f"Part {guide.part('values').number} (values in detail) starts on page "
+        f"{layout.starts['values']:>2}; "
         f"{words:>6} words in Markdown; laid out in {seconds:.1f} s"
     )
 

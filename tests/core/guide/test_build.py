@@ -31,6 +31,7 @@ PART_TITLES = [
     "Why blameless",
     "When a postmortem is required",
     "The process, stage by stage",
+    "Action items",
     "Roles and responsibilities",
     "The postmortem template",
     "Facilitation",
@@ -39,30 +40,31 @@ PART_TITLES = [
     "Values and principles in detail",
     "Appendix",
 ]
-APPENDIX = 10
+APPENDIX = "appendix"
 
 
-def _part(guide: Guide, number: int):  # type: ignore[no-untyped-def]
-    return guide.parts[number - 1]
+def _part(guide: Guide, key: str):  # type: ignore[no-untyped-def]
+    return guide.part(key)
 
 
-def _tables(guide: Guide, number: int) -> list[Table]:
-    return [b for b in _part(guide, number).blocks if isinstance(b, Table)]
+def _tables(guide: Guide, key: str) -> list[Table]:
+    return [b for b in _part(guide, key).blocks if isinstance(b, Table)]
 
 
 def _value_practices(guide: Guide) -> list[str]:
     """Each value's line in Part 9 that names its practices (by number, stage and words)."""
     return [
         b.text
-        for b in _part(guide, 9).blocks
+        for b in _part(guide, "values").blocks
         if isinstance(b, Paragraph) and b.text.startswith("**Practices**")
     ]
 
 
-def _part_md(guide: Guide, number: int) -> str:
+def _part_md(guide: Guide, key: str) -> str:
     """One part of the Markdown guide, from its anchor to the next part's."""
     md = to_markdown(guide)
-    start = md.index(f'<a id="{_part(guide, number).anchor}">')
+    number = _part(guide, key).number
+    start = md.index(f'<a id="{_part(guide, key).anchor}">')
     following = [p.anchor for p in guide.parts if p.number > number]
     end = md.index(f'<a id="{following[0]}">') if following else len(md)
     return md[start:end]
@@ -70,7 +72,7 @@ def _part_md(guide: Guide, number: int) -> str:
 
 def _checklists(guide: Guide) -> list[str]:
     """Every checklist item of Part 3, where each practice's text is printed."""
-    return [i for b in _part(guide, 3).blocks if isinstance(b, Items) for i in b.items]
+    return [i for b in _part(guide, "process").blocks if isinstance(b, Items) for i in b.items]
 
 
 def test_nine_parts_in_order(org_guide: Guide) -> None:
@@ -81,7 +83,7 @@ def test_every_value_and_principle_is_quoted_traced_and_mapped(org: str, org_gui
     inputs, _ = org_inputs(org)
     names = [s.name for s in inputs.all]
     assert [t.statement.name for t in org_guide.traces] == names
-    headings = [b.text for b in _part(org_guide, 9).blocks if isinstance(b, Heading)]
+    headings = [b.text for b in _part(org_guide, "values").blocks if isinstance(b, Heading)]
     for s in inputs.all:
         assert any(h.endswith(f": {s.name}") for h in headings), s.name
     (trace_table,) = [t for t in _tables(org_guide, APPENDIX) if t.css == "trace"]
@@ -127,7 +129,9 @@ def test_value_with_nothing_to_draw_on_is_to_complete_named_by_its_place() -> No
         Inputs(values=[known, bare]), GuideConfig(), rules=[], today=TODAY, organisation=ORG
     )
     assert not guide.traces[1].complete
-    callouts = [b for n in (9, APPENDIX) for b in _part(guide, n).blocks if isinstance(b, Callout)]
+    callouts = [
+        b for n in ("values", APPENDIX) for b in _part(guide, n).blocks if isinstance(b, Callout)
+    ]
     assert len(callouts) == 2 and all(c.tone == "todo" for c in callouts)
     assert all("your core values, item 2" in c.text for c in callouts)
     page = to_markdown(guide)
@@ -188,7 +192,7 @@ def test_every_theme_has_practices_on_known_stages_and_roles() -> None:
 
 def test_practices_from_values_appear_in_the_stage_checklists(org_guide: Guide) -> None:
     checklists = _checklists(org_guide)
-    stages = [b.text for b in _part(org_guide, 3).blocks if isinstance(b, Heading)]
+    stages = [b.text for b in _part(org_guide, "process").blocks if isinstance(b, Heading)]
     for trace in org_guide.traces:
         for pid in trace.practice_ids:
             (item,) = [i for i in checklists if f"**Practice {pid}**," in i]
@@ -216,10 +220,10 @@ def test_each_practice_is_printed_once_and_referenced_elsewhere(org_guide: Guide
 def test_time_targets_come_from_each_severity(org: str, org_guide: Guide) -> None:
     _, config = org_inputs(org)
     md = to_markdown(org_guide)
-    deadlines = _tables(org_guide, 2)[0]
+    deadlines = _tables(org_guide, "when-required")[0]
     assert [row[0] for row in deadlines.rows] == [f"**{s.name}**" for s in config.severities]
     unit = "working days" if config.process.working_days else "days"
-    (targets,) = [t for t in _tables(org_guide, 3) if t.css == "targets"]
+    (targets,) = [t for t in _tables(org_guide, "process") if t.css == "targets"]
     assert list(targets.header[1:]) == [s.name for s in config.severities]
     draft = next(row for row in targets.rows if row[0] == Stage.DRAFT.label)
     for s, cell in zip(config.severities, draft[1:], strict=True):
@@ -232,7 +236,7 @@ def test_roles_table_uses_the_organisations_names_with_one_accountable_per_stage
     org: str, org_guide: Guide
 ) -> None:
     _, config = org_inputs(org)
-    raci = next(t for t in _tables(org_guide, 4) if t.css == "raci")
+    raci = next(t for t in _tables(org_guide, "roles") if t.css == "raci")
     assert list(raci.header[1:]) == [config.roles.name(r) for r in Role]
     assert len(raci.rows) == len(Stage)
     for row in raci.rows:
@@ -245,7 +249,7 @@ def test_raci_override_from_config() -> None:
     guide = make_guide(
         Inputs(values=[_value("Ownership")]), config, rules=[], today=TODAY, organisation=ORG
     )
-    raci = next(t for t in _tables(guide, 4) if t.css == "raci")
+    raci = next(t for t in _tables(guide, "roles") if t.css == "raci")
     review = next(r for r in raci.rows if r[0] == Stage.REVIEW.label)
     roles = list(Role)
     assert review[1 + roles.index(Role.SPONSOR)] == "A"
@@ -276,7 +280,7 @@ def test_template_part_is_exactly_what_nofault_new_writes(org: str, org_guide: G
         created=TODAY,
         template=template,
     )
-    rows = _tables(org_guide, 5)[0].rows
+    rows = _tables(org_guide, "template")[0].rows
     assert [r[0] for r in rows] == [f"**{s.title}**" for s in template]
     assert [r[1] for r in rows] == [s.guidance for s in template]
     assert [r[2] == "✓" for r in rows] == [s.light for s in template]
@@ -333,7 +337,7 @@ def test_blameless_language_is_generated_from_the_blame_rules() -> None:
     guide = make_guide(
         Inputs(values=[_value("Trust")]), GuideConfig(), rules=rules, today=TODAY, organisation=ORG
     )
-    part = _part(guide, 7)
+    part = _part(guide, "language")
     (table,) = [b for b in part.blocks if isinstance(b, Table)]
     assert table.rows == (
         ("A person is blamed", "Sam broke prod.", "The deploy reached prod unreviewed."),
@@ -350,11 +354,14 @@ def test_blameless_language_waits_for_the_blame_pack() -> None:
     guide = make_guide(
         Inputs(values=[_value("Trust")]), GuideConfig(), rules=[], today=TODAY, organisation=ORG
     )
-    assert any(isinstance(b, Callout) and "not installed" in b.text for b in _part(guide, 7).blocks)
+    assert any(
+        isinstance(b, Callout) and "not installed" in b.text
+        for b in _part(guide, "language").blocks
+    )
 
 
 def test_registered_blame_rules_all_appear(org_guide: Guide) -> None:
-    md = " ".join(_part_md(org_guide, 7).split())
+    md = " ".join(_part_md(org_guide, "language").split())
     appendix = _part_md(org_guide, APPENDIX)
     for rule in all_rules():
         if rule.category is Category.BLAME:
@@ -394,7 +401,7 @@ def test_the_blameless_commitment_prints_the_limit_the_organisation_set() -> Non
 
 
 def test_who_is_responsible_is_answered_with_the_system_and_a_role(org_guide: Guide) -> None:
-    facilitation = _tables(org_guide, 6)
+    facilitation = _tables(org_guide, "facilitation")
     answer = next(
         row[1] for t in facilitation for row in t.rows if "who is responsible" in row[0].casefold()
     )
@@ -403,7 +410,9 @@ def test_who_is_responsible_is_answered_with_the_system_and_a_role(org_guide: Gu
 
 
 def test_depth_where_practice_is_hard(org_guide: Guide) -> None:
-    process, facilitation = (" ".join(_part_md(org_guide, n).split()) for n in (3, 6))
+    process, facilitation = (
+        " ".join(_part_md(org_guide, n).split()) for n in ("process", "facilitation")
+    )
     # Conversations: who first, consent and notes, a calibration note, a question bank.
     assert "most likely to be blamed" in facilitation and "consent" in facilitation
     assert "calibration note" in facilitation and "A question bank" in facilitation
@@ -411,16 +420,51 @@ def test_depth_where_practice_is_hard(org_guide: Guide) -> None:
     for words in ("note-taker", "timeline before anyone proposes a fix", "Leaders speak last"):
         assert words in facilitation
     assert "why-chain is one optional tool" in facilitation
-    # Action items and measures live with the process.
-    for words in ("Risk accepted is a valid outcome", "More approvals rarely help", "The pulse"):
-        assert words in process
+    # Measures live with the process; action items have a part of their own, printed once.
+    assert "The pulse" in process and "Risk accepted is a valid outcome" not in process
+
+
+def test_action_items_have_a_part_of_their_own(org: str, org_guide: Guide) -> None:
+    keys = [p.key for p in org_guide.parts]
+    assert keys.index("action-items") == keys.index("process") + 1
+    number = org_guide.part("action-items").number
+    chapter = " ".join(_part_md(org_guide, "action-items").split())
+    for kind in ("Prevent", "Detect", "Mitigate", "Repair", "Process", "Learn"):
+        assert f"**{kind}**:" in chapter
+    (pairs,) = [t for t in _tables(org_guide, "action-items") if t.css == "pairs"]
+    assert pairs.header == ("Instead of", "Write") and len(pairs.rows) >= 3
+    assert ("Be more careful when deploying.", pairs.rows[0][1]) == pairs.rows[0]
+    assert "Why another approval rarely helps" in chapter and "sees less than the author" in chapter
+    assert "Risk accepted is a valid outcome" in chapter and "accepted risk" in chapter
+    # The completion target is the review policy's: each severity's deadline and the share.
+    _, config = org_inputs(org)
+    target = chapter[chapter.index("**The completion target.**") :].split("**Why")[0]
+    for s in config.severities:
+        assert re.search(rf"\b{s.name}\b[^;]*, {s.action_due_days} (working )?days", target), s
+    assert f"{config.process.action_items_on_time}%" in target
+    # The stage checklists point here rather than repeat it.
+    assert any(
+        f"(Part {number})" in item and "accepting a risk" in item for item in _checklists(org_guide)
+    )
+
+
+def test_completion_target_follows_guide_toml() -> None:
+    config = parse_guide_config(
+        '[organisation]\nname = "Acme"\n[process]\naction_items_on_time = 65\n'
+        "working_days = false\n"
+        '[[severities]]\nname = "High"\naction_due_days = 12\n'
+        '[[severities]]\nname = "Low"\nreview = "light"\naction_due_days = 45\n'
+    )
+    guide = make_guide(Inputs(), config, rules=[], today=TODAY)
+    chapter = " ".join(_part_md(guide, "action-items").split())
+    assert "resolved: High, 12 days; Low, 45 days. At least 65% of items" in chapter
 
 
 def test_worked_example_follows_the_template_and_the_linter(org: str, org_guide: Guide) -> None:
     from nofault.core.lint.engine import lint
 
     _, config = org_inputs(org)
-    part = _part(org_guide, 5)
+    part = _part(org_guide, "template")
     good, bad = [b.text for b in part.blocks if isinstance(b, Code)]
     headings = [line[3:] for line in good.splitlines() if line.startswith("## ")]
     assert headings == [s.title for s in config.postmortem_template if f"## {s.title}" in good]

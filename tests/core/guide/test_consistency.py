@@ -32,7 +32,9 @@ GUIDES = _guides()
 
 def _targets(guide: Guide) -> dict[str, dict[str, str]]:
     """Each stage's time target by severity, as Part 3's table prints it."""
-    (table,) = [b for b in guide.parts[2].blocks if isinstance(b, Table) and b.css == "targets"]
+    (table,) = [
+        b for b in guide.part("process").blocks if isinstance(b, Table) and b.css == "targets"
+    ]
     return {row[0]: dict(zip(table.header[1:], row[1:], strict=True)) for row in table.rows}
 
 
@@ -86,7 +88,7 @@ def test_roles_and_clocks_agree_between_parts(name: str, guide: Guide, config: G
     # A light review keeps what customers felt and what happened when.
     light = next(
         b.text
-        for b in guide.parts[1].blocks
+        for b in guide.part("when-required").blocks
         if isinstance(b, Paragraph) and b.text.startswith("**A light review")
     )
     listed = set(light.split(":** ", 1)[1].rstrip(".").split(", "))
@@ -109,7 +111,7 @@ def test_a_held_out_organisation_gets_a_consistent_guide() -> None:
     # Each practice is printed once, in its stage's checklist, and named in Part 9.
     printed = [
         i.split(" (**Practice ")[0]
-        for b in guide.parts[2].blocks
+        for b in guide.part("process").blocks
         if isinstance(b, Items)
         for i in b.items
         if "**Practice " in i
@@ -123,7 +125,7 @@ def test_depth_checks_do_not_prefer_a_why_chain_to_an_equally_deep_narrative() -
 
     guide = GUIDES[0][1]
     example = next(
-        b.text for b in guide.parts[4].blocks if getattr(b, "language", "") == "markdown"
+        b.text for b in guide.part("template").blocks if getattr(b, "language", "") == "markdown"
         and "## Analysis" in b.text and "Checkout errors" in b.text
     )  # fmt: skip
     before, after = example.split("## Analysis", 1)

@@ -103,6 +103,29 @@ def infer_stage(text: str) -> Stage | None:
     return next((stage for stage, pattern in _STAGE_HINTS if re.search(pattern, lowered)), None)
 
 
+# The parts in reading order: what to do first (the process and its action items), the values'
+# detail last. Each part's number comes from here, so a reference never names the wrong part.
+PARTS: tuple[tuple[str, str], ...] = (
+    ("why-blameless", "Why blameless"),
+    ("when-required", "When a postmortem is required"),
+    ("process", "The process, stage by stage"),
+    ("action-items", "Action items"),
+    ("roles", "Roles and responsibilities"),
+    ("template", "The postmortem template"),
+    ("facilitation", "Facilitation"),
+    ("language", "Blameless language"),
+    ("anti-patterns", "Anti-patterns"),
+    ("values", "Values and principles in detail"),
+    ("appendix", "Appendix"),
+)
+PART_NUMBER = {key: number for number, (key, _) in enumerate(PARTS, start=1)}
+
+
+def part(key: str, blocks: Iterable[Block]) -> Part:
+    """A part of the guide, numbered and titled by its place in PARTS."""
+    return Part(PART_NUMBER[key], key, dict(PARTS)[key], tuple(blocks))
+
+
 MAX_FROM_WORDS = 3  # practices drawn from one description; more crowd out the process
 
 # A commitment no theme practice fits becomes a question for the stage its words point to.
@@ -171,6 +194,10 @@ class GuideBuilder:
             waiver_decider=roles.name(config.waivers.decided_by),
             postmortem_folder=f" in {folder}" if folder else "",
             just_culture_limit=config.commitment.just_culture_limit,
+        )
+        # "Part {part_template}" in the built-in text: the number the part has in this guide.
+        self.fill_map.update(
+            {f"part_{k.replace('-', '_')}": str(n) for k, n in PART_NUMBER.items()}
         )
         self.days = "working days" if config.process.working_days else "days"
         self.practices: list[_Numbered] = []
@@ -341,12 +368,13 @@ class GuideBuilder:
             self.part_why(),
             self.part_when(),
             self.part_process(),
+            self.part_action_items(),
             self.part_roles(),
             self.part_template(),
             self.part_facilitation(),
             self.part_language(),
             self.part_anti_patterns(),
-            Part(9, "values", "Values and principles in detail", tuple(values)),
+            part("values", values),
             self.part_appendix(),
         ]
         return Guide(
@@ -459,7 +487,11 @@ class GuideBuilder:
             unique = {p.id: p for p in numbered}.values()
             in_order = sorted(unique, key=lambda p: tuple(int(n) for n in p.id.split(".")))
             refs = "; ".join(self._practice_reference(p) for p in in_order)
-            blocks.append(Paragraph(f"**Practices** {refs} (in the checklists of Part 3)."))
+            blocks.append(
+                Paragraph(
+                    f"**Practices** {refs} (in the checklists of Part {PART_NUMBER['process']})."
+                )
+            )
         else:
             blocks.append(
                 Callout(
@@ -490,7 +522,7 @@ class GuideBuilder:
         return blocks
 
     def part_why(self) -> Part:
-        """Part 1: why blameless, in the organisation's words."""
+        """Why blameless, in the organisation's words."""
         org = self.config.organisation.name
         blocks: list[Block] = [
             Paragraph(
@@ -517,12 +549,13 @@ class GuideBuilder:
                 f"This guide is built from {self.possessive} own core values and leadership "
                 "principles. Each practice they add is printed once, in the checklist of the "
                 "stage where it is done, and numbered by that stage: Practice 6.2 is the second "
-                "one in stage 6, the review meeting. Part 9 shows which words of each value "
+                f"one in stage 6, the review meeting. Part {PART_NUMBER['values']} shows which "
+                "words of each value "
                 "every practice comes from."
             ),
         ]
         blocks += self._quick_start()
-        return Part(1, "why-blameless", "Why blameless", tuple(blocks))
+        return part("why-blameless", blocks)
 
     def _deadline(self, days: int) -> str:
         unit = self.days if days != 1 else self.days.rstrip("s")
@@ -551,37 +584,42 @@ class GuideBuilder:
         org = self.config.organisation.name
         first = self.config.severities[0] if self.config.severities else None
         draft = f" within {self._deadline(first.draft_due_days)} for {first.name}" if first else ""
+        # "{part_process}" and the like become the parts' numbers in this guide.
         lines: dict[Role, tuple[str, ...]] = {
             Role.INCIDENT_COMMANDER: (
                 "When the incident is resolved, open the postmortem before the incident channel "
-                "closes (Part 3, Trigger).",
-                "Hand over the incident record and explain what was known when (Part 3).",
+                "closes (Part {part_process}, Trigger).",
+                "Hand over the incident record and explain what was known when "
+                "(Part {part_process}).",
             ),
             Role.OWNER: (
-                f"Gather the timeline first, then talk with the people involved, then write the "
-                f"draft{draft} (Part 3).",
-                "Use the template of Part 5; write about conditions, not people (Part 7).",
+                "Gather the timeline first, then talk with the people involved, then write the "
+                "draft" + draft.replace("{", "{{").replace("}", "}}") + " (Part {part_process}).",
+                "Use the template of Part {part_template}; write about conditions, not people "
+                "(Part {part_language}).",
             ),
             Role.FACILITATOR: (
                 "Talk first with the people most likely to be blamed, and open the review with "
-                "the commitment and its limit (Part 6).",
-                "Keep the timeline before any fix, and ask how, not why (Part 6).",
+                "the commitment and its limit (Part {part_facilitation}).",
+                "Keep the timeline before any fix, and ask how, not why "
+                "(Part {part_facilitation}).",
             ),
             Role.PARTICIPANTS: (
                 "Add your part of the timeline and say what you knew at the time; you are never "
-                "asked to defend it (Part 4).",
+                "asked to defend it (Part {part_roles}).",
             ),
             Role.REVIEWER: (
-                "Check the draft against the template and the language of Part 7, then approve "
-                "it or ask for changes (Part 3, Review).",
+                "Check the draft against the template and the language of Part {part_language}, "
+                "then approve it or ask for changes (Part {part_process}, Review).",
             ),
             Role.ACTION_OWNER: (
-                "Take one action item for your team, keep its status current, and close it or "
-                "say why it was dropped (Part 3, Follow through).",
+                "Take one action item for your team, word it as a change to the system, keep its "
+                "status current, and close it, or record the risk accepted and why "
+                "(Part {part_action_items}).",
             ),
             Role.SPONSOR: (
-                f"Name the {self.role(Role.OWNER)}, speak last in the review, fund the action "
-                f"items, and answer 'who is responsible?' with the system and the role (Part 4).",
+                "Name the {owner}, speak last in the review, fund the action items, and answer "
+                "'who is responsible?' with the system and the role (Part {part_roles}).",
             ),
         }
         return [
@@ -592,13 +630,16 @@ class GuideBuilder:
             ),
             Table(
                 ("Role", "What you do"),
-                tuple((f"**{self.role(role)}**", " ".join(items)) for role, items in lines.items()),
+                tuple(
+                    (f"**{self.role(role)}**", " ".join(self.fill(i) for i in items))
+                    for role, items in lines.items()
+                ),
                 css="quick",
             ),
         ]
 
     def part_when(self) -> Part:
-        """Part 2: when a postmortem is required, by severity, and how to waive one."""
+        """When a postmortem is required, by severity, and how to waive one."""
         cfg = self.config
         org = cfg.organisation.name
         rows = []
@@ -707,7 +748,7 @@ class GuideBuilder:
             if cfg.waivers.reasons:
                 reasons = " ".join(r.strip() for r in cfg.waivers.reasons)
                 blocks.append(Paragraph(f"**Accepted reasons:** {reasons}"))
-        return Part(2, "when-required", "When a postmortem is required", tuple(blocks))
+        return part("when-required", blocks)
 
     def _target(self, stage: Stage, s: Severity) -> str:
         light = s.review is ReviewLevel.LIGHT
@@ -766,7 +807,7 @@ class GuideBuilder:
         return table
 
     def part_process(self) -> Part:
-        """Part 3: the process, stage by stage: one table of time targets, then checklists."""
+        """The process, stage by stage: one table of time targets, then checklists."""
         raci = self._raci()
         overview = []
         for number, stage in enumerate(Stage, start=1):
@@ -803,27 +844,59 @@ class GuideBuilder:
             checklist = [self.fill(c) for c in data["checklist"]]
             checklist += [self._practice_item(p) for p in self.practices if self.home(p) is stage]
             blocks.append(Items(tuple(checklist), style="checklist"))
-        actions = self.content["action_items"]
         blocks += [
-            Heading("Action items", "action-items"),
-            Items(tuple(actions["types"]), label="Four kinds"),
-            Table(
-                ("Instead of", "Write"),
-                tuple((p["bad"], p["good"]) for p in actions["pairs"]),
-                css="pairs",
-            ),
-            Items(tuple(actions["notes"])),
             Heading("Measuring the practice", "measures"),
             Paragraph(
                 f"The {self.role(Role.SPONSOR)} reports these at each "
                 f"{self.config.process.periodic_review} review:"
             ),
-            Items(tuple(self.content["measures"])),
+            Items(tuple(self.fill(m) for m in self.content["measures"])),
         ]
-        return Part(3, "process", "The process, stage by stage", tuple(blocks))
+        return part("process", blocks)
+
+    def part_action_items(self) -> Part:
+        """Action items: their kinds, their wording, the completion target, approvals, risk."""
+        actions = self.content["action_items"]
+        follow = list(Stage).index(Stage.FOLLOW_THROUGH) + 1
+        blocks: list[Block] = [
+            Paragraph(self.fill(actions["purpose"])),
+            Items(tuple(self.fill(t) for t in actions["types"]), label="Six kinds"),
+            Table(
+                ("Instead of", "Write"),
+                tuple((p["bad"], p["good"]) for p in actions["pairs"]),
+                css="pairs",
+            ),
+            Paragraph(f"**The completion target.** {self._completion_target()}"),
+            *(Paragraph(self.fill(text)) for text in actions["notes"]),
+        ]
+        ids = [p.id for p in self.practices if self.home(p) is Stage.FOLLOW_THROUGH]
+        if ids:
+            blocks.append(
+                Paragraph(
+                    f"{self.possessive} values add Practice{'s' if len(ids) > 1 else ''} "
+                    f"{_and(ids)}, in the checklist of stage {follow}, "
+                    f"{Stage.FOLLOW_THROUGH.label}."
+                )
+            )
+        return part("action-items", blocks)
+
+    def _completion_target(self) -> str:
+        """When action items are due, by severity, and the share to close on time."""
+        by_days: dict[int, list[str]] = {}
+        for s in self.config.severities:
+            by_days.setdefault(s.action_due_days, []).append(s.name)
+        due = "; ".join(f"{_and(names)}, {self._deadline(days)}" for days, names in by_days.items())
+        process = self.config.process
+        return (
+            "Each item is due on the date the review gives it, and no later than this after the "
+            f"incident is resolved: {due}. At least {process.action_items_on_time}% of items are "
+            f"done by their due date; the {self.role(Role.SPONSOR)} reports the figure at each "
+            f"{process.periodic_review} review, and re-plans an overdue item with its "
+            f"{self.role(Role.ACTION_OWNER)} (a new date and the reason), never silently."
+        )
 
     def part_roles(self) -> Part:
-        """Part 4: roles and responsibilities, with the responsibility (RACI) table."""
+        """Roles and responsibilities, with the responsibility (RACI) table."""
         raci = self._raci()
         rows = []
         for role in Role:
@@ -846,10 +919,10 @@ class GuideBuilder:
             ),
             Table(header, raci_rows, css="raci"),
         ]
-        return Part(4, "roles", "Roles and responsibilities", tuple(blocks))
+        return part("roles", blocks)
 
     def part_template(self) -> Part:
-        """Part 5: the template, exactly as `nofault new` writes it."""
+        """The template, exactly as `nofault new` writes it."""
         template: tuple[TemplateSection, ...] = self.config.postmortem_template
         for s in template:
             if s.heading and heading_kind(s.heading) is not s.kind:
@@ -867,7 +940,7 @@ class GuideBuilder:
             Table(("Section", "What belongs in it", "Light"), rows, css="template"),
         ]
         blocks += self._worked_example(template)
-        return Part(5, "template", "The postmortem template", tuple(blocks))
+        return part("template", blocks)
 
     def _template_file(self) -> list[Block]:
         """The template exactly as `nofault new` writes it, and how to make it do so."""
@@ -950,7 +1023,7 @@ class GuideBuilder:
         )
 
     def part_facilitation(self) -> Part:
-        """Part 6: facilitation: opening, questions, responding to blame, closing."""
+        """Facilitation: opening, questions, responding to blame, closing."""
         f = self.content["facilitation"]
         meeting = self.config.meeting
         length = meeting.length_minutes
@@ -974,7 +1047,10 @@ class GuideBuilder:
             Items(tuple(self.content["analysis"])),
             Heading("Questions that keep a review blameless", "questions"),
             Items(tuple(f["questions"])),
-            Paragraph("Each value's own questions are printed with the value, in Part 9."),
+            Paragraph(
+                "Each value's own questions are printed with the value, in "
+                f"Part {PART_NUMBER['values']}."
+            ),
             Heading("When blame appears", "responding-to-blame"),
             Table(
                 ("When", "Respond"),
@@ -986,10 +1062,10 @@ class GuideBuilder:
             Heading("Closing the meeting", "closing"),
             Items(tuple(self.fill(t) for t in f["closing"]), style="numbered"),
         ]
-        return Part(6, "facilitation", "Facilitation", tuple(blocks))
+        return part("facilitation", blocks)
 
     def part_language(self) -> Part:
-        """Part 7: blameless language, generated from the blame rule pack."""
+        """Blameless language, generated from the blame rule pack."""
         rules = [r for r in self.rules if r.category is Category.BLAME]
         blocks: list[Block] = [
             Paragraph(
@@ -1027,7 +1103,7 @@ class GuideBuilder:
             blocks.append(
                 Table(("What to avoid", "Instead of", "Write"), tuple(rows), css="language")
             )
-        return Part(7, "language", "Blameless language", tuple(blocks))
+        return part("language", blocks)
 
     def _rules_for(self, categories: Iterable[str], codes: Iterable[str]) -> list[Rule]:
         wanted = set(categories)
@@ -1035,7 +1111,7 @@ class GuideBuilder:
         return [r for r in self.rules if r.category.value in wanted or r.code in codes]
 
     def part_anti_patterns(self) -> Part:
-        """Part 8: the four anti-patterns, their signs and how nofault detects each."""
+        """The four anti-patterns, their signs and how nofault detects each."""
         rows = []
         missing: list[str] = []
         for ap in self.content["anti_patterns"]:
@@ -1061,7 +1137,7 @@ class GuideBuilder:
                     "when it is."
                 )
             )
-        return Part(8, "anti-patterns", "Anti-patterns", tuple(blocks))
+        return part("anti-patterns", blocks)
 
     def part_appendix(self) -> Part:
         """The appendix: traceability, the template file, and the rule codes."""
@@ -1071,7 +1147,7 @@ class GuideBuilder:
             *self._template_file(),
             *self._rule_codes(),
         ]
-        return Part(10, "appendix", "Appendix", tuple(blocks))
+        return part("appendix", blocks)
 
     def _rule_codes(self) -> list[Block]:
         """The appendix: each check's code, what it looks for, and the part it belongs to."""
@@ -1120,7 +1196,8 @@ class GuideBuilder:
         blocks: list[Block] = [
             Paragraph(
                 "Each core value and leadership principle, the stages and roles it "
-                "shaped, and the practices it added (numbered by stage, in Part 3). " + summary
+                "shaped, and the practices it added (numbered by stage, in "
+                f"Part {PART_NUMBER['process']}). " + summary
             ),
             Table(
                 ("", "Value or principle", "Read as", "Stages", "Roles", "Practices"),

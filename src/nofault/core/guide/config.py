@@ -147,6 +147,7 @@ class Process(_Settings):
     follow_up_every_days: int = Field(7, ge=1)
     leadership_review: list[str] | None = None  # default: the most severe severity
     periodic_review: str = "quarterly"  # how often light reviews are read together for themes
+    action_items_on_time: int = Field(80, ge=1, le=100)  # the share due items closed on time, %
     # Reasons beyond severity that call for a postmortem.
     triggers: list[str] = Field(
         default_factory=lambda: [

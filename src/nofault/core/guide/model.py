@@ -78,7 +78,7 @@ Block = Heading | Paragraph | Items | Table | Quote | Callout | Code
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """One of the guide's nine parts."""
+    """One of the guide's parts, numbered by its place in the guide."""
 
     number: int
     key: str
@@ -118,6 +118,10 @@ class Guide:
     parts: tuple[Part, ...]
     traces: tuple[Trace, ...]
     warnings: tuple[str, ...] = field(default=())
+
+    def part(self, key: str) -> Part:
+        """The part with this key ("process", "action-items", "appendix"...)."""
+        return next(p for p in self.parts if p.key == key)
 
     @property
     def to_complete(self) -> list[Trace]:
