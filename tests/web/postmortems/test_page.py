@@ -95,3 +95,17 @@ def test_an_outsider_gets_404_for_a_restricted_postmortem() -> None:
     client.force_login(make_user("author"))
     assert client.get(f"/postmortems/{pm.pk}/").status_code == 404
     assert "Send configuration" in _page(owner, pm.pk)
+
+
+def test_the_revisions_page_names_an_items_new_status_in_words() -> None:
+    from nofault.web.postmortems.services import postmortem_action_status_set
+
+    owner = make_user("author")
+    pm = make_postmortem(owner)
+    postmortem_action_status_set(
+        postmortem=pm, actor=owner, key="A1", status="wont_do", reason="Replaced by A2"
+    )
+    client = Client()
+    client.force_login(owner)
+    page = client.get(f"/postmortems/{pm.pk}/revisions/").content.decode()
+    assert "action item A1: Won&#x27;t do" in page and "wont_do" not in page

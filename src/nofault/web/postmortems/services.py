@@ -25,7 +25,7 @@ from nofault.core.template import new_postmortem
 from nofault.web.actions.sync import action_items_sync
 from nofault.web.api_errors import ConflictError, NotAllowedError, ServiceError
 from nofault.web.audit.services import record
-from nofault.web.choices import AuditAction, Role
+from nofault.web.choices import ActionStatusChoices, AuditAction, Role
 from nofault.web.incidents.models import Incident
 from nofault.web.postmortems.linting import MAX_SOURCE_CHARS, LintReport, lint_source
 from nofault.web.postmortems.models import Postmortem, RenderedBody, Revision
@@ -439,7 +439,7 @@ def postmortem_action_status_set(
         actor=actor,
         source=render(doc),
         base_revision=postmortem.revision,
-        message=f"action item {key}: {status}",
+        message=f"action item {key}: {ActionStatusChoices.label(status)}",
     )
 
 
