@@ -59,10 +59,12 @@ def _user(username: str) -> Any:
 
 
 def _system_admin() -> Any:
-    """The actor for commands run from the shell: whoever runs them holds the server."""
+    """The actor for commands run from the shell: whoever runs them holds the server (the
+    audit log names the shell, and the operating system's user who ran the command)."""
     from nofault.web.accounts.models import User
+    from nofault.web.audit.services import SHELL
 
-    return User(username="nofault-cli", role="admin", is_superuser=True)
+    return User(username=SHELL, role="admin", is_superuser=True)
 
 
 def _run(call: Any) -> Any:
@@ -88,7 +90,11 @@ def createadmin(
     password = _read_password(password_file)
     user = _run(
         lambda: services.user_create(
-            username=username, password=password, role="admin", email=email
+            username=username,
+            password=password,
+            role="admin",
+            email=email,
+            actor=_system_admin(),
         )
     )
     stdout.print(f"Created the admin {user.username}. Log in and invite the others from People.")
@@ -123,7 +129,12 @@ def user_add(
     password = _read_password(password_file)
     user = _run(
         lambda: services.user_create(
-            username=username, password=password, role=role, email=email, full_name=full_name
+            username=username,
+            password=password,
+            role=role,
+            email=email,
+            full_name=full_name,
+            actor=_system_admin(),
         )
     )
     stdout.print(f"Added {user.username} ({user.role}).")

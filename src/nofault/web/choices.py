@@ -131,11 +131,17 @@ class AuditAction(ChoiceSet):
     LOGIN_FAILED = "login.failed"
     LOCKOUT = "login.locked_out"
     INVITE = "user.invite"
+    CREATE = "user.create"
+    REACTIVATE = "user.reactivate"
     ROLE_CHANGE = "user.role"
     DEACTIVATE = "user.deactivate"
     PASSWORD_RESET = "user.password_reset"
     TOKEN_CREATE = "token.create"
     TOKEN_REVOKE = "token.revoke"
+    TEAM_CHANGE = "team.change"
+    TEAM_DELETE = "team.delete"
+    RESTRICT = "incident.restrict"
+    UNRESTRICT = "incident.unrestrict"
     MEMBER_ADD = "incident.member_add"
     MEMBER_REMOVE = "incident.member_remove"
     POLICY_CHANGE = "policy.change"
@@ -151,11 +157,17 @@ class AuditAction(ChoiceSet):
         Choice(LOGIN_FAILED, "Failed login", "red"),
         Choice(LOCKOUT, "Locked out", "red"),
         Choice(INVITE, "Invited", "blue"),
+        Choice(CREATE, "Added a person", "blue"),
+        Choice(REACTIVATE, "Reactivated", "blue"),
         Choice(ROLE_CHANGE, "Changed a role", "blue"),
         Choice(DEACTIVATE, "Deactivated", "orange"),
         Choice(PASSWORD_RESET, "Sent a password reset", "grey"),
         Choice(TOKEN_CREATE, "Created an API token", "grey"),
         Choice(TOKEN_REVOKE, "Revoked an API token", "grey"),
+        Choice(TEAM_CHANGE, "Changed a team", "blue"),
+        Choice(TEAM_DELETE, "Deleted a team", "orange"),
+        Choice(RESTRICT, "Restricted an incident", "purple"),
+        Choice(UNRESTRICT, "Lifted an incident's restriction", "purple"),
         Choice(MEMBER_ADD, "Added a member to a restricted incident", "purple"),
         Choice(MEMBER_REMOVE, "Removed a member from a restricted incident", "purple"),
         Choice(POLICY_CHANGE, "Changed the review policy", "blue"),

@@ -10,12 +10,14 @@ from rest_framework.test import APIClient
 from typer.testing import CliRunner
 
 from nofault.cli.main import app as cli
-from nofault.web.accounts.models import User
+from nofault.web.accounts.models import Team, User
 from nofault.web.accounts.services import token_issue
 from nofault.web.audit.models import TARGET_TYPES, AuditEvent
 from nofault.web.choices import AuditAction
 from nofault.web.integrations.models import DeliveryStatus, WebhookDelivery
+from nofault.web.scim.services import scim_token_create
 from tests.web.factories import PASSWORD, SOURCE, make_incident, make_sponsor
+from tests.web.scim.conftest import ScimClient
 
 ADDRESS = "203.0.113.9"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -174,7 +176,7 @@ def test_replays_from_the_page_and_the_shell(admin: Any, unapplied: WebhookDeliv
     WebhookDelivery.objects.filter(pk=unapplied.pk).update(status=DeliveryStatus.UNAPPLIED)
     CliRunner().invoke(cli, ["deliveries", "replay", "--id", str(unapplied.pk)])
     shell = _is(AuditAction.REPLAY, "nofault-cli", ("delivery", str(unapplied.pk)), address="")
-    assert shell.detail == {"deliveries": [unapplied.pk]}
+    assert shell.detail["deliveries"] == [unapplied.pk] and "os_user" in shell.detail
 
 
 def test_a_lockout_under_a_name_with_a_nul_character_is_recorded_not_a_500(
@@ -186,3 +188,112 @@ def test_a_lockout_under_a_name_with_a_nul_character_is_recorded_not_a_500(
     answer = client.post("/accounts/login/", {"username": "alex\x00", "password": PASSWORD})
     assert answer.status_code == 200 and "Too many failed logins" in answer.content.decode()
     assert _last(AuditAction.LOCKOUT).target_id == "alex"
+
+
+def test_people_commands_from_the_shell_name_the_shell_and_who_ran_them(
+    tmp_path: Any, db: Any, smtp: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setenv("LOGNAME", "oncall-ops")  # the operating system's user, as login sets it
+    secret = tmp_path / "password"
+    secret.write_text("harbour-lantern-quiet-47\n")
+    commands = [
+        ["createadmin", "--username", "root", "--password-file", str(secret)],
+        ["user", "add", "kim", "--email", "kim@example.org", "--password-file", str(secret)],
+        ["user", "set-role", "kim", "facilitator"],
+        ["user", "reset", "kim"],
+        ["user", "deactivate", "kim"],
+    ]
+    for command in commands:
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 0, (command, result.output)
+    root, kim = User.objects.get(username="root"), User.objects.get(username="kim")
+    events = AuditEvent.objects.filter(actor_name="nofault-cli").order_by("id")
+    assert [(e.action, e.target_id) for e in events] == [
+        (AuditAction.CREATE, str(root.pk)),
+        (AuditAction.CREATE, str(kim.pk)),
+        (AuditAction.ROLE_CHANGE, str(kim.pk)),
+        (AuditAction.PASSWORD_RESET, str(kim.pk)),
+        (AuditAction.DEACTIVATE, str(kim.pk)),
+    ]
+    assert {(e.detail["os_user"], e.address, e.actor_id) for e in events} == {
+        ("oncall-ops", "", None)
+    }
+    assert events[0].detail["role"] == "admin" and events[1].detail["role"] == "author"
+    # A refused command leaves no event.
+    CliRunner().invoke(cli, ["user", "set-role", "root", "viewer"])  # the last admin
+    assert AuditEvent.objects.filter(actor_name="nofault-cli").count() == 5
+
+
+def test_setting_and_lifting_a_restriction(author: Any, facilitator: Any) -> None:
+    incident = make_incident(author)
+    key, target = incident.key, ("incident", str(incident.pk))
+    api = _api(author)
+    assert (
+        api.patch(f"/api/incidents/{key}/", {"restricted": True}, format="json").status_code == 200
+    )
+    _is(AuditAction.RESTRICT, "alex", target)
+    _client(author).post(f"/incidents/{key}/members/", {"username": facilitator.username})
+    refused = api.patch(f"/api/incidents/{key}/", {"restricted": False}, format="json")
+    assert refused.status_code == 403
+    assert not AuditEvent.objects.filter(action=AuditAction.UNRESTRICT).exists()
+    lifted = _api(facilitator).patch(f"/api/incidents/{key}/", {"restricted": False}, format="json")
+    assert lifted.status_code == 200
+    _is(AuditAction.UNRESTRICT, facilitator.username, target)
+    # Other changes, and saying again what is already so, record nothing.
+    api.patch(f"/api/incidents/{key}/", {"title": "Renamed", "restricted": False}, format="json")
+    assert (
+        AuditEvent.objects.filter(target_type="incident", target_id=str(incident.pk))
+        .filter(action__in=[AuditAction.RESTRICT, AuditAction.UNRESTRICT])
+        .count()
+        == 2
+    )
+
+
+def test_team_changes_on_the_teams_page(admin: Any, author: Any) -> None:
+    page = _client(admin)
+    page.post("/accounts/teams/", {"name": "Payments"})
+    team = Team.objects.get(name="Payments")
+    target = ("team", str(team.pk))
+    assert _is(AuditAction.TEAM_CHANGE, "ada", target).detail == {
+        "added": [], "removed": [], "created": True
+    }  # fmt: skip
+    change = f"/accounts/teams/{team.pk}/"
+    page.post(change, {"action": "add_person", "person": str(author.pk)})
+    assert _is(AuditAction.TEAM_CHANGE, "ada", target).detail == {"added": ["alex"]}
+    page.post(change, {"action": "add_person", "person": str(author.pk)})  # already in: nothing
+    page.post(change, {"action": "rename", "name": "Billing"})
+    assert _is(AuditAction.TEAM_CHANGE, "ada", target).detail == {
+        "added": [], "removed": [], "renamed_from": "Payments"
+    }  # fmt: skip
+    page.post(change, {"action": "remove_person", "person": str(author.pk)})
+    assert _is(AuditAction.TEAM_CHANGE, "ada", target).detail == {"removed": ["alex"]}
+    page.post(change, {"action": "delete"})
+    assert _is(AuditAction.TEAM_DELETE, "ada", target).target_label == "Billing"
+    assert AuditEvent.objects.filter(target_type="team").count() == 5
+
+
+def test_provisioning_by_scim_names_the_client(db: Any, settings: Any) -> None:
+    settings.NOFAULT_SCIM_ROLE_MAP = {"sre-leads": "facilitator"}
+    scim = ScimClient(scim_token_create(name="okta"))
+    body = {"userName": "lee@example.org", "emails": [{"value": "lee@example.org"}]}
+    made = scim.call("post", "Users", body)
+    assert made.status_code == 201
+    pk = made.data["id"]
+    target = ("user", pk)
+    assert _is(AuditAction.CREATE, "scim:okta", target, address="127.0.0.1").detail == {
+        "role": settings.NOFAULT_SCIM_DEFAULT_ROLE
+    }
+    group = scim.call("post", "Groups", {"displayName": "sre-leads", "members": [{"value": pk}]})
+    assert group.status_code == 201
+    team_target = ("team", group.data["id"])
+    assert _is(AuditAction.TEAM_CHANGE, "scim:okta", team_target, "127.0.0.1").detail["added"] == [
+        "lee@example.org"
+    ]
+    role = _is(AuditAction.ROLE_CHANGE, "scim:okta", target, address="127.0.0.1")
+    assert role.detail["to"] == "facilitator"
+    off = {"op": "replace", "value": {"active": False}}
+    assert scim.patch(f"Users/{pk}", off).status_code == 200
+    _is(AuditAction.DEACTIVATE, "scim:okta", target, address="127.0.0.1")
+    on = {"op": "replace", "path": "active", "value": "True"}  # as Entra ID sends it
+    assert scim.patch(f"Users/{pk}", on).status_code == 200
+    _is(AuditAction.REACTIVATE, "scim:okta", target, address="127.0.0.1")

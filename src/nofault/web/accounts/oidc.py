@@ -312,7 +312,10 @@ class OidcBackend(OIDCAuthenticationBackend):
         user.set_unusable_password()
         user.role = oidc.default_role
         user.save(update_fields=["password", "role"])
-        return oidc_user_sync(user=user, claims=claims, oidc=oidc)
+        user = oidc_user_sync(user=user, claims=claims, oidc=oidc)
+        detail = {"via": "single sign-on", "role": user.role}
+        record(user, AuditAction.CREATE, user, detail=detail)
+        return user
 
     def update_user(self, user: User, claims: dict[str, Any]) -> User:
         """An existing account, brought in step with the claims."""

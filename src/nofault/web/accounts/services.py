@@ -53,20 +53,32 @@ def _check_new_account(*, username: str, email: str, role: str) -> None:
 
 
 def user_create(
-    *, username: str, password: str, role: str = Role.VIEWER, email: str = "", full_name: str = ""
+    *,
+    username: str,
+    password: str,
+    role: str = Role.VIEWER,
+    email: str = "",
+    full_name: str = "",
+    actor: Any = None,
 ) -> User:
-    """Create a local account; the password must pass the configured password validators."""
+    """Create a local account; the password must pass the configured password validators.
+
+    With an `actor` (the shell's commands pass theirs) the creation goes to the audit log.
+    """
     _check_new_account(username=username, email=email, role=role)
     first, _, last = full_name.partition(" ")
     candidate = User(username=username, email=email, first_name=first, last_name=last)
     problem = _password_problem(password, candidate)
     if problem:
         raise ServiceError(f"password refused: {problem}", reason="weak_password")
-    user: User = User.objects.create_user(
-        username=username, password=password, email=email, first_name=first, last_name=last
-    )
-    user.role = role
-    user.save(update_fields=["role"])
+    with transaction.atomic():
+        user: User = User.objects.create_user(
+            username=username, password=password, email=email, first_name=first, last_name=last
+        )
+        user.role = role
+        user.save(update_fields=["role"])
+        if actor is not None:
+            record(actor, AuditAction.CREATE, user, detail={"role": role})
     return user
 
 
@@ -143,12 +155,14 @@ def user_provision(
     organisation's identity provider (admins and provisioning clients only)."""
     _require_admin(actor)
     _check_new_account(username=username, email=email, role=role)
-    user: User = User.objects.create_user(
-        username=username, email=email, first_name=first_name[:150], last_name=last_name[:150]
-    )
-    user.set_unusable_password()
-    user.role = role
-    user.save(update_fields=["password", "role"])
+    with transaction.atomic():
+        user: User = User.objects.create_user(
+            username=username, email=email, first_name=first_name[:150], last_name=last_name[:150]
+        )
+        user.set_unusable_password()
+        user.role = role
+        user.save(update_fields=["password", "role"])
+        record(actor, AuditAction.CREATE, user, detail={"role": role})
     return user
 
 
@@ -294,6 +308,7 @@ def team_save(*, actor: Any, name: str, members: list[User], team: Team | None =
     if clash.exists():
         raise ServiceError(f"a team {name} already exists", reason="duplicate", status_code=409)
     old_name = team.name if team else None
+    before = set(team.members.values_list("username", flat=True)) if team else set()
     with transaction.atomic():
         team = team or Team()
         team.name = name
@@ -301,6 +316,17 @@ def team_save(*, actor: Any, name: str, members: list[User], team: Team | None =
         team.members.set(members)
         if old_name is not None and old_name != name:
             _team_services_rename(actor, old_name, name)
+        after = {member.username for member in members}
+        detail: dict[str, Any] = {
+            "added": sorted(after - before),
+            "removed": sorted(before - after),
+        }
+        if old_name is None:
+            detail["created"] = True
+        elif old_name != name:
+            detail["renamed_from"] = old_name
+        if detail["added"] or detail["removed"] or old_name != name:
+            record(actor, AuditAction.TEAM_CHANGE, team, detail=detail)
     return team
 
 
@@ -319,16 +345,23 @@ def team_delete(*, actor: Any, team: Team) -> None:
     _require_admin(actor)
     with transaction.atomic():
         _team_services_rename(actor, team.name, None)
+        record(actor, AuditAction.TEAM_DELETE, ("team", team.pk, team.name))
         team.delete()
 
 
 def team_member_set(*, actor: Any, team: Team, user: User, member: bool) -> Team:
     """Add a person to a team or take them off it (admins only)."""
     _require_admin(actor)
-    if member:
-        team.members.add(user)
-    else:
-        team.members.remove(user)
+    already = team.members.filter(pk=user.pk).exists()
+    if member == already:
+        return team
+    with transaction.atomic():
+        if member:
+            team.members.add(user)
+        else:
+            team.members.remove(user)
+        change = "added" if member else "removed"
+        record(actor, AuditAction.TEAM_CHANGE, team, detail={change: [user.username]})
     return team
 
 

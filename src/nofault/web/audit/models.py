@@ -56,7 +56,7 @@ def pruning() -> Iterator[None]:
 
 
 # What an event can be about: a model's name, or one of the tuples the record calls pass.
-TARGET_TYPES = ("user", "incident", "postmortem", "policy", "guide", "delivery", "export")
+TARGET_TYPES = ("user", "team", "incident", "postmortem", "policy", "guide", "delivery", "export")
 
 
 class AuditEvent(models.Model):
@@ -85,7 +85,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            # Newest first is an index walk, not a sort of every row the filters choose.
+            models.Index(fields=["at", "id"], name="audit_at_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name or '-'} {self.action}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +21,13 @@ SHELL = "nofault-cli"  # the actor's name for commands run on the server
 def _text(value: object, limit: int) -> str:
     # A name typed at the login page reaches here unchecked; PostgreSQL refuses NUL in text.
     return str(value).replace("\x00", "")[:limit]
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in the environment and no passwd entry
+        return ""
 
 
 def _target(target: Target) -> tuple[str, str, str]:
@@ -44,20 +52,25 @@ def record(
     to which target, from which address.
 
     The address is the request's when one is given, else that of the request being answered
-    (empty from the shell or the worker).
+    (empty from the shell or the worker). An event from the shell also names the operating
+    system's user who ran the command (`os_user` in its details).
     """
     kind, ident, label = _target(target)
     known = actor is not None and getattr(actor, "is_authenticated", False)
     name = actor if isinstance(actor, str) else getattr(actor, "username", "") if known else ""
+    actor_id = actor.pk if known and actor.pk else None
+    detail = dict(detail or {})
+    if name == SHELL and actor_id is None:
+        detail.setdefault("os_user", _os_user())
     return AuditEvent.objects.create(
-        actor_id=actor.pk if known and actor.pk else None,
+        actor_id=actor_id,
         actor_name=_text(name, 150),
         action=action,
         target_type=kind,
         target_id=ident,
         target_label=label,
         address=address_of(request) if request is not None else current_address(),
-        detail=detail or {},
+        detail=detail,
     )
 
 

@@ -187,6 +187,7 @@ def incident_update(*, incident: Incident, actor: Any, **changes: Any) -> Incide
     lifting = incident.restricted and changes.get("restricted") is False
     if lifting and not actor.has_role(Role.FACILITATOR):
         raise NotAllowedError("only facilitators and admins can lift a restriction")
+    was_restricted = incident.restricted
     for name, value in changes.items():
         setattr(incident, name, value)
     _check(title=incident.title, severity=incident.severity, status=incident.status)
@@ -199,6 +200,9 @@ def incident_update(*, incident: Incident, actor: Any, **changes: Any) -> Incide
     # caller's transaction, so no savepoint; alone, it is its own transaction.
     with transaction.atomic(savepoint=False):
         incident.save(update_fields=sorted(fields))
+        if bool(incident.restricted) != was_restricted:
+            action = AuditAction.RESTRICT if incident.restricted else AuditAction.UNRESTRICT
+            record(actor, action, incident)
     return incident
 
 

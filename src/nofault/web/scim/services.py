@@ -151,6 +151,7 @@ def scim_person_update(*, actor: Any, user: User, fields: PersonFields) -> User:
         elif fields.active is True and not user.is_active:
             user.is_active = True
             user.save(update_fields=["is_active"])
+            record(actor, AuditAction.REACTIVATE, user)
     return user
 
 
