@@ -142,6 +142,31 @@ def test_passwords_go_through_the_validators_everywhere(admin: Any) -> None:
     assert client.get("/incidents/").status_code == 200  # this session stays
 
 
+def test_no_password_change_for_those_who_sign_in_through_the_provider(
+    admin: Any, author: Any, settings: Any
+) -> None:
+    sso_only = services.user_provision(actor=admin, username="lee", email="lee@example.org")
+    client = Client()
+    client.force_login(sso_only)
+    page = client.get("/accounts/profile/").content.decode()
+    assert 'id="password-form"' not in page and "nofault keeps no password for you" in page
+    post = {"old_password": "", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    refused = client.post("/accounts/profile/password/", post)
+    assert refused.status_code == 403 and "none to change here" in refused.content.decode()
+    sso_only.refresh_from_db()
+    assert not sso_only.has_usable_password()
+    # In SSO-only mode a password is of no use to anyone but a break-glass admin.
+    settings.NOFAULT_SSO_ONLY, settings.NOFAULT_SSO_BREAK_GLASS = True, [admin.username]
+    with_password = Client()
+    with_password.force_login(author)
+    assert "Password login is off" in with_password.get("/accounts/profile/").content.decode()
+    post["old_password"] = PASSWORD
+    assert with_password.post("/accounts/profile/password/", post).status_code == 403
+    glass = Client()
+    glass.force_login(admin)
+    assert 'id="password-form"' in glass.get("/accounts/profile/").content.decode()
+
+
 def test_rotating_and_revoking_ones_api_token(author: Any) -> None:
     old = services.token_issue(user=author)
     client = _client(author)

@@ -56,14 +56,42 @@ class LogoutView(auth_views.LogoutView):
         return oidc.provider_logout_page(request, provider_logout) if provider_logout else response
 
 
+def _password_unchangeable(user: User) -> str | None:
+    """Why the person cannot change a password here, or None when they can."""
+    provider = oidc.config()
+    name = provider.name if provider else "single sign-on"
+    if not user.has_usable_password():
+        return (
+            f"You sign in through {name}: nofault keeps no password for you, so there is "
+            f"none to change here. Change your password at {name}."
+        )
+    if not oidc.password_login_allowed(user.username):
+        return (
+            f"Password login is off: everyone signs in through {name}, so a password "
+            "set here would never be used."
+        )
+    return None
+
+
+def _profile(
+    request: HttpRequest,
+    *,
+    token: str | None = None,
+    form: PasswordChangeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    refusal = _password_unchangeable(request.user)
+    if refusal is None and form is None:
+        form = PasswordChangeForm(request.user)
+    context = {"token": token, "password_form": form, "password_refusal": refusal}
+    return render(request, "accounts/profile.html", context, status=status)
+
+
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    """The person's role, a form to change their password, and their API token."""
-    return render(
-        request,
-        "accounts/profile.html",
-        {"token": None, "password_form": PasswordChangeForm(request.user)},
-    )
+    """The person's role, a form to change their password (unless they sign in through the
+    identity provider), and their API token."""
+    return _profile(request)
 
 
 @login_required
@@ -80,22 +108,21 @@ def token(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Your API token is revoked." if revoked else "You had no token.")
     else:
         key = services.token_issue(user=request.user)
-    return render(
-        request,
-        "accounts/profile.html",
-        {"token": key, "password_form": PasswordChangeForm(request.user)},
-    )
+    return _profile(request, token=key)
 
 
 @login_required
 @require_POST
 def password_change(request: HttpRequest) -> HttpResponse:
-    """Change one's own password (the configured validators apply); this session stays."""
+    """Change one's own password (the configured validators apply); this session stays.
+
+    Refused, with the reason, for someone who signs in only through the identity provider.
+    """
+    if _password_unchangeable(request.user) is not None:
+        return _profile(request, status=403)
     form = PasswordChangeForm(request.user, request.POST)
     if not form.is_valid():
-        return render(
-            request, "accounts/profile.html", {"token": None, "password_form": form}, status=400
-        )
+        return _profile(request, form=form, status=400)
     form.save()
     update_session_auth_hash(request, form.user)
     messages.success(request, "Your password is changed; your other sessions have ended.")
