@@ -420,3 +420,39 @@ def test_the_settings_are_checked_at_start(tmp_path: Any) -> None:
         with pytest.raises(ConfigError, match=named):
             load_config({**base, **wrong})
     assert load_config({"NOFAULT_DATA_DIR": str(tmp_path)}).oidc is None
+
+
+# A team's groups at the provider, and the role and teams each must give in nofault.
+GROUPS_GIVE = [
+    (["sre-leads", "eng-payments"], "facilitator", ["Payments"]),
+    (["eng", "eng-search"], "author", ["Search"]),
+    (["eng", "eng-payments", "eng-search"], "author", ["Payments", "Search"]),
+    ([], "viewer", []),
+    (["nofault-admins", "eng"], "admin", []),
+]
+
+
+def test_a_team_of_thirty_signs_in_for_the_first_time(sso: Relay, admin: Any) -> None:
+    for n in range(30):
+        groups = GROUPS_GIVE[n % len(GROUPS_GIVE)][0]
+        _person(sso.url, f"sub-{n}", email=f"p{n:02d}@acme.example",
+                preferred_username=f"p{n:02d}", groups=groups)  # fmt: skip
+        assert _sign_in(Client(), f"sub-{n}").status_code == 302
+    page = Client()
+    page.force_login(admin)
+    rows = page.get("/accounts/people/").content.decode().split("<tr>")
+    for n in range(30):
+        _, role, teams = GROUPS_GIVE[n % len(GROUPS_GIVE)]
+        row = next(r for r in rows if r.strip().startswith(f"<td>p{n:02d}"))
+        assert f'<option value="{role}" selected>' in row, (n, role)
+        listed = ", ".join(teams) if teams else '<span class="muted">none</span>'
+        assert f"<td>{listed}</td>" in row, (n, row)
+        assert "<td>active</td>" in row and "never" not in row
+    people = User.objects.filter(username__regex=r"^p[0-9]{2}$")
+    created = AuditEvent.objects.filter(action="user.create", target_type="user")
+    assert {e.detail["via"] for e in created} == {"single sign-on"}
+    assert set(created.values_list("actor_id", flat=True)) == set(
+        people.values_list("pk", flat=True)
+    )
+    logins = AuditEvent.objects.filter(action="login", actor__in=people)
+    assert sorted(logins.values_list("actor_name", flat=True)) == [f"p{n:02d}" for n in range(30)]
