@@ -1877,7 +1877,16 @@ def parse_text(
         # nofault's own "What went wrong" and "Analysis" keep their meaning beside a causes
         # section, and prose under them is never read as causes.
         canonical = heading_key(text_of) == heading_key(CANONICAL_HEADINGS[built.kind])
-        if (canonical and causes) or (reading.listed and not _ids_listed(lines, inner)):
+        # The SRE book's lessons ("### What went wrong" under "## Lessons learned") list the
+        # conditions beyond the root cause: they are factors beside the causes section.
+        lessons = (
+            h.level > section_level
+            and built.kind == SectionKind.WENT_WRONG
+            and _parent_kind(sections, index, section_level) == SectionKind.LESSONS
+        )
+        if not lessons and (
+            (canonical and causes) or (reading.listed and not _ids_listed(lines, inner))
+        ):
             continue
         if isinstance(built, AnalysisSection) and built.chains:
             continue
@@ -2013,6 +2022,14 @@ _READ_ONCE = frozenset(
     {SectionKind.SUMMARY, SectionKind.IMPACT, SectionKind.DETECTION, SectionKind.TRIGGER,
      SectionKind.RESOLUTION, SectionKind.COMMUNICATION, SectionKind.LESSONS}
 )  # fmt: skip
+
+
+def _parent_kind(sections: list[Section], index: int, section_level: int) -> SectionKind:
+    """Return the kind of the top-level section a nested section sits in."""
+    for before in range(index - 1, -1, -1):
+        if sections[before].level <= section_level:
+            return sections[before].kind
+    return SectionKind.OTHER
 
 
 def not_postmortem_reason(parsed: ParsedText) -> str:
