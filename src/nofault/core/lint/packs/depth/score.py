@@ -8,16 +8,15 @@ scored on the few parts it is asked for, so a short review can still score well.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from nofault.core.document import ActionItem, Postmortem, ReviewLevel, SectionKind
 from nofault.core.lint.config import LintConfig
 from nofault.core.lint.packs.actions import analysis as act
 from nofault.core.lint.packs.depth import analysis as dep
 from nofault.core.lint.packs.depth import prose
-from nofault.core.lint.packs.depth.analysis import ResponseTimes, response_times
+from nofault.core.lint.packs.depth.analysis import response_times
+from nofault.core.lint.result import DepthScore, ResponseTimes, ScorePart
 
 __all__ = [
     "WEIGHTS",
@@ -43,47 +42,6 @@ WEIGHTS: dict[str, dict[str, float]] = {
         "action quality": 25,
     },
 }  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class ScorePart:
-    """One part of the score: its name, points earned out of its maximum, and why."""
-
-    name: str
-    points: float
-    max: float
-    detail: str
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the part as the JSON output's object."""
-        return {"name": self.name, "points": self.points, "max": self.max, "detail": self.detail}
-
-
-@dataclass(frozen=True, slots=True)
-class DepthScore:
-    """A postmortem's depth score, the bar its severity sets, and the parts that make it."""
-
-    score: int
-    min: int | None
-    parts: tuple[ScorePart, ...]
-    times: ResponseTimes
-    review_level: str = "full"
-    notes: tuple[str, ...] = field(default=())
-
-    @property
-    def passed(self) -> bool:
-        """Tell whether the score reaches the severity's minimum (always, when there is none)."""
-        return self.min is None or self.score >= self.min
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the score in the shape `nofault lint --score` prints and the JSON carries."""
-        return {
-            "score": self.score,
-            "min": self.min,
-            "passed": self.passed,
-            "parts": [p.as_dict() for p in self.parts],
-            "times": self.times.as_dict(),
-        }
 
 
 def min_depth(pm: Postmortem, config: LintConfig) -> int | None:
@@ -151,6 +109,13 @@ def _chains(pm: Postmortem, config: LintConfig) -> tuple[float, str]:
     words = len(narrative.split())
     if dep.has_content(narrative) and words >= 60:
         return 0.7, f"no five-whys chain; {where} of {words} words"
+    if not pm.contributing_factors and prose.reasoning(pm).causes >= prose.CAUSE_FULL:
+        # A narrative write-up reasons in its story's own sections: as much as a causes
+        # section in prose earns, when its sentences explain causes as fully.
+        return 0.7, (
+            f"no five-whys chain and no analysis section; the narrative explains causes in "
+            f"{prose.CAUSE_FULL}+ sentences"
+        )
     return 0.0, "no five-whys chain and no analysis narrative"
 
 
@@ -226,7 +191,18 @@ def _coverage(pm: Postmortem, config: LintConfig, today: date) -> tuple[float, s
     factors = pm.contributing_factors
     items = act.live(pm)
     if not factors:
-        return 0.0, "no contributing factors to address"
+        # A narrative states its causes in sentences, not as a list: its sound actions count
+        # against those (at most half this part; a list of factors lets each be tied).
+        causes = prose.reasoning(pm).causes
+        credible = [a for a in items if not {"vague", "corrects a person"}
+                    & set(act.action_problems(a, pm, config, today))]  # fmt: skip
+        if causes * 2 < prose.CAUSE_FULL or not credible:
+            return 0.0, "no contributing factors to address"
+        return 0.5 * min(len(credible) / 3, 1.0), (
+            f"no list of contributing factors; {_plural(len(credible), 'sound action')} against "
+            f"the causes {_plural(causes, 'sentence')} explain (3 earn half; list the factors "
+            "to tie each)"
+        )
     # A vague item, an approval step or a corrective for a person does not address a factor.
     weak = {"vague", "adds an approval step", "corrects a person"}
     credible = [a for a in items if not weak & set(act.action_problems(a, pm, config, today))]
