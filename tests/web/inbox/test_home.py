@@ -107,3 +107,10 @@ def test_others_drafts_stay_off_my_home(author: Any, viewer: Any, postmortem: An
     home = _home(viewer)
     assert postmortem.incident.key not in home
     assert "No review waits for you" in home and "You have no postmortem in progress" in home
+
+
+def test_counts_past_the_cap_read_99_plus() -> None:
+    from nofault.web.inbox.selectors import COUNT_CAP, InboxCounts
+
+    counts = InboxCounts(reviews=COUNT_CAP, action_items=COUNT_CAP + 1)
+    assert (counts.reviews_text, counts.action_items_text) == ("99", "99+")
