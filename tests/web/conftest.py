@@ -18,6 +18,15 @@ from rest_framework.test import APIClient
 from tests.web.factories import make_incident, make_postmortem, make_user
 
 
+@pytest.fixture(autouse=True)
+def cache_emptied() -> None:
+    """Each test starts with an empty cache: on SQLite the data version rolls back with a
+    test's rows, so another test's figures could be filed under the same version."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def author(db: Any) -> Any:
     """An author."""
