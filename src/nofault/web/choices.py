@@ -152,6 +152,7 @@ class AuditAction(ChoiceSet):
     PUBLISH = "postmortem.publish"
     EXPORT = "postmortem.export"
     REPLAY = "delivery.replay"
+    INTEGRATION_CHANGE = "integration.change"
     CHOICES = (
         Choice(LOGIN, "Logged in", "grey"),
         Choice(LOGIN_FAILED, "Failed login", "red"),
@@ -178,4 +179,5 @@ class AuditAction(ChoiceSet):
         Choice(PUBLISH, "Published", "blue"),
         Choice(EXPORT, "Exported a restricted postmortem", "purple"),
         Choice(REPLAY, "Replayed deliveries", "grey"),
+        Choice(INTEGRATION_CHANGE, "Changed an integration", "purple"),
     )

@@ -1,4 +1,4 @@
-"""What the integrations app stores: webhook deliveries, alert groups' incidents, tracker links."""
+"""What the integrations app stores: deliveries, alert groups, tracker links, saved settings."""
 
 from __future__ import annotations
 
@@ -142,3 +142,36 @@ class TrackerLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracker} {self.ref or self.key} ({self.status})"
+
+
+class IntegrationKind(models.TextChoices):
+    """What an integration does: bring incidents in, track action items, or send messages."""
+
+    SOURCE = "source", "Incident source"
+    TRACKER = "tracker", "Tracker"
+    NOTIFIER = "notifier", "Notifier"
+
+
+class IntegrationSetting(models.Model):
+    """One integration an admin switched on in the app: its settings, encrypted at rest.
+
+    `data` is a Fernet token of the settings' JSON (see `integrations.saved`); nothing else
+    in the row says what a secret is.
+    """
+
+    kind = models.CharField(max_length=20, choices=IntegrationKind.choices)
+    name = models.CharField(max_length=50)
+    data = models.TextField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name"], name="unique_integration_setting")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.name}"
