@@ -141,6 +141,24 @@ def test_restricted_incidents_only_for_members(
     assert secret["marker"] in login(admin).get("/api/coverage").content.decode()
 
 
+def test_the_rates_follow_each_change_at_once(
+    ledger: dict[str, Incident], secret: dict[str, Any], author: Any, facilitator: Any
+) -> None:
+    def states() -> dict[str, int]:
+        return selectors.coverage_summary(user=author).total.states
+
+    assert states()["waived"] == 1 and states()["published"] == 1  # asked twice: kept
+    services.review_waiver_withdraw(incident=ledger["waived"], actor=facilitator)
+    assert "waived" not in states()
+    in_review = ledger["in_review"].postmortem
+    services.postmortem_approve(postmortem=in_review, actor=in_review.reviewers.get())
+    services.postmortem_publish(postmortem=in_review, actor=author)
+    assert states()["published"] == 2 and "in_review" not in states()
+    before = selectors.coverage_summary(user=author).total.total
+    secret["incident"].members.add(author)  # now a member of the restricted incident
+    assert selectors.coverage_summary(user=author).total.total == before + 1
+
+
 def test_ledger_page_and_api(ledger: dict[str, Incident], facilitator: Any, admin: Any) -> None:
     page = login(facilitator).get("/reviews/").content.decode()
     assert 'data-state="missing"' in page and "planned drill" in page and "Waive review" in page
