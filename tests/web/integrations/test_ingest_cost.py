@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_delete
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -24,6 +27,16 @@ from . import burst
 # highest key and id) and reads the review policy in force for its due date.
 CREATE_STATEMENTS = {"postgresql": 10, "sqlite": 12}
 RESOLVE_STATEMENTS = {"postgresql": 7, "sqlite": 7}
+
+
+@contextmanager
+def disconnected(signal: Any, receiver: Any, sender: Any, uid: str) -> Iterator[None]:
+    """The receiver is not called inside the block."""
+    signal.disconnect(receiver, sender=sender, dispatch_uid=uid)
+    try:
+        yield
+    finally:
+        signal.connect(receiver, sender=sender, dispatch_uid=uid)
 
 
 @pytest.fixture
@@ -94,22 +107,38 @@ def test_an_incident_save_keeps_its_search_entry_current(send: Any) -> None:
     assert entry.status == "resolved" and entry.title.startswith(key)
 
 
-@pytest.mark.django_db
-def test_the_account_is_kept_only_after_a_commit(send: Any) -> None:
+def _two_new_incidents(send: Any) -> tuple[int, int]:
+    """The statements of two deliveries that each open an incident, the account existing."""
+    send(burst.delivery(3, resolved=False))  # the webhooks' account exists from here on
     services.system_actor_forget()
-    send(burst.delivery(3, resolved=False))
-    # The test's transaction never commits: a rollback could still take the account away.
-    assert services._system_actor_kept == {}
+    _, first = send(burst.delivery(10, resolved=False))
+    _, second = send(burst.delivery(11, resolved=False))
+    return len(first), len(second)
+
+
+@pytest.mark.django_db
+def test_the_account_is_not_kept_before_a_commit(send: Any) -> None:
+    first, second = _two_new_incidents(send)
+    # The test's transaction never commits (a rollback could take the account away): each
+    # delivery looks the account up.
+    assert second == first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_account_is_kept_once_committed(send: Any) -> None:
+    first, second = _two_new_incidents(send)
+    assert second == first - 1  # the second delivery does not look the account up
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_kept_account_deleted_meanwhile_is_looked_up_again(send: Any) -> None:
     send(burst.delivery(4, resolved=False))
-    kept = services._system_actor_kept[connection.alias][1]
-    assert kept.username == services.SYSTEM_USERNAME
-    User.objects.filter(pk=kept.pk).delete()
-    # As if another process deleted it: this one still holds the account.
-    services._system_actor_kept[connection.alias] = (services.time.monotonic(), kept)
+    kept = User.objects.get(username=services.SYSTEM_USERNAME)
+    # As if another process deleted it: this process is not told.
+    with disconnected(
+        post_delete, services.system_actor_forget, User, "integrations-actor-deleted"
+    ):
+        User.objects.filter(pk=kept.pk).delete()
     answer, _ = send(burst.delivery(5, resolved=False))
     assert answer["status"] == DeliveryStatus.PROCESSED
     assert Incident.objects.get(key=answer["incidents"][0]).created_by.pk != kept.pk
@@ -118,10 +147,17 @@ def test_a_kept_account_deleted_meanwhile_is_looked_up_again(send: Any) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_deleted_account_is_forgotten_at_once(send: Any) -> None:
-    send(burst.delivery(6, resolved=False))
-    assert services._system_actor_kept
+    send(burst.delivery(6, resolved=False))  # the account is kept from here on
     User.objects.get(username=services.SYSTEM_USERNAME).delete()
-    assert services._system_actor_kept == {}
+    answer, statements = send(burst.delivery(12, resolved=False))
+    assert Incident.objects.get(key=answer["incidents"][0]).created_by.username == (
+        services.SYSTEM_USERNAME
+    )
+    User.objects.get(username=services.SYSTEM_USERNAME).delete()
+    services.system_actor_forget()
+    _, forgotten = send(burst.delivery(13, resolved=False))
+    # Created again at once, as when told to forget it: no attempt with the deleted one first.
+    assert len(statements) == len(forgotten)
 
 
 @pytest.mark.django_db

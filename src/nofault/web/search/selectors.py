@@ -17,7 +17,7 @@ from html import escape
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -135,7 +135,9 @@ def _visible(user: Any) -> QuerySet[SearchEntry]:
     """Entries the user may see: those whose incident the incidents app's rule does not hide.
 
     Written as "not one of the hidden incidents" so the database reads the few hidden ids
-    once (a hashed list), rather than joining every matching entry to its incident.
+    once (a hashed list), rather than joining every matching entry to its incident. A
+    postmortem's entry is checked against its own postmortem only: listing every unread
+    draft first read all 100,000 postmortems for each query (150 ms, twice a search).
     """
     rule = visible_incident_filter(user)
     if not rule:  # the rule keeps every incident (admins)
@@ -144,8 +146,8 @@ def _visible(user: Any) -> QuerySet[SearchEntry]:
     entries = SearchEntry.objects.exclude(incident_id__in=hidden)
     drafts = draft_reader_filter(user)
     if drafts is not None:  # drafts the organisation keeps to their participants
-        unread = Postmortem.objects.exclude(drafts).order_by().values("id")
-        entries = entries.exclude(kind="postmortem", object_id__in=unread)
+        readable = Postmortem.objects.filter(drafts, pk=OuterRef("object_id"))
+        entries = entries.filter(~Q(kind="postmortem") | Exists(readable))
     return entries
 
 
@@ -217,7 +219,7 @@ def _matching(qs: QuerySet[SearchEntry], query: str) -> QuerySet[SearchEntry] | 
 # sized from how many matched per day so far, so a common word stops after a few weeks and
 # a rare one reads all its matches in a few steps (after `MAX_WINDOWS`, everything older).
 FIRST_WINDOW_DAYS = 30
-MAX_WINDOWS = 4
+MAX_WINDOWS = 7
 
 
 def _recent_ids(matched: QuerySet[SearchEntry], *, limit: int) -> list[int]:
@@ -243,7 +245,14 @@ def _recent_ids(matched: QuerySet[SearchEntry], *, limit: int) -> list[int]:
         if len(ids) >= limit or older is None:
             break
         covered = max(1, (today - older).days)
-        days = covered * 8 if not ids else (limit - len(ids)) * covered * 5 // (len(ids) * 4) + 1
+        # None yet: look eight times as far back. Some: as far back as their rate says, at
+        # most the stretch covered so far (recent incidents have few postmortems yet, so
+        # the first rate undercounts the older ones: 65 in 30 days, then 7,630 in 540).
+        days = (
+            covered * 8
+            if not ids
+            else min((limit - len(ids)) * covered * 5 // (len(ids) * 4) + 1, covered)
+        )
         newer = older
         older = None if step + 1 == MAX_WINDOWS else older - timedelta(days=min(days, 36_500))
     return ids
