@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from nofault.cli.lint_cache import LintCache, code_fingerprint
+from nofault.cli.lint_cache import LintCache, code_fingerprint, settings
 from nofault.cli.main import app
 from nofault.core.lint.config import LintConfig
 from nofault.core.lint.engine import lint
@@ -116,8 +118,8 @@ def test_unreadable_entries_are_linted_again(repo: Path) -> None:
 
 
 def test_code_version_and_day_are_in_the_key(tmp_path: Path) -> None:
-    config = LintConfig()
-    result = lint(BLAMEFUL.encode(), path="pm.md", config=config)
+    config = settings(None, "()")
+    result = lint(BLAMEFUL.encode(), path="pm.md", config=LintConfig())
     kept = LintCache(tmp_path, today=date(2026, 3, 1), fingerprint="code-a")
     key = kept.key(BLAMEFUL.encode(), "pm.md", config)
     kept.put("pm.md", config, key, result)
@@ -128,6 +130,14 @@ def test_code_version_and_day_are_in_the_key(tmp_path: Path) -> None:
         LintCache(tmp_path, today=date(2026, 3, 2), fingerprint="code-a"),
     ):
         assert other.get("pm.md", config, other.key(BLAMEFUL.encode(), "pm.md", config)) is None
+    # Other rule options on the command line, or another configuration file, miss too.
+    toml = tmp_path / ".nofault.toml"
+    toml.write_text('fail-level = "error"\n', encoding="utf-8")
+    for other_settings in (settings(None, "(['blame'], None, False)"), settings(toml, "()")):
+        assert (
+            kept.get("pm.md", other_settings, kept.key(BLAMEFUL.encode(), "pm.md", other_settings))
+            is None
+        )
 
 
 def test_fingerprint_follows_the_code_and_the_version(tmp_path: Path) -> None:
@@ -158,3 +168,24 @@ def test_parallel_lint_gives_the_serial_findings_in_order(tmp_path: Path) -> Non
     files = json.loads(parallel[1])["files"]
     assert [f["path"] for f in files] == sorted(f["path"] for f in files)
     assert files == json.loads(serial[1])["files"]
+
+
+def test_a_re_lint_the_cache_answers_loads_no_linter(repo: Path) -> None:
+    heavy = ("nofault.core.lint.engine", "nofault.core.lint.config", "markdown_it", "rich.console")
+    program = (
+        "import sys\nfrom nofault.cli.main import app\n"
+        "try:\n    app(['lint', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+        f"print('loaded:', *(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    target = str(repo / "postmortems" / "checkout.md")
+
+    def run() -> tuple[str, str]:
+        out = subprocess.run([sys.executable, "-c", program, target], cwd=repo,
+                             capture_output=True, text=True, check=True).stdout  # fmt: skip
+        findings, _, loaded = out.rpartition("loaded:")
+        return findings, loaded.strip()
+
+    cold, warm = run(), run()
+    assert "BLM" in cold[0] and warm[0] == cold[0]
+    assert "nofault.core.lint.engine" in cold[1]
+    assert warm[1] == ""

@@ -1,10 +1,14 @@
 """The lint cache: a file's findings kept under what decides them, so re-linting costs little.
 
 An entry holds one file's result and the key it was computed under: a hash of the file's
-bytes, its path, the whole configuration that applied, the nofault version, a fingerprint of
-the linter's code and rule packs (every file under nofault/core, by size and modification
-time), and today's date (overdue actions and other date checks depend on it). Anything that
-could change the findings changes the key, so an entry is either exactly right or a miss.
+bytes, its path, the bytes of the configuration file that applied (and, when that file
+names a guide, the whole configuration it gives), the command line's rule options, the
+nofault version, a fingerprint of the linter's code and rule packs (every file under
+nofault/core, by size and modification time), and today's date (overdue actions and other
+date checks depend on it). Anything that could change the findings changes the key, so an
+entry is either exactly right or a miss. The key needs no parsed configuration and the
+entry no linter, so a re-lint that every entry answers loads neither (`nofault lint` then
+costs about what Python and Typer cost to start).
 
 There is one entry per file and configuration (the newest result replaces the older), so the
 cache does not grow with each edit. Entries are JSON, written to a temporary file and renamed
@@ -18,17 +22,14 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import nofault
 from nofault.__about__ import __version__
-from nofault.core.lint.config import LintConfig
-from nofault.core.lint.engine import Finding, LintResult
-from nofault.core.lint.packs.depth.analysis import ResponseTimes
-from nofault.core.lint.packs.depth.score import DepthScore, ScorePart
+from nofault.core.lint.result import DepthScore, Finding, LintResult, ResponseTimes, ScorePart
 
 CACHE_DIR_NAME = ".nofault_cache"
 _FINDING_FIELDS = [f.name for f in fields(Finding)]
@@ -49,6 +50,31 @@ def code_fingerprint(core: Path | None = None, version: str = __version__) -> st
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class Settings:
+    """What, besides a file's bytes and path, decides its findings, as the cache reads it.
+
+    `scope` names the entry (the configuration file and the command line's rule options),
+    so an edited file or configuration replaces its entry; `digest` adds the
+    configuration's bytes (and what a guide makes of them).
+    """
+
+    scope: str
+    digest: str
+
+
+def settings(source: Path | None, options: str, derived: str = "") -> Settings:
+    """Return the settings for a configuration file (None: the defaults) and rule options.
+
+    `derived` is the configuration built from the file when the file alone does not decide
+    it (a configuration that names a guide); `options` are the command line's rule options.
+    """
+    scope = f"{source}\0{options}"
+    body = b"" if source is None else source.read_bytes()
+    digest = hashlib.sha256(body + b"\0" + derived.encode()).hexdigest()
+    return Settings(scope, digest)
+
+
 class LintCache:
     """Lint results on disk, keyed by everything that decides them."""
 
@@ -59,33 +85,33 @@ class LintCache:
         self._base = f"{fingerprint or code_fingerprint()}:{(today or date.today()).isoformat()}"
         self._ready = False
 
-    def key(self, data: bytes, path: str, config: LintConfig) -> str:
-        """Return the key of a file's result under a configuration."""
+    def key(self, data: bytes, path: str, settings: Settings) -> str:
+        """Return the key of a file's result under some settings."""
         digest = hashlib.sha256(self._base.encode())
-        digest.update(config.model_dump_json().encode())
+        digest.update(f"{settings.scope}\0{settings.digest}\0".encode("utf-8", "surrogateescape"))
         digest.update(path.encode("utf-8", "surrogateescape") + b"\0")
         digest.update(data)
         return digest.hexdigest()
 
-    def _entry(self, path: str, config: LintConfig) -> Path:
+    def _entry(self, path: str, settings: Settings) -> Path:
         name = hashlib.sha256(
-            path.encode("utf-8", "surrogateescape") + b"\0" + config.model_dump_json().encode()
+            f"{path}\0{settings.scope}".encode("utf-8", "surrogateescape")
         ).hexdigest()
         return self.folder / name[:2] / f"{name[2:]}.json"
 
-    def get(self, path: str, config: LintConfig, key: str) -> LintResult | None:
+    def get(self, path: str, settings: Settings, key: str) -> LintResult | None:
         """Return the kept result when its key matches, else None."""
         try:
-            entry = json.loads(self._entry(path, config).read_bytes())
+            entry = json.loads(self._entry(path, settings).read_bytes())
             if entry.get("key") != key:
                 return None
             return _result_from(path, entry["result"])
         except (OSError, ValueError, KeyError, TypeError):
             return None  # absent, unreadable or of another shape: lint again
 
-    def put(self, path: str, config: LintConfig, key: str, result: LintResult) -> None:
+    def put(self, path: str, settings: Settings, key: str, result: LintResult) -> None:
         """Keep a result; a cache that cannot be written is left alone (linting goes on)."""
-        target = self._entry(path, config)
+        target = self._entry(path, settings)
         try:
             self._prepare()
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -9,25 +9,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.markup import escape
 
-from nofault.cli.console import fail, stderr, stdout
-from nofault.cli.lint_cache import CACHE_DIR_NAME, LintCache
+from nofault.cli.lint_cache import CACHE_DIR_NAME, LintCache, Settings, settings
 from nofault.cli.main import ExitCode, app
-from nofault.core.lint.config import (
-    ConfigError,
-    LintConfig,
-    deprecated_selected,
-    discover_config,
-    load_config_file,
-    validate_rule_keys,
-)
-from nofault.core.lint.engine import LintResult, lint
-from nofault.core.lint.registry import all_rules
-from nofault.core.lint.report import summary, to_github, to_gitlab, to_json, to_sarif
+from nofault.core.lint.config_files import ConfigError, find_config, read_toml
+from nofault.core.lint.result import LintResult
 from nofault.core.lint.rule import Level
+
+if TYPE_CHECKING:
+    from nofault.core.lint.config import LintConfig
+
+# What `nofault lint FILE` imports depends on whether the cache answers: a re-lint of
+# unchanged files reads the kept results with the modules above (no configuration model,
+# no parser, no rule packs, no Rich unless the output is a terminal); the linter, the
+# configuration and Rich are imported inside the functions that need them.
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 _SKIP_DIRS = {
@@ -73,6 +71,25 @@ def _excluded(path: Path, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatch(text, p) or fnmatch.fnmatch(path.name, p) for p in patterns)
 
 
+def _to_terminal() -> bool:
+    """Tell whether stdout is a terminal as Rich sees it, asking Rich only when it could be."""
+    try:
+        tty = sys.stdout.isatty()
+    except ValueError:  # closed
+        tty = False
+    if not tty and "TTY_COMPATIBLE" not in os.environ and "FORCE_COLOR" not in os.environ:
+        return False
+    from nofault.cli.console import stdout
+
+    return stdout.is_terminal
+
+
+def _fail(message: str) -> None:
+    from nofault.cli.console import fail
+
+    fail(message)
+
+
 def _print_text(results: list[LintResult], show_score: bool) -> None:
     """Print findings, scores and a summary: coloured on a terminal, plain text otherwise.
 
@@ -96,6 +113,8 @@ def _print_text(results: list[LintResult], show_score: bool) -> None:
             for part in score.parts:
                 text = f"    {part.name:<18} {part.points:>5.1f}/{part.max:<5.1f} {part.detail}"
                 lines.append([(text, "")])
+    from nofault.core.lint.report import summary
+
     s = summary(results)
     plural = "s" * (s["files"] != 1)
     if s["findings"]:
@@ -104,7 +123,11 @@ def _print_text(results: list[LintResult], show_score: bool) -> None:
         lines.append([(f"{found} in {s['files_with_findings']} of {s['files']} file{plural}.", "")])
     else:
         lines.append([(f"All clear: {s['files']} file{plural}, no findings.", "")])
-    if stdout.is_terminal:
+    if _to_terminal():
+        from rich.markup import escape
+
+        from nofault.cli.console import stdout
+
         styled = (
             "".join(f"[{style}]{escape(t)}[/]" if style and t else escape(t) for t, style in line)
             for line in lines
@@ -163,30 +186,22 @@ def lint_command(
     or unreadable input.
     """
     select_keys, ignore_keys = _split(select), _split(ignore)
-    named = [*(select_keys or []), *(ignore_keys or [])]
-    unknown = validate_rule_keys(named, all_rules()) if named else []
-    if unknown:
-        fail(f"--select/--ignore name no rule: {', '.join(unknown)} (see `nofault rules`)")
-        raise typer.Exit(ExitCode.USAGE)
-    try:
-        fixed = load_config_file(config_file) if config_file else None
-        options = _Options(select_keys, ignore_keys, stdin_filename, preview, not no_cache, jobs)
-        results = _lint_all(paths, fixed, options)
-    except ConfigError as exc:
-        fail(str(exc))
-        raise typer.Exit(ExitCode.USAGE) from exc
-    except _InputError as exc:
-        fail(str(exc))
-        raise typer.Exit(ExitCode.USAGE) from exc
+    options = _Options(select_keys, ignore_keys, stdin_filename, preview, not no_cache, jobs)
+    fixed: LintConfig | None = None
+    results = _kept_results(paths, options) if config_file is None else None
+    if results is None:
+        fixed, results = _lint_command_run(paths, config_file, options)
+
+    from nofault.core.lint import report
 
     if output_format is OutputFormat.JSON:
-        typer.echo(to_json(results))
+        typer.echo(report.to_json(results))
     elif output_format is OutputFormat.SARIF:
-        typer.echo(to_sarif(results))
+        typer.echo(report.to_sarif(results))
     elif output_format is OutputFormat.GITHUB:
-        typer.echo(to_github(results), nl=False)
+        typer.echo(report.to_github(results), nl=False)
     elif output_format is OutputFormat.GITLAB:
-        typer.echo(to_gitlab(results), nl=False)
+        typer.echo(report.to_gitlab(results), nl=False)
     else:
         _print_text(results, score)
 
@@ -194,6 +209,26 @@ def lint_command(
     failing = any(Level(f.level).rank >= threshold.rank for r in results for f in r.findings)
     below_min = any(r.score is not None and not r.score.passed for r in results)
     raise typer.Exit(ExitCode.FINDINGS if failing or below_min else ExitCode.OK)
+
+
+def _lint_command_run(
+    paths: list[str], config_file: Path | None, options: _Options
+) -> tuple[LintConfig | None, list[LintResult]]:
+    """Check the options, load the configuration and lint (the cache answering what it can)."""
+    from nofault.core.lint.config import load_config_file, validate_rule_keys
+    from nofault.core.lint.registry import all_rules
+
+    named = [*(options.select or []), *(options.ignore or [])]
+    unknown = validate_rule_keys(named, all_rules()) if named else []
+    if unknown:
+        _fail(f"--select/--ignore name no rule: {', '.join(unknown)} (see `nofault rules`)")
+        raise typer.Exit(ExitCode.USAGE)
+    try:
+        fixed = load_config_file(config_file) if config_file else None
+        return fixed, _lint_all(paths, fixed, options)
+    except (ConfigError, _InputError) as exc:
+        _fail(str(exc))
+        raise typer.Exit(ExitCode.USAGE) from exc
 
 
 class _InputError(Exception):
@@ -204,6 +239,12 @@ def _warn_deprecated(config: LintConfig, warned: set[str]) -> None:
     """Print one warning for each deprecated rule a selection names (once per run)."""
     if not (config.select or config.cli_select or any(config.rules.values())):
         return  # nothing is selected by name: no need to load the rules to look
+    from rich.markup import escape
+
+    from nofault.cli.console import stderr
+    from nofault.core.lint.config import deprecated_selected
+    from nofault.core.lint.registry import all_rules
+
     for key, rule in deprecated_selected(config, all_rules()):
         if rule.code not in warned:
             warned.add(rule.code)
@@ -231,37 +272,45 @@ class _Job:
     name: str
     data: bytes
     config: LintConfig
-    cacheable: bool = True
+    settings: Settings | None = None  # what the cache keys it by; None: not kept (stdin)
+
+
+def _rule_options(options: _Options) -> str:
+    """Return the command line's rule options as the cache keys them."""
+    return repr((options.select, options.ignore, options.preview))
 
 
 def _collect(paths: list[str], fixed: LintConfig | None, options: _Options) -> list[_Job]:
     """Read every input, in the order given (folders sorted), with its configuration."""
-    configs: dict[Path, LintConfig] = {}
+    from nofault.core.lint.config import LintConfig, load_config_file
+
+    configs: dict[Path, tuple[LintConfig, Settings]] = {}
     warned: set[str] = set()
 
-    def config_for(path: Path) -> LintConfig:
-        base = fixed
-        if base is None:
-            folder = path.parent.resolve()
-            if folder not in configs:
-                configs[folder] = discover_config(path)
-            base = configs[folder]
-        config = base.with_cli(
-            select=options.select, ignore=options.ignore, preview=options.preview
-        )
-        _warn_deprecated(config, warned)
-        return config
+    def config_for(path: Path) -> tuple[LintConfig, Settings]:
+        folder = path.parent.resolve()
+        if folder not in configs:
+            source = Path(fixed.source) if fixed and fixed.source else find_config(folder)
+            base = fixed or (load_config_file(source) if source else LintConfig())
+            config = base.with_cli(
+                select=options.select, ignore=options.ignore, preview=options.preview
+            )
+            # A guide's headings and settings are not in the file's bytes: key by what they give.
+            derived = base.model_dump_json() if base.guide else ""
+            configs[folder] = (config, settings(source, _rule_options(options), derived))
+        _warn_deprecated(configs[folder][0], warned)
+        return configs[folder]
 
     jobs = []
     for raw in paths:
         if raw == "-":
             name = options.stdin_filename or "-"
-            config = config_for(Path(name if options.stdin_filename else "x"))
-            jobs.append(_Job(name, sys.stdin.buffer.read(), config, cacheable=False))
+            config, _ = config_for(Path(name if options.stdin_filename else "x"))
+            jobs.append(_Job(name, sys.stdin.buffer.read(), config))
             continue
         path = Path(raw)
         if path.is_dir():
-            exclude = (fixed or discover_config(path / "x")).exclude
+            exclude = config_for(path / "x")[0].exclude
             files = list(iter_markdown_files(path, exclude))
         elif path.is_file():
             files = [path]
@@ -272,18 +321,90 @@ def _collect(paths: list[str], fixed: LintConfig | None, options: _Options) -> l
                 data = file.read_bytes()
             except OSError as exc:
                 raise _InputError(f"{file}: cannot read: {exc.strerror}") from exc
-            jobs.append(_Job(str(file), data, config_for(file)))
+            jobs.append(_Job(str(file), data, *config_for(file)))
     return jobs
 
 
-def cache_folder(config: LintConfig) -> Path:
-    """Return where results linted under a configuration are kept.
-
-    Beside the configuration file (or in its `cache-dir`), else in the working directory.
-    """
-    source = Path(config.source) if config.source and not config.source.startswith("<") else None
+def _cache_base(source: Path | None, cache_dir: str | None) -> Path:
+    """Return the cache folder: beside the configuration file (or its `cache-dir`), else here."""
     base = source.parent if source is not None else Path.cwd()
-    return base / (config.cache_dir or CACHE_DIR_NAME)
+    return base / (cache_dir or CACHE_DIR_NAME)
+
+
+def cache_folder(config: LintConfig) -> Path:
+    """Return where results linted under a configuration are kept."""
+    source = Path(config.source) if config.source and not config.source.startswith("<") else None
+    return _cache_base(source, config.cache_dir)
+
+
+def _plain_table(source: Path | None) -> dict[str, Any] | None:
+    """Return a configuration file's table when the file alone decides the configuration.
+
+    None when it names a guide (whose files add to it), or selects rules by name (which may
+    warn of a deprecated rule), or its keys are not plain: those runs go the whole way.
+    """
+    table = (read_toml(source) or {}) if source is not None else {}
+    exclude = table.get("exclude", [])
+    cache_dir = table.get("cache-dir", table.get("cache_dir"))
+    if (
+        table.get("guide")
+        or table.get("select")
+        or "rules" in table
+        or not (isinstance(exclude, list) and all(isinstance(x, str) for x in exclude))
+        or not (cache_dir is None or isinstance(cache_dir, str))
+    ):
+        return None
+    return table
+
+
+def _kept_results(paths: list[str], options: _Options) -> list[LintResult] | None:
+    """Return every input's kept result when the cache holds them all, else None.
+
+    The configuration file is found and hashed as the cache keys it, unparsed beyond TOML:
+    no configuration model and no linter are loaded. Stdin and rules named on the command
+    line go the whole way, as does anything `_plain_table` declines.
+    """
+    if not options.cache or options.select or options.ignore or "-" in paths:
+        return None
+    found: dict[Path | None, tuple[LintCache, Settings] | None] = {}
+
+    def cache_for(folder: Path) -> tuple[LintCache, Settings] | None:
+        source = find_config(folder.resolve())
+        if source not in found:
+            table = _plain_table(source)
+            found[source] = None
+            if table is not None:
+                folder = _cache_base(source, table.get("cache-dir", table.get("cache_dir")))
+                found[source] = (LintCache(folder), settings(source, _rule_options(options)))
+        return found[source]
+
+    results = []
+    try:
+        for raw in paths:
+            path = Path(raw)
+            if path.is_dir():
+                here = cache_for(path)
+                if here is None:
+                    return None
+                table = _plain_table(find_config(path.resolve())) or {}
+                files = list(iter_markdown_files(path, table.get("exclude", [])))
+            elif path.is_file():
+                files = [path]
+            else:
+                return None  # reported by the whole way
+            for file in files:
+                kept = cache_for(file.parent)
+                if kept is None:
+                    return None
+                cache, setting = kept
+                name = str(file)
+                result = cache.get(name, setting, cache.key(file.read_bytes(), name, setting))
+                if result is None:
+                    return None
+                results.append(result)
+    except (OSError, ConfigError):
+        return None
+    return results
 
 
 def _lint_all(paths: list[str], fixed: LintConfig | None, options: _Options) -> list[LintResult]:
@@ -291,25 +412,25 @@ def _lint_all(paths: list[str], fixed: LintConfig | None, options: _Options) -> 
     jobs = _collect(paths, fixed, options)
     results: list[LintResult | None] = [None] * len(jobs)
     caches: dict[Path, LintCache] = {}
-    keys: dict[int, tuple[LintCache, str]] = {}
+    keys: dict[int, tuple[LintCache, Settings, str]] = {}
     misses = []
     for index, job in enumerate(jobs):
-        if options.cache and job.cacheable:
+        if options.cache and job.settings is not None:
             folder = cache_folder(job.config)
             cache = caches.get(folder) or caches.setdefault(folder, LintCache(folder))
-            key = cache.key(job.data, job.name, job.config)
-            results[index] = cache.get(job.name, job.config, key)
+            key = cache.key(job.data, job.name, job.settings)
+            results[index] = cache.get(job.name, job.settings, key)
             if results[index] is not None:
                 continue
-            keys[index] = (cache, key)
+            keys[index] = (cache, job.settings, key)
         misses.append(index)
     for index, result in zip(
         misses, _lint_jobs([jobs[i] for i in misses], options.jobs), strict=True
     ):
         results[index] = result
         if index in keys:
-            cache, key = keys[index]
-            cache.put(jobs[index].name, jobs[index].config, key, result)
+            cache, setting, key = keys[index]
+            cache.put(jobs[index].name, setting, key, result)
     return [r for r in results if r is not None]
 
 
@@ -321,6 +442,8 @@ _POOL_JOBS: list[_Job] = []  # what the forked processes lint, by index
 
 
 def _lint_one(index: int) -> LintResult:
+    from nofault.core.lint.engine import lint
+
     job = _POOL_JOBS[index]
     result = lint(job.data, path=job.name, config=job.config)
     result.parsed = None  # the parse stays in the process: only the findings travel back
@@ -328,6 +451,8 @@ def _lint_one(index: int) -> LintResult:
 
 
 def _lint_serially(jobs: list[_Job]) -> list[LintResult]:
+    from nofault.core.lint.engine import lint
+
     return [lint(job.data, path=job.name, config=job.config) for job in jobs]
 
 
@@ -342,6 +467,9 @@ def _lint_jobs(jobs: list[_Job], processes: int) -> list[LintResult]:
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return _lint_serially(jobs)
+    from nofault.core.lint.engine import lint  # noqa: F401 -- imported before the fork
+    from nofault.core.lint.registry import all_rules
+
     all_rules()  # loaded once here, so every forked process starts with them
     _POOL_JOBS[:] = jobs
     try:

@@ -8,26 +8,23 @@ specificity the command line beats the file and `ignore` beats `select`.
 from __future__ import annotations
 
 import re
-import tomllib
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from nofault.core.document import DEFAULT_SEVERITIES, SectionKind
+from nofault.core.lint.config_files import CONFIG_FILES as CONFIG_FILES
+from nofault.core.lint.config_files import ConfigError as ConfigError
+from nofault.core.lint.config_files import find_config as _find_config
+from nofault.core.lint.config_files import read_toml as _read_toml
 from nofault.core.lint.rule import Level, Rule, Status
 
 if TYPE_CHECKING:
     from nofault.core.guide.config import GuideConfig
 
-CONFIG_FILES = (".nofault.toml", "pyproject.toml")
 # The sections a postmortem needs at either review level (`required-sections` changes them).
 REQUIRED_SECTIONS = ("summary", "impact", "timeline", "contributing_factors", "action_items")
-
-
-class ConfigError(ValueError):
-    """A configuration file or option that cannot be used; the message names where and what."""
 
 
 def _kebab(name: str) -> str:
@@ -193,19 +190,6 @@ def validate_rule_keys(keys: list[str], rules: list[Rule]) -> list[str]:
     return [k for k in keys if not any(rule_key_specificity(k, r) is not None for r in rules)]
 
 
-def _read_toml(path: Path) -> dict[str, Any] | None:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    if path.name == "pyproject.toml":
-        tool = data.get("tool", {})
-        return tool.get("nofault") if isinstance(tool, dict) else None
-    return data.get("tool", {}).get("nofault", data) if "tool" in data else data
-
-
 def config_from_mapping(data: dict[str, Any], *, source: str = "<config>") -> LintConfig:
     """Build a configuration from a mapping, naming the key that is wrong."""
     try:
@@ -255,18 +239,6 @@ def load_config_file(path: Path) -> LintConfig:
         from_guide = guide_lint_mapping(guide)
         data = {**from_guide, **data, "headings": from_guide["headings"]}
     return config_from_mapping(data, source=str(path))
-
-
-@lru_cache(maxsize=256)
-def _find_config(directory: Path) -> Path | None:
-    for folder in (directory, *directory.parents):
-        for name in CONFIG_FILES:
-            candidate = folder / name
-            if candidate.is_file():
-                if name == "pyproject.toml" and _read_toml(candidate) is None:
-                    continue
-                return candidate
-    return None
 
 
 def discover_config(start: Path) -> LintConfig:

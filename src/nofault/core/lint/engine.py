@@ -5,74 +5,17 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from nofault.core.lint.config import LintConfig
 from nofault.core.lint.context import LintContext
 from nofault.core.lint.registry import all_rules
-from nofault.core.lint.rule import Category, Hit, Level, Rule, Scope
+from nofault.core.lint.result import Finding, LintResult
+from nofault.core.lint.rule import Category, Hit, Rule, Scope
 from nofault.core.markdown import LineView, ParsedText, parse_text
-
-if TYPE_CHECKING:  # the depth pack imports this module to attach its score
-    from nofault.core.lint.packs.depth.score import DepthScore
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One problem found in one file, with where it is and what to write instead."""
-
-    code: str
-    rule: str
-    category: str
-    level: str
-    file: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    message: str
-    suggestion: str
-    excerpt: str
-    fix: str | None = None  # replacement text for the span, when one is mechanical
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the finding as the JSON output's object (without the file; `fix` if any)."""
-        data = asdict(self)
-        data.pop("file")
-        if self.fix is None:
-            data.pop("fix")
-        return data
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], file: str = "-") -> Finding:
-        """Return the finding `as_dict` gave (as the web app stores it), found in `file`."""
-        known = {k: v for k, v in data.items() if k in _FINDING_NAMES}
-        return cls(file=file, **{"suggestion": "", "excerpt": "", **known})
-
-
-_FINDING_NAMES = frozenset(f.name for f in fields(Finding)) - {"file"}
-
-
-@dataclass
-class LintResult:
-    """The findings for one file, and the depth score when the file is a postmortem."""
-
-    path: str
-    findings: list[Finding]
-    is_postmortem: bool
-    parsed: ParsedText | None = None
-    score: DepthScore | None = None
-
-    def worst(self) -> Level | None:
-        """Return the highest level among the findings, or None when there are none."""
-        levels = [Level(f.level) for f in self.findings]
-        return max(levels, key=lambda lv: lv.rank) if levels else None
-
 
 PackAnalysis = Callable[[LintContext], dict[str, list[Hit]]]
 

@@ -11,8 +11,7 @@ from typing import Any
 
 from nofault.__about__ import __version__
 from nofault.core.lint.docs import rule_doc_url
-from nofault.core.lint.engine import LintResult
-from nofault.core.lint.registry import all_rules
+from nofault.core.lint.result import LintResult
 
 JSON_SCHEMA_VERSION = 1
 FORMATS = ("text", "json", "sarif", "github", "gitlab")
@@ -52,6 +51,8 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 def to_sarif(results: Sequence[LintResult]) -> str:
     """Render SARIF 2.1.0 for code-scanning tools."""
+    from nofault.core.lint.registry import all_rules  # here: the other formats need no rules
+
     rules = all_rules()
     index = {r.code: i for i, r in enumerate(rules)}
     sarif_rules = [

@@ -58,15 +58,35 @@ class Gated:
     the pattern matches at all (most gates that open find nothing).
     """
 
-    __slots__ = ("also", "folded", "keys", "pattern")
+    __slots__ = ("_folded", "_pattern", "_twin_built", "also", "flags", "keys", "source")
 
     def __init__(
         self, pattern: str, keys: frozenset[str], also: str = "", flags: int = re.IGNORECASE
     ) -> None:
-        self.pattern = re.compile(pattern, flags)
-        self.folded = folded(self.pattern)
+        self.source = pattern
+        self.flags = flags
         self.keys = keys
         self.also = frozenset(also.split())  # when given, one of these words must be there too
+        # Compiled on first use: a process that lints one file opens a few of the gates, and
+        # compiling all of them (twice, with their twins) was most of `nofault lint`'s start.
+        self._pattern: re.Pattern[str] | None = None
+        self._folded: re.Pattern[str] | None = None
+        self._twin_built = False
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """Return the compiled pattern (the same object every time)."""
+        if self._pattern is None:
+            self._pattern = re.compile(self.source, self.flags)
+        return self._pattern
+
+    @property
+    def folded(self) -> re.Pattern[str] | None:
+        """Return the case-sensitive twin for lower-cased ASCII text, or None when it has none."""
+        if not self._twin_built:
+            self._folded = folded(self.pattern)
+            self._twin_built = True
+        return self._folded
 
     def ready(self, words: frozenset[str]) -> bool:
         """Tell whether the words could hold a match."""

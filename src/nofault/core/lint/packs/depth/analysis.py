@@ -25,6 +25,7 @@ from nofault.core.document import (
 )
 from nofault.core.lint.config import LintConfig, rule_key_specificity
 from nofault.core.lint.packs.loader import load_yaml
+from nofault.core.lint.result import ResponseTimes
 from nofault.core.lint.rule import Rule
 from nofault.core.lint.text import folded, without_comments
 from nofault.core.timeparse import has_timezone, parse_event_time
@@ -331,44 +332,6 @@ def out_of_order(events: list[TimedEvent]) -> list[tuple[int, int]]:
         else:
             latest = event
     return problems
-
-
-@dataclass(frozen=True, slots=True)
-class ResponseTimes:
-    """When the incident started, was detected, mitigated and resolved, and the gaps between."""
-
-    started: datetime | None
-    detected: datetime | None
-    mitigated: datetime | None
-    resolved: datetime | None
-
-    def _minutes(self, end: datetime | None) -> float | None:
-        if self.started is None or end is None or end < self.started:
-            return None
-        return round((end - self.started).total_seconds() / 60, 1)
-
-    @property
-    def time_to_detect_minutes(self) -> float | None:
-        """Minutes from the start of impact to detection."""
-        return self._minutes(self.detected)
-
-    @property
-    def time_to_mitigate_minutes(self) -> float | None:
-        """Minutes from the start of impact to mitigation."""
-        return self._minutes(self.mitigated)
-
-    @property
-    def time_to_resolve_minutes(self) -> float | None:
-        """Minutes from the start of impact to resolution."""
-        return self._minutes(self.resolved)
-
-    def as_dict(self) -> dict[str, float | None]:
-        """Return the three durations, keyed as the JSON output names them."""
-        return {
-            "time_to_detect_minutes": self.time_to_detect_minutes,
-            "time_to_mitigate_minutes": self.time_to_mitigate_minutes,
-            "time_to_resolve_minutes": self.time_to_resolve_minutes,
-        }
 
 
 def response_times(pm: Postmortem, zone: str | None = None) -> ResponseTimes:
