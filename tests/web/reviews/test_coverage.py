@@ -142,7 +142,7 @@ def test_restricted_incidents_only_for_members(
 
 
 def test_the_rates_follow_each_change_at_once(
-    ledger: dict[str, Incident], secret: dict[str, Any], author: Any, facilitator: Any
+    ledger: dict[str, Incident], secret: dict[str, Any], author: Any, facilitator: Any, admin: Any
 ) -> None:
     def states() -> dict[str, int]:
         return selectors.coverage_summary(user=author).total.states
@@ -157,6 +157,8 @@ def test_the_rates_follow_each_change_at_once(
     before = selectors.coverage_summary(user=author).total.total
     secret["incident"].members.add(author)  # now a member of the restricted incident
     assert selectors.coverage_summary(user=author).total.total == before + 1
+    services.service_teams_set(actor=admin, mapping={"api": "team-renamed"})
+    assert "team-renamed" in selectors.coverage_summary(user=author).by_team
 
 
 def test_ledger_page_and_api(ledger: dict[str, Incident], facilitator: Any, admin: Any) -> None:

@@ -217,11 +217,38 @@ class CoverageSummary:
         }
 
 
+# The rates are kept under what they depend on: the data version (every save of an incident,
+# postmortem or waiver moves it), the day (a review turns overdue), what the person may see
+# and the service-to-team map. Counting all 100,000 incidents of the benchmark's database cost
+# PostgreSQL 500-700 ms a ledger request on loaded cores (a sort of 100,000 joined rows by
+# four columns), and folding the groups here 80 ms more (`benchmarks/web_bench/
+# profile_pages.py /reviews/`): over the page's 200 ms budget alone.
+COVERAGE_SECONDS = 600
+
+
 def coverage_summary(*, user: Any, today: date | None = None) -> CoverageSummary:
     """Return the coverage rates the user may see, in one grouped query folded here."""
-    groups = _coverage_groups(user=user, today=today or timezone.localdate())
-    teams = dict(ServiceTeam.objects.values_list("service", "team"))
-    teams = {k.lower(): v for k, v in teams.items()}
+    from nofault.web.insights.selectors import visibility_scope
+    from nofault.web.insights.services import data_version
+
+    today = today or timezone.localdate()
+    teams = {k.lower(): v for k, v in ServiceTeam.objects.values_list("service", "team")}
+    mapped = hashlib.md5(repr(sorted(teams.items())).encode(), usedforsecurity=False)
+    scope = visibility_scope(user=user)
+    key = f"reviews:coverage:{data_version()}:{today}:{scope}:{mapped.hexdigest()}"
+    summary: CoverageSummary | None = cache.get(key)
+    if summary is None:
+        summary = _coverage_fold(user=user, today=today, teams=teams)
+        cache.set(key, summary, COVERAGE_SECONDS)
+    return summary
+
+
+def _coverage_fold(*, user: Any, today: date, teams: dict[str, str]) -> CoverageSummary:
+    qs = coverage_list(user=user, today=today).order_by()
+    # The month as a date: no aware datetime to build per group in Python.
+    groups = qs.annotate(month=TruncMonth("created_at", output_field=DateField())).values(
+        "severity", "month", "services_index", "coverage"
+    ).annotate(n=Count("id"))  # fmt: skip
     counts: dict[str, dict[str, dict[str, int]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(int))
     )
@@ -244,33 +271,6 @@ def coverage_summary(*, user: Any, today: date | None = None) -> CoverageSummary
         by_team=dict(sorted(rates("team").items())),
         by_month=dict(sorted(rates("month").items(), reverse=True)),
     )
-
-
-# The grouped counts are kept under what they depend on: the data version (every save of an
-# incident, postmortem or waiver moves it), the day (a review turns overdue) and what the
-# person may see. Grouping all 100,000 incidents of the benchmark's database cost PostgreSQL
-# 500-700 ms a ledger request on loaded cores (a sort of 100,000 joined rows by four columns;
-# `benchmarks/web_bench/profile_pages.py /reviews/`), over the page's 200 ms budget alone.
-COVERAGE_GROUPS_SECONDS = 600
-
-
-def _coverage_groups(*, user: Any, today: date) -> list[dict[str, Any]]:
-    """The visible incidents counted by severity, month, services and ledger state."""
-    from nofault.web.insights.selectors import visibility_scope
-    from nofault.web.insights.services import data_version
-
-    key = f"reviews:coverage-groups:{data_version()}:{today}:{visibility_scope(user=user)}"
-    groups: list[dict[str, Any]] | None = cache.get(key)
-    if groups is None:
-        qs = coverage_list(user=user, today=today).order_by()
-        # The month as a date: no aware datetime to build per group in Python.
-        groups = list(
-            qs.annotate(month=TruncMonth("created_at", output_field=DateField()))
-            .values("severity", "month", "services_index", "coverage")
-            .annotate(n=Count("id"))
-        )
-        cache.set(key, groups, COVERAGE_GROUPS_SECONDS)
-    return groups
 
 
 def _rate(states: dict[str, int]) -> CoverageRate:
