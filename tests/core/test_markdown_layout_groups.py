@@ -100,3 +100,13 @@ def test_a_file_not_read_as_a_postmortem_says_why_in_one_line() -> None:
     foreign = parse_text("# Notes\n\n## Groceries\n\nMilk.\n\n## Chores\n\nLaundry.\n")
     assert "none of its 2 headings ('Groceries', 'Chores')" in not_postmortem_reason(foreign)
     assert not_postmortem_reason(parse_text(_read("layout-outline-deep.md"))) == ""
+
+
+def test_a_heading_that_names_a_timeline_last_is_a_timeline() -> None:
+    text = (
+        "# Outage\n\n## Timeline\n\n- 14:02 UTC — Alert fires\n\n"
+        "## Follow-up timeline\n\n- 16:30 UTC — Volume resized\n- 17:05 UTC — Backups checked\n"
+    )
+    pm = parse_text(text).postmortem
+    assert [s.kind for s in pm.sections] == [SectionKind.TIMELINE, SectionKind.TIMELINE]
+    assert len(pm.timeline) == 3 and pm.action_items == []

@@ -424,6 +424,8 @@ def heading_kind(heading: str, aliases: Mapping[str, SectionKind] | None = None)
     if aliases and key in aliases:
         return aliases[key]
     words = key.split(" ")
+    if len(words) > 1 and words[-1] == "timeline":
+        return SectionKind.TIMELINE  # "Follow-up timeline", "Recovery timeline"
     for size in range(min(len(words), 6), 0, -1):
         prefix = " ".join(words[:size])
         if prefix in _HEADING_ALIASES and (
