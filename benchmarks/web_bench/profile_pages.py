@@ -63,6 +63,8 @@ def main() -> int:
         "/incidents/",
         "/postmortems/{pm}/",
         "/actions/",
+        "/search/?q=latency",
+        "/reviews/",
         "LINT",
     ]
     rng = random.Random(5)
