@@ -9,7 +9,7 @@ server with `nofault serve`'s defaults (gunicorn gthread, 2 workers per core + 1
 each, WhiteNoise) on a free loopback port, logs in as an author (not an admin, so every query
 applies the access rule for restricted incidents) and measures, with `--users` (20) concurrent
 users:
-- every page (incident list, postmortem page cycling through 200 published postmortems,
+- every page (the home page, incident list, postmortem page cycling through 200 published postmortems,
   action board, action list, search, review coverage): wrk, `--users` connections, each page
   warmed `--warmup` seconds untimed, then `--duration` seconds; budget p95 < 200 ms;
 - the insights page: the same way; budget p95 < 1 s;
@@ -427,6 +427,7 @@ def main() -> int:
         server = start_server(url, port, workers, data_dir)
         cookies = log_in(base, "bench", web_data.PASSWORD)
         pages = {
+            "home (my reviews and items)": ["/"],
             "incident list": ["/incidents/"],
             "postmortem page": [f"/postmortems/{pk}/" for pk in pm_ids],
             "action board": ["/actions/"],
