@@ -1,11 +1,16 @@
 """Where each source's settings come from: Django's `NOFAULT_INTEGRATIONS`, or the environment.
 
-`NOFAULT_INTEGRATIONS` (or the JSON in the `NOFAULT_INTEGRATIONS` environment variable) maps
+The server's configuration, `NOFAULT_INTEGRATIONS` (or the JSON in the environment variable of
+that name), maps
 `sources.<name>` to that source's typed settings, e.g.
 `{"sources": {"pagerduty": {"secrets": ["…"]}, "alertmanager": {"token": "…"}}}`.
 A source with no entry is switched off: its webhook answers 403. `trackers.<name>` (github,
 jira) and `notifiers.<name>` (slack, email) work the same way; `base_url` is the address
 links in tickets and reminders start with.
+
+Admins may also switch integrations on at /integrations/ (`saved.py`). The server's
+configuration wins: a name it sets is read-only on that page, and a saved entry is used only
+for a name it does not set.
 
 Webhook housekeeping: `rejected_per_minute` (30) is how many refused deliveries one address
 may send one webhook a minute before it is answered 429, and `delivery_retention_days` (90)
@@ -25,9 +30,12 @@ from nofault.web.integrations.notifiers.base import NotifierSettings
 from nofault.web.integrations.sources.base import IncidentSource, SourceSettings
 from nofault.web.integrations.trackers.base import TrackerSettings
 
+# The kinds of integration as `NOFAULT_INTEGRATIONS` names them, and as the app stores them.
+SECTIONS = {"sources": "source", "trackers": "tracker", "notifiers": "notifier"}
 
-def integrations_config() -> dict[str, Any]:
-    """Return the integrations configuration map."""
+
+def server_config() -> dict[str, Any]:
+    """Return the server's configuration map (Django's setting, else the environment)."""
     configured = getattr(django_settings, "NOFAULT_INTEGRATIONS", None)
     if configured is not None:
         return dict(configured)
@@ -35,9 +43,32 @@ def integrations_config() -> dict[str, Any]:
     return json.loads(raw) if raw else {}
 
 
+def integrations_config() -> dict[str, Any]:
+    """Return the integrations configuration map: the server's, then what admins saved."""
+    from nofault.web.integrations.saved import saved_entries
+
+    merged = server_config()
+    for (kind, name), data in saved_entries().items():
+        section = next(s for s, k in SECTIONS.items() if k == kind)
+        configured = dict(merged.get(section) or {})
+        configured.setdefault(name, data)
+        merged[section] = configured
+    return merged
+
+
+def _entry(section: str, name: str) -> dict[str, Any] | None:
+    """Return one integration's settings: the server's, else saved in the app, else None."""
+    configured = server_config().get(section) or {}
+    if name in configured:
+        return configured[name]
+    from nofault.web.integrations.saved import saved_entries
+
+    return saved_entries(SECTIONS[section], name).get((SECTIONS[section], name))
+
+
 def source_settings(source: IncidentSource) -> SourceSettings:
     """Return the source's checked settings (switched off when none are configured)."""
-    data = integrations_config().get("sources", {}).get(source.name)
+    data = _entry("sources", source.name)
     if data is None:
         return source.settings_model.model_validate({"enabled": False})
     try:
@@ -61,8 +92,10 @@ def tracker_settings(name: str) -> TrackerSettings | None:
     from nofault.web.integrations.trackers import get_tracker
 
     tracker = get_tracker(name)
-    data = integrations_config().get("trackers", {}).get(name)
-    if tracker is None or data is None:
+    if tracker is None:
+        return None
+    data = _entry("trackers", name)
+    if data is None:
         return None
     try:
         settings = tracker.settings_model.model_validate(data)
@@ -83,8 +116,10 @@ def notifier_settings(name: str) -> NotifierSettings | None:
     from nofault.web.integrations.notifiers import get_notifier
 
     notifier = get_notifier(name)
-    data = integrations_config().get("notifiers", {}).get(name)
-    if notifier is None or data is None:
+    if notifier is None:
+        return None
+    data = _entry("notifiers", name)
+    if data is None:
         return None
     try:
         settings = notifier.settings_model.model_validate(data)
@@ -95,11 +130,11 @@ def notifier_settings(name: str) -> NotifierSettings | None:
 
 def base_url() -> str:
     """Return the address links in reminders and tickets start with (`base_url`, or none)."""
-    return str(integrations_config().get("base_url", "")).rstrip("/")
+    return str(server_config().get("base_url", "")).rstrip("/")
 
 
 def _whole_number(name: str, default: int) -> int:
-    value = integrations_config().get(name, default)
+    value = server_config().get(name, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"NOFAULT_INTEGRATIONS {name} must be a whole number of at least 1")
     return value

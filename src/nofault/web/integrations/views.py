@@ -1,4 +1,5 @@
-"""Webhook endpoints (/webhooks/<source>, /webhooks/trackers/<tracker>) and the tracker page.
+"""Webhook endpoints (/webhooks/<source>, /webhooks/trackers/<tracker>), the tracker page, and
+the integrations page where admins switch sources, trackers and notifiers on.
 
 Every authenticated webhook request is stored before it is answered; one refused before
 authentication is counted, not stored. The unapplied deliveries page is for admins.
@@ -7,10 +8,12 @@ authentication is counted, not stored. The unapplied deliveries page is for admi
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -21,13 +24,24 @@ from nofault.web.api_errors import ServiceError
 from nofault.web.audit.services import replay_record
 from nofault.web.choices import Role
 from nofault.web.integrations import flows
-from nofault.web.integrations.config import configured_trackers, source_body_limit
+from nofault.web.integrations.config import configured_trackers, server_config, source_body_limit
 from nofault.web.integrations.models import (
     NOT_APPLIED,
     DeliveryStatus,
+    IntegrationKind,
     RejectedDeliveryCount,
     TrackerLink,
     WebhookDelivery,
+)
+from nofault.web.integrations.notifiers import all_notifiers
+from nofault.web.integrations.saved import (
+    SettingRefused,
+    integration_setting_delete,
+    integration_setting_save,
+    saved_entries,
+    setting_fields,
+    settings_from_form,
+    shown_values,
 )
 from nofault.web.integrations.services import (
     TRACKER_BODY_LIMIT,
@@ -38,6 +52,7 @@ from nofault.web.integrations.services import (
     rejection_count,
     tracker_delivery_receive,
 )
+from nofault.web.integrations.sources import all_sources
 from nofault.web.integrations.sources.base import BodyTooLarge
 from nofault.web.integrations.trackers import all_trackers
 
@@ -163,6 +178,7 @@ def action_item_tracker(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "integrations/action_item_tracker.html",
         {
+            "is_admin": request.user.is_org_admin,
             "item": item,
             "link": link,
             "trackers": trackers,
@@ -189,3 +205,103 @@ def action_item_tracker_send(request: HttpRequest, pk: int) -> HttpResponse:
                 request, f"The tracker was not reached; nofault tries again. {link.last_error}"
             )
     return redirect("integrations-pages:action-item-tracker", pk=item.pk)
+
+
+# --- the integrations page: admins switch sources, trackers and notifiers on --------------
+
+# Each kind's section in `NOFAULT_INTEGRATIONS`, and its plugins by name.
+KINDS: dict[str, tuple[str, Callable[[], Mapping[str, Any]]]] = {
+    "source": ("sources", all_sources),
+    "tracker": ("trackers", all_trackers),
+    "notifier": ("notifiers", all_notifiers),
+}
+
+
+def _require_org_admin(request: HttpRequest) -> None:
+    if not request.user.is_authenticated or not request.user.is_org_admin:
+        raise Http404("no such page")
+
+
+def _plugin(kind: str, name: str) -> Any:
+    if kind not in KINDS:
+        raise Http404("no such integration")
+    plugin = KINDS[kind][1]().get(name)
+    if plugin is None:
+        raise Http404("no such integration")
+    return plugin
+
+
+def _cards(refused: tuple[str, str, SettingRefused] | None = None) -> list[dict[str, Any]]:
+    """One card per known integration: where its settings come from, and its form."""
+    server = server_config()
+    saved = saved_entries()
+    cards = []
+    for kind, (section, plugins) in KINDS.items():
+        for name, plugin in plugins().items():
+            model = plugin.settings_model
+            configured = (server.get(section) or {}).get(name)
+            stored = saved.get((kind, name))
+            data = configured if configured is not None else (stored or {})
+            present = configured is not None or stored is not None
+            values = shown_values(model, data)
+            fields = [
+                {
+                    "field": field,
+                    "id": f"{kind}-{name}-{field.name}",
+                    "value": values.get(field.name, ""),
+                    "set": field.secret and bool(data.get(field.name)),
+                }
+                for field in setting_fields(model)
+            ]
+            cards.append(
+                {
+                    "kind": kind,
+                    "kind_label": IntegrationKind(kind).label,
+                    "name": name,
+                    "label": plugin.label,
+                    "by_server": configured is not None,
+                    "on": present and bool(data.get("enabled", True)),
+                    "fields": fields,
+                    "error": refused[2] if refused and refused[:2] == (kind, name) else None,
+                }
+            )
+    return cards
+
+
+def integrations_page(request: HttpRequest) -> HttpResponse:
+    """Admins: every known source, tracker and notifier, on or off, with its settings form."""
+    _require_org_admin(request)
+    return render(request, "integrations/integrations.html", {"cards": _cards()})
+
+
+@require_POST
+def integration_save(request: HttpRequest, kind: str, name: str) -> HttpResponse:
+    """Switch an integration on or change its settings; refused (400) with the field and reason."""
+    _require_org_admin(request)
+    plugin = _plugin(kind, name)
+    section = KINDS[kind][0]
+    if name in (server_config().get(section) or {}):
+        messages.error(request, f"{plugin.label} is set by the server's configuration.")
+        return render(request, "integrations/integrations.html", {"cards": _cards()}, status=400)
+    stored = saved_entries(kind, name).get((kind, name), {})
+    try:
+        data = settings_from_form(plugin.settings_model, request.POST, stored)
+    except SettingRefused as exc:
+        cards = _cards(refused=(kind, name, exc))
+        return render(request, "integrations/integrations.html", {"cards": cards}, status=400)
+    integration_setting_save(kind=IntegrationKind(kind), name=name, data=data, actor=request.user)
+    messages.success(request, f"{plugin.label} is on.")
+    return redirect("integrations-pages:integrations")
+
+
+@require_POST
+def integration_off(request: HttpRequest, kind: str, name: str) -> HttpResponse:
+    """Switch off an integration saved in the app (its settings are deleted)."""
+    _require_org_admin(request)
+    plugin = _plugin(kind, name)
+    if name in (server_config().get(KINDS[kind][0]) or {}):
+        messages.error(request, f"{plugin.label} is set by the server's configuration.")
+        return render(request, "integrations/integrations.html", {"cards": _cards()}, status=400)
+    if integration_setting_delete(kind=IntegrationKind(kind), name=name, actor=request.user):
+        messages.success(request, f"{plugin.label} is off.")
+    return redirect("integrations-pages:integrations")
