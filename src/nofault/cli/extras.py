@@ -32,6 +32,7 @@ EXTRA_MODULES: dict[str, tuple[str, ...]] = {
         "prometheus_client",
         "django_scim",
         "mozilla_django_oidc",
+        "cryptography",
     ),
     "celery": ("celery", "redis"),
 }
