@@ -110,3 +110,11 @@ def test_a_heading_that_names_a_timeline_last_is_a_timeline() -> None:
     pm = parse_text(text).postmortem
     assert [s.kind for s in pm.sections] == [SectionKind.TIMELINE, SectionKind.TIMELINE]
     assert len(pm.timeline) == 3 and pm.action_items == []
+
+
+def test_a_long_timeline_split_by_many_images_reads_in_one_pass() -> None:
+    entries = [f"- {n % 24:02d}:{n % 60:02d} UTC — event {n}\n\n<img src='g{n}.png' />\n"
+               for n in range(3000)]  # fmt: skip
+    pm = parse_text("# Outage\n\n## Timeline\n\n" + "\n".join(entries)).postmortem
+    assert len(pm.timeline) == 3000
+    assert pm.timeline[-2].text == "event 2998\n\n<img src='g2998.png' />"

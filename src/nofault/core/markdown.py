@@ -1069,22 +1069,34 @@ def _more_list_events(
     """Read on past the first list of events: lists split by images or log blocks are one
     timeline, and what stands between them is kept with the event above it."""
     end = first.end
-    for index, block in enumerate(rest):
-        if block.type in ("bullet_list", "ordered_list"):
-            more = _list_events(lines, block) if block.items else None
-            between = rest[:index]
-            if not more or not between or any(b.type not in _BETWEEN_EVENTS for b in between):
+    events = list(events)
+    between = 0  # blocks seen since the last list of events
+    for block in rest:
+        if block.type not in ("bullet_list", "ordered_list"):
+            if block.type not in _BETWEEN_EVENTS:
                 break
-            if any(lines[b.start][:1].isspace() for b in between):
-                break  # an indented line would join the event's item when written back
-            last = events[-1]
-            text = f"{last.text}\n\n{_join(lines, end, block.start)}"
-            events = [*events[:-1], last.model_copy(update={"text": text}), *more]
-            end, rest = block.end, rest[index + 1 :]
-            return _more_list_events(lines, rest, events, Block(first.type, first.start, end))
-        if block.type not in _BETWEEN_EVENTS:
+            between += 1
+            continue
+        more = _list_events(lines, block) if block.items else None
+        if not more or not between:
             break
+        if any(line[:1].isspace() for line in _nonblank(lines, end, block.start)):
+            break  # an indented line would join the event's item when written back
+        last = events[-1]
+        text = f"{last.text}\n\n{_join(lines, end, block.start)}"
+        events[-1] = last.model_copy(update={"text": text})
+        events.extend(more)
+        end, between = block.end, 0
     return "list", events, Block(first.type, first.start, end)
+
+
+def _nonblank(lines: Sequence[str], start: int, end: int) -> list[str]:
+    """Return the first line of each run of text between two line numbers."""
+    out = []
+    for number in range(start, end):
+        if lines[number].strip() and (number == start or not lines[number - 1].strip()):
+            out.append(lines[number])
+    return out
 
 
 # An id is a bold token holding a digit (`**CF1**`, `**2**`): a bold word ("**Monitoring**
@@ -1959,11 +1971,12 @@ def _groups(
         parent == SectionKind.ACTION_ITEMS and kind in _ACTION_GROUP_KINDS
     ):
         return False
-    own = _own_blocks(blocks, block)
     if parent == SectionKind.TIMELINE:
         stamp = _TIME_LEAD.match(heading.strip().strip("*_"))
         if stamp and ":" in stamp["time"]:
             return False  # "### 12:49 PM": an event, read by the timeline it is in
+    own = _own_blocks(blocks, block)
+    if parent == SectionKind.TIMELINE:
         return _read_timeline(lines, own, []) is not None or _line_events(lines, own) is not None
     lists = [b for b in own if b.type in ("bullet_list", "ordered_list") and b.items]
     if parent == SectionKind.CONTRIBUTING_FACTORS:
