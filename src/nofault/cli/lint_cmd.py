@@ -467,15 +467,14 @@ def _lint_jobs(jobs: list[_Job], processes: int) -> list[LintResult]:
 
     if "fork" not in multiprocessing.get_all_start_methods():
         return _lint_serially(jobs)
-    from nofault.core.lint.engine import lint  # noqa: F401 -- imported before the fork
-    from nofault.core.lint.registry import all_rules
-
-    all_rules()  # loaded once here, so every forked process starts with them
-    _POOL_JOBS[:] = jobs
+    # The first file is linted here, before the fork: every process then starts with the rule
+    # packs loaded and the patterns a postmortem opens compiled (they compile on first use).
+    first = _lint_serially(jobs[:1])
+    _POOL_JOBS[:] = jobs[1:]
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            chunk = max(1, len(jobs) // (workers * 8))
-            return list(pool.map(_lint_one, range(len(jobs)), chunksize=chunk))
+            chunk = max(1, len(_POOL_JOBS) // (workers * 8))
+            return first + list(pool.map(_lint_one, range(len(_POOL_JOBS)), chunksize=chunk))
     finally:
         _POOL_JOBS.clear()
