@@ -171,5 +171,6 @@ def test_each_role_daily_path(live_server: Any, screen: dict[str, Any]) -> None:
     page.locator(".messages", has_text="Created the team Payments").wait_for()
     _audit(page)  # a team's forms: rename, delete, people, services
     _visit(page, base, "/accounts/scim/")
+    _visit(page, base, "/integrations/")
     _visit(page, base, "/integrations/deliveries/unapplied/")
     page.close()
