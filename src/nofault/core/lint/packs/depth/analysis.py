@@ -55,16 +55,43 @@ def pack_phrases(pack: str, code: str) -> tuple[str, ...]:
     return tuple(pack_entry(pack, code).get("phrases", ()))
 
 
-def compile_phrases(phrases: tuple[str, ...] | list[str]) -> re.Pattern[str]:
+class Phrases:
+    """Phrase patterns joined into one case-insensitive pattern; `search` finds as re's does.
+
+    On ASCII text the pattern's case-sensitive twin (`text.folded`) looks through the
+    lower-cased text, several times faster than the engine folding case at every position,
+    and the pattern is matched where the twin found the first match.
+    """
+
+    __slots__ = ("pattern", "twin")
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.twin = folded(pattern)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """Return the first match in the text, or None."""
+        if self.twin is None or not text.isascii():
+            return self.pattern.search(text)
+        found = self.twin.search(text.lower())
+        if found is None:
+            return None
+        return self.pattern.match(text, found.start()) or self.pattern.search(text)
+
+
+def compile_phrases(phrases: tuple[str, ...] | list[str]) -> Phrases:
     """Join phrase patterns into one case-insensitive pattern matching whole words."""
     return _compile_phrases(tuple(phrases))
 
 
 @lru_cache(maxsize=256)
-def _compile_phrases(phrases: tuple[str, ...]) -> re.Pattern[str]:
+def _compile_phrases(phrases: tuple[str, ...]) -> Phrases:
     # Cached: the detectors and the score ask for the same few lists once per factor or item.
-    return re.compile(
-        "|".join(rf"(?:(?<![\w-]){p}(?![\w-]))" for p in phrases) or r"(?!x)x", re.IGNORECASE
+    return Phrases(
+        re.compile(
+            "|".join(rf"(?:(?<![\w-]){p}(?![\w-]))" for p in phrases) or r"(?!x)x",
+            re.IGNORECASE,
+        )
     )
 
 
