@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from django.db import connection
 from django.test import Client
 
@@ -16,6 +17,7 @@ from nofault.web.integrations.config import (
     notifier_settings,
 )
 from nofault.web.integrations.models import IntegrationSetting
+from nofault.web.integrations.saved import integration_settings_reencrypt
 from tests.web.factories import make_postmortem
 
 from . import burst
@@ -145,3 +147,30 @@ def test_a_source_switched_on_here_accepts_a_signed_delivery(page: Client) -> No
     assert deliver(burst.TOKEN) == 202
     page.post("/integrations/source/alertmanager/off/")
     assert deliver(burst.TOKEN) == 403
+
+
+@pytest.mark.django_db
+def test_a_new_key_reads_old_entries_and_reencrypting_moves_them(
+    page: Client, settings: Any
+) -> None:
+    first, second = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    github(page, token=GITHUB_TOKEN)  # under the key derived from SECRET_KEY
+    settings.NOFAULT_ENCRYPTION_KEY = first
+    assert integrations_config()["trackers"]["github"]["token"] == GITHUB_TOKEN
+    assert integration_settings_reencrypt() == 1
+    settings.SECRET_KEY = "another secret key for this test only"
+    assert integrations_config()["trackers"]["github"]["token"] == GITHUB_TOKEN
+    settings.NOFAULT_ENCRYPTION_KEY = second
+    with pytest.raises(ValueError, match="NOFAULT_ENCRYPTION_KEY"):
+        integrations_config()
+
+
+@pytest.mark.django_db
+def test_the_tracker_page_sends_admins_to_the_integrations_page(page: Client, author: Any) -> None:
+    item = ActionItem.objects.get(postmortem=make_postmortem(author), key="A1")
+    url = f"/integrations/action-items/{item.pk}/tracker/"
+    assert 'href="/integrations/"' in page.get(url).content.decode()
+    authors = Client()
+    authors.force_login(author)
+    html = authors.get(url).content.decode()
+    assert "No tracker is configured" in html and 'href="/integrations/"' not in html

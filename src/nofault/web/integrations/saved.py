@@ -1,9 +1,9 @@
 """Integrations admins switch on in the app: settings encrypted at rest, checked before saving.
 
-The settings' JSON is stored as a Fernet token under a key derived (HKDF-SHA256) from
-`SECRET_KEY`, or under `NOFAULT_ENCRYPTION_KEY` when it is set: Fernet keys separated by
-commas, the first encrypting and every one decrypting, so a key is rotated by putting the
-new one first and running `integration_settings_reencrypt` before the old one is dropped.
+The settings' JSON is stored as a Fernet token under `NOFAULT_ENCRYPTION_KEY` when it is set
+(Fernet keys separated by commas: the first encrypts, every one decrypts), else under a key
+derived (HKDF-SHA256) from `SECRET_KEY`, which always decrypts too. A key is rotated by putting
+the new one first and running `integration_settings_reencrypt` before the old one is dropped.
 A secret is never given back to a page: the form says only whether it is set, and a blank
 input keeps it.
 """
@@ -48,11 +48,12 @@ def _fernet() -> MultiFernet:
         "NOFAULT_ENCRYPTION_KEY", ""
     )
     keys = [k.strip() for k in str(configured).split(",") if k.strip()]
-    if not keys:
-        derived = HKDF(
-            algorithm=hashes.SHA256(), length=32, salt=None, info=b"nofault integration settings"
-        ).derive(django_settings.SECRET_KEY.encode())
-        keys = [base64.urlsafe_b64encode(derived).decode()]
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"nofault integration settings"
+    ).derive(django_settings.SECRET_KEY.encode())
+    # The key derived from SECRET_KEY always decrypts, so setting NOFAULT_ENCRYPTION_KEY later
+    # loses nothing saved before.
+    keys.append(base64.urlsafe_b64encode(derived).decode())
     return MultiFernet([Fernet(key) for key in keys])
 
 
@@ -86,10 +87,11 @@ def integration_settings_reencrypt() -> int:
     """Encrypt every saved entry again under the first key; return how many were."""
     fernet = _fernet()
     count = 0
-    for row in IntegrationSetting.objects.select_for_update():
-        row.data = fernet.rotate(row.data.encode()).decode()
-        row.save(update_fields=["data"])
-        count += 1
+    with transaction.atomic():
+        for row in IntegrationSetting.objects.select_for_update():
+            row.data = fernet.rotate(row.data.encode()).decode()
+            row.save(update_fields=["data"])
+            count += 1
     return count
 
 
