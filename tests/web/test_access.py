@@ -43,6 +43,8 @@ def _fill(namespace: str, route: str, secret: dict[str, Any]) -> list[str]:
         "uidb64": "MQ",
         "token": "not-a-token",
         "uuid": "1",  # SCIM's resources: every one answers 401 without its bearer token
+        "kind": "source",  # the integrations page's cards (admins only)
+        "name": "alertmanager",
     }
     if "(?P<format>" in route or route.startswith("accounts/log"):
         return []  # DRF's format-suffix variants duplicate the plain routes
