@@ -242,3 +242,10 @@ def test_the_people_api_is_for_admins(admin: Any, author: Any, smtp: Any) -> Non
     assert member.post(f"/api/users/{admin.pk}/deactivate/").status_code == 403
     schema = api.get("/api/schema").content.decode()
     assert "/api/users/{id}/deactivate/" in schema
+
+
+def test_profile_names_the_role_in_words(author: Any) -> None:
+    client = Client()
+    client.force_login(author)
+    page = client.get("/accounts/profile/").content.decode()
+    assert "<dt>Role</dt><dd>Author</dd>" in page
