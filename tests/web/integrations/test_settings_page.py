@@ -83,6 +83,11 @@ def test_saved_secrets_are_encrypted_used_and_never_shown(page: Client, author: 
 @pytest.mark.django_db
 def test_a_blank_secret_keeps_the_old_and_a_bad_value_keeps_the_last_good(page: Client) -> None:
     github(page, token=GITHUB_TOKEN)
+    stored = raw_rows()
+    assert github(page, token="").status_code == 302  # the same settings again
+    assert (
+        raw_rows() == stored and AuditEvent.objects.filter(action="integration.change").count() == 1
+    )
     assert github(page, token="", repository="acme/platform").status_code == 302
     kept = integrations_config()["trackers"]["github"]
     assert kept["token"] == GITHUB_TOKEN and kept["repository"] == "acme/platform"

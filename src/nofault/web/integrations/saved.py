@@ -221,6 +221,8 @@ def integration_setting_save(
     with transaction.atomic():
         row = IntegrationSetting.objects.select_for_update().filter(kind=kind, name=name).first()
         before = decrypt(row.data) if row else {}
+        if row is not None and before == data:
+            return row  # nothing changed: the stored row stays as it was, and nothing is recorded
         row = row or IntegrationSetting(kind=kind, name=name)
         row.data = encrypt(data)
         row.updated_by = actor if getattr(actor, "pk", None) else None
