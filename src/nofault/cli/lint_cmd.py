@@ -462,6 +462,7 @@ def _lint_jobs(jobs: list[_Job], processes: int) -> list[LintResult]:
     size = sum(len(job.data) for job in jobs)
     if workers < 2 or len(jobs) < PARALLEL_MIN_FILES or size < PARALLEL_MIN_BYTES:
         return _lint_serially(jobs)
+    import gc
     import multiprocessing  # here: `nofault lint FILE` starts without them
     from concurrent.futures import ProcessPoolExecutor
 
@@ -471,6 +472,9 @@ def _lint_jobs(jobs: list[_Job], processes: int) -> list[LintResult]:
     # packs loaded and the patterns a postmortem opens compiled (they compile on first use).
     first = _lint_serially(jobs[:1])
     _POOL_JOBS[:] = jobs[1:]
+    # What is loaded now is left out of the collector's passes, so a forked process does not
+    # copy every page of it by touching its objects (the gc module's advice for forking).
+    gc.freeze()
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
@@ -478,3 +482,4 @@ def _lint_jobs(jobs: list[_Job], processes: int) -> list[LintResult]:
             return first + list(pool.map(_lint_one, range(len(_POOL_JOBS)), chunksize=chunk))
     finally:
         _POOL_JOBS.clear()
+        gc.unfreeze()
