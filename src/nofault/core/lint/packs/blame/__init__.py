@@ -6,7 +6,8 @@ Word lists live in lexicon.yaml and rule texts in rules.yaml. The modules hold t
 instruction), `patterns` (every pattern, compiled once), one module per family of checks
 (`person`, `human_error`, `counterfactual`, `judgement`, `minimising`, `hindsight`,
 `hint`), each a table of (gate, check) pairs, and `analysis`, which reads the prose once
-and returns every rule's hits.
+and returns every rule's hits. `learned` is a second opinion (BLM601, preview): a linear
+model over a sentence's words, shipped as `model.json`.
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from nofault.core.lint.engine import PackDetector
-from nofault.core.lint.packs.blame.analysis import MESSAGES, analyse
+from nofault.core.lint.packs.blame.analysis import LEARNED, MESSAGES, analyse
 from nofault.core.lint.packs.loader import load_pack
 from nofault.core.lint.rule import Category
 
-_CODES = ("BLM101", "BLM102", "BLM201", "BLM301", "BLM401", "BLM402", "BLM501")
+_CODES = ("BLM101", "BLM102", "BLM201", "BLM301", "BLM401", "BLM402", "BLM501", "BLM601")
 RULES = load_pack(
     Path(__file__).parent / "rules.yaml",
     Category.BLAME,
     {code: PackDetector(analyse, code) for code in _CODES},
 )
 MESSAGES.update({rule.code: rule.message for rule in RULES})
+LEARNED.extend(rule for rule in RULES if rule.code == "BLM601")

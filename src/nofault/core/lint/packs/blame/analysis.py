@@ -16,6 +16,7 @@ from nofault.core.lint.packs.blame import (
     hindsight,
     human_error,
     judgement,
+    learned,
     minimising,
     patterns,
     person,
@@ -41,7 +42,7 @@ from nofault.core.lint.packs.blame.patterns import (
     META,
 )
 from nofault.core.lint.packs.blame.reword import reword
-from nofault.core.lint.rule import Hit
+from nofault.core.lint.rule import Hit, Level, Rule
 from nofault.core.lint.text import Sentence
 
 _I = re.IGNORECASE
@@ -183,7 +184,10 @@ def analyse(ctx: LintContext) -> dict[str, list[Hit]]:
     out: dict[str, list[Hit]] = {}
     people: People | None = None
     extra = own_words_pattern(tuple(ctx.config.blame_words))
-    for sentence in ctx.sentences:
+    # The learned second opinion reads the sentences the rules leave without a warning.
+    learn = [rule for rule in LEARNED if ctx.config.is_enabled(rule)]
+    warned: set[int] = set()
+    for index, sentence in enumerate(ctx.sentences):
         if sentence.in_quote:
             continue
         raw = sentence.text
@@ -227,7 +231,12 @@ def analyse(ctx: LintContext) -> dict[str, list[Hit]]:
             if hint:
                 found.append(hint)
         for f in dedupe(found):
+            if f.rule != "BLM102" and f.level is not Level.INFO:
+                warned.add(index)
             out.setdefault(f.rule, []).append(to_hit(sentence, text, f))
+    for rule in learn:
+        silent = (s for i, s in enumerate(ctx.sentences) if i not in warned)
+        out[rule.code] = learned.hits(silent, rule.message, rule.suggestion)
     return out
 
 
@@ -253,6 +262,8 @@ def dedupe(found: list[Found]) -> list[Found]:
 
 # Each rule's message by code, filled in when the pack's rules are loaded.
 MESSAGES: dict[str, str] = {}
+# The learned rule (BLM601), filled in when the pack's rules are loaded.
+LEARNED: list[Rule] = []
 
 
 def to_hit(sentence: Sentence, text: str, f: Found) -> Hit:
