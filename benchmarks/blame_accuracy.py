@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 
 from nofault.core.lint.config import LintConfig
 from nofault.core.lint.engine import lint
+from nofault.core.lint.packs.blame.learned import model
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -43,6 +44,8 @@ REPO_CORPORA = (
 )
 POSTMORTEMS = SHARED / "real-postmortems"
 CONFIG = LintConfig(select=["blame"])
+# The rules and the learned second opinion (BLM601, a preview rule) together.
+CONFIG_LEARNED = LintConfig(select=["blame"], preview=True)
 LOCKED_PERCENT = 30
 
 
@@ -74,11 +77,11 @@ def real_rows(part: str) -> list[dict[str, object]]:
     return [r for r in rows if split_part(str(r["modelled_on"])) == part]
 
 
-def flagged(text: str) -> list[str]:
+def flagged(text: str, config: LintConfig = CONFIG) -> list[str]:
     """Return the codes of the warning-or-error blame findings for one sentence."""
     return [
         f.code
-        for f in lint(text, config=CONFIG).findings
+        for f in lint(text, config=config).findings
         if f.category == "blame" and f.level in ("warning", "error")
     ]
 
@@ -119,6 +122,8 @@ class Score:
     by_genre: dict[str, Counts] = field(default_factory=dict)
     by_category: dict[str, Counts] = field(default_factory=dict)
     misses: list[str] = field(default_factory=list)
+    learned: Counts = field(default_factory=Counts)  # the model alone
+    combined: Counts = field(default_factory=Counts)  # the rules with the model (--preview)
 
     def add(self, row: dict[str, object]) -> None:
         """Lint one labelled sentence and count it."""
@@ -127,6 +132,8 @@ class Score:
         codes = flagged(text)
         found = bool(codes)
         self.total.add(truth, found)
+        self.learned.add(truth, model().flags(text))
+        self.combined.add(truth, found or bool(flagged(text, CONFIG_LEARNED)))
         genre = str(row.get("genre") or "")
         if genre:
             self.by_genre.setdefault(genre, Counts()).add(truth, found)
@@ -141,6 +148,8 @@ class Score:
         n = self.total.tp + self.total.fp + self.total.fn + self.total.tn
         print(f"corpus: {self.label} ({n} sentences, {self.total.tp + self.total.fn} blameful)")
         print(f"  {'all':<24} {self.total.line()}")
+        print(f"  {'model alone (BLM601)':<24} {self.learned.line()}")
+        print(f"  {'rules + model':<24} {self.combined.line()}")
         for genre, counts in sorted(self.by_genre.items()):
             print(f"  genre {genre:<18} {counts.line()}")
         for category, counts in sorted(self.by_category.items()):
@@ -165,12 +174,12 @@ def score(label: str, rows: Iterable[dict[str, object]]) -> Score:
     return result
 
 
-def postmortem_alarms(folder: Path) -> tuple[int, int]:
+def postmortem_alarms(folder: Path, *, preview: bool = False) -> tuple[int, int]:
     """Return (files, blame warnings and errors) from `nofault lint --format json` on a folder."""
     files = sorted(p for p in folder.glob("*.md") if p.name != "SOURCES.md")
     nofault = Path(sys.executable).with_name("nofault")
     out = subprocess.run(
-        [str(nofault), "lint", "--no-cache", "--format", "json", *map(str, files)],
+        [str(nofault), "lint", "--no-cache", *["--preview"] * preview, "--format=json", *files],
         capture_output=True,
         text=True,
         check=False,
@@ -194,7 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     print("command: python benchmarks/blame_accuracy.py")
     print("counts: each sentence linted alone with select=blame; flagged = any blame warning or")
-    print("error (info hints do not count); P = tp/(tp+fp), R = tp/(tp+fn)")
+    print("error (info hints do not count); P = tp/(tp+fp), R = tp/(tp+fn); `all` is the rules")
+    print("alone, `model alone` the learned layer's score over its threshold, `rules + model`")
+    print("the pack with its preview rule BLM601 on (lint --preview)")
     if args.corpus:
         for path in args.corpus:
             score(str(path), read_rows([path])).report(misses=args.misses)
@@ -214,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         files, alarms = postmortem_alarms(POSTMORTEMS)
         print(f"real postmortems: {alarms} blame warnings and errors in {files} files")
         print("  (nofault lint --no-cache --format json ../shared/corpus/real-postmortems/*.md)")
+        files, alarms = postmortem_alarms(POSTMORTEMS, preview=True)
+        print(f"  with the model (--preview): {alarms} blame warnings and errors in {files} files")
     return 0
 
 
