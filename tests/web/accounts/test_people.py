@@ -249,3 +249,30 @@ def test_profile_names_the_role_in_words(author: Any) -> None:
     client.force_login(author)
     page = client.get("/accounts/profile/").content.decode()
     assert "<dt>Role</dt><dd>Author</dd>" in page
+
+
+def test_an_api_token_with_an_expiry_stops_working_after_it(author: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from nofault.web.accounts.models import TokenExpiry
+
+    client = _client(author)
+    refused = client.post("/accounts/profile/token/", {"action": "rotate", "expires_in_days": "0"})
+    assert refused.status_code == 400 and "1 to 3650" in refused.content.decode()
+    page = client.post("/accounts/profile/token/", {"action": "rotate", "expires_in_days": "30"})
+    key = services.token_issue(user=author)
+    assert key in page.content.decode() and 'id="token-expiry"' in page.content.decode()
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api.get("/api/incidents/").status_code == 200
+    TokenExpiry.objects.filter(token_id=key).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    expired = api.get("/api/incidents/")
+    assert expired.status_code == 401 and "expired" in expired.content.decode()
+    # A token rotated without an expiry lasts.
+    client.post("/accounts/profile/token/", {"action": "rotate", "expires_in_days": ""})
+    api.credentials(HTTP_AUTHORIZATION=f"Token {services.token_issue(user=author)}")
+    assert api.get("/api/incidents/").status_code == 200

@@ -68,3 +68,12 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.issuer}"
+
+
+class TokenExpiry(models.Model):
+    """When a person's API token stops working, if they gave it an expiry (none: it lasts)."""
+
+    token = models.OneToOneField(
+        "authtoken.Token", on_delete=models.CASCADE, primary_key=True, related_name="expiry"
+    )
+    expires_at = models.DateTimeField()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from django.db.models import QuerySet
 
-from nofault.web.accounts.models import Team, User
+from nofault.web.accounts.models import Team, TokenExpiry, User
 from nofault.web.choices import Role
 
 
@@ -35,3 +38,8 @@ def team_names() -> list[str]:
     """The teams' names for a team filter: every team, and any the service map names."""
     names = set(Team.objects.values_list("name", flat=True)) | set(service_team_map().values())
     return sorted(names, key=str.casefold)
+
+
+def token_expiry(*, user: Any) -> datetime | None:
+    """When the person's API token stops working, or None when it has no expiry (or no token)."""
+    return TokenExpiry.objects.filter(token__user=user).values_list("expires_at", flat=True).first()

@@ -22,7 +22,7 @@ from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from rest_framework.authtoken.models import Token
 
-from nofault.web.accounts.models import LoginAttempt, Team, User
+from nofault.web.accounts.models import LoginAttempt, Team, TokenExpiry, User
 from nofault.web.accounts.selectors import service_team_map
 from nofault.web.api_errors import NotAllowedError, ServiceError
 from nofault.web.audit.services import record
@@ -282,12 +282,26 @@ def token_issue(*, user: User) -> str:
     return str(token.key)
 
 
-def token_rotate(*, user: User) -> str:
-    """Replace the person's API token with a new one; the old one stops working at once."""
+TOKEN_MAX_DAYS = 3650
+
+
+def token_rotate(*, user: User, expires_in_days: int | None = None) -> str:
+    """Replace the person's API token with a new one; the old one stops working at once.
+
+    With `expires_in_days` (1 to TOKEN_MAX_DAYS) the new token stops working after that many days.
+    """
+    if expires_in_days is not None and not 1 <= expires_in_days <= TOKEN_MAX_DAYS:
+        raise ServiceError(f"a token's expiry is 1 to {TOKEN_MAX_DAYS} days")
     with transaction.atomic():
         Token.objects.filter(user=user).delete()
-        record(user, AuditAction.TOKEN_CREATE, user, detail={"replaces_the_old": True})
-        return str(Token.objects.create(user=user).key)
+        token = Token.objects.create(user=user)
+        detail: dict[str, Any] = {"replaces_the_old": True}
+        if expires_in_days is not None:
+            expires_at = timezone.now() + timedelta(days=expires_in_days)
+            TokenExpiry.objects.create(token=token, expires_at=expires_at)
+            detail["expires_at"] = expires_at.isoformat()
+        record(user, AuditAction.TOKEN_CREATE, user, detail=detail)
+        return str(token.key)
 
 
 def token_revoke(*, user: User) -> bool:

@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from nofault.web.accounts import oidc, services
+from nofault.web.accounts import oidc, selectors, services
 from nofault.web.accounts.forms import InviteForm, ResetRequestForm, ThrottledAuthenticationForm
 from nofault.web.accounts.models import User
 from nofault.web.api_errors import ServiceError
@@ -83,7 +83,12 @@ def _profile(
     refusal = _password_unchangeable(request.user)
     if refusal is None and form is None:
         form = PasswordChangeForm(request.user)
-    context = {"token": token, "password_form": form, "password_refusal": refusal}
+    context = {
+        "token": token,
+        "token_expires_at": selectors.token_expiry(user=request.user),
+        "password_form": form,
+        "password_refusal": refusal,
+    }
     return render(request, "accounts/profile.html", context, status=status)
 
 
@@ -101,7 +106,14 @@ def token(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "show")
     key = None
     if action == "rotate":
-        key = services.token_rotate(user=request.user)
+        raw_days = request.POST.get("expires_in_days", "").strip()
+        try:
+            days = int(raw_days) if raw_days else None
+            key = services.token_rotate(user=request.user, expires_in_days=days)
+        except (ValueError, ServiceError):
+            limit = services.TOKEN_MAX_DAYS
+            messages.error(request, f"An expiry is a whole number of days, 1 to {limit}.")
+            return _profile(request, status=400)
         messages.success(request, "A new API token replaces the old one, which no longer works.")
     elif action == "revoke":
         revoked = services.token_revoke(user=request.user)
