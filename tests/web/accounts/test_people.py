@@ -276,3 +276,19 @@ def test_an_api_token_with_an_expiry_stops_working_after_it(author: Any) -> None
     client.post("/accounts/profile/token/", {"action": "rotate", "expires_in_days": ""})
     api.credentials(HTTP_AUTHORIZATION=f"Token {services.token_issue(user=author)}")
     assert api.get("/api/incidents/").status_code == 200
+
+
+def test_an_expired_token_is_replaced_when_the_person_asks_for_theirs(author: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from nofault.web.accounts.models import TokenExpiry
+
+    old = services.token_rotate(user=author, expires_in_days=1)
+    assert services.token_issue(user=author) == old
+    TokenExpiry.objects.filter(token_id=old).update(expires_at=timezone.now() - timedelta(1))
+    new = services.token_issue(user=author)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {new}")
+    assert new != old and api.get("/api/incidents/").status_code == 200

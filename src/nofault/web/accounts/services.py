@@ -275,7 +275,8 @@ def login_attempt_record(*, username: str, ip: str, succeeded: bool) -> None:
 
 
 def token_issue(*, user: User) -> str:
-    """Return the person's API token, creating it on first use."""
+    """Return the person's API token, creating it on first use or once the old one expired."""
+    Token.objects.filter(user=user, expiry__expires_at__lte=timezone.now()).delete()
     token, created = Token.objects.get_or_create(user=user)
     if created:
         record(user, AuditAction.TOKEN_CREATE, user)
