@@ -388,15 +388,40 @@ _ATTRIBUTION = re.compile(
 )
 
 
+# Words that attribute a report to a speaker ("the board found ..."); a short quotation
+# inside the reported clause (lost "situational awareness", an "embarrassing human error")
+# is the report's own wording, while one that follows the verb ("the chat said “he forgot
+# to renew it”") or opens the sentence reproduces someone's words.
+_SPOKEN = re.compile(
+    r"\b(?:said|told|according\s+to|stated|claimed|alleged|testified|admitted|conceded|"
+    r"insisted|announced|declared|concluded|ruled)\b",
+    re.IGNORECASE,
+)
+_QUOTE_OPENS = re.compile(
+    r"(?:^|[:,]|\b(?:said|says|told|tells|wrote|writes|asked|replied|added|read|reads|"
+    r"stated|posted|tweeted|typed)\s*[:,]?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _blank(m: re.Match[str]) -> str:
+    return m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1]
+
+
 def mask_quotes(text: str) -> str:
     """Blank out quoted words (keeping the marks), unless they are attributed speech."""
     if not any(q in text for q in "\"“‘'"):
         return text
+    outside = QUOTED.sub("", text)
     if any(len(m.group(0).split()) >= 6 for m in QUOTED.finditer(text)) and _ATTRIBUTION.search(
-        QUOTED.sub("", text)
+        outside
     ):
         return text
-    return QUOTED.sub(lambda m: m.group(0)[0] + " " * (len(m.group(0)) - 2) + m.group(0)[-1], text)
+    if _SPOKEN.search(outside):
+        return QUOTED.sub(
+            lambda m: _blank(m) if _QUOTE_OPENS.search(text, 0, m.start()) else m.group(0), text
+        )
+    return QUOTED.sub(_blank, text)
 
 
 def next_words(text: str, start: int, count: int) -> list[str]:
