@@ -10,8 +10,13 @@ from nofault.core.lint.text import folded
 
 
 def alternation(phrases: Iterable[str]) -> str:
-    """Return a regex alternation of phrases, longest first, spaces matching any blank run."""
-    items = sorted({str(p).lower() for p in phrases}, key=len, reverse=True)
+    """Return a regex alternation of phrases, longest first, spaces matching any blank run.
+
+    Phrases of one length are in alphabetical order, so that the pattern's source is the
+    same in every process (a set's order changes with the string hash's seed), and the
+    compiled pattern kept from an earlier run (core/lint/kept_patterns.py) is found.
+    """
+    items = sorted({str(p).lower() for p in phrases}, key=lambda p: (-len(p), p))
     return "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in items)
 
 

@@ -118,9 +118,11 @@ def section_text(pm: Postmortem, kind: SectionKind) -> str:
 
 
 def people(pm: Postmortem, config: LintConfig) -> list[str]:
-    """Return the names the document and the roster know, longest first."""
+    """Return the names the document and the roster know, longest first (then alphabetical)."""
     names = [*pm.people(), *config.roster]
-    return sorted({n.strip() for n in names if n and len(n.strip()) > 1}, key=len, reverse=True)
+    return sorted(
+        {n.strip() for n in names if n and len(n.strip()) > 1}, key=lambda n: (-len(n), n)
+    )
 
 
 def _name_pattern(names: list[str]) -> re.Pattern[str] | None:
