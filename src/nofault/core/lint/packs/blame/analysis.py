@@ -13,6 +13,7 @@ from nofault.core.document import SectionKind
 from nofault.core.lint.context import LintContext
 from nofault.core.lint.packs.blame import (
     counterfactual,
+    guards,
     hindsight,
     human_error,
     judgement,
@@ -122,7 +123,17 @@ PAST_GATES = tuple(table.gates for table in ABOUT_THE_PAST)
 
 
 def find(clause: Clause, section: SectionKind | None) -> list[Found]:
-    """Return every finding in one (quote-masked) sentence."""
+    """Return every finding in one (quote-masked) sentence that no guard lifts.
+
+    The guards (guards.py) are constructions that lay no blame whatever rule found the cue:
+    suppositions, general statements, denials, things as the real subject.
+    """
+    found = find_cues(clause, section)
+    return guards.keep(clause.text, found, clause.people) if found else found
+
+
+def find_cues(clause: Clause, section: SectionKind | None) -> list[Found]:
+    """Return every blame cue the families find in one (quote-masked) sentence."""
     found: list[Found] = []
     for table in ALWAYS:
         table.run(clause, found)

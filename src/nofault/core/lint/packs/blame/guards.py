@@ -1,0 +1,389 @@
+"""Guards: constructions in which blame words lay no blame, read after every family has run.
+
+A family of checks finds a blame cue (a person before "caused", "should have", "careless")
+in a sentence. Some constructions around the cue make the sentence assert no fault, whatever
+rule found it, so they are read here once, over every finding, rather than in each family:
+
+- a supposition: an open conditional ("if the operator's negligence contributed, its waivers
+  may not hold"), a general "when" in the present ("when an admin gets something wrong ...");
+- a general statement about a practice: a generic subject in the present ("investigators
+  frequently slip it into findings", "everyone blames the pilot", "one typically finds"), a
+  definition ("human error refers to slips ...");
+- a denial or doubt of the cause ("I doubt it came down to them being sloppy", "most problems
+  did not stem from reckless behaviour", "none of the failures were the fault of ...");
+- impossibility for anyone ("nobody could have realised"), a rejected punishment ("nobody
+  should have been fired"), hindsight explained ("looks inexplicable only once the outcome
+  is known");
+- a thing as the real subject or object: "safeguards that should have stopped it", "as they
+  should have" (things working as expected), "no barcode reader that she could have used"
+  (missing tooling), "had they received the proposal" (what reached people, not what they
+  did), "the engineer's laptop had filled its disk" (equipment a person uses), "does not know
+  what broke", "Elan 20210305 processed" (a versioned program), "prone to being misread"
+  (a design's property), "due to them being unnecessary" (a state of things);
+- an epistemic "could just be" (not a minimising "just"), and a past "did a more careful
+  migration" (a plain account, not a vow of care).
+
+Each guard is a pattern or a small function over one quote-masked sentence and a finding's
+span; the families stay free to find more, and these constructions hold for any of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from nofault.core.lint.packs.blame.checks import Found
+from nofault.core.lint.packs.blame.grammar import TOKEN, People
+from nofault.core.lint.packs.blame.lexicon import LEXICON
+
+_I = re.IGNORECASE
+
+# --- supposition and generality ------------------------------------------------------------
+
+# An open conditional: "if" (not "if only", "if it wasn't for", "if not for", "if you ask me").
+_IF = re.compile(
+    r"\b(?:even\s+)?(?:if|unless|in\s+case)\b(?!\s+only\b|\s+not\s+for\b|\s+(?:it\s+)?"
+    r"(?:was|were|had|hadn['’]t|wasn['’]t|weren['’]t)(?:\s+not)?\s+for\b|\s+you\s+ask\b)",
+    _I,
+)
+# What makes a conditional counterfactual or a threat about a past deed: "if we had tested",
+# "if they fail to post notice again".
+_COUNTERFACTUAL_IF = re.compile(
+    r"\b(?:had|hadn['’]t|would\s+have|would['’]ve|'d\s+\w+ed|again|once\s+more)\b", _I
+)
+_CLAUSE_END = re.compile(r"[,;:.?!]|\s[-–—]\s|\bthen\b")
+_SENTENCE_PART_END = re.compile(r"[;.?!]|\s[-–—]\s")
+# A general "when" in the present: "when an admin gets something wrong", "when a supplier's
+# switchgear fails" (a narrative "when Bob deployed" is in the past and stays).
+_WHEN = re.compile(r"(?:^|[,;:]\s*|\bthat\s+)\W*(?:when|whenever|once)\s+", _I)
+_PAST = re.compile(
+    r"\b(?:[a-z]+ed|was|were|had|did|didn['’]t|wasn['’]t|weren['’]t|hadn['’]t|took|made|ran|"
+    r"broke|forgot|left|sent|wrote|put|set|got|went|came|saw|knew|thought|told|said|gave|"
+    r"kept|began|brought|caught|chose|fell|felt|found|heard|hit|led|lost|meant|met|paid|"
+    r"shut|stood|threw|tore|understood|woke|yesterday|ago|last)\b",
+    _I,
+)
+
+
+_PERFECT_MODAL = re.compile(
+    r"\b(?:should|ought\s+to|must|could|would)(?:\s+not|n['’]t)?\s+(?:have|['’]ve)\b|"
+    r"\bshould\s+be\s+(?:fired|sacked|punished|blamed|disciplined|jailed)\b",
+    _I,
+)
+_MODAL = re.compile(r"\b(?:may|might|can|could|would|will|won['’]t|cannot|can['’]t)\b", _I)
+
+
+def _supposed(text: str, f: Found) -> bool:
+    """Tell whether a finding stands in an open conditional or a general "when" and its result.
+
+    A conditional with a perfect modal judges the past ("if he felt wronged, he should have
+    hired a lawyer"), and a condition after a main clause is only a supposition when that
+    clause is ("a court may cut the damages if ..."; not "I'm hoping for jail time if ...").
+    """
+    if _PERFECT_MODAL.search(text):
+        return False
+    for m in _IF.finditer(text, 0, f.start + 1):
+        before = text[: m.start()]
+        opens = not before.strip() or re.search(r"(?:[,;:(]|\bthat)\W*$", before)
+        if not opens:
+            part_start = max((e.end() for e in _SENTENCE_PART_END.finditer(before)), default=0)
+            if not _MODAL.search(text, part_start, m.start()):
+                continue
+        end = _CLAUSE_END.search(text, m.end())
+        clause_end = end.start() if end else len(text)
+        if _COUNTERFACTUAL_IF.search(text, m.end(), clause_end):
+            continue
+        if f.start < clause_end:
+            return True  # inside the condition: "if the operator's negligence contributed"
+        # The result of a condition that opens its part of the sentence: "If X, Y".
+        part = _SENTENCE_PART_END.search(text, clause_end)
+        if opens and f.start < (part.start() if part else len(text)):
+            return True
+    for m in _WHEN.finditer(text, 0, f.start + 1):
+        end = _CLAUSE_END.search(text, m.end())
+        clause_end = end.start() if end else len(text)
+        if _PAST.search(text, m.end(), clause_end):
+            continue
+        part = _SENTENCE_PART_END.search(text, clause_end)
+        finding_part_end = part.start() if part else len(text)
+        past = _PAST.search(text, clause_end, f.start)
+        modal = _MODAL.search(text, clause_end, f.start)
+        if f.start < finding_part_end and (not past or (modal and modal.start() < past.start())):
+            return True
+    return False
+
+
+# A generic subject in the present tense: a practice described, not an incident told. The
+# verbs are those of judging, saying and treating, in the present: "investigators frequently
+# slip it into findings", "reviewers judge", "everyone blames the pilot", "one typically
+# finds", "an accident board spends six months deciding".
+_PRACTICE_VERBS = (
+    r"(?:judge|blame|find|claim|argue|say|think|believe|assume|ask|tend|call|label|point|seek|"
+    r"hunt|slip|treat|attribute|spend|decide|focus|look|expect|accuse|sue|punish|conclude|"
+    r"default|insist|reach|write|put|pin|chalk|reduce|lay|explain|dismiss|hold|stop|go)"
+)
+_GENERIC_PLURAL = (
+    r"(?:you|people|we\s+all|investigators|reviewers|analysts|observers|outsiders|critics|"
+    r"managers|organi[sz]ations|companies|firms|courts|teams|tenants|lawyers|insurers|"
+    r"regulators|customers|users|journalists|reporters|inquiries|investigations|reports)"
+)
+_GENERIC_SINGULAR = (
+    r"(?:one|everyone|everybody|the\s+media|(?:an?|any|every|each)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:board|investigator|reviewer|inquiry|investigation|report|court|company|organi[sz]ation|"
+    r"manager|observer|outsider|critic|analysis|review|postmortem|post-mortem|culture))"
+)
+_ADVERB = r"(?:(?:\w+ly|often|always|still|then|just|mostly|all|soon|quickly)\s+)?"
+_GENERIC_PRESENT = re.compile(
+    rf"(?:^|[,;:(]\s*|\b(?:and|but|then|that|yet|so)\s+)\W*(?:{_GENERIC_PLURAL}\s+{_ADVERB}"
+    rf"(?:tend\s+to\s+)?{_PRACTICE_VERBS}|{_GENERIC_SINGULAR}\s+{_ADVERB}(?:tends\s+to\s+"
+    rf"{_PRACTICE_VERBS}|{_PRACTICE_VERBS}e?s))\b",
+    _I,
+)
+
+
+_REPORTING = re.compile(
+    r"\b(?:say|says|claim|claims|argue|argues|think|thinks|believe|believes|find|finds|"
+    r"insist|insists|conclude|concludes)\b",
+    _I,
+)
+
+
+def _generic(text: str, f: Found) -> bool:
+    """Tell whether the finding's clause describes a practice: a generic subject, present tense."""
+    for m in _GENERIC_PRESENT.finditer(text, 0, f.end):
+        if (
+            m.end() < f.start
+            and _REPORTING.search(m.group(0))
+            and _PAST.search(text, m.end(), f.start)
+        ):
+            # "people say he broke it": a past deed reported is still told of someone; a
+            # practice's own object ("reviewers judge the actions of those involved as
+            # stupid") is not.
+            continue
+        return True
+    return False
+
+
+_DEFINITION = re.compile(
+    r"\b(?:refers?\s+to|(?:is|are)\s+defined\s+as|(?:is|are)\s+(?:a|the)\s+(?:\w+\s+)?"
+    r"(?:term|label|name|word|category)\s+for|stands\s+for|is\s+shorthand\s+for)\b",
+    _I,
+)
+
+# --- denial, doubt and rejection --------------------------------------------------------------
+
+_DENIED = re.compile(
+    r"\b(?:doubt|doubtful|unlikely|(?:i|we)\s+(?:really\s+)?(?:do|did)(?:\s+not|n['’]t)\s+"
+    r"(?:think|believe)(?!\s+to\b)|"
+    r"(?:did|does|do|was|is|were|are)(?:\s+not|n['’]t)\s+(?:\w+ly\s+)?(?:stem|come|result|"
+    r"arise|caused|due|down|because|about|the\s+fault)|no\s+(?:grounds|reason|evidence|sign|"
+    r"indication)\s+(?:to\s+(?:think|believe|suspect|assume|expect)|that)|"
+    r"(?:had|has|have)\s+nothing\s+to\s+do"
+    r"\s+with|not\s+(?:the\s+)?(?:fault|result)\s+of|none\s+of\s+(?:the|this|these|those|it|"
+    r"that)\b[^.;]{0,60}?\b(?:were|was|is|are)\s+(?:\w+\s+)?(?:the\s+)?(?:fault|doing|result))",
+    _I,
+)
+# "not caused by X but by Y": the denial moves the blame, it does not lift it.
+_BUT = re.compile(r"\b(?:but|rather|instead)\b", _I)
+
+
+def _denied(text: str, f: Found) -> bool:
+    """Tell whether a denial or doubt of the cause stands before the finding in its part."""
+    for m in _DENIED.finditer(text, 0, f.end):
+        if m.start() > f.end:
+            break
+        between = text[m.end() : f.start]
+        if _SENTENCE_PART_END.search(between) or _BUT.search(text, m.end(), len(text)):
+            continue
+        return True
+    return False
+
+
+# Words whose complement is not asserted: what one must prove, what one fears may happen.
+_UNASSERTED = re.compile(
+    r"\b(?:(?:have|has|need|needs|had)\s+to|must|would|will|to|can|could)\s+(?:\w+ly\s+)?"
+    r"(?:prove|show|establish|demonstrate)\b|\b(?:fear|feared|fears|worried|worry|afraid|"
+    r"dread|dreaded)\b(?=[^.;]{0,40}\b(?:i['’]d|would|might|could|will|may)\b)",
+    _I,
+)
+# A claim reported in order to reject it: "comments saying someone will be fired are wrong".
+_REJECTED_CLAIM = re.compile(
+    r"\b(?:saying|claiming|suggesting|asserting|insisting|(?:who|that)\s+(?:say|claim|suggest))"
+    r"\b[^.;]{0,120}?\b(?:is|are|was|were)\s+(?:\w+ly\s+)?(?:wrong|mistaken|false|untrue|"
+    r"unfair|misguided|misplaced|nonsense|a\s+myth)\b",
+    _I,
+)
+# A fact given as the subject of a rejection: "that a vendor caused it does not mean ...".
+_DOES_NOT_MEAN = re.compile(
+    r"^\W*(?:that|just\s+because|the\s+fact\s+that)\b[^;]*?\b(?:does\s+not|doesn['’]t|"
+    r"did\s+not|didn['’]t)\s+mean\b",
+    _I,
+)
+# An instruction to avoid or stop: the words that follow are what to avoid.
+_AVOID = re.compile(r"^\W*(?:avoid|stop|quit|resist|refrain\s+from|beware\s+of|ban)\b", _I)
+# A legal category ("negligence claims"), not a judgement of anyone in particular.
+_LEGAL_CATEGORY = re.compile(
+    r"\b(?:negligence|misconduct|malpractice)\s+(?:claims?|suits?|lawsuits?|cases?|law|"
+    r"actions?|standards?|tests?|liability|proceedings)\b(?!\s+against)",
+    _I,
+)
+# A counterfactual about a system: "testing should have caught this".
+_SYSTEM_MODAL = re.compile(
+    r"\b(?:testing|tests?|ci|monitoring|alerting|alerts?|alarms?|checks?|validation|linters?|"
+    r"pipelines?|tool|tools|tooling|system|systems|scripts?|canary|canaries|dashboards?|"
+    r"safeguards?|guard\s?rails?|health\s+checks?|automation|sensors?|software|code)\s+"
+    r"(?:alone\s+)?(?:should|could|would|might|ought\s+to)(?:\s+not|n['’]t)?\s+(?:have|['’]ve)\b",
+    _I,
+)
+# A yes-or-no question about whether something was obvious ("Is ... obvious to everyone?")
+# asks; a negative one ("Wasn't it obvious?") answers.
+_OPEN_QUESTION = re.compile(r"^\W*(?:is|are|was|were|does|do|did)\b(?![^?]*\bnot\b)[^?]*\?\W*$", _I)
+
+_NOBODY_COULD = re.compile(
+    r"\b(?:nobody|no\s+one|no-one|none\s+of\s+(?:us|them))\s+(?:could|would|can|might)"
+    r"(?:\s+not|n['’]t)?\s*(?:have|['’]ve)\b",
+    _I,
+)
+_NOBODY_PUNISHED = re.compile(
+    r"\b(?:nobody|no\s+one|no-one|none\s+of\s+(?:us|them))\s+(?:should|ought\s+to|deserves?\s+to|"
+    r"will|would)\s+(?:have\s+)?(?:been\s+|be\s+)(?:fired|sacked|blamed|punished|disciplined|"
+    r"reprimanded|named|shamed|let\s+go|written\s+up)\b",
+    _I,
+)
+_OUTCOME_KNOWN = re.compile(
+    r"\b(?:(?:once|after|when|because|since)\s+(?:the\s+|its\s+)?outcome\s+(?:is|was|has\s+been)"
+    r"\s+known|knowing\s+the\s+outcome|knowledge\s+of\s+the\s+outcome|only\s+in\s+hindsight|"
+    r"(?:looks?|seems?|appears?|feels?|sounds?)\s+(?:\w+\s+){1,2}only\s+(?:in|once|after|with|"
+    r"because)|only\s+because\s+(?:we|you|they|one)\s+(?:now\s+|already\s+)?know)\b",
+    _I,
+)
+
+# --- a thing as the real subject or object --------------------------------------------------
+
+_THING_RELATIVE = re.compile(
+    r"(?P<noun>[\w-]+)\s+(?:that|which)\s+(?:should|could|would|might|ought\s+to)(?:n['’]t)?\s+"
+    r"(?:have|['’]ve)\b(?!\s+been\s+(?:caught|noticed|spotted|reviewed|tested|checked|seen|"
+    r"flagged|done|run|fixed|escalated))(?P<rest>(?:\s+[\w'’-]+){0,3})",
+    _I,
+)
+_EXPECTED = re.compile(
+    r"\bas\s+(?:it|they|designed|intended|expected|planned|documented)\s+(?:should|would|"
+    r"was\s+supposed\s+to|were\s+supposed\s+to)(?:\s+have)?\b",
+    _I,
+)
+_MISSING_TOOL = re.compile(
+    r"\b(?:no|nor|without|lacked|lacking|absence\s+of|(?:did|does)(?:\s+not|n['’]t)\s+have)\b"
+    r"[^.;]{0,80}?\b(?:that|which|with\s+which)\s+[^.;]{0,40}?\b(?:could|would|might)\s+have\s+"
+    r"(?:used|relied|consulted|seen|read|checked|caught|flagged|alerted|warned|shown|told)\b",
+    _I,
+)
+_RECEIVED = re.compile(
+    r"\bhad\s+(?:they|we|he|she|you|i|[\w-]+)\s+(?:all\s+|each\s+|both\s+)?(?:\w+ly\s+)?"
+    r"(?:received|got|gotten|been\s+(?:given|told|paged|notified|alerted|warned|informed|shown|"
+    r"sent|trained|invited))\b",
+    _I,
+)
+_EQUIPMENT = re.compile(
+    r"(?:['’]s|s['’])\s+(?:(?:[\w-]+)\s+){0,3}?(?:laptop|laptops|machine|machines|workstation|"
+    r"computer|desktop|environment|cluster|terminal|shell|session|phone|browser|disk|vm|"
+    r"kubeconfig|connection|screen|keyboard|editor|ide|inbox|pager)\b",
+    _I,
+)
+_THING_PRONOUNS = frozenset(
+    ["what", "whatever", "something", "anything", "nothing", "everything", "which", "whether"]
+)
+_VERSIONED = re.compile(r"\s+v?\d[\w.-]*\b")
+_PRONE = re.compile(
+    r"\b(?:prone|easy|hard|difficult|likely|liable|apt|open|vulnerable)\s+to\s+(?:be\s+|being\s+)?"
+    r"(?:\w+ly\s+)?$",
+    _I,
+)
+_BEING = re.compile(r"\s+being\s+(?P<word>[\w-]+)", _I)
+_JUDGEMENTAL = frozenset(str(w).lower() for w in LEXICON["judgemental"])
+_AWARE = re.compile(
+    r"\b(?:i|we)\s+(?:\w+ly\s+)?(?:didn['’]t|did\s+not|never|couldn['’]t|could\s+not)\s+"
+    r"(?:notice|realise|realize|know|see|understand)\s+(?:that\s+)?(?:what|everything|anything|"
+    r"something|the\s+(?:outage|incident|problem))\b",
+    _I,
+)
+_EPISTEMIC_JUST = re.compile(r"\b(?:could|might|may|would|can)\s+(?:just|simply|merely)\s+be\b", _I)
+_DID_CAREFUL = re.compile(
+    r"\b(?:did|ran|performed|carried\s+out|made|took|started|began|planned)\s+(?:a|an|the|our)\s+"
+    r"(?:much\s+|far\s+|slightly\s+)?more\s+(?:careful|cautious|thorough|deliberate|attentive)\s+"
+    r"[\w-]+",
+    _I,
+)
+
+
+def _overlaps(m: re.Match[str], f: Found, slack: int = 0) -> bool:
+    return m.start() - slack < f.end and f.start < m.end() + slack
+
+
+def _any_overlap(pattern: re.Pattern[str], text: str, f: Found, slack: int = 0) -> bool:
+    return any(_overlaps(m, f, slack) for m in pattern.finditer(text))
+
+
+def _thing_relative(text: str, f: Found, people: People) -> bool:
+    for m in _THING_RELATIVE.finditer(text):
+        # "signs that should have alerted them": the thing was to move a person to act.
+        moved = any(people.kind(w) for w in TOKEN.findall(m.group("rest")))
+        if _overlaps(m, f) and people.kind(m.group("noun")) is None and not moved:
+            return True
+    return False
+
+
+def _thing_subject(text: str, f: Found, people: People) -> bool:
+    """Tell whether the verb a person-finding ends on has a thing for its subject."""
+    tokens = [t.group(0) for t in TOKEN.finditer(text, f.start, f.end)]
+    if len(tokens) >= 3 and tokens[-2].lower() in _THING_PRONOUNS:
+        return True  # "the pilot does not know what broke"
+    if tokens and _VERSIONED.match(text, f.start + len(tokens[0])):
+        return True  # "Elan 20210305 incorrectly processed": a program and its version
+    if _PRONE.search(text, max(0, f.start - 40), f.start):
+        return True  # "the design is prone to being misread"
+    being = _BEING.match(text, f.end)
+    if being and being.group("word").lower() not in _JUDGEMENTAL and f.rule == "BLM101":
+        # "due to them being unnecessary": a state of things is the cause
+        return not people.kind(being.group("word"))
+    return any(m.start() >= f.start - 2 and m.start() <= f.end for m in _EQUIPMENT.finditer(text))
+
+
+Guard = Callable[[str, Found, People], bool]
+
+# (rules it applies to, or None for every rule; the guard)
+GUARDS: tuple[tuple[frozenset[str] | None, Guard], ...] = (
+    (None, lambda t, f, p: _supposed(t, f)),
+    (None, lambda t, f, p: _generic(t, f)),
+    (None, lambda t, f, p: bool(_DEFINITION.search(t))),
+    (None, lambda t, f, p: _denied(t, f)),
+    (None, lambda t, f, p: any(m.end() <= f.start for m in _UNASSERTED.finditer(t))),
+    (None, lambda t, f, p: any(m.start() < f.start < m.end() for m in _REJECTED_CLAIM.finditer(t))),
+    (None, lambda t, f, p: any(f.end <= m.end() for m in _DOES_NOT_MEAN.finditer(t))),
+    (None, lambda t, f, p: bool(_AVOID.match(t))),
+    (frozenset({"BLM401"}), lambda t, f, p: _any_overlap(_LEGAL_CATEGORY, t, f)),
+    (frozenset({"BLM301", "BLM501"}), lambda t, f, p: _any_overlap(_SYSTEM_MODAL, t, f)),
+    (frozenset({"BLM501"}), lambda t, f, p: bool(_OPEN_QUESTION.match(t))),
+    (None, lambda t, f, p: _any_overlap(_NOBODY_COULD, t, f, 40)),
+    (None, lambda t, f, p: _any_overlap(_NOBODY_PUNISHED, t, f)),
+    (None, lambda t, f, p: bool(_OUTCOME_KNOWN.search(t))),
+    (frozenset({"BLM301", "BLM501"}), _thing_relative),
+    (frozenset({"BLM301"}), lambda t, f, p: _any_overlap(_EXPECTED, t, f)),
+    (None, lambda t, f, p: _any_overlap(_MISSING_TOOL, t, f)),
+    (frozenset({"BLM301"}), lambda t, f, p: _any_overlap(_RECEIVED, t, f)),
+    (frozenset({"BLM101"}), _thing_subject),
+    (frozenset({"BLM101", "BLM301"}), lambda t, f, p: _any_overlap(_AWARE, t, f)),
+    (frozenset({"BLM402"}), lambda t, f, p: _any_overlap(_EPISTEMIC_JUST, t, f)),
+    (frozenset({"BLM401"}), lambda t, f, p: _any_overlap(_DID_CAREFUL, t, f)),
+)
+
+
+def guarded(text: str, f: Found, people: People) -> bool:
+    """Tell whether a finding stands in a construction that lays no blame."""
+    return any(
+        (rules is None or f.rule in rules) and guard(text, f, people) for rules, guard in GUARDS
+    )
+
+
+def keep(text: str, found: list[Found], people: People) -> list[Found]:
+    """Return the findings that no guard lifts."""
+    return [f for f in found if not guarded(text, f, people)]
