@@ -239,6 +239,19 @@ _SYSTEM_MODAL = re.compile(
 # asks; a negative one ("Wasn't it obvious?") answers.
 _OPEN_QUESTION = re.compile(r"^\W*(?:is|are|was|were|does|do|did)\b(?![^?]*\bnot\b)[^?]*\?\W*$", _I)
 
+# Hindsight named as such: "it is easy in hindsight to say the engineer should have waited".
+_EASY_TO_SAY = re.compile(
+    r"\b(?:easy|tempting|convenient)\s+(?:\w+\s+){0,3}?to\s+(?:say|see|judge|spot|conclude|"
+    r"criticise|criticize|second-guess|point\s+at|blame)\b",
+    _I,
+)
+# A miss with a reason outside people: "were ignored due to a separate issue".
+_MISSED_FOR_A_REASON = re.compile(
+    r"\b(?:ignored|missed|overlooked|skipped|dropped|discarded)\s+(?:due\s+to|because\s+of|"
+    r"owing\s+to)\s+(?:a|an|the|its|their)\s+(?P<word>[\w-]+)",
+    _I,
+)
+
 _NOBODY_COULD = re.compile(
     r"\b(?:nobody|no\s+one|no-one|none\s+of\s+(?:us|them))\s+(?:could|would|can|might)"
     r"(?:\s+not|n['’]t)?\s*(?:have|['’]ve)\b",
@@ -290,7 +303,7 @@ _EQUIPMENT = re.compile(
     _I,
 )
 _THING_PRONOUNS = frozenset(
-    ["what", "whatever", "something", "anything", "nothing", "everything", "which", "whether"]
+    ["what", "whatever", "something", "anything", "nothing", "everything", "whether"]
 )
 _VERSIONED = re.compile(r"\s+v?\d[\w.-]*\b")
 _PRONE = re.compile(
@@ -363,6 +376,14 @@ GUARDS: tuple[tuple[frozenset[str] | None, Guard], ...] = (
     (frozenset({"BLM401"}), lambda t, f, p: _any_overlap(_LEGAL_CATEGORY, t, f)),
     (frozenset({"BLM301", "BLM501"}), lambda t, f, p: _any_overlap(_SYSTEM_MODAL, t, f)),
     (frozenset({"BLM501"}), lambda t, f, p: bool(_OPEN_QUESTION.match(t))),
+    (None, lambda t, f, p: any(m.start() <= f.start for m in _EASY_TO_SAY.finditer(t))),
+    (
+        frozenset({"BLM101", "BLM301"}),
+        lambda t, f, p: any(
+            _overlaps(m, f) and not p.kind(m.group("word"))
+            for m in _MISSED_FOR_A_REASON.finditer(t)
+        ),
+    ),
     (None, lambda t, f, p: _any_overlap(_NOBODY_COULD, t, f, 40)),
     (None, lambda t, f, p: _any_overlap(_NOBODY_PUNISHED, t, f)),
     (None, lambda t, f, p: bool(_OUTCOME_KNOWN.search(t))),
