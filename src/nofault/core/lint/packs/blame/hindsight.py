@@ -7,13 +7,16 @@ import re
 from nofault.core.lint.packs.blame.checks import Clause, Found, Table
 from nofault.core.lint.packs.blame.grammar import clause_tokens, thing_agent
 from nofault.core.lint.packs.blame.patterns import (
+    ANYONE_SHOULD,
     BLAMEY,
     DETECTION_TIME,
+    FORESEEABLE_THAT,
     HINDSIGHT,
     HINDSIGHT_ANY,
     HINDSIGHT_CUE,
     HINDSIGHT_PHRASE,
     HOW_MISSED,
+    HOW_THROUGH,
     IT_WAS_CLEAR,
     RISK_NOUNS,
     WERE_OBVIOUS,
@@ -44,6 +47,12 @@ def were_obvious(c: Clause, m: re.Match[str]) -> Found | None:
     """Report risks called obvious ("some of these were obvious"), not quick detection."""
     tokens, _b, at = clause_tokens(c.text, m.start())
     subject = c.text[tokens[0].start() if tokens else at : m.start()]
+    if (
+        tokens
+        and tokens[0].start() > 0
+        and c.text[: tokens[0].start()].rstrip().lower().endswith(("that", "which"))
+    ):
+        subject = c.text[: m.start()]  # "the chaos that followed was predictable"
     if RISK_NOUNS.search(subject) and not DETECTION_TIME.search(c.text):
         return Found("BLM501", m.start(), m.end(), "hindsight")
     return None
@@ -71,4 +80,7 @@ TABLE = Table(
     (WERE_OBVIOUS, were_obvious),
     (IT_WAS_CLEAR, it_was_clear),
     (HOW_MISSED, how_missed),
+    (HOW_THROUGH, hindsight),
+    (FORESEEABLE_THAT, hindsight),
+    (ANYONE_SHOULD, hindsight),
 )

@@ -9,20 +9,30 @@ from nofault.core.lint.packs.blame.grammar import (
     TOKEN,
     about_someone,
     is_imperative,
+    negated_at,
     person_subject,
+    subject_of,
 )
 from nofault.core.lint.packs.blame.lexicon import OUTCOME_JUDGEMENTS
 from nofault.core.lint.packs.blame.patterns import (
     BEFORE_STEP,
+    CARE_ASKED,
     EXPLAINED,
+    INCOMPETENT,
+    INCREDULITY,
     JUDGEMENT,
+    NOBODY_QUESTION,
     PERSON_STATE,
     PERSON_TRAIT,
     POOR_WORK,
+    PUNISH_CALL,
     REASON,
+    THOUGHT_FINE,
     VIGILANCE,
     VOW,
     VOW_DISCUSSED,
+    WHAT_THINKING,
+    WHY_WOULD,
 )
 
 _NEGATED_JUDGEMENT = re.compile(
@@ -49,6 +59,8 @@ def judged(c: Clause, m: re.Match[str]) -> Found | None:
         return None  # "people are rarely careless", "does not mean they were negligent"
     if _NAMED_AS.search(c.text, max(0, m.start() - 30), m.start()):
         return None  # "calling it carelessness would explain nothing": the word as a label
+    if _CARE_WORDS.search(m.group(0)) and VOW_DISCUSSED.search(c.text):
+        return None  # "asking people to be more careful is not a fix"
     if m.group(0).lower() in OUTCOME_JUDGEMENTS and (
         not about_someone(c.text, m, c.people) or is_imperative(c.text)
     ):
@@ -56,6 +68,9 @@ def judged(c: Clause, m: re.Match[str]) -> Found | None:
         # them that hindsight makes it feel embarrassing" is guide text.
         return None
     return Found("BLM401", m.start(), m.end(), "judgemental")
+
+
+_CARE_WORDS = re.compile(r"\b(?:careful|attentive|diligent|attention)\b", re.I)
 
 
 def poor_work(c: Clause, m: re.Match[str]) -> Found | None:
@@ -101,6 +116,139 @@ def vow(c: Clause, m: re.Match[str]) -> Found | None:
     return Found("BLM401", m.start(), m.end(), "vigilance")
 
 
+# The speaker and the writing team: disbelief at what "we" or "I" did is ownership, and a
+# judge of what someone else did must name them.
+_SPEAKER = frozenset({"i", "me", "my", "we", "us", "our"})
+_DEED_GERUND = re.compile(
+    r"^\W*(?:[A-Z]\w*\s+)?(?:\w+ly\s+)?(?:skipping|pushing|deploying|shipping|putting|running|"
+    r"leaving|ignoring|letting|giving|merging|releasing|rolling|disabling|deleting|storing|"
+    r"hard-?coding|keeping|allowing|relying|trusting|doing|making|sending|approving)\b",
+    re.I,
+)
+_EXCULPATED = re.compile(
+    r"\b(?:nobody|no\s+one)\s+could\s+have|could(?:\s+not|n['’]t)\s+have\s+known|"
+    r"\bnot\s+(?:their|his|her|anyone['’]s)\s+fault\b",
+    re.I,
+)
+
+
+def _someone_acts(c: Clause, end: int | None = None) -> bool:
+    """Tell whether a person or team other than the writer is named in the sentence."""
+    return any(
+        c.people.kind(t.group(0)) in ("person", "team", "possessive")
+        and t.group(0).lower() not in _SPEAKER
+        for t in TOKEN.finditer(c.text, 0, len(c.text) if end is None else end)
+    )
+
+
+def incredulity(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report disbelief at what someone did ("it is incomprehensible that none of them ...")."""
+    if _NEGATED_JUDGEMENT.search(c.text, max(0, m.start() - 30), m.start()):
+        return None  # "it is not crazy to want a canary"
+    if _EXCULPATED.search(c.text) or VOW_DISCUSSED.search(c.text):
+        return None
+    if _someone_acts(c) or _DEED_GERUND.match(c.text):
+        return Found("BLM401", m.start(), m.end(), "judgemental")
+    return None
+
+
+def thought_fine(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "someone thought skipping the test was a good idea": a decision mocked."""
+    before = c.text[max(0, m.start() - 12) : m.start()].lower().split()
+    if before and before[-1] in ("who", "whoever"):
+        return Found("BLM401", m.start(), m.end(), "judgemental")
+    subj = subject_of(c.text, m.start(), c.people, person_only_verb=True)
+    if subj.kind in ("person", "possessive", "team") and not negated_at(c.text, m.start()):
+        return Found("BLM401", subj.start, m.end(), "judgemental")
+    return None
+
+
+def what_thinking(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "what were they thinking?": a question that mocks someone's judgement."""
+    if _someone_acts(c):
+        return Found("BLM401", m.start(), m.end(), "judgemental")
+    return None
+
+
+_INTENSE = re.compile(r"\b(?:earth|world|hell|oh\s+why)\b", re.I)
+
+
+def why_would(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "why would they push it on a Friday?" about a person's choice."""
+    if not (m.group("aux").lower().startswith("would") or _INTENSE.search(m.group(0))):
+        return None  # "why did the engineer restart it?" asks, as a five-whys does
+    words = m.group("who").split()
+    if words and words[0].lower() in ("the", "a", "an", "any", "some", "that", "this"):
+        words = words[1:]
+    if (
+        words
+        and c.people.kind(words[0]) in ("person", "team")
+        and words[0].lower() not in (_SPEAKER)
+    ):
+        return Found("BLM401", m.start(), m.end(), "judgemental")
+    return None
+
+
+def incompetent(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a person's competence judged ("weren't competent to run it", "in over his head")."""
+    if m.group(0).lower().startswith(("too little", "whether", "if ", "how little")):
+        return Found("BLM401", m.start(), m.end(), "judgemental")  # a response judged
+    if EXPLAINED.search(c.text, m.end()) or _NEGATED_JUDGEMENT.search(
+        c.text, max(0, m.start() - 30), m.start()
+    ):
+        return None  # "didn't fully understand it, because the manual left it out"
+    subj = person_subject(c.text, m.start(), c.people)
+    if subj.kind in ("person", "possessive", "team"):
+        return Found("BLM401", subj.start, m.end(), "judgemental")
+    return None
+
+
+def care_asked(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report more care asked of people as the fix ("we will remind staff to double-check")."""
+    if VOW_DISCUSSED.search(c.text):
+        return None
+    who = m.group("who")
+    if who is not None:
+        last = who.split()[-1]
+        if c.people.kind(last) in ("person", "team") or last.lower() in _CROWD:
+            return Found("BLM401", m.start(), m.end(), "vigilance")
+        return None
+    if m.group("modal") is not None:
+        subj = person_subject(c.text, m.start(), c.people)
+        if subj.kind not in ("person", "team") or negated_at(c.text, m.start()):
+            return None  # "the script should double-check the region"
+        return Found("BLM401", subj.start, m.end(), "vigilance")
+    return Found("BLM401", m.start(), m.end(), "vigilance")
+
+
+_CROWD = frozenset(
+    {"staff", "everyone", "everybody", "all", "people", "team", "teams", "folks", "colleagues"}
+)
+
+
+def nobody_question(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "is there really nobody there who checks?": a question that finds people wanting."""
+    return Found("BLM401", m.start(), m.end(), "judgemental")
+
+
+def punish_call(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a call for punishment ("heads should roll", "he deserves to be fired")."""
+    if negated_at(c.text, m.start()) or _someone_denied(c.text, m.start()):
+        return None  # "nobody should be fired over this"
+    return Found("BLM101", m.start(), m.end(), "punitive")
+
+
+_DENIAL = re.compile(
+    r"\b(?:nobody|no\s+one|not|never|n['’]t|shouldn['’]t|whether|if|fear\w*|afraid|worried|"
+    r"scared|rather\s+than|instead\s+of)\b",
+    re.I,
+)
+
+
+def _someone_denied(text: str, start: int) -> bool:
+    return bool(_DENIAL.search(text, max(0, start - 60), start))
+
+
 TABLE = Table(
     (JUDGEMENT, judged),
     (OWN_WORDS, judged),
@@ -110,4 +258,12 @@ TABLE = Table(
     (PERSON_STATE, person_state),
     (PERSON_TRAIT, person_state),
     (VOW, vow),
+    (INCREDULITY, incredulity),
+    (THOUGHT_FINE, thought_fine),
+    (WHAT_THINKING, what_thinking),
+    (WHY_WOULD, why_would),
+    (INCOMPETENT, incompetent),
+    (CARE_ASKED, care_asked),
+    (PUNISH_CALL, punish_call),
+    (NOBODY_QUESTION, nobody_question),
 )

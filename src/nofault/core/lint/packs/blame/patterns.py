@@ -398,7 +398,8 @@ WERE_OBVIOUS = Gated(
     key_words("obvious foreseeable predictable"),
 )
 RISK_NOUNS = re.compile(
-    r"\b(?:these|those|risks?|signs?|signals?|problems|issues|flaws?|gaps?|mistakes|errors|"
+    r"\b(?:chaos|outages?|failures?|crash|meltdown|disaster|collapse|fallout|breach|"
+    r"these|those|risks?|signs?|signals?|problems|issues|flaws?|gaps?|mistakes|errors|"
     r"warnings?|symptoms|dangers?|consequences|shortcomings|weaknesses|red\s+flags|"
     r"(?:some|many|most|all|several|a\s+few)\s+of\s+(?:these|those|them))\b",
     _I,
@@ -677,10 +678,12 @@ HOW_MISSED = Gated(
     r"\bhow\s+(?:on\s+earth\s+)?(?:did|could|come|was|were|can|do)\s+(?:nobody|no\s+one|"
     r"(?:not\s+)?(?:anyone|anybody|they|you|he|she|the\s+[\w-]+))\s+(?:\w+\s+){0,2}?"
     r"(?:catch|notice|see|miss|spot|let|allow|forget|ignore|overlook|think|realise|realize|"
-    r"check|test)\b",
+    r"check|test|caught|noticed|seen|missed|spotted|overlooked|realised|realized|checked|"
+    r"tested|thought\s+(?:of|to))\b",
     key_words("how"),
     also="catch notice see miss spot let allow forget ignore overlook think realise realize "
-    "check test",
+    "check test caught noticed seen missed spotted overlooked realised realized checked tested "
+    "thought",
 )
 # "The company attributed the outage to a slip by an engineer", "put it down to".
 ATTRIBUTED = Gated(
@@ -730,4 +733,169 @@ HINDSIGHT_DISCUSSED = re.compile(
     r"(?:looks?|seems?|appears?|feels?)\s+(?:\w+\s+)?(?:obvious|clear|plain)|tempting|"
     r"(?:nobody|no\s+one)\s+could\s+have|could(?:\s+not|n['’]t)\s+have\s+known)\b",
     _I,
+)
+
+# Judgements, hindsight and vows of care in the shapes people write them (BLM401, BLM501).
+# "It is incomprehensible that none of the reviewers noticed", "skipping the canary is
+# lunacy", "why anyone would ship that is beyond me": disbelief at what someone did.
+INCREDULITY = Gated(
+    r"\b(?:incomprehensible|inexplicable|unfathomable|mind-?boggling|baffling|lunacy|madness|"
+    r"insane|insanity|crazy|nuts|absurd|ludicrous|beyond\s+me|beyond\s+belief|"
+    r"(?:can['’]?t|cannot|could\s+not|couldn['’]t)\s+(?:\w+\s+)?(?:fathom|understand|believe|"
+    r"imagine|comprehend|get\s+over)\s+(?:how|why|that|what)|boggles\s+the\s+mind)\b",
+    key_words(
+        "incomprehensible inexplicable unfathomable boggling mindboggling baffling lunacy "
+        "madness insane insanity crazy nuts absurd ludicrous beyond fathom understand believe "
+        "imagine comprehend boggles"
+    ),
+)
+# "Someone thought pushing untested code was a good idea", "thought a heads-up was optional".
+THOUGHT_FINE = Gated(
+    r"\b(?:thought|thinks|figured|decided|assumed|deemed)\s+(?:that\s+)?(?:[^.;:!?]{0,70}?\s+)?"
+    r"(?:was|were|is|would\s+be)\s+(?:(?:a|such\s+a)\s+(?:good|great|smart|bright|clever|fine|"
+    r"sensible|reasonable)\s+(?:idea|plan|move)|optional|unnecessary|overkill)\b",
+    key_words("thought thinks figured decided assumed deemed"),
+    also="idea plan move optional unnecessary overkill",
+)
+# "What were they thinking?", "what the operator was thinking, one can only guess".
+WHAT_THINKING = Gated(
+    r"\bwhat\s+(?:on\s+earth\s+|in\s+the\s+world\s+|the\s+hell\s+)?(?:(?:was|were|is|are)\s+"
+    r"(?:[\w'’-]+\s+){1,3}?thinking|(?:[\w'’-]+\s+){1,3}?(?:was|were)\s+thinking)\b",
+    key_words("thinking"),
+    also="what",
+)
+# "Why would they push it on a Friday?", "why on earth did anyone approve it?".
+WHY_WOULD = Gated(
+    r"\bwhy\s+(?:on\s+earth\s+|in\s+the\s+world\s+|the\s+hell\s+|oh\s+why\s+)?"
+    r"(?P<aux>would|wouldn['’]t|did|didn['’]t|do|does|is|are|was|were)\s+"
+    r"(?P<who>(?:[\w@'’-]+\s+){1,3}?)(?:\w+\s+)?[\w-]+\b[^.!?]*\?",
+    key_words("why"),
+    also="would wouldn earth world hell",
+)
+# "Is there really nobody on staff who checks?", "does nobody test anything any more?".
+NOBODY_QUESTION = Gated(
+    r"\b(?:is|was)\s+there\s+(?:really\s+|honestly\s+|seriously\s+|even\s+)?(?:nobody|no\s+one|"
+    r"not\s+(?:a\s+single|one)\s+[\w-]+)\b[^.!?]*\?|"
+    r"\b(?:does|did|do|has|had)\s+(?:really\s+)?(?:nobody|no\s+one)\s+(?:\w+\s+)?(?:test|tests|"
+    r"check|checks|review|reviews|think|read|look|care|know|proofread|notice|bother)\b[^.!?]*\?|"
+    r"\b(?:doesn['’]t|don['’]t|didn['’]t|does\s+not|did\s+not)\s+(?:anyone|anybody)\s+"
+    r"(?:\w+\s+)?(?:test|check|review|think|read|look|care|know|proofread|notice|bother)\b"
+    r"[^.!?]*\?",
+    key_words("nobody one anyone anybody"),
+    also="there does did do has had doesn don didn",
+)
+# "How did this get past review?", "how does a miss like that even happen?".
+HOW_THROUGH = Gated(
+    r"\bhow\s+(?:on\s+earth\s+|the\s+hell\s+)?(?:did|does|do|could|can|would|was|is)\s+"
+    r"(?:(?:this|that|it|something\s+like\s+(?:this|that)|(?:a|an|the)\s+(?:[\w-]+\s+){1,3}?"
+    r"like\s+(?:this|that))\s+(?:\w+\s+)?(?:get|slip|sneak|make\s+it|go|end\s+up)\s+"
+    r"(?:through|past|by|into|out|unnoticed|live|to\s+prod\w*)|"
+    r"(?:a|an|something)\s+(?:[\w-]+\s+){0,3}?like\s+(?:this|that)\s+(?:\w+\s+)?happen)\b"
+    r"[^.!]*(?:\?|beyond\s+me)",
+    key_words("how"),
+    also="get slip sneak make go end happen",
+)
+# "In hindsight it was predictable that the cache would fill", "was always going to break".
+FORESEEABLE_THAT = Gated(
+    r"\b(?:it|this|that)\s+(?:was|were|should\s+have\s+been|had\s+been)\s+(?:\w+ly\s+|all\s+"
+    r"too\s+)?(?:predictable|foreseeable|inevitable|a\s+given)\s+that\b|"
+    r"\b(?:was|were)\s+always\s+going\s+to\s+(?:\w+\s+)?(?:fail|break|happen|end\s+badly|"
+    r"go\s+wrong|bite|blow\s+up|fall\s+over|crash|collapse)\b|"
+    r"\bknew\s+(?:it\s+|this\s+)?all\s+along\b|"
+    r"\b(?:obvious|clear|evident|apparent|plain)\s+to\s+(?:anyone|anybody|everyone|everybody|"
+    r"any\s+[\w-]+)\b(?![^.!?]*\?)|"
+    r"\bnot\s+(?:as\s+(?:if|though)|like)\s+(?:[\w'’-]+\s+){1,5}?(?:didn['’]t|did\s+not|had\s+no|"
+    r"weren['’]t|wasn['’]t|isn['’]t|aren['’]t|is|are|was|were)\s+(?:\w+\s+)?(?:know|aware|"
+    r"unaware|warned|told|idea|clue)\b",
+    key_words(
+        "predictable foreseeable inevitable given always knew obvious clear evident apparent "
+        "plain as though like"
+    ),
+)
+# "Anyone looking at the graphs should have seen it", "even a junior knows to test".
+ANYONE_SHOULD = Gated(
+    r"\b(?:anyone|anybody|everyone|everybody)\s+(?:(?!whether\b|if\b|ask\w*\b|wonder\w*\b)"
+    r"[\w'’-]+\s+){1,6}?(?:would|could|should)\s+"
+    r"have\s+(?:\w+\s+)?(?:seen|noticed|known|caught|spotted|realised|realized|recognised|"
+    r"recognized|predicted|foreseen|flagged|raised)\b|"
+    r"\bany\s+(?:[\w-]+\s+){3}(?:would|could|should)\s+(?:have\s+)?(?:\w+\s+)?(?:seen|noticed|"
+    r"known|caught|spotted|realised|realized|recognised|recognized|know|see|notice|catch|spot)\b|"
+    r"\beven\s+(?:a|an|the|tiny|small|junior|new|first-year)\s+(?:[\w-]+\s+){0,3}?(?:knows?|"
+    r"gets?|get|understands?|understand|would\s+(?:know|have\s+known|understand|have\s+caught|have\s+noticed|"
+    r"have\s+spotted|have\s+seen))\s+(?:to|that|why|how|not|better|what|this|it)\b|"
+    r"\b(?:anyone|anybody|everyone|everybody)\s+(?:[\w'’-]+\s+){0,5}?knows\s+(?:to|that|not\s+to|"
+    r"better|you)\b",
+    key_words("anyone anybody everyone everybody any even"),
+    also="would could should knows know gets get understands understand",
+)
+# "The operators weren't competent to run it", "had no idea what he was doing", "was in
+# over her head": a person's competence judged; read only with a person as the subject.
+INCOMPETENT = Gated(
+    r"(?:\b|(?=n['’]t))(?:(?:not|n['’]t|never)\s+(?:\w+ly\s+)?(?:competent|qualified)\s+(?:enough\s+)?"
+    r"(?:to|for)\s+(?:run|do|handle|deal|operate|manage|the\s+job|the\s+task|the\s+role|it)|"
+    r"in\s+over\s+(?:his|her|their|my|our)\s+heads?|"
+    r"(?:had|have|has)\s+no\s+(?:idea|clue)\s+what\s+(?:he|she|they|I|we|you)\s+(?:was|were|"
+    r"are|is|am)\s+doing|"
+    r"(?:didn['’]t|did\s+not|don['’]t|do\s+not|doesn['’]t|does\s+not)\s+know\s+what\s+(?:he|"
+    r"she|they|I|we|you)\s+(?:was|were|are|is|am)\s+doing|"
+    r"(?:hasn['’]t|haven['’]t|has\s+not|have\s+not|doesn['’]t|don['’]t|didn['’]t)\s+(?:had\s+|"
+    r"have\s+|got\s+)?a\s+clue|"
+    r"(?:didn['’]t|did\s+not|never)\s+(?:really|fully|even|properly|truly|quite)\s+"
+    r"(?:understand|grasp|know)|"
+    r"(?:mishandled|mismanaged|bungled|fluffed|flubbed)|"
+    r"(?:was|were|is|are|seemed|seems)\s+(?:\w+ly\s+|so\s+|too\s+)?(?:unbothered|cavalier|"
+    r"shambolic|out\s+of\s+touch|asleep|half\s+asleep|oblivious|useless|hopeless|inept|"
+    r"clueless)|"
+    r"(?:responded|reacted|acted|noticed|intervened|realised|realized|escalated|stepped\s+in|"
+    r"caught\s+on|snapped\s+out\s+of\s+it|woke\s+up)\s+(?:far\s+|much\s+|way\s+)?too\s+"
+    r"(?:late|slowly)|too\s+little,?\s+too\s+late|"
+    r"how\s+little\s+(?:he|she|they|we|I|you|it)\s+(?:knew|understood|cared)|"
+    r"(?:whether|if)\s+(?:[\w'’-]+\s+){1,6}?(?:are|is|were|was)\s+(?:really\s+)?up\s+to\s+"
+    r"(?:the\s+job|the\s+task|scratch|dealing|handling|running|coping)|"
+    r"(?:not|n['’]t)\s+up\s+to\s+(?:the\s+job|the\s+task|scratch|dealing|handling|running|"
+    r"coping))\b",
+    key_words(
+        "competent qualified scratch dealing handling running coping job task head heads idea "
+        "clue know understand grasp mishandled "
+        "mismanaged bungled fluffed flubbed unbothered cavalier shambolic touch asleep "
+        "oblivious useless hopeless inept clueless late slowly little"
+    ),
+)
+# "We will remind staff to double-check", "operators should re-read the policy", "please
+# double-check the branch", "remind everyone that ...": more care asked of people as a fix.
+CARE_ASKED = Gated(
+    r"\b(?:will|['’]ll|shall|must|should|are\s+going\s+to|plan\s+to|intend\s+to|need\s+to|"
+    r"needs\s+to|has\s+to|have\s+to)\s+(?:also\s+)?(?P<verb>remind|tell|ask|instruct|urge|"
+    r"encourage)\s+(?P<who>(?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:to|that|of|about)\b|"
+    r"(?:^|^[\w\s-]{1,20}:\s*)\W*(?:please\s+)?remind\s+(?P<who2>everyone|everybody|all|staff|"
+    r"people|the\s+team|teams|engineers|operators|developers|reviewers|on-?call\w*)\s+"
+    r"(?:to\b|(?:that|of|about)\b(?=[^.;]*\b(?:must|should|always|never|need\s+to|has\s+to|"
+    r"have\s+to|check|verify|confirm|double-?check)\b))|"
+    r"\b(?:double|triple)-?check\s+(?:that\s+)?(?:you|your)\b|"
+    r"\b(?P<modal>should|must|need\s+to|needs\s+to|have\s+to|has\s+to|are\s+expected\s+to|"
+    r"is\s+expected\s+to|are\s+required\s+to|will\s+be\s+expected\s+to)\s+(?:always\s+|all\s+|"
+    r"now\s+)?(?:re-?read|double-?check|triple-?check|re-?check|remember\s+to|take\s+(?:more\s+|"
+    r"extra\s+|greater\s+)?care|be\s+sure\s+to|think\s+twice|slow\s+down|stay\s+alert)\b|"
+    r"\bplease\s+(?:always\s+)?(?:double-?check|triple-?check|re-?read|be\s+(?:more\s+)?careful|"
+    r"be\s+sure\s+to|remember\s+to|pay\s+attention|take\s+(?:more\s+)?care|think\s+twice|"
+    r"make\s+sure\s+(?:you|to|that\s+you))\b",
+    key_words(
+        "remind tell ask instruct urge encourage reread read doublecheck double check triplecheck "
+        "triple recheck remember care sure twice slow alert please"
+    ),
+)
+# "Heads should roll", "he deserves to be fired", "somebody needs to lose their job".
+PUNISH_CALL = Gated(
+    r"\bheads?\s+(?:should|must|need\s+to|needs\s+to|will|ought\s+to|have\s+to|are\s+going\s+to)"
+    r"\s+roll\b|"
+    r"\b(?:should|must|needs?\s+to|ought\s+to|deserves?\s+to|has\s+to|have\s+to)\s+(?:\w+\s+)?"
+    r"(?:be\s+(?:fired|sacked|dismissed|punished|disciplined|let\s+go|held\s+(?:personally\s+)?"
+    r"accountable|held\s+responsible|named\s+and\s+shamed|prosecuted|jailed|canned)|"
+    r"lose\s+(?:his|her|their|your|my|a|the)\s+jobs?|get\s+(?:fired|sacked|canned|the\s+sack|"
+    r"the\s+boot))\b|"
+    r"\b(?:fire|sack|can)\s+(?:the\s+(?:[\w-]+\s+){0,2}?(?:who|responsible)|whoever|him|her|them|"
+    r"the\s+lot\s+of\s+them)\b",
+    key_words("heads head should must needs need ought deserves deserve fire sack"),
+    also="roll fired sacked dismissed punished disciplined let accountable responsible shamed "
+    "prosecuted jailed canned lose get who whoever him her them lot",
 )
