@@ -215,6 +215,9 @@ def _lint_command_run(
     paths: list[str], config_file: Path | None, options: _Options
 ) -> tuple[LintConfig | None, list[LintResult]]:
     """Check the options, load the configuration and lint (the cache answering what it can)."""
+    from nofault.core.lint.kept_patterns import use_kept_patterns
+
+    use_kept_patterns()  # before the rule packs compile their patterns
     from nofault.core.lint.config import load_config_file, validate_rule_keys
     from nofault.core.lint.registry import all_rules
 
