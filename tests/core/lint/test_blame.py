@@ -137,7 +137,7 @@ def test_capitalised_system_names_are_not_people() -> None:
 
 
 def test_plain_account_of_a_triggering_action_is_only_a_hint() -> None:
-    text = "An engineer ran the command on the wrong host, which took the database down."
+    text = "An engineer ran the cleanup command at 14:02 and errors rose at 14:03."
     assert blame_codes(text) == []
     assert blame_codes(text, warnings_only=False) == ["BLM102"]
 
@@ -295,7 +295,7 @@ def test_generalising_shapes_are_found(text: str, code: str) -> None:
         "Alice reverted the faulty build at 14:20.",
         "The script deleted the wrong directory because the path variable was empty.",
         "The on-call engineer picked the wrong runbook because both had the same title.",
-        "An engineer ran the command on the wrong host, which took the database down.",
+        "An engineer ran the cleanup command at 14:02 and errors rose at 14:03.",
         # Things that vanish; delays with a condition; action items that change the system.
         "The metrics vanished from the dashboard when the exporter crashed.",
         "Nothing was done to the primary until the backup had been verified.",

@@ -34,7 +34,8 @@ AGENT = Gated(
     r"\b(?:(?:caused|broken|brought\s+about|introduced|botched|taken\s+down|brought\s+down)\s+by|"
     r"blamed\s+on|"
     r"due\s+to|because\s+of|thanks\s+to|blame\s+(?:lies|lay|rests|rested|falls|fell)\s+"
-    r"(?:with|on)|(?:the\s+)?fault\s+of|culprit\s+(?:was|is|here\s+was))\s+",
+    r"(?:with|on)|(?:the\s+)?fault\s+of|culprit\s*(?:was|is|here\s+was|turned\s+out\s+to\s+be|"
+    r"proved\s+to\s+be|[?:—]))\s+",
     key_words(
         "caused broken brought introduced botched taken due because thanks blame fault culprit "
         "blamed"
@@ -47,8 +48,14 @@ RESPONSIBLE = Gated(
 )
 CAUSAL = Gated(
     r"\b(?:because|(?:as\s+a|the)\s+result\s+of|thanks\s+to|"
-    r"trace[sd]?\s+(?:[\w-]+\s+){0,3}?(?:back\s+)?to)\s+",
-    key_words("because result thanks trace traces traced"),
+    r"trace[sd]?\s+(?:[\w-]+\s+){0,3}?(?:back\s+)?to|"
+    # "The outage came down to a new hire firing a DROP", "it stemmed from them leaving ...".
+    r"(?:c[ao]mes?|boil(?:s|ed)?)\s+down\s+to|stem(?:s|med)\s+from|result(?:s|ed)\s+from|"
+    r"ar(?:o|i)se[sd]?\s+from|came\s+from)\s+",
+    key_words(
+        "because result thanks trace traces traced down stems stemmed results resulted "
+        "arose arise arises arised came"
+    ),
 )
 # "This one is on me", "the cause was the intern", "Root cause: the intern": no verb needed.
 CAUSAL_IS = Gated(
@@ -101,7 +108,8 @@ CAUSE_SPLIT = Gated(
 )
 BLAME_WITH = Gated(
     r"\b(?:blame|responsibility|fault)\s+(?:for\s+[^,.;]{1,50}?\s+)?(?:lies|lay|rests|rested|"
-    r"sits|sat|falls|fell|belongs|is|was)\s+(?:\w+ly\s+)?(?:with|on|to)\s+",
+    r"sits|sat|falls|fell|belongs|is|was|(?:should\s+|must\s+)?(?:go|goes|went|lie|rest))\s+"
+    r"(?:\w+ly\s+)?(?:with|on|to)\s+",
     key_words("blame responsibility fault"),
 )
 CLEFT = Gated(
@@ -181,7 +189,7 @@ POSS_SUBJECT = Gated(
 MISTAKE_OWNED = Gated(
     r"\b(?:mistake|error|fault|oversight|slip)\s+on\s+(?:[\w-]+['’]s|his|her|their|my)\s+part\b|"
     r"\b(?:mistake|error|typo|blunder|slip)\s+(?:that\s+)?(?:an?\s+|the\s+)?"
-    r"(?P<who>[^\W\d_][\w'’-]*)\s+made\b",
+    r"(?:[\w-]+\s+){0,2}?(?P<who>[^\W\d_][\w'’-]*)\s+made\b",
     key_words("mistake error fault oversight slip typo blunder "),
     also="part made",
 )
@@ -209,13 +217,13 @@ HUMAN_ERROR = Gated(
 # manager"); a bare "errors by" is a breakdown ("errors by region"), so errors need "made".
 HUMAN_ERROR_BY = Gated(
     r"\b(?:mistakes?|oversights?|blunders?|typos?|lapses?|missteps?|mismanagement|mishandling|"
-    r"misjudg(?:e)?ments?)"
+    r"misjudg(?:e)?ments?|slip-ups?|errors?\s+of\s+judge?ment)"
     r"(?:\s+(?:was|were))?(?:\s+(?:made|committed))?\s+(?:by|on\s+the\s+part\s+of)\b|"
     r"\berrors?(?:\s+(?:was|were))?\s+(?:(?:made|committed)\s+by|on\s+the\s+part\s+of)\b",
     key_words(
         "mistake mistakes error errors oversight oversights blunder blunders typo typos "
         "lapse lapses misstep missteps mismanagement mishandling misjudgement misjudgment "
-        "misjudgements misjudgments"
+        "misjudgements misjudgments slip ups judgement judgment"
     ),
     also="by part",
 )
@@ -898,4 +906,92 @@ PUNISH_CALL = Gated(
     key_words("heads head should must needs need ought deserves deserve fire sack"),
     also="roll fired sacked dismissed punished disciplined let accountable responsible shamed "
     "prosecuted jailed canned lose get who whoever him her them lot",
+)
+
+
+# --- a person's deed and what it did (person.py) -----------------------------------------
+
+# "..., which took the site down", "..., cutting the phone system", "... and half the web
+# went down": what follows a deed and makes it the cause of a failure.
+DEED_OUTCOME = Gated(
+    r"(?:,\s+(?:which|thereby)|,?\s+and\s+(?:this|that|it|so))\s+(?:\w+\s+){0,2}?(?:caused|broke|"
+    r"crashed|wiped|destroyed|corrupted|triggered|led\s+to|resulted\s+in|cut|shut|killed|"
+    r"cost|plunged|blacked|tripped|disrupted|"
+    r"(?:took|brought|knocked|made|left|locked)\s+(?:[\w-]+\s+){0,4}?(?:down|out|offline|over|"
+    r"fail|crash|break|unavailable|unusable|unreachable|without|stranded|dark))\b|"
+    r",\s+(?:thereby\s+)?(?:tripping|plunging|wiping|causing|crashing|breaking|triggering|"
+    r"blacking|destroying|corrupting|disrupting|"
+    r"(?:taking|bringing|knocking|shutting|locking|leaving|cutting)\s+(?:[\w-]+\s+){0,4}?"
+    r"(?:down|out|offline|off|over|without|stranded|dark|power|phones?))\b|"
+    r"\s+and\s+(?:then\s+)?(?:wiped|destroyed|crashed|broke|caused|triggered|plunged|"
+    r"blacked|corrupted|tripped|"
+    r"(?:took|brought|knocked|locked)\s+(?:[\w-]+\s+){0,4}?(?:down|out|offline|over))\b|"
+    r",?\s+and\s+(?:[\w-]+\s+){1,4}?(?:went\s+(?:down|offline|dark|black)|crashed|failed|"
+    r"fell\s+over|stopped\s+working|died|cooked|melted)\b",
+    key_words(
+        "which thereby took brought knocked caused broke crashed wiped destroyed corrupted "
+        "triggered led resulted made cut shut locked killed cost plunged left blacked "
+        "tripped disrupted taking bringing knocking cutting tripping shutting plunging locking "
+        "wiping causing crashing breaking triggering killing blacking destroying corrupting "
+        "disrupting leaving went failed fell stopped died cooked melted"
+    ),
+)
+# What a fix brings down: "which brought the error rate down" is a recovery, not a failure.
+RECOVERY = re.compile(
+    r"\b(?:rates?|latency|load|errors?|queues?|backlog|lag|usage|costs?|number|count|times?|"
+    r"pressure|temperature|noise|spikes?|alerts?)\b",
+    _I,
+)
+# "A broker typed three hundred million instead of three million": a slip of the object.
+INSTEAD_OF_THING = Gated(
+    r"\binstead\s+of\s+(?!(?:\w+ing|being|doing)\b)", key_words("instead"), also="of"
+)
+# "The outage was the line crew's doing".
+DOING = Gated(
+    r"\b(?:was|is|were|are)\s+(?:all\s+|entirely\s+|largely\s+|partly\s+)?(?:the\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?P<owner>[^\W\d_][\w.-]*)['’]s\s+doing\b",
+    key_words("doing"),
+)
+# "One specific person was behind the outage".
+BEHIND = Gated(
+    rf"\b(?:was|were|is|are)\s+(?:\w+ly\s+)?behind\s+(?:the|this|that|these|those|its|our|"
+    rf"their|yesterday['’]s|today['’]s)?\s*(?:[\w-]+\s+){{0,2}}?"
+    rf"(?:{alternation(FAILURE_NOUNS)}|blackout|meltdown|crash|breach)\b",
+    key_words("behind"),
+)
+# "The manufacturer placed the blame squarely on the pilots", "putting the blame on".
+BLAME_PLACED = Gated(
+    r"\b(?:plac|put|lay|laid|shift|pinn|heap|lump|dump)\w*\s+(?:the\s+|all\s+(?:of\s+)?the\s+|"
+    r"much\s+of\s+the\s+|most\s+of\s+the\s+|some\s+of\s+the\s+|part\s+of\s+the\s+)?blame\s+"
+    r"(?:for\s+[^,.;]{1,50}?\s+)?(?:\w+ly\s+)?(?:on|at)\s+",
+    key_words("blame"),
+    also="placed placing places put puts putting lay lays laid laying shifted shifting "
+    "shifts pinned pinning heaped heaping lumped dumped",
+)
+# "A failure by its communications unit", "decisions by the crew were leading causes".
+FAILURE_BY = Gated(
+    r"\b(?:failures?|failings?|decisions?|actions?|negligence|carelessness|misconduct|"
+    r"incompetence|inaction)\s+(?:\w+\s+)?(?:made\s+|taken\s+|committed\s+)?by\s+",
+    key_words(
+        "failure failures failing failings decision decisions action actions negligence "
+        "carelessness misconduct incompetence inaction"
+    ),
+    also="by",
+)
+# "Without either crew member doing anything to correct it": an omission by a person.
+WITHOUT_PERSON = Gated(
+    r"\bwithout\s+(?:any\s+|either\s+|the\s+|a\s+|an\s+|its\s+|their\s+|his\s+|her\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?P<who>[\w-]+)\s+(?:\w+ly\s+)?(?:doing|checking|testing|telling|"
+    r"noticing|asking|informing|notifying|warning|reviewing|verifying|reading|consulting|"
+    r"following|looking|acting|responding|intervening|saying)\b",
+    key_words("without"),
+)
+# "The nurse breached the standard of care", "the host failed in its duty": legal fault.
+BREACHED = Gated(
+    r"\b(?:breached|breaches|breaching|violated|violates|failed\s+in|derelict\s+in)\s+"
+    r"(?:its|their|his|her|the|a|our|my)\s+(?:[\w-]+\s+){0,2}?(?:duty|duties|standard\s+of\s+"
+    r"care|obligations?|contract|agreement|sla|responsibilit(?:y|ies))\b",
+    key_words("breached breaches breaching violated violates failed derelict"),
+    also="duty duties care obligation obligations contract agreement sla responsibility "
+    "responsibilities",
 )

@@ -6,6 +6,7 @@ import re
 
 from nofault.core.lint.packs.blame.checks import Clause, Found, Table, by_subject
 from nofault.core.lint.packs.blame.grammar import (
+    PAST_FORM,
     TOKEN,
     Subject,
     clause_tokens,
@@ -22,7 +23,11 @@ from nofault.core.lint.packs.blame.lexicon import JUDGEMENT_VERBS, MISSED_TARGET
 from nofault.core.lint.packs.blame.patterns import (
     ABSENT,
     AGENT,
+    BEHIND,
+    BLAME_DISCUSSED,
+    BLAME_PLACED,
     BLAME_WITH,
+    BREACHED,
     CAUSAL,
     CAUSAL_IS,
     CAUSE,
@@ -33,14 +38,20 @@ from nofault.core.lint.packs.blame.patterns import (
     CREDITED,
     CULPRIT_QUESTION,
     DECLINED,
+    DEED_OUTCOME,
+    DOING,
     ERROR_ADVERB,
     EXPLAINED,
+    FAILURE_BY,
     FAILURE_CONTEXT,
     FAULT_OWNED,
     FAULTY_WORK,
     FIRED,
     GERUND,
+    HE_CAUSE,
+    HE_NEGATED,
     INACTION,
+    INSTEAD_OF_THING,
     IS_REASON,
     LET,
     MISTAKE_OWNED,
@@ -52,13 +63,16 @@ from nofault.core.lint.packs.blame.patterns import (
     POSS_SUBJECT,
     POSSESSIVE_FAULT,
     PUNITIVE,
+    RECOVERY,
     RESPONSIBLE,
+    ROOT_CAUSE,
     SYSTEM_REASON,
     UNAWARE,
     WHO_DID,
     WHY_PERSON,
     WHY_VERB,
     WITHOUT,
+    WITHOUT_PERSON,
     WRONG_OBJECT,
 )
 
@@ -354,12 +368,138 @@ def caused_failure(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
+# --- a person's deed and what it did ------------------------------------------------------
+
+# Past forms that are not a deed of the subject's ("a newly hired developer", "was paged").
+_NOT_DEEDS = frozenset(
+    [
+        *("had", "called", "named", "hired", "based", "located", "supposed", "used", "involved"),
+        *("needed", "expected", "required", "scheduled", "planned", "tasked", "assigned"),
+        *("asked", "paged", "alerted", "notified", "told", "informed", "woken", "trained"),
+        *("said", "reported", "stated", "claimed", "added", "explained", "noted", "confirmed"),
+        *("tried", "wanted", "hoped", "seemed", "appeared", "meant", "intended", "attempted"),
+    ]
+)
+# Verbs of choosing: "Alice used the script instead of the console" weighs an option.
+_CHOICES = frozenset(
+    [
+        "chose",
+        "decided",
+        "opted",
+        "picked",
+        "preferred",
+        "selected",
+        "used",
+        "went",
+        "relied",
+        "settled",
+        "favoured",
+        "favored",
+    ]
+)
+_SENTENCE_START = re.compile(r"[.;:!?]\s+|\s[-—–]\s")
+
+
+def _clause_start(text: str, end: int) -> int:
+    """Return where the sentence part holding `end` begins (after ';', ':' or a full stop)."""
+    last = 0
+    for m in _SENTENCE_START.finditer(text, 0, end):
+        last = m.end()
+    return last
+
+
+def deed_subject(c: Clause, start: int, end: int) -> tuple[Subject, str] | None:
+    """Return the person who does the first deed between `start` and `end`, and the verb."""
+    tried = 0
+    for tok in TOKEN.finditer(c.text, start, end):
+        word = tok.group(0)
+        if not PAST_FORM.fullmatch(word) or word.lower() in _NOT_DEEDS:
+            continue
+        if _PASSIVE_BEFORE.search(c.text, max(0, tok.start() - 12), tok.start()):
+            return None  # "the key was deleted, which ...": no one acts
+        subj = subject_of(c.text, tok.start(), c.people, person_only_verb=True)
+        if subj.kind in ("person", "possessive"):
+            return subj, word.lower()
+        tried += 1
+        if tried >= 2:
+            return None
+    return None
+
+
+def deed_outcome(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a person's deed followed by what it broke (", which took the site down")."""
+    start = _clause_start(c.text, m.start())
+    if EXPLAINED.search(c.text, start, m.start()) or RECOVERY.search(m.group(0)):
+        return None  # what made the deed reasonable is given, or the deed was a fix
+    found = deed_subject(c, start, m.start())
+    return Found("BLM101", found[0].start, m.end(), "cause") if found else None
+
+
+def instead_of_thing(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a slip of the object ("a broker typed 300m instead of 3m")."""
+    start = _clause_start(c.text, m.start())
+    if EXPLAINED.search(c.text, start, m.end()):
+        return None
+    found = deed_subject(c, start, m.start())
+    if found is None or found[1] in _CHOICES:
+        return None
+    alternative = TOKEN.search(c.text, m.end(), m.end() + 40)  # what was meant ("of 50")
+    return Found("BLM101", found[0].start, alternative.end() if alternative else m.end(), "cause")
+
+
+def blame_placed(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report blame put on a person, a team or a company ("placed the blame on the pilots")."""
+    text = c.text
+    if BLAME_DISCUSSED.search(text, max(0, m.start() - 40), m.start()) or negated_at(
+        text, m.start()
+    ):
+        return None
+    kind, end = np_after(text, m.end(), c.people)
+    return Found("BLM101", m.start(), end, "agent") if kind in _PARTIES else None
+
+
+_FAULTS = frozenset(["negligence", "carelessness", "misconduct", "incompetence"])
+
+
+def failure_by(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a failing by a person or team given as a cause ("a failure by its staff")."""
+    text = c.text
+    if HE_NEGATED.search(text, max(0, m.start() - 30), m.start()):
+        return None
+    kind, end = np_after(text, m.end(), c.people)
+    if kind not in _PARTIES:
+        return None
+    noun = m.group(0).split()[0].lower()
+    if noun in _FAULTS or ROOT_CAUSE.search(text) or HE_CAUSE.search(text):
+        return Found("BLM101", m.start(), end, "agent")
+    return None
+
+
+_SOMEONE = frozenset(
+    ["anyone", "anybody", "someone", "somebody", "everyone", "everybody", "nobody", "one"]
+)
+
+
+def without_person(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "... without either crew member doing anything": an omission by a person."""
+    who = m.group("who")
+    if who.lower() in _SOMEONE or negated_at(c.text, m.start()):
+        return None
+    if c.people.kind(who) in ("person", "team"):
+        return Found("BLM101", m.start(), m.end(), "omission")
+    return None
+
+
+_PARTIES = ("person", "possessive", "team")
+
+
 # "<person> let the certificate lapse", "<person> is the reason ...", "<person> took the
 # payments service down", "<person> was responsible for the outage".
 let_slip = by_subject("BLM101", "omission", ("person", "possessive", "team"))
 is_reason = by_subject("BLM101", "agent")
 cause_split = by_subject("BLM101", "cause")
 responsible = by_subject("BLM101", "responsible", person_only_verb=False)
+breached = by_subject("BLM101", "responsible")
 
 
 TABLE = Table(
@@ -395,4 +535,12 @@ TABLE = Table(
     (CULPRIT_QUESTION, agent_phrase),
     (CAUSED_FAILURE, caused_failure),
     (FAULT_OWNED, fault_owned),
+    (DEED_OUTCOME, deed_outcome),
+    (INSTEAD_OF_THING, instead_of_thing),
+    (DOING, possessive_fault),
+    (BEHIND, responsible),
+    (BLAME_PLACED, blame_placed),
+    (FAILURE_BY, failure_by),
+    (WITHOUT_PERSON, without_person),
+    (BREACHED, breached),
 )
