@@ -120,7 +120,8 @@ def _supposed(text: str, f: Found) -> bool:
 _PRACTICE_VERBS = (
     r"(?:judge|blame|find|claim|argue|say|think|believe|assume|ask|tend|call|label|point|seek|"
     r"hunt|slip|treat|attribute|spend|decide|focus|look|expect|accuse|sue|punish|conclude|"
-    r"default|insist|reach|write|put|pin|chalk|reduce|lay|explain|dismiss|hold|stop|go)"
+    r"default|insist|reach|write|put|pin|chalk|reduce|lay|explain|dismiss|hold|stop|go|let|"
+    r"allow|accept|enforce|award|honou?r)"
 )
 _GENERIC_PLURAL = (
     r"(?:you|people|we\s+all|investigators|reviewers|analysts|observers|outsiders|critics|"
@@ -260,9 +261,50 @@ _NOBODY_COULD = re.compile(
 _NOBODY_PUNISHED = re.compile(
     r"\b(?:nobody|no\s+one|no-one|none\s+of\s+(?:us|them))\s+(?:should|ought\s+to|deserves?\s+to|"
     r"will|would)\s+(?:have\s+)?(?:been\s+|be\s+)(?:fired|sacked|blamed|punished|disciplined|"
-    r"reprimanded|named|shamed|let\s+go|written\s+up)\b",
+    r"reprimanded|named|shamed|let\s+go|written\s+up|suspended|dismissed|demoted|jailed|"
+    r"charged|prosecuted|sued|penali[sz]ed)\b",
     _I,
 )
+# One's own punishment feared or expected, not called for: "I was sure I would be fired".
+_SELF_PUNISHED = re.compile(
+    r"\b(?:i|we)\s+(?:would|['’]d|will|['’]ll|was\s+going\s+to|were\s+going\s+to|might|could|"
+    r"may)\s+(?:\w+ly\s+)?(?:be|get)\s+(?:fired|sacked|blamed|punished|disciplined|let\s+go|"
+    r"written\s+up|suspended|dismissed|demoted)\b",
+    _I,
+)
+# Blame as the topic: "pointing a finger at the operator is nothing new", "blaming the
+# engineer who ran the command would teach us nothing".
+_BLAME_AS_TOPIC = re.compile(
+    r"(?:^|[;:]\s*)\W*(?:pointing\s+(?:a|the)\s+finger|blaming|naming|scapegoating|punishing|"
+    r"firing|shaming|singling\s+out|hunting\s+for)\b[^.;]{0,80}?\b(?:is|was|are|were|does|did|"
+    r"would|will|can|may|makes?|explains?|teaches|helps?|tells?)\b",
+    _I,
+)
+# A share of cases blamed on a role: "60 percent of accidents are blamed on the operator".
+_BLAME_STATISTIC = re.compile(
+    r"\b(?:\d+(?:\s*(?:to|-|–)\s*\d+)?\s*(?:%|per\s*cent|percent)|most|many|some|half|"
+    r"a\s+(?:third|quarter|fifth)|the\s+majority)\s+of\s+(?:all\s+)?[\w-]+\s+(?:are|is|get|gets)\s+"
+    r"(?:\w+ly\s+)?(?:blamed|attributed|put\s+down|pinned|chalked\s+up)\b",
+    _I,
+)
+# A rule stated for anyone: "a supplier cannot cap its liability for ...", "neither party may".
+_GENERAL_RULE = re.compile(
+    r"(?:^|[,;:]\s*|\b(?:and|but|that)\s+)\W*(?:(?:an?|any|no|neither|either|every|each)\s+"
+    r"(?:[\w-]+\s+){0,2}?[\w-]+|anyone|anybody|everyone|everybody)\s+(?:\w+ly\s+)?(?:can|cannot|"
+    r"can['’]t|may|must|need\s+not|will\s+not|won['’]t)(?:\s+not)?\s+(?!have\b)[a-z]+",
+    _I,
+)
+# Fault denied of the subject: "human error often is not the fault of the human", "no one
+# on the team was at fault".
+_FAULT_DENIED = re.compile(
+    r"\b(?:(?:is|was|are|were)(?:\s+\w+ly|\s+often|\s+usually)?\s+(?:not|never|rarely|seldom)|"
+    r"isn['’]t|wasn['’]t|aren['’]t|weren['’]t)\s+(?:\w+ly\s+)?(?:the\s+|a\s+)?(?:fault|cause|"
+    r"root\s+cause|reason|result|doing)\b|\b(?:no\s+one|nobody|no-one|none\s+of\s+(?:us|them|"
+    r"the\s+[\w-]+))\b[^.;,]{0,30}?\b(?:is|was|were|are)\s+(?:\w+\s+)?(?:at\s+fault|to\s+blame|"
+    r"responsible|careless|negligent|guilty)\b",
+    _I,
+)
+
 _OUTCOME_KNOWN = re.compile(
     r"\b(?:(?:once|after|when|because|since)\s+(?:the\s+|its\s+)?outcome\s+(?:is|was|has\s+been)"
     r"\s+known|knowing\s+the\s+outcome|knowledge\s+of\s+the\s+outcome|only\s+in\s+hindsight|"
@@ -336,6 +378,13 @@ def _any_overlap(pattern: re.Pattern[str], text: str, f: Found, slack: int = 0) 
     return any(_overlaps(m, f, slack) for m in pattern.finditer(text))
 
 
+def _in_part(pattern: re.Pattern[str], text: str, f: Found) -> bool:
+    """Tell whether the pattern matches in the finding's part of the sentence (between ; . ?)."""
+    starts = [0, *(m.end() for m in _SENTENCE_PART_END.finditer(text, 0, f.start))]
+    end = _SENTENCE_PART_END.search(text, f.end)
+    return bool(pattern.search(text, starts[-1], end.start() if end else len(text)))
+
+
 def _thing_relative(text: str, f: Found, people: People) -> bool:
     for m in _THING_RELATIVE.finditer(text):
         # "signs that should have alerted them": the thing was to move a person to act.
@@ -385,6 +434,11 @@ GUARDS: tuple[tuple[frozenset[str] | None, Guard], ...] = (
         ),
     ),
     (None, lambda t, f, p: _any_overlap(_NOBODY_COULD, t, f, 40)),
+    (frozenset({"BLM101"}), lambda t, f, p: _any_overlap(_SELF_PUNISHED, t, f)),
+    (None, lambda t, f, p: bool(_BLAME_AS_TOPIC.search(t))),
+    (None, lambda t, f, p: bool(_BLAME_STATISTIC.search(t))),
+    (None, lambda t, f, p: any(m.start() <= f.start for m in _GENERAL_RULE.finditer(t))),
+    (None, lambda t, f, p: _in_part(_FAULT_DENIED, t, f)),
     (None, lambda t, f, p: _any_overlap(_NOBODY_PUNISHED, t, f)),
     (None, lambda t, f, p: bool(_OUTCOME_KNOWN.search(t))),
     (frozenset({"BLM301", "BLM501"}), _thing_relative),
