@@ -624,14 +624,19 @@ def setup_django(url: str) -> None:
 
 
 def _copy(cur: Any, model: Any, rows: Any, skip: tuple[str, ...] = ()) -> int:
-    """COPY rows (dicts keyed by field attname) into a model's table; return the count."""
+    """COPY rows (dicts keyed by field attname) into a model's table; return the count.
+
+    A field a row leaves out gets the model's default (a new nullable column: NULL), as a
+    row created by the services would; `--verify` compares such rows with the services' own.
+    """
     fields = [f for f in model._meta.concrete_fields if f.attname not in skip]
     columns = ", ".join(f'"{f.column}"' for f in fields)
     names = [f.attname for f in fields]
+    defaults = {f.attname: f.get_default() for f in fields}
     count = 0
     with cur.copy(f'COPY "{model._meta.db_table}" ({columns}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row([row[n] for n in names])
+            copy.write_row([row[n] if n in row else defaults[n] for n in names])
             count += 1
     return count
 
