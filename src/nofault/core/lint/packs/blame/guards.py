@@ -254,8 +254,17 @@ _MISSED_FOR_A_REASON = re.compile(
 )
 
 _NOBODY_COULD = re.compile(
-    r"\b(?:nobody|no\s+one|no-one|none\s+of\s+(?:us|them))\s+(?:could|would|can|might)"
-    r"(?:\s+not|n['’]t)?\s*(?:have|['’]ve)\b",
+    r"\b(?:nobody|no\s+one|no-one|none\s+of\s+(?:us|them)|no\s+[\w-]+(?:\s+[\w-]+)?)\s+"
+    r"(?:could|would|can|might)(?:\s+not|n['’]t)?\s*(?:\w+ly\s+)?(?:have|['’]ve)\b|"
+    # "a human reviewer could not have spotted it" (not "couldn't have picked a worse time")
+    r"\b(?:could|can)(?:\s+not|n['’]t|not)\s*(?:\w+ly\s+)?(?:have|['’]ve)\b"
+    r"(?![^.;]{0,40}\b(?:worse|better)\b)",
+    _I,
+)
+# Thanks and credit: "thanks to Jo for catching the certificate", "kudos to the team who".
+_THANKS = re.compile(
+    r"\b(?:thanks|thank\s+you|many\s+thanks|kudos|credit|shout-?out|gratitude|grateful)\s+"
+    r"(?:goes\s+|go\s+)?to\s+(?:[\w@.'’-]+\s+){1,5}?(?:for\b|who\b|,\s*who\b)",
     _I,
 )
 _NOBODY_PUNISHED = re.compile(
@@ -276,8 +285,14 @@ _SELF_PUNISHED = re.compile(
 # engineer who ran the command would teach us nothing".
 _BLAME_AS_TOPIC = re.compile(
     r"(?:^|[;:]\s*)\W*(?:pointing\s+(?:a|the)\s+finger|blaming|naming|scapegoating|punishing|"
-    r"firing|shaming|singling\s+out|hunting\s+for)\b[^.;]{0,80}?\b(?:is|was|are|were|does|did|"
-    r"would|will|can|may|makes?|explains?|teaches|helps?|tells?)\b",
+    r"firing|shaming|singling\s+out|hunting\s+for|saying|claiming|concluding|assuming|"
+    r"shrugging|writing|calling|labell?ing|declaring|deciding)\b[^.;]{0,80}?\b(?:is|was|are|were|does|did|"
+    r"would|will|can|may|makes?|explains?|teaches|helps?|tells?)\b|"
+    r"\b(?:instead\s+of|rather\s+than)\s+(?:pointing\s+(?:a|the)\s+finger|blaming|piling\s+on|"
+    r"scapegoating|punishing|firing|shaming|singling\s+out|yelling\s+at|naming\s+and\s+shaming)\b|"
+    # A practice named: "one approach is to track down whoever made the mistake".
+    r"\b(?:one|an|the|a\s+common|the\s+usual|the\s+traditional|the\s+old)\s+(?:approach|way|"
+    r"response|reaction|instinct|temptation|method|practice|habit)\s+(?:is|was|has\s+been)\s+to\b",
     _I,
 )
 # A share of cases blamed on a role: "60 percent of accidents are blamed on the operator".
@@ -302,6 +317,31 @@ _FAULT_DENIED = re.compile(
     r"root\s+cause|reason|result|doing)\b|\b(?:no\s+one|nobody|no-one|none\s+of\s+(?:us|them|"
     r"the\s+[\w-]+))\b[^.;,]{0,30}?\b(?:is|was|were|are)\s+(?:\w+\s+)?(?:at\s+fault|to\s+blame|"
     r"responsible|careless|negligent|guilty)\b",
+    _I,
+)
+
+# A rhetorical question that rejects fault: "how could that ever be the trainee's fault?"
+_HOW_COULD_IT_BE = re.compile(
+    r"\bhow\s+(?:could|can|is|was|would)\b[^?]*\b(?:be|is|was)\s+(?:\w+\s+){0,3}?"
+    r"(?:fault|to\s+blame|responsible)\b[^?]*\?",
+    _I,
+)
+# A step done as planned: "the team took the systems offline at the agreed time".
+_AS_PLANNED = re.compile(
+    r"\b(?:as\s+(?:planned|scheduled|agreed|intended|instructed|documented|expected)|at\s+the\s+"
+    r"(?:agreed|planned|scheduled|appointed|announced)\s+time|(?:per|following|according\s+to)"
+    r"\s+the\s+(?:runbook|plan|procedure|playbook|schedule|change\s+request|checklist))\b",
+    _I,
+)
+_ERROR_CUE = re.compile(
+    r"\b(?:accidentally|mistakenly|inadvertently|unintentionally|by\s+mistake|wrongly|in\s+error|"
+    r"forgot|forgotten|failed\s+to|neglected|ignored|carelessly)\b",
+    _I,
+)
+# The writer's own present ignorance: "for reasons we don't yet understand".
+_WE_DO_NOT_KNOW = re.compile(
+    r"\b(?:we|i)\s+(?:still\s+)?(?:do\s+not|don['’]t|cannot|can['’]t)\s+(?:yet\s+|fully\s+|"
+    r"quite\s+)?(?:know|understand|explain|tell)\b",
     _I,
 )
 
@@ -435,6 +475,13 @@ GUARDS: tuple[tuple[frozenset[str] | None, Guard], ...] = (
     ),
     (None, lambda t, f, p: _any_overlap(_NOBODY_COULD, t, f, 40)),
     (frozenset({"BLM101"}), lambda t, f, p: _any_overlap(_SELF_PUNISHED, t, f)),
+    (None, lambda t, f, p: _any_overlap(_THANKS, t, f)),
+    (None, lambda t, f, p: bool(_HOW_COULD_IT_BE.search(t))),
+    (
+        frozenset({"BLM101"}),
+        lambda t, f, p: _in_part(_AS_PLANNED, t, f) and not _in_part(_ERROR_CUE, t, f),
+    ),
+    (frozenset({"BLM401"}), lambda t, f, p: _any_overlap(_WE_DO_NOT_KNOW, t, f)),
     (None, lambda t, f, p: bool(_BLAME_AS_TOPIC.search(t))),
     (None, lambda t, f, p: bool(_BLAME_STATISTIC.search(t))),
     (None, lambda t, f, p: any(m.start() <= f.start for m in _GENERAL_RULE.finditer(t))),
