@@ -19,9 +19,13 @@ from nofault.core.lint.packs.blame.patterns import (
 )
 from nofault.core.lint.rule import Level
 
-# "It was human error", "the outage is an operator error", "Root cause: human error".
+# "It was human error", "the outage is an operator error", "Root cause: human error", "...,
+# most likely operator error".
 _PREDICATED = re.compile(
-    r"(?:\b(?:was|is|were|are|been|being|be)|['’]s|:|—|-)\s+(?:\w+\s+){0,3}$|^\W*$", re.I
+    r"(?:\b(?:was|is|were|are|been|being|be)|['’]s|:|—|-)\s+(?:\w+\s+){0,3}$|^\W*$|"
+    r",\s+(?:most\s+|very\s+|quite\s+)?(?:likely|probably|possibly|apparently|presumably|"
+    r"simply|just)\s+$",
+    re.I,
 )
 
 
@@ -31,6 +35,13 @@ _OVER = re.compile(
     re.I,
 )
 _CULPRIT_WORDS = re.compile(r"responsible|party|guilty", re.I)
+# What a slip did, right after it (a few words of its phrase between).
+_SLIP_DID = re.compile(
+    r"(?:\s+[\w-]+){0,8}?\s+(?:took|brought|knocked|wiped|deleted|broke|caused|triggered|"
+    r"crashed|erased|tanked|cost|led\s+to|resulted\s+in|sent|sold|shut|blacked|plunged|"
+    r"removed|dropped|destroyed)\b",
+    re.I,
+)
 
 
 def error_phrase(c: Clause, m: re.Match[str]) -> Found | None:
@@ -71,6 +82,8 @@ def error_act(c: Clause, m: re.Match[str]) -> Found | None:
     hand = m.group(0).lower().startswith("fat") and bool(ERROR_ACT_CAUSED.search(text))
     # "The site went down over a single mistyped flag": the slip given as the cause.
     given = bool(_OVER.search(text, max(0, m.start() - 40), m.start()))
+    # "A single typo brought down half the internet": the slip is the subject of the harm.
+    given = given or bool(_SLIP_DID.match(text, m.end()))
     if CAPABILITY.search(text) or HE_CONCEPT.search(text) or not (owned or hand or given):
         return None  # "a single bad keystroke can take it down" speaks of what could happen
     return Found("BLM201", m.start(), m.end(), "human_error")

@@ -187,10 +187,15 @@ POSS_SUBJECT = Gated(
     ),
 )
 MISTAKE_OWNED = Gated(
-    r"\b(?:mistake|error|fault|oversight|slip)\s+on\s+(?:[\w-]+['’]s|his|her|their|my)\s+part\b|"
+    r"\b(?:mistake|error|fault|oversight|slip|misconduct|negligence|failure|failing|"
+    r"carelessness)\s+on\s+(?:(?:the|a|an)\s+)?(?:[\w-]+\s+)?(?:[\w-]+['’]s|his|her|their|my)\s+"
+    r"part\b|"
     r"\b(?:mistake|error|typo|blunder|slip)\s+(?:that\s+)?(?:an?\s+|the\s+)?"
     r"(?:[\w-]+\s+){0,2}?(?P<who>[^\W\d_][\w'’-]*)\s+made\b",
-    key_words("mistake error fault oversight slip typo blunder "),
+    key_words(
+        "mistake error fault oversight slip typo blunder misconduct negligence failure failing "
+        "carelessness"
+    ),
     also="part made",
 )
 GERUND = re.compile(r"\s+(?:not\s+)?[^\W\d_]+ing\b")
@@ -266,7 +271,8 @@ IF_HAD = Gated(
     also="if",
 )
 HAD_X = Gated(
-    r"(?:^\W*|[,;:]\s*|\bthat\s+|\b(?:happened|been|occurred|arisen|gone|worked)\s+)had\s+",
+    r"(?:^\W*|[,;:]\s*|\bthat\s+|\b(?:happened|been|occurred|arisen|gone|worked|avoided|"
+    r"prevented|averted|caught|spotted|stopped|contained|different|sooner|earlier)\s+)had\s+",
     key_words("had"),
 )
 SUPPOSED = Gated(
@@ -703,10 +709,13 @@ ATTRIBUTED = Gated(
 # "A single typo brought down half the internet", "the trader's fat-finger error": a
 # slip of the hand given as what caused the failure.
 ERROR_ACT = Gated(
-    r"\b(?:mis-?typed\s+[\w-]+|fat-?finger(?:ed|s)?(?:\s+(?:error|trade|order|mistake))?|"
+    r"\b(?:(?:mis-?|incorrectly\s+|wrongly\s+)(?:typed|keyed|entered)\s+[\w-]+|fat-?finger(?:ed|s)?(?:\s+(?:error|trade|order|mistake))?|"
     r"typos?|typing\s+(?:slip|error|mistake)|clumsy\s+keystroke|errant\s+(?:keystroke|"
     r"command|click)|slip-up|slip\s+by)\b",
-    key_words("mistyped typed fat finger fingered fatfinger typo typos typing clumsy errant slip"),
+    key_words(
+        "mistyped typed keyed mis fat finger fingered fatfinger typo typos typing clumsy errant "
+        "slip misentered mis-keyed"
+    ),
 )
 # What an error act did: a past deed of destruction, not a capability ("can bring down").
 ERROR_ACT_CAUSED = re.compile(
@@ -730,8 +739,9 @@ CAUSED_FAILURE = Gated(
 # "Administrator error", "contractor error", "clerical error": a role's error, human error.
 ROLE_ERROR = Gated(
     rf"\b(?:{alternation(sorted(ROLES))}|clerical|manual|personnel|crew|carrier)\s+"
-    r"(?:error|errors|mistake|mistakes|slip|slip-up|blunder)\b",
-    key_words("error errors mistake mistakes slip blunder"),
+    r"(?:error|errors|mistake|mistakes|slip|slip-up|blunder)\b|"
+    rf"\b(?:{alternation(sorted(ROLES))}|human|crew|pilot|operator)-(?:caused|induced)\b",
+    key_words("error errors mistake mistakes slip blunder caused induced"),
     also=" ".join(sorted(ROLES | {"clerical", "manual", "personnel", "crew", "carrier"})),
 )
 # Hindsight spoken of as a bias to resist: "it is easy to see afterwards", "reviewers judge
@@ -995,3 +1005,38 @@ BREACHED = Gated(
     also="duty duties care obligation obligations contract agreement sla responsibility "
     "responsibilities",
 )
+# "The contractor's failure to isolate the panel", "his failure to check": a person's
+# omission as a noun, whatever the verb.
+POSS_FAILURE_TO = Gated(
+    r"(?:\b(?P<pron>their|his|her|my)|(?P<owner>[^\W\d_][\w.-]*)['’]s)\s+(?:\w+\s+)?"
+    r"(?:failures?|failings?|refusals?)\s+to\s+(?:\w+ly\s+)?[a-z]+",
+    key_words("failure failures failing failings refusal refusals"),
+    also="to",
+)
+# "The vendor fell short of its obligations", "the crew's work fell short of the standard".
+FELL_SHORT = Gated(
+    r"\b(?:fell|falls|fall|fallen)\s+(?:well\s+|far\s+)?short\s+of\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:standards?|expectations|obligations|requirements|duty|duties|practice|procedures?)\b",
+    key_words("short"),
+    also="fell falls fall fallen",
+)
+# "The night nurse did not read the label", "the vendor didn't do an incremental rollout":
+# any deed a person did not do, except what befalls them or what they knew or meant.
+DID_NOT = Gated(
+    r"\b(?:did\s+not|didn['’]t)\s+(?:\w+ly\s+|even\s+|once\s+)?(?!(?:receive|get|need|have|"
+    r"know|see|hear|expect|intend|want|mean|seem|appear|exist|happen|occur|work|help|matter|"
+    r"affect|impact|reach|remember|understand|think|believe|feel|like|mind|care|lose|break|"
+    r"fail|go|come|say|realise|realize|notice|find|recognise|recognize|anticipate|foresee|"
+    r"experience|suffer|encounter|show|look|sound|last|take|make|apply|be|bother|is|are|was|"
+    r"were|trust|doubt|agree|wish|plan|do)\b)[a-z]+\b",
+    key_words("not didn"),
+    also="did didn",
+)
+# "Key tests were cut back or skipped", "the canary stage was bypassed": a step people
+# are meant to take, left out (read only when the step is the subject).
+STEP_SKIPPED = Gated(
+    r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+){0,3}?(?:skipped|bypassed|"
+    r"circumvented|waived|cut\s+short)\b",
+    key_words("skipped bypassed circumvented waived short"),
+)
+# --- end of the person.py patterns ---

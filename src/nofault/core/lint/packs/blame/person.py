@@ -39,6 +39,7 @@ from nofault.core.lint.packs.blame.patterns import (
     CULPRIT_QUESTION,
     DECLINED,
     DEED_OUTCOME,
+    DID_NOT,
     DOING,
     ERROR_ADVERB,
     EXPLAINED,
@@ -46,6 +47,7 @@ from nofault.core.lint.packs.blame.patterns import (
     FAILURE_CONTEXT,
     FAULT_OWNED,
     FAULTY_WORK,
+    FELL_SHORT,
     FIRED,
     GERUND,
     HE_CAUSE,
@@ -60,12 +62,14 @@ from nofault.core.lint.packs.blame.patterns import (
     OMIT,
     PASSIVE_OMISSION,
     PAST_VERB,
+    POSS_FAILURE_TO,
     POSS_SUBJECT,
     POSSESSIVE_FAULT,
     PUNITIVE,
     RECOVERY,
     RESPONSIBLE,
     ROOT_CAUSE,
+    STEP_SKIPPED,
     SYSTEM_REASON,
     UNAWARE,
     WHO_DID,
@@ -295,6 +299,10 @@ def causal_is(c: Clause, m: re.Match[str]) -> Found | None:
 def consequence_link(c: Clause, m: re.Match[str]) -> Found | None:
     """Report a person's deed followed by "which is why the incident dragged on"."""
     actor = first_actor(c.text, m.start(), c.people)
+    if actor is None:
+        # "The employee went around the release process, and that is why it fell over".
+        found = deed_subject(c, _clause_start(c.text, m.start()), m.start())
+        actor = found[0].start if found else None
     return Found("BLM101", actor, m.end(), "agent") if actor is not None else None
 
 
@@ -408,12 +416,33 @@ def _clause_start(text: str, end: int) -> int:
     return last
 
 
+# Irregular past forms a deed takes besides those of PAST_FORM.
+_PAST_MORE = frozenset(
+    [
+        "went",
+        "did",
+        "forgot",
+        "hit",
+        "cut",
+        "let",
+        "threw",
+        "tore",
+        "lost",
+        "sold",
+        "bought",
+        "got",
+        "drove",
+    ]
+)
+
+
 def deed_subject(c: Clause, start: int, end: int) -> tuple[Subject, str] | None:
     """Return the person who does the first deed between `start` and `end`, and the verb."""
     tried = 0
     for tok in TOKEN.finditer(c.text, start, end):
         word = tok.group(0)
-        if not PAST_FORM.fullmatch(word) or word.lower() in _NOT_DEEDS:
+        past = PAST_FORM.fullmatch(word) or word.lower() in _PAST_MORE
+        if not past or word.lower() in _NOT_DEEDS:
             continue
         if _PASSIVE_BEFORE.search(c.text, max(0, tok.start() - 12), tok.start()):
             return None  # "the key was deleted, which ...": no one acts
@@ -441,7 +470,7 @@ def instead_of_thing(c: Clause, m: re.Match[str]) -> Found | None:
     if EXPLAINED.search(c.text, start, m.end()):
         return None
     found = deed_subject(c, start, m.start())
-    if found is None or found[1] in _CHOICES:
+    if found is None or found[1] in _CHOICES or found[1] in _PAST_MORE:
         return None
     alternative = TOKEN.search(c.text, m.end(), m.end() + 40)  # what was meant ("of 50")
     return Found("BLM101", found[0].start, alternative.end() if alternative else m.end(), "cause")
@@ -491,6 +520,55 @@ def without_person(c: Clause, m: re.Match[str]) -> Found | None:
 
 
 _PARTIES = ("person", "possessive", "team")
+
+
+def poss_failure_to(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a person's failure to act, as a noun ("the contractor's failure to isolate")."""
+    owner = m.group("owner")
+    if owner is not None and c.people.kind(owner + "'s", capitalised_name=True) != "possessive":
+        return None
+    if negated_at(c.text, m.start()):
+        return None
+    return Found("BLM301", m.start(), m.end(), "failed_to")
+
+
+def did_not(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "the night nurse did not read the label": a deed a person left undone."""
+    # A capitalised word alone is not taken for a person here ("Ocarina did not filter").
+    subj = subject_of(c.text, m.start(), c.people)
+    if subj.kind != "person" or EXPLAINED.search(c.text, m.end()):
+        return None
+    if c.text[subj.start : m.start()].split()[-1:] in (["team"], ["teams"]):
+        return None  # "the team didn't start until ...": the writing team's account, as "we"
+    tokens, boundary, _at = clause_tokens(c.text, m.start())
+    if boundary in ("that", "which", "whom") and tokens:
+        return None  # "movements that the crew did not command": the deed is the object's
+    if c.text.rstrip()[-1:] == "?" or SYSTEM_REASON.search(c.text, 0, m.start()):
+        return None  # a question about it, or a reason outside people given first
+    return Found("BLM301", subj.start, m.end(), "omission")
+
+
+# Steps people are meant to take: "the canary stage was skipped" leaves one out.
+_STEPS = re.compile(
+    r"\b(?:tests?|testing|reviews?|checks?|canary|canaries|procedures?|process|steps?|"
+    r"approvals?|sign-?offs?|change\s+control|checklists?|validation|verification|qa|"
+    r"drills?|inspections?|rehearsals?)\b",
+    re.IGNORECASE,
+)
+
+
+_SKIP_REASON = re.compile(
+    r"\b(?:as|because|since|due\s+to|when|for|if|unless|by\s+design)\b", re.IGNORECASE
+)
+
+
+def step_skipped(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a step people are meant to take, skipped ("key tests were skipped")."""
+    tokens, _b, _at = clause_tokens(c.text, m.start())
+    subject = c.text[tokens[0].start() : m.start()] if tokens else ""
+    if not _STEPS.search(subject) or _SKIP_REASON.search(c.text, m.end()):
+        return None  # "validation was skipped for 373 records as they came in another way"
+    return Found("BLM301", tokens[0].start(), m.end(), "omission")
 
 
 # "<person> let the certificate lapse", "<person> is the reason ...", "<person> took the
@@ -543,4 +621,8 @@ TABLE = Table(
     (FAILURE_BY, failure_by),
     (WITHOUT_PERSON, without_person),
     (BREACHED, breached),
+    (POSS_FAILURE_TO, poss_failure_to),
+    (FELL_SHORT, breached),
+    (DID_NOT, did_not),
+    (STEP_SKIPPED, step_skipped),
 )
