@@ -105,6 +105,31 @@ PAIRS = [
         "In hindsight, the engineer should have waited.",
     ),
     (
+        "blame-withheld",
+        "The bank did not blame any individual for the outage.",
+        "The bank blamed the outage on a contractor who did not follow the procedure.",
+    ),
+    (
+        "ruled-out",
+        "Human error was ruled out early on.",
+        "Human error by the crew caused the crash, the board said.",
+    ),
+    (
+        "everyones-experience",
+        "Everyone has fat-fingered a command at some point in their career.",
+        "The new hire fat-fingered a command and took down the cluster.",
+    ),
+    (
+        "apology-in-the-first-person",
+        "We messed up, and we are sorry.",
+        "The intern messed up, and we are sorry.",
+    ),
+    (
+        "general-when-with-a-habit",
+        "When a dispute arises, the customer usually argues the supplier's carelessness caused it.",
+        "Once airborne, the captain did not compare his three sources of airspeed.",
+    ),
+    (
         "system-counterfactual",
         "For anyone asking whether testing should have caught this: yes, something went wrong.",
         "For anyone asking: yes, the reviewer should have caught this.",

@@ -70,6 +70,7 @@ _PERFECT_MODAL = re.compile(
     r"\bshould\s+be\s+(?:fired|sacked|punished|blamed|disciplined|jailed)\b",
     _I,
 )
+_HABIT = re.compile(r"\b(?:usually|typically|often|generally|always|normally|tends?\s+to)\b", _I)
 _MODAL = re.compile(r"\b(?:may|might|can|could|would|will|won['’]t|cannot|can['’]t)\b", _I)
 
 
@@ -106,8 +107,10 @@ def _supposed(text: str, f: Found) -> bool:
             continue
         part = _SENTENCE_PART_END.search(text, clause_end)
         finding_part_end = part.start() if part else len(text)
-        past = _PAST.search(text, clause_end, f.start)
-        modal = _MODAL.search(text, clause_end, f.start)
+        past = _PAST.search(text, clause_end, max(f.end, finding_part_end))
+        # The result is general too: a modal or a habit before any past form ("will usually
+        # argue the vendor caused it"), not a story ("once airborne, the captain did not").
+        modal = _MODAL.search(text, clause_end, f.end) or _HABIT.search(text, clause_end, f.end)
         if f.start < finding_part_end and (not past or (modal and modal.start() < past.start())):
             return True
     return False
@@ -178,7 +181,8 @@ _DENIED = re.compile(
     r"(?:think|believe)(?!\s+to\b)|"
     r"(?:did|does|do|was|is|were|are)(?:\s+not|n['’]t)\s+(?:\w+ly\s+)?(?:stem|come|result|"
     r"arise|caused|due|down|because|about|the\s+fault)|no\s+(?:grounds|reason|evidence|sign|"
-    r"indication)\s+(?:to\s+(?:think|believe|suspect|assume|expect)|that)|"
+    r"indication|suggestion|allegation|proof|finding)\s+(?:to\s+(?:think|believe|suspect|assume|"
+    r"expect)|that|of)|"
     r"(?:had|has|have)\s+nothing\s+to\s+do"
     r"\s+with|not\s+(?:the\s+)?(?:fault|result)\s+of|none\s+of\s+(?:the|this|these|those|it|"
     r"that)\b[^.;]{0,60}?\b(?:were|was|is|are)\s+(?:\w+\s+)?(?:the\s+)?(?:fault|doing|result))",
@@ -322,7 +326,7 @@ _FAULT_DENIED = re.compile(
 
 # A rhetorical question that rejects fault: "how could that ever be the trainee's fault?"
 _HOW_COULD_IT_BE = re.compile(
-    r"\bhow\s+(?:could|can|is|was|would)\b[^?]*\b(?:be|is|was)\s+(?:\w+\s+){0,3}?"
+    r"\bhow\s+(?:could|can|is|was|would)\b[^?]*\b(?:be|is|was)\s+(?:[\w'’-]+\s+){0,3}?"
     r"(?:fault|to\s+blame|responsible)\b[^?]*\?",
     _I,
 )
@@ -338,6 +342,26 @@ _ERROR_CUE = re.compile(
     r"forgot|forgotten|failed\s+to|neglected|ignored|carelessly)\b",
     _I,
 )
+# Blame withheld or excluded: "the bank did not blame any individual", "human error was
+# ruled out", "the report stops short of blaming the engineers".
+_NOT_BLAMED = re.compile(
+    r"\b(?:(?:did|does|do|will|would|could)(?:\s+not|n['’]t)\s+(?:\w+ly\s+)?(?:blame|fault|"
+    r"critici[sz]e|discipline|punish|fire|name|single\s+out)|(?:refused|declined|stops?\s+short"
+    r"\s+of|stopped\s+short\s+of)\s+(?:to\s+)?(?:blam|fault|nam|singl|criticis|criticiz)\w*|"
+    r"(?<!not\s)(?:was|were|has\s+been|have\s+been|is|are)\s+(?:\w+ly\s+)?(?:ruled\s+out|"
+    r"excluded)|played\s+no\s+(?:part|role)|(?:was|were)\s+not\s+a\s+factor)\b",
+    _I,
+)
+# Everyone's experience: "everyone has fat-fingered a command", "we've all deleted prod".
+_UNIVERSAL_PERFECT = re.compile(
+    r"\b(?:(?:everyone|everybody|(?:every|any)\s+[\w-]+)\s+(?:\w+\s+)?has|we\s+have\s+all|"
+    r"we['’]ve\s+all|all\s+of\s+us\s+have)\s+(?:\w+ly\s+)?"
+    r"(?:at\s+some\s+point\s+|once\s+)?[\w-]+(?:ed|en|ne|wn|ot|ok|de|un|ft)\b",
+    _I,
+)
+# An organisation's apology in the first person: "we messed up, and we are sorry".
+_APOLOGY = re.compile(r"\b(?:sorry|apologi[sz]e|apologies|apologising|apologizing)\b", _I)
+_WE_BEFORE = re.compile(r"\b(?:we|our\s+team)\s+(?:\w+\s+)?$", _I)
 # The writer's own present ignorance: "for reasons we don't yet understand".
 _WE_DO_NOT_KNOW = re.compile(
     r"\b(?:we|i)\s+(?:still\s+)?(?:do\s+not|don['’]t|cannot|can['’]t)\s+(?:yet\s+|fully\s+|"
@@ -482,6 +506,14 @@ GUARDS: tuple[tuple[frozenset[str] | None, Guard], ...] = (
         lambda t, f, p: _in_part(_AS_PLANNED, t, f) and not _in_part(_ERROR_CUE, t, f),
     ),
     (frozenset({"BLM401"}), lambda t, f, p: _any_overlap(_WE_DO_NOT_KNOW, t, f)),
+    (None, lambda t, f, p: _in_part(_NOT_BLAMED, t, f)),
+    (None, lambda t, f, p: _any_overlap(_UNIVERSAL_PERFECT, t, f)),
+    (
+        None,
+        lambda t, f, p: (
+            bool(_APOLOGY.search(t)) and bool(_WE_BEFORE.search(t, max(0, f.start - 20), f.start))
+        ),
+    ),
     (None, lambda t, f, p: bool(_BLAME_AS_TOPIC.search(t))),
     (None, lambda t, f, p: bool(_BLAME_STATISTIC.search(t))),
     (None, lambda t, f, p: any(m.start() <= f.start for m in _GENERAL_RULE.finditer(t))),
