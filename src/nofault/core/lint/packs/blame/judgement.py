@@ -28,6 +28,7 @@ from nofault.core.lint.packs.blame.patterns import (
     PUNISH_CALL,
     REASON,
     THOUGHT_FINE,
+    TRAINING_FIX,
     VIGILANCE,
     VOW,
     VOW_DISCUSSED,
@@ -231,6 +232,18 @@ def nobody_question(c: Clause, m: re.Match[str]) -> Found | None:
     return Found("BLM401", m.start(), m.end(), "judgemental")
 
 
+def training_fix(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report training of the people involved as the fix ("the engineer needs more training")."""
+    if VOW_DISCUSSED.search(c.text) or _someone_denied(c.text, m.start()):
+        return None  # "more training is not the answer", "rather than retraining staff"
+    subj = person_subject(c.text, m.start(), c.people)
+    if subj.kind in ("person", "possessive", "team") and subj.kind != "team":
+        return Found("BLM401", subj.start, m.end(), "vigilance")
+    if m.group(0).lower().startswith(("remedial", "refresher")) and _someone_acts(c):
+        return Found("BLM401", m.start(), m.end(), "vigilance")
+    return None
+
+
 def punish_call(c: Clause, m: re.Match[str]) -> Found | None:
     """Report a call for punishment ("heads should roll", "he deserves to be fired")."""
     if negated_at(c.text, m.start()) or _someone_denied(c.text, m.start()):
@@ -266,4 +279,5 @@ TABLE = Table(
     (CARE_ASKED, care_asked),
     (PUNISH_CALL, punish_call),
     (NOBODY_QUESTION, nobody_question),
+    (TRAINING_FIX, training_fix),
 )

@@ -155,9 +155,12 @@ PASSIVE_OMISSION = Gated(
 )
 RISK = re.compile(r"[^.;]{0,60}?\b(?:later|worse|longer)\b|[^.;]{0,160},\s*but\b", _I)
 REASON = Gated(
-    r"\bfor\s+(?:some|whatever|no\s+good|no|some\s+unknown)\s+reason\b",
-    key_words("reason"),
-    also="some whatever no",
+    r"\bfor\s+(?:some|whatever|no\s+good|no|some\s+unknown)\s+reason\b|"
+    r"\bfor\s+(?:reasons?|whatever\s+reasons?)\s+(?:that\s+)?(?:nobody|no\s+one|none\s+of\s+us|"
+    r"we\s+(?:still\s+)?(?:don['’]t|do\s+not|cannot|can['’]t)|i\s+(?:still\s+)?(?:don['’]t|"
+    r"do\s+not|cannot|can['’]t))\s+(?:\w+\s+)?(?:explain|understand|fathom|know|see)\w*\b",
+    key_words("reason reasons"),
+    also="some whatever no nobody one we i",
 )
 LET = Gated(
     r"\blet\s+(?:[\w'’-]+\s+){1,5}?(?:lapse|slip|fill|expire|run\s+out|go\s+unnoticed|rot|"
@@ -360,11 +363,21 @@ FAULTY_WORK = Gated(
     rf"some|two|three|several)\s+)?(?:[\w-]+\s+)?(?:{alternation(LEXICON['faulty'])})\b",
     key_words(LEXICON["faulty"]),
 )
-# "Inadequately reviewed", "poor planning": a judgement of how people did their work.
+# "Inadequately reviewed", "poor planning": a judgement of how people did their work;
+# "found its risk management deficient": the same judgement after its noun.
 POOR_WORK = Gated(
+    r"\b(?:management|governance|leadership|supervision|stewardship)\s+(?:(?:of|over)\s+"
+    r"[^,.;:]{1,40}?\s+)?(?:(?:was|were|is|are|as|to\s+be|had\s+been|has\s+been)\s+)?"
+    r"(?:\w+ly\s+)?(?:deficient|inadequate|insufficient|lax|negligent|lacking|wanting|"
+    r"insufficiently\s+robust|shambolic|chaotic)\b|"
     rf"\b(?:{alternation(LEXICON['work_adverbs'])})\s+(?:{alternation(LEXICON['work_participles'])})\b|"
     rf"\b(?:{alternation(LEXICON['work_adjectives'])})\s+(?:{alternation(LEXICON['work_nouns'])})\b",
-    key_words(LEXICON["work_adverbs"], LEXICON["work_adjectives"]),
+    key_words(
+        LEXICON["work_adverbs"],
+        LEXICON["work_adjectives"],
+        "deficient inadequate insufficient lax negligent lacking wanting insufficiently "
+        "shambolic chaotic",
+    ),
 )
 # "The DBA dropped the wrong index": a wrong thing as the direct object of a person's deed.
 # ("ran the command on the wrong host" puts "wrong" in a place, not the deed: a hint only.)
@@ -852,10 +865,10 @@ INCOMPETENT = Gated(
     r"(?:\b|(?=n['’]t))(?:(?:not|n['’]t|never)\s+(?:\w+ly\s+)?(?:competent|qualified)\s+(?:enough\s+)?"
     r"(?:to|for)\s+(?:run|do|handle|deal|operate|manage|the\s+job|the\s+task|the\s+role|it)|"
     r"in\s+over\s+(?:his|her|their|my|our)\s+heads?|"
-    r"(?:had|have|has)\s+no\s+(?:idea|clue)\s+what\s+(?:he|she|they|I|we|you)\s+(?:was|were|"
+    r"(?:had|have|has)\s+no\s+(?:idea|clue)\s+what\s+(?:he|she|they|i|we|you)\s+(?:was|were|"
     r"are|is|am)\s+doing|"
     r"(?:didn['’]t|did\s+not|don['’]t|do\s+not|doesn['’]t|does\s+not)\s+know\s+what\s+(?:he|"
-    r"she|they|I|we|you)\s+(?:was|were|are|is|am)\s+doing|"
+    r"she|they|i|we|you)\s+(?:was|were|are|is|am)\s+doing|"
     r"(?:hasn['’]t|haven['’]t|has\s+not|have\s+not|doesn['’]t|don['’]t|didn['’]t)\s+(?:had\s+|"
     r"have\s+|got\s+)?a\s+clue|"
     r"(?:didn['’]t|did\s+not|never)\s+(?:really|fully|even|properly|truly|quite)\s+"
@@ -867,7 +880,7 @@ INCOMPETENT = Gated(
     r"(?:responded|reacted|acted|noticed|intervened|realised|realized|escalated|stepped\s+in|"
     r"caught\s+on|snapped\s+out\s+of\s+it|woke\s+up)\s+(?:far\s+|much\s+|way\s+)?too\s+"
     r"(?:late|slowly)|too\s+little,?\s+too\s+late|"
-    r"how\s+little\s+(?:he|she|they|we|I|you|it)\s+(?:knew|understood|cared)|"
+    r"how\s+little\s+(?:he|she|they|we|i|you|it)\s+(?:knew|understood|cared)|"
     r"(?:whether|if)\s+(?:[\w'’-]+\s+){1,6}?(?:are|is|were|was)\s+(?:really\s+)?up\s+to\s+"
     r"(?:the\s+job|the\s+task|scratch|dealing|handling|running|coping)|"
     r"(?:not|n['’]t)\s+up\s+to\s+(?:the\s+job|the\s+task|scratch|dealing|handling|running|"
@@ -902,6 +915,17 @@ CARE_ASKED = Gated(
         "triple recheck remember care sure twice slow alert please"
     ),
 )
+# "The engineer needs more training", "staff were sent for retraining": a person's
+# training as the fix for what they did.
+TRAINING_FIX = Gated(
+    r"\b(?:needs?|needed|require[sd]?|could\s+(?:do\s+with|use)|will\s+(?:receive|get|undergo)|"
+    r"(?:is|are|was|were|has\s+been|have\s+been|will\s+be)\s+(?:being\s+)?(?:given|sent\s+"
+    r"(?:on|for|to)))\s+(?:some\s+)?(?:more|better|proper|additional|extra|remedial|refresher|"
+    r"further)\s+training\b|"
+    r"\b(?:is|are|was|were|has\s+been|have\s+been|will\s+be|be|been|being|get|got)\s+"
+    r"(?:\w+ly\s+)?re-?(?:trained|educated)\b|\b(?:remedial|refresher)\s+training\b",
+    key_words("training retrained trained reeducated educated remedial refresher"),
+)
 # "Heads should roll", "he deserves to be fired", "somebody needs to lose their job".
 PUNISH_CALL = Gated(
     r"\bheads?\s+(?:should|must|need\s+to|needs\s+to|will|ought\s+to|have\s+to|are\s+going\s+to)"
@@ -912,10 +936,13 @@ PUNISH_CALL = Gated(
     r"lose\s+(?:his|her|their|your|my|a|the)\s+jobs?|get\s+(?:fired|sacked|canned|the\s+sack|"
     r"the\s+boot))\b|"
     r"\b(?:fire|sack|can)\s+(?:the\s+(?:[\w-]+\s+){0,2}?(?:who|responsible)|whoever|him|her|them|"
-    r"the\s+lot\s+of\s+them)\b",
-    key_words("heads head should must needs need ought deserves deserve fire sack"),
+    r"the\s+lot\s+of\s+them)\b|"
+    r"\bdock(?:ed|ing)?\s+(?:the\s+)?(?:bonus|bonuses|pay|wages)\b",
+    key_words(
+        "heads head should must needs need ought deserves deserve fire sack docked docking dock"
+    ),
     also="roll fired sacked dismissed punished disciplined let accountable responsible shamed "
-    "prosecuted jailed canned lose get who whoever him her them lot",
+    "prosecuted jailed canned lose get who whoever him her them lot bonus bonuses pay wages",
 )
 
 
@@ -930,11 +957,15 @@ DEED_OUTCOME = Gated(
     r"(?:took|brought|knocked|made|left|locked)\s+(?:[\w-]+\s+){0,4}?(?:down|out|offline|over|"
     r"fail|crash|break|unavailable|unusable|unreachable|without|stranded|dark))\b|"
     r",\s+(?:thereby\s+)?(?:tripping|plunging|wiping|causing|crashing|breaking|triggering|"
-    r"blacking|destroying|corrupting|disrupting|"
+    r"blacking|destroying|corrupting|disrupting|flooding|overloading|overwhelming|crippling|"
+    r"stranding|grounding|halting|"
     r"(?:taking|bringing|knocking|shutting|locking|leaving|cutting)\s+(?:[\w-]+\s+){0,4}?"
     r"(?:down|out|offline|off|over|without|stranded|dark|power|phones?))\b|"
     r"\s+and\s+(?:then\s+)?(?:wiped|destroyed|crashed|broke|caused|triggered|plunged|"
-    r"blacked|corrupted|tripped|"
+    r"blacked|corrupted|tripped|flooded|crippled|"
+    # "... and killed every phone call": a damage to all of something.
+    r"(?:killed|cut|shut|dropped|stopped|broke)\s+(?:off\s+|out\s+|down\s+)?(?:every|all|"
+    r"the\s+whole|the\s+entire|half|most)\b|"
     r"(?:took|brought|knocked|locked)\s+(?:[\w-]+\s+){0,4}?(?:down|out|offline|over))\b|"
     r",?\s+and\s+(?:[\w-]+\s+){1,4}?(?:went\s+(?:down|offline|dark|black)|crashed|failed|"
     r"fell\s+over|stopped\s+working|died|cooked|melted)\b",
@@ -943,7 +974,8 @@ DEED_OUTCOME = Gated(
         "triggered led resulted made cut shut locked killed cost plunged left blacked "
         "tripped disrupted taking bringing knocking cutting tripping shutting plunging locking "
         "wiping causing crashing breaking triggering killing blacking destroying corrupting "
-        "disrupting leaving went failed fell stopped died cooked melted"
+        "disrupting leaving went failed fell stopped died cooked melted flooding overloading "
+        "overwhelming crippling stranding grounding halting flooded crippled dropped"
     ),
 )
 # What a fix brings down: "which brought the error rate down" is a recovery, not a failure.
@@ -966,7 +998,7 @@ DOING = Gated(
 BEHIND = Gated(
     rf"\b(?:was|were|is|are)\s+(?:\w+ly\s+)?behind\s+(?:the|this|that|these|those|its|our|"
     rf"their|yesterday['’]s|today['’]s)?\s*(?:[\w-]+\s+){{0,2}}?"
-    rf"(?:{alternation(FAILURE_NOUNS)}|blackout|meltdown|crash|breach)\b",
+    rf"(?:{alternation(FAILURE_NOUNS)}|blackouts?|meltdowns?|crash(?:es)?|breach(?:es)?)\b",
     key_words("behind"),
 )
 # "The manufacturer placed the blame squarely on the pilots", "putting the blame on".
@@ -1000,10 +1032,11 @@ WITHOUT_PERSON = Gated(
 BREACHED = Gated(
     r"\b(?:breached|breaches|breaching|violated|violates|failed\s+in|derelict\s+in)\s+"
     r"(?:its|their|his|her|the|a|our|my)\s+(?:[\w-]+\s+){0,2}?(?:duty|duties|standard\s+of\s+"
-    r"care|obligations?|contract|agreement|sla|responsibilit(?:y|ies))\b",
+    r"care|obligations?|contract|agreement|sla|responsibilit(?:y|ies)|procedures?|policy|"
+    r"policies|rules|terms)\b",
     key_words("breached breaches breaching violated violates failed derelict"),
     also="duty duties care obligation obligations contract agreement sla responsibility "
-    "responsibilities",
+    "responsibilities procedure procedures policy policies rules terms",
 )
 # "The contractor's failure to isolate the panel", "his failure to check": a person's
 # omission as a noun, whatever the verb.
@@ -1038,5 +1071,12 @@ STEP_SKIPPED = Gated(
     r"\b(?:was|were|had\s+been|has\s+been|have\s+been)\s+(?:\w+\s+){0,3}?(?:skipped|bypassed|"
     r"circumvented|waived|cut\s+short)\b",
     key_words("skipped bypassed circumvented waived short"),
+)
+# "An engineer made a config slip", "she made two typos in the zone file".
+MADE_SLIP = Gated(
+    r"\bmade\s+(?:a|an|the|one|two|three|several|a\s+few|another|some)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:mistakes?|errors?|slips?|slip-ups?|typos?|blunders?|misjudge?ments?|mess)\b",
+    key_words("mistake mistakes error errors slip slips typo typos blunder blunders mess"),
+    also="made",
 )
 # --- end of the person.py patterns ---
