@@ -30,11 +30,14 @@ _PREDICATED = re.compile(
 
 
 _OVER = re.compile(
-    r"\b(?:over|because\s+of|due\s+to|thanks\s+to|owing\s+to)\s+(?:(?:a|an|the|one|single|"
+    r"\b(?:over|because\s+of|due\s+to|thanks\s+to|owing\s+to|down\s+to|blamed\s+on|"
+    r"attributed\s+to|caused\s+by|result\s+of|traced\s+(?:back\s+)?to|put\s+down\s+to)\s+"
+    r"(?:(?:a|an|the|one|single|"
     r"simple|tiny|small|lone|stray|\w+['’]s)\s+){0,3}$",
     re.I,
 )
 _CULPRIT_WORDS = re.compile(r"responsible|party|guilty", re.I)
+_ARTEFACT = re.compile(r"\s+(?:in|inside|within|introduced|added|left)\b", re.I)
 # What a slip did, right after it (a few words of its phrase between).
 _SLIP_DID = re.compile(
     r"(?:\s+[\w-]+){0,8}?\s+(?:took|brought|knocked|wiped|deleted|broke|caused|triggered|"
@@ -84,6 +87,8 @@ def error_act(c: Clause, m: re.Match[str]) -> Found | None:
     given = bool(_OVER.search(text, max(0, m.start() - 40), m.start()))
     # "A single typo brought down half the internet": the slip is the subject of the harm.
     given = given or bool(_SLIP_DID.match(text, m.end()))
+    if _ARTEFACT.match(text, m.end()):
+        given = False  # "a typo introduced during a refactor": a fault in the code, as a bug
     if CAPABILITY.search(text) or HE_CONCEPT.search(text) or not (owned or hand or given):
         return None  # "a single bad keystroke can take it down" speaks of what could happen
     return Found("BLM201", m.start(), m.end(), "human_error")

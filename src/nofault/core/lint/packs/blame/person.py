@@ -56,6 +56,7 @@ from nofault.core.lint.packs.blame.patterns import (
     INSTEAD_OF_THING,
     IS_REASON,
     LET,
+    MADE_SLIP,
     MISTAKE_OWNED,
     NEGATED_DEED,
     NEVER_DID,
@@ -183,6 +184,11 @@ def causal(c: Clause, m: re.Match[str]) -> Found | None:
     kind, end = np_after(text, m.end(), c.people, names=True)
     if kind not in ("person", "possessive") or _thanked(c, m, end):
         return None
+    # "one team member typing": the head is the last of the person words in a row.
+    while kind == "person" and (nxt := TOKEN.match(text, end + 1)) and text[end : end + 1] == " ":
+        if c.people.kind(nxt.group(0)) not in ("person", "possessive"):
+            break
+        kind, end = c.people.kind(nxt.group(0)) or kind, nxt.end()
     if (
         kind == "possessive"
         or (FAILURE_CONTEXT.search(text) and PAST_VERB.match(text, end))
@@ -578,6 +584,8 @@ is_reason = by_subject("BLM101", "agent")
 cause_split = by_subject("BLM101", "cause")
 responsible = by_subject("BLM101", "responsible", person_only_verb=False)
 breached = by_subject("BLM101", "responsible")
+# "An engineer made a config slip", "she made two typos".
+made_slip = by_subject("BLM101", "cause")
 
 
 TABLE = Table(
@@ -625,4 +633,5 @@ TABLE = Table(
     (FELL_SHORT, breached),
     (DID_NOT, did_not),
     (STEP_SKIPPED, step_skipped),
+    (MADE_SLIP, made_slip),
 )
