@@ -215,9 +215,9 @@ def _lint_command_run(
     paths: list[str], config_file: Path | None, options: _Options
 ) -> tuple[LintConfig | None, list[LintResult]]:
     """Check the options, load the configuration and lint (the cache answering what it can)."""
-    from nofault.core.lint.kept_patterns import use_kept_patterns
+    from nofault.core.lint.kept import use_kept
 
-    use_kept_patterns()  # before the rule packs compile their patterns
+    use_kept()  # before the rule packs read their YAML and compile their patterns
     from nofault.core.lint.config import load_config_file, validate_rule_keys
     from nofault.core.lint.registry import all_rules
 

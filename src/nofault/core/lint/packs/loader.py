@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from nofault.core.lint.context import LintContext
+from nofault.core.lint.kept import kept_data
 from nofault.core.lint.registry import register
 from nofault.core.lint.rule import (
     Category,
@@ -29,8 +30,18 @@ SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_yaml(text: str) -> Any:
-    """Parse YAML data with the safe loader (libyaml's when available)."""
-    return yaml.load(text, Loader=SAFE_LOADER)
+    """Parse YAML data with the safe loader (libyaml's when available), or read it as kept.
+
+    While kept data is in force (`nofault lint`: core/lint/kept.py) a text parsed on an
+    earlier run is read back from marshal's format instead of parsed again.
+    """
+    kept = kept_data()
+    data = kept.get(text) if kept is not None else None
+    if data is None:
+        data = yaml.load(text, Loader=SAFE_LOADER)
+        if kept is not None:
+            kept.put(text, data)
+    return data
 
 
 class PackError(ValueError):

@@ -1,4 +1,4 @@
-"""Kept patterns: the engine code re built on an earlier run gives the very same patterns."""
+"""Kept patterns and pack data: what an earlier run built gives the very same patterns and data."""
 
 from __future__ import annotations
 
@@ -11,13 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 import nofault.core.lint.packs.blame.patterns as blame
-from nofault.core.lint.kept_patterns import PatternStore
+from nofault.core.lint.kept import DataStore, PatternStore
 from nofault.core.lint.packs.blame.gates import Gated
+from nofault.core.lint.packs.loader import SAFE_LOADER
 from nofault.core.lint.registry import all_rules
 
 DATA = Path(__file__).resolve().parents[2] / "data"
+PACKS = Path(__file__).resolve().parents[3] / "src" / "nofault" / "core" / "lint" / "packs"
 
 
 def _sources() -> list[tuple[str, int]]:
@@ -137,3 +140,27 @@ def test_nofault_lint_gives_the_same_findings_with_kept_patterns(tmp_path: Path)
         runs.append(json.loads(done.stdout))
     assert runs[0] == runs[1]
     assert sum(len(f["findings"]) for f in runs[0]["files"]) > 0
+
+
+def test_kept_pack_data_is_what_the_yaml_gives(tmp_path: Path) -> None:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(PACKS.glob("*/*.yaml"))]
+    assert len(texts) >= 5
+    store = DataStore(tmp_path / "data.marshal")
+    for text in texts:
+        assert store.get(text) is None
+        store.put(text, yaml.load(text, Loader=SAFE_LOADER))
+    store.save()
+    again = DataStore(tmp_path / "data.marshal")
+    for text in texts:
+        data = again.get(text)
+        assert data == yaml.load(text, Loader=SAFE_LOADER)
+        assert again.get(text) is not data  # a fresh copy each time: callers may change it
+    assert again.get(texts[0] + "\n# edited\n") is None
+
+
+def test_data_marshal_cannot_write_is_not_kept(tmp_path: Path) -> None:
+    text = "when: 2024-05-01\n"
+    store = DataStore(tmp_path / "data.marshal")
+    store.put(text, yaml.load(text, Loader=SAFE_LOADER))  # a date
+    store.save()
+    assert DataStore(tmp_path / "data.marshal").get(text) is None
