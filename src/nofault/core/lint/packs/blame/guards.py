@@ -405,7 +405,62 @@ _RECEIVED = re.compile(
 _EQUIPMENT = re.compile(
     r"(?:['’]s|s['’])\s+(?:(?:[\w-]+)\s+){0,3}?(?:laptop|laptops|machine|machines|workstation|"
     r"computer|desktop|environment|cluster|terminal|shell|session|phone|browser|disk|vm|"
-    r"kubeconfig|connection|screen|keyboard|editor|ide|inbox|pager)\b",
+    r"kubeconfig|connection|screen|keyboard|editor|ide|inbox|pager|"
+    # An organisation's systems, as the head of their clause: "the airline's systems failed".
+    r"(?:systems?|servers?|network|infrastructure|platform|equipment|hardware|data\s+cent(?:re|er)s?)"
+    r"(?=\s+(?:had|has|have|was|were|is|are|failed|crashed|went|ran|stopped|broke|froze|"
+    r"collapsed|suffered)\b|[,.;]))\b",
+    _I,
+)
+# An organisation blaming a thing: "the bank blamed a hardware failure at its data centre".
+_BLAMED = re.compile(r"\bblam(?:ed|es|ing)\s+", _I)
+_BLAMED_ON = re.compile(r"\bon\s+", _I)
+_PARTIES = frozenset(
+    [
+        "firm",
+        "firms",
+        "company",
+        "companies",
+        "vendor",
+        "vendors",
+        "supplier",
+        "suppliers",
+        "contractor",
+        "contractors",
+        "subcontractor",
+        "subcontractors",
+        "integrator",
+        "integrators",
+        "provider",
+        "providers",
+        "operator",
+        "operators",
+        "manufacturer",
+        "manufacturers",
+        "staff",
+        "crew",
+        "crews",
+        "team",
+        "teams",
+    ]
+)
+_BLAMED_THING = re.compile(
+    r"(?:(?:a|an|the|its|their|our|this|that|some|one)\s+)?(?:[\w-]+\s+){0,3}?(?:failures?|"
+    r"glitch(?:es)?|bugs?|faults?|storms?|weather|heat(?:wave)?|power\s+cuts?|fires?|floods?|"
+    r"software|hardware|updates?|upgrades?|systems?|network|equipment|surges?|cyber-?attacks?|"
+    r"attacks?|malware|virus|ransomware|lightning|wind|snow|ice|traffic|demand|load|outages?)\b",
+    _I,
+)
+_ERROR_NOUNS = frozenset(
+    str(w).lower()
+    for w in [*LEXICON["fault_nouns"], "slip", "slips", "lapse", "lapses", "human", "operator"]
+)
+# An incident judged, not a person: "the minister said the outage was unacceptable".
+_INCIDENT_JUDGED = re.compile(
+    r"\b(?:the|this|that|an?|such\s+an?|today['’]s|yesterday['’]s)\s+(?:[\w-]+\s+)?"
+    r"(?:outage|outages|incident|downtime|failure|disruption|delays?|breach|blackout|glitch|"
+    r"situation|meltdown|service|response\s+time)\s+(?:was|is|were|are|has\s+been|had\s+been)"
+    r"\s+(?:\w+ly\s+|also\s+|simply\s+)?$",
     _I,
 )
 _THING_PRONOUNS = frozenset(
@@ -447,6 +502,26 @@ def _in_part(pattern: re.Pattern[str], text: str, f: Found) -> bool:
     starts = [0, *(m.end() for m in _SENTENCE_PART_END.finditer(text, 0, f.start))]
     end = _SENTENCE_PART_END.search(text, f.end)
     return bool(pattern.search(text, starts[-1], end.start() if end else len(text)))
+
+
+def _blamed_thing(text: str, f: Found, people: People) -> bool:
+    """Tell whether a finding on "blamed" lays the blame on a thing ("blamed a hardware fault")."""
+    m = _BLAMED.search(text, f.start, f.end + 1)
+    if m is None or not re.search(r"\w\s+$", text[: m.start()]):
+        return False  # a headline's passive ("Lineman Blamed as ...") or nothing before it
+    end = _SENTENCE_PART_END.search(text, m.end())
+    stop = end.start() if end else len(text)
+    on = _BLAMED_ON.search(text, m.end(), stop)
+    start = on.end() if on else m.end()
+    thing = _BLAMED_THING.match(text, start)
+    if thing is None:
+        return False
+    # The whole rest of the clause: "a chain of failures by several firms", "the equipment,
+    # which a third-party integrator had installed" still lay it on people.
+    words = TOKEN.findall(text, start, stop)
+    return not any(people.kind(w) or w.lower() in _PARTIES for w in words) and {
+        w.lower() for w in words
+    }.isdisjoint(_ERROR_NOUNS)
 
 
 def _thing_relative(text: str, f: Found, people: People) -> bool:
@@ -525,6 +600,11 @@ GUARDS: tuple[tuple[frozenset[str] | None, Guard], ...] = (
     (None, lambda t, f, p: _any_overlap(_MISSING_TOOL, t, f)),
     (frozenset({"BLM301"}), lambda t, f, p: _any_overlap(_RECEIVED, t, f)),
     (frozenset({"BLM101"}), _thing_subject),
+    (frozenset({"BLM101"}), _blamed_thing),
+    (
+        frozenset({"BLM401"}),
+        lambda t, f, p: bool(_INCIDENT_JUDGED.search(t, max(0, f.start - 80), f.start)),
+    ),
     (frozenset({"BLM101", "BLM301"}), lambda t, f, p: _any_overlap(_AWARE, t, f)),
     (frozenset({"BLM402"}), lambda t, f, p: _any_overlap(_EPISTEMIC_JUST, t, f)),
     (frozenset({"BLM401"}), lambda t, f, p: _any_overlap(_DID_CAREFUL, t, f)),
