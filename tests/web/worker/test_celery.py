@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,17 +31,39 @@ def _broker_answers(url: str) -> bool:
     return True
 
 
-@pytest.mark.parametrize("broker", BROKERS, ids=["redis", "rabbitmq"])
-def test_a_celery_worker_runs_the_scheduled_reminder_run_once(tmp_path: Path, broker: str) -> None:
-    if not _broker_answers(broker):
-        pytest.fail(f"the broker at {broker} is needed for this test")
-    # The worker's database is a SQLite file this test reads, whatever the suite runs on.
+@pytest.fixture(scope="module")
+def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """A `nofault worker` per answering broker, all started at once (each spends most of its
+    ~30 s making its database and reaching its broker), each with a SQLite file of its own."""
+    # The worker's database is a SQLite file the test reads, whatever the suite runs on.
     base = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env = {**base, "NOFAULT_DATA_DIR": str(tmp_path), "NOFAULT_TASKS": "celery",
-           "NOFAULT_CELERY_BROKER_URL": broker}  # fmt: skip
     exe = str(Path(sys.executable).with_name("nofault"))
-    worker = subprocess.Popen([exe, "worker"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
+    started: dict[str, Any] = {}
+    for broker in BROKERS:
+        if not _broker_answers(broker):
+            continue
+        folder = tmp_path_factory.mktemp("worker")
+        env = {**base, "NOFAULT_DATA_DIR": str(folder), "NOFAULT_TASKS": "celery",
+               "NOFAULT_CELERY_BROKER_URL": broker}  # fmt: skip
+        process = subprocess.Popen([exe, "worker"], env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
+        started[broker] = (process, folder)
+    try:
+        yield started
+    finally:
+        for process, _ in started.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.communicate(timeout=60)
+
+
+@pytest.mark.parametrize("broker", BROKERS, ids=["redis", "rabbitmq"])
+def test_a_celery_worker_runs_the_scheduled_reminder_run_once(
+    workers: dict[str, Any], broker: str
+) -> None:
+    if broker not in workers:
+        pytest.fail(f"the broker at {broker} is needed for this test")
+    worker, folder = workers[broker]
     rows: list[tuple[str, str]] = []
     beats: list[tuple[str]] = []
     try:
@@ -48,7 +71,7 @@ def test_a_celery_worker_runs_the_scheduled_reminder_run_once(tmp_path: Path, br
         while time.monotonic() < deadline:
             time.sleep(1)
             try:
-                db = sqlite3.connect(tmp_path / "nofault.sqlite3")
+                db = sqlite3.connect(folder / "nofault.sqlite3")
                 rows = db.execute("SELECT name, status FROM worker_task").fetchall()
                 beats = db.execute("SELECT worker FROM worker_workerheartbeat").fetchall()
                 db.close()
