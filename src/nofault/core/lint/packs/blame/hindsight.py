@@ -10,6 +10,7 @@ from nofault.core.lint.packs.blame.patterns import (
     ANYONE_SHOULD,
     BLAMEY,
     DETECTION_TIME,
+    EXPLAINED,
     FORESEEABLE_THAT,
     HINDSIGHT,
     HINDSIGHT_ANY,
@@ -72,6 +73,15 @@ def how_missed(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
+def foreseen(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report the outcome read back as foreseeable, unless a reason from the data follows."""
+    if m.group(0).lower().startswith(("surprised", "shocked")) and EXPLAINED.search(
+        c.text, m.end()
+    ):
+        return None  # "surprised nobody on the storage team because the disks were full"
+    return Found("BLM501", m.start(), m.end(), "hindsight")
+
+
 TABLE = Table(
     (HINDSIGHT, hindsight),
     (HINDSIGHT_ANY, hindsight),
@@ -81,6 +91,6 @@ TABLE = Table(
     (IT_WAS_CLEAR, it_was_clear),
     (HOW_MISSED, how_missed),
     (HOW_THROUGH, hindsight),
-    (FORESEEABLE_THAT, hindsight),
+    (FORESEEABLE_THAT, foreseen),
     (ANYONE_SHOULD, hindsight),
 )

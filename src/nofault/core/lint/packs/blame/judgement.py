@@ -17,6 +17,7 @@ from nofault.core.lint.packs.blame.lexicon import OUTCOME_JUDGEMENTS
 from nofault.core.lint.packs.blame.patterns import (
     BEFORE_STEP,
     CARE_ASKED,
+    CRITICISED,
     EXPLAINED,
     INCOMPETENT,
     INCREDULITY,
@@ -244,6 +245,26 @@ def training_fix(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
+def criticised(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report criticism of a person or company for what they did ("MPs criticised the CEO over")."""
+    if negated_at(c.text, m.start()) or VOW_DISCUSSED.search(c.text):
+        return None  # "nobody criticised the on-call engineer"
+    rest = m.group("rest")
+    # The one criticised: the object ("blasted the carrier's staff for"), or the subject of a
+    # passive ("the chief executive was criticised by MPs over").
+    if rest and any(
+        c.people.kind(t.group(0)) in ("person", "team", "possessive")
+        for t in TOKEN.finditer(rest.split(" by ")[0])
+    ):
+        return Found("BLM401", m.start(), m.end(), "judgemental")
+    subj = person_subject(c.text, m.start(), c.people)
+    if subj.kind in ("person", "possessive") and re.search(
+        r"\b(?:was|were|been|being|is|are|got|get)\s+(?:\w+ly\s+)?$", c.text[: m.start("verb")]
+    ):
+        return Found("BLM401", subj.start, m.end(), "judgemental")
+    return None
+
+
 def punish_call(c: Clause, m: re.Match[str]) -> Found | None:
     """Report a call for punishment ("heads should roll", "he deserves to be fired")."""
     if negated_at(c.text, m.start()) or _someone_denied(c.text, m.start()):
@@ -280,4 +301,5 @@ TABLE = Table(
     (PUNISH_CALL, punish_call),
     (NOBODY_QUESTION, nobody_question),
     (TRAINING_FIX, training_fix),
+    (CRITICISED, criticised),
 )

@@ -48,12 +48,12 @@ RESPONSIBLE = Gated(
 )
 CAUSAL = Gated(
     r"\b(?:because|(?:as\s+a|the)\s+result\s+of|thanks\s+to|"
-    r"trace[sd]?\s+(?:[\w-]+\s+){0,3}?(?:back\s+)?to|"
+    r"trac(?:e[sd]?|ing)\s+(?:[\w-]+\s+){0,3}?(?:back\s+)?to|"
     # "The outage came down to a new hire firing a DROP", "it stemmed from them leaving ...".
     r"(?:c[ao]mes?|boil(?:s|ed)?)\s+down\s+to|stem(?:s|med)\s+from|result(?:s|ed)\s+from|"
     r"ar(?:o|i)se[sd]?\s+from|came\s+from)\s+",
     key_words(
-        "because result thanks trace traces traced down stems stemmed results resulted "
+        "because result thanks trace traces traced tracing down stems stemmed results resulted "
         "arose arise arises arised came"
     ),
 )
@@ -102,9 +102,9 @@ FIRED = Gated(
 # "... took the payments service down": a particle after the object.
 CAUSE_SPLIT = Gated(
     r"\b(?:took|brought|knocked|taken|taking|bringing)\s+(?:[\w-]+\s+){1,4}?"
-    r"(?:down|over|offline)\b",
+    r"(?:down|over|offline|off\s+the\s+air|out\s+of\s+service)\b",
     key_words("took brought knocked taken taking bringing"),
-    also="down over offline",
+    also="down over offline air service",
 )
 BLAME_WITH = Gated(
     r"\b(?:blame|responsibility|fault)\s+(?:for\s+[^,.;]{1,50}?\s+)?(?:lies|lay|rests|rested|"
@@ -226,7 +226,8 @@ HUMAN_ERROR = Gated(
 HUMAN_ERROR_BY = Gated(
     r"\b(?:mistakes?|oversights?|blunders?|typos?|lapses?|missteps?|mismanagement|mishandling|"
     r"misjudg(?:e)?ments?|slip-ups?|errors?\s+of\s+judge?ment)"
-    r"(?:\s+(?:was|were))?(?:\s+(?:made|committed))?\s+(?:by|on\s+the\s+part\s+of)\b|"
+    r"(?:\s+(?:was|were))?(?:\s+(?:made|committed))?(?:,?\s+(?:\w+ly|mostly|mainly|largely|"
+    r"partly))*\s+(?:by|on\s+the\s+part\s+of)\b|"
     r"\berrors?(?:\s+(?:was|were))?\s+(?:(?:made|committed)\s+by|on\s+the\s+part\s+of)\b",
     key_words(
         "mistake mistakes error errors oversight oversights blunder blunders typo typos "
@@ -833,6 +834,13 @@ FORESEEABLE_THAT = Gated(
     r"\b(?:was|were)\s+always\s+going\s+to\s+(?:\w+\s+)?(?:fail|break|happen|end\s+badly|"
     r"go\s+wrong|bite|blow\s+up|fall\s+over|crash|collapse)\b|"
     r"\bknew\s+(?:it\s+|this\s+)?all\s+along\b|"
+    r"\b(?:was|were|is|are)\s+(?:only\s+|just\s+|always\s+)?bound\s+to\s+(?:happen|fail|break|"
+    r"go\s+wrong|end\s+badly|blow\s+up|bite)\b|"
+    r"\b(?:was|were)\s+(?:\w+\s+){0,2}?(?:accident|disaster|outage|failure|catastrophe|"
+    r"incident)\s+waiting\s+to\s+happen\b|"
+    r"\b(?:surprised|shocked)\s+(?:absolutely\s+)?(?:no\s+one|nobody)\b|"
+    r"\b(?:came\s+as|was|is)\s+no\s+surprise\s+to\s+(?:anyone|anybody|those|people)\b|"
+    r"\btold\s+(?:you|them|him|her|everyone)\s+so\b|"
     r"\b(?:obvious|clear|evident|apparent|plain)\s+to\s+(?:anyone|anybody|everyone|everybody|"
     r"any\s+[\w-]+)\b(?![^.!?]*\?)|"
     r"\bnot\s+(?:as\s+(?:if|though)|like)\s+(?:[\w'’-]+\s+){1,5}?(?:didn['’]t|did\s+not|had\s+no|"
@@ -840,7 +848,7 @@ FORESEEABLE_THAT = Gated(
     r"unaware|warned|told|idea|clue)\b",
     key_words(
         "predictable foreseeable inevitable given always knew obvious clear evident apparent "
-        "plain as though like"
+        "plain as though like bound waiting surprised shocked surprise told"
     ),
 )
 # "Anyone looking at the graphs should have seen it", "even a junior knows to test".
@@ -914,6 +922,22 @@ CARE_ASKED = Gated(
         "remind tell ask instruct urge encourage reread read doublecheck double check triplecheck "
         "triple recheck remember care sure twice slow alert please"
     ),
+)
+# "MPs criticised the chief executive over his handling", "customers blasted the staff for
+# leaving them in the dark": criticism of a person or company, reported.
+CRITICISED = Gated(
+    r"\b(?P<verb>critici[sz](?:ed|es|ing)|slamm(?:ed|ing)|slams|blast(?:ed|ing|s)|"
+    r"lambast(?:ed|ing|s)|condemn(?:ed|ing|s)|castigat(?:ed|ing|es)|berat(?:ed|ing|es)|"
+    r"rebuk(?:ed|ing|es)|chastis(?:ed|ing|es)|censur(?:ed|ing|es)|"
+    r"(?:tore|tears|tearing)\s+into|hit\s+out\s+at|hits\s+out\s+at|rounded\s+on|"
+    r"took\s+(?:\w+\s+){1,3}?to\s+task)\s+(?P<rest>[^.;:!?]{0,80}?)\s+(?:for|over)\s+",
+    key_words(
+        "criticised criticized criticises criticizes criticising criticizing slammed slamming "
+        "slams blasted blasting blasts lambasted lambasting lambasts condemned condemning "
+        "condemns castigated berated rebuked chastised censured tore tears tearing hit hits "
+        "rounded task"
+    ),
+    also="for over",
 )
 # "The engineer needs more training", "staff were sent for retraining": a person's
 # training as the fix for what they did.
@@ -1078,5 +1102,41 @@ MADE_SLIP = Gated(
     r"(?:mistakes?|errors?|slips?|slip-ups?|typos?|blunders?|misjudge?ments?|mess)\b",
     key_words("mistake mistakes error errors slip slips typo typos blunder blunders mess"),
     also="made",
+)
+# "The DBA dropped the production database", "he wiped every server", "she deleted the
+# backups": a destructive act on what people depend on, done by a person.
+DESTROYED = Gated(
+    r"\b(?:deleted|dropped|wiped|erased|destroyed|truncated|purged|nuked|overwrote|"
+    r"overwritten|formatted)\s+(?:out\s+)?(?:(?:the|our|their|his|her|its)\s+)?(?:(?:production|"
+    r"prod|live|master|primary|main|remote|customer|customers['’]?|entire|whole)\s+)(?:[\w-]+\s+)?"
+    r"(?:database|databases|db|cluster|table|tables|data|backups?|records|servers?|repository|"
+    r"repo|disk|drive|bucket|index)\b|"
+    r"\b(?:deleted|dropped|wiped|erased|destroyed|truncated|purged|nuked)\s+(?:every|all|"
+    r"everything)\b|"
+    r"\bplunged\s+(?:[\w-]+\s+){1,4}?into\s+(?:darkness|chaos|the\s+dark)\b|"
+    r"\bcost\s+(?:the|his|her|their|its|our)\s+(?:company|bank|firm|employer|business|"
+    r"client|customer)\b|"
+    r"\blocked\s+(?:everyone|everybody|all|every|the\s+whole|half|customers|users)\s+"
+    r"(?:[\w-]+\s+){0,2}?out\b",
+    key_words(
+        "deleted dropped wiped erased destroyed truncated purged nuked overwrote overwritten "
+        "formatted plunged cost locked"
+    ),
+)
+# "The then chief officer's actions played a key role in the delay", "his decision
+# contributed to the outage".
+ROLE_IN = Gated(
+    rf"\b(?:played\s+(?:a|an|the)\s+(?:[\w-]+\s+)?(?:role|part)\s+in|contributed\s+"
+    rf"(?:\w+ly\s+)?to)\s+(?:the|this|that|its|our|their|a)?\s*(?:[\w-]+\s+){{0,2}}?"
+    rf"(?:{alternation(FAILURE_NOUNS)}|delays?|blackouts?|meltdowns?|crash(?:es)?|"
+    rf"breach(?:es)?|losses?|accidents?|collapse|disaster)\b",
+    key_words("played contributed"),
+)
+# "Someone made a massive change and told absolutely nobody".
+TOLD_NOBODY = Gated(
+    r"\b(?:told|informed|warned|asked|notified|consulted|alerted|tells|informs|warns)\s+"
+    r"(?:absolutely\s+|literally\s+)?(?:nobody|no\s+one|no-one)\b",
+    key_words("nobody one"),
+    also="told informed warned asked notified consulted alerted tells informs warns",
 )
 # --- end of the person.py patterns ---
