@@ -130,6 +130,16 @@ PAIRS = [
         "Once airborne, the captain did not compare his three sources of airspeed.",
     ),
     (
+        "not-to-blame",
+        "The intern is not to blame here.",
+        "The intern is to blame here.",
+    ),
+    (
+        "a-slip-in-the-thread-itself",
+        "Sorry, my mistake, I linked the wrong PR.",
+        "Oops, I merged the wrong PR and broke the build for everyone.",
+    ),
+    (
         "system-counterfactual",
         "For anyone asking whether testing should have caught this: yes, something went wrong.",
         "For anyone asking: yes, the reviewer should have caught this.",

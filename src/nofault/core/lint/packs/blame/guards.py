@@ -318,7 +318,8 @@ _GENERAL_RULE = re.compile(
 _FAULT_DENIED = re.compile(
     r"\b(?:(?:is|was|are|were)(?:\s+\w+ly|\s+often|\s+usually)?\s+(?:not|never|rarely|seldom)|"
     r"isn['’]t|wasn['’]t|aren['’]t|weren['’]t)\s+(?:\w+ly\s+)?(?:the\s+|a\s+)?(?:fault|cause|"
-    r"root\s+cause|reason|result|doing)\b|\b(?:no\s+one|nobody|no-one|none\s+of\s+(?:us|them|"
+    r"root\s+cause|reason|result|doing|to\s+blame|at\s+fault|responsible|guilty|culprit|"
+    r"careless|negligent)\b|\b(?:no\s+one|nobody|no-one|none\s+of\s+(?:us|them|"
     r"the\s+[\w-]+))\b[^.;,]{0,30}?\b(?:is|was|were|are)\s+(?:\w+\s+)?(?:at\s+fault|to\s+blame|"
     r"responsible|careless|negligent|guilty)\b",
     _I,
@@ -362,6 +363,19 @@ _UNIVERSAL_PERFECT = re.compile(
 # An organisation's apology in the first person: "we messed up, and we are sorry".
 _APOLOGY = re.compile(r"\b(?:sorry|apologi[sz]e|apologies|apologising|apologizing)\b", _I)
 _WE_BEFORE = re.compile(r"\b(?:we|our\s+team)\s+(?:\w+\s+)?$", _I)
+# A slip in the conversation itself, owned by its writer: "I accidentally closed this issue,
+# reopening", "sorry, my mistake, I linked the wrong PR".
+_HOUSEKEEPING = re.compile(
+    r"^\W*(?:sorry\W+|oops\W+)?(?:my\s+(?:mistake|bad|error)\W+)?(?:i|we)\s+(?:\w+ly\s+)?"
+    r"[\w-]+\s+(?:this|the|that|my|a)\s+(?:wrong\s+)?(?:issue|pr|pull\s+request|ticket|comment|"
+    r"thread|link|label|reply|post|milestone|branch\s+name|title)\b",
+    _I,
+)
+_HARM = re.compile(
+    r"\b(?:caus\w*|trigger\w*|result\w*|led\s+to|outage|broke\w*|took\s+down|knocked|"
+    r"deleted|wiped|lost|failed|down)\b",
+    _I,
+)
 # The writer's own present ignorance: "for reasons we don't yet understand".
 _WE_DO_NOT_KNOW = re.compile(
     r"\b(?:we|i)\s+(?:still\s+)?(?:do\s+not|don['’]t|cannot|can['’]t)\s+(?:yet\s+|fully\s+|"
@@ -582,6 +596,12 @@ GUARDS: tuple[tuple[frozenset[str] | None, Guard], ...] = (
     ),
     (frozenset({"BLM401"}), lambda t, f, p: _any_overlap(_WE_DO_NOT_KNOW, t, f)),
     (None, lambda t, f, p: _in_part(_NOT_BLAMED, t, f)),
+    (
+        None,
+        lambda t, f, p: (
+            bool(_HOUSEKEEPING.match(t)) and not _HARM.search(t, _HOUSEKEEPING.match(t).end())
+        ),
+    ),
     (None, lambda t, f, p: _any_overlap(_UNIVERSAL_PERFECT, t, f)),
     (
         None,
