@@ -39,6 +39,7 @@ from nofault.core.lint.packs.blame.patterns import (
     CULPRIT_QUESTION,
     DECLINED,
     DEED_OUTCOME,
+    DESTROYED,
     DID_NOT,
     DOING,
     ERROR_ADVERB,
@@ -69,9 +70,11 @@ from nofault.core.lint.packs.blame.patterns import (
     PUNITIVE,
     RECOVERY,
     RESPONSIBLE,
+    ROLE_IN,
     ROOT_CAUSE,
     STEP_SKIPPED,
     SYSTEM_REASON,
+    TOLD_NOBODY,
     UNAWARE,
     WHO_DID,
     WHY_PERSON,
@@ -297,8 +300,8 @@ def causal_is(c: Clause, m: re.Match[str]) -> Found | None:
     if "reason" in m.group(0).lower() and TOKEN.match(c.text, end + 1):
         return None  # "this is the reason we have a testnet": "we" starts a relative clause
     root = m.group(0).lower().startswith("root")
-    if kind in ("person", "team") and (root or FAILURE_CONTEXT.search(c.text)):
-        return Found("BLM101", m.start(), end, "agent")
+    if kind in ("person", "team", "possessive") and (root or FAILURE_CONTEXT.search(c.text)):
+        return Found("BLM101", m.start(), end, "agent")  # "the root cause was the VP's decision"
     return None
 
 
@@ -538,6 +541,37 @@ def poss_failure_to(c: Clause, m: re.Match[str]) -> Found | None:
     return Found("BLM301", m.start(), m.end(), "failed_to")
 
 
+_PURPOSE = re.compile(
+    r"\s+(?:[\w-]+\s+){0,6}?(?:to|so\s+that|in\s+order\s+to)\s+[a-z]+", re.IGNORECASE
+)
+
+
+def destroyed(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a person's destructive act on what people depend on ("wiped every server")."""
+    if EXPLAINED.search(c.text, m.end()) or _PURPOSE.match(c.text, m.end()):
+        return None  # what made it reasonable, or what it was for, is given
+    subj = person_subject(c.text, m.start(), c.people)
+    if subj.kind in ("person", "possessive") and not negated_at(c.text, m.start()):
+        return Found("BLM101", subj.start, m.end(), "cause")
+    return None
+
+
+_PREPOSITIONS = frozenset(
+    ["in", "of", "on", "at", "from", "with", "by", "for", "under", "inside", "within"]
+)
+
+
+def role_in(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a person's part in a failure ("the chief officer's actions played a key role")."""
+    tokens, _b, _at = clause_tokens(c.text, m.start())
+    if any(t.group(0).lower() in _PREPOSITIONS for t in tokens):
+        return None  # "a race in the lock manager played a role": the head is not a person
+    subj = subject_of(c.text, m.start(), c.people, person_only_verb=True)
+    if subj.kind in ("person", "possessive") and not negated_at(c.text, m.start()):
+        return Found("BLM101", subj.start, m.end(), "agent")
+    return None
+
+
 def did_not(c: Clause, m: re.Match[str]) -> Found | None:
     """Report "the night nurse did not read the label": a deed a person left undone."""
     # A capitalised word alone is not taken for a person here ("Ocarina did not filter").
@@ -634,4 +668,7 @@ TABLE = Table(
     (DID_NOT, did_not),
     (STEP_SKIPPED, step_skipped),
     (MADE_SLIP, made_slip),
+    (DESTROYED, destroyed),
+    (ROLE_IN, role_in),
+    (TOLD_NOBODY, made_slip),
 )
