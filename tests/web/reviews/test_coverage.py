@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -169,6 +170,23 @@ def test_ledger_page_and_api(ledger: dict[str, Incident], facilitator: Any, admi
     assert data["total"]["total"] == 6
     assert login(admin).get("/api/coverage?state=bogus").status_code == 400
     assert Client().get("/api/coverage").status_code in (401, 403)
+
+
+def test_ledger_heading_counts_the_incidents_the_person_may_see(
+    ledger: dict[str, Incident], secret: dict[str, Any], author: Any, admin: Any
+) -> None:
+    def heading(user: Any, query: str = "") -> int:
+        page = login(user).get("/reviews/" + query).content.decode()
+        found = re.search(r'Review coverage <span class="muted">\((\d+)\)', page)
+        assert found, page
+        return int(found.group(1))
+
+    everything = Incident.objects.count()
+    assert heading(admin) == everything
+    assert heading(author) == everything - 1  # the restricted incident is not theirs
+    assert heading(author, "?state=waived") == 1 and heading(author, "?severity=SEV1") == 1
+    secret["incident"].members.add(author)
+    assert heading(author) == everything and heading(author, "?severity=SEV1") == 2
 
 
 def test_policy_page_saves_for_admins_only(admin: Any, author: Any) -> None:

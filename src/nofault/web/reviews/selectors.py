@@ -181,6 +181,20 @@ def coverage_list(
     return qs
 
 
+# What a row of the ledger shows: only these columns are read (not the postmortem's text and
+# findings, which `incident_list_visible` brings along for the incident pages).
+LEDGER_FIELDS = (
+    "id", "key", "title", "severity", "postmortem_due",
+    "review_waiver__reason", "review_waiver__role", "review_waiver__decided_by_name",
+)  # fmt: skip
+
+
+def ledger_rows(*, user: Any, filters: dict[str, str] | None = None) -> QuerySet[Incident]:
+    """The ledger's incidents (`coverage_list`), each with its waiver, reading LEDGER_FIELDS."""
+    qs = coverage_list(user=user, filters=filters).select_related(None)
+    return qs.select_related("review_waiver").only(*LEDGER_FIELDS)
+
+
 def _services_regex(services: list[str]) -> str:
     import re
 

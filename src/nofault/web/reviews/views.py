@@ -26,8 +26,13 @@ def ledger(request: HttpRequest) -> HttpResponse:
     filters: dict[str, str] = {}
     if form.is_bound and form.is_valid():
         filters = {k: str(v) for k, v in form.cleaned_data.items() if v}
-    qs = selectors.coverage_list(user=request.user, filters=filters).select_related("review_waiver")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    summary = selectors.coverage_summary(user=request.user)
+    paginator = Paginator(selectors.ledger_rows(user=request.user, filters=filters), 50)
+    if not filters:
+        # Every visible incident: the summary (kept under the data version) has counted them.
+        # Counting them again cost PostgreSQL a scan of them all on every page of the ledger.
+        paginator.count = summary.total.total
+    page = paginator.get_page(request.GET.get("page"))
     policy = selectors.review_policy()
     rows = [(incident, policy.rule(incident.severity)) for incident in page]
     query = request.GET.copy()
@@ -42,7 +47,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "summary": selectors.coverage_summary(user=request.user),
+            "summary": summary,
             "query": query.urlencode(),
             "waiver_fields": waiver_fields,
             "can_waive": bool(services.waiver_roles_held(request.user)),
