@@ -480,6 +480,25 @@ _INCIDENT_JUDGED = re.compile(
 _THING_PRONOUNS = frozenset(
     ["what", "whatever", "something", "anything", "nothing", "everything", "whether"]
 )
+# Verbs of what befalls someone, not of what they do.
+_UNDERGONE = frozenset(
+    [
+        "experienced",
+        "encountered",
+        "faced",
+        "suffered",
+        "seen",
+        "saw",
+        "received",
+        "got",
+        "witnessed",
+        "felt",
+        "enjoyed",
+        "heard",
+        "met",
+        "endured",
+    ]
+)
 _VERSIONED = re.compile(r"\s+v?\d[\w.-]*\b")
 _PRONE = re.compile(
     r"\b(?:prone|easy|hard|difficult|likely|liable|apt|open|vulnerable)\s+to\s+(?:be\s+|being\s+)?"
@@ -552,6 +571,8 @@ def _thing_subject(text: str, f: Found, people: People) -> bool:
     tokens = [t.group(0) for t in TOKEN.finditer(text, f.start, f.end)]
     if len(tokens) >= 3 and tokens[-2].lower() in _THING_PRONOUNS:
         return True  # "the pilot does not know what broke"
+    if len(tokens) >= 2 and tokens[-1].lower() in _UNDERGONE:
+        return True  # "the company had never experienced an outage": what befell it
     if tokens and _VERSIONED.match(text, f.start + len(tokens[0])):
         return True  # "Elan 20210305 incorrectly processed": a program and its version
     if _PRONE.search(text, max(0, f.start - 40), f.start):
