@@ -140,6 +140,11 @@ PAIRS = [
         "Oops, I merged the wrong PR and broke the build for everyone.",
     ),
     (
+        "how-were-they-to-know",
+        "Among thousands of open issues, how were they to know this was the one that mattered?",
+        "How did nobody catch this?",
+    ),
+    (
         "system-counterfactual",
         "For anyone asking whether testing should have caught this: yes, something went wrong.",
         "For anyone asking: yes, the reviewer should have caught this.",

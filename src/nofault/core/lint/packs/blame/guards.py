@@ -328,7 +328,11 @@ _FAULT_DENIED = re.compile(
 # A rhetorical question that rejects fault: "how could that ever be the trainee's fault?"
 _HOW_COULD_IT_BE = re.compile(
     r"\bhow\s+(?:could|can|is|was|would)\b[^?]*\b(?:be|is|was)\s+(?:[\w'’-]+\s+){0,3}?"
-    r"(?:fault|to\s+blame|responsible)\b[^?]*\?",
+    r"(?:fault|to\s+blame|responsible)\b[^?]*\?|"
+    # "how were they to know this was the one that mattered?", "how could anyone have known?"
+    r"\bhow\s+(?:were|was|are|is|could|would|should|can)\s+(?:they|we|he|she|you|i|anyone|"
+    r"anybody|one|the\s+[\w-]+)\s+(?:(?:possibly|ever|really)\s+)?(?:(?:to|have)\s+)?(?:know|"
+    r"known|tell|told|guess|guessed|foresee|foreseen|predict|predicted|see|seen)\b[^?]*\?",
     _I,
 )
 # A step done as planned: "the team took the systems offline at the agreed time".
