@@ -145,6 +145,11 @@ PAIRS = [
         "How did nobody catch this?",
     ),
     (
+        "customers-slip-harming-themselves",
+        "In the first days people were mistakenly making transfers with large fees applied.",
+        "The new hire mistakenly made a transfer that drained the hot wallet.",
+    ),
+    (
         "system-counterfactual",
         "For anyone asking whether testing should have caught this: yes, something went wrong.",
         "For anyone asking: yes, the reviewer should have caught this.",

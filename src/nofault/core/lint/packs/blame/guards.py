@@ -380,6 +380,19 @@ _HARM = re.compile(
     r"deleted|wiped|lost|failed|down)\b",
     _I,
 )
+# Customers and users as the ones a slip befell, with no harm beyond themselves: "people were
+# mistakenly making transfers with fees applied".
+_CUSTOMERS = re.compile(
+    r"\b(?:users?|customers?|people|visitors|clients|subscribers|passengers|players|buyers|"
+    r"shoppers|members\s+of\s+the\s+public|account\s+holders)\s+(?:were\s+|was\s+|had\s+been\s+)?"
+    r"(?:\w+\s+)?(?:mistakenly|accidentally|inadvertently|unknowingly|wrongly)\b",
+    _I,
+)
+_OUTAGE_LINK = re.compile(
+    r"\b(?:caus\w*|led\s+to|lead\s+to|took\s+down|brought\s+down|knocked|broke\w*|outage|"
+    r"overload\w*|crash\w*|triggered)\b",
+    _I,
+)
 # The writer's own present ignorance: "for reasons we don't yet understand".
 _WE_DO_NOT_KNOW = re.compile(
     r"\b(?:we|i)\s+(?:still\s+)?(?:do\s+not|don['’]t|cannot|can['’]t)\s+(?:yet\s+|fully\s+|"
@@ -621,6 +634,10 @@ GUARDS: tuple[tuple[frozenset[str] | None, Guard], ...] = (
     ),
     (frozenset({"BLM401"}), lambda t, f, p: _any_overlap(_WE_DO_NOT_KNOW, t, f)),
     (None, lambda t, f, p: _in_part(_NOT_BLAMED, t, f)),
+    (
+        frozenset({"BLM101"}),
+        lambda t, f, p: _any_overlap(_CUSTOMERS, t, f) and not _OUTAGE_LINK.search(t),
+    ),
     (
         None,
         lambda t, f, p: (
