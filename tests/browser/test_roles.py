@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,19 +51,6 @@ def _visit(page: Any, base: str, path: str, shot: str = "") -> None:
         page.screenshot(path=str(DOCS_IMG / f"{shot}-{width}.png"))
 
 
-@pytest.fixture(params=list(WIDTHS))
-def screen(request: Any, browser: Any) -> Iterator[dict[str, Any]]:
-    """A browser context of the screen's width, and the demo organisation loaded."""
-    from nofault.web.demo import demo_load
-
-    demo_load()
-    width = WIDTHS[request.param]
-    context = browser.new_context(viewport={"width": width, "height": 860})
-    context.set_default_timeout(15_000)
-    yield {"context": context, "width": width}
-    context.close()
-
-
 def _as(screen: dict[str, Any], base: str, username: str) -> Any:
     """A fresh page logged in as a demo user."""
     screen["context"].clear_cookies()
@@ -78,18 +64,30 @@ def _as(screen: dict[str, Any], base: str, username: str) -> Any:
     return page
 
 
-def test_each_role_daily_path(live_server: Any, screen: dict[str, Any]) -> None:
+def test_each_role_daily_path(live_server: Any, browser: Any, subtests: Any) -> None:
+    """The walk at each width, on one load of the demo organisation: each width's author edits
+    and publishes a draft of their own, and each width's admin makes a team of its own."""
+    from nofault.web.demo import demo_load
     from nofault.web.postmortems.models import Postmortem
 
-    base = live_server.url
+    demo_load()
+    drafts = Postmortem.objects.filter(status="draft", created_by__username="alex").order_by("pk")
+    for (name, width), draft in zip(WIDTHS.items(), drafts[: len(WIDTHS)], strict=True):
+        with subtests.test(screen=name):
+            context = browser.new_context(viewport={"width": width, "height": 860})
+            context.set_default_timeout(15_000)
+            try:
+                _walk({"context": context, "width": width}, live_server.url, draft, name)
+            finally:
+                context.close()
+
+
+def _walk(screen: dict[str, Any], base: str, draft: Any, name: str) -> None:
+    from nofault.web.postmortems.models import Postmortem
+
     phone = screen["width"] < 900
     published = Postmortem.objects.filter(status="published").order_by("pk").first()
-    draft = (
-        Postmortem.objects.filter(status="draft", created_by__username="alex")
-        .order_by("pk")
-        .first()
-    )
-    assert published is not None and draft is not None
+    assert published is not None
 
     # Viewer: reads incidents, a postmortem, the board, coverage, the guide, search, insights.
     page = _as(screen, base, "vic")
@@ -166,9 +164,10 @@ def test_each_role_daily_path(live_server: Any, screen: dict[str, Any]) -> None:
     page = _as(screen, base, "admin")
     _visit(page, base, "/accounts/people/")
     _visit(page, base, "/accounts/teams/")
-    page.fill("#new-team-name", "Payments")
+    team = f"Payments {name}"
+    page.fill("#new-team-name", team)
     page.click("#new-team button[type=submit]")
-    page.locator(".messages", has_text="Created the team Payments").wait_for()
+    page.locator(".messages", has_text=f"Created the team {team}").wait_for()
     _audit(page)  # a team's forms: rename, delete, people, services
     _visit(page, base, "/accounts/scim/")
     _visit(page, base, "/integrations/")
