@@ -44,7 +44,8 @@ _NEGATED_JUDGEMENT = re.compile(
 
 _NAMED_AS = re.compile(
     r"\b(?:call(?:ing|ed|s)?|label(?:l?ing|l?ed|s)?|term(?:ing|ed|s)?|dismiss(?:ing|ed)?\s+it\s+as|"
-    r"writ(?:e|ing|ten)\s+(?:it\s+)?off\s+as)\s+(?:it|this|that|them|him|her|something)\s+"
+    r"writ(?:e|ing|ten)\s+(?:it\s+)?off\s+as)\s+(?:it|this|that|them|him|her|something|"
+    r"(?:the|a|an|their|his|her|its)\s+[\w-]+)\s+"
     r"(?:\w+\s+)?$",
     re.I,
 )
@@ -59,7 +60,10 @@ def judged(c: Clause, m: re.Match[str]) -> Found | None:
     """Report a judgemental word, unless it judges an outcome or sits in an allowed phrase."""
     if _excepted(c, m) or _NEGATED_JUDGEMENT.search(c.text, max(0, m.start() - 30), m.start()):
         return None  # "people are rarely careless", "does not mean they were negligent"
-    if _NAMED_AS.search(c.text, max(0, m.start() - 30), m.start()):
+    named = _NAMED_AS.search(c.text, max(0, m.start() - 30), m.start())
+    if named and not any(
+        c.people.kind(t.group(0)) in ("person", "team") for t in TOKEN.finditer(named.group(0))
+    ):
         return None  # "calling it carelessness would explain nothing": the word as a label
     if _CARE_WORDS.search(m.group(0)) and VOW_DISCUSSED.search(c.text):
         return None  # "asking people to be more careful is not a fix"
@@ -134,6 +138,13 @@ _EXCULPATED = re.compile(
 )
 
 
+_PREDICTED = re.compile(
+    r"\b(?:will|would|may|might|could|can|tends?\s+to)\s+(?:\w+\s+)?(?:find|seem|look|appear|"
+    r"feel)\b",
+    re.I,
+)
+
+
 def _someone_acts(c: Clause, end: int | None = None) -> bool:
     """Tell whether a person or team other than the writer is named in the sentence."""
     return any(
@@ -149,6 +160,8 @@ def incredulity(c: Clause, m: re.Match[str]) -> Found | None:
         return None  # "it is not crazy to want a canary"
     if _EXCULPATED.search(c.text) or VOW_DISCUSSED.search(c.text):
         return None
+    if _PREDICTED.search(c.text, 0, m.start()):
+        return None  # "a reviewer who knows the ending will find their choices baffling"
     if _someone_acts(c) or _DEED_GERUND.match(c.text):
         return Found("BLM401", m.start(), m.end(), "judgemental")
     return None

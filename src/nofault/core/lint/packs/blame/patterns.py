@@ -704,14 +704,15 @@ CULPRIT_QUESTION = Gated(
 # "How did nobody catch this?": a question that finds the miss obvious after the fact.
 HOW_MISSED = Gated(
     r"\bhow\s+(?:on\s+earth\s+)?(?:did|could|come|was|were|can|do)\s+(?:nobody|no\s+one|"
-    r"(?:not\s+)?(?:anyone|anybody|they|you|he|she|the\s+[\w-]+))\s+(?:\w+\s+){0,2}?"
+    r"(?:not\s+)?(?:anyone|anybody|they|you|he|she|the\s+(?:[\w-]+\s+){0,2}?[\w-]+))\s+"
+    r"(?:\w+\s+){0,2}?"
     r"(?:catch|notice|see|miss|spot|let|allow|forget|ignore|overlook|think|realise|realize|"
     r"check|test|caught|noticed|seen|missed|spotted|overlooked|realised|realized|checked|"
-    r"tested|thought\s+(?:of|to))\b",
+    r"tested|thought\s+(?:of|to)|known|know)\b",
     key_words("how"),
     also="catch notice see miss spot let allow forget ignore overlook think realise realize "
     "check test caught noticed seen missed spotted overlooked realised realized checked tested "
-    "thought",
+    "thought known know",
 )
 # "The company attributed the outage to a slip by an engineer", "put it down to".
 ATTRIBUTED = Gated(
@@ -823,9 +824,11 @@ HOW_THROUGH = Gated(
     r"like\s+(?:this|that))\s+(?:\w+\s+)?(?:get|slip|sneak|make\s+it|go|end\s+up)\s+"
     r"(?:through|past|by|into|out|unnoticed|live|to\s+prod\w*)|"
     r"(?:a|an|something)\s+(?:[\w-]+\s+){0,3}?like\s+(?:this|that)\s+(?:\w+\s+)?happen)\b"
-    r"[^.!]*(?:\?|beyond\s+me)",
+    r"[^.!]*(?:\?|beyond\s+me)|"
+    r"\bhow\s+(?:is|was|can|could)\s+(?:it|this)\s+(?:be\s+)?possible\s+that\b[^.!?]*\b(?:anyone|"
+    r"anybody|nobody|no\s+one)\b[^.!?]*\?",
     key_words("how"),
-    also="get slip sneak make go end happen",
+    also="get slip sneak make go end happen possible",
 )
 # "In hindsight it was predictable that the cache would fill", "was always going to break".
 FORESEEABLE_THAT = Gated(
@@ -863,7 +866,10 @@ ANYONE_SHOULD = Gated(
     r"gets?|get|understands?|understand|would\s+(?:know|have\s+known|understand|have\s+caught|have\s+noticed|"
     r"have\s+spotted|have\s+seen))\s+(?:to|that|why|how|not|better|what|this|it)\b|"
     r"\b(?:anyone|anybody|everyone|everybody)\s+(?:[\w'’-]+\s+){0,5}?knows\s+(?:to|that|not\s+to|"
-    r"better|you)\b",
+    r"better|you)\b|"
+    r"\bany\s+(?:competent|reasonable|sensible|decent|halfway\s+competent|half-decent|good|"
+    r"experienced|qualified|careful|responsible|self-respecting)\s+(?:[\w-]+\s+){0,2}?(?:would|"
+    r"should)\s+have\s+[\w-]+",
     key_words("anyone anybody everyone everybody any even"),
     also="would could should knows know gets get understands understand",
 )
@@ -915,12 +921,17 @@ CARE_ASKED = Gated(
     r"is\s+expected\s+to|are\s+required\s+to|will\s+be\s+expected\s+to)\s+(?:always\s+|all\s+|"
     r"now\s+)?(?:re-?read|double-?check|triple-?check|re-?check|remember\s+to|take\s+(?:more\s+|"
     r"extra\s+|greater\s+)?care|be\s+sure\s+to|think\s+twice|slow\s+down|stay\s+alert)\b|"
+    r"\b(?:we|i)(?:['’]ll|\s+will|\s+shall|\s+are\s+going\s+to|['’]re\s+going\s+to)\s+"
+    r"(?:try\s+(?:hard\s+|harder\s+)?to\s+|make\s+sure\s+to\s+|be\s+sure\s+to\s+)?(?:avoid|not\s+repeat|"
+    r"not\s+do|watch\s+out\s+for)\s+(?:it|this|that|such\s+\w+|the\s+same\s+\w+)\s+(?:next\s+time|"
+    r"in\s+(?:the\s+)?future|again|from\s+now\s+on|going\s+forward)\b|"
+    r"\bplease\s+(?:don['’]t|do\s+not|never)\s+(?:ever\s+)?[\w-]+\b[^.;!?]{0,60}?\bagain\b|"
     r"\bplease\s+(?:always\s+)?(?:double-?check|triple-?check|re-?read|be\s+(?:more\s+)?careful|"
     r"be\s+sure\s+to|remember\s+to|pay\s+attention|take\s+(?:more\s+)?care|think\s+twice|"
     r"make\s+sure\s+(?:you|to|that\s+you))\b",
     key_words(
         "remind tell ask instruct urge encourage reread read doublecheck double check triplecheck "
-        "triple recheck remember care sure twice slow alert please"
+        "triple recheck remember care sure twice slow alert please avoid repeat watch"
     ),
 )
 # "MPs criticised the chief executive over his handling", "customers blasted the staff for
