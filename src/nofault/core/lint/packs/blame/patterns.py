@@ -1002,7 +1002,7 @@ DEED_OUTCOME = Gated(
     r"(?:killed|cut|shut|dropped|stopped|broke)\s+(?:off\s+|out\s+|down\s+)?(?:every|all|"
     r"the\s+whole|the\s+entire|half|most)\b|"
     r"(?:took|brought|knocked|locked)\s+(?:[\w-]+\s+){0,4}?(?:down|out|offline|over))\b|"
-    r",?\s+and\s+(?:[\w-]+\s+){1,4}?(?:went\s+(?:down|offline|dark|black)|crashed|failed|"
+    r",?\s+and\s+(?:[\w-]+\s+){1,6}?(?:went\s+(?:down|offline|dark|black|out)|crashed|failed|"
     r"fell\s+over|stopped\s+working|died|cooked|melted)\b",
     key_words(
         "which thereby took brought knocked caused broke crashed wiped destroyed corrupted "
@@ -1128,10 +1128,15 @@ DESTROYED = Gated(
     r"\bcost\s+(?:the|his|her|their|its|our)\s+(?:company|bank|firm|employer|business|"
     r"client|customer)\b|"
     r"\blocked\s+(?:everyone|everybody|all|every|the\s+whole|half|customers|users)\s+"
-    r"(?:[\w-]+\s+){0,2}?out\b",
+    r"(?:[\w-]+\s+){0,2}?out\b|"
+    # "switched off both layers of protection": every safeguard of a kind taken away.
+    r"\b(?:disabled|switched\s+off|turned\s+off|removed|bypassed|defeated|overrode)\s+"
+    r"(?:both|all|every|each|the\s+only)\s+(?:[\w-]+\s+){0,3}?(?:protection|safeguards?|"
+    r"safety|relays?|alarms?|interlocks?|backups?|failovers?|breakers?)\b",
     key_words(
         "deleted dropped wiped erased destroyed truncated purged nuked overwrote overwritten "
-        "formatted plunged cost locked"
+        "formatted plunged cost locked disabled switched turned removed bypassed defeated "
+        "overrode"
     ),
 )
 # "The then chief officer's actions played a key role in the delay", "his decision
