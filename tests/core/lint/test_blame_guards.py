@@ -188,6 +188,26 @@ def test_must_pass_sentences_give_no_warning(text: str) -> None:
     assert warnings(text) == []
 
 
+# Blameful sentences that carry a guard's words: the guards must not lift them.
+MUST_WARN = [
+    "The outage had nothing to do with the network and everything to do with a careless admin.",
+    "I doubt anyone else would have been that careless.",
+    "There's no doubt the engineer screwed up.",
+    "Thanks to Bob for deleting the production database.",
+    "It's easy to see the engineer was careless.",
+    "The report refers to the engineer's mistake as the root cause.",
+    "The report went on to show that the operator had ignored the alarm.",
+    "A junior engineer can't be trusted with production access.",
+    "If only the admin had checked the target, none of this would have happened.",
+    "Following the runbook, Bob accidentally deleted the production database.",
+]
+
+
+@pytest.mark.parametrize("text", MUST_WARN)
+def test_blameful_sentences_with_a_guards_words_still_warn(text: str) -> None:
+    assert warnings(text)
+
+
 PEOPLE = People(frozenset())
 
 

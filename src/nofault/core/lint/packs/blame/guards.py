@@ -168,8 +168,12 @@ def _generic(text: str, f: Found) -> bool:
     return False
 
 
+# A definition heading its sentence ("human error refers to slips ..."), not a document that
+# refers to something ("the report refers to the engineer's mistake").
 _DEFINITION = re.compile(
-    r"\b(?:refers?\s+to|(?:is|are)\s+defined\s+as|(?:is|are)\s+(?:a|the)\s+(?:\w+\s+)?"
+    r"^\W*(?!(?:the|this|that|a|an|our|their|its)\s+(?:report|investigation|inquiry|board|"
+    r"document|email|letter|message|ticket|review|finding|court|judge|regulator)\b)"
+    r"(?:[\w'’\"“”-]+\s+){1,8}?(?:\w+ly\s+)?(?:refers?\s+to|(?:is|are)\s+defined\s+as|(?:is|are)\s+(?:a|the)\s+(?:\w+\s+)?"
     r"(?:term|label|name|word|category)\s+for|stands\s+for|is\s+shorthand\s+for)\b",
     _I,
 )
@@ -177,7 +181,10 @@ _DEFINITION = re.compile(
 # --- denial, doubt and rejection --------------------------------------------------------------
 
 _DENIED = re.compile(
-    r"\b(?:doubt|doubtful|unlikely|(?:i|we)\s+(?:really\s+)?(?:do|did)(?:\s+not|n['’]t)\s+"
+    # "I doubt", "doubtful that" (not "no doubt", "beyond doubt"); "unlikely that"
+    r"(?<!no\s)(?<!without\s)(?<!beyond\s)(?<!little\s)\b(?:(?:i|we)\s+(?:really\s+|very\s+much\s+)?"
+    r"doubt|doubtful\s+(?:that|whether|if)|unlikely\s+that|"
+    r"(?:i|we)\s+(?:really\s+)?(?:do|did)(?:\s+not|n['’]t)\s+"
     r"(?:think|believe)(?!\s+to\b)|"
     r"(?:did|does|do|was|is|were|are)(?:\s+not|n['’]t)\s+(?:\w+ly\s+)?(?:stem|come|result|"
     r"arise|caused|due|down|because|about|the\s+fault)|no\s+(?:grounds|reason|evidence|sign|"
@@ -189,7 +196,9 @@ _DENIED = re.compile(
     _I,
 )
 # "not caused by X but by Y": the denial moves the blame, it does not lift it.
-_BUT = re.compile(r"\b(?:but|rather|instead)\b", _I)
+_BUT = re.compile(r"\b(?:but|rather|instead|everything\s+to\s+do\s+with)\b", _I)
+# A degree that presupposes the judgement: "anyone else would have been that careless".
+_DEGREE_BEFORE = re.compile(r"\b(?:that|so|as|this|too)\s+$", _I)
 
 
 def _denied(text: str, f: Found) -> bool:
@@ -198,7 +207,11 @@ def _denied(text: str, f: Found) -> bool:
         if m.start() > f.end:
             break
         between = text[m.end() : f.start]
-        if _SENTENCE_PART_END.search(between) or _BUT.search(text, m.end(), len(text)):
+        if (
+            _SENTENCE_PART_END.search(between)
+            or _BUT.search(text, m.end(), len(text))
+            or _DEGREE_BEFORE.search(text, max(0, f.start - 8), f.start)
+        ):
             continue
         return True
     return False
@@ -206,8 +219,9 @@ def _denied(text: str, f: Found) -> bool:
 
 # Words whose complement is not asserted: what one must prove, what one fears may happen.
 _UNASSERTED = re.compile(
-    r"\b(?:(?:have|has|need|needs|had)\s+to|must|would|will|to|can|could)\s+(?:\w+ly\s+)?"
-    r"(?:prove|show|establish|demonstrate)\b|\b(?:fear|feared|fears|worried|worry|afraid|"
+    # An obligation to prove: "you have to prove that the company was negligent".
+    r"\b(?:(?:have|has|need|needs|had)\s+to|must|burden\s+(?:is\s+)?to)\s+(?:\w+ly\s+)?"
+    r"(?:prove|establish|demonstrate)\b|\b(?:fear|feared|fears|worried|worry|afraid|"
     r"dread|dreaded)\b(?=[^.;]{0,40}\b(?:i['’]d|would|might|could|will|may)\b)",
     _I,
 )
@@ -246,7 +260,9 @@ _OPEN_QUESTION = re.compile(r"^\W*(?:is|are|was|were|does|do|did)\b(?![^?]*\bnot
 
 # Hindsight named as such: "it is easy in hindsight to say the engineer should have waited".
 _EASY_TO_SAY = re.compile(
-    r"\b(?:easy|tempting|convenient)\s+(?:\w+\s+){0,3}?to\s+(?:say|see|judge|spot|conclude|"
+    # the act of judging named ("easy to say", "tempting to blame"); "easy to see that he was
+    # careless" asserts the obviousness itself and is hindsight
+    r"\b(?:easy|tempting|convenient)\s+(?:\w+\s+){0,3}?to\s+(?:say|judge|conclude|"
     r"criticise|criticize|second-guess|point\s+at|blame)\b",
     _I,
 )
@@ -310,7 +326,9 @@ _BLAME_STATISTIC = re.compile(
 _GENERAL_RULE = re.compile(
     r"(?:^|[,;:]\s*|\b(?:and|but|that)\s+)\W*(?:(?:an?|any|no|neither|either|every|each)\s+"
     r"(?:[\w-]+\s+){0,2}?[\w-]+|anyone|anybody|everyone|everybody)\s+(?:\w+ly\s+)?(?:can|cannot|"
-    r"can['’]t|may|must|need\s+not|will\s+not|won['’]t)(?:\s+not)?\s+(?!have\b)[a-z]+",
+    r"can['’]t|may|must|need\s+not|will\s+not|won['’]t)(?:\s+not)?\s+"
+    # not "can't be trusted", "can see the config was wrong", "must have deleted"
+    r"(?!have\b|be\s+trusted\b|see\b|tell\b|spot\b|know\b)[a-z]+",
     _I,
 )
 # Fault denied of the subject: "human error often is not the fault of the human", "no one
@@ -376,7 +394,8 @@ _HOUSEKEEPING = re.compile(
     _I,
 )
 _HARM = re.compile(
-    r"\b(?:caus\w*|trigger\w*|result\w*|led\s+to|outage|broke\w*|took\s+down|knocked|"
+    r"\s*\b(?:deleting|breaking|dropping|wiping|crashing|forgetting|ignoring|skipping|missing|"
+    r"nuking|taking\s+down|knocking|caus\w*|trigger\w*|result\w*|led\s+to|outage|broke\w*|took\s+down|knocked|"
     r"deleted|wiped|lost|failed|down)\b",
     _I,
 )
@@ -607,12 +626,12 @@ Guard = Callable[[str, Found, People], bool]
 GUARDS: tuple[tuple[frozenset[str] | None, Guard], ...] = (
     (None, lambda t, f, p: _supposed(t, f)),
     (None, lambda t, f, p: _generic(t, f)),
-    (None, lambda t, f, p: bool(_DEFINITION.search(t))),
+    (None, lambda t, f, p: bool(_DEFINITION.match(t))),
     (None, lambda t, f, p: _denied(t, f)),
     (None, lambda t, f, p: any(m.end() <= f.start for m in _UNASSERTED.finditer(t))),
     (None, lambda t, f, p: any(m.start() < f.start < m.end() for m in _REJECTED_CLAIM.finditer(t))),
     (None, lambda t, f, p: any(f.end <= m.end() for m in _DOES_NOT_MEAN.finditer(t))),
-    (None, lambda t, f, p: bool(_AVOID.match(t))),
+    (None, lambda t, f, p: bool(_AVOID.match(t)) and _in_part(_AVOID, t, f)),
     (frozenset({"BLM401"}), lambda t, f, p: _any_overlap(_LEGAL_CATEGORY, t, f)),
     (frozenset({"BLM301", "BLM501"}), lambda t, f, p: _any_overlap(_SYSTEM_MODAL, t, f)),
     (frozenset({"BLM501"}), lambda t, f, p: bool(_OPEN_QUESTION.match(t))),
@@ -626,7 +645,12 @@ GUARDS: tuple[tuple[frozenset[str] | None, Guard], ...] = (
     ),
     (None, lambda t, f, p: _any_overlap(_NOBODY_COULD, t, f, 40)),
     (frozenset({"BLM101"}), lambda t, f, p: _any_overlap(_SELF_PUNISHED, t, f)),
-    (None, lambda t, f, p: _any_overlap(_THANKS, t, f)),
+    (
+        None,
+        lambda t, f, p: any(
+            _overlaps(m, f) and not _HARM.match(t, m.end() + 1) for m in _THANKS.finditer(t)
+        ),
+    ),
     (None, lambda t, f, p: bool(_HOW_COULD_IT_BE.search(t))),
     (
         frozenset({"BLM101"}),
