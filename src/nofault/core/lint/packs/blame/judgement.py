@@ -7,6 +7,7 @@ import re
 from nofault.core.lint.packs.blame.checks import OWN_WORDS, Clause, Found, Table
 from nofault.core.lint.packs.blame.grammar import (
     TOKEN,
+    Subject,
     about_someone,
     is_imperative,
     negated_at,
@@ -109,10 +110,26 @@ def person_state(c: Clause, m: re.Match[str]) -> Found | None:
         c.text, max(0, m.start() - 30), m.start()
     ):
         return None  # "people are rarely careless", "he was not rash"
-    subj = person_subject(c.text, m.start(), c.people)
+    subj = _quoted_subject(c, m.start())
     if subj.kind in ("person", "possessive", "team"):
         return Found("BLM401", subj.start, m.end(), "judgemental")
     return None
+
+
+_QUOTE_BEFORE = re.compile(r"[\"“‘']\s*$")
+
+
+def _quoted_subject(c: Clause, start: int) -> Subject:
+    """Find a verb's subject, reading past a quotation that opens before the verb.
+
+    'The pilots "over-relied on automation," the chair said': the quotation mark stands
+    between the subject and its verb.
+    """
+    subj = person_subject(c.text, start, c.people)
+    quote = _QUOTE_BEFORE.search(c.text, max(0, start - 3), start)
+    if subj.kind == "none" and quote is not None:
+        return person_subject(c.text, quote.start(), c.people)
+    return subj
 
 
 def vow(c: Clause, m: re.Match[str]) -> Found | None:
@@ -212,7 +229,7 @@ def incompetent(c: Clause, m: re.Match[str]) -> Found | None:
         c.text, max(0, m.start() - 30), m.start()
     ):
         return None  # "didn't fully understand it, because the manual left it out"
-    subj = person_subject(c.text, m.start(), c.people)
+    subj = _quoted_subject(c, m.start())
     if subj.kind in ("person", "possessive", "team"):
         return Found("BLM401", subj.start, m.end(), "judgemental")
     return None
