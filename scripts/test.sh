@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # `make test`: the whole suite on SQLite, and the database-backed tests on PostgreSQL.
 #
-# The two passes run at the same time (each its own NOFAULT_DATA_DIR and database; many tests
-# wait on a browser, a server or a subprocess, so two cores overlap them well). The SQLite
-# pass's output streams as it runs; the PostgreSQL pass's follows when it ends; the last lines
-# say which pass failed.
+# The passes run at the same time (many tests wait on a browser, a server or a subprocess, so
+# two cores overlap them well); their outputs are printed one after another, and the last
+# lines say which pass failed.
 #
 # PostgreSQL: DATABASE_URL when set; otherwise a throwaway cluster from Debian's binaries
 # (initdb and pg_ctl refuse root, so they run as `postgres`), on a free port, stopped after.
@@ -84,32 +83,53 @@ if [ -z "$pg_url" ]; then
   echo "== throwaway PostgreSQL cluster on 127.0.0.1:$port"
 fi
 
-# Each pass in its own process group (set -m), so an interrupted run stops all of it.
-set -m
-env -u DATABASE_URL NOFAULT_DATA_DIR="$data_dir/sqlite" "$BIN/python" -m pytest -q "$@" \
-  >"$data_dir/sqlite.log" 2>&1 &
-sqlite_pid=$!
-passes+=("$sqlite_pid")
-# Run once, on the SQLite pass: the Celery worker's tests (their worker reads a SQLite file of
-# its own whatever the suite's database) and the role walk (axe and layout at two widths: what
-# it checks is the pages' markup; the same pages on PostgreSQL are walked by the route walk).
-DATABASE_URL="$pg_url" NOFAULT_DATA_DIR="$data_dir/pg" "$BIN/python" -m pytest -q "${PG_TESTS[@]}" \
-  --ignore=tests/web/worker/test_celery.py --ignore=tests/browser/test_roles.py "$@" \
-  >"$data_dir/pg.log" 2>&1 &
-pg_pid=$!
-passes+=("$pg_pid")
-set +m
+# Three passes at the same time, each with its own NOFAULT_DATA_DIR and database: the web and
+# browser tests on SQLite, the rest of the suite on SQLite, the web and browser tests on
+# PostgreSQL. Each in its own process group (set -m), so an interrupted run stops all of it.
+names=()
+logs=()
+start_pass() { # start_pass NAME COMMAND...: COMMAND in the background, its output in a log
+  local log="$data_dir/pass-${#passes[@]}.log"
+  set -m
+  "${@:2}" >"$log" 2>&1 &
+  passes+=("$!")
+  set +m
+  names+=("$1")
+  logs+=("$log")
+}
+start_pass "SQLite (${PG_TESTS[*]})" env -u DATABASE_URL NOFAULT_DATA_DIR="$data_dir/sqlite-web" \
+  "$BIN/python" -m pytest -q "${PG_TESTS[@]}" "$@"
+start_pass "SQLite (the rest of tests/)" env -u DATABASE_URL NOFAULT_DATA_DIR="$data_dir/sqlite" \
+  "$BIN/python" -m pytest -q --ignore=tests/web --ignore=tests/browser "$@"
+# Run once, on SQLite: the Celery worker's tests (their worker reads a SQLite file of its own
+# whatever the suite's database) and the role walk (axe and layout at two widths: what it
+# checks is the pages' markup; the same pages on PostgreSQL are walked by the route walk).
+start_pass "PostgreSQL (${PG_TESTS[*]})" env DATABASE_URL="$pg_url" NOFAULT_DATA_DIR="$data_dir/pg" \
+  "$BIN/python" -m pytest -q "${PG_TESTS[@]}" \
+  --ignore=tests/web/worker/test_celery.py --ignore=tests/browser/test_roles.py "$@"
 
-echo "== pytest on SQLite"
-tail -n +1 -f --pid="$sqlite_pid" "$data_dir/sqlite.log" 2>/dev/null
-wait "$sqlite_pid"
-sqlite_status=$?
-echo "== pytest on PostgreSQL (${PG_TESTS[*]})"
-wait "$pg_pid"
-pg_status=$?
-cat "$data_dir/pg.log"
+# The first pass's output streams as it runs; each other pass's is printed whole once it ends.
+failed=()
+for i in "${!passes[@]}"; do
+  echo "== pytest on ${names[$i]}"
+  if [ "$i" -eq 0 ]; then
+    tail -n +1 -f --pid="${passes[$i]}" "${logs[$i]}" 2>/dev/null
+  fi
+  wait "${passes[$i]}"
+  status=$?
+  if [ "$i" -ne 0 ]; then
+    cat "${logs[$i]}"
+  fi
+  # 5: pytest found no test to run (arguments such as -k that select none of this pass's).
+  if [ "$status" -ne 0 ] && [ "$status" -ne 5 ]; then
+    failed+=("${names[$i]}: exit $status")
+  fi
+done
 passes=()
 
-verdict() { if [ "$1" -eq 0 ]; then echo "passed"; else echo "FAILED (exit $1)"; fi; }
-echo "== SQLite pass: $(verdict "$sqlite_status"); PostgreSQL pass: $(verdict "$pg_status")"
-[ "$sqlite_status" -eq 0 ] && [ "$pg_status" -eq 0 ]
+if [ "${#failed[@]}" -eq 0 ]; then
+  echo "== make test: every pass passed"
+  exit 0
+fi
+printf '== make test FAILED in %s\n' "${failed[@]}"
+exit 1
