@@ -187,15 +187,16 @@ def _learning(pm: Postmortem, config: LintConfig) -> tuple[float, str]:
     return present / len(wanted), detail
 
 
-def _coverage(pm: Postmortem, config: LintConfig, today: date) -> tuple[float, str]:
+def _coverage(
+    pm: Postmortem, items: list[ActionItem], problems: list[list[str]]
+) -> tuple[float, str]:
     factors = pm.contributing_factors
-    items = act.live(pm)
     if not factors:
         # A narrative states its causes in sentences, not as a list: its sound actions count
         # against those (at most half this part; a list of factors lets each be tied).
         causes = prose.reasoning(pm).causes
-        credible = [a for a in items if not {"vague", "corrects a person"}
-                    & set(act.action_problems(a, pm, config, today))]  # fmt: skip
+        credible = [a for a, found in zip(items, problems, strict=True)
+                    if not {"vague", "corrects a person"} & set(found)]  # fmt: skip
         if causes * 2 < prose.CAUSE_FULL or not credible:
             return 0.0, "no contributing factors to address"
         return 0.5 * min(len(credible) / 3, 1.0), (
@@ -205,7 +206,7 @@ def _coverage(pm: Postmortem, config: LintConfig, today: date) -> tuple[float, s
         )
     # A vague item, an approval step or a corrective for a person does not address a factor.
     weak = {"vague", "adds an approval step", "corrects a person"}
-    credible = [a for a in items if not weak & set(act.action_problems(a, pm, config, today))]
+    credible = [a for a, found in zip(items, problems, strict=True) if not weak & set(found)]
     covered_ids = {ref for a in credible for ref in a.factors}
     implied = act.implied_links(pm)
     if implied is not None:
@@ -242,12 +243,12 @@ def _layout_fair(item: ActionItem, problems: list[str], items: list[ActionItem])
     return problems
 
 
-def _quality(pm: Postmortem, config: LintConfig, today: date) -> tuple[float, str]:
-    items = act.live(pm)
+def _quality(
+    pm: Postmortem, config: LintConfig, items: list[ActionItem], read: list[list[str]]
+) -> tuple[float, str]:
     if not items:
         return 0.0, "no action items"
-    problems = [_layout_fair(a, act.action_problems(a, pm, config, today), items)
-                for a in items]  # fmt: skip
+    problems = [_layout_fair(a, p, items) for a, p in zip(items, read, strict=True)]
     # Each problem costs a share of the action's credit, two or more cost it all.
     credit = sum(max(0.0, 1 - 0.5 * len(p)) for p in problems) / len(items)
     sound = sum(1 for p in problems if not p)
@@ -281,6 +282,10 @@ def depth_score(
     zone = zone or dep.timeline_zone(pm)
     light = pm.review_level is ReviewLevel.LIGHT
     weights = WEIGHTS["light" if light else "full"]
+    # Each live action's problems, read once for both action parts (reading them twice was
+    # about 5% of linting a folder of postmortems: benchmarks/lint_process.py).
+    items = act.live(pm)
+    problems = [act.action_problems(a, pm, config, today) for a in items]
     computed = {
         "factors": _factors(pm, config, light),
         "categories": _categories(pm),
@@ -290,8 +295,8 @@ def depth_score(
         "timeline": _timeline(pm, config, zone),
         "impact": _impact(pm),
         "learning sections": _learning(pm, config),
-        "action coverage": _coverage(pm, config, today),
-        "action quality": _quality(pm, config, today),
+        "action coverage": _coverage(pm, items, problems),
+        "action quality": _quality(pm, config, items, problems),
     }
     parts = []
     for name, weight in weights.items():
