@@ -73,11 +73,7 @@ def main() -> None:
         counts, counts_ms = _median_ms(counted, args.runs)
 
         def lists(u: Any = user) -> None:
-            list(selectors.inbox_reviews(user=u)[:50])
-            list(selectors.inbox_action_items(user=u)[:50])
-            drafts = selectors.inbox_drafts(user=u)
-            list(drafts[:50])
-            selectors.count_text(drafts)
+            selectors.inbox(user=u, shown=50)
 
         _, lists_ms = _median_ms(lists, max(args.runs // 3, 1))
         print(

@@ -114,3 +114,33 @@ def test_counts_past_the_cap_read_99_plus() -> None:
 
     counts = InboxCounts(reviews=COUNT_CAP, action_items=COUNT_CAP + 1)
     assert (counts.reviews_text, counts.action_items_text) == ("99", "99+")
+
+
+def test_the_home_page_reads_the_same_statements_however_many_rows_it_lists(
+    author: Any, reviewer: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements() -> tuple[int, str]:
+        client = Client()
+        client.force_login(reviewer)
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get("/").content.decode()
+        return len(captured), html
+
+    def submitted() -> Any:  # a draft of the author's, in review with the reviewer
+        pm = make_postmortem(author)
+        review_services.postmortem_submit_for_review(
+            postmortem=pm, actor=author, reviewers=[reviewer]
+        )
+        return pm
+
+    first = submitted()
+    few, html = statements()
+    assert first.incident.key in _section(html, "reviews") and "1 to review" in _nav(html)
+    more = [submitted() for _ in range(3)]
+    many, html = statements()
+    assert all(pm.incident.key in _section(html, "reviews") for pm in more)
+    assert "4 to review" in _nav(html) and "A2" in _section(html, "items")
+    assert many == few

@@ -9,8 +9,8 @@ navigation, so the two never disagree:
 - my drafts: postmortems before publication that they started or saved a revision of.
 
 Restricted incidents count only for those who may see them (`visible_incident_filter`).
-The lists also go through `draft_reader_filter`; a reviewer always reads what they review,
-and a person their own drafts, so the counts need no such check.
+Drafts kept to their participants (`draft_reader_filter`) need no check here: a reviewer
+always reads what they review, and a person their own drafts.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from nofault.web.choices import ActionStatusChoices, PostmortemStatusChoices
 from nofault.web.incidents.models import Incident
 from nofault.web.incidents.selectors import visible_incident_filter
 from nofault.web.postmortems.models import Approval, Postmortem, Revision
-from nofault.web.postmortems.selectors import draft_reader_filter
 
 IN_REVIEW = "in_review"
 UNPUBLISHED = [v for v in PostmortemStatusChoices.values() if v != "published"]
@@ -61,11 +60,6 @@ def _shown(count: int) -> str:
     return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
 
 
-def count_text(qs: QuerySet[Any]) -> str:
-    """How many rows a list has, as shown: counted no further than the cap, "99+" past it."""
-    return _shown(qs.order_by().values("pk")[: COUNT_CAP + 1].count())
-
-
 def _visible_incidents(user: Any) -> QuerySet[Incident, dict[str, Any]] | None:
     """The ids of incidents the person may see, as a subquery; None when they see them all."""
     visible = visible_incident_filter(user)
@@ -91,32 +85,15 @@ def _my_open_items(user: Any, visible: QuerySet[Any, Any] | None) -> QuerySet[Ac
     return qs if visible is None else qs.filter(postmortem__incident_id__in=visible)
 
 
-def _ids_first(qs: QuerySet[Any]) -> QuerySet[Any]:
-    """The same rows, read by id: the ids come first, unordered, through the indexes that
-    find the person's own rows. Asked for in the list's order with a limit, PostgreSQL
-    walked the whole table in that order looking for them (over a second at 300,000 action
-    items for someone with 90)."""
-    return qs.model.objects.filter(pk__in=list(qs.order_by().values_list("pk", flat=True)))
+def _ids(qs: QuerySet[Any]) -> list[int]:
+    """The ids of a list's rows, unordered: found through the indexes that read the person's
+    own rows. Asked for in the list's order with a limit, PostgreSQL walked the whole table
+    in that order looking for them (over a second at 300,000 action items for someone with
+    90)."""
+    return list(qs.order_by().values_list("pk", flat=True))
 
 
-def inbox_reviews(*, user: Any) -> QuerySet[Postmortem]:
-    """Postmortems waiting for the person's verdict, the longest waiting first."""
-    qs = _reviews_waiting(user, _visible_incidents(user))
-    drafts = draft_reader_filter(user)
-    qs = _ids_first(qs if drafts is None else qs.filter(drafts))
-    return qs.select_related("incident").order_by(F("submitted_at").asc(nulls_first=True), "pk")
-
-
-def inbox_action_items(*, user: Any) -> QuerySet[ActionItem]:
-    """Open action items the person owns: the earliest due first (so overdue ones lead),
-    those with no due date last."""
-    qs = _ids_first(_my_open_items(user, _visible_incidents(user)))
-    return qs.select_related("postmortem__incident").order_by(F("due").asc(nulls_last=True), "pk")
-
-
-def inbox_drafts(*, user: Any) -> QuerySet[Postmortem]:
-    """Postmortems not yet published that the person started or saved a revision of, the
-    latest changed first (the same people `draft_reader_filter` lets read a draft)."""
+def _drafts(user: Any, visible: QuerySet[Any, Any] | None) -> QuerySet[Postmortem]:
     # The person's own unpublished postmortems, read first by the created_by and revision
     # author indexes: filtered row by row in the list's order instead, PostgreSQL walked
     # the postmortems newest first (a second for a prolific author among 100,000).
@@ -128,12 +105,57 @@ def inbox_drafts(*, user: Any) -> QuerySet[Postmortem]:
         .union(wrote.order_by().values_list("postmortem_id", flat=True))
     )
     qs = Postmortem.objects.filter(pk__in=list(mine))
+    return qs if visible is None else qs.filter(incident_id__in=visible)
+
+
+@dataclass(frozen=True)
+class Inbox:
+    """The home page: the first `shown` rows of each list and how many each holds."""
+
+    counts: InboxCounts
+    reviews: list[Postmortem]
+    action_items: list[ActionItem]
+    drafts: list[Postmortem]
+    drafts_text: str
+
+
+# What the home page's rows show: only these columns are read (not a postmortem's text).
+_POSTMORTEM_COLUMNS = (
+    "id", "title", "revision", "status", "submitted_at", "updated_at",
+    "incident__id", "incident__key", "incident__title",
+)  # fmt: skip
+_ITEM_COLUMNS = ("id", "key", "text", "due", "status", "postmortem_id", "postmortem__incident__key")
+
+
+def inbox(*, user: Any, shown: int) -> Inbox:
+    """Reviews waiting for the person's verdict (the longest waiting first), their open
+    action items (the earliest due first, so overdue ones lead; no due date last) and
+    their drafts (the latest changed first), and how many of each.
+
+    Each list is the person's own rows through access, read as ids first; the counts are
+    those ids counted: the same definitions as the navigation's (`inbox_counts`).
+    """
     visible = _visible_incidents(user)
-    if visible is not None:
-        qs = qs.filter(incident_id__in=visible)
-    drafts = draft_reader_filter(user)
-    qs = qs if drafts is None else qs.filter(drafts)
-    return qs.select_related("incident").order_by("-updated_at", "-pk")
+    reviews = _ids(_reviews_waiting(user, visible))
+    items = _ids(_my_open_items(user, visible))
+    drafts = _ids(_drafts(user, visible))
+    pms = Postmortem.objects.select_related("incident").only(*_POSTMORTEM_COLUMNS)
+    return Inbox(
+        counts=InboxCounts(min(len(reviews), COUNT_CAP + 1), min(len(items), COUNT_CAP + 1)),
+        reviews=list(
+            pms.filter(pk__in=reviews).order_by(F("submitted_at").asc(nulls_first=True), "pk")[
+                :shown
+            ]
+        ),
+        action_items=list(
+            ActionItem.objects.filter(pk__in=items)
+            .select_related("postmortem__incident")
+            .only(*_ITEM_COLUMNS)
+            .order_by(F("due").asc(nulls_last=True), "pk")[:shown]
+        ),
+        drafts=list(pms.filter(pk__in=drafts).order_by("-updated_at", "-pk")[:shown]),
+        drafts_text=_shown(len(drafts)),
+    )
 
 
 def _capped_count(qs: QuerySet[Any]) -> RawSQL:

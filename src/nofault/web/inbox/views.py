@@ -16,21 +16,18 @@ SHOWN = 50
 def home(request: HttpRequest) -> HttpResponse:
     """Reviews waiting for my verdict, my open action items (overdue first), my drafts."""
     user = request.user
-    counts = selectors.inbox_counts(user=user)
-    drafts = selectors.inbox_drafts(user=user)
+    mine = selectors.inbox(user=user, shown=SHOWN)
     today = timezone.localdate()
-    items = [
-        (item, item.is_overdue(today)) for item in selectors.inbox_action_items(user=user)[:SHOWN]
-    ]
     return render(
         request,
         "inbox/home.html",
         {
-            "counts": counts,
-            "reviews": selectors.inbox_reviews(user=user)[:SHOWN],
-            "items": items,
-            "drafts": drafts[:SHOWN],
-            "draft_count": selectors.count_text(drafts),
+            "counts": mine.counts,
+            "inbox": mine.counts,  # the navigation's counts: the same, already read
+            "reviews": mine.reviews,
+            "items": [(item, item.is_overdue(today)) for item in mine.action_items],
+            "drafts": mine.drafts,
+            "draft_count": mine.drafts_text,
             "shown": SHOWN,
             "can_write": user.has_role(Role.AUTHOR),
         },
