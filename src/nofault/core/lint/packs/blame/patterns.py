@@ -1096,7 +1096,7 @@ DID_NOT = Gated(
     r"affect|impact|reach|remember|understand|think|believe|feel|like|mind|care|lose|break|"
     r"fail|go|come|say|realise|realize|notice|find|recognise|recognize|anticipate|foresee|"
     r"experience|suffer|encounter|show|look|sound|last|take|make|apply|be|bother|is|are|was|"
-    r"were|trust|doubt|agree|wish|plan|do)\b)[a-z]+\b",
+    r"were|trust|doubt|agree|wish|plan|do|been|had|yet|always|ever)\b)[a-z]+\b",
     key_words("not didn"),
     also="did didn",
 )
@@ -1154,5 +1154,15 @@ TOLD_NOBODY = Gated(
     r"(?:absolutely\s+|literally\s+)?(?:nobody|no\s+one|no-one)\b",
     key_words("nobody one"),
     also="told informed warned asked notified consulted alerted tells informs warns",
+)
+# "Nobody from the facilities division told IT", "no one on the client's side acted on the
+# notices": an omission pinned on a team or organisation named by where its people sit.
+NOBODY_FROM = Gated(
+    r"\b(?:nobody|no\s+one|no-one|none\s+of\s+the\s+[\w-]+)\s+(?:from|on|at|in)\s+"
+    r"(?:the\s+|our\s+|their\s+)?(?:[\w'’-]+\s+){1,3}?(?:\w+ly\s+)?(?:acted|told|checked|warned|"
+    r"noticed|responded|replied|bothered|followed|read|looked|called|escalated|informed|"
+    r"tested|reviewed|answered|picked|raised|flagged|mentioned|said|thought)\b",
+    key_words("nobody one"),
+    also="from on at in",
 )
 # --- end of the person.py patterns ---

@@ -61,6 +61,7 @@ from nofault.core.lint.packs.blame.patterns import (
     MISTAKE_OWNED,
     NEGATED_DEED,
     NEVER_DID,
+    NOBODY_FROM,
     OMIT,
     PASSIVE_OMISSION,
     PAST_VERB,
@@ -572,10 +573,35 @@ def role_in(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
+def _opening_person(c: Clause, end: int) -> Subject | None:
+    """Return a person who heads the sentence ("The night nurse restarted ... but did not")."""
+    tokens, boundary, _at = clause_tokens(c.text, end)
+    if tokens or boundary not in ("and", "but", "then", "yet", "or"):
+        return None
+    for tok in TOKEN.finditer(c.text, 0, min(end, 60)):
+        word = tok.group(0)
+        if PAST_FORM.fullmatch(word) or word.lower() in _PAST_MORE:
+            return None  # the first verb came before any person
+        if c.people.kind(word) == "person":
+            return Subject("person", tok.start())
+    return None
+
+
+def nobody_from(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report "nobody from the facilities division told IT": an omission pinned on a team."""
+    if EXPLAINED.search(c.text, m.end()) or c.text.rstrip()[-1:] == "?":
+        return None
+    return Found("BLM301", m.start(), m.end(), "omission")
+
+
 def did_not(c: Clause, m: re.Match[str]) -> Found | None:
     """Report "the night nurse did not read the label": a deed a person left undone."""
     # A capitalised word alone is not taken for a person here ("Ocarina did not filter").
     subj = subject_of(c.text, m.start(), c.people)
+    if subj.kind == "thing":
+        # "The night nurse restarted the pump but did not read the label": the person who
+        # opens the sentence, when the clause has no subject of its own.
+        subj = _opening_person(c, m.start()) or subj
     if subj.kind != "person" or EXPLAINED.search(c.text, m.end()):
         return None
     if c.text[subj.start : m.start()].split()[-1:] in (["team"], ["teams"]):
@@ -668,6 +694,7 @@ TABLE = Table(
     (DID_NOT, did_not),
     (STEP_SKIPPED, step_skipped),
     (MADE_SLIP, made_slip),
+    (NOBODY_FROM, nobody_from),
     (DESTROYED, destroyed),
     (ROLE_IN, role_in),
     (TOLD_NOBODY, made_slip),
