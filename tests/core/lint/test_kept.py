@@ -164,3 +164,13 @@ def test_data_marshal_cannot_write_is_not_kept(tmp_path: Path) -> None:
     store.put(text, yaml.load(text, Loader=SAFE_LOADER))  # a date
     store.save()
     assert DataStore(tmp_path / "data.marshal").get(text) is None
+
+
+def test_a_run_that_compiled_little_afresh_does_not_rewrite_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "patterns.marshal"
+    store = PatternStore(path, min_fresh=60.0)  # a minute of compiling: never reached here
+    assert store.compile(r"\bslip(?:ped)?\b", re.I).search("it slipped") is not None
+    store.save()
+    assert not path.exists()
+    _fill(path, [(r"\bslip(?:ped)?\b", re.I)])
+    assert path.exists()

@@ -36,6 +36,7 @@ import os
 import re
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,10 @@ _HEADER = (
 )
 # A bound on the file: past it, only the patterns the last run compiled or read are kept.
 MAX_PATTERNS = 4000
+# Some libraries build a pattern's source from a set, so it changes with the string hash's
+# seed and every run compiles it afresh (pydantic's signatures reach tokenize's; markdown-it
+# builds one): a run that compiled only such a few does not rewrite the file (about 2 MB).
+MIN_FRESH = 0.02
 
 Entry = tuple[Any, ...]  # the arguments `_sre.compile` takes after the pattern's source
 
@@ -117,8 +122,11 @@ class _Capture:
 class PatternStore:
     """Engine code by (source, flags), read from one file and written back with what is new."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, min_fresh: float = 0.0) -> None:
         self.path = path
+        # Written back only when what was compiled afresh cost at least this much CPU time.
+        self.min_fresh = min_fresh
+        self.fresh = 0.0
         self.kept: dict[tuple[str, int], Entry] = _read(path, _HEADER)
         self.new: dict[tuple[str, int], Entry] = {}
         self.used: set[tuple[str, int]] = set()
@@ -141,10 +149,12 @@ class PatternStore:
         capture = _Capture()
         with self._lock:
             _compiler._sre = capture
+            start = time.process_time()
             try:
                 compiled = self.original(p, flags)
             finally:
                 _compiler._sre = _sre
+                self.fresh += time.process_time() - start
         if capture.args is not None and capture.args[0] is p:
             flags_out, code, *rest = capture.args[1:]
             # The code names its opcodes by int subclasses, which marshal does not write.
@@ -152,8 +162,8 @@ class PatternStore:
         return compiled
 
     def save(self) -> None:
-        """Write the kept and the newly compiled patterns back, when there are new ones."""
-        if not self.new:
+        """Write the kept and the newly compiled patterns back, when they were worth it."""
+        if not self.new or self.fresh < self.min_fresh:
             return
         entries = {**self.kept, **self.new}
         if len(entries) > MAX_PATTERNS:  # keep what this run compiled or read
@@ -220,7 +230,7 @@ def use_kept(folder: Path | None = None) -> PatternStore | None:
         return None
     if not hasattr(_compiler, "_sre") or not callable(getattr(_sre, "compile", None)):
         return None
-    store = PatternStore(folder / "patterns.marshal" if folder else default_path())
+    store = PatternStore(folder / "patterns.marshal" if folder else default_path(), MIN_FRESH)
     _compiler.compile = store.compile
     atexit.register(store.save)
     _ACTIVE = store
