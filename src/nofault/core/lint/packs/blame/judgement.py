@@ -19,6 +19,7 @@ from nofault.core.lint.packs.blame.patterns import (
     BEFORE_STEP,
     CARE_ASKED,
     CRITICISED,
+    CULPRIT_ASKED,
     EXPLAINED,
     INCOMPETENT,
     INCREDULITY,
@@ -239,13 +240,13 @@ def care_asked(c: Clause, m: re.Match[str]) -> Found | None:
     """Report more care asked of people as the fix ("we will remind staff to double-check")."""
     if VOW_DISCUSSED.search(c.text):
         return None
-    who = m.group("who")
+    who = m.group("who") or m.group("who3")
     if who is not None:
         last = who.split()[-1]
         if c.people.kind(last) in ("person", "team") or last.lower() in _CROWD:
             return Found("BLM401", m.start(), m.end(), "vigilance")
         return None
-    if m.group("modal") is not None:
+    if m.group("modal") is not None or m.group("passive") is not None:
         subj = person_subject(c.text, m.start(), c.people)
         if subj.kind not in ("person", "team") or negated_at(c.text, m.start()):
             return None  # "the script should double-check the region"
@@ -295,6 +296,11 @@ def criticised(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
+def culprit_asked(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a question that looks for a culprit ("which genius turned off the alerts?")."""
+    return Found("BLM101", m.start(), m.end(), "responsible")
+
+
 def punish_call(c: Clause, m: re.Match[str]) -> Found | None:
     """Report a call for punishment ("heads should roll", "he deserves to be fired")."""
     if negated_at(c.text, m.start()) or _someone_denied(c.text, m.start()):
@@ -332,4 +338,5 @@ TABLE = Table(
     (NOBODY_QUESTION, nobody_question),
     (TRAINING_FIX, training_fix),
     (CRITICISED, criticised),
+    (CULPRIT_ASKED, culprit_asked),
 )

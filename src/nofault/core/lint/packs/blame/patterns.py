@@ -520,11 +520,12 @@ HINDSIGHT = Gated(
     r"know)\b|\b(?:we|they|everyone|everybody)\s+all\s+knew\b|\beveryone\s+knew\b|"
     r"\b(?:yet|but|still)\s+(?:no\s+one|nobody)\s+(?:\w+ly\s+)?(?:acted|noticed|did\s+anything|"
     r"responded|looked|reacted|intervened|said\s+anything|checked|questioned)\b|"
-    r"\bhindsight\s+makes?\b|\bstaring\s+(?:us|them|him|her|everyone)\s+in\s+the\s+face\b",
+    r"\bhindsight\s+makes?\b|\bstaring\s+(?:us|them|him|her|everyone|(?:the|our|their)\s+"
+    r"[\w-]+)\s+in\s+the\s+face\b|\bworth\s+(?:their|his|her|its)\s+salt\s+would\b",
     key_words(
         "signs flags wall coming anyone anybody everyone everybody avoidable preventable "
         "foreseeable predictable obvious trivial easy simple clear evident apparent plain "
-        "matter day knew nobody hindsight staring"
+        "matter day knew nobody hindsight staring salt"
     ),
 )
 # The same, for the alternatives whose only distinctive word is common ("any", "no one").
@@ -925,13 +926,23 @@ CARE_ASKED = Gated(
     r"(?:try\s+(?:hard\s+|harder\s+)?to\s+|make\s+sure\s+to\s+|be\s+sure\s+to\s+)?(?:avoid|not\s+repeat|"
     r"not\s+do|watch\s+out\s+for)\s+(?:it|this|that|such\s+\w+|the\s+same\s+\w+)\s+(?:next\s+time|"
     r"in\s+(?:the\s+)?future|again|from\s+now\s+on|going\s+forward)\b|"
+    r"\bmake\s+sure\s+(?:that\s+)?(?P<who3>(?:the\s+|all\s+|our\s+|every\s+|each\s+)?[\w-]+)\s+"
+    r"(?:always\s+|carefully\s+)?(?:double-?checks?|triple-?checks?|re-?reads?|pays?\s+(?:more\s+|"
+    r"closer\s+)?attention|takes?\s+(?:more\s+|extra\s+)?care|(?:is|are)\s+(?:more\s+)?careful)\b|"
+    r"\b(?P<passive>is|are|were|was|have\s+been|has\s+been|will\s+be)\s+(?:again\s+|now\s+|"
+    r"all\s+)?(?:reminded|told|instructed|urged|asked|encouraged)\s+(?:again\s+)?to\s+(?:always\s+)?"
+    r"(?:follow|double-?check|triple-?check|check|verify|re-?read|read|confirm|take\s+care|"
+    r"be\s+careful|pay\s+attention|stick\s+to|adhere\s+to|comply\s+with)\b|"
+    r"^\W*(?:lessons?\s+learn(?:ed|t)|note\s+to\s+self|takeaway)\s*[:,-]\s*(?:always\s+|never\s+)"
+    r"(?:double-?check|triple-?check|check|read|verify|look|think)\b|"
     r"\bplease\s+(?:don['’]t|do\s+not|never)\s+(?:ever\s+)?[\w-]+\b[^.;!?]{0,60}?\bagain\b|"
     r"\bplease\s+(?:always\s+)?(?:double-?check|triple-?check|re-?read|be\s+(?:more\s+)?careful|"
     r"be\s+sure\s+to|remember\s+to|pay\s+attention|take\s+(?:more\s+)?care|think\s+twice|"
     r"make\s+sure\s+(?:you|to|that\s+you))\b",
     key_words(
         "remind tell ask instruct urge encourage reread read doublecheck double check triplecheck "
-        "triple recheck remember care sure twice slow alert please avoid repeat watch"
+        "triple recheck remember care sure twice slow alert please avoid repeat watch reminded "
+        "told instructed urged asked encouraged lesson lessons note takeaway"
     ),
 )
 # "MPs criticised the chief executive over his handling", "customers blasted the staff for
@@ -961,6 +972,27 @@ TRAINING_FIX = Gated(
     r"(?:\w+ly\s+)?re-?(?:trained|educated)\b|\b(?:remedial|refresher)\s+training\b",
     key_words("training retrained trained reeducated educated remedial refresher"),
 )
+# "Which genius turned off the alerts?", "who on earth approved that?", "who is responsible
+# for this mess?", "so who's getting fired?": a question that looks for a culprit.
+CULPRIT_ASKED = Gated(
+    r"\b(?:which|what)\s+(?:genius|bright\s+spark|idiot|clown|muppet|numpty|moron|joker|"
+    r"wise\s+guy|smart\s+alec|wiseguy|hero|absolute\s+legend|mastermind)\b[^.!?]*\?|"
+    r"\bwho\s+(?:on\s+earth|the\s+hell|in\s+the\s+world|in\s+their\s+right\s+mind|exactly)\s+"
+    r"(?!(?:is|was|are|were)\s+on\s+call\b)[\w'’-]+[^.!?]*\?|"
+    r"\bwho(?:['’]s|\s+is|\s+was|\s+will\s+be|\s+are)\s+(?:\w+ly\s+)?(?:responsible|to\s+blame|"
+    r"at\s+fault|accountable|answerable)\s+(?:for\s+)?(?:this|that|the\s+(?:mess|outage|"
+    r"screw-?up|fiasco|disaster|downtime|incident|breach|breakage|failure))\b[^.!?]*\?|"
+    r"\bwho(?:['’]s|\s+is|\s+will\s+be|\s+are)\s+(?:getting|going\s+to\s+(?:get|be))\s+"
+    r"(?:fired|sacked|canned|the\s+blame|the\s+boot|the\s+sack|disciplined|punished)\b",
+    key_words(
+        "which what who genius spark idiot clown muppet numpty moron joker wise smart wiseguy "
+        "hero legend mastermind earth hell world mind exactly responsible blame fault "
+        "accountable answerable fired sacked canned boot sack disciplined punished"
+    ),
+    also="genius spark idiot clown muppet numpty moron joker wise smart wiseguy hero legend "
+    "mastermind earth hell world mind exactly responsible blame fault accountable answerable "
+    "fired sacked canned boot sack disciplined punished",
+)
 # "Heads should roll", "he deserves to be fired", "somebody needs to lose their job".
 PUNISH_CALL = Gated(
     r"\bheads?\s+(?:should|must|need\s+to|needs\s+to|will|ought\s+to|have\s+to|are\s+going\s+to)"
@@ -968,7 +1000,7 @@ PUNISH_CALL = Gated(
     r"\b(?:should|must|needs?\s+to|ought\s+to|deserves?\s+to|has\s+to|have\s+to)\s+(?:\w+\s+)?"
     r"(?:be\s+(?:fired|sacked|dismissed|punished|disciplined|let\s+go|held\s+(?:personally\s+)?"
     r"accountable|held\s+responsible|named\s+and\s+shamed|prosecuted|jailed|canned)|"
-    r"lose\s+(?:his|her|their|your|my|a|the)\s+jobs?|get\s+(?:fired|sacked|canned|the\s+sack|"
+    r"lose\s+(?:his|her|their|your|my|a|the)\s+(?:jobs?|access|bonus|badge|commit\s+rights)|get\s+(?:fired|sacked|canned|the\s+sack|"
     r"the\s+boot))\b|"
     r"\b(?:fire|sack|can)\s+(?:the\s+(?:[\w-]+\s+){0,2}?(?:who|responsible)|whoever|him|her|them|"
     r"the\s+lot\s+of\s+them)\b|"
