@@ -180,6 +180,8 @@ MUST_PASS = [
     "For reasons we don't yet understand, the mail server went down at 12:56.",
     "The pod restarted again; it could just be the autoscaler moving it.",
     "After the rollback we ran a more careful migration, one table at a time.",
+    "Retraining the operator addresses none of these possibilities.",
+    "It locates the failure in one person's decision rather than in the system that produced it.",
 ]
 
 
@@ -200,6 +202,9 @@ MUST_WARN = [
     "A junior engineer can't be trusted with production access.",
     "If only the admin had checked the target, none of this would have happened.",
     "Following the runbook, Bob accidentally deleted the production database.",
+    "Retraining the operator was the right call after he ignored the alarm twice.",
+    "The code should have been reviewed by a second engineer.",
+    "The cause was not the network, it was Bob's typo.",
 ]
 
 

@@ -96,9 +96,11 @@ def _supposed(text: str, f: Found) -> bool:
             continue
         if f.start < clause_end:
             return True  # inside the condition: "if the operator's negligence contributed"
-        # The result of a condition that opens its part of the sentence: "If X, Y".
+        # The result of a condition that opens its part of the sentence: "If X, Y" (not "even
+        # if X, Y" nor "unless X, Y", which assert Y).
         part = _SENTENCE_PART_END.search(text, clause_end)
-        if opens and f.start < (part.start() if part else len(text)):
+        plain_if = m.group(0).lower() == "if"
+        if plain_if and opens and f.start < (part.start() if part else len(text)):
             return True
     for m in _WHEN.finditer(text, 0, f.start + 1):
         end = _CLAUSE_END.search(text, m.end())
@@ -197,6 +199,12 @@ _DENIED = re.compile(
 )
 # "not caused by X but by Y": the denial moves the blame, it does not lift it.
 _BUT = re.compile(r"\b(?:but|rather|instead|everything\s+to\s+do\s+with)\b", _I)
+# A denial that moves the blame on: "the cause was not the network, it was Bob's typo".
+_BLAME_MOVED = re.compile(
+    r"\b(?:but|rather|instead|everything\s+to\s+do\s+with)\b|,\s*(?:it|the\s+cause|the\s+fault)\s+"
+    r"(?:was|is|lies|lay)\b",
+    _I,
+)
 # A degree that presupposes the judgement: "anyone else would have been that careless".
 _DEGREE_BEFORE = re.compile(r"\b(?:that|so|as|this|too)\s+$", _I)
 
@@ -251,7 +259,10 @@ _SYSTEM_MODAL = re.compile(
     r"\b(?:testing|tests?|ci|monitoring|alerting|alerts?|alarms?|checks?|validation|linters?|"
     r"pipelines?|tool|tools|tooling|system|systems|scripts?|canary|canaries|dashboards?|"
     r"safeguards?|guard\s?rails?|health\s+checks?|automation|sensors?|software|code)\s+"
-    r"(?:alone\s+)?(?:should|could|would|might|ought\s+to)(?:\s+not|n['’]t)?\s+(?:have|['’]ve)\b",
+    r"(?:alone\s+)?(?:should|could|would|might|ought\s+to)(?:\s+not|n['’]t)?\s+(?:have|['’]ve)\b"
+    # the system acting, not a step people take said in the passive ("the code should have
+    # been reviewed")
+    r"(?!\s+been\b)",
     _I,
 )
 # A yes-or-no question about whether something was obvious ("Is ... obvious to everyone?")
@@ -306,8 +317,18 @@ _SELF_PUNISHED = re.compile(
 _BLAME_AS_TOPIC = re.compile(
     r"(?:^|[;:]\s*)\W*(?:pointing\s+(?:a|the)\s+finger|blaming|naming|scapegoating|punishing|"
     r"firing|shaming|singling\s+out|hunting\s+for|saying|claiming|concluding|assuming|"
-    r"shrugging|writing|calling|labell?ing|declaring|deciding)\b[^.;]{0,80}?\b(?:is|was|are|were|does|did|"
-    r"would|will|can|may|makes?|explains?|teaches|helps?|tells?)\b|"
+    r"shrugging|writing|calling|labell?ing|declaring|deciding|retraining|disciplining|"
+    r"sacking|reprimanding)\b[^.;]{0,80}?(?:\b(?:is|was|are|were|does|did|would|will|can|may|"
+    r"makes?|explains?|teaches|helps?|tells?|address(?:es)?|solves?|fix(?:es)?|prevents?|"
+    r"changes?|stops?)\s+(?:\w+\s+){0,2}?(?:nothing|none|no|not|never|little|the\s+easy|"
+    r"pointless|useless|counterproductive|unfair|wrong|misguided|how\s+you\s+get|why)\b|"
+    r"\b(?:doesn['’]t|does\s+not|won['’]t|will\s+not|didn['’]t|did\s+not|never|rarely|"
+    r"seldom)\b)|"
+    # A framing criticised: "it locates the failure in one person's decision rather than in
+    # the system that produced it".
+    r"\b(?:locates|places|puts|pins|lays|attributes|frames|reduces|blames|treats|seeks|finds)\b"
+    r"[^.;]{0,80}\b(?:rather\s+than|instead\s+of)\b[^.;]{0,30}\b(?:system|systems|process|"
+    r"processes|design|organi[sz]ation|conditions|context)\b|"
     r"\b(?:instead\s+of|rather\s+than)\s+(?:pointing\s+(?:a|the)\s+finger|blaming|piling\s+on|"
     r"scapegoating|punishing|firing|shaming|singling\s+out|yelling\s+at|naming\s+and\s+shaming)\b|"
     # A practice named: "one approach is to track down whoever made the mistake".
@@ -369,7 +390,7 @@ _ERROR_CUE = re.compile(
 # ruled out", "the report stops short of blaming the engineers".
 _NOT_BLAMED = re.compile(
     r"\b(?:(?:did|does|do|will|would|could)(?:\s+not|n['’]t)\s+(?:\w+ly\s+)?(?:blame|fault|"
-    r"critici[sz]e|discipline|punish|fire|name|single\s+out)|(?:refused|declined|stops?\s+short"
+    r"critici[sz]e|single\s+out)|(?:refused|declined|stops?\s+short"
     r"\s+of|stopped\s+short\s+of)\s+(?:to\s+)?(?:blam|fault|nam|singl|criticis|criticiz)\w*|"
     r"(?<!not\s)(?:was|were|has\s+been|have\s+been|is|are)\s+(?:\w+ly\s+)?(?:ruled\s+out|"
     r"excluded)|played\s+no\s+(?:part|role)|(?:was|were)\s+not\s+a\s+factor)\b",
@@ -421,7 +442,7 @@ _WE_DO_NOT_KNOW = re.compile(
 
 _OUTCOME_KNOWN = re.compile(
     r"\b(?:(?:once|after|when|because|since)\s+(?:the\s+|its\s+)?outcome\s+(?:is|was|has\s+been)"
-    r"\s+known|knowing\s+the\s+outcome|knowledge\s+of\s+the\s+outcome|only\s+in\s+hindsight|"
+    r"\s+known|knowing\s+the\s+outcome|knowledge\s+of\s+the\s+outcome|"
     r"(?:looks?|seems?|appears?|feels?|sounds?)\s+(?:\w+\s+){1,2}only\s+(?:in|once|after|with|"
     r"because)|only\s+because\s+(?:we|you|they|one)\s+(?:now\s+|already\s+)?know)\b",
     _I,
@@ -431,8 +452,7 @@ _OUTCOME_KNOWN = re.compile(
 
 _THING_RELATIVE = re.compile(
     r"(?P<noun>[\w-]+)\s+(?:that|which)\s+(?:should|could|would|might|ought\s+to)(?:n['’]t)?\s+"
-    r"(?:have|['’]ve)\b(?!\s+been\s+(?:caught|noticed|spotted|reviewed|tested|checked|seen|"
-    r"flagged|done|run|fixed|escalated))(?P<rest>(?:\s+[\w'’-]+){0,3})",
+    r"(?:have|['’]ve)\b(?!\s+been\b)(?P<rest>(?:\s+[\w'’-]+){0,3})",
     _I,
 )
 _EXPECTED = re.compile(
@@ -678,7 +698,10 @@ GUARDS: tuple[tuple[frozenset[str] | None, Guard], ...] = (
     (None, lambda t, f, p: bool(_BLAME_AS_TOPIC.search(t))),
     (None, lambda t, f, p: bool(_BLAME_STATISTIC.search(t))),
     (None, lambda t, f, p: any(m.start() <= f.start for m in _GENERAL_RULE.finditer(t))),
-    (None, lambda t, f, p: _in_part(_FAULT_DENIED, t, f)),
+    (
+        None,
+        lambda t, f, p: _in_part(_FAULT_DENIED, t, f) and not _in_part(_BLAME_MOVED, t, f),
+    ),
     (None, lambda t, f, p: _any_overlap(_NOBODY_PUNISHED, t, f)),
     (None, lambda t, f, p: bool(_OUTCOME_KNOWN.search(t))),
     (frozenset({"BLM301", "BLM501"}), _thing_relative),
