@@ -5,7 +5,8 @@ Word lists live in lexicon.yaml and rule texts in rules.yaml. The modules hold t
 (who is the subject of a verb, what a noun phrase names, whether a sentence gives an
 instruction), `patterns` (every pattern, compiled once), one module per family of checks
 (`person`, `human_error`, `counterfactual`, `judgement`, `minimising`, `hindsight`,
-`hint`), each a table of (gate, check) pairs, and `analysis`, which reads the prose once
+`hint`), each a table of (gate, check) pairs, `guards` (constructions in which blame words
+lay no blame, read over every family's findings) and `analysis`, which reads the prose once
 and returns every rule's hits. `learned` is a second opinion (BLM601, preview): a linear
 model over a sentence's words, shipped as `model.json`.
 """
