@@ -115,6 +115,21 @@ def test_quotes_code_and_urls_are_not_linted() -> None:
     assert blame_codes(text) == []
 
 
+def test_reported_quotations_are_read_and_quoted_chat_is_not() -> None:
+    # A sentence that is one quotation is a statement reported as it stands.
+    assert "BLM301" in blame_codes(
+        "“We consider that the contractor's failure to follow the lock-out procedure caused"
+        " the fire.”"
+    )
+    # Scare quotes inside a reported clause are the report's own words.
+    assert "BLM201" in blame_codes(
+        "The chief told reporters the outage came down to an “embarrassing human error”."
+    )
+    # A quotation that follows the speech verb reproduces someone's words (chat, a log).
+    assert blame_codes("The chat said “he forgot to renew it” and we moved on.") == []
+    assert blame_codes("Someone typed “rm -rf /tmp/cache” into the channel.") == []
+
+
 def test_action_items_section_is_forward_looking() -> None:
     text = (
         "---\nseverity: SEV3\n---\n\n# Outage\n\n## Action items\n\n"

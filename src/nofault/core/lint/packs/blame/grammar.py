@@ -417,6 +417,11 @@ def mask_quotes(text: str) -> str:
         outside
     ):
         return text
+    # A sentence that is one quotation is someone's statement, reported as it stands.
+    stripped = text.strip()
+    whole = QUOTED.match(stripped)
+    if whole and len(whole.group(0).split()) >= 6 and not stripped[whole.end() :].strip(" .,!?"):
+        return text
     if _SPOKEN.search(outside):
         return QUOTED.sub(
             lambda m: _blank(m) if _QUOTE_OPENS.search(text, 0, m.start()) else m.group(0), text
