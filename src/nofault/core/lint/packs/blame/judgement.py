@@ -18,6 +18,7 @@ from nofault.core.lint.packs.blame.lexicon import OUTCOME_JUDGEMENTS
 from nofault.core.lint.packs.blame.patterns import (
     BEFORE_STEP,
     CARE_ASKED,
+    CONDUCT,
     CRITICISED,
     CULPRIT_ASKED,
     EXPLAINED,
@@ -236,6 +237,35 @@ def incompetent(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
+def conduct(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a person's conduct or character judged ("too eager to ship", "panicked")."""
+    if EXPLAINED.search(c.text, m.end()) or (
+        negated_at(c.text, m.start())
+        and not re.match(r"(?:didn|did\s+not|never)", m.group(0), re.I)
+    ):
+        return None  # "patched it by hand because the pipeline was down", "nobody panicked"
+    if m.group(0).lower().startswith("without"):
+        subj = person_subject(c.text, _first_verb(c.text, m.start()), c.people)
+    else:
+        subj = _quoted_subject(c, m.start())
+    if subj.kind in ("person", "possessive", "team") or _KNOW_ALL.match(m.group(0)):
+        return Found(
+            "BLM401", subj.start if subj.kind != "none" else m.start(), m.end(), "judgemental"
+        )
+    return None
+
+
+_KNOW_ALL = re.compile(r"know-?it-?all", re.I)
+
+
+def _first_verb(text: str, end: int) -> int:
+    """Return where the last word before `end` that ends in -ed starts (the deed), or `end`."""
+    last = None
+    for w in re.finditer(r"\b[a-z]+ed\b", text[:end], re.I):
+        last = w
+    return last.start() if last else end
+
+
 def care_asked(c: Clause, m: re.Match[str]) -> Found | None:
     """Report more care asked of people as the fix ("we will remind staff to double-check")."""
     if VOW_DISCUSSED.search(c.text):
@@ -339,4 +369,5 @@ TABLE = Table(
     (TRAINING_FIX, training_fix),
     (CRITICISED, criticised),
     (CULPRIT_ASKED, culprit_asked),
+    (CONDUCT, conduct),
 )

@@ -907,6 +907,32 @@ INCOMPETENT = Gated(
         "oblivious useless hopeless inept clueless late slowly little"
     ),
 )
+# "The engineer was too eager to ship", "the responder panicked", "the reviewer
+# rubber-stamped it", "blindly trusted the autocomplete": a person's conduct or character
+# judged; read only with a person as the subject.
+CONDUCT = Gated(
+    r"\b(?:(?:was|were|is|are|got|get|seemed|seems|being|been)\s+(?:far\s+|much\s+|way\s+|"
+    r"a\s+bit\s+|a\s+little\s+|just\s+|simply\s+)?too\s+(?:eager|quick|keen|hasty|trusting|"
+    r"proud|confident|sure|impatient|lazy|arrogant|stubborn|casual|relaxed|cavalier|comfortable|"
+    r"complacent|careless|cocky|trigger-happy|gung-ho|clever|smart)\b|"
+    r"panick?ed|lost\s+(?:his|her|their|my|our)\s+(?:head|cool|nerve|temper)|"
+    r"went\s+(?:rogue|cowboy|off-script|off\s+script)|rubber-?stamp(?:ed|s|ing)?|"
+    r"waved\s+(?:it|the\s+[\w-]+|[\w-]+)\s+through|"
+    r"(?:barely|hardly|only|just)\s+(?:glanced|skimmed|looked)\s+(?:at|over|through)|"
+    r"skimmed\s+(?:the|over|through)|"
+    r"blindly\s+(?:trusted|followed|copied|ran|accepted|clicked|pasted|applied|assumed)|"
+    r"without\s+(?:a\s+second\s+thought|a\s+moment['’]s\s+thought|thinking\s+twice)|"
+    r"(?:didn['’]t|did\s+not|never)\s+(?:even\s+)?think\s+twice|half-?hearted(?:ly)?|"
+    r"hung\s*-?over|cut\s+every\s+corner|know-?it-?alls?|"
+    r"thought\s+(?:he|she|they|i|we|you)\s+knew\s+(?:better|best))\b",
+    key_words(
+        "eager quick keen hasty trusting proud confident sure impatient lazy arrogant stubborn "
+        "casual relaxed cavalier comfortable complacent careless cocky trigger gung clever smart "
+        "panicked panicked head cool nerve temper rogue cowboy script rubber rubberstamped "
+        "stamped stamp stamping waved glanced skimmed looked blindly second moment twice "
+        "think halfhearted hearted half hungover hung corner know knew"
+    ),
+)
 # "We will remind staff to double-check", "operators should re-read the policy", "please
 # double-check the branch", "remind everyone that ...": more care asked of people as a fix.
 CARE_ASKED = Gated(
