@@ -150,6 +150,11 @@ PAIRS = [
         "The new hire mistakenly made a transfer that drained the hot wallet.",
     ),
     (
+        "detection-by-monitoring",
+        "The regression could have been caught with a canary in one region.",
+        "The outage could have been avoided by deploying the two changes one at a time.",
+    ),
+    (
         "system-counterfactual",
         "For anyone asking whether testing should have caught this: yes, something went wrong.",
         "For anyone asking: yes, the reviewer should have caught this.",

@@ -466,6 +466,16 @@ _MISSING_TOOL = re.compile(
     r"(?:used|relied|consulted|seen|read|checked|caught|flagged|alerted|warned|shown|told)\b",
     _I,
 )
+# Detection that monitoring would have given: "this one could have been flagged by tracking
+# the count of 5xx replies" (missing tooling), not "could have been avoided by deploying the
+# changes one at a time" (a choice people made).
+_DETECTABLE = re.compile(
+    r"\b(?:could|might|would)\s+have\s+been\s+(?:flagged|detected|caught|spotted|noticed|"
+    r"surfaced|alerted\s+on)\s+(?:\w+\s+)?(?:by|with|through|via)\s+(?:(?:a|an|the)\s+)?"
+    r"(?:tracking|monitoring|alerting|measuring|graphing|watching\s+the\s+metric|alert|alerts|check|"
+    r"checks|test|tests|canary|probe|metric|metrics|dashboard|synthetic|health\s+check)\b",
+    _I,
+)
 _RECEIVED = re.compile(
     r"\bhad\s+(?:they|we|he|she|you|i|[\w-]+)\s+(?:all\s+|each\s+|both\s+)?(?:\w+ly\s+)?"
     r"(?:received|got|gotten|been\s+(?:given|told|paged|notified|alerted|warned|informed|shown|"
@@ -708,6 +718,7 @@ GUARDS: tuple[tuple[frozenset[str] | None, Guard], ...] = (
     (frozenset({"BLM301"}), lambda t, f, p: _any_overlap(_EXPECTED, t, f)),
     (None, lambda t, f, p: _any_overlap(_MISSING_TOOL, t, f)),
     (frozenset({"BLM301"}), lambda t, f, p: _any_overlap(_RECEIVED, t, f)),
+    (frozenset({"BLM301", "BLM501"}), lambda t, f, p: _any_overlap(_DETECTABLE, t, f)),
     (frozenset({"BLM101"}), _thing_subject),
     (frozenset({"BLM101"}), _blamed_thing),
     (
