@@ -584,6 +584,8 @@ CONSEQUENCE_FOLDED = folded(CONSEQUENCE) or CONSEQUENCE
 # at one engineer": someone's blame of a person or company, reported.
 REPORTED_BLAME = Gated(
     r"\b(?:(?<=\bi\s)blame|(?<=\bwe\s)blame|blam(?:ed|es)|(?<=,\s)blaming|faulted|accus(?:ed|es)|"
+    # "The union is already blaming the contractor".
+    r"(?:is|are|was|were|been|keeps?|kept)\s+(?:\w+ly\s+|already\s+|still\s+)?blaming|"
     r"(?:point(?:ed|s|ing)?|wag(?:ged|s|ging)?)\s+"
     r"(?:the|a|an\s+accusing)\s+finger|pin(?:ned|s)\s+(?:the\s+)?blame|scapegoat(?:ed|s)?)\b",
     key_words("blamed blames blaming faulted accused accuses finger blame scapegoated scapegoats"),
