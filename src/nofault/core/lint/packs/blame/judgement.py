@@ -244,6 +244,8 @@ def conduct(c: Clause, m: re.Match[str]) -> Found | None:
         and not re.match(r"(?:didn|did\s+not|never)", m.group(0), re.I)
     ):
         return None  # "patched it by hand because the pipeline was down", "nobody panicked"
+    if _MOTIVE.match(m.group(0)):
+        return Found("BLM401", m.start(), m.end(), "judgemental")  # only people act from spite
     if m.group(0).lower().startswith("without"):
         subj = person_subject(c.text, _first_verb(c.text, m.start()), c.people)
     else:
@@ -255,6 +257,7 @@ def conduct(c: Clause, m: re.Match[str]) -> Found | None:
     return None
 
 
+_MOTIVE = re.compile(r"(?:out\s+of|from|through)\s", re.I)
 _KNOW_ALL = re.compile(r"know-?it-?all", re.I)
 
 

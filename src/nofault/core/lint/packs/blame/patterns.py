@@ -926,13 +926,16 @@ CONDUCT = Gated(
     r"without\s+(?:a\s+second\s+thought|a\s+moment['’]s\s+thought|thinking\s+twice)|"
     r"(?:didn['’]t|did\s+not|never)\s+(?:even\s+)?think\s+twice|half-?hearted(?:ly)?|"
     r"hung\s*-?over|cut\s+every\s+corner|know-?it-?alls?|"
-    r"thought\s+(?:he|she|they|i|we|you)\s+knew\s+(?:better|best))\b",
+    r"thought\s+(?:he|she|they|i|we|you)\s+knew\s+(?:better|best)|"
+    r"(?:out\s+of|from|through)\s+(?:sheer\s+|pure\s+)?(?:spite|laziness|arrogance|malice|greed|"
+    r"ego|vanity|indifference|apathy|impatience))\b",
     key_words(
         "eager quick keen hasty trusting proud confident sure impatient lazy arrogant stubborn "
         "casual relaxed cavalier comfortable complacent careless cocky trigger gung clever smart "
         "panicked panicked head cool nerve temper rogue cowboy script rubber rubberstamped "
         "stamped stamp stamping waved glanced skimmed looked blindly second moment twice "
-        "think halfhearted hearted half hungover hung corner know knew"
+        "think halfhearted hearted half hungover hung corner know knew spite laziness "
+        "arrogance malice greed ego vanity indifference apathy impatience"
     ),
 )
 # "We will remind staff to double-check", "operators should re-read the policy", "please
@@ -1032,12 +1035,17 @@ PUNISH_CALL = Gated(
     r"the\s+boot))\b|"
     r"\b(?:fire|sack|can)\s+(?:the\s+(?:[\w-]+\s+){0,2}?(?:who|responsible)|whoever|him|her|them|"
     r"the\s+lot\s+of\s+them)\b|"
-    r"\bdock(?:ed|ing)?\s+(?:the\s+)?(?:bonus|bonuses|pay|wages)\b",
+    r"\b(?:needs?|should|must|deserves?\s+to)\s+(?:have\s+)?(?:his|her|their|your)\s+(?:[\w-]+\s+)?"
+    r"(?:rights|access|keys|privileges|permissions|badge)\s+(?:taken\s+away|revoked|removed|"
+    r"pulled|stripped)\b|"
+    r"\bdock(?:ed|ing)?\s+(?:the\s+)?(?:bonus|bonuses|pay|wages)\b|\byou['’]re\s+(?:so\s+)?fired\b",
     key_words(
-        "heads head should must needs need ought deserves deserve fire sack docked docking dock"
+        "heads head should must needs need ought deserves deserve fire sack docked docking dock "
+        "fired"
     ),
     also="roll fired sacked dismissed punished disciplined let accountable responsible shamed "
-    "prosecuted jailed canned lose get who whoever him her them lot bonus bonuses pay wages",
+    "prosecuted jailed canned lose get who whoever him her them lot bonus bonuses pay wages re "
+    "rights access keys privileges permissions badge",
 )
 
 
