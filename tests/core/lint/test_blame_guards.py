@@ -155,6 +155,11 @@ PAIRS = [
         "The outage could have been avoided by deploying the two changes one at a time.",
     ),
     (
+        "a-process-step-instructed",
+        "We will instruct node operators to upgrade more gradually ahead of any ceremony.",
+        "We will ask the operators to double-check the target before running the script.",
+    ),
+    (
         "system-counterfactual",
         "For anyone asking whether testing should have caught this: yes, something went wrong.",
         "For anyone asking: yes, the reviewer should have caught this.",

@@ -433,6 +433,20 @@ _OUTAGE_LINK = re.compile(
     r"overload\w*|crash\w*|triggered)\b",
     _I,
 )
+# An instruction about a process step for the future, with no call for care: "we will
+# instruct members to upgrade more gradually ahead of any ceremony" (not "we will remind
+# engineers to be more careful", nor retraining).
+_INSTRUCTED_STEP = re.compile(
+    r"\b(?:will|['’]ll|shall|going\s+to|plan\s+to|intend\s+to)\s+(?:\w+ly\s+)?(?:instruct|ask|"
+    r"tell|advise|request|encourage)\b",
+    _I,
+)
+_CARE = re.compile(
+    r"\b(?:care\w*|attent\w*|vigilan\w*|diligen\w*|disciplin\w*|cautio\w*|double[-\s]check\w*|"
+    r"mindful|aware\w*|think\w*|focus\w*|train\w*|retrain\w*|remind\w*|warn\w*|mistakes?|"
+    r"errors?|again|never|always|properly)\b",
+    _I,
+)
 # The writer's own present ignorance: "for reasons we don't yet understand".
 _WE_DO_NOT_KNOW = re.compile(
     r"\b(?:we|i)\s+(?:still\s+)?(?:do\s+not|don['’]t|cannot|can['’]t)\s+(?:yet\s+|fully\s+|"
@@ -687,6 +701,10 @@ GUARDS: tuple[tuple[frozenset[str] | None, Guard], ...] = (
         lambda t, f, p: _in_part(_AS_PLANNED, t, f) and not _in_part(_ERROR_CUE, t, f),
     ),
     (frozenset({"BLM401"}), lambda t, f, p: _any_overlap(_WE_DO_NOT_KNOW, t, f)),
+    (
+        frozenset({"BLM301", "BLM401"}),
+        lambda t, f, p: _any_overlap(_INSTRUCTED_STEP, t, f, 2) and not _CARE.search(t),
+    ),
     (None, lambda t, f, p: _in_part(_NOT_BLAMED, t, f)),
     (
         frozenset({"BLM101"}),
