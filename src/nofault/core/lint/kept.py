@@ -15,8 +15,9 @@ the first run after an install or an edit of the rules pays what every run paid 
 
 The pattern file holds code for one Python build: its header names the interpreter's cache
 tag and version and the engine's magic number, and a file with another header is ignored
-and replaced. Both files live beside this module's bytecode (`__pycache__`), or in the
-user's cache folder where that is not writable, and are written to a temporary file and
+and replaced. Both files live beside this module's bytecode (`__pycache__`), or where that
+is not writable in nofault's cache folder ($NOFAULT_CACHE_DIR, else
+$XDG_CACHE_HOME/nofault, else ~/.cache/nofault), and are written to a temporary file and
 renamed into place (PYTHONDONTWRITEBYTECODE, which many CI images set, does not turn them
 off: they are nofault's own). Like bytecode they hold no result: `nofault lint --no-cache`
 uses them too.
@@ -72,6 +73,9 @@ def default_path(kind: str = "patterns") -> Path:
     beside = Path(__file__).parent / "__pycache__"
     if os.access(beside, os.W_OK) or (not beside.exists() and os.access(beside.parent, os.W_OK)):
         return beside / name
+    # nofault's cache folder, as the insights index has it (core/insights/index_cache.py).
+    if explicit := os.environ.get("NOFAULT_CACHE_DIR"):
+        return Path(explicit) / name
     home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(home) / "nofault" / name
 
