@@ -310,6 +310,10 @@ def subject_of(
         if follower.endswith("ing") or follower in _HEAD_FOLLOWERS:
             return Subject(people.kind(tok.group(0)) or "person", tok.start())
         break
+    # "Whoever did the weekend maintenance should not have ...": a free relative names a
+    # person, whatever its last word.
+    if tokens[0].group(0).lower() in ("whoever", "whomever"):
+        return Subject("person", tokens[0].start())
     # "The person who wrote the job should have": the head stands before "who".
     if boundary in ("who", "that") and boundary_at > 0:
         prior = list(TOKEN.finditer(text, max(0, boundary_at - 40), boundary_at))
