@@ -160,6 +160,11 @@ PAIRS = [
         "We will ask the operators to double-check the target before running the script.",
     ),
     (
+        "a-routine-consequence",
+        "The on-call engineer restarted the primary, which triggered a failover.",
+        "The on-call engineer restarted the primary, which triggered the outage.",
+    ),
+    (
         "system-counterfactual",
         "For anyone asking whether testing should have caught this: yes, something went wrong.",
         "For anyone asking: yes, the reviewer should have caught this.",

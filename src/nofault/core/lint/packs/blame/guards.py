@@ -447,6 +447,15 @@ _CARE = re.compile(
     r"errors?|again|never|always|properly)\b",
     _I,
 )
+# A deed whose consequence is a mechanism doing its job, not harm: "restarted the primary,
+# which triggered a failover".
+_ROUTINE_CONSEQUENCE = re.compile(
+    r"\s*(?:an?\s+|the\s+)?(?:(?:automatic|planned|expected|normal|clean|controlled)\s+)?"
+    r"(?:failover|fail-over|rollback|roll-back|restart|reload|re-election|leader\s+election|"
+    r"resync|re-sync|reindex|rebalance|retry|retries|page|alert|redeploy|cache\s+flush|"
+    r"health\s+check|scale-up|scale\s+up)\b(?!\s+(?:storm|loop|that\s+failed|failure))",
+    _I,
+)
 # The writer's own present ignorance: "for reasons we don't yet understand".
 _WE_DO_NOT_KNOW = re.compile(
     r"\b(?:we|i)\s+(?:still\s+)?(?:do\s+not|don['’]t|cannot|can['’]t)\s+(?:yet\s+|fully\s+|"
@@ -739,6 +748,17 @@ GUARDS: tuple[tuple[frozenset[str] | None, Guard], ...] = (
     (frozenset({"BLM301", "BLM501"}), lambda t, f, p: _any_overlap(_DETECTABLE, t, f)),
     (frozenset({"BLM101"}), _thing_subject),
     (frozenset({"BLM101"}), _blamed_thing),
+    (
+        frozenset({"BLM101"}),
+        lambda t, f, p: (
+            bool(
+                re.search(
+                    r"\b(?:triggered|started|kicked\s+off|initiated|caused)$", t[f.start : f.end]
+                )
+            )
+            and bool(_ROUTINE_CONSEQUENCE.match(t, f.end))
+        ),
+    ),
     (
         frozenset({"BLM401"}),
         lambda t, f, p: bool(_INCIDENT_JUDGED.search(t, max(0, f.start - 80), f.start)),
