@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from nofault.core.lint.packs.blame.checks import Clause, Found, Table
-from nofault.core.lint.packs.blame.grammar import clause_tokens, thing_agent
+from nofault.core.lint.packs.blame.grammar import clause_tokens, negated_at, thing_agent
 from nofault.core.lint.packs.blame.patterns import (
     ANYONE_SHOULD,
     BLAMEY,
@@ -19,6 +19,7 @@ from nofault.core.lint.packs.blame.patterns import (
     HOW_MISSED,
     HOW_THROUGH,
     IT_WAS_CLEAR,
+    KNOWN_RISK,
     RISK_NOUNS,
     WERE_OBVIOUS,
     WHY_MISJUDGED,
@@ -82,6 +83,16 @@ def foreseen(c: Clause, m: re.Match[str]) -> Found | None:
     return Found("BLM501", m.start(), m.end(), "hindsight")
 
 
+def known_risk(c: Clause, m: re.Match[str]) -> Found | None:
+    """Report a risk called long known or warned about, unless the sentence denies it."""
+    if negated_at(c.text, m.start()) or _NOT_BEFORE.search(c.text, max(0, m.start() - 40), m.end()):
+        return None  # "the flaw was not widely known", "none of this was common knowledge"
+    return Found("BLM501", m.start(), m.end(), "hindsight")
+
+
+_NOT_BEFORE = re.compile(r"\b(?:not|never|hardly|barely|none\s+of)\b|n['’]t\b", re.I)
+
+
 TABLE = Table(
     (HINDSIGHT, hindsight),
     (HINDSIGHT_ANY, hindsight),
@@ -93,4 +104,5 @@ TABLE = Table(
     (HOW_THROUGH, hindsight),
     (FORESEEABLE_THAT, foreseen),
     (ANYONE_SHOULD, hindsight),
+    (KNOWN_RISK, known_risk),
 )

@@ -857,6 +857,27 @@ FORESEEABLE_THAT = Gated(
         "plain as though like bound waiting surprised shocked surprise told"
     ),
 )
+# "The risks were well known for years", "despite repeated warnings", "had been warned
+# about exactly this", "a disaster in the making": what people knew, read back after the fact.
+KNOWN_RISK = Gated(
+    r"\b(?:risks?|dangers?|problems?|flaws?|issues?|weakness(?:es)?|vulnerabilit(?:y|ies)|"
+    r"shortcomings?|defects?|hazards?|gaps?|limitations?|this|it)\s+(?:[\w'’-]+\s+){0,5}?"
+    r"(?:was|were|had\s+been)\s+(?:\w+ly\s+|all\s+)?(?:well[- ]known|well[- ]documented|"
+    r"long[- ]known|widely\s+known|common\s+knowledge|an\s+open\s+secret|known\s+(?:about\s+)?"
+    r"(?:for|since)\s+(?:years|months|decades|a\s+long\s+time|ages|\d{4})|flagged\s+(?:repeatedly|"
+    r"many\s+times|for\s+years|years\s+ago|again\s+and\s+again)|raised\s+(?:repeatedly|"
+    r"many\s+times|for\s+years|years\s+ago|again\s+and\s+again))\b|"
+    r"\bdespite\s+(?:repeated|numerous|multiple|many|several|years\s+of|months\s+of|clear|"
+    r"explicit|earlier|prior)\s+(?:\w+\s+)?warnings\b|"
+    r"\b(?:had|have|has)\s+been\s+(?:repeatedly\s+)?warned\s+(?:repeatedly|for\s+years|many\s+times|"
+    r"again\s+and\s+again|about\s+(?:this|it|exactly))\b|"
+    r"\b(?:disaster|catastrophe|outage|failure|meltdown|crisis)\s+in\s+the\s+making\b|"
+    r"\bsurprise,?\s+surprise\b|\bcolou?r\s+me\s+(?:surprised|shocked)\b",
+    key_words(
+        "known documented widely knowledge secret flagged raised despite warned making surprise "
+        "color colour"
+    ),
+)
 # "Anyone looking at the graphs should have seen it", "even a junior knows to test".
 ANYONE_SHOULD = Gated(
     r"\b(?:anyone|anybody|everyone|everybody)\s+(?:(?!whether\b|if\b|ask\w*\b|wonder\w*\b)"
