@@ -165,6 +165,11 @@ PAIRS = [
         "The on-call engineer restarted the primary, which triggered the outage.",
     ),
     (
+        "a-time-or-bug-judged",
+        "It was an embarrassing week for the bank.",
+        "The intern made a stupid change on Friday.",
+    ),
+    (
         "system-counterfactual",
         "For anyone asking whether testing should have caught this: yes, something went wrong.",
         "For anyone asking: yes, the reviewer should have caught this.",

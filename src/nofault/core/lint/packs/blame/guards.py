@@ -456,6 +456,15 @@ _ROUTINE_CONSEQUENCE = re.compile(
     r"health\s+check|scale-up|scale\s+up)\b(?!\s+(?:storm|loop|that\s+failed|failure))",
     _I,
 )
+# A judgement word on a time, an event or a bug, not on a person: "an embarrassing week for
+# the bank", "a stupid bug in the date parser".
+_THING_JUDGED = re.compile(
+    r"\s+(?:[\w-]+\s+)?(?:week|weeks|day|days|night|month|year|morning|weekend|moment|episode|"
+    r"outage|outages|incident|incidents|situation|bug|bugs|glitch|glitches|edge\s+case|race|"
+    r"default|defaults|error\s+message|timeout|limit)\b",
+    _I,
+)
+_DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|this|that|one|such\s+an?|what\s+an?)\s+$", _I)
 # The writer's own present ignorance: "for reasons we don't yet understand".
 _WE_DO_NOT_KNOW = re.compile(
     r"\b(?:we|i)\s+(?:still\s+)?(?:do\s+not|don['’]t|cannot|can['’]t)\s+(?:yet\s+|fully\s+|"
@@ -710,6 +719,15 @@ GUARDS: tuple[tuple[frozenset[str] | None, Guard], ...] = (
         lambda t, f, p: _in_part(_AS_PLANNED, t, f) and not _in_part(_ERROR_CUE, t, f),
     ),
     (frozenset({"BLM401"}), lambda t, f, p: _any_overlap(_WE_DO_NOT_KNOW, t, f)),
+    (
+        frozenset({"BLM401"}),
+        lambda t, f, p: (
+            len(TOKEN.findall(t, f.start, f.end)) == 1
+            and bool(_THING_JUDGED.match(t, f.end))
+            # attributive ("an embarrassing week"), not "Bob was careless last week"
+            and bool(_DETERMINER_BEFORE.search(t, max(0, f.start - 12), f.start))
+        ),
+    ),
     (
         frozenset({"BLM301", "BLM401"}),
         lambda t, f, p: _any_overlap(_INSTRUCTED_STEP, t, f, 2) and not _CARE.search(t),
