@@ -170,6 +170,11 @@ PAIRS = [
         "The intern made a stupid change on Friday.",
     ),
     (
+        "a-finding-withheld",
+        "The inquiry did not find that any individual acted improperly.",
+        "The inquiry found that the engineer acted improperly.",
+    ),
+    (
         "system-counterfactual",
         "For anyone asking whether testing should have caught this: yes, something went wrong.",
         "For anyone asking: yes, the reviewer should have caught this.",

@@ -390,7 +390,7 @@ _ERROR_CUE = re.compile(
 # ruled out", "the report stops short of blaming the engineers".
 _NOT_BLAMED = re.compile(
     r"\b(?:(?:did|does|do|will|would|could)(?:\s+not|n['’]t)\s+(?:\w+ly\s+)?(?:blame|fault|"
-    r"critici[sz]e|single\s+out)|(?:refused|declined|stops?\s+short"
+    r"critici[sz]e|single\s+out|find|conclude|establish|suggest)|(?:refused|declined|stops?\s+short"
     r"\s+of|stopped\s+short\s+of)\s+(?:to\s+)?(?:blam|fault|nam|singl|criticis|criticiz)\w*|"
     r"(?<!not\s)(?:was|were|has\s+been|have\s+been|is|are)\s+(?:\w+ly\s+)?(?:ruled\s+out|"
     r"excluded)|played\s+no\s+(?:part|role)|(?:was|were)\s+not\s+a\s+factor)\b",
