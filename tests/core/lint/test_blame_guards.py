@@ -175,6 +175,11 @@ PAIRS = [
         "The inquiry found that the engineer acted improperly.",
     ),
     (
+        "not-their-fault",
+        "Not the engineer's fault; the tool had no confirmation prompt.",
+        "It was not the engineer's fault, it was the intern's fault.",
+    ),
+    (
         "system-counterfactual",
         "For anyone asking whether testing should have caught this: yes, something went wrong.",
         "For anyone asking: yes, the reviewer should have caught this.",

@@ -358,7 +358,8 @@ _FAULT_DENIED = re.compile(
     r"\b(?:(?:is|was|are|were)(?:\s+\w+ly|\s+often|\s+usually)?\s+(?:not|never|rarely|seldom)|"
     r"isn['’]t|wasn['’]t|aren['’]t|weren['’]t)\s+(?:\w+ly\s+)?(?:the\s+|a\s+)?(?:fault|cause|"
     r"root\s+cause|reason|result|doing|to\s+blame|at\s+fault|responsible|guilty|culprit|"
-    r"careless|negligent)\b|\b(?:no\s+one|nobody|no-one|none\s+of\s+(?:us|them|"
+    r"careless|negligent)\b|\b(?:not|never|hardly)\s+(?:\w+\s+){0,3}?[\w-]+['’]s\s+fault\b|"
+    r"\b(?:no\s+one|nobody|no-one|none\s+of\s+(?:us|them|"
     r"the\s+[\w-]+))\b[^.;,]{0,30}?\b(?:is|was|were|are)\s+(?:\w+\s+)?(?:at\s+fault|to\s+blame|"
     r"responsible|careless|negligent|guilty)\b",
     _I,
