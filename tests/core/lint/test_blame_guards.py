@@ -180,6 +180,11 @@ PAIRS = [
         "It was not the engineer's fault, it was the intern's fault.",
     ),
     (
+        "an-attack-not-an-error",
+        "Criminals broke into the data centre and stole two servers.",
+        "A technician broke the main breaker while tidying the cables.",
+    ),
+    (
         "system-counterfactual",
         "For anyone asking whether testing should have caught this: yes, something went wrong.",
         "For anyone asking: yes, the reviewer should have caught this.",

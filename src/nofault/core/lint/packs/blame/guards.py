@@ -466,6 +466,16 @@ _THING_JUDGED = re.compile(
     _I,
 )
 _DETERMINER_BEFORE = re.compile(r"\b(?:a|an|the|this|that|one|such\s+an?|what\s+an?)\s+$", _I)
+# An attack, not an error ("criminals broke into the data centre", "thieves cut the cable"),
+# and "broke into / broke in", which break nothing.
+_ATTACKERS = frozenset(
+    [
+        *("attacker", "attackers", "hacker", "hackers", "criminal", "criminals", "thief"),
+        *("thieves", "burglar", "burglars", "vandal", "vandals", "intruder", "intruders"),
+        *("saboteur", "saboteurs", "arsonist", "arsonists", "scammer", "scammers"),
+    ]
+)
+_BROKE_INTO = re.compile(r"\s+(?:into|in\b|out\s+of|free|ground|the\s+news|records?)", _I)
 # The writer's own present ignorance: "for reasons we don't yet understand".
 _WE_DO_NOT_KNOW = re.compile(
     r"\b(?:we|i)\s+(?:still\s+)?(?:do\s+not|don['’]t|cannot|can['’]t)\s+(?:yet\s+|fully\s+|"
@@ -767,6 +777,13 @@ GUARDS: tuple[tuple[frozenset[str] | None, Guard], ...] = (
     (frozenset({"BLM301", "BLM501"}), lambda t, f, p: _any_overlap(_DETECTABLE, t, f)),
     (frozenset({"BLM101"}), _thing_subject),
     (frozenset({"BLM101"}), _blamed_thing),
+    (
+        frozenset({"BLM101", "BLM301"}),
+        lambda t, f, p: (
+            any(w.lower() in _ATTACKERS for w in TOKEN.findall(t, f.start, f.end))
+            or (t[f.start : f.end].lower().endswith("broke") and bool(_BROKE_INTO.match(t, f.end)))
+        ),
+    ),
     (
         frozenset({"BLM101"}),
         lambda t, f, p: (
