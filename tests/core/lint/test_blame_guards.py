@@ -240,6 +240,8 @@ MUST_WARN = [
     "Retraining the operator was the right call after he ignored the alarm twice.",
     "The code should have been reviewed by a second engineer.",
     "The cause was not the network, it was Bob's typo.",
+    "Customers claim the support team ignored the outage for hours.",
+    "You blame the intern, but you approved the change without reading it.",
 ]
 
 

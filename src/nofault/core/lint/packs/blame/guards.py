@@ -149,7 +149,7 @@ _GENERIC_PRESENT = re.compile(
 
 _REPORTING = re.compile(
     r"\b(?:say|says|claim|claims|argue|argues|think|thinks|believe|believes|find|finds|"
-    r"insist|insists|conclude|concludes)\b",
+    r"insist|insists|conclude|concludes|report|reports|allege|alleges|write|writes)\b",
     _I,
 )
 
@@ -157,17 +157,22 @@ _REPORTING = re.compile(
 def _generic(text: str, f: Found) -> bool:
     """Tell whether the finding's clause describes a practice: a generic subject, present tense."""
     for m in _GENERIC_PRESENT.finditer(text, 0, f.end):
+        if m.end() < f.start and _CONTRAST.search(text, m.end(), f.start):
+            continue  # "you blame the intern, but you approved it": the contrast asserts
         if (
             m.end() < f.start
             and _REPORTING.search(m.group(0))
-            and _PAST.search(text, m.end(), f.start)
+            and _PAST.search(text, m.end(), f.end)
         ):
-            # "people say he broke it": a past deed reported is still told of someone; a
-            # practice's own object ("reviewers judge the actions of those involved as
-            # stupid") is not.
+            # "people say he broke it", "customers claim the team ignored the outage": a past
+            # deed reported is still told of someone; a practice's own object ("reviewers
+            # judge the actions of those involved as stupid") is not.
             continue
         return True
     return False
+
+
+_CONTRAST = re.compile(r"\b(?:but|however|yet|whereas|although|though)\b|[;:]", _I)
 
 
 # A definition heading its sentence ("human error refers to slips ..."), not a document that
