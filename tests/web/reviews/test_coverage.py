@@ -189,6 +189,26 @@ def test_ledger_heading_counts_the_incidents_the_person_may_see(
     assert heading(author) == everything and heading(author, "?severity=SEV1") == 2
 
 
+def test_ledger_rows_offer_waiver_forms_to_those_who_decide_waivers(
+    ledger: dict[str, Incident], facilitator: Any, author: Any
+) -> None:
+    def row(user: Any, state: str) -> str:
+        page = login(user).get("/reviews/").content.decode()
+        found = re.search(
+            rf'<tr class="[^"]*" data-key="[^"]+" data-state="{state}">.*?</tr>', page, re.S
+        )
+        assert found, state
+        return found.group(0)
+
+    waived = row(facilitator, "waived")
+    assert "Withdraw waiver" in waived and 'name="csrfmiddlewaretoken"' in waived
+    assert f"/reviews/incidents/{ledger['waived'].key}/withdraw/" in waived
+    assert "Waive review" not in row(facilitator, "published")
+    assert "<form" not in row(author, "waived") and "<form" not in row(author, "missing")
+    withdraw = login(facilitator).post(f"/reviews/incidents/{ledger['waived'].key}/withdraw/")
+    assert withdraw.status_code == 302 and not Waiver.objects.filter(incident=ledger["waived"])
+
+
 def test_policy_page_saves_for_admins_only(admin: Any, author: Any) -> None:
     form = {"facilitator_after_days": 1, "sponsor_after_days": 3, "repeat_every_hours": 12,
             "digest_weekday": 0, "recurrence_window_days": 60, "sponsor": "ada",

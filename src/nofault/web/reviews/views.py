@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from nofault.web.api_errors import ServiceError
 from nofault.web.choices import Role, Severity
 from nofault.web.incidents.selectors import incident_get_visible
-from nofault.web.reviews import selectors, services
+from nofault.web.reviews import fragments, selectors, services
 from nofault.web.reviews.forms import EscalationForm, LedgerFilterForm, WaiverForm
 from nofault.web.reviews.models import ServiceTeam
 
@@ -33,13 +34,17 @@ def ledger(request: HttpRequest) -> HttpResponse:
         # Counting them again cost PostgreSQL a scan of them all on every page of the ledger.
         paginator.count = summary.total.total
     page = paginator.get_page(request.GET.get("page"))
-    policy = selectors.review_policy()
-    rows = [(incident, policy.rule(incident.severity)) for incident in page]
     query = request.GET.copy()
     query.pop("page", None)
     # The waiver form is the same on every row: its widgets are rendered once, not per row.
     waiver_form = WaiverForm(auto_id=False)
-    waiver_fields = format_html("<label>Reason {}</label>", waiver_form["reason"])
+    rows = fragments.ledger_rows(
+        page,
+        policy=selectors.review_policy(),
+        can_waive=bool(services.waiver_roles_held(request.user)),
+        csrf_token=get_token(request),
+        waiver_fields=format_html("<label>Reason {}</label>", waiver_form["reason"]),
+    )
     return render(
         request,
         "reviews/ledger.html",
@@ -49,8 +54,6 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "summary": summary,
             "query": query.urlencode(),
-            "waiver_fields": waiver_fields,
-            "can_waive": bool(services.waiver_roles_held(request.user)),
         },
     )
 
