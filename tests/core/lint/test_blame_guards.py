@@ -185,6 +185,26 @@ PAIRS = [
         "A technician broke the main breaker while tidying the cables.",
     ),
     (
+        "a-thing-blamed",
+        "The bank blamed a hardware failure at its main data centre.",
+        "The bank blamed the outage on a contractor.",
+    ),
+    (
+        "an-abstract-cause-blamed",
+        "The union blamed years of underinvestment for the failure.",
+        "Passengers blamed the airline for the lack of information.",
+    ),
+    (
+        "an-organisations-systems",
+        "Passengers were stranded after the airline's systems failed.",
+        "Passengers were stranded after the airline's dispatcher forgot to file the plans.",
+    ),
+    (
+        "an-incident-judged",
+        "The minister said the outage was unacceptable and demanded answers from the company.",
+        "The minister said the engineer's conduct was unacceptable.",
+    ),
+    (
         "system-counterfactual",
         "For anyone asking whether testing should have caught this: yes, something went wrong.",
         "For anyone asking: yes, the reviewer should have caught this.",

@@ -542,7 +542,8 @@ _EQUIPMENT = re.compile(
 )
 # An organisation blaming a thing: "the bank blamed a hardware failure at its data centre".
 _BLAMED = re.compile(r"\bblam(?:ed|es|ing)\s+", _I)
-_BLAMED_ON = re.compile(r"\bon\s+", _I)
+_BLAMED_ON = re.compile(r"(?:[\w'’-]+\s+){1,5}?on\s+", _I)
+_BLAMED_FOR = re.compile(r"\b(?:for|as|over)\b", _I)
 _PARTIES = frozenset(
     [
         "firm",
@@ -572,6 +573,18 @@ _PARTIES = frozenset(
         "teams",
     ]
 )
+_BLAMED_NP = re.compile(
+    r"(?:(?:a|an|the|its|their|our|this|that|some|years\s+of|decades\s+of|a\s+lack\s+of|"
+    r"lack\s+of)\s+)*(?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*(?=\s+(?:for|on|as|over)\b|\s*[,.;]|$)"
+)
+_ORGANISATIONS = frozenset(
+    [
+        *("airline", "bank", "company", "firm", "government", "council", "utility", "carrier"),
+        *("operator", "provider", "vendor", "supplier", "contractor", "management", "board"),
+        *("regulator", "agency", "department", "ministry", "union", "team", "staff", "crew"),
+        *("hospital", "railway", "network", "owner", "owners", "landlord", "authority"),
+    ]
+)
 _BLAMED_THING = re.compile(
     r"(?:(?:a|an|the|its|their|our|this|that|some|one)\s+)?(?:[\w-]+\s+){0,3}?(?:failures?|"
     r"glitch(?:es)?|bugs?|faults?|storms?|weather|heat(?:wave)?|power\s+cuts?|fires?|floods?|"
@@ -579,10 +592,12 @@ _BLAMED_THING = re.compile(
     r"attacks?|malware|virus|ransomware|lightning|wind|snow|ice|traffic|demand|load|outages?)\b",
     _I,
 )
+# A person's error among the blamed words ("blamed human error", "a slip by"); a failure, a
+# decision or a choice may be a machine's or an organisation's.
 _ERROR_NOUNS = frozenset(
     str(w).lower()
     for w in [*LEXICON["fault_nouns"], "slip", "slips", "lapse", "lapses", "human", "operator"]
-)
+) - {"failure", "decision", "choice"}
 # An incident judged, not a person: "the minister said the outage was unacceptable".
 _INCIDENT_JUDGED = re.compile(
     r"\b(?:the|this|that|an?|such\s+an?|today['’]s|yesterday['’]s)\s+(?:[\w-]+\s+)?"
@@ -658,14 +673,23 @@ def _blamed_thing(text: str, f: Found, people: People) -> bool:
         return False  # a headline's passive ("Lineman Blamed as ...") or nothing before it
     end = _SENTENCE_PART_END.search(text, m.end())
     stop = end.start() if end else len(text)
-    on = _BLAMED_ON.search(text, m.end(), stop)
+    # "blamed the outage on X": X is what is blamed.
+    on = _BLAMED_ON.match(text, m.end(), stop)
     start = on.end() if on else m.end()
     thing = _BLAMED_THING.match(text, start)
     if thing is None:
-        return False
-    # The whole rest of the clause: "a chain of failures by several firms", "the equipment,
-    # which a third-party integrator had installed" still lay it on people.
-    words = TOKEN.findall(text, start, stop)
+        # An abstract cause in plain lower-case words ("blamed years of underinvestment for
+        # the failure"), not a name, an organisation ("the airline") or a quotation.
+        thing = _BLAMED_NP.match(text, start)
+        if thing is None or any(w[:1].isupper() for w in TOKEN.findall(thing.group(0))):
+            return False
+        head = TOKEN.findall(thing.group(0))[-1].lower()
+        if head in _ORGANISATIONS or head.endswith(("er", "ers", "or", "ors", "ist", "ists")):
+            return False
+    # The blamed phrase with what hangs on it, up to "for" or "as": "a chain of failures by
+    # several firms", "the equipment, which a third-party integrator had installed".
+    rest = _BLAMED_FOR.search(text, thing.end(), stop)
+    words = TOKEN.findall(text, start, rest.start() if rest else stop)
     return not any(people.kind(w) or w.lower() in _PARTIES for w in words) and {
         w.lower() for w in words
     }.isdisjoint(_ERROR_NOUNS)
