@@ -205,6 +205,21 @@ PAIRS = [
         "The minister said the engineer's conduct was unacceptable.",
     ),
     (
+        "a-view-described",
+        "Under the bad apple theory, a few careless individuals are to blame for most accidents.",
+        "In the end, the careless operator caused the explosion.",
+    ),
+    (
+        "a-quotation-discussed",
+        '"The operator failed to notice the alarm" tells you where the operator was looking.',
+        "The operator failed to notice the alarm, and the tank overflowed.",
+    ),
+    (
+        "hindsight-explained",
+        "Hindsight makes the path to failure look obvious and the operators look negligent.",
+        "Hindsight makes it obvious that the engineer was heading for the wrong cluster.",
+    ),
+    (
         "system-counterfactual",
         "For anyone asking whether testing should have caught this: yes, something went wrong.",
         "For anyone asking: yes, the reviewer should have caught this.",

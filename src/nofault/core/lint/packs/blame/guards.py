@@ -323,10 +323,12 @@ _BLAME_AS_TOPIC = re.compile(
     r"(?:^|[;:]\s*)\W*(?:pointing\s+(?:a|the)\s+finger|blaming|naming|scapegoating|punishing|"
     r"firing|shaming|singling\s+out|hunting\s+for|saying|claiming|concluding|assuming|"
     r"shrugging|writing|calling|labell?ing|declaring|deciding|retraining|disciplining|"
-    r"sacking|reprimanding)\b[^.;]{0,80}?(?:\b(?:is|was|are|were|does|did|would|will|can|may|"
+    r"sacking|reprimanding|judging|grading|punishing)\b[^.;]{0,80}?(?:\b(?:is|was|are|were|does|did|would|will|can|may|"
     r"makes?|explains?|teaches|helps?|tells?|address(?:es)?|solves?|fix(?:es)?|prevents?|"
     r"changes?|stops?)\s+(?:\w+\s+){0,2}?(?:nothing|none|no|not|never|little|the\s+easy|"
     r"pointless|useless|counterproductive|unfair|wrong|misguided|how\s+you\s+get|why)\b|"
+    r"\b(?:makes?|leads?|drives?|pushes|teaches)\s+(?:\w+\s+){0,2}?(?:hide|afraid|defensive|fear\w*|"
+    r"silen\w*|less\s+likely)\b|"
     r"\b(?:doesn['’]t|does\s+not|won['’]t|will\s+not|didn['’]t|did\s+not|never|rarely|"
     r"seldom)\b)|"
     # A framing criticised: "it locates the failure in one person's decision rather than in
@@ -481,6 +483,20 @@ _ATTACKERS = frozenset(
     ]
 )
 _BROKE_INTO = re.compile(r"\s+(?:into|in\b|out\s+of|free|ground|the\s+news|records?)", _I)
+# A view described, not held: "under the bad apple theory, a few careless individuals are to
+# blame"; "in the old view, bad people make bad mistakes".
+_VIEW_DESCRIBED = re.compile(
+    r"^\W*(?:under|in|according\s+to|by)\s+(?:the|this|that|a)\s+(?:[\w-]+\s+){0,2}?(?:view|theory|"
+    r"model|approach|thinking|logic|story|narrative|framing|mindset)\b",
+    _I,
+)
+# A quotation made the subject of a remark about it: '"The operator failed to notice the
+# alarm" tells you where the operator was looking, not why.'
+_QUOTATION_DISCUSSED = re.compile(
+    r"^\W*[\"“](?P<quote>[^\"”]{3,200})[\"”]\s+(?:is|are|was|tells|says|explains|describes|means|"
+    r"shows|gives|does|doesn['’]t|offers|names|labels|ends|stops|reads)\b",
+    _I,
+)
 # The writer's own present ignorance: "for reasons we don't yet understand".
 _WE_DO_NOT_KNOW = re.compile(
     r"\b(?:we|i)\s+(?:still\s+)?(?:do\s+not|don['’]t|cannot|can['’]t)\s+(?:yet\s+|fully\s+|"
@@ -490,7 +506,8 @@ _WE_DO_NOT_KNOW = re.compile(
 
 _OUTCOME_KNOWN = re.compile(
     r"\b(?:(?:once|after|when|because|since)\s+(?:the\s+|its\s+)?outcome\s+(?:is|was|has\s+been)"
-    r"\s+known|knowing\s+the\s+outcome|knowledge\s+of\s+the\s+outcome|"
+    r"\s+known|knowing\s+the\s+outcome|knowledge\s+of\s+the\s+outcome|hindsight\s+(?:bias\s+)?(?:makes?|made|can\s+make)\s+[^.;]{0,60}?\b(?:look|seem|"
+    r"appear)|"
     r"(?:looks?|seems?|appears?|feels?|sounds?)\s+(?:\w+\s+){1,2}only\s+(?:in|once|after|with|"
     r"because)|only\s+because\s+(?:we|you|they|one)\s+(?:now\s+|already\s+)?know)\b",
     _I,
@@ -799,6 +816,14 @@ GUARDS: tuple[tuple[frozenset[str] | None, Guard], ...] = (
     ),
     (None, lambda t, f, p: _any_overlap(_NOBODY_PUNISHED, t, f)),
     (None, lambda t, f, p: bool(_OUTCOME_KNOWN.search(t))),
+    (None, lambda t, f, p: bool(_VIEW_DESCRIBED.match(t))),
+    (
+        None,
+        lambda t, f, p: any(
+            m.start("quote") <= f.start and f.end <= m.end("quote")
+            for m in _QUOTATION_DISCUSSED.finditer(t)
+        ),
+    ),
     (frozenset({"BLM301", "BLM501"}), _thing_relative),
     (frozenset({"BLM301"}), lambda t, f, p: _any_overlap(_EXPECTED, t, f)),
     (None, lambda t, f, p: _any_overlap(_MISSING_TOOL, t, f)),
