@@ -88,6 +88,42 @@ def test_page_reads_no_more_than_it_shows() -> None:
     assert len(ctx.captured_queries) <= 9, [q["sql"][:80] for q in ctx.captured_queries]
 
 
+def test_a_page_published_over_blame_reads_what_it_shows_with_the_postmortem() -> None:
+    """Who published it, the blame findings accepted and who accepted them come in the
+    postmortem's statement: the page reads no more than a page published without blame."""
+    from django.db import connection
+
+    author, reviewer = make_user("author", "ana.pub"), make_user("author")
+
+    def published(source: str | None) -> Any:
+        incident = make_incident(author)
+        text = source.format(key=incident.key, title="T") if source else None
+        pm = review_services.postmortem_submit_for_review(
+            postmortem=make_postmortem(author, incident, text), actor=author, reviewers=[reviewer]
+        )
+        review_services.postmortem_approve(postmortem=pm, actor=reviewer)
+        return review_services.postmortem_publish(
+            postmortem=pm, actor=author, accept_blame_findings=bool(source)
+        )
+
+    clean = published(None)
+    blameful = published(
+        SOURCE.replace("For 40 minutes", "Bob should have checked the dashboard. For 40 minutes")
+    )
+    client = Client()
+    client.force_login(reviewer)
+    counts, pages = [], []
+    for pm in (clean, blameful):
+        client.get(f"/postmortems/{pm.pk}/")
+        with CaptureQueriesContext(connection) as ctx:
+            pages.append(client.get(f"/postmortems/{pm.pk}/").content.decode())
+        counts.append(len(ctx.captured_queries))
+    assert 'id="blame-accepted"' not in pages[0]
+    record = pages[1].split('id="blame-accepted"')[1].split("</div>")[0]
+    assert "accepted by ana.pub" in record and "Bob should have checked" in pages[1]
+    assert counts[1] == counts[0] <= 8, counts
+
+
 def test_an_outsider_gets_404_for_a_restricted_postmortem() -> None:
     owner = make_user("author")
     pm = make_postmortem(owner, make_incident(owner, restricted=True))

@@ -73,19 +73,19 @@ def draft_reader_filter(user: Any) -> Q | None:
 PAGE_COLUMNS = (
     "incident_id", "source", "revision", "status", "title", "findings", "blame_count",
     "published_at", "published_by_id", "incident__key", "published_by__username",
-    "rendered__revision", "rendered__html",
+    "rendered__revision", "rendered__html", "blame_accepted", "blame_accepted_by__username",
 )  # fmt: skip
 
 
 def postmortem_get_visible(*, user: Any, pk: int, with_people: bool = False) -> Postmortem:
     """One visible postmortem, or 404 (never a 403 that would tell it exists).
 
-    `with_people` reads who published it and its rendered HTML in the same query, for the
-    page that shows it.
+    `with_people` reads who published it (and accepted its blame findings) and its rendered
+    HTML in the same query, for the page that shows it.
     """
     qs = postmortem_list_visible(user=user)
     if with_people:
-        qs = qs.select_related("published_by", "rendered").only(*PAGE_COLUMNS)
+        qs = qs.select_related("published_by", "blame_accepted_by", "rendered").only(*PAGE_COLUMNS)
     pm = qs.filter(pk=pk).first()
     if pm is None:
         raise Http404("no such postmortem")
