@@ -22,6 +22,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     result = selectors.search(
         user=request.user, query=query, filters=filters, offset=_int(request.GET.get("offset"))
     )
+    partial = bool(request.headers.get("HX-Request"))  # the results alone, as one types
     context = {
         "result": result,
         "q": result.query,
@@ -30,10 +31,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "categories": [c.value for c in FactorCategory],
         "statuses": selectors.status_options(),
         "kinds": selectors.SearchEntry.KINDS,
-        "facets": selectors.facet_values(user=request.user),
+        "facets": {} if partial else selectors.facet_values(user=request.user),
         "next_offset": result.offset + selectors.PAGE_SIZE,
         "has_more": result.offset + selectors.PAGE_SIZE
         < (result.pageable if result.pageable is not None else result.total),
     }
-    template = "search/_results.html" if request.headers.get("HX-Request") else "search/page.html"
+    template = "search/_results.html" if partial else "search/page.html"
     return render(request, template, context)
