@@ -119,11 +119,13 @@ def run_users(
     def open_window() -> None:
         opened.extend((time.perf_counter(), time.process_time()))
 
-    ready = threading.Barrier(len(cookies), action=open_window, timeout=20 * timeout)
+    ready = threading.Barrier(len(cookies), action=open_window, timeout=3_600)
 
     def user(number: int, cookie: str) -> None:
         rng = random.Random(seed * 1_000 + number)
-        browser = _Browser(host, port, cookie, timeout)
+        # The warm-up waits as long as a first view takes (a scope's first insights figures
+        # are computed then: tens of seconds at 100,000 incidents on loaded cores).
+        browser = _Browser(host, port, cookie, max(timeout, 600.0))
         try:
             for name in rng.sample(list(pages), len(pages)):  # warm-up, in the user's own order
                 t = time.perf_counter()
@@ -135,6 +137,7 @@ def run_users(
             ready.abort()
             raise
         ready.wait()
+        browser = _Browser(host, port, cookie, timeout)
         start = opened[0]
         end = start + duration
         mine = []

@@ -229,6 +229,20 @@ def _run_worker() -> None:
     assert work(burst=True, schedule=False).failed == 0
 
 
+def test_figures_are_computed_inline_up_to_the_limit_of_incidents(
+    published: Any, author: Any, viewer: Any, settings: Any
+) -> None:
+    settings.NOFAULT_INSIGHTS_INLINE_REBUILD_LIMIT = 2
+    settings.NOFAULT_INSIGHTS_STALE_SECONDS = 0  # a change makes the figures stale at once
+    selectors.insight_figures(user=viewer)
+    make_incident(author, title="Second")  # two incidents: at the limit, computed inline
+    assert selectors.insight_figures(user=viewer)["overall"]["incidents"] == 2
+    assert _queued_refreshes() == 0
+    make_incident(author, title="Third")  # past it: the last figures, while the worker works
+    stale = selectors.insight_figures(user=viewer)
+    assert stale["_stale"] and stale["overall"]["incidents"] == 2 and _queued_refreshes() == 1
+
+
 # The worker closes a connection left inside a transaction, as the test's wrapper is.
 @pytest.mark.django_db(transaction=True)
 def test_a_large_organisation_is_served_the_last_figures_while_new_ones_are_computed(

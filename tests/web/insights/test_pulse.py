@@ -119,3 +119,17 @@ def test_restricted_review_pulse_is_hidden(secret: dict[str, Any]) -> None:
     outsider = login(make_user("viewer"))
     assert outsider.get(f"/insights/pulse/{secret['postmortem'].pk}/").status_code == 404
     assert "ZZSECRET" not in outsider.get("/insights/pulse/").content.decode()
+
+
+def test_the_insights_page_shows_a_teams_pulse_once_three_answered(
+    published: Any, viewer: Any, settings: Any
+) -> None:
+    settings.NOFAULT_INSIGHTS_STALE_SECONDS = 0  # every answer shows at once
+    client = login(viewer)
+    assert (
+        "No team has three or more pulse answers yet." in client.get("/insights/").content.decode()
+    )
+    for _ in range(3):
+        services.pulse_answer(postmortem=published, actor=make_user("viewer"), scores=GOOD)
+    page = client.get("/insights/").content.decode()
+    assert "No team has three" not in page and "Pulse of team-checkout" in page

@@ -132,6 +132,9 @@ def _compute_figures(user: Any, since: date | None, today: date, team: str = "")
         "overall": overall.as_dict(),
         "tables": tables,
         "charts": charts,
+        # Cached with the figures (a pulse answer moves the data version too): read on every
+        # view it was 7.4 of the page's 33 ms of CPU at 100,000 incidents (profile_pages.py).
+        "pulse": pulse_trend(user=user),
     }
 
 
