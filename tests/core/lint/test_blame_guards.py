@@ -277,6 +277,7 @@ MUST_WARN = [
     "The cause was not the network, it was Bob's typo.",
     "Customers claim the support team ignored the outage for hours.",
     "You blame the intern, but you approved the change without reading it.",
+    "If anyone is to blame, it's the manager who approved the change.",
 ]
 
 

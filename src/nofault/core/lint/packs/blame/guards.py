@@ -49,7 +49,10 @@ _IF = re.compile(
 # What makes a conditional counterfactual or a threat about a past deed: "if we had tested",
 # "if they fail to post notice again".
 _COUNTERFACTUAL_IF = re.compile(
-    r"\b(?:had|hadn['’]t|would\s+have|would['’]ve|'d\s+\w+ed|again|once\s+more)\b", _I
+    # "if anyone is to blame, it's the manager": a condition about blame that the result answers
+    r"\b(?:had|hadn['’]t|would\s+have|would['’]ve|'d\s+\w+ed|again|once\s+more|to\s+blame|"
+    r"at\s+fault|culpable|responsible)\b",
+    _I,
 )
 _CLAUSE_END = re.compile(r"[,;:.?!]|\s[-–—]\s|\bthen\b")
 _SENTENCE_PART_END = re.compile(r"[;.?!]|\s[-–—]\s")
