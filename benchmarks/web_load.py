@@ -64,6 +64,9 @@ INSIGHTS_P95_MS = 1000.0
 LINT_P95_MS = 100.0
 WEBHOOK_RATE = 100.0
 WEBHOOK_P99_MS = 200.0
+# The server's PostgreSQL connections say who they are, so the CPU meter counts their backends
+# only, not those of anyone else reading the same database meanwhile.
+SERVER_APPLICATION = "nofault-web-load"
 
 
 @dataclass
@@ -123,7 +126,7 @@ def start_server(
     """Start `nofault serve` on loopback; wait until it answers."""
     env = {
         **os.environ,
-        "DATABASE_URL": url,
+        "DATABASE_URL": f"{url}?application_name={SERVER_APPLICATION}",
         "NOFAULT_DATA_DIR": data_dir,
         "NOFAULT_SECRET_KEY": "bench-" + "x" * 40,
         "NOFAULT_INTEGRATIONS": json.dumps({"sources": {"alertmanager": {"token": TOKEN}}}),
@@ -230,9 +233,9 @@ def group_pids(leader: int) -> list[int]:
 
 
 class CpuMeter(threading.Thread):
-    """The CPU the server's processes and their PostgreSQL backends have used, sampled
-    twice a second: a worker's backend can close mid-run (CONN_MAX_AGE) and a new one open.
-    `total()` is the sum over every process seen, each at its last sample."""
+    """The CPU the server's processes and their PostgreSQL backends (by application name)
+    have used, sampled twice a second: a worker's backend can close mid-run (CONN_MAX_AGE)
+    and a new one open. `total()` is the sum over every process seen, each at its last sample."""
 
     def __init__(self, server_group: int, database: str) -> None:
         super().__init__(daemon=True)
@@ -248,7 +251,7 @@ class CpuMeter(threading.Thread):
 
         with connection.cursor() as cursor:
             cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s "
-                           "AND pid <> pg_backend_pid()", [self.database])  # fmt: skip
+                           "AND application_name = %s", [self.database, SERVER_APPLICATION])  # fmt: skip
             backends = [row[0] for row in cursor.fetchall()]
         server = cpu_seconds(group_pids(self.server_group))
         database = cpu_seconds(backends)
@@ -572,7 +575,8 @@ def main() -> int:
               f"{s.cpu_ms:>8.1f}{s.database_cpu_ms:>6.1f}{errors}")  # fmt: skip
     errors = sum(u.errors for u in users.values())
     print(f"{'every page':<28}{done:>5}{'':>24}{errors:>5}  {done / run.window:.1f} req/s, "
-          f"CPU {sum(users_cpu):.1f} ms a request (db {users_cpu[1]:.1f}); client "
+          f"server CPU {sum(users_cpu):.1f} ms a request (db {users_cpu[1]:.1f}; all it spent "
+          f"in the window, idle time too, over its requests); client "
           f"{run.client_cpu * 1000 / max(1, done):.1f} ms")  # fmt: skip
     first = sorted(run.first_views.get("insights page", [])) or [0.0]
     print(f"Insights, each user's first view (warm-up, untimed; figures computed once per "
