@@ -83,6 +83,12 @@ def test_readers_never_raise(value: Any) -> None:
     as_text(value), as_time(value), as_texts(value), as_labels(value), as_mapping(value)
 
 
+@pytest.mark.parametrize("text", ["²", "1²", "-٣", "१२३.4"])
+def test_digits_other_than_ascii_are_not_an_epoch(text: str) -> None:
+    """Unicode digits ('²', Arabic-Indic, Devanagari) pass str.isdigit but are no epoch number."""
+    assert as_time(text) is None
+
+
 def _doc(name: str) -> dict[str, Any]:
     return json.loads((PAYLOADS / name).read_text())
 

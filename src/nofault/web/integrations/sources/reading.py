@@ -107,6 +107,9 @@ def epoch(value: float) -> datetime | None:
 
 
 def _is_number(text: str) -> bool:
+    """Whether text is a plain decimal number: ASCII digits only ('²' is a digit to isdigit)."""
+    if not text.isascii():
+        return False
     digits = text[1:] if text[0] in "+-" else text
     whole, _, fraction = digits.partition(".")
     return whole.isdigit() and (not fraction or fraction.isdigit())
