@@ -3,8 +3,11 @@
 Each near-miss below is built against one pattern's weak spot (an opener that never closes,
 a scan that could run to the end of the paragraph from every starting point). A pattern that
 backtracks turns such a text quadratic or worse: `[a](` repeated over 120 KB took a minute.
-Times are the process's CPU time (not wall time), best of a few runs, so load elsewhere on
-the machine does not fail the test; the bounds leave wide slack over the measured figures (about 0.05 s per 100 KB).
+Times are the calling thread's CPU time (not wall time, and not the process's: a server or
+worker thread another test left running would count), best of a few runs, so load elsewhere
+on the machine does not fail the test; the bounds leave slack over the measured figures (about
+0.05 s per 100 KB for most texts; one line of markup repeated, such as `[` on 51,200 lines,
+is one paragraph that markdown-it-py scans line by line: 0.6-0.9 s, linear, on this machine).
 """
 
 from __future__ import annotations
@@ -53,9 +56,9 @@ def _best_time(unit: str, size: int, runs: int = 3) -> float:
     best = float("inf")
     for _ in range(runs):
         text = _document(unit, size)
-        started = time.process_time()
+        started = time.thread_time()
         lint(text)
-        best = min(best, time.process_time() - started)
+        best = min(best, time.thread_time() - started)
     return best
 
 
@@ -79,5 +82,5 @@ MARKUP = st.sampled_from(
     max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
 )
 @given(unit=st.lists(MARKUP, min_size=1, max_size=8).map("".join))
-def test_any_repeated_markup_lints_100kb_within_a_second(unit: str) -> None:
-    assert _best_time(unit, 100 * 1024, runs=2) < 1.0
+def test_any_repeated_markup_lints_100kb_within_two_seconds(unit: str) -> None:
+    assert _best_time(unit, 100 * 1024, runs=2) < 2.0
