@@ -675,6 +675,12 @@ def _overlaps(m: re.Match[str], f: Found, slack: int = 0) -> bool:
     return m.start() - slack < f.end and f.start < m.end() + slack
 
 
+def _housekeeping_without_harm(text: str) -> bool:
+    """Whether the sentence opens with routine housekeeping and names no harm after it."""
+    opening = _HOUSEKEEPING.match(text)
+    return opening is not None and not _HARM.search(text, opening.end())
+
+
 def _any_overlap(pattern: re.Pattern[str], text: str, f: Found, slack: int = 0) -> bool:
     return any(_overlaps(m, f, slack) for m in pattern.finditer(text))
 
@@ -797,12 +803,7 @@ GUARDS: tuple[tuple[frozenset[str] | None, Guard], ...] = (
         frozenset({"BLM101"}),
         lambda t, f, p: _any_overlap(_CUSTOMERS, t, f) and not _OUTAGE_LINK.search(t),
     ),
-    (
-        None,
-        lambda t, f, p: (
-            bool(_HOUSEKEEPING.match(t)) and not _HARM.search(t, _HOUSEKEEPING.match(t).end())
-        ),
-    ),
+    (None, lambda t, f, p: _housekeeping_without_harm(t)),
     (None, lambda t, f, p: _any_overlap(_UNIVERSAL_PERFECT, t, f)),
     (
         None,
