@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -305,3 +306,19 @@ def test_the_refresh_command_rereads_digests_and_rebuilds_the_index(published: A
     call_command("insights_refresh", "--digests", stdout=out)
     assert PostmortemDigest.objects.get(postmortem=published).team == "team-checkout"
     assert "similarity index: 1 postmortems" in out.getvalue()
+
+
+def test_cached_themes_never_show_a_draft_to_someone_who_may_not_read_it(
+    author: Any, viewer: Any
+) -> None:
+    """Themes are cached per visibility scope: the author's own drafts must not reach the
+    cache that a colleague in the same scope (who may not read those drafts) is served."""
+    for i in range(3):
+        make_postmortem(author, make_incident(author, title=f"Config push {i}"))
+    assert login(author).get("/insights/themes/").status_code == 200  # fills the cache first
+    theirs = login(viewer).get("/insights/themes/").content.decode()
+    assert "canary" not in theirs.lower()
+    assert not re.search(r"/postmortems/\d+/", theirs)  # no link to a draft
+    # Someone who reads every draft is in another scope, and sees the drafts' themes.
+    facilitator = make_user("facilitator")
+    assert "canary" in login(facilitator).get("/insights/themes/").content.decode().lower()

@@ -33,7 +33,13 @@ class PageFigures:
 
 
 def page_figures(
-    *, user: Any, since: date | None, until: date | None, today: date, team: str = ""
+    *,
+    user: Any,
+    since: date | None,
+    until: date | None,
+    today: date,
+    team: str = "",
+    drafts: str = "reader",
 ) -> PageFigures:
     """Everything the insights page shows over the incidents the user may see in the period.
 
@@ -43,7 +49,9 @@ def page_figures(
     """
     if not getattr(user, "is_authenticated", False):
         return PageFigures({dim: {} for dim in FIGURE_DIMENSIONS}, {})
-    pms = postmortem_records(user=user, since=since, until=until, text=False, team=team)
+    pms = postmortem_records(
+        user=user, since=since, until=until, text=False, team=team, drafts=drafts
+    )
     incs = incident_records(user=user, since=since, until=until, team=team)
     groups = {"overall": {"": compute_metrics(pms, incs, today=today)} if incs else {}}
     for dim in FIGURE_DIMENSIONS[1:]:

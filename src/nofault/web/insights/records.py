@@ -157,18 +157,22 @@ def postmortem_records(
     pks: Iterable[int] | None = None,
     text: bool = True,
     team: str = "",
+    drafts: str = "reader",
 ) -> list[PostmortemRecord]:
     """Records of the postmortems the user may see (every one when `user` is None).
 
     `since`/`until` keep incidents created in that period; `statuses` keeps those states;
     `text=False` leaves out the titles, summaries, analyses, timelines and factors; `team`
-    keeps the incidents of that team (through the service → team map).
+    keeps the incidents of that team (through the service → team map); `drafts` is
+    `postmortem_list_visible`'s.
     """
     if user is None:
         qs: QuerySet[Postmortem] = Postmortem.objects.all()
         qs = qs.filter(team_filter(team, "incident__")) if team else qs
     else:
-        qs = postmortem_list_visible(user=user, filters={"team": team} if team else None)
+        qs = postmortem_list_visible(
+            user=user, filters={"team": team} if team else None, drafts=drafts
+        )
     qs = _period(qs, "incident__created_at", since, until)
     if statuses is not None:
         qs = qs.filter(status__in=list(statuses))

@@ -34,7 +34,7 @@ from nofault.web.insights.records import (
     record_from_source,
 )
 from nofault.web.postmortems.models import Postmortem
-from nofault.web.postmortems.selectors import postmortem_list_visible
+from nofault.web.postmortems.selectors import draft_reader_filter, postmortem_list_visible
 
 PERIODS: dict[str, tuple[str, int | None]] = {
     "90d": ("Last 90 days", 90),
@@ -48,16 +48,23 @@ MAX_GROUP_ROWS = 25
 
 
 def visibility_scope(*, user: Any) -> str:
-    """A name for what the person may see: `all`, `public`, or public plus their memberships."""
+    """A name for what the person may see: `all`, `public`, or public plus their memberships,
+    with `+drafts` for those who read every draft.
+
+    Themes cached for a scope are found in the published postmortems and the drafts the
+    organisation opens to everyone (every draft for `+drafts`), never in the drafts one
+    person reads as their author or reviewer: the next person in the scope may not.
+    """
     if getattr(user, "is_org_admin", False):
         return "all"
+    drafts = "+drafts" if draft_reader_filter(user) is None else ""
     # Restricted incidents seen as a member or through one's teams: two people share cached
     # figures only when they see the same ones.
     visible = Incident.objects.filter(visible_incident_filter(user), restricted=True)
     ids = sorted(visible.values_list("id", flat=True))
     if not ids:
-        return "public"
-    return "m" + hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:16]
+        return "public" + drafts
+    return "m" + hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:16] + drafts
 
 
 def period_bounds(period: str, today: date | None = None) -> tuple[str, date | None, date]:
@@ -78,7 +85,9 @@ def _pct(value: float | None) -> float | None:
 
 def _compute_figures(user: Any, since: date | None, today: date, team: str = "") -> dict[str, Any]:
     # Aggregated by the database (`figures`), with the core's definitions of every metric.
-    page = page_figures(user=user, since=since, until=today, today=today, team=team)
+    # Cached for the whole visibility scope: counts over every postmortem of its incidents,
+    # drafts too (their status is on the coverage ledger for all who see the incident).
+    page = page_figures(user=user, since=since, until=today, today=today, team=team, drafts="all")
     overall = page.groups["overall"].get("") or compute_metrics([], [], today=today)
     groups = {dim: page.groups[dim] for dim in DIMENSIONS}
     months = list(groups["month"])
@@ -167,7 +176,7 @@ def _refresh_args(figure: str, user: Any, since: date | None, today: date) -> di
 
 
 def _compute_themes(user: Any, since: date | None, today: date) -> dict[str, Any]:
-    pms = postmortem_records(user=user, since=since, until=today)
+    pms = postmortem_records(user=user, since=since, until=today, drafts="shared")
     found = find_themes(pms)
     themes = []
     for t in found[:40]:

@@ -18,15 +18,18 @@ BODY_CACHE_SECONDS = 24 * 60 * 60
 
 
 def postmortem_list_visible(
-    *, user: Any, filters: dict[str, str] | None = None
+    *, user: Any, filters: dict[str, str] | None = None, drafts: str = "reader"
 ) -> QuerySet[Postmortem]:
-    """Postmortems of incidents the user may see."""
+    """Postmortems of incidents the user may see, with the drafts they may read (`drafts`
+    "reader"); "shared": only the drafts everyone may read who sees those incidents (text
+    cached for a whole visibility scope is computed so); "all": every draft, for counts of
+    what the coverage ledger shows anyone who sees the incident (a draft's status)."""
     qs = Postmortem.objects.filter(visible_incident_filter(user, "incident__")).select_related(
         "incident"
     )
-    drafts = draft_reader_filter(user)
-    if drafts is not None:
-        qs = qs.filter(drafts)
+    readable = None if drafts == "all" else draft_reader_filter(user, own=drafts == "reader")
+    if readable is not None:
+        qs = qs.filter(readable)
     f = {k: str(v).replace("\x00", "") for k, v in (filters or {}).items()}
     if f.get("status"):
         qs = qs.filter(status=f["status"])
@@ -37,7 +40,7 @@ def postmortem_list_visible(
     return qs
 
 
-def draft_reader_filter(user: Any) -> Q | None:
+def draft_reader_filter(user: Any, *, own: bool = True) -> Q | None:
     """A Q on postmortems that keeps the drafts this person may read (and every published
     one); None when they read every draft (a facilitator or admin).
 
@@ -59,6 +62,8 @@ def draft_reader_filter(user: Any) -> Q | None:
     reviewing = Postmortem.reviewers.through.objects.filter(
         postmortem_id=OuterRef("pk"), user_id=user.pk
     )
+    if not own:  # not the drafts this person reads as their author or reviewer
+        return Q(status="published") | Q(Exists(opened))
     wrote = Revision.objects.filter(postmortem_id=OuterRef("pk"), author_id=user.pk)
     return (
         Q(status="published")
